@@ -1,0 +1,71 @@
+"""The command-line entry: a parser assembled from the verb modules, and one way to fail.
+
+Each module `app/cli/*_verbs.py` contributes verbs through `register(verbs, add_common)`,
+which adds its sub-parsers and returns {verb: handler}. A handler takes the parsed
+arguments and returns an exit status. Every verb takes --db PATH (default: the user data
+folder, or $DYJF_DB / $DATABASE_URL) and --operator NAME (default: the administrator), so
+every write names someone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from typing import Callable
+
+import app.cli
+from app import __version__
+from app.cli.parser import EXIT_USAGE, ChineseArgumentParser
+from app.domain.errors import AppError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="路径", help="数据库文件（默认在用户数据文件夹中）")
+    parser.add_argument("--operator", metavar="登录名", help="以哪个操作员的身份执行（默认：管理员）")
+
+
+def _verb_modules():
+    names = sorted(info.name for info in pkgutil.iter_modules(app.cli.__path__) if info.name.endswith("_verbs"))
+    modules = [importlib.import_module(f"app.cli.{name}") for name in names]
+    return sorted(modules, key=lambda module: getattr(module, "ORDER", 100))
+
+
+def build_parser() -> tuple[ChineseArgumentParser, dict[str, Handler]]:
+    parser = ChineseArgumentParser(
+        prog="main.py",
+        description="党员积分管理：不带命令时打开图形界面；带命令时在命令行中执行。",
+        epilog="每个命令都可以加 --db 路径 和 --help，例如：main.py totals --help",
+    )
+    parser.add_argument("--version", action="version", version=f"党员积分管理 {__version__}", help="显示版本号并退出")
+    add_common(parser)
+    verbs = parser.add_subparsers(dest="verb", metavar="命令", title="命令", parser_class=ChineseArgumentParser)
+    handlers: dict[str, Handler] = {}
+    for module in _verb_modules():
+        handlers.update(module.register(verbs, add_common))
+    return parser, handlers
+
+
+def run(args: argparse.Namespace, handlers: dict[str, Handler]) -> int:
+    """Run a parsed verb; an AppError becomes one line on stderr and exit status 1."""
+    try:
+        return handlers[args.verb](args)
+    except AppError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("已中止。", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; there is nobody left to tell.
+        sys.stderr = None
+        return EXIT_OK
+
+
+__all__ = ["build_parser", "run", "add_common", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]

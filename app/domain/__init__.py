@@ -1,0 +1,1 @@
+"""The rules of the points scheme in plain Python: no Qt, no SQLAlchemy, no reportlab."""

@@ -1,0 +1,43 @@
+"""Points are exact decimals with two places; storage keeps them as whole hundredths."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from app.domain.errors import ValidationError
+
+ZERO = Decimal("0.00")
+_HUNDREDTH = Decimal("0.01")
+# No points value, quantity or cap in any scheme comes near this; beyond it is a typing slip.
+LARGEST = Decimal("1000000")
+
+
+class InvalidNumber(ValidationError, ValueError):
+    """Not a usable number of points or units (also a ValueError for plain parsers)."""
+
+
+def points(value) -> Decimal:
+    """Coerce an int, str or Decimal to a two-place Decimal; floats are refused (inexact)."""
+    if isinstance(value, float):
+        raise TypeError("points must not be floats; pass a str or Decimal")
+    try:
+        result = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidNumber(f"“{value}”不是有效的数字。") from None
+    if not result.is_finite() or abs(result) >= LARGEST:
+        raise InvalidNumber(f"数字“{value}”不合理，请检查是否多输了位数。")
+    return result.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def to_hundredths(value: Decimal) -> int:
+    return int(points(value) * 100)
+
+
+def from_hundredths(value: int) -> Decimal:
+    return (Decimal(value) / 100).quantize(_HUNDREDTH)
+
+
+def format_points(value: Decimal) -> str:
+    """'12', '-0.5', '3.25': what the clerk expects to read, without trailing zeros."""
+    text = format(points(value).normalize(), "f")
+    return "0" if text in ("-0", "0") else text

@@ -1,0 +1,236 @@
+"""Totals per member for months, quarters and the year, and the year's result.
+
+Only approved entries count. A reversal is an approved entry with the opposite points (and,
+for a veto, the opposite sign), so totals are plain sums and a reversed entry nets to zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from app.domain.enums import AppraisalMode, Category
+from app.domain.periods import Month
+from app.domain.points import ZERO, points
+from app.domain.rules import Band, RuleSet
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One approved entry as the scoring engine sees it. `sign` is −1 for a reversal."""
+
+    member_id: object
+    item_code: str
+    category: Category
+    occurred_on: date
+    points: Decimal
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """The democratic appraisal of a member for a year: a score out of 100 and/or a grade."""
+
+    score: Decimal | None = None
+    grade: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberYearScore:
+    member_id: object
+    year: int
+    base_start: Decimal
+    by_month: dict[int, Decimal]
+    by_category: dict[Category, Decimal]
+    base_component: Decimal
+    points_total: Decimal
+    vetoed: bool
+    appraisal_missing: bool
+    final_total: Decimal
+    grade: str
+    stars: int
+
+    def quarter_total(self, quarter: int) -> Decimal:
+        return sum((self.by_month.get(m, ZERO) for m in range(quarter * 3 - 2, quarter * 3 + 1)), ZERO)
+
+    def month_total(self, month: int) -> Decimal:
+        return self.by_month.get(month, ZERO)
+
+
+def band_for(total: Decimal, bands: Iterable[Band]) -> Band | None:
+    """The highest band whose lower bound the total reaches."""
+    reached = [band for band in bands if total >= band.min_points]
+    return max(reached, key=lambda band: band.min_points) if reached else None
+
+
+def stars_for(total: Decimal, rule_set: RuleSet, vetoed: bool = False) -> int:
+    if vetoed:
+        return 0
+    band = band_for(total, rule_set.star_bands)
+    return band.stars if band else 0
+
+
+def grade_for(total: Decimal, rule_set: RuleSet, vetoed: bool = False) -> str:
+    if vetoed:
+        return "一票否决"
+    band = band_for(total, rule_set.grade_bands)
+    return band.label if band else ""
+
+
+def combine_points(rule_set: RuleSet, base_start: Decimal, by_category: dict[Category, Decimal]) -> tuple[Decimal, Decimal]:
+    """(base component, points total) from category sums; the base stops at zero (扣完为止)."""
+    base_component = max(ZERO, base_start + by_category.get(Category.BASE, ZERO))
+    others = sum((value for cat, value in by_category.items() if cat is not Category.BASE), ZERO)
+    total = base_component + others
+    if rule_set.floor_total_at_zero:
+        total = max(ZERO, total)
+    return base_component, points(total)
+
+
+def apply_appraisal(rule_set: RuleSet, total: Decimal, appraisal: Appraisal | None) -> tuple[Decimal, bool]:
+    """Fold the democratic appraisal into the year's total; (result, appraisal missing)."""
+    rule = rule_set.appraisal
+    if rule.mode == AppraisalMode.SHARE:
+        if appraisal is None or appraisal.score is None:
+            return total, True
+        return points(total * (1 - rule.share) + appraisal.score * rule.share), False
+    if rule.mode == AppraisalMode.FACTOR:
+        factor = rule.factor_for(appraisal.grade) if appraisal and appraisal.grade else None
+        if factor is None:
+            return total, True
+        return points(total * factor), False
+    return total, False
+
+
+def score_member_year(
+    rule_set: RuleSet,
+    member_id: object,
+    lines: Iterable[LedgerLine],
+    base_start: Decimal | None = None,
+    appraisal: Appraisal | None = None,
+    up_to: Month | None = None,
+) -> MemberYearScore:
+    """The member's year under `rule_set`; with `up_to`, the year to date at the end of that month."""
+    base = rule_set.base_points if base_start is None else base_start
+    by_month: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_category: dict[Category, Decimal] = defaultdict(lambda: ZERO)
+    veto_count = 0
+    for line in lines:
+        if line.member_id != member_id or line.occurred_on.year != rule_set.year:
+            continue
+        if up_to is not None and line.occurred_on.month > up_to.month:
+            continue
+        by_month[line.occurred_on.month] += line.points
+        by_category[line.category] += line.points
+        if line.category is Category.VETO:
+            veto_count += line.sign
+    vetoed = veto_count > 0
+    base_component, total = combine_points(rule_set, base, by_category)
+    if up_to is None:
+        final, missing = apply_appraisal(rule_set, total, appraisal)
+    else:
+        final, missing = total, False
+    if vetoed:
+        final = ZERO
+    return MemberYearScore(
+        member_id=member_id,
+        year=rule_set.year,
+        base_start=base,
+        by_month=dict(by_month),
+        by_category=dict(by_category),
+        base_component=base_component,
+        points_total=ZERO if vetoed else total,
+        vetoed=vetoed,
+        appraisal_missing=missing,
+        final_total=final,
+        grade=grade_for(final, rule_set, vetoed),
+        stars=stars_for(final, rule_set, vetoed),
+    )
+
+
+def carried_base(rule_set: RuleSet, previous_final_total: Decimal | None) -> Decimal:
+    """This year's starting base: a share of last year's total where the scheme says so."""
+    if rule_set.base_carry_share is None or previous_final_total is None:
+        return rule_set.base_points
+    return points(previous_final_total * rule_set.base_carry_share)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: object
+    value: Decimal
+    rank: int
+
+
+def rank(values: Iterable[tuple[object, Decimal]], tie_order=None) -> list[Ranked]:
+    """Competition ranking (1, 2, 2, 4): equal values share a rank; `tie_order` orders ties for display."""
+    items = list(values)
+    items.sort(key=lambda kv: (-kv[1], tie_order(kv[0]) if tie_order else 0))
+    ranked: list[Ranked] = []
+    for position, (key, value) in enumerate(items, start=1):
+        if ranked and ranked[-1].value == value:
+            ranked.append(Ranked(key, value, ranked[-1].rank))
+        else:
+            ranked.append(Ranked(key, value, position))
+    return ranked
+
+
+@dataclass(frozen=True)
+class QuotaResult:
+    stars: dict[object, int]
+    quota: int | None
+    demoted: tuple[object, ...] = field(default_factory=tuple)
+
+
+def apply_five_star_quota(rule_set: RuleSet, scores: dict[object, tuple[Decimal, int]]) -> QuotaResult:
+    """Limit five-star members to the quota share of the rated members.
+
+    `scores` maps a member to (final total, stars before the quota). The quota is
+    floor(share × rated members). Tie rule: members are taken in order of total; when a
+    group with the same total would cross the quota, the whole group drops to four stars,
+    so the quota is never exceeded and equal totals always get equal stars.
+    """
+    stars = {key: value[1] for key, value in scores.items()}
+    share = rule_set.five_star_quota
+    if share is None:
+        return QuotaResult(stars, None)
+    quota = int(share * len(scores))
+    candidates = sorted(
+        ((key, total) for key, (total, star) in scores.items() if star == 5), key=lambda kv: -kv[1]
+    )
+    kept = 0
+    demoted: list[object] = []
+    index = 0
+    while index < len(candidates):
+        total = candidates[index][1]
+        group = [key for key, value in candidates[index:] if value == total]
+        # Once a group has been demoted, nobody below it may keep five stars.
+        if not demoted and kept + len(group) <= quota:
+            kept += len(group)
+        else:
+            demoted.extend(group)
+        index += len(group)
+    for key in demoted:
+        stars[key] = 4
+    return QuotaResult(stars, quota, tuple(demoted))
+
+
+@dataclass(frozen=True)
+class BandEdge:
+    next_label: str
+    gap: Decimal
+
+
+def near_band_edge(total: Decimal, bands: Iterable[Band], margin: Decimal) -> BandEdge | None:
+    """The next higher band when the total is within `margin` points below it."""
+    above = sorted((band for band in bands if band.min_points > total), key=lambda band: band.min_points)
+    if not above:
+        return None
+    gap = points(above[0].min_points - total)
+    if gap <= margin:
+        label = above[0].label or f"{above[0].stars}星"
+        return BandEdge(label, gap)
+    return None

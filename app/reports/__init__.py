@@ -1,0 +1,1 @@
+"""Printed paper, rendered with reportlab only: report data first, then the renderer."""

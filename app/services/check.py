@@ -1,0 +1,126 @@
+"""`check`: is the file sound, and does the ledger add up? Reports problems, changes nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, text
+
+from app.domain.enums import EntryStatus
+from app.domain.periods import period_bounds
+from app.services.context import read_session
+from app.services.rulesets import rule_set_from_record
+from db.engine import is_sqlite
+from db.models import AttendanceRecord, AuditRecord, Member, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.store import Store
+
+EXPECTED_TRIGGERS = {
+    "points_entries_no_delete",
+    "points_entries_no_rewrite",
+    "audit_log_no_delete",
+    "audit_log_no_update",
+}
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_store(store: Store) -> CheckReport:
+    report = CheckReport()
+    with read_session(store) as session:
+        if is_sqlite(store.engine):
+            _check_sqlite(session, report)
+        _check_ledger(session, report)
+        _check_caps(session, report)
+    return report
+
+
+def _check_sqlite(session, report: CheckReport) -> None:
+    result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
+    if result != ["ok"]:
+        report.problems.append("数据库文件内部结构损坏：" + "；".join(result[:5]))
+    broken = session.execute(text("PRAGMA foreign_key_check")).fetchall()
+    if broken:
+        report.problems.append(f"有 {len(broken)} 条记录引用了不存在的记录。")
+    triggers = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    missing = EXPECTED_TRIGGERS - triggers
+    if missing:
+        report.problems.append("积分台账的防篡改保护被移除了：" + "、".join(sorted(missing)))
+
+
+def _check_ledger(session, report: CheckReport) -> None:
+    entries = {entry.id: entry for entry in session.scalars(select(PointsEntry))}
+    report.counts["积分记录"] = len(entries)
+    report.counts["党员"] = session.scalar(select(func.count()).select_from(Member)) or 0
+    items = {item.id: item for item in session.scalars(select(RuleItemRecord))}
+    rule_sets = {rs.id: rs for rs in session.scalars(select(RuleSetRecord))}
+    members = {m.id: m for m in session.scalars(select(Member))}
+    audited = set(session.scalars(select(AuditRecord.entity_id).where(AuditRecord.entity.in_(["points_entry"]))))
+    for entry in entries.values():
+        label = f"{members[entry.member_id].name if entry.member_id in members else '?'} {entry.occurred_on:%Y-%m-%d} 的记录"
+        item = items.get(entry.rule_item_id)
+        rule_set = rule_sets.get(item.rule_set_id) if item else None
+        if rule_set is None:
+            report.problems.append(f"{label}找不到它所用的细则项目。")
+        elif rule_set.year != entry.occurred_on.year:
+            report.problems.append(f"{label}用的是 {rule_set.year} 年的细则，日期却不在该年。")
+        elif entry.member_id in members and members[entry.member_id].branch_id != rule_set.branch_id:
+            report.problems.append(f"{label}用了其他支部的细则。")
+        if entry.status is EntryStatus.PENDING and entry.reviewed_by is not None:
+            report.problems.append(f"{label}待审核，却记有审核人。")
+        if entry.status is not EntryStatus.PENDING and (entry.reviewed_by is None or entry.reviewed_at is None):
+            report.problems.append(f"{label}已{entry.status.label}，却没有审核人或审核时间。")
+        if entry.id not in audited:
+            report.problems.append(f"{label}在操作日志中没有录入记载。")
+        if entry.reverses_id is not None:
+            _check_reversal(entry, entries.get(entry.reverses_id), label, report)
+    for attendance in session.scalars(select(AttendanceRecord).where(AttendanceRecord.entry_id.is_not(None))):
+        entry = entries.get(attendance.entry_id)
+        if entry is None or entry.meeting_id != attendance.meeting_id or entry.member_id != attendance.member_id:
+            report.problems.append("有一条会议考勤与它生成的积分记录对不上。")
+
+
+def _check_reversal(entry, original, label: str, report: CheckReport) -> None:
+    if original is None:
+        report.problems.append(f"{label}是冲正记录，但被冲正的原记录不存在。")
+        return
+    if original.reverses_id is not None:
+        report.problems.append(f"{label}冲正的是另一条冲正记录。")
+    if original.status is not EntryStatus.APPROVED or entry.status is not EntryStatus.APPROVED:
+        report.problems.append(f"{label}：冲正记录和原记录都应是已审核状态。")
+    if (original.member_id, original.rule_item_id, original.occurred_on) != (entry.member_id, entry.rule_item_id, entry.occurred_on):
+        report.problems.append(f"{label}：冲正记录与原记录的党员、项目或日期不一致。")
+    if entry.points != -original.points:
+        report.problems.append(f"{label}：冲正分值与原记录不是相反数。")
+
+
+def _check_caps(session, report: CheckReport) -> None:
+    """Recompute every cap from the stored entries (pending and approved)."""
+    for record in session.scalars(select(RuleSetRecord)):
+        rule_set = rule_set_from_record(record)
+        codes = {item.id: item.code for item in record.items}
+        sums: dict[tuple, object] = defaultdict(int)
+        rows = session.execute(
+            select(PointsEntry.member_id, PointsEntry.rule_item_id, PointsEntry.occurred_on, PointsEntry.points)
+            .where(PointsEntry.rule_item_id.in_(list(codes)), PointsEntry.status != EntryStatus.REJECTED)
+        )
+        for member_id, item_id, on, value in rows:
+            item = rule_set.item(codes[item_id])
+            if item.cap is not None:
+                sums[("item", member_id, item.code, period_bounds(item.cap_period, on))] += value
+            cap = rule_set.category_cap(item.category)
+            if cap is not None and not item.outside_cap:
+                sums[("category", member_id, item.category, period_bounds(cap.period, on))] += value
+        for key, total in sums.items():
+            kind, _, what, _ = key
+            limit = rule_set.item(what).cap if kind == "item" else rule_set.category_cap(what).cap
+            if abs(total) > limit:
+                report.problems.append(f"{record.year} 年有党员的“{what}”累计 {total} 分，超过上限 {limit} 分。")

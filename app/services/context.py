@@ -1,0 +1,112 @@
+"""The unit of work every write goes through: one session, one transaction, one audit trail.
+
+Failures of the store (a locked or read-only file, a full disk) become StoreError with a
+sentence the clerk understands; the transaction is rolled back so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.domain.enums import Role
+from app.domain.errors import AppError, ConflictError, PermissionDenied, StoreError
+from db.models import AuditRecord
+from db.store import Store
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The operator on whose behalf a service runs."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+
+    def require(self, *roles: Role, action: str) -> None:
+        if self.role is not Role.ADMIN and self.role not in roles:
+            raise PermissionDenied(f"“{self.display_name}”是{self.role.label}，没有{action}的权限。")
+
+
+@dataclass
+class Change:
+    """What a service changed: a sentence for the status bar and the ids of touched records."""
+
+    summary: str
+    created: list[uuid.UUID] = field(default_factory=list)
+    updated: list[uuid.UUID] = field(default_factory=list)
+
+
+class UnitOfWork:
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session = session
+        self.actor = actor
+
+    def audit(self, action: str, entity: str, entity_id, summary: str, **details) -> None:
+        self.session.add(
+            AuditRecord(
+                operator_id=self.actor.id,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                summary=summary,
+                details={key: _plain(value) for key, value in details.items()},
+            )
+        )
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def store_error_from(exc: SQLAlchemyError) -> AppError:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, IntegrityError):
+        return ConflictError("这条记录与已有记录冲突（例如重复的身份证号或编号），没有保存。", details=str(exc))
+    if "locked" in text or "busy" in text:
+        return StoreError("数据库正被另一个窗口或程序占用，请稍后再试。", details=str(exc))
+    if "readonly" in text or "read-only" in text:
+        return StoreError("数据库文件是只读的，无法保存。请检查文件权限或是否在光盘/受保护的文件夹中。", details=str(exc))
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return StoreError("磁盘已满或无法写入，刚才的修改没有保存。", details=str(exc))
+    return StoreError("数据库出错，刚才的修改没有保存。", details=str(exc))
+
+
+@contextmanager
+def unit_of_work(store: Store, actor: Actor) -> Iterator[UnitOfWork]:
+    session = store.session()
+    try:
+        with session.begin():
+            yield UnitOfWork(session, actor)
+    except AppError:
+        raise
+    except (OperationalError, IntegrityError, SQLAlchemyError) as exc:
+        raise store_error_from(exc) from exc
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_session(store: Store) -> Iterator[Session]:
+    session = store.session()
+    try:
+        with session.begin():
+            yield session
+    except AppError:
+        raise
+    except SQLAlchemyError as exc:
+        raise store_error_from(exc) from exc
+    finally:
+        session.close()

@@ -1,0 +1,325 @@
+"""Recording points: one entry, a batch, a whole meeting; review; reversal with a reason.
+
+Every entry is priced by app.domain.rules.price_entry against the year's rule set and the
+member's entries so far (pending and approved, so two pending entries cannot together
+break a cap). A batch or a meeting is all or nothing: one bad line and nothing is saved,
+and the clerk gets every bad line with its reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass, Role
+from app.domain.errors import AppError, ConflictError, NotFound, RuleViolation, ValidationError
+from app.domain.points import format_points, points
+from app.domain.rules import CountedLine, MemberFacts, RuleItem, price_entry, remaining_cap
+from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
+from app.services.organisation import require_branch_id
+from app.services.rulesets import RuleSetView, load_rule_set_view
+from db.models import AttendanceRecord, Meeting, Member, PointsEntry, RuleItemRecord
+from db.store import Store
+
+
+@dataclass
+class EntryRequest:
+    member_id: uuid.UUID
+    item_code: str
+    occurred_on: date
+    quantity: Decimal = Decimal("1")
+    points: Decimal | None = None
+    note: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class LineError:
+    index: int
+    member_name: str
+    message: str
+
+
+class BatchRejected(ValidationError):
+    """Some lines of a batch are not allowed; nothing was saved."""
+
+    def __init__(self, errors: list[LineError]) -> None:
+        first = errors[0]
+        super().__init__(
+            f"有 {len(errors)} 条记录不符合细则，整批都没有保存。第一条：{first.member_name}：{first.message}",
+            details="\n".join(f"第 {e.index + 1} 条 {e.member_name}：{e.message}" for e in errors),
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EntryPreview:
+    points: Decimal
+    remaining_cap: Decimal | None
+    item: RuleItem
+
+
+@dataclass
+class MeetingResult(Change):
+    meeting_id: uuid.UUID | None = None
+    excused: list[str] = field(default_factory=list)
+
+
+class _Pricer:
+    """Prices requests inside one session, remembering what earlier lines of a batch used."""
+
+    def __init__(self, session, branch_id: uuid.UUID, today: date) -> None:
+        self.session = session
+        self.branch_id = branch_id
+        self.today = today
+        self._views: dict[int, RuleSetView] = {}
+        self._counted: dict[tuple[uuid.UUID, int], list[CountedLine]] = {}
+        self._members: dict[uuid.UUID, Member] = {}
+
+    def view(self, year: int) -> RuleSetView:
+        if year not in self._views:
+            view = load_rule_set_view(self.session, self.branch_id, year)
+            if view is None:
+                raise RuleViolation(f"{year} 年的积分细则还没有建立，不能记 {year} 年的分。")
+            self._views[year] = view
+        return self._views[year]
+
+    def member(self, member_id: uuid.UUID) -> Member:
+        if member_id not in self._members:
+            member = self.session.get(Member, member_id)
+            if member is None or member.branch_id != self.branch_id:
+                raise NotFound("找不到这名党员。")
+            self._members[member_id] = member
+        return self._members[member_id]
+
+    def counted(self, member_id: uuid.UUID, year: int) -> list[CountedLine]:
+        key = (member_id, year)
+        if key not in self._counted:
+            rows = self.session.execute(
+                select(PointsEntry.occurred_on, PointsEntry.points, RuleItemRecord.code, RuleItemRecord.category, RuleItemRecord.outside_cap)
+                .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
+                .where(
+                    PointsEntry.member_id == member_id,
+                    PointsEntry.occurred_on >= date(year, 1, 1),
+                    PointsEntry.occurred_on <= date(year, 12, 31),
+                    PointsEntry.status != EntryStatus.REJECTED,
+                )
+            ).all()
+            self._counted[key] = [CountedLine(code, category, on, value, outside) for on, value, code, category, outside in rows]
+        return self._counted[key]
+
+    def price(self, request: EntryRequest) -> tuple[Member, RuleSetView, RuleItem, Decimal]:
+        if not isinstance(request.occurred_on, date):
+            raise ValidationError("请填写日期。")
+        member = self.member(request.member_id)
+        view = self.view(request.occurred_on.year)
+        item = view.rule_set.item((request.item_code or "").strip().upper())
+        facts = MemberFacts(member.name, member.member_class, member.status, member.in_branch_since, member.status_date)
+        quantity = points(request.quantity)
+        chosen = None if request.points is None else points(request.points)
+        counted = self.counted(member.id, request.occurred_on.year)
+        value = price_entry(view.rule_set, item, facts, request.occurred_on, quantity, chosen, counted, self.today)
+        counted.append(CountedLine(item.code, item.category, request.occurred_on, value, item.outside_cap))
+        return member, view, item, value
+
+
+def _new_entry(uow: UnitOfWork, pricer: _Pricer, request: EntryRequest, approve: bool, **extra) -> PointsEntry:
+    member, view, item, value = pricer.price(request)
+    now = datetime.now(timezone.utc)
+    entry = PointsEntry(
+        member_id=member.id,
+        rule_item_id=view.item_ids[item.code],
+        occurred_on=request.occurred_on,
+        quantity=points(request.quantity),
+        points=value,
+        note=(request.note or "").strip(),
+        evidence=(request.evidence or "").strip(),
+        status=EntryStatus.APPROVED if approve else EntryStatus.PENDING,
+        entered_by=uow.actor.id,
+        reviewed_by=uow.actor.id if approve else None,
+        reviewed_at=now if approve else None,
+        **extra,
+    )
+    uow.session.add(entry)
+    uow.session.flush()
+    uow.audit(
+        "create", "points_entry", entry.id,
+        f"{member.name} {request.occurred_on:%Y-%m-%d} {item.code} {item.name} {format_points(value)} 分",
+        status=entry.status.value,
+    )
+    return entry
+
+
+def _check_approver(actor: Actor, approve: bool) -> None:
+    actor.require(Role.CLERK, Role.REVIEWER, action="录入积分")
+    if approve:
+        actor.require(Role.REVIEWER, action="审核积分")
+
+
+def record_entry(store: Store, actor: Actor, request: EntryRequest, approve: bool = False, today: date | None = None) -> Change:
+    """One points entry, pending review unless `approve` (reviewers only)."""
+    _check_approver(actor, approve)
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        entry = _new_entry(uow, _Pricer(uow.session, branch_id, today or date.today()), request, approve)
+        return Change(f"已记 {format_points(entry.points)} 分。", created=[entry.id])
+
+
+def record_batch(store: Store, actor: Actor, requests: list[EntryRequest], approve: bool = False, today: date | None = None) -> Change:
+    """Many entries at once (one item for many members, or a sheet of lines): all or nothing."""
+    _check_approver(actor, approve)
+    if not requests:
+        raise ValidationError("没有要保存的记录。")
+    branch_id = require_branch_id(store)
+    batch_id = uuid.uuid4()
+    with unit_of_work(store, actor) as uow:
+        pricer = _Pricer(uow.session, branch_id, today or date.today())
+        errors: list[LineError] = []
+        created: list[uuid.UUID] = []
+        for index, request in enumerate(requests):
+            try:
+                created.append(_new_entry(uow, pricer, request, approve, batch_id=batch_id).id)
+            except AppError as exc:
+                member = uow.session.get(Member, request.member_id)
+                errors.append(LineError(index, member.name if member else "（未知党员）", exc.message))
+        if errors:
+            raise BatchRejected(errors)
+        return Change(f"已批量记分 {len(created)} 条。", created=created)
+
+
+def record_meeting(
+    store: Store,
+    actor: Actor,
+    kind: MeetingKind,
+    title: str,
+    held_on: date,
+    attendance: dict[uuid.UUID, Attendance],
+    location: str = "",
+    note: str = "",
+    approve: bool = False,
+    today: date | None = None,
+) -> MeetingResult:
+    """A meeting recorded once from its attendance list; the rule set turns statuses into entries."""
+    _check_approver(actor, approve)
+    today = today or date.today()
+    title = (title or "").strip() or kind.label
+    if held_on > today:
+        raise ValidationError(f"会议日期 {held_on:%Y-%m-%d} 还没到。")
+    if not attendance:
+        raise ValidationError("考勤表是空的，请至少登记一名党员。")
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        pricer = _Pricer(session, branch_id, today)
+        rule_set = pricer.view(held_on.year).rule_set
+        meeting = Meeting(branch_id=branch_id, kind=kind, title=title, held_on=held_on, location=location, note=note, created_by=actor.id)
+        session.add(meeting)
+        session.flush()
+        errors: list[LineError] = []
+        created: list[uuid.UUID] = []
+        excused: list[str] = []
+        for index, (member_id, status) in enumerate(attendance.items()):
+            try:
+                member = pricer.member(member_id)
+                code = rule_set.attendance_item(kind.value, status)
+                entry_id = None
+                if code is not None:
+                    item = rule_set.item(code)
+                    if item.exempt_excused and member.member_class is MemberClass.EXEMPT_FRAIL:
+                        excused.append(member.name)
+                    else:
+                        request = EntryRequest(member_id, code, held_on, note=f"{title}：{status.label}")
+                        entry_id = _new_entry(uow, pricer, request, approve, meeting_id=meeting.id).id
+                        created.append(entry_id)
+                session.add(AttendanceRecord(meeting_id=meeting.id, member_id=member_id, status=status, entry_id=entry_id))
+            except AppError as exc:
+                member = session.get(Member, member_id)
+                errors.append(LineError(index, member.name if member else "（未知党员）", exc.message))
+        if errors:
+            raise BatchRejected(errors)
+        counts = {s: sum(1 for v in attendance.values() if v is s) for s in Attendance}
+        uow.audit(
+            "create", "meeting", meeting.id,
+            f"登记{kind.label}“{title}”{held_on:%Y-%m-%d}：出席 {counts[Attendance.PRESENT]} 人，"
+            f"请假 {counts[Attendance.EXCUSED]} 人，缺席 {counts[Attendance.ABSENT]} 人，迟到早退 {counts[Attendance.LATE]} 人",
+        )
+        return MeetingResult(
+            f"已登记“{title}”，生成积分记录 {len(created)} 条。", created=created, meeting_id=meeting.id, excused=excused
+        )
+
+
+def preview_entry(store: Store, request: EntryRequest, today: date | None = None) -> EntryPreview:
+    """What an entry would be worth and how much of its cap is left, without saving anything."""
+    branch_id = require_branch_id(store)
+    with read_session(store) as session:
+        pricer = _Pricer(session, branch_id, today or date.today())
+        member, view, item, value = pricer.price(request)
+        counted = pricer.counted(member.id, request.occurred_on.year)[:-1]
+        return EntryPreview(value, remaining_cap(view.rule_set, item, request.occurred_on, counted), item)
+
+
+def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], approve: bool, note: str = "") -> Change:
+    """Approve or reject pending entries (录入 → 审核); a rejection needs a reason."""
+    actor.require(Role.REVIEWER, action="审核积分")
+    if not approve and not (note or "").strip():
+        raise ValidationError("驳回时请写明理由。")
+    with unit_of_work(store, actor) as uow:
+        now = datetime.now(timezone.utc)
+        for entry_id in entry_ids:
+            entry = uow.session.get(PointsEntry, entry_id)
+            if entry is None:
+                raise NotFound("找不到这条积分记录。")
+            if entry.status is not EntryStatus.PENDING:
+                raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录已经{entry.status.label}，不能再审核。")
+            entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
+            entry.reviewed_by, entry.reviewed_at, entry.review_note = actor.id, now, (note or "").strip()
+            uow.audit("approve" if approve else "reject", "points_entry", entry.id,
+                      f"{'通过' if approve else '驳回'} {entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录", note=note)
+        verb = "通过" if approve else "驳回"
+        return Change(f"已{verb} {len(entry_ids)} 条记录。", updated=list(entry_ids))
+
+
+def reverse_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str, today: date | None = None) -> Change:
+    """Correct an approved entry by an approved entry of the opposite points, naming it and why."""
+    actor.require(Role.REVIEWER, action="冲正积分")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("冲正必须写明原因。")
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        entry = session.get(PointsEntry, entry_id)
+        if entry is None:
+            raise NotFound("找不到这条积分记录。")
+        if entry.reverses_id is not None:
+            raise ConflictError("这条记录本身就是冲正记录，不能再冲正；如需恢复，请重新录入。")
+        if entry.status is not EntryStatus.APPROVED:
+            raise ConflictError(f"这条记录{entry.status.label}，只有已审核的记录需要冲正；待审核的请直接驳回。")
+        if session.scalar(select(PointsEntry.id).where(PointsEntry.reverses_id == entry.id)):
+            raise ConflictError("这条记录已经冲正过了。")
+        now = datetime.now(timezone.utc)
+        reversal = PointsEntry(
+            member_id=entry.member_id,
+            rule_item_id=entry.rule_item_id,
+            occurred_on=entry.occurred_on,
+            quantity=entry.quantity,
+            points=-entry.points,
+            note=f"冲正：{reason}",
+            status=EntryStatus.APPROVED,
+            entered_by=actor.id,
+            reviewed_by=actor.id,
+            reviewed_at=now,
+            review_note=reason,
+            reverses_id=entry.id,
+        )
+        session.add(reversal)
+        session.flush()
+        uow.audit("reverse", "points_entry", reversal.id,
+                  f"冲正 {entry.member.name} {entry.occurred_on:%Y-%m-%d} 的 {format_points(entry.points)} 分", reason=reason, reverses=entry.id)
+        direction = "减少" if entry.points > 0 else "增加"
+        return Change(
+            f"已冲正，{entry.member.name}的积分相应{direction} {format_points(abs(entry.points))} 分。", created=[reversal.id]
+        )

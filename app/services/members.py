@@ -1,0 +1,369 @@
+"""The roster: add and edit members, transfers in and out, deaths; lists and search."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import select
+
+from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
+from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
+from app.domain.names import name_matches, pinyin_keys
+from app.services.context import Actor, Change, read_session, unit_of_work
+from app.services.organisation import require_branch_id
+from db.models import Member, MemberEvent, OrgUnit
+from db.store import Store
+
+
+@dataclass
+class MemberInput:
+    """What the add/edit form or an import row supplies."""
+
+    name: str
+    member_class: MemberClass
+    membership: Membership = Membership.FULL
+    gender: Gender | None = None
+    ethnicity: str = "汉族"
+    birth_date: date | None = None
+    id_number: str = ""
+    phone: str = ""
+    join_date: date | None = None
+    full_member_date: date | None = None
+    group_id: uuid.UUID | None = None
+    is_hub_household: bool = False
+    is_vanguard_post: bool = False
+    post_title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: uuid.UUID
+    name: str
+    name_pinyin: str
+    name_initials: str
+    gender: Gender | None
+    ethnicity: str
+    birth_date: date | None
+    id_number: str
+    phone: str
+    join_date: date | None
+    membership: Membership
+    member_class: MemberClass
+    group_id: uuid.UUID | None
+    group_name: str
+    is_hub_household: bool
+    is_vanguard_post: bool
+    post_title: str
+    status: MemberStatus
+    status_date: date | None
+    in_branch_since: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MemberEventRow:
+    kind: str
+    occurred_on: date
+    from_unit: str
+    to_unit: str
+    reason: str
+
+
+@dataclass
+class MemberFilter:
+    query: str = ""
+    group_id: uuid.UUID | None = None
+    member_class: MemberClass | None = None
+    statuses: tuple[MemberStatus, ...] = field(default_factory=lambda: (MemberStatus.ACTIVE,))
+
+
+EVENT_LABELS = {
+    "joined": "登记入册",
+    "transfer_in": "转入",
+    "transfer_out": "转出",
+    "deceased": "去世",
+    "class_changed": "类别变更",
+    "edited": "信息修改",
+}
+
+
+def validate_member_input(data: MemberInput, today: date) -> MemberInput:
+    """Check a form or import row; return a cleaned copy or raise ValidationError (one sentence)."""
+    name = (data.name or "").strip()
+    if not name:
+        raise ValidationError("请填写姓名。")
+    if len(name) > 50:
+        raise ValidationError("姓名太长了（最多 50 个字）。")
+    cleaned = MemberInput(**{f.name: getattr(data, f.name) for f in fields(MemberInput)})
+    cleaned.name = name
+    if not isinstance(data.member_class, MemberClass):
+        raise ValidationError("请选择党员类别。")
+    if not isinstance(data.membership, Membership):
+        raise ValidationError("请选择正式党员或预备党员。")
+    if data.id_number and data.id_number.strip():
+        number = validate_id_number(data.id_number, today)
+        cleaned.id_number = number
+        born = birth_date_from_id(number)
+        if data.birth_date and data.birth_date != born:
+            raise ValidationError(
+                f"出生日期 {data.birth_date:%Y-%m-%d} 与身份证号中的 {born:%Y-%m-%d} 不一致。"
+            )
+        cleaned.birth_date = born
+        id_gender = gender_from_id(number)
+        if data.gender and data.gender is not id_gender:
+            raise ValidationError(f"性别与身份证号不一致（身份证号显示为{id_gender.label}）。")
+        cleaned.gender = id_gender
+    else:
+        cleaned.id_number = ""
+    cleaned.phone = validate_phone(data.phone)
+    for label, value in (("出生日期", cleaned.birth_date), ("入党日期", data.join_date), ("转正日期", data.full_member_date)):
+        if value and value > today:
+            raise ValidationError(f"{label} {value:%Y-%m-%d} 还没到，请检查。")
+    if cleaned.birth_date and data.join_date:
+        age = data.join_date.year - cleaned.birth_date.year - (
+            (data.join_date.month, data.join_date.day) < (cleaned.birth_date.month, cleaned.birth_date.day)
+        )
+        if age < 18:
+            raise ValidationError("入党日期早于年满 18 周岁，请核对出生日期和入党日期。")
+    if data.join_date and data.full_member_date and data.full_member_date < data.join_date:
+        raise ValidationError("转正日期不能早于入党日期。")
+    if data.membership is Membership.PROBATIONARY and data.full_member_date:
+        raise ValidationError("预备党员还没有转正日期；已转正的请选“正式党员”。")
+    cleaned.ethnicity = (data.ethnicity or "").strip() or "汉族"
+    cleaned.post_title = (data.post_title or "").strip()
+    cleaned.note = (data.note or "").strip()
+    return cleaned
+
+
+def _row(member: Member, group_names: dict[uuid.UUID, str]) -> MemberRow:
+    return MemberRow(
+        id=member.id,
+        name=member.name,
+        name_pinyin=member.name_pinyin,
+        name_initials=member.name_initials,
+        gender=member.gender,
+        ethnicity=member.ethnicity,
+        birth_date=member.birth_date,
+        id_number=member.id_number or "",
+        phone=member.phone,
+        join_date=member.join_date,
+        membership=member.membership,
+        member_class=member.member_class,
+        group_id=member.group_id,
+        group_name=group_names.get(member.group_id, "") if member.group_id else "",
+        is_hub_household=member.is_hub_household,
+        is_vanguard_post=member.is_vanguard_post,
+        post_title=member.post_title,
+        status=member.status,
+        status_date=member.status_date,
+        in_branch_since=member.in_branch_since,
+        note=member.note,
+    )
+
+
+def _group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    units = session.scalars(select(OrgUnit).where(OrgUnit.parent_id == branch_id, OrgUnit.kind == OrgKind.GROUP))
+    return {unit.id: unit.name for unit in units}
+
+
+def _check_group(session, branch_id: uuid.UUID, group_id: uuid.UUID | None) -> None:
+    if group_id is not None and group_id not in _group_names(session, branch_id):
+        raise ValidationError("所选党小组不属于本支部。")
+
+
+def _check_unique_id_number(session, id_number: str, member_id: uuid.UUID | None) -> None:
+    if not id_number:
+        return
+    other = session.scalar(select(Member).where(Member.id_number == id_number))
+    if other is not None and other.id != member_id:
+        raise ValidationError(f"身份证号 {id_number[:6]}…已登记给“{other.name}”，同一个人不能登记两次。")
+
+
+def _apply(member: Member, data: MemberInput) -> None:
+    member.name = data.name
+    member.name_pinyin, member.name_initials = pinyin_keys(data.name)
+    member.member_class = data.member_class
+    member.membership = data.membership
+    member.gender = data.gender
+    member.ethnicity = data.ethnicity
+    member.birth_date = data.birth_date
+    member.id_number = data.id_number or None
+    member.phone = data.phone
+    member.join_date = data.join_date
+    member.full_member_date = data.full_member_date
+    member.group_id = data.group_id
+    member.is_hub_household = data.is_hub_household
+    member.is_vanguard_post = data.is_vanguard_post
+    member.post_title = data.post_title
+    member.note = data.note
+
+
+def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None = None, joined_on: date | None = None) -> uuid.UUID:
+    """Add a member to this branch; `joined_on` is when he joined the branch's roster (default: join date)."""
+    actor.require(action="登记党员")
+    today = today or date.today()
+    data = validate_member_input(data, today)
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        _check_group(session, branch_id, data.group_id)
+        _check_unique_id_number(session, data.id_number, None)
+        member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE)
+        _apply(member, data)
+        member.in_branch_since = joined_on or data.join_date
+        session.add(member)
+        session.flush()
+        session.add(
+            MemberEvent(
+                member_id=member.id, kind="joined", occurred_on=member.in_branch_since or today, operator_id=actor.id
+            )
+        )
+        uow.audit("create", "member", member.id, f"登记党员 {member.name}")
+        return member.id
+
+
+def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: MemberInput, today: date | None = None) -> Change:
+    actor.require(action="修改党员信息")
+    today = today or date.today()
+    data = validate_member_input(data, today)
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        member = session.get(Member, member_id)
+        if member is None:
+            raise NotFound("找不到这名党员。")
+        _check_group(session, member.branch_id, data.group_id)
+        _check_unique_id_number(session, data.id_number, member.id)
+        before = {f.name: getattr(member, f.name) for f in fields(MemberInput)}
+        old_class = member.member_class
+        _apply(member, data)
+        after = {f.name: getattr(member, f.name) for f in fields(MemberInput)}
+        changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+        if not changed:
+            return Change(f"{member.name}的信息没有变化。")
+        if old_class is not member.member_class:
+            session.add(
+                MemberEvent(
+                    member_id=member.id,
+                    kind="class_changed",
+                    occurred_on=today,
+                    from_unit=old_class.label,
+                    to_unit=member.member_class.label,
+                    operator_id=actor.id,
+                )
+            )
+        uow.audit("update", "member", member.id, f"修改党员 {member.name} 的信息", changed=changed)
+        return Change(f"已保存{member.name}的信息。", updated=[member.id])
+
+
+def _require_active(member: Member | None) -> Member:
+    if member is None:
+        raise NotFound("找不到这名党员。")
+    if member.status is not MemberStatus.ACTIVE:
+        raise ConflictError(f"{member.name}已{member.status.label}，不能再办理。")
+    return member
+
+
+def _check_event_date(on: date, member: Member, today: date, what: str) -> None:
+    if on > today:
+        raise ValidationError(f"{what}日期 {on:%Y-%m-%d} 还没到。")
+    since = member.in_branch_since or member.join_date
+    if since and on < since:
+        raise ValidationError(f"{what}日期不能早于{member.name}在本支部登记的日期 {since:%Y-%m-%d}。")
+
+
+def transfer_out(store: Store, actor: Actor, member_id: uuid.UUID, on: date, to_unit: str, reason: str = "", today: date | None = None) -> Change:
+    """Organisation relationship moved elsewhere; the member and his points stay on record."""
+    actor.require(action="办理转出")
+    today = today or date.today()
+    if not (to_unit or "").strip():
+        raise ValidationError("请填写转往的党组织。")
+    with unit_of_work(store, actor) as uow:
+        member = _require_active(uow.session.get(Member, member_id))
+        _check_event_date(on, member, today, "转出")
+        member.status, member.status_date = MemberStatus.TRANSFERRED_OUT, on
+        uow.session.add(
+            MemberEvent(member_id=member.id, kind="transfer_out", occurred_on=on, to_unit=to_unit.strip(), reason=reason, operator_id=actor.id)
+        )
+        uow.audit("transfer_out", "member", member.id, f"{member.name} 转出至 {to_unit.strip()}", on=on, reason=reason)
+        return Change(f"{member.name}已办理转出。", updated=[member.id])
+
+
+def transfer_in(store: Store, actor: Actor, member_id: uuid.UUID, on: date, from_unit: str, reason: str = "", today: date | None = None) -> Change:
+    """A member who had been transferred out returns to this branch."""
+    actor.require(action="办理转入")
+    today = today or date.today()
+    with unit_of_work(store, actor) as uow:
+        member = uow.session.get(Member, member_id)
+        if member is None:
+            raise NotFound("找不到这名党员。")
+        if member.status is not MemberStatus.TRANSFERRED_OUT:
+            raise ConflictError(f"{member.name}目前{member.status.label}，不需要转入。")
+        if on > today or (member.status_date and on < member.status_date):
+            raise ValidationError("转入日期应在转出日期之后、今天之前。")
+        member.status, member.status_date, member.in_branch_since = MemberStatus.ACTIVE, None, on
+        uow.session.add(
+            MemberEvent(member_id=member.id, kind="transfer_in", occurred_on=on, from_unit=from_unit.strip(), reason=reason, operator_id=actor.id)
+        )
+        uow.audit("transfer_in", "member", member.id, f"{member.name} 从 {from_unit.strip()} 转入", on=on)
+        return Change(f"{member.name}已办理转入。", updated=[member.id])
+
+
+def mark_deceased(store: Store, actor: Actor, member_id: uuid.UUID, on: date, note: str = "", today: date | None = None) -> Change:
+    actor.require(action="登记党员去世")
+    today = today or date.today()
+    with unit_of_work(store, actor) as uow:
+        member = _require_active(uow.session.get(Member, member_id))
+        _check_event_date(on, member, today, "去世")
+        member.status, member.status_date = MemberStatus.DECEASED, on
+        uow.session.add(MemberEvent(member_id=member.id, kind="deceased", occurred_on=on, reason=note, operator_id=actor.id))
+        uow.audit("deceased", "member", member.id, f"登记 {member.name} 去世", on=on)
+        return Change(f"已登记{member.name}去世。", updated=[member.id])
+
+
+def list_members(store: Store, member_filter: MemberFilter | None = None) -> list[MemberRow]:
+    member_filter = member_filter or MemberFilter()
+    branch_id = require_branch_id(store)
+    with read_session(store) as session:
+        query = select(Member).where(Member.branch_id == branch_id)
+        if member_filter.statuses:
+            query = query.where(Member.status.in_(member_filter.statuses))
+        if member_filter.group_id:
+            query = query.where(Member.group_id == member_filter.group_id)
+        if member_filter.member_class:
+            query = query.where(Member.member_class == member_filter.member_class)
+        members = session.scalars(query.order_by(Member.name_pinyin, Member.name)).all()
+        groups = _group_names(session, branch_id)
+        rows = [_row(member, groups) for member in members]
+    if member_filter.query:
+        rows = [r for r in rows if name_matches(member_filter.query, r.name, r.name_pinyin, r.name_initials)]
+    return rows
+
+
+def get_member(store: Store, member_id: uuid.UUID) -> MemberRow:
+    with read_session(store) as session:
+        member = session.get(Member, member_id)
+        if member is None:
+            raise NotFound("找不到这名党员。")
+        return _row(member, _group_names(session, member.branch_id))
+
+
+def member_history(store: Store, member_id: uuid.UUID) -> list[MemberEventRow]:
+    with read_session(store) as session:
+        events = session.scalars(
+            select(MemberEvent).where(MemberEvent.member_id == member_id).order_by(MemberEvent.occurred_on, MemberEvent.created_at)
+        ).all()
+        return [MemberEventRow(e.kind, e.occurred_on, e.from_unit, e.to_unit, e.reason) for e in events]
+
+
+def find_member_by_name(store: Store, name: str) -> MemberRow:
+    """The single member called `name` (command line); a clear error when none or several."""
+    matches = [row for row in list_members(store, MemberFilter(statuses=())) if row.name == name.strip()]
+    if not matches:
+        raise NotFound(f"本支部没有名为“{name}”的党员。")
+    if len(matches) > 1:
+        raise ValidationError(f"本支部有 {len(matches)} 名叫“{name}”的党员，请用身份证号区分。")
+    return matches[0]

@@ -1,0 +1,115 @@
+"""The branch this database keeps, its township and its party groups."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.domain.enums import OrgKind
+from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.services.context import Actor, Change, read_session, unit_of_work
+from db.models import OrgUnit, StoreSetting
+from db.store import Store
+
+BRANCH_SETTING = "branch_id"
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: uuid.UUID
+    name: str
+    kind: OrgKind
+
+
+@dataclass(frozen=True)
+class BranchInfo:
+    id: uuid.UUID
+    name: str
+    township: str
+    groups: tuple[UnitInfo, ...]
+
+
+def _clean_name(text: str, what: str) -> str:
+    name = (text or "").strip()
+    if not name:
+        raise ValidationError(f"请填写{what}。")
+    if len(name) > 100:
+        raise ValidationError(f"{what}太长了（最多 100 个字）。")
+    return name
+
+
+def setup_branch(
+    store: Store, actor: Actor, township: str, branch: str, groups: list[str], kind: OrgKind = OrgKind.BRANCH
+) -> BranchInfo:
+    """First-run set-up: the township committee, this branch and its party groups."""
+    actor.require(action="设置支部")
+    township = _clean_name(township, "乡镇（街道）党委名称")
+    branch = _clean_name(branch, "支部名称")
+    group_names = [_clean_name(g, "党小组名称") for g in groups if g and g.strip()]
+    if len(set(group_names)) != len(group_names):
+        raise ValidationError("党小组名称有重复。")
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        if session.scalar(select(StoreSetting).where(StoreSetting.key == BRANCH_SETTING)):
+            raise ConflictError("这个数据库已经设置过支部了。")
+        top = OrgUnit(kind=OrgKind.TOWNSHIP, name=township)
+        session.add(top)
+        session.flush()
+        unit = OrgUnit(kind=kind, name=branch, parent_id=top.id)
+        session.add(unit)
+        session.flush()
+        for order, name in enumerate(group_names):
+            session.add(OrgUnit(kind=OrgKind.GROUP, name=name, parent_id=unit.id, sort_order=order))
+        session.add(StoreSetting(key=BRANCH_SETTING, value=str(unit.id)))
+        uow.audit("create", "org_unit", unit.id, f"设置支部：{township} {branch}", groups=group_names)
+        branch_id = unit.id
+    return get_branch(store, branch_id)
+
+
+def current_branch_id(store: Store) -> uuid.UUID | None:
+    with read_session(store) as session:
+        setting = session.scalar(select(StoreSetting).where(StoreSetting.key == BRANCH_SETTING))
+        return uuid.UUID(setting.value) if setting else None
+
+
+def require_branch_id(store: Store) -> uuid.UUID:
+    branch_id = current_branch_id(store)
+    if branch_id is None:
+        raise NotFound("这个数据库还没有设置支部，请先完成初始设置（或运行 demo 生成演示数据）。")
+    return branch_id
+
+
+def get_branch(store: Store, branch_id: uuid.UUID | None = None) -> BranchInfo:
+    branch_id = branch_id or require_branch_id(store)
+    with read_session(store) as session:
+        unit = session.get(OrgUnit, branch_id)
+        if unit is None:
+            raise NotFound("找不到这个支部。")
+        parent = session.get(OrgUnit, unit.parent_id) if unit.parent_id else None
+        groups = session.scalars(
+            select(OrgUnit)
+            .where(OrgUnit.parent_id == unit.id, OrgUnit.kind == OrgKind.GROUP)
+            .order_by(OrgUnit.sort_order, OrgUnit.name)
+        ).all()
+        return BranchInfo(
+            unit.id,
+            unit.name,
+            parent.name if parent else "",
+            tuple(UnitInfo(g.id, g.name, g.kind) for g in groups),
+        )
+
+
+def add_group(store: Store, actor: Actor, name: str) -> Change:
+    actor.require(action="设置党小组")
+    name = _clean_name(name, "党小组名称")
+    branch = get_branch(store)
+    if any(group.name == name for group in branch.groups):
+        raise ValidationError(f"已经有名为“{name}”的党小组了。")
+    with unit_of_work(store, actor) as uow:
+        group = OrgUnit(kind=OrgKind.GROUP, name=name, parent_id=branch.id, sort_order=len(branch.groups))
+        uow.session.add(group)
+        uow.session.flush()
+        uow.audit("create", "org_unit", group.id, f"新建党小组：{name}")
+        return Change(f"已新建党小组“{name}”。", created=[group.id])

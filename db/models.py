@@ -1,0 +1,226 @@
+"""The tables. Ledger and audit rows are append-only: see db/ledger_guard.py."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.enums import (
+    Attendance,
+    Category,
+    CapPeriod,
+    EntryStatus,
+    Gender,
+    MeetingKind,
+    MemberClass,
+    MemberStatus,
+    Membership,
+    OrgKind,
+    Role,
+    ValueKind,
+)
+from db.base import Base, RecordMixin, UpdatedMixin, enum_column
+from db.types import JSONText, Points, UTCDateTime
+
+
+class OrgUnit(RecordMixin, UpdatedMixin, Base):
+    """Township committee → branch (or general branch) → party group; grids hang off a branch."""
+
+    __tablename__ = "org_units"
+
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind))
+    name: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped["OrgUnit | None"] = relationship(remote_side="OrgUnit.id")
+
+
+class Operator(RecordMixin, UpdatedMixin, Base):
+    """A person who uses the program; every write names one."""
+
+    __tablename__ = "operators"
+
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Member(RecordMixin, UpdatedMixin, Base):
+    __tablename__ = "members"
+
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    group_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    grid_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"))
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="")
+    name_initials: Mapped[str] = mapped_column(String(50), default="", index=True)
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    join_date: Mapped[date | None] = mapped_column(Date)
+    full_member_date: Mapped[date | None] = mapped_column(Date)
+    membership: Mapped[Membership] = mapped_column(enum_column(Membership))
+    member_class: Mapped[MemberClass] = mapped_column(enum_column(MemberClass))
+    is_hub_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_vanguard_post: Mapped[bool] = mapped_column(Boolean, default=False)
+    post_title: Mapped[str] = mapped_column(String(50), default="")
+    status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus), default=MemberStatus.ACTIVE)
+    status_date: Mapped[date | None] = mapped_column(Date)
+    in_branch_since: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    group: Mapped[OrgUnit | None] = relationship(foreign_keys=[group_id])
+
+
+class MemberEvent(RecordMixin, Base):
+    """The roster's history: joining, transfers, death, changes of class (never rewritten)."""
+
+    __tablename__ = "member_events"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    from_unit: Mapped[str] = mapped_column(String(100), default="")
+    to_unit: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
+
+
+class RuleSetRecord(RecordMixin, Base):
+    """A branch's rule set for one year. Settings other than the items are kept as JSON."""
+
+    __tablename__ = "rule_sets"
+    __table_args__ = (UniqueConstraint("branch_id", "year"),)
+
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict] = mapped_column(JSONText)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
+
+    items: Mapped[list["RuleItemRecord"]] = relationship(
+        back_populates="rule_set", order_by="RuleItemRecord.sort_order"
+    )
+
+
+class RuleItemRecord(RecordMixin, UpdatedMixin, Base):
+    __tablename__ = "rule_items"
+    __table_args__ = (UniqueConstraint("rule_set_id", "code"),)
+
+    rule_set_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rule_sets.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[Category] = mapped_column(enum_column(Category))
+    value_kind: Mapped[ValueKind] = mapped_column(enum_column(ValueKind))
+    value: Mapped[Decimal | None] = mapped_column(Points)
+    min_value: Mapped[Decimal | None] = mapped_column(Points)
+    max_value: Mapped[Decimal | None] = mapped_column(Points)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    cap: Mapped[Decimal | None] = mapped_column(Points)
+    cap_period: Mapped[CapPeriod | None] = mapped_column(enum_column(CapPeriod))
+    classes: Mapped[list] = mapped_column(JSONText, default=list)
+    exempt_excused: Mapped[bool] = mapped_column(Boolean, default=False)
+    outside_cap: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    rule_set: Mapped[RuleSetRecord] = relationship(back_populates="items")
+
+
+class Meeting(RecordMixin, Base):
+    """A meeting (三会一课, 主题党日 …) whose attendance produced points entries."""
+
+    __tablename__ = "meetings"
+
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind))
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    location: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
+
+
+class AttendanceRecord(RecordMixin, Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[Attendance] = mapped_column(enum_column(Attendance))
+    entry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("points_entries.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PointsEntry(RecordMixin, Base):
+    """One line of the ledger. Never edited after review, never deleted (db/ledger_guard.py)."""
+
+    __tablename__ = "points_entries"
+    __table_args__ = (Index("ix_points_entries_member_date", "member_id", "occurred_on"),)
+
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
+    rule_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rule_items.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    quantity: Mapped[Decimal] = mapped_column(Points)
+    points: Mapped[Decimal] = mapped_column(Points)
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[EntryStatus] = mapped_column(enum_column(EntryStatus), default=EntryStatus.PENDING)
+    entered_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operators.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("points_entries.id"), unique=True)
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"))
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    rule_item: Mapped[RuleItemRecord] = relationship()
+    member: Mapped[Member] = relationship()
+
+
+class AppraisalRecord(RecordMixin, UpdatedMixin, Base):
+    """The democratic appraisal (民主评议) of a member for a year."""
+
+    __tablename__ = "appraisals"
+    __table_args__ = (UniqueConstraint("member_id", "year"),)
+
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    score: Mapped[Decimal | None] = mapped_column(Points)
+    grade: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
+
+
+class AuditRecord(RecordMixin, Base):
+    """Who changed what and when; append-only."""
+
+    __tablename__ = "audit_log"
+
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"), index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSONText, default=dict)
+
+
+class StoreSetting(RecordMixin, UpdatedMixin, Base):
+    """Small facts about this database, such as the branch it belongs to."""
+
+    __tablename__ = "store_settings"
+
+    key: Mapped[str] = mapped_column(String(50), unique=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,138 @@
+"""Schema version: open a store, refuse a newer file, back up and migrate an older one.
+
+The schema version is Alembic's revision inside the file; SQLite files also carry it as
+`PRAGMA user_version` (the number of migrations applied) and an application id, so a
+backup tool can tell what a file is from its header alone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from app.domain.errors import SchemaTooNew, StoreError
+from db.engine import is_sqlite, sqlite_path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+APPLICATION_ID = 0x444A4647  # "DJFG": 党建积分 files, readable at header offset 68
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    previous_revision: str | None
+    current_revision: str
+    migrated: bool
+    safety_copy: Path | None
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def known_revisions() -> list[str]:
+    """Revisions from the first to the newest."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
+
+
+def schema_number(revision: str) -> int:
+    return known_revisions().index(revision) + 1
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema(engine: Engine) -> SchemaReport:
+    """Bring the store to the newest schema, or raise a StoreError that says why it cannot."""
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+            tables = set(inspect(connection).get_table_names())
+    except (DatabaseError, OperationalError) as exc:
+        if "unable to open" in str(exc):
+            raise StoreError("无法打开或建立数据库文件，请检查路径和文件夹的写入权限。", details=str(exc)) from exc
+        raise StoreError("这个文件不是本程序的数据库，或者已经损坏，无法打开。", details=str(exc)) from exc
+    revisions = known_revisions()
+    if revision is None and tables - {"alembic_version"}:
+        raise StoreError(
+            "这个数据库文件不是本程序建立的，为避免损坏其中的数据，程序不会改动它。",
+            details=f"tables without alembic_version: {sorted(tables)[:10]}",
+        )
+    if revision is not None and revision not in revisions:
+        raise SchemaTooNew(
+            "这个数据库是更新版本的程序建立的，请先把本程序升级到最新版本再打开。",
+            details=f"file revision {revision}, known {revisions}",
+        )
+    if revision == revisions[-1]:
+        return SchemaReport(revision, revision, False, None)
+    safety_copy = None
+    if revision is not None and is_sqlite(engine):
+        safety_copy = _safety_copy(engine, revision)
+    _upgrade(engine)
+    return SchemaReport(revision, revisions[-1], True, safety_copy)
+
+
+def _safety_copy(engine: Engine, revision: str) -> Path:
+    """A consistent copy of the file next to it before it is migrated (online backup API)."""
+    path = sqlite_path(engine)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix or '.db'}")
+    try:
+        with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+        source.close()
+        copy.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError("升级数据库前无法先保存一份安全副本，已停止升级，数据未改动。", details=str(exc)) from exc
+    return target
+
+
+def _upgrade(engine: Engine) -> None:
+    config = alembic_config()
+    with engine.connect() as connection:
+        sqlite = is_sqlite(engine)
+        if sqlite:
+            # The pragma is ignored inside a transaction, and batch mode recreates tables:
+            # with foreign keys on, ON DELETE CASCADE would empty the child tables.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(
+                            "数据库升级后发现记录之间的关联不完整，升级已撤销，数据未改动。",
+                            details=repr(broken[:10]),
+                        )
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError("数据库升级失败，已撤销，数据未改动。", details=repr(exc)) from exc
+        finally:
+            if sqlite:
+                raw = connection.connection.driver_connection
+                raw.execute("PRAGMA foreign_keys=ON")
+        if sqlite:
+            raw = connection.connection.driver_connection
+            raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            raw.execute(f"PRAGMA user_version={schema_number(head_revision())}")

@@ -1,0 +1,96 @@
+"""The command line as a clerk or a script runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, env_extra=None, cwd=ROOT):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "demo.db"
+    result = run("demo", "--db", str(path), "--until", "2026-11-23")
+    assert result.returncode == 0, result.stderr
+    assert "已生成演示支部" in result.stdout
+    return path
+
+
+def test_totals_month_prints_the_ranking(demo_db):
+    result = run("totals", "--month", "2026-10", "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("2026年10月积分排名")
+    # 36 members, one of whom transferred out in June
+    assert "名次" in lines[1] and lines[-1] == "共 35 人。"
+    assert lines[2].split()[0] == "1"
+
+
+def test_totals_year_and_quarter(demo_db):
+    assert run("totals", "--year", "2026", "--db", str(demo_db)).returncode == 0
+    quarter = run("totals", "--quarter", "2026-3", "--db", str(demo_db))
+    assert quarter.returncode == 0 and "第3季度" in quarter.stdout
+
+
+def test_check_passes_on_the_demo(demo_db):
+    result = run("check", "--db", str(demo_db))
+    assert result.returncode == 0 and result.stdout.startswith("检查通过")
+
+
+@pytest.mark.parametrize(
+    "args, words, code",
+    [
+        (["totals", "--month", "2026-13"], "月份不正确", 1),
+        (["totals", "--month", "十月"], "看不懂", 1),
+        (["totals", "--year", "2025"], "2025 年的积分细则还没有建立", 1),
+        (["totals"], "必须选一个", 2),
+        (["totals", "--year", "2026", "--month", "2026-01"], "不能和", 2),
+        (["frobnicate"], "不可用", 2),
+        (["demo"], "已经有支部", 1),
+        (["demo", "--until", "2026-02-30"], "看不懂", 1),
+        (["demo", "--until", "2999-01-01"], "未来", 1),
+    ],
+)
+def test_bad_arguments_get_one_plain_line_and_a_nonzero_exit(demo_db, args, words, code):
+    before = demo_db.read_bytes()
+    result = run(*args, "--db", str(demo_db))
+    assert result.returncode == code
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert demo_db.read_bytes() == before
+
+
+def test_a_damaged_file_is_refused(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00garbage" * 500)
+    result = run("check", "--db", str(bad))
+    assert result.returncode == 1 and "损坏" in result.stderr
+
+
+def test_every_verb_has_chinese_help():
+    for verb in ([], ["demo"], ["totals"], ["check"]):
+        result = run(*verb, "--help")
+        assert result.returncode == 0 and "--db" in result.stdout
+
+
+def test_default_database_lives_in_the_user_data_folder(tmp_path):
+    data_dir = tmp_path / "data"
+    result = run("demo", env_extra={"DYJF_DATA_DIR": str(data_dir)})
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "jifen.db").exists()
+
+
+def test_empty_database_says_to_set_up_first(tmp_path):
+    result = run("totals", "--year", "2026", "--db", str(tmp_path / "new.db"))
+    assert result.returncode == 1 and "初始设置" in result.stderr

@@ -1,0 +1,59 @@
+"""Shared fixtures: a real temporary SQLite file per test, an administrator, a set-up branch."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from app.domain.enums import MemberClass, Membership
+from app.services import members, operators, organisation, rulesets
+from db.store import Store
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    """No test may touch the real user data folder."""
+    monkeypatch.setenv("DYJF_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.delenv("DYJF_DB", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "branch.db"
+
+
+@pytest.fixture
+def store(db_path):
+    with Store.open_file(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def admin(store):
+    return operators.ensure_admin(store)
+
+
+@pytest.fixture
+def branch(store, admin):
+    return organisation.setup_branch(store, admin, "城关镇党委", "红星村党支部", ["第一党小组", "第二党小组"])
+
+
+@pytest.fixture
+def village_year(store, admin, branch):
+    """The branch with the village 100-point rule set for 2026."""
+    rulesets.create_rule_set(store, admin, 2026, template="village_100")
+    return rulesets.get_rule_set(store, 2026)
+
+
+def add(store, admin, name, member_class=MemberClass.NO_POST, membership=Membership.FULL, **extra):
+    data = members.MemberInput(
+        name=name, member_class=member_class, membership=membership, join_date=extra.pop("join_date", date(2000, 7, 1)), **extra
+    )
+    return members.add_member(store, admin, data, today=TODAY)

@@ -1,0 +1,1 @@
+"""Domain tests (package so test module names cannot clash with other test folders)."""

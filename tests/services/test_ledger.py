@@ -1,0 +1,184 @@
+"""Recording, reviewing and reversing points on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass, Role
+from app.domain.errors import CapExceeded, ConflictError, PermissionDenied, RuleViolation, ValidationError
+from app.services import ledger, members, operators, totals
+from app.services.ledger import BatchRejected, EntryRequest
+from app.services.ledger_queries import EntryFilter, list_entries
+from conftest import TODAY, add
+from db.models import AttendanceRecord, AuditRecord, Meeting, PointsEntry
+
+D = Decimal
+
+
+def _counts(store):
+    with store.session() as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (PointsEntry, AuditRecord, Meeting, AttendanceRecord)
+        )
+
+
+@pytest.fixture
+def zhang(store, admin, village_year):
+    return add(store, admin, "张三")
+
+
+def test_one_entry_is_pending_until_reviewed(store, admin, zhang):
+    change = ledger.record_entry(store, admin, EntryRequest(zhang, "B01", date(2026, 4, 2), quantity=D("2.5"), note="清扫"), today=TODAY)
+    [row] = list_entries(store)
+    assert (row.id, row.points, row.status, row.entered_by) == (change.created[0], D("2.50"), EntryStatus.PENDING, "管理员")
+    assert totals.member_year(store, zhang, 2026).points_total == D("20.00")
+    ledger.review_entries(store, admin, [row.id], approve=True)
+    assert totals.member_year(store, zhang, 2026).points_total == D("22.50")
+
+
+@pytest.mark.parametrize(
+    "request_args, error, words",
+    [
+        (dict(item_code="X99", occurred_on=date(2026, 4, 2)), ValidationError, "X99"),
+        (dict(item_code="B01", occurred_on=date(2026, 4, 2), quantity=D("-1")), ValidationError, "大于 0"),
+        (dict(item_code="B01", occurred_on=date(2026, 12, 2)), RuleViolation, "还没到"),
+        (dict(item_code="B01", occurred_on=date(2025, 12, 2)), RuleViolation, "2025"),
+        (dict(item_code="R02", occurred_on=date(2026, 4, 2), points=D("9")), RuleViolation, "1 至 4"),
+        (dict(item_code="R02", occurred_on=date(2026, 4, 2)), ValidationError, "选定分值"),
+        (dict(item_code="B01", occurred_on=date(2026, 4, 2), quantity=D("7")), CapExceeded, "最多还能记 6 分"),
+    ],
+)
+def test_bad_entries_get_a_clear_error_and_change_nothing(store, admin, zhang, request_args, error, words):
+    before = _counts(store)
+    with pytest.raises(error) as caught:
+        ledger.record_entry(store, admin, EntryRequest(zhang, **request_args), today=TODAY)
+    assert words in caught.value.message
+    assert _counts(store) == before
+
+
+def test_cap_counts_pending_entries_and_says_what_is_left(store, admin, zhang):
+    ledger.record_entry(store, admin, EntryRequest(zhang, "B01", date(2026, 3, 1), quantity=D(4)), today=TODAY)
+    with pytest.raises(CapExceeded) as caught:
+        ledger.record_entry(store, admin, EntryRequest(zhang, "B01", date(2026, 9, 1), quantity=D(3)), today=TODAY)
+    assert caught.value.allowed == D("2.00")
+    assert "2 分（2 小时）" in caught.value.message
+    preview = ledger.preview_entry(store, EntryRequest(zhang, "B01", date(2026, 9, 1), quantity=D(1)), today=TODAY)
+    assert (preview.points, preview.remaining_cap) == (D("1.00"), D("2.00"))
+
+
+def test_batch_is_all_or_nothing_and_lists_every_bad_line(store, admin, zhang):
+    li = add(store, admin, "李四")
+    requests = [
+        EntryRequest(zhang, "R02", date(2026, 5, 31), points=D(3)),
+        EntryRequest(li, "R02", date(2026, 5, 31), points=D(5)),
+        EntryRequest(zhang, "R02", date(2026, 5, 30), points=D(3)),
+    ]
+    before = _counts(store)
+    with pytest.raises(BatchRejected) as caught:
+        ledger.record_batch(store, admin, requests, today=TODAY)
+    assert [e.index for e in caught.value.errors] == [1, 2]
+    assert "李四" in caught.value.details and "每月最多 4 分" in caught.value.details
+    assert _counts(store) == before
+    change = ledger.record_batch(store, admin, requests[:1] + [EntryRequest(li, "R02", date(2026, 5, 31), points=D(4))], approve=True, today=TODAY)
+    assert len(change.created) == 2
+
+
+def test_meeting_with_mixed_attendance(store, admin, zhang):
+    li = add(store, admin, "李四")
+    wang = add(store, admin, "王五", member_class=MemberClass.EXEMPT_FRAIL)
+    zhao = add(store, admin, "赵六")
+    result = ledger.record_meeting(
+        store, admin, MeetingKind.BRANCH_ASSEMBLY, "第二季度党员大会", date(2026, 4, 10),
+        {zhang: Attendance.PRESENT, li: Attendance.ABSENT, wang: Attendance.ABSENT, zhao: Attendance.LATE},
+        approve=True, today=TODAY,
+    )
+    assert result.excused == ["王五"]
+    by_member = {row.member_name: (row.item_code, row.points) for row in list_entries(store)}
+    assert by_member == {"李四": ("J01", D("-2.00")), "赵六": ("J02", D("-0.50"))}
+    ranking = totals.branch_ranking(store, 2026, month=4)
+    assert {r.name: r.period_points for r in ranking.rows} == {"张三": 0, "王五": 0, "李四": D("-2"), "赵六": D("-0.5")}
+    with store.session() as session:
+        statuses = {a.status for a in session.scalars(select(AttendanceRecord))}
+    assert statuses == {Attendance.PRESENT, Attendance.ABSENT, Attendance.LATE}
+
+
+def test_meeting_with_a_member_not_yet_in_the_branch_saves_nothing(store, admin, zhang):
+    newcomer = add(store, admin, "钱八", join_date=date(2026, 6, 1))
+    before = _counts(store)
+    with pytest.raises(BatchRejected, match="钱八"):
+        ledger.record_meeting(store, admin, MeetingKind.THEME_DAY, "", date(2026, 5, 5),
+                              {zhang: Attendance.ABSENT, newcomer: Attendance.ABSENT}, today=TODAY)
+    assert _counts(store) == before
+
+
+def test_reject_needs_a_reason_and_rejected_entries_do_not_count(store, admin, zhang):
+    entry = ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 3, 1)), today=TODAY).created[0]
+    with pytest.raises(ValidationError, match="理由"):
+        ledger.review_entries(store, admin, [entry], approve=False)
+    ledger.review_entries(store, admin, [entry], approve=False, note="无证明材料")
+    with pytest.raises(ConflictError):
+        ledger.review_entries(store, admin, [entry], approve=True)
+    assert totals.member_year(store, zhang, 2026).points_total == D("20.00")
+
+
+def test_reversal_nets_to_zero_and_names_what_it_reverses(store, admin, zhang):
+    entry = ledger.record_entry(store, admin, EntryRequest(zhang, "R02", date(2026, 3, 31), points=D(4)), approve=True, today=TODAY).created[0]
+    assert totals.member_year(store, zhang, 2026).points_total == D("24.00")
+    with pytest.raises(ValidationError, match="原因"):
+        ledger.reverse_entry(store, admin, entry, "  ")
+    reversal = ledger.reverse_entry(store, admin, entry, "重复录入").created[0]
+    rows = {row.id: row for row in list_entries(store)}
+    assert rows[reversal].reverses_id == entry and rows[reversal].points == D("-4.00")
+    assert rows[entry].reversed_by_id == reversal
+    assert "重复录入" in rows[reversal].note
+    assert totals.member_year(store, zhang, 2026).points_total == D("20.00")
+    with pytest.raises(ConflictError, match="已经冲正"):
+        ledger.reverse_entry(store, admin, entry, "再来一次")
+    with pytest.raises(ConflictError, match="本身就是冲正"):
+        ledger.reverse_entry(store, admin, reversal, "反冲")
+    # The cap freed by the reversal can be used again.
+    ledger.record_entry(store, admin, EntryRequest(zhang, "R02", date(2026, 3, 31), points=D(3)), today=TODAY)
+
+
+def test_pending_entries_are_rejected_not_reversed(store, admin, zhang):
+    entry = ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 3, 1)), today=TODAY).created[0]
+    with pytest.raises(ConflictError, match="驳回"):
+        ledger.reverse_entry(store, admin, entry, "错了")
+
+
+def test_roles(store, admin, zhang):
+    clerk = operators.add_operator(store, admin, "clerk1", "录入员小王", Role.CLERK)
+    viewer = operators.add_operator(store, admin, "viewer1", "查看员", Role.VIEWER)
+    entry = ledger.record_entry(store, clerk, EntryRequest(zhang, "B02", date(2026, 3, 1)), today=TODAY).created[0]
+    with pytest.raises(PermissionDenied):
+        ledger.review_entries(store, clerk, [entry], approve=True)
+    with pytest.raises(PermissionDenied):
+        ledger.record_entry(store, clerk, EntryRequest(zhang, "B02", date(2026, 3, 2)), approve=True, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        ledger.record_entry(store, viewer, EntryRequest(zhang, "B02", date(2026, 3, 2)), today=TODAY)
+    [row] = list_entries(store)
+    assert row.entered_by == "录入员小王"
+
+
+def test_no_points_after_transfer_out(store, admin, zhang):
+    members.transfer_out(store, admin, zhang, date(2026, 6, 30), "外县", today=TODAY)
+    ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 6, 29)), today=TODAY)
+    with pytest.raises(RuleViolation, match="已转出"):
+        ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 7, 1)), today=TODAY)
+
+
+def test_entry_filters(store, admin, zhang):
+    li = add(store, admin, "李四")
+    ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 3, 1)), today=TODAY)
+    ledger.record_entry(store, admin, EntryRequest(li, "B03", date(2026, 4, 1)), approve=True, today=TODAY)
+    from app.domain.periods import Month
+
+    assert [r.member_name for r in list_entries(store, EntryFilter(member_id=li))] == ["李四"]
+    assert [r.item_code for r in list_entries(store, EntryFilter(month=Month(2026, 3)))] == ["B02"]
+    assert [r.item_code for r in list_entries(store, EntryFilter(status=EntryStatus.APPROVED))] == ["B03"]
+    assert [r.item_code for r in list_entries(store, EntryFilter(item_code="B03"))] == ["B03"]

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
+from app.domain.errors import ConflictError, ValidationError
+from app.services import members
+from app.services.members import MemberFilter, MemberInput
+from conftest import TODAY, add
+from db.models import AuditRecord, Member
+
+VALID_ID = "11010519491231002X"  # the checksum example of GB 11643
+
+
+def _count(store, model):
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_add_member_derives_birth_date_gender_and_pinyin(store, admin, branch):
+    member_id = members.add_member(
+        store, admin,
+        MemberInput(name="曾军海", member_class=MemberClass.NO_POST, id_number="11010519491231002x",
+                    join_date=date(1975, 7, 1), group_id=branch.groups[0].id, phone="138 0013 8000"),
+        today=TODAY,
+    )
+    row = members.get_member(store, member_id)
+    assert row.birth_date == date(1949, 12, 31)
+    assert row.gender is Gender.FEMALE
+    assert row.id_number == VALID_ID
+    assert (row.name_pinyin, row.name_initials) == ("zengjunhai", "zjh")
+    assert row.group_name == "第一党小组"
+    assert row.phone == "13800138000"
+    assert [e.kind for e in members.member_history(store, member_id)] == ["joined"]
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"name": "  "}, "姓名"),
+        ({"id_number": "110105194912310021"}, "校验位"),
+        ({"id_number": "1101051949123100"}, "18 位"),
+        ({"phone": "12345"}, "电话"),
+        ({"join_date": date(2027, 1, 1)}, "还没到"),
+        ({"id_number": VALID_ID, "join_date": date(1960, 1, 1)}, "18 周岁"),
+        ({"id_number": VALID_ID, "birth_date": date(1950, 1, 1)}, "不一致"),
+        ({"id_number": VALID_ID, "gender": Gender.MALE}, "性别"),
+        ({"membership": Membership.PROBATIONARY, "full_member_date": date(2010, 1, 1)}, "预备党员"),
+    ],
+)
+def test_bad_member_input_is_refused_and_nothing_is_saved(store, admin, branch, changes, words):
+    data = MemberInput(name="张三", member_class=MemberClass.NO_POST, join_date=date(2000, 7, 1))
+    for key, value in changes.items():
+        setattr(data, key, value)
+    before = (_count(store, Member), _count(store, AuditRecord))
+    with pytest.raises(ValidationError) as caught:
+        members.add_member(store, admin, data, today=TODAY)
+    assert words in caught.value.message
+    assert (_count(store, Member), _count(store, AuditRecord)) == before
+
+
+def test_same_id_number_cannot_be_registered_twice(store, admin, branch):
+    add(store, admin, "张三", id_number=VALID_ID, join_date=date(1975, 7, 1))
+    with pytest.raises(ValidationError, match="已登记"):
+        add(store, admin, "张叁", id_number=VALID_ID, join_date=date(1975, 7, 1))
+
+
+def test_update_records_the_change_and_a_class_change_event(store, admin, branch):
+    member_id = add(store, admin, "王五")
+    data = MemberInput(name="王五", member_class=MemberClass.RETIRED, join_date=date(2000, 7, 1), note="已退休")
+    change = members.update_member(store, admin, member_id, data, today=TODAY)
+    assert change.updated == [member_id]
+    assert members.get_member(store, member_id).member_class is MemberClass.RETIRED
+    history = members.member_history(store, member_id)
+    assert [e.kind for e in history] == ["joined", "class_changed"]
+    assert history[-1].to_unit == "离退休党员"
+
+
+def test_transfer_out_keeps_the_member_and_his_history(store, admin, branch):
+    member_id = add(store, admin, "赵六")
+    members.transfer_out(store, admin, member_id, date(2026, 6, 30), "东莞市长安镇党委", "外出务工", today=TODAY)
+    row = members.get_member(store, member_id)
+    assert (row.status, row.status_date) == (MemberStatus.TRANSFERRED_OUT, date(2026, 6, 30))
+    assert members.list_members(store) == []
+    assert [r.name for r in members.list_members(store, MemberFilter(statuses=(MemberStatus.TRANSFERRED_OUT,)))] == ["赵六"]
+    with pytest.raises(ConflictError):
+        members.transfer_out(store, admin, member_id, date(2026, 7, 1), "别处", today=TODAY)
+    members.transfer_in(store, admin, member_id, date(2026, 9, 1), "东莞市长安镇党委", today=TODAY)
+    assert members.get_member(store, member_id).in_branch_since == date(2026, 9, 1)
+    assert [e.kind for e in members.member_history(store, member_id)] == ["joined", "transfer_out", "transfer_in"]
+
+
+def test_transfer_needs_a_destination_and_a_sane_date(store, admin, branch):
+    member_id = add(store, admin, "赵六")
+    with pytest.raises(ValidationError, match="转往"):
+        members.transfer_out(store, admin, member_id, date(2026, 6, 30), " ", today=TODAY)
+    with pytest.raises(ValidationError, match="还没到"):
+        members.transfer_out(store, admin, member_id, date(2026, 12, 30), "别处", today=TODAY)
+
+
+def test_mark_deceased(store, admin, branch):
+    member_id = add(store, admin, "孙七", member_class=MemberClass.EXEMPT_FRAIL)
+    members.mark_deceased(store, admin, member_id, date(2026, 2, 3), today=TODAY)
+    assert members.get_member(store, member_id).status is MemberStatus.DECEASED
+
+
+def test_search_by_name_and_pinyin_initials(store, admin, branch):
+    for name in ("张三", "张山峰", "李四", "单田芳"):
+        add(store, admin, name)
+    search = lambda q: sorted(r.name for r in members.list_members(store, MemberFilter(query=q)))  # noqa: E731
+    assert search("zs") == ["张三", "张山峰"]
+    assert search("zsf") == ["张山峰"]
+    assert search("张") == ["张三", "张山峰"]
+    assert search("li") == ["李四"]
+    assert search("stf") == ["单田芳"]
+    assert search("xyz") == []
+
+
+def test_filter_by_group_and_class(store, admin, branch):
+    add(store, admin, "张三", group_id=branch.groups[0].id)
+    add(store, admin, "李四", member_class=MemberClass.RETIRED, group_id=branch.groups[1].id)
+    assert [r.name for r in members.list_members(store, MemberFilter(group_id=branch.groups[1].id))] == ["李四"]
+    assert [r.name for r in members.list_members(store, MemberFilter(member_class=MemberClass.NO_POST))] == ["张三"]
+
+
+def test_every_write_names_the_operator_in_the_audit_log(store, admin, branch):
+    member_id = add(store, admin, "张三")
+    with store.session() as session:
+        record = session.scalars(select(AuditRecord).where(AuditRecord.entity_id == member_id)).one()
+    assert record.operator_id == admin.id and record.action == "create" and "张三" in record.summary
