@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import StoreError
 from db.engine import make_engine, make_session_factory, sqlite_path, sqlite_url
 from db.ledger_guard import install_ledger_guard
+import db.rating_models  # noqa: F401  (every table is mapped before the first session)
 from db.schema import SchemaReport, ensure_schema
 
 install_ledger_guard(Session)

@@ -186,15 +186,20 @@ class QuotaResult:
 
 
 def apply_five_star_quota(rule_set: RuleSet, scores: dict[object, tuple[Decimal, int]]) -> QuotaResult:
-    """Limit five-star members to the quota share of the rated members.
+    """The rule set's five-star quota applied to {member: (final total, stars before the quota)}."""
+    return limit_five_stars(rule_set.five_star_quota, scores)
+
+
+def limit_five_stars(share: Decimal | None, scores: dict[object, tuple[Decimal, int]]) -> QuotaResult:
+    """Limit five-star members to `share` of the rated members.
 
     `scores` maps a member to (final total, stars before the quota). The quota is
     floor(share × rated members). Tie rule: members are taken in order of total; when a
     group with the same total would cross the quota, the whole group drops to four stars,
-    so the quota is never exceeded and equal totals always get equal stars.
+    and so does everyone below it, so the quota is never exceeded, equal totals always get
+    equal stars, and nobody keeps five stars over someone with a higher total.
     """
     stars = {key: value[1] for key, value in scores.items()}
-    share = rule_set.five_star_quota
     if share is None:
         return QuotaResult(stars, None)
     quota = int(share * len(scores))
@@ -207,7 +212,6 @@ def apply_five_star_quota(rule_set: RuleSet, scores: dict[object, tuple[Decimal,
     while index < len(candidates):
         total = candidates[index][1]
         group = [key for key, value in candidates[index:] if value == total]
-        # Once a group has been demoted, nobody below it may keep five stars.
         if not demoted and kept + len(group) <= quota:
             kept += len(group)
         else:

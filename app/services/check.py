@@ -20,6 +20,10 @@ EXPECTED_TRIGGERS = {
     "points_entries_no_rewrite",
     "audit_log_no_delete",
     "audit_log_no_update",
+    "rating_steps_no_update",
+    "rating_steps_no_delete",
+    "rating_star_changes_no_update",
+    "rating_star_changes_no_delete",
 }
 
 

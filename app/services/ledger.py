@@ -21,6 +21,7 @@ from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, price_entry, remaining_cap
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.organisation import require_branch_id
+from app.services.rating_lock import ensure_year_open
 from app.services.rulesets import RuleSetView, load_rule_set_view
 from db.models import AttendanceRecord, Meeting, Member, PointsEntry, RuleItemRecord
 from db.store import Store
@@ -85,6 +86,7 @@ class _Pricer:
             view = load_rule_set_view(self.session, self.branch_id, year)
             if view is None:
                 raise RuleViolation(f"{year} 年的积分细则还没有建立，不能记 {year} 年的分。")
+            ensure_year_open(self.session, self.branch_id, year)
             self._views[year] = view
         return self._views[year]
 
@@ -275,6 +277,7 @@ def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], appro
                 raise NotFound("找不到这条积分记录。")
             if entry.status is not EntryStatus.PENDING:
                 raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录已经{entry.status.label}，不能再审核。")
+            ensure_year_open(uow.session, entry.member.branch_id, entry.occurred_on.year)
             entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
             entry.reviewed_by, entry.reviewed_at, entry.review_note = actor.id, now, (note or "").strip()
             uow.audit("approve" if approve else "reject", "points_entry", entry.id,
@@ -300,6 +303,7 @@ def reverse_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str, 
             raise ConflictError(f"这条记录{entry.status.label}，只有已审核的记录需要冲正；待审核的请直接驳回。")
         if session.scalar(select(PointsEntry.id).where(PointsEntry.reverses_id == entry.id)):
             raise ConflictError("这条记录已经冲正过了。")
+        ensure_year_open(session, entry.member.branch_id, entry.occurred_on.year)
         now = datetime.now(timezone.utc)
         reversal = PointsEntry(
             member_id=entry.member_id,

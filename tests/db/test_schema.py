@@ -82,7 +82,8 @@ def test_folder_instead_of_file_is_refused(tmp_path):
 def _scripts_with(tmp_path: Path, extra_revision: str) -> Path:
     folder = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test.py").write_text(extra_revision, encoding="utf-8")
+    text = extra_revision.replace("HEAD", head_revision())
+    (folder / "versions" / "9001_test.py").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -90,8 +91,8 @@ NEXT_REVISION = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -106,8 +107,8 @@ FAILING_REVISION = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -122,6 +123,7 @@ def test_older_file_is_copied_then_migrated_without_losing_rows(tmp_path, monkey
     from conftest import add
     from app.services import operators, organisation
 
+    head = head_revision()
     with Store.open_file(db_path) as store:
         admin = operators.ensure_admin(store)
         organisation.setup_branch(store, admin, "城关镇党委", "红星村党支部", [])
@@ -129,7 +131,7 @@ def test_older_file_is_copied_then_migrated_without_losing_rows(tmp_path, monkey
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", _scripts_with(tmp_path, NEXT_REVISION))
     with Store.open_file(db_path) as store:
         report = store.schema
-        assert (report.previous_revision, report.current_revision, report.migrated) == ("0001", "0002", True)
+        assert (report.previous_revision, report.current_revision, report.migrated) == (head, "9001", True)
         assert report.safety_copy is not None and report.safety_copy.exists()
         with store.engine.connect() as connection:
             # The batch recreation of `members` must not cascade into its children.
@@ -137,19 +139,20 @@ def test_older_file_is_copied_then_migrated_without_losing_rows(tmp_path, monkey
             assert connection.execute(text("SELECT count(*) FROM member_events")).scalar() == 1
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     copy = sqlite3.connect(report.safety_copy)
-    assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
     assert copy.execute("SELECT count(*) FROM members").fetchone()[0] == 1
     copy.close()
 
 
 def test_failed_migration_rolls_back_whole(tmp_path, monkeypatch, db_path):
     Store.open_file(db_path).close()
+    head = head_revision()
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", _scripts_with(tmp_path, FAILING_REVISION))
     with pytest.raises(StoreError) as caught:
         Store.open_file(db_path)
     assert "撤销" in caught.value.message
     raw = sqlite3.connect(db_path)
-    assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "half_done" not in tables
     raw.close()
@@ -166,6 +169,12 @@ def test_every_released_schema_opens_and_checks_clean(tmp_path, fixture):
         assert check.check_store(store).ok
         ranking = totals.branch_ranking(store, 2026)
         assert len(ranking.rows) == 36
+        if fixture.name >= "schema-0002":
+            from app.domain.rating import RoundStatus
+            from app.services.rating_queries import load_view
+
+            view = load_view(store, 2026)
+            assert view.status is RoundStatus.PUBLICISING and len(view.objections) == 1
 
 
 def test_a_fixture_exists_for_the_current_schema():

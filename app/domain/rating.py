@@ -1,0 +1,216 @@
+"""The annual star rating (星级党员评定): the scheme, the engine's proposal, eligibility, the steps.
+
+A round moves through five steps — 申报创星 apply, 审核评星 assess, 公示亮星 publicise,
+上报验星 report to the township, 动态调星 adjust — and every change of a member's stars
+after the engine's proposal needs a written reason. This module holds the rules; the
+services keep the records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from app.domain.enums import LabelledEnum, MemberClass, Membership
+from app.domain.errors import ConflictError, ValidationError
+from app.domain.points import format_points, points
+from app.domain.rules import Band, RuleSet
+from app.domain.scoring import band_for, limit_five_stars
+
+
+class RoundStatus(LabelledEnum):
+    APPLYING = "applying", "申报创星"
+    ASSESSING = "assessing", "审核评星"
+    PUBLICISING = "publicising", "公示亮星"
+    REPORTED = "reported", "已上报，待乡镇验星"
+    RETURNED = "returned", "乡镇退回"
+    VERIFIED = "verified", "乡镇已验星"
+
+
+class StarStage(LabelledEnum):
+    PROPOSAL = "proposal", "系统测评"
+    OVERRIDE = "override", "支委会审核调整"
+    OBJECTION = "objection", "公示异议处理"
+    ADJUSTMENT = "adjustment", "动态调星"
+
+
+# Which step may follow which; reopening a locked round is its own, recorded, action.
+NEXT_STATUS = {
+    RoundStatus.APPLYING: {RoundStatus.ASSESSING},
+    RoundStatus.ASSESSING: {RoundStatus.PUBLICISING},
+    RoundStatus.PUBLICISING: {RoundStatus.REPORTED, RoundStatus.ASSESSING},
+    RoundStatus.REPORTED: {RoundStatus.VERIFIED, RoundStatus.RETURNED},
+    RoundStatus.RETURNED: {RoundStatus.ASSESSING},
+    RoundStatus.VERIFIED: set(),
+}
+LOCKED = {RoundStatus.REPORTED, RoundStatus.VERIFIED}
+REOPENABLE = {RoundStatus.REPORTED, RoundStatus.VERIFIED, RoundStatus.RETURNED}
+
+
+def check_transition(current: RoundStatus, target: RoundStatus) -> None:
+    if target not in NEXT_STATUS[current]:
+        raise ConflictError(f"评定目前处于“{current.label}”阶段，不能直接进入“{target.label}”。")
+
+
+@dataclass(frozen=True)
+class RatingScheme:
+    """How a year's points become stars, frozen with the round when it starts."""
+
+    star_bands: tuple[Band, ...]
+    five_star_quota: Decimal | None = None
+    dual_report_max_stars: int = 3
+    award_min_stars: int = 4
+    probation_flag_below: Decimal | None = None
+    publicity_days: int = 5
+
+    def __post_init__(self) -> None:
+        if not self.star_bands:
+            raise ValidationError("星级评定需要星级分数线，请先在积分细则中设置。")
+        if self.five_star_quota is not None and not Decimal("0") < self.five_star_quota <= Decimal("1"):
+            raise ValidationError("五星名额比例应在 0 到 1 之间，例如 0.2 表示不超过 20%。")
+        if not 0 <= self.dual_report_max_stars <= 5 or not 1 <= self.award_min_stars <= 5:
+            raise ValidationError("星级上限应在 0 到 5 星之间。")
+        if not 1 <= self.publicity_days <= 30:
+            raise ValidationError("公示期应为 1 到 30 天。")
+
+    @classmethod
+    def from_rule_set(cls, rule_set: RuleSet, **overrides) -> "RatingScheme":
+        values = dict(
+            star_bands=rule_set.star_bands,
+            five_star_quota=rule_set.five_star_quota,
+            probation_flag_below=rule_set.probation_flag_below,
+        )
+        values.update(overrides)
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return {
+            "star_bands": [{"min": str(b.min_points), "stars": b.stars} for b in self.star_bands],
+            "five_star_quota": None if self.five_star_quota is None else str(self.five_star_quota),
+            "dual_report_max_stars": self.dual_report_max_stars,
+            "award_min_stars": self.award_min_stars,
+            "probation_flag_below": None if self.probation_flag_below is None else str(self.probation_flag_below),
+            "publicity_days": self.publicity_days,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RatingScheme":
+        def optional(key):
+            return None if data.get(key) in (None, "") else points(data[key])
+
+        return cls(
+            star_bands=tuple(Band(points(b["min"]), f"{int(b['stars'])}星", int(b["stars"])) for b in data["star_bands"]),
+            five_star_quota=optional("five_star_quota"),
+            dual_report_max_stars=int(data.get("dual_report_max_stars", 3)),
+            award_min_stars=int(data.get("award_min_stars", 4)),
+            probation_flag_below=optional("probation_flag_below"),
+            publicity_days=int(data.get("publicity_days", 5)),
+        )
+
+    def band_stars(self, total: Decimal) -> int:
+        band = band_for(total, self.star_bands)
+        return band.stars if band else 0
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the engine knows of a member when it proposes stars."""
+
+    key: object
+    name: str
+    final_total: Decimal
+    vetoed: bool
+    member_class: MemberClass
+    membership: Membership
+    dual_report_served: bool | None = None
+
+
+def dual_report_applies(member_class: MemberClass) -> bool:
+    """In-service members (and cadres who hold a job elsewhere are not meant here) report to their home community."""
+    return member_class is MemberClass.IN_SERVICE
+
+
+@dataclass(frozen=True)
+class Proposal:
+    key: object
+    band_stars: int
+    stars: int
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def star_ceiling(scheme: RatingScheme, facts: CandidateFacts) -> tuple[int, str]:
+    """The most stars this member may hold, and why (empty reason: no limit)."""
+    if facts.vetoed:
+        return 0, "一票否决，不得评星"
+    if dual_report_applies(facts.member_class) and not facts.dual_report_served:
+        return scheme.dual_report_max_stars, f"在职党员未落实双报到，最高评{scheme.dual_report_max_stars}星"
+    return 5, ""
+
+
+def propose(scheme: RatingScheme, candidates: Iterable[CandidateFacts]) -> dict[object, Proposal]:
+    """Stars from the band table, then eligibility ceilings, then the five-star quota."""
+    facts = {c.key: c for c in candidates}
+    capped: dict[object, tuple[int, int, list[str]]] = {}
+    for key, fact in facts.items():
+        band = 0 if fact.vetoed else scheme.band_stars(fact.final_total)
+        ceiling, why = star_ceiling(scheme, fact)
+        reasons = [why] if why and band > ceiling else []
+        if fact.vetoed:
+            reasons = ["一票否决，不得评星"]
+        capped[key] = (band, min(band, ceiling), reasons)
+    rated = {key: (facts[key].final_total, stars) for key, (_, stars, _) in capped.items() if not facts[key].vetoed}
+    quota = limit_five_stars(scheme.five_star_quota, rated)
+    proposals = {}
+    for key, (band, stars, reasons) in capped.items():
+        final = quota.stars.get(key, stars)
+        if key in quota.demoted:
+            reasons = reasons + [f"五星名额已满（不超过 {quota.quota} 名），同分者同降为四星"]
+        proposals[key] = Proposal(key, band, final, tuple(reasons))
+    return proposals
+
+
+def check_star_change(
+    scheme: RatingScheme, facts: CandidateFacts, new_stars: int, reason: str, five_star_holders: int, rated_count: int
+) -> str:
+    """Validate a change of a member's stars by a person; returns the cleaned reason.
+
+    `five_star_holders` counts the other members who hold five stars now.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("调整星级必须写明理由。")
+    if not 0 <= new_stars <= 5:
+        raise ValidationError("星级应在 0 到 5 星之间（0 表示不评星）。")
+    ceiling, why = star_ceiling(scheme, facts)
+    if new_stars > ceiling:
+        raise ValidationError(f"{facts.name}{why}，不能评为{new_stars}星。")
+    if new_stars == 5 and scheme.five_star_quota is not None:
+        quota = int(scheme.five_star_quota * rated_count)
+        if five_star_holders + 1 > quota:
+            raise ValidationError(f"五星党员名额为 {quota} 名，已经评满，不能再评五星。")
+    return reason
+
+
+@dataclass(frozen=True)
+class AwardEligibility:
+    eligible: bool
+    reasons: tuple[str, ...]
+
+
+def award_eligibility(scheme: RatingScheme, facts: CandidateFacts, stars: int) -> AwardEligibility:
+    """Whether a member may be nominated for 评先评优, and every reason he may not."""
+    reasons = []
+    if facts.vetoed:
+        reasons.append("一票否决")
+    if dual_report_applies(facts.member_class) and not facts.dual_report_served:
+        reasons.append("在职党员未落实双报到")
+    if stars < scheme.award_min_stars:
+        reasons.append(f"星级低于{scheme.award_min_stars}星")
+    if (
+        scheme.probation_flag_below is not None
+        and facts.membership is Membership.PROBATIONARY
+        and facts.final_total < scheme.probation_flag_below
+    ):
+        reasons.append(f"预备党员年度积分低于{format_points(scheme.probation_flag_below)}分")
+    return AwardEligibility(not reasons, tuple(reasons))

@@ -1,0 +1,274 @@
+"""上报验星: the round travels to the township as a file, and the verification comes back as one.
+
+Report file (`.jfrating`, UTF-8 JSON): {"format": "dyjf-star-rating-report", "format_version": 1,
+"payload": {...the round: branch, year, scheme, publicity, steps, candidates with their star
+history, objections...}, "sha256": hex digest of the payload serialised canonically (sorted
+keys, no ASCII escaping, separators "," and ":")}. Verification file (`.jfverify`): the same
+envelope with format "dyjf-star-rating-verification" and a payload naming the round id, the
+SHA-256 of the report it answers, the decision ("verified" or "returned"), comments, who
+decided and when. A village accepts a verification only for exactly the report it sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import __version__
+from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.rating import RoundStatus, check_transition
+from app.domain.enums import Role
+from app.services.context import Actor, Change, read_session, unit_of_work
+from app.services.files import plain_os_error, write_atomically
+from app.services.organisation import get_branch, require_branch_id
+from app.services.rating_queries import RoundView, load_round, load_view
+from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
+from db.store import Store
+
+REPORT_FORMAT = "dyjf-star-rating-report"
+VERIFICATION_FORMAT = "dyjf-star-rating-verification"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _canonical(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _envelope(kind: str, payload: dict) -> tuple[bytes, str]:
+    digest = hashlib.sha256(_canonical(payload)).hexdigest()
+    document = {"format": kind, "format_version": FORMAT_VERSION, "payload": payload, "sha256": digest}
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"), digest
+
+
+def read_exchange_file(path: Path | str, kind: str) -> tuple[dict, str]:
+    """(payload, its SHA-256) of a report or verification file, or a ValidationError saying what is wrong."""
+    path = Path(path)
+    what = "上报文件" if kind == REPORT_FORMAT else "验星结果文件"
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValidationError(f"“{path.name}”太大了，不是{what}。")
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise plain_os_error(exc, f"无法读取“{path.name}”。") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValidationError(f"“{path.name}”不是{what}，或者已经损坏。") from None
+    if not isinstance(document, dict) or document.get("format") != kind or not isinstance(document.get("payload"), dict):
+        raise ValidationError(f"“{path.name}”不是{what}。")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise ValidationError(f"“{path.name}”是更新版本的程序生成的，请先升级本程序。")
+    digest = hashlib.sha256(_canonical(document["payload"])).hexdigest()
+    if digest != document.get("sha256"):
+        raise ValidationError(f"“{path.name}”的内容与校验值不符，文件可能已损坏或被改动，请重新拷贝。")
+    return document["payload"], digest
+
+
+def _report_payload(view: RoundView, branch_name: str, township: str) -> dict:
+    return {
+        "round_id": str(view.id),
+        "branch_name": branch_name,
+        "township_name": township,
+        "year": view.year,
+        "scheme": view.scheme.to_dict(),
+        "publicity": {
+            "start": view.publicity_start.isoformat() if view.publicity_start else None,
+            "end": view.publicity_end.isoformat() if view.publicity_end else None,
+            "objection_contact": view.objection_contact,
+        },
+        "steps": [
+            {"action": s.action, "status": s.status_after.value, "on": s.on_date.isoformat(), "operator": s.operator, "note": s.note}
+            for s in view.steps
+        ],
+        "candidates": [
+            {
+                "member_id": str(c.member_id), "name": c.name, "group_name": c.group_name,
+                "member_class": c.member_class.value, "membership": c.membership.value,
+                "final_total": None if c.final_total is None else str(c.final_total), "vetoed": c.vetoed,
+                "rank": c.rank, "declared_stars": c.declared_stars, "band_stars": c.band_stars,
+                "proposed_stars": c.proposed_stars, "stars": c.stars, "dual_report_served": c.dual_report_served,
+                "flags": list(c.flags),
+                "history": [
+                    {"stage": h.stage.value, "from": h.from_stars, "to": h.to_stars, "reason": h.reason,
+                     "on": h.on_date.isoformat(), "operator": h.operator}
+                    for h in c.history
+                ],
+            }
+            for c in view.candidates
+        ],
+        "objections": [
+            {"member": o.member_name, "raised_by": o.raised_by, "raised_on": o.raised_on.isoformat(), "content": o.content,
+             "answer": o.answer, "upheld": o.upheld}
+            for o in view.objections
+        ],
+        "program_version": __version__,
+    }
+
+
+def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Path | str, today: date | None = None) -> Change:
+    """Lock the round and write the report file for the township (after the publicity period)."""
+    actor.require(Role.REVIEWER, action="上报验星")
+    today = today or date.today()
+    if on > today:
+        raise ValidationError(f"日期 {on:%Y-%m-%d} 还没到。")
+    branch_id = require_branch_id(store)
+    branch = get_branch(store, branch_id)
+    with unit_of_work(store, actor) as uow:
+        record = load_round(uow.session, branch_id, year)
+        check_transition(record.status, RoundStatus.REPORTED)
+        if on <= record.publicity_end:
+            raise ConflictError(f"公示期到 {record.publicity_end:%Y-%m-%d} 才结束，公示期满后才能上报。")
+        open_objections = uow.session.scalars(
+            select(RatingObjection).where(RatingObjection.round_id == record.id, RatingObjection.answered_on.is_(None))
+        ).all()
+        if open_objections:
+            raise ConflictError(f"还有 {len(open_objections)} 条异议没有答复，答复后才能上报。")
+        record.status = RoundStatus.REPORTED
+        uow.session.add(RatingStep(round_id=record.id, action="report", status_after=RoundStatus.REPORTED, on_date=on, operator_id=actor.id))
+        uow.session.flush()
+    view = load_view(store, year)
+    data, digest = _envelope(REPORT_FORMAT, _report_payload(view, branch.name, branch.township))
+    try:
+        write_atomically(out, data)
+    except Exception:
+        _undo_report(store, actor, year)
+        raise
+    with unit_of_work(store, actor) as uow:
+        record = load_round(uow.session, branch_id, year)
+        record.report_sha256 = digest
+        uow.audit("report", "rating_round", record.id, f"{year} 年星级评定上报乡镇验星", file=Path(out).name, sha256=digest)
+    return Change(f"已上报并锁定 {year} 年星级评定，请把文件“{Path(out).name}”交给乡镇党委。", updated=[view.id])
+
+
+def _undo_report(store: Store, actor: Actor, year: int) -> None:
+    """The file could not be written: the round goes back to publicity, and the history says so."""
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        record = load_round(uow.session, branch_id, year)
+        record.status = RoundStatus.PUBLICISING
+        uow.session.add(RatingStep(round_id=record.id, action="report_failed", status_after=RoundStatus.PUBLICISING,
+                                   on_date=date.today(), operator_id=actor.id, note="上报文件没有写成，评定未上报"))
+
+
+def export_report_again(store: Store, year: int, out: Path | str) -> Path:
+    """Write the same report once more (the stick was lost): the locked round gives the same bytes."""
+    view = load_view(store, year)
+    if view.status is not RoundStatus.REPORTED or not view.report_sha256:
+        raise ConflictError("只有已上报、等待验星的评定才能重新导出上报文件。")
+    branch = get_branch(store)
+    data, digest = _envelope(REPORT_FORMAT, _report_payload(view, branch.name, branch.township))
+    if digest != view.report_sha256:
+        raise ConflictError("评定内容与上报时不一致，请重新打开评定后重新公示和上报。", details=f"{digest} != {view.report_sha256}")
+    return write_atomically(out, data)
+
+
+def import_for_verification(store: Store, actor: Actor, path: Path | str) -> Change:
+    """On the township's computer: take in a village's report (importing it twice changes nothing)."""
+    actor.require(Role.REVIEWER, action="验星")
+    payload, digest = read_exchange_file(path, REPORT_FORMAT)
+    try:
+        round_id, year = uuid.UUID(payload["round_id"]), int(payload["year"])
+        branch_name = str(payload["branch_name"])
+    except (KeyError, ValueError, TypeError):
+        raise ValidationError("上报文件缺少必要的内容，可能不是本程序生成的。") from None
+    with unit_of_work(store, actor) as uow:
+        existing = uow.session.scalar(
+            select(TownshipVerification).where(TownshipVerification.round_id == round_id, TownshipVerification.report_sha256 == digest)
+        )
+        if existing is not None:
+            return Change(f"{branch_name} {year} 年的上报材料已经导入过了。")
+        record = TownshipVerification(round_id=round_id, branch_name=branch_name, township_name=str(payload.get("township_name", "")),
+                                      year=year, report_sha256=digest, payload=payload)
+        uow.session.add(record)
+        uow.session.flush()
+        uow.audit("import", "township_verification", record.id, f"导入 {branch_name} {year} 年星级评定上报材料")
+        return Change(f"已导入 {branch_name} {year} 年星级评定上报材料，共 {len(payload.get('candidates', []))} 人。", created=[record.id])
+
+
+def decide_verification(store: Store, actor: Actor, verification_id: uuid.UUID, verified: bool, comments: str,
+                        on: date, out: Path | str, today: date | None = None) -> Change:
+    """The township verifies or returns a report, and writes the answer file for the village."""
+    actor.require(Role.REVIEWER, action="验星")
+    if on > (today or date.today()):
+        raise ValidationError(f"日期 {on:%Y-%m-%d} 还没到。")
+    comments = (comments or "").strip()
+    if not verified and not comments:
+        raise ValidationError("退回时请写明意见，村里才知道要改什么。")
+    with unit_of_work(store, actor) as uow:
+        record = uow.session.get(TownshipVerification, verification_id)
+        if record is None:
+            raise NotFound("找不到这份上报材料。")
+        if record.decision is not None:
+            raise ConflictError(f"这份上报材料已经{'验星通过' if record.decision == 'verified' else '退回'}了。")
+        payload = {
+            "round_id": str(record.round_id), "report_sha256": record.report_sha256,
+            "decision": "verified" if verified else "returned", "comments": comments, "decided_on": on.isoformat(),
+            "decided_by": actor.display_name, "township_name": record.township_name,
+        }
+        data, _ = _envelope(VERIFICATION_FORMAT, payload)
+        write_atomically(out, data)
+        record.decision, record.comments, record.decided_on = payload["decision"], comments, on
+        record.decided_by, record.decided_at = actor.id, datetime.now(timezone.utc)
+        uow.audit("verify" if verified else "return", "township_verification", record.id,
+                  f"{record.branch_name} {record.year} 年星级评定：{'验星通过' if verified else '退回'}", comments=comments)
+        return Change(f"已{'验星通过' if verified else '退回'}，请把文件“{Path(out).name}”交回村党支部。", updated=[record.id])
+
+
+def apply_verification(store: Store, actor: Actor, path: Path | str, today: date | None = None) -> Change:
+    """Back in the village: record the township's answer to exactly the report that was sent."""
+    actor.require(Role.REVIEWER, action="登记验星结果")
+    payload, _ = read_exchange_file(path, VERIFICATION_FORMAT)
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        try:
+            round_id = uuid.UUID(payload["round_id"])
+            decided_on = date.fromisoformat(payload["decided_on"])
+            decision = payload["decision"]
+        except (KeyError, ValueError, TypeError):
+            raise ValidationError("验星结果文件缺少必要的内容。") from None
+        record = uow.session.get(RatingRound, round_id)
+        if record is None or record.branch_id != branch_id:
+            raise ValidationError("这份验星结果不是本支部的。")
+        if record.status is not RoundStatus.REPORTED or payload.get("report_sha256") != record.report_sha256:
+            raise ConflictError("这份验星结果对应的不是本支部目前上报的材料（可能是旧的或已重新打开过），不能登记。")
+        if decision not in ("verified", "returned"):
+            raise ValidationError("验星结果文件中的结论看不懂。")
+        target = RoundStatus.VERIFIED if decision == "verified" else RoundStatus.RETURNED
+        check_transition(record.status, target)
+        record.status, record.township_comments = target, str(payload.get("comments", ""))
+        note = f"{payload.get('township_name', '')} {payload.get('decided_by', '')}：{record.township_comments}".strip()
+        uow.session.add(RatingStep(round_id=record.id, action="verified" if target is RoundStatus.VERIFIED else "returned",
+                                   status_after=target, on_date=decided_on, operator_id=actor.id, note=note))
+        uow.audit(decision, "rating_round", record.id, f"{record.year} 年星级评定：{target.label}", comments=record.township_comments)
+        return Change(f"已登记乡镇意见：{target.label}。", updated=[record.id])
+
+
+@dataclass(frozen=True)
+class VerificationRow:
+    id: uuid.UUID
+    branch_name: str
+    year: int
+    candidates: int
+    five_star: int
+    decision: str | None
+    comments: str
+    decided_on: date | None
+
+
+def township_verifications(store: Store) -> list[VerificationRow]:
+    """The reports the township has received, newest first, with their decision if any."""
+    with read_session(store) as session:
+        records = session.scalars(select(TownshipVerification).order_by(TownshipVerification.created_at.desc()))
+        return [
+            VerificationRow(
+                r.id, r.branch_name, r.year, len(r.payload.get("candidates", [])),
+                sum(1 for c in r.payload.get("candidates", []) if c.get("stars") == 5),
+                r.decision, r.comments, r.decided_on,
+            )
+            for r in records
+        ]

@@ -1,0 +1,195 @@
+"""A whole star-rating round, end to end, on real files: village and township databases."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.domain.enums import MemberClass
+from app.domain.errors import ConflictError, RuleViolation, ValidationError
+from app.domain.rating import RoundStatus, StarStage
+from app.services import ledger, operators, rating, rating_exchange, totals
+from app.services.ledger import EntryRequest
+from app.services.ledger_queries import list_entries
+from app.services.rating_queries import load_view, member_star_history
+from conftest import add
+from db.store import Store
+
+D = Decimal
+LATER = date(2026, 12, 31)  # "today" for steps taken after the publicity period
+TOTALS = {"甲": 98, "乙": 95, "丙": 95, "丁": 93, "戊": 91, "己": 85, "庚": 80, "辛": 75, "壬": 70, "癸": 65}
+
+
+def _give(store, admin, member, total):
+    """Approved award entries (outside every cap) that bring the member from base 20 to `total`."""
+    left, month, requests = D(total) - 20, 1, []
+    while left > 0:
+        value = min(left, D(10))
+        if value < 3:  # B05 ranges from 3 to 10: take the remainder out of the previous line
+            requests[-1].points -= 3 - value
+            value = D(3)
+        requests.append(EntryRequest(member, "B05", date(2026, month, 10), points=value, note="县级表彰"))
+        left -= value
+        month += 1
+    ledger.record_batch(store, admin, requests, approve=True, today=LATER)
+
+
+@pytest.fixture
+def branch_ten(store, admin, village_year):
+    ids = {}
+    for name, total in TOTALS.items():
+        member_class = MemberClass.IN_SERVICE if name == "丁" else MemberClass.NO_POST
+        ids[name] = add(store, admin, f"党员{name}", member_class=member_class)
+        _give(store, admin, ids[name], total)
+    return ids
+
+
+def _by_hand(names_to_totals, quota_share, in_service_unserved):
+    """The scheme applied by hand: bands, the 双报到 ceiling of 3, then the quota with the tie rule."""
+    def band(t):
+        return 5 if t >= 90 else 4 if t >= 80 else 3 if t >= 70 else 2 if t >= 60 else 1
+    stars = {n: min(band(t), 3) if n in in_service_unserved else band(t) for n, t in names_to_totals.items()}
+    quota = int(quota_share * len(stars))
+    fives = sorted((t, n) for n, t in names_to_totals.items() if stars[n] == 5)[::-1]
+    kept, cut = 0, False
+    i = 0
+    while i < len(fives):
+        group = [n for t, n in fives if t == fives[i][0]]
+        if not cut and kept + len(group) <= quota:
+            kept += len(group)
+        else:
+            cut = True
+            for n in group:
+                stars[n] = 4
+        i += len(group)
+    return stars
+
+
+def test_a_whole_round(tmp_path, store, admin, branch_ten):
+    ids = branch_ten
+    year_totals = {n: totals.member_year(store, ids[n], 2026).final_total for n in ids}
+    assert year_totals == {n: D(t) for n, t in TOTALS.items()}
+
+    # 1 申报创星
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER, five_star_quota=D("0.2"))
+    rating.declare(store, admin, 2026, ids["乙"], 5, "全年积极参加组织生活，带头参加志愿服务", date(2026, 11, 20), today=LATER)
+    # 2 审核评星: the proposal is the scheme applied by hand
+    rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
+    with pytest.raises(ConflictError, match="不能再申报"):
+        rating.declare(store, admin, 2026, ids["甲"], 5, "迟到的申报", date(2026, 11, 21), today=LATER)
+    view = load_view(store, 2026)
+    proposed = {c.name[-1]: c.proposed_stars for c in view.candidates}
+    assert proposed == _by_hand(TOTALS, D("0.2"), {"丁"})
+    assert view.candidate(ids["乙"]).declared_stars == 5
+    # An override without a reason is refused and changes nothing.
+    with pytest.raises(ValidationError, match="理由"):
+        rating.override(store, admin, 2026, ids["己"], 5, "", date(2026, 11, 21), today=LATER)
+    assert load_view(store, 2026).candidate(ids["己"]).stars == 4
+    rating.override(store, admin, 2026, ids["己"], 5, "抗洪抢险中表现突出，支委会讨论通过", date(2026, 11, 21), today=LATER)
+
+    # 3 公示亮星, with an objection that is upheld
+    rating.publicise(store, admin, 2026, date(2026, 11, 22), objection_contact="村党群服务中心 王书记", today=LATER)
+    view = load_view(store, 2026)
+    assert (view.publicity_start, view.publicity_end) == (date(2026, 11, 22), date(2026, 11, 26))
+    with pytest.raises(ValidationError, match="不在公示期"):
+        rating.record_objection(store, admin, 2026, ids["己"], "群众李某", date(2026, 11, 28), "不属实", today=LATER)
+    rating.record_objection(store, admin, 2026, ids["己"], "群众李某", date(2026, 11, 23), "抗洪期间曾请假外出", today=LATER)
+    with pytest.raises(ConflictError, match="没有答复"):
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 27), tmp_path / "r.jfrating", today=LATER)
+    objection = load_view(store, 2026).objections[0]
+    rating.answer_objection(store, admin, objection.id, "经核实情况属实，维持测评结果四星", True, date(2026, 11, 24),
+                            new_stars=4, today=LATER)
+    notice = load_view(store, 2026).by_stars()
+    assert "党员己" in [c.name for c in notice[4]] and "党员己" not in [c.name for c in notice.get(5, [])]
+
+    # 4 上报验星: the round is locked, the ledger refuses new entries and reversals
+    with pytest.raises(ConflictError, match="公示期满"):
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 26), tmp_path / "r.jfrating", today=LATER)
+    report = tmp_path / "红星村-2026.jfrating"
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 27), report, today=LATER)
+    assert load_view(store, 2026).status is RoundStatus.REPORTED
+    with pytest.raises(RuleViolation, match="锁定"):
+        ledger.record_entry(store, admin, EntryRequest(ids["癸"], "B02", date(2026, 11, 1)), today=LATER)
+
+    # The township, on its own database, returns it once and then verifies the corrected report.
+    with Store.open_file(tmp_path / "township.db") as township:
+        township_admin = operators.ensure_admin(township)
+        rating_exchange.import_for_verification(township, township_admin, report)
+        assert "导入过" in rating_exchange.import_for_verification(township, township_admin, report).summary
+        [received] = rating_exchange.township_verifications(township)
+        assert (received.branch_name, received.year, received.candidates) == ("红星村党支部", 2026, 10)
+        answer = tmp_path / "退回.jfverify"
+        rating_exchange.decide_verification(township, township_admin, received.id, False, "请补充双报到证明", date(2026, 11, 28), answer, today=LATER)
+    rating_exchange.apply_verification(store, admin, answer, today=LATER)
+    view = load_view(store, 2026)
+    assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充双报到证明")
+
+    rating.reopen(store, admin, 2026, "按乡镇意见补充双报到证明", date(2026, 11, 29), today=LATER)
+    rating.set_dual_report(store, admin, 2026, ids["丁"], True)
+    rating.override(store, admin, 2026, ids["丁"], 4, "已补充双报到证明，按积分应为五星但五星名额已满", date(2026, 11, 29), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 30), days=1, today=LATER)
+    second = tmp_path / "红星村-2026-补充.jfrating"
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 1), second, today=LATER)
+    # The old answer no longer fits the report now on record.
+    with pytest.raises(ConflictError, match="不是本支部目前上报"):
+        rating_exchange.apply_verification(store, admin, answer, today=LATER)
+    with Store.open_file(tmp_path / "township.db") as township:
+        township_admin = operators.ensure_admin(township)
+        rating_exchange.import_for_verification(township, township_admin, second)
+        latest = rating_exchange.township_verifications(township)[0]
+        verified = tmp_path / "通过.jfverify"
+        rating_exchange.decide_verification(township, township_admin, latest.id, True, "", date(2026, 12, 2), verified, today=LATER)
+    rating_exchange.apply_verification(store, admin, verified, today=LATER)
+    assert load_view(store, 2026).status is RoundStatus.VERIFIED
+
+    # 5 动态调星, with the whole history kept
+    rating.adjust(store, admin, 2026, ids["甲"], 3, "2027年1月受到党内警告处分，降为三星", date(2026, 12, 20), today=LATER)
+    history = [(h.stage, h.to_stars) for _, h in member_star_history(store, ids["甲"])]
+    assert history == [(StarStage.PROPOSAL, 5), (StarStage.ADJUSTMENT, 3)]
+    history = [(h.stage, h.to_stars) for _, h in member_star_history(store, ids["己"])]
+    assert history == [(StarStage.PROPOSAL, 4), (StarStage.OVERRIDE, 5), (StarStage.OBJECTION, 4)]
+    steps = [s.action for s in load_view(store, 2026).steps]
+    assert steps == ["start", "assess", "publicise", "report", "returned", "reopen", "publicise", "report", "verified"]
+
+    awards = {row.name: row for row in rating.award_eligibility_list(store, 2026)}
+    assert awards["党员乙"].eligible and not awards["党员甲"].eligible
+    assert awards["党员甲"].reasons == ("星级低于4星",)
+
+
+def test_a_locked_year_reopens_only_with_a_reason(tmp_path, store, admin, branch_ten):
+    entry = list_entries(store)[0]
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), tmp_path / "r.jfrating", today=LATER)
+    with pytest.raises(RuleViolation, match="重新打开"):
+        ledger.reverse_entry(store, admin, entry.id, "录错")
+    with pytest.raises(ValidationError, match="原因"):
+        rating.reopen(store, admin, 2026, " ", date(2026, 11, 22), today=LATER)
+    rating.reopen(store, admin, 2026, "发现一条记录录错，需冲正", date(2026, 11, 22), today=LATER)
+    ledger.reverse_entry(store, admin, entry.id, "录错")
+    assert load_view(store, 2026).steps[-1].note == "发现一条记录录错，需冲正"
+
+
+def test_a_damaged_or_foreign_file_is_refused(tmp_path, store, admin, branch_ten):
+    bad = tmp_path / "bad.jfrating"
+    bad.write_text('{"format": "something-else"}', encoding="utf-8")
+    with Store.open_file(tmp_path / "township.db") as township:
+        township_admin = operators.ensure_admin(township)
+        with pytest.raises(ValidationError, match="不是上报文件"):
+            rating_exchange.import_for_verification(township, township_admin, bad)
+        rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+        rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+        rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+        report = tmp_path / "r.jfrating"
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), report, today=LATER)
+        text = report.read_text(encoding="utf-8").replace('"stars": 5', '"stars": 4', 1)
+        tampered = tmp_path / "tampered.jfrating"
+        tampered.write_text(text, encoding="utf-8")
+        with pytest.raises(ValidationError, match="校验值不符"):
+            rating_exchange.import_for_verification(township, township_admin, tampered)
+    again = tmp_path / "again.jfrating"
+    rating_exchange.export_report_again(store, 2026, again)
+    assert again.read_bytes() == report.read_bytes()
