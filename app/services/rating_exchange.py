@@ -153,6 +153,7 @@ def _undo_report(store: Store, actor: Actor, year: int) -> None:
         record.status = RoundStatus.PUBLICISING
         uow.session.add(RatingStep(round_id=record.id, action="report_failed", status_after=RoundStatus.PUBLICISING,
                                    on_date=date.today(), operator_id=actor.id, note="上报文件没有写成，评定未上报"))
+        uow.audit("report_failed", "rating_round", record.id, f"{year} 年星级评定上报文件没有写成，退回公示阶段")
 
 
 def export_report_again(store: Store, year: int, out: Path | str) -> Path:

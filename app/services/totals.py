@@ -162,6 +162,8 @@ def branch_ranking(store: Store, year: int, month: int | None = None, quarter: i
         flags = []
         if score.vetoed:
             flags.append("一票否决")
+        if member.member_class is MemberClass.EXEMPT_FRAIL:
+            flags.append("老弱病残，部分项目免考")
         if kind == "year":
             if score.appraisal_missing:
                 flags.append("未录民主评议")

@@ -193,3 +193,16 @@ def test_a_damaged_or_foreign_file_is_refused(tmp_path, store, admin, branch_ten
     again = tmp_path / "again.jfrating"
     rating_exchange.export_report_again(store, 2026, again)
     assert again.read_bytes() == report.read_bytes()
+
+
+def test_a_report_that_cannot_be_written_leaves_the_round_open(tmp_path, store, admin, branch_ten):
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    from app.domain.errors import StoreError
+
+    with pytest.raises(StoreError, match="拔出"):
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), tmp_path / "gone" / "r.jfrating", today=LATER)
+    view = load_view(store, 2026)
+    assert view.status is RoundStatus.PUBLICISING and view.steps[-1].action == "report_failed"
+    ledger.record_entry(store, admin, EntryRequest(branch_ten["癸"], "B02", date(2026, 11, 1)), today=LATER)
