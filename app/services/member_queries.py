@@ -1,0 +1,260 @@
+"""Roster queries for the window: search, filter, sort and page in SQL, with points per member.
+
+`members.list_members` loads every member and filters in Python; that is fine for the command
+line but too slow per keystroke for a large roster (see tests/benchmarks/bench_members_search.py).
+Here the search (name, full pinyin, pinyin initials), the filters, the order and the page are
+all done by the database, and the month's and year's points of the rows on a page come from
+one grouped query.
+
+Points shown here are the sums of approved entries (reversals included, so a reversed entry
+nets to zero). They do not include the base score, the democratic appraisal or a veto's effect
+on the year's total: those belong to the ranking (app.services.totals).
+
+Read-only; every function opens its own short session and returns plain rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from app.domain.enums import Category, EntryStatus, Gender, MemberClass, MemberStatus, Membership, OrgKind
+from app.domain.periods import Month
+from app.domain.points import ZERO
+from app.services.context import read_session
+from app.services.organisation import require_branch_id
+from db.models import Member, OrgUnit, PointsEntry, RuleItemRecord
+from db.store import Store
+from db.types import Points
+
+SORT_KEYS = ("name", "gender", "group", "member_class", "membership", "join_date", "flags", "month_points", "year_points")
+DEFAULT_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of the roster table."""
+
+    id: uuid.UUID
+    name: str
+    gender: Gender | None
+    group_name: str
+    member_class: MemberClass
+    membership: Membership
+    join_date: date | None
+    status: MemberStatus
+    status_date: date | None
+    is_hub_household: bool
+    is_vanguard_post: bool
+    post_title: str
+    month_points: Decimal
+    year_points: Decimal
+    vetoed: bool
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Short Chinese marks for the 标记 column, most important first."""
+        marks = []
+        if self.status is not MemberStatus.ACTIVE:
+            when = f"{self.status_date:%Y-%m-%d}" if self.status_date else ""
+            marks.append(f"{self.status.label}{when}")
+        if self.vetoed:
+            marks.append("一票否决")
+        if self.is_hub_household:
+            marks.append("党员中心户")
+        if self.is_vanguard_post:
+            marks.append(f"先锋岗（{self.post_title}）" if self.post_title else "先锋岗")
+        return tuple(marks)
+
+
+@dataclass
+class RosterQuery:
+    """What the clerk typed and picked above the roster table."""
+
+    text: str = ""
+    group_id: uuid.UUID | None = None
+    member_class: MemberClass | None = None
+    statuses: tuple[MemberStatus, ...] = field(default_factory=lambda: (MemberStatus.ACTIVE,))
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    rows: tuple[RosterRow, ...]
+    offset: int
+    total: int | None  # None when the caller did not ask for the count
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_condition(text: str):
+    """The SQL form of app.domain.names.name_matches (None when there is nothing to search)."""
+    query = (text or "").strip().lower()
+    if not query:
+        return None
+    pattern = _escape_like(query)
+    in_name = Member.name.like(f"%{pattern}%", escape="\\")
+    if not query.isascii():
+        return in_name
+    return or_(
+        in_name,
+        Member.name_initials.like(f"{pattern}%", escape="\\"),
+        Member.name_pinyin.like(f"%{pattern}%", escape="\\"),
+    )
+
+
+def _conditions(branch_id: uuid.UUID, query: RosterQuery) -> list:
+    conditions = [Member.branch_id == branch_id]
+    if query.statuses:
+        conditions.append(Member.status.in_(query.statuses))
+    if query.group_id:
+        conditions.append(Member.group_id == query.group_id)
+    if query.member_class:
+        conditions.append(Member.member_class == query.member_class)
+    searched = text_condition(query.text)
+    if searched is not None:
+        conditions.append(searched)
+    return conditions
+
+
+def _year_bounds(month: Month) -> tuple[date, date]:
+    return date(month.year, 1, 1), date(month.year, 12, 31)
+
+
+def _points_query(month: Month):
+    """Per member: (month sum, year sum, veto count) of approved entries in month.year."""
+    start, end = _year_bounds(month)
+    in_month = PointsEntry.occurred_on.between(month.first_day, month.last_day)
+    veto_sign = case(
+        (RuleItemRecord.category == Category.VETO, case((PointsEntry.reverses_id.is_(None), 1), else_=-1)), else_=0
+    )
+    return (
+        select(
+            PointsEntry.member_id.label("member_id"),
+            type_coerce(func.sum(case((in_month, type_coerce(PointsEntry.points, Points)), else_=None)), Points).label("month_points"),
+            type_coerce(func.sum(PointsEntry.points), Points).label("year_points"),
+            func.sum(veto_sign).label("vetoes"),
+        )
+        .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
+        .where(PointsEntry.status == EntryStatus.APPROVED, PointsEntry.occurred_on.between(start, end))
+        .group_by(PointsEntry.member_id)
+    )
+
+
+def _order(sort: str, descending: bool, group, totals):
+    if sort not in SORT_KEYS:
+        sort = "name"
+    flag_weight = (
+        case((Member.status != MemberStatus.ACTIVE, 8), else_=0)
+        + case((Member.is_hub_household, 2), else_=0)
+        + case((Member.is_vanguard_post, 1), else_=0)
+    )
+    key = {
+        "name": Member.name_pinyin,
+        "gender": Member.gender,
+        "group": group.sort_order,
+        "member_class": Member.member_class,
+        "membership": Member.membership,
+        "join_date": Member.join_date,
+        "flags": flag_weight,
+        "month_points": func.coalesce(totals.c.month_points, 0) if totals is not None else Member.name_pinyin,
+        "year_points": func.coalesce(totals.c.year_points, 0) if totals is not None else Member.name_pinyin,
+    }[sort]
+    first = key.desc() if descending else key.asc()
+    # Ties fall back to pinyin, then name, then id, so pages never overlap or skip a row.
+    return [first, Member.name_pinyin.asc(), Member.name.asc(), Member.id.asc()]
+
+
+def count_roster(store: Store, query: RosterQuery) -> int:
+    branch_id = require_branch_id(store)
+    with read_session(store) as session:
+        return session.scalar(select(func.count()).select_from(Member).where(*_conditions(branch_id, query))) or 0
+
+
+def roster_page(
+    store: Store,
+    query: RosterQuery,
+    month: Month,
+    offset: int = 0,
+    limit: int = DEFAULT_PAGE_SIZE,
+    with_total: bool = True,
+) -> RosterPage:
+    """One page of the roster matching `query`, with each member's points for `month` and its year."""
+    branch_id = require_branch_id(store)
+    group = aliased(OrgUnit)
+    conditions = _conditions(branch_id, query)
+    sort_by_points = query.sort in ("month_points", "year_points")
+    with read_session(store) as session:
+        total = None
+        if with_total:
+            total = session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0
+        totals = _points_query(month).subquery() if sort_by_points else None
+        statement = (
+            select(
+                Member.id, Member.name, Member.gender, group.name, Member.member_class, Member.membership,
+                Member.join_date, Member.status, Member.status_date, Member.is_hub_household,
+                Member.is_vanguard_post, Member.post_title,
+            )
+            .outerjoin(group, and_(group.id == Member.group_id, group.kind == OrgKind.GROUP))
+            .where(*conditions)
+        )
+        if totals is not None:
+            statement = statement.outerjoin(totals, totals.c.member_id == Member.id)
+        statement = statement.order_by(*_order(query.sort, query.descending, group, totals)).offset(offset).limit(limit)
+        found = session.execute(statement).all()
+        ids = [row[0] for row in found]
+        sums = {}
+        if ids:
+            points_rows = session.execute(_points_query(month).where(PointsEntry.member_id.in_(ids))).all()
+            sums = {row.member_id: (row.month_points or ZERO, row.year_points or ZERO, (row.vetoes or 0) > 0) for row in points_rows}
+    rows = tuple(
+        RosterRow(
+            id=member_id, name=name, gender=gender, group_name=group_name or "", member_class=member_class,
+            membership=membership, join_date=join_date, status=status, status_date=status_date,
+            is_hub_household=bool(hub), is_vanguard_post=bool(vanguard), post_title=post_title or "",
+            month_points=sums.get(member_id, (ZERO, ZERO, False))[0],
+            year_points=sums.get(member_id, (ZERO, ZERO, False))[1],
+            vetoed=sums.get(member_id, (ZERO, ZERO, False))[2],
+        )
+        for (member_id, name, gender, group_name, member_class, membership, join_date, status, status_date, hub, vanguard, post_title) in found
+    )
+    return RosterPage(rows, offset, total)
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    """A member as a picker lists him: enough to tell two 王伟 apart."""
+
+    id: uuid.UUID
+    name: str
+    group_name: str
+    member_class: MemberClass
+
+    @property
+    def label(self) -> str:
+        extra = "，".join(part for part in (self.group_name, self.member_class.label) if part)
+        return f"{self.name}（{extra}）" if extra else self.name
+
+
+def find_members(store: Store, text: str = "", group_id: uuid.UUID | None = None, limit: int = 500) -> list[MemberChoice]:
+    """Members on the roster (active) matching `text`, in pinyin order, for pickers and grids."""
+    branch_id = require_branch_id(store)
+    group = aliased(OrgUnit)
+    conditions = _conditions(branch_id, RosterQuery(text=text, group_id=group_id))
+    with read_session(store) as session:
+        found = session.execute(
+            select(Member.id, Member.name, group.name, Member.member_class)
+            .outerjoin(group, and_(group.id == Member.group_id, group.kind == OrgKind.GROUP))
+            .where(*conditions)
+            .order_by(Member.name_pinyin, Member.name, Member.id)
+            .limit(limit)
+        ).all()
+    return [MemberChoice(member_id, name, group_name or "", member_class) for member_id, name, group_name, member_class in found]
