@@ -1,0 +1,118 @@
+"""The same models, migrations and services on PostgreSQL (a township's shared server).
+
+A throwaway cluster is started from the Debian `postgresql` binaries (installed by .ci/run)
+on a loopback port for this module and removed afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.domain.errors import LedgerTampered, SchemaTooNew
+from app.services import check, demo, ledger_queries, operators, totals
+from conftest import TODAY
+from db.models import PointsEntry
+from db.store import Store
+
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+
+pytestmark = pytest.mark.skipif(
+    PG_BIN is None or not (PG_BIN / "initdb").exists(),
+    reason="PostgreSQL server binaries are not installed (Debian package postgresql; .ci/run installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    folder = Path(tempfile.mkdtemp(prefix="dyjf-pg-"))
+    data = folder / "data"
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    port = _free_port()
+    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
+                                 "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"]),
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(server_url, request):
+    name = "dyjf_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
+    admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{server_url}/{name}"
+
+
+def test_demo_branch_gives_the_same_totals_as_on_sqlite(pg_url, tmp_path):
+    with Store(pg_url) as pg, Store.open_file(tmp_path / "same.db") as lite:
+        for store in (pg, lite):
+            demo.create_demo_branch(store, operators.ensure_admin(store), today=TODAY)
+        for month in (None, 3, 10):
+            on_pg = [(r.name, r.rank, r.period_points, r.stars) for r in totals.branch_ranking(pg, 2026, month=month).rows]
+            on_lite = [(r.name, r.rank, r.period_points, r.stars) for r in totals.branch_ranking(lite, 2026, month=month).rows]
+            assert on_pg == on_lite
+        assert check.check_store(pg).ok
+        assert len(ledger_queries.list_entries(pg)) == len(ledger_queries.list_entries(lite))
+
+
+def test_ledger_is_append_only_on_postgres_too(pg_url):
+    with Store(pg_url) as store:
+        demo.create_demo_branch(store, operators.ensure_admin(store), today=TODAY)
+        session = store.session()
+        with pytest.raises(LedgerTampered):
+            with session.begin():
+                session.delete(session.query(PointsEntry).first())
+        session.close()
+
+
+def test_newer_schema_is_refused_on_postgres(pg_url):
+    Store(pg_url).close()
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(SchemaTooNew):
+        Store(pg_url)
+
+
+def test_rating_round_on_postgres(pg_url):
+    from app.services import rating
+    from app.services.rating_queries import load_view
+
+    later = date(2026, 12, 31)
+    with Store(pg_url) as store:
+        admin = operators.ensure_admin(store)
+        demo.create_demo_branch(store, admin, today=TODAY)
+        rating.start_round(store, admin, 2026, date(2026, 11, 25), today=later)
+        rating.assess(store, admin, 2026, date(2026, 11, 26), today=later)
+        view = load_view(store, 2026)
+        assert len(view.candidates) == 36 and all(c.proposed_stars is not None for c in view.candidates)
