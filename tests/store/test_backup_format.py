@@ -1,0 +1,201 @@
+"""The *.jfbak file format: read by hand as documented, and every way a file can go wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import struct
+import time
+import zlib
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from db import backup_format as fmt
+from db.schema import known_revisions
+
+FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 1024, "lanes": 1}
+CREATED = datetime(2026, 11, 23, 8, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def snapshot(tmp_path, store, branch):
+    """A small database of this program, snapshotted the way a backup does it."""
+    target = tmp_path / "snapshot.db"
+    facts = fmt.take_snapshot(store.path, target)
+    return target.read_bytes(), facts
+
+
+def build(snapshot, passphrase=None, kdf=FAST_KDF):
+    data, facts = snapshot
+    return fmt.build_backup(data, facts, CREATED, "0.1.0", passphrase=passphrase, kdf=kdf if passphrase else None)[0]
+
+
+def reseal_manifest(blob: bytes, change) -> bytes:
+    """Edit the manifest and recompute the header digest (as a careless or hostile tool would)."""
+    parsed = fmt.parse_header(blob)
+    manifest = dict(parsed.manifest.data)
+    change(manifest)
+    _, version, flags, _ = fmt.FIXED_HEADER.unpack_from(blob)
+    body = json.dumps(manifest, ensure_ascii=False).encode()
+    header = fmt.FIXED_HEADER.pack(fmt.MAGIC, version, flags, len(body)) + body
+    return header + hashlib.sha256(header).digest() + blob[parsed.payload_offset:]
+
+
+def test_a_plain_file_reads_by_hand_as_the_docstring_describes(snapshot):
+    blob = build(snapshot)
+    magic, version, flags, length = struct.unpack(">8sHHI", blob[:16])
+    assert magic == b"\x89JFBAK\r\n" and version == 1 and flags == 0
+    manifest = json.loads(blob[16 : 16 + length].decode("utf-8"))
+    assert hashlib.sha256(blob[: 16 + length]).digest() == blob[16 + length : 48 + length]
+    payload = blob[48 + length :]
+    assert len(payload) == manifest["payload_size"]
+    assert hashlib.sha256(payload).hexdigest() == manifest["payload_sha256"]
+    database = zlib.decompress(payload)
+    assert hashlib.sha256(database).hexdigest() == manifest["database_sha256"] and database == snapshot[0]
+    assert manifest["branch"]["name"] == "红星村党支部" and manifest["branch"]["township"] == "城关镇党委"
+    assert manifest["schema_revision"] == known_revisions()[-1]
+    assert manifest["counts"]["org_units"] == 4 and manifest["created_at"] == CREATED.isoformat()
+    assert manifest["encryption"] is None and manifest["program"] == "党员积分管理"
+
+
+def test_an_encrypted_file_opens_by_hand_with_the_documented_kdf_and_aad(snapshot):
+    from argon2.low_level import Type, hash_secret_raw
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    blob = build(snapshot, passphrase="村里的口令2026")
+    _, _, flags, length = struct.unpack(">8sHHI", blob[:16])
+    manifest = json.loads(blob[16 : 16 + length])
+    assert flags == 1 and manifest["payload_sha256"] is None and manifest["database_sha256"] is None
+    encryption = manifest["encryption"]
+    kdf = encryption["kdf"]
+    # An independent Argon2id implementation derives the same key.
+    key = hash_secret_raw("村里的口令2026".encode(), bytes.fromhex(kdf["salt"]), kdf["iterations"], kdf["memory_kib"], kdf["lanes"], 32, Type.ID)
+    compressed = AESGCM(key).decrypt(bytes.fromhex(encryption["nonce"]), blob[48 + length :], blob[: 16 + length])
+    assert zlib.decompress(compressed) == snapshot[0]
+    assert "红星村" not in blob[48 + length :].decode("latin-1")
+
+
+def test_passphrases_are_normalised_nfc(snapshot):
+    composed, decomposed = "Caf\u00e9口令123", "Cafe\u0301口令123"
+    blob = build(snapshot, passphrase=composed)
+    assert fmt.open_backup(blob, decomposed)[1] == snapshot[0]
+
+
+def test_wrong_passphrase_is_told_apart_from_damage(snapshot):
+    blob = build(snapshot, passphrase="correct horse")
+    with pytest.raises(fmt.WrongPassphrase) as wrong:
+        fmt.open_backup(blob, "correct h0rse")
+    assert wrong.value.message == "口令不对（备份文件本身是完整的），请核对后再输入一次。"
+    with pytest.raises(fmt.PassphraseRequired):
+        fmt.open_backup(blob, None)
+    damaged = bytearray(blob)
+    damaged[-40] ^= 0x01
+    with pytest.raises(fmt.BackupDamaged) as caught:
+        fmt.open_backup(bytes(damaged), "correct horse")
+    assert caught.value.message.startswith("口令正确，但备份文件已损坏")
+
+
+def test_the_default_kdf_is_argon2id_and_takes_a_fraction_of_a_second(snapshot):
+    params = fmt.default_kdf()
+    assert params["name"] == "argon2id" and params["memory_kib"] == 65536 and params["iterations"] == 3
+    started = time.perf_counter()
+    fmt.derive_key("口令口令口令", params)
+    assert time.perf_counter() - started < 3
+
+
+def test_scrypt_files_are_read_too(snapshot):
+    blob = build(snapshot, passphrase="scrypt-pass", kdf={"name": "scrypt", "n": 2**10, "r": 8, "p": 1})
+    assert fmt.open_backup(blob, "scrypt-pass")[1] == snapshot[0]
+
+
+@pytest.mark.parametrize(
+    "kdf",
+    [
+        {"name": "argon2id", "iterations": 3, "memory_kib": 1 << 24, "lanes": 4},  # 16 GiB
+        {"name": "argon2id", "iterations": 1000, "memory_kib": 65536, "lanes": 4},
+        {"name": "scrypt", "n": 2**30, "r": 8, "p": 1},
+        {"name": "bcrypt-ish", "rounds": 12},
+    ],
+)
+def test_kdf_parameters_beyond_the_caps_are_refused_before_any_work(snapshot, kdf):
+    blob = build(snapshot, passphrase="whatever1")
+    evil = reseal_manifest(blob, lambda m: m["encryption"].update(kdf={**kdf, "salt": "00" * 16}))
+    started = time.perf_counter()
+    with pytest.raises(fmt.BackupTooNew) as caught:
+        fmt.open_backup(evil, "whatever1")
+    assert time.perf_counter() - started < 0.5
+    assert "版本" in caught.value.message
+
+
+def test_a_changed_manifest_is_caught_by_the_tag_even_with_a_fresh_digest(snapshot):
+    blob = build(snapshot, passphrase="tamper-proof")
+    evil = reseal_manifest(blob, lambda m: m["branch"].update(name="别的村"))
+    with pytest.raises(fmt.BackupDamaged):
+        fmt.open_backup(evil, "tamper-proof")
+
+
+def test_every_single_byte_flip_in_a_plain_file_is_caught(snapshot):
+    blob = build(snapshot)
+    positions = list(range(0, 200)) + list(range(len(blob) - 300, len(blob), 7))
+    for position in positions:
+        damaged = bytearray(blob)
+        damaged[position] ^= 0x20
+        with pytest.raises(fmt.BackupError):
+            fmt.open_backup(bytes(damaged))
+
+
+def test_newer_format_and_strange_files(snapshot, tmp_path):
+    blob = build(snapshot)
+    newer = blob[:8] + struct.pack(">H", 2) + blob[10:]
+    with pytest.raises(fmt.BackupTooNew) as caught:
+        fmt.open_backup(newer)
+    assert caught.value.message == "这个备份文件是更新版本的程序做的，请先把本程序升级到最新版本再打开。"
+    with pytest.raises(fmt.NotABackup) as caught:
+        fmt.open_backup(snapshot[0])
+    assert "数据库文件，不是备份文件" in caught.value.message
+    with pytest.raises(fmt.NotABackup):
+        fmt.open_backup(b"PK\x03\x04 a zip file")
+    with pytest.raises(fmt.BackupDamaged) as caught:
+        fmt.open_backup(b"")
+    assert "空的" in caught.value.message
+    with pytest.raises(fmt.BackupDamaged) as caught:
+        fmt.open_backup(blob + b"\x00")
+    (tmp_path / "x.jfbak").write_bytes(blob)
+    assert fmt.read_manifest(tmp_path / "x.jfbak").branch_name == "红星村党支部"
+
+
+def test_a_database_of_a_newer_schema_is_refused(tmp_path, snapshot):
+    path = tmp_path / "newer.db"
+    path.write_bytes(snapshot[0])
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    raw.close()
+    with pytest.raises(fmt.BackupTooNew) as caught:
+        fmt.check_database_file(path, known_revisions())
+    assert caught.value.message == "这个备份是更新版本的程序做的，请先把本程序升级到最新版本再恢复；当前数据没有改动。"
+
+
+def test_a_database_damaged_inside_is_refused(tmp_path, snapshot):
+    path = tmp_path / "torn.db"
+    data = bytearray(snapshot[0])
+    data[len(data) // 2 : len(data) // 2 + 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(data))
+    with pytest.raises(fmt.BackupError):
+        fmt.check_database_file(path, known_revisions())
+
+
+def test_snapshot_of_a_live_wal_database_includes_uncheckpointed_rows(tmp_path, store, branch):
+    from app.domain.enums import MemberClass
+    from app.services import members, operators
+
+    members.add_member(store, operators.ensure_admin(store), members.MemberInput(name="王秀英", member_class=MemberClass.RETIRED))
+    assert Path(f"{store.path}-wal").stat().st_size > 0
+    facts = fmt.take_snapshot(store.path, tmp_path / "snap.db")
+    assert facts.counts["members"] == 1
+    with closing(sqlite3.connect(tmp_path / "snap.db")) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert not Path(f"{tmp_path / 'snap.db'}-wal").exists()
