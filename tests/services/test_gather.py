@@ -1,0 +1,246 @@
+"""The township gathers village backups: totals add up, repeats change nothing, newer wins, conflicts are reported."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from app.domain.enums import EntryStatus, MemberStatus
+from app.domain.errors import ValidationError
+from app.services import backup, demo, gather, ledger, members, operators, organisation, totals
+from app.services.ledger import EntryRequest
+from app.services.ledger_queries import EntryFilter, list_entries
+from conftest import TODAY, add
+from db.models import Member, Operator, OrgUnit, PointsEntry
+from db.store import Store
+from services.backup_child import content_digest
+
+VILLAGES = [("红星村党支部", 101), ("东风村党支部", 102), ("向阳村党支部", 103)]
+PASSPHRASE = "东风村口令2026"
+FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 1024, "lanes": 1}
+
+
+@dataclass
+class Village:
+    name: str
+    db: Path
+    first: Path  # the first backup
+    newer: Path | None = None
+
+
+def _rename_branch(store: Store, name: str) -> None:
+    with store.session() as session, session.begin():
+        session.execute(update(OrgUnit).where(OrgUnit.id == organisation.current_branch_id(store)).values(name=name))
+
+
+@pytest.fixture(scope="module")
+def villages(tmp_path_factory):
+    """Three demo villages on three sticks; the first village later hands in a newer backup
+    (pending entries reviewed, a member transferred out, one new entry); one stick holds a
+    second copy of the second village's backup."""
+    root = tmp_path_factory.mktemp("township")
+    sticks = [root / f"stick{i}" for i in range(3)]
+    for stick in sticks:
+        stick.mkdir()
+    made = []
+    for index, (name, seed) in enumerate(VILLAGES):
+        path = root / f"village{index}.db"
+        with Store.open_file(path) as store:
+            admin = operators.ensure_admin(store)
+            demo.create_demo_branch(store, admin, today=TODAY, seed=seed)
+            _rename_branch(store, name)
+            encrypted = index == 1
+            result = backup.backup_to(store, sticks[index], PASSPHRASE if encrypted else None, kdf=FAST_KDF if encrypted else None)
+        made.append(Village(name, path, result.path))
+    shutil.copy(made[1].first, sticks[2] / "copy-of-dongfeng.jfbak")  # the same backup, twice
+    first = made[0]
+    with Store.open_file(first.db) as store:
+        admin = operators.ensure_admin(store)
+        pending = [e.id for e in list_entries(store, EntryFilter(status=EntryStatus.PENDING))]
+        assert pending
+        ledger.review_entries(store, admin, pending, approve=True)
+        leaver = next(m for m in members.list_members(store) if m.member_class.value == "no_post")
+        members.transfer_out(store, admin, leaver.id, date(2026, 11, 20), "县城社区党支部", "搬迁", today=TODAY)
+        someone = members.list_members(store)[0]
+        ledger.record_entry(store, admin, EntryRequest(someone.id, "B02", date(2026, 11, 21), note="群众送锦旗"), approve=True, today=TODAY)
+        first.newer = backup.backup_to(store, sticks[2]).path
+    return root, sticks, made
+
+
+@pytest.fixture
+def township(tmp_path):
+    with Store.open_file(tmp_path / "乡镇汇总.db") as store:
+        yield store, operators.ensure_admin(store)
+
+
+def village_year(path: Path) -> dict:
+    """The village's own year ranking, computed in its own database: member → (total, stars)."""
+    with Store.open_file(path) as store:
+        ranking = totals.branch_ranking(store, 2026)
+        return {row.member_id: (row.year_to_date, row.stars) for row in ranking.rows}
+
+
+def approved_points_by_branch(path: Path) -> dict[str, int]:
+    """Raw SQL, independent of the program: approved points (hundredths) per branch name."""
+    with closing(sqlite3.connect(path)) as raw:
+        return dict(raw.execute(
+            "SELECT o.name, sum(e.points) FROM points_entries e JOIN members m ON m.id = e.member_id "
+            "JOIN org_units o ON o.id = m.branch_id WHERE e.status = 'approved' GROUP BY o.name"
+        ).fetchall())
+
+
+def passphrase_for(path, manifest):
+    return PASSPHRASE
+
+
+def test_township_totals_are_the_sum_of_the_villages(villages, township):
+    root, sticks, made = villages
+    store, admin = township
+    report = gather.gather(store, admin, sticks, passphrase_for)
+    by_name = {f.path.name: f for f in report.files}
+    assert len(report.files) == 5 and not report.failed and not report.conflicts
+    assert by_name["copy-of-dongfeng.jfbak"].status == "unchanged"
+    assert by_name[made[0].newer.name].status == "gathered" and by_name[made[0].newer.name].updated
+    assert {f.status for name, f in by_name.items() if name != "copy-of-dongfeng.jfbak"} == {"gathered"}
+
+    overview = gather.township_overview(store, 2026)
+    assert [b.name for b in overview.branches] == sorted(v.name for v in made)
+    expected_total = Decimal(0)
+    for village in made:
+        own = village_year(village.db)
+        rows = {row.member_id: (row.final_total, row.stars) for row in overview.rows if row.branch_name == village.name}
+        assert rows == own, village.name
+        summary = next(b for b in overview.branches if b.name == village.name)
+        assert summary.total == sum(total for total, _ in own.values())
+        assert summary.stars == {n: sum(1 for _, s in own.values() if s == n) for n in range(6)}
+        expected_total += summary.total
+    assert overview.total == expected_total
+    assert [row.rank for row in overview.rows][:1] == [1] and len(overview.rows) == sum(len(village_year(v.db)) for v in made)
+    township_points = approved_points_by_branch(store.path)
+    for village in made:
+        assert township_points[village.name] == approved_points_by_branch(village.db)[village.name]
+
+    # The newer backup of the first village replaced its mutable rows and added its new ones.
+    with Store.open_file(made[0].db) as village_store:
+        village_entries = {e.id: e.status for e in list_entries(village_store, EntryFilter())}
+        leavers = {m.id for m in members.list_members(village_store, members.MemberFilter(statuses=(MemberStatus.TRANSFERRED_OUT,)))}
+    with store.session() as session:
+        gathered_status = dict(session.execute(select(PointsEntry.id, PointsEntry.status).where(PointsEntry.id.in_(list(village_entries)))).all())
+        assert gathered_status == village_entries
+        assert {m for m in leavers} <= set(session.scalars(select(Member.id).where(Member.status == MemberStatus.TRANSFERRED_OUT)))
+        village_admins = session.scalars(select(Operator).where(Operator.username.like("admin@%"))).all()
+        assert len(village_admins) == 3 and not any(o.active or o.password_hash for o in village_admins)
+    assert operators.actor_for(store, "admin").id == admin.id
+
+    # Importing everything again changes nothing at all.
+    before = content_digest(store.path)
+    again = gather.gather(store, admin, sticks, passphrase_for)
+    assert {f.status for f in again.files} == {"unchanged"}
+    assert content_digest(store.path) == before
+    assert [b.name for b in gather.gathered_branches(store)] == sorted(v.name for v in made)
+
+
+def test_order_of_arrival_does_not_matter(villages, township, tmp_path):
+    root, sticks, made = villages
+    store, admin = township
+    first, newest = made[0].first, made[0].newer
+    assert gather.gather(store, admin, [newest]).files[0].status == "gathered"
+    late = gather.gather(store, admin, [first]).files[0]
+    assert late.status == "unchanged" and "没有新的内容" in late.message and not late.conflicts
+    with Store.open_file(tmp_path / "in-order.db") as ordered:
+        ordered_admin = operators.ensure_admin(ordered)
+        gather.gather(ordered, ordered_admin, [first])
+        gather.gather(ordered, ordered_admin, [newest])
+        expected = gather.township_overview(ordered, 2026)
+    got = gather.township_overview(store, 2026)
+    assert [(r.member_id, r.final_total, r.stars) for r in got.rows] == [(r.member_id, r.final_total, r.stars) for r in expected.rows]
+
+
+def test_a_record_that_differs_is_reported_not_overwritten(villages, township, tmp_path):
+    root, sticks, made = villages
+    store, admin = township
+    village = made[2]
+    gather.gather(store, admin, [village.first])
+    # Someone edited the village file behind the program's back (triggers removed).
+    tampered = tmp_path / "tampered.db"
+    shutil.copy(village.db, tampered)
+    with closing(sqlite3.connect(tampered)) as raw:
+        raw.execute("DROP TRIGGER points_entries_no_rewrite")
+        raw.execute("DROP TRIGGER audit_log_no_update")
+        entry_id, old_points = raw.execute("SELECT id, points FROM points_entries WHERE status = 'approved' ORDER BY id LIMIT 1").fetchone()
+        raw.execute("UPDATE points_entries SET points = points + 500 WHERE id = ?", (entry_id,))
+        raw.execute("UPDATE audit_log SET summary = '改过的日志' WHERE id = (SELECT id FROM audit_log ORDER BY id LIMIT 1)")
+        raw.commit()
+    stick = tmp_path / "tampered-stick"
+    stick.mkdir()
+    with Store.open_file(tampered) as tampered_store:
+        tampered_backup = backup.backup_to(tampered_store, stick).path
+    result = gather.gather(store, admin, [tampered_backup]).files[0]
+    tables = sorted(c.table for c in result.conflicts)
+    assert tables == ["audit_log", "points_entries"]
+    entry_conflict = next(c for c in result.conflicts if c.table == "points_entries")
+    assert entry_conflict.columns == ("points",)
+    assert "积分记录" in entry_conflict.sentence and "保留了先汇总的内容" in entry_conflict.sentence
+    with closing(sqlite3.connect(store.path)) as raw:
+        assert raw.execute("SELECT points FROM points_entries WHERE id = ?", (entry_id,)).fetchone()[0] == old_points
+        assert raw.execute("SELECT count(*) FROM audit_log WHERE summary = '改过的日志'").fetchone()[0] == 0
+    stored = next(b for b in gather.gathered_branches(store) if b.name == village.name)
+    assert stored.conflicts == 2
+
+
+def test_failures_are_reported_and_the_rest_is_gathered(villages, township, tmp_path):
+    root, sticks, made = villages
+    store, admin = township
+    empty_db = tmp_path / "empty.db"
+    with Store.open_file(empty_db) as empty:
+        operators.ensure_admin(empty)
+        empty_backup = backup.backup_to(empty, tmp_path).path
+    truncated = tmp_path / "cut.jfbak"
+    truncated.write_bytes(made[2].first.read_bytes()[:5000])
+    report = gather.gather(store, admin, [made[1].first, empty_backup, truncated, made[2].first], "wrong passphrase")
+    messages = {f.path.name: (f.status, f.message) for f in report.files}
+    assert messages[made[1].first.name] == ("failed", "口令不对（备份文件本身是完整的），请核对后再输入一次。")
+    assert messages[empty_backup.name][0] == "failed" and "没有支部的数据" in messages[empty_backup.name][1]
+    assert messages["cut.jfbak"][0] == "failed" and "不完整" in messages["cut.jfbak"][1]
+    assert messages[made[2].first.name][0] == "gathered"
+    assert "失败 3 个" in report.summary
+    with pytest.raises(ValidationError):
+        gather.gather(store, admin, [tmp_path / "no-such-folder"])
+
+
+def test_a_village_database_is_not_a_township(villages, tmp_path):
+    root, sticks, made = villages
+    copy = tmp_path / "village.db"
+    shutil.copy(made[2].db, copy)
+    with Store.open_file(copy) as store:
+        with pytest.raises(ValidationError) as caught:
+            gather.gather(store, operators.ensure_admin(store), [made[0].first])
+    assert "村支部自己的数据库" in caught.value.message
+
+
+def test_a_member_who_moved_between_villages_keeps_no_id_number_twice(villages, township, tmp_path):
+    root, sticks, made = villages
+    store, admin = township
+    gather.gather(store, admin, [made[2].first])
+    with Store.open_file(made[2].db) as village:
+        moved = next(m for m in members.list_members(village) if m.id_number)
+    other = tmp_path / "other.db"
+    with Store.open_file(other) as village:
+        village_admin = operators.ensure_admin(village)
+        organisation.setup_branch(village, village_admin, "城南镇党委", "新村党支部", [])
+        add(village, village_admin, moved.name, id_number=moved.id_number, member_class=moved.member_class)
+        other_backup = backup.backup_to(village, tmp_path).path
+    result = gather.gather(store, admin, [other_backup]).files[0]
+    assert result.status == "gathered"
+    assert any("身份证号与已汇总的另一名党员相同" in n for n in result.notices)
+    assert any("城南镇党委" in n for n in result.notices)
+    with closing(sqlite3.connect(store.path)) as raw:
+        assert raw.execute("SELECT count(*) FROM members WHERE id_number = ?", (moved.id_number,)).fetchone()[0] == 1
