@@ -1,0 +1,259 @@
+"""Report data: plain, frozen values built by app.services.report_data and asserted in tests.
+
+Nothing here knows about the database or about reportlab. Points are Decimals exactly as the
+scoring engine computed them; the renderers only format them. No ID numbers or phone numbers
+of members are carried (the objection phone is the branch's public contact, typed by the clerk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.domain.errors import ValidationError
+from app.domain.periods import Month
+
+NOTICE_DAYS = 5
+DEFAULT_OBJECTION_CONTACT = "党支部委员会"
+MAX_OFFSET_MM = 50
+STAR_WORDS = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+
+
+def star_title(stars: int) -> str:
+    """The honour a star count carries: 五星党员."""
+    return f"{STAR_WORDS.get(stars, f'{stars}星')}党员"
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    """Who issues the paper, when, and the notice period and contact for objections."""
+
+    issuing_org: str
+    issued_on: date
+    notice_start: date
+    notice_end: date
+    objection_contact: str = DEFAULT_OBJECTION_CONTACT
+    objection_phone: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.issuing_org.strip():
+            raise ValidationError("请填写落款单位。")
+        if self.notice_end < self.notice_start:
+            raise ValidationError("公示结束日期不能早于开始日期。")
+
+    @property
+    def notice_days(self) -> int:
+        return (self.notice_end - self.notice_start).days + 1
+
+    @classmethod
+    def make(
+        cls,
+        issuing_org: str,
+        issued_on: date,
+        notice_days: int = NOTICE_DAYS,
+        notice_start: date | None = None,
+        objection_contact: str = DEFAULT_OBJECTION_CONTACT,
+        objection_phone: str = "",
+    ) -> "IssueInfo":
+        if not 1 <= notice_days <= 60:
+            raise ValidationError(f"公示天数应在 1 到 60 天之间，收到的是 {notice_days}。")
+        start = notice_start or issued_on
+        return cls(
+            issuing_org=issuing_org.strip(),
+            issued_on=issued_on,
+            notice_start=start,
+            notice_end=start + timedelta(days=notice_days - 1),
+            objection_contact=(objection_contact or "").strip() or DEFAULT_OBJECTION_CONTACT,
+            objection_phone=(objection_phone or "").strip(),
+        )
+
+
+# ---- 积分卡 ----
+
+
+@dataclass(frozen=True)
+class CardEntry:
+    occurred_on: date
+    item_name: str
+    category: str
+    points: Decimal
+    note: str = ""
+    is_reversal: bool = False
+    reversed_later: bool = False
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One member's month: every approved entry, subtotals, total, year to date, rank, band."""
+
+    month: Month
+    township: str
+    branch: str
+    member_name: str
+    group_name: str
+    member_class: str
+    membership: str
+    entries: tuple[CardEntry, ...]
+    category_totals: tuple[tuple[str, Decimal], ...]
+    month_total: Decimal
+    year_to_date: Decimal
+    month_rank: int
+    year_rank: int
+    ranked_count: int
+    grade: str
+    vetoed: bool = False
+    pending_count: int = 0
+
+
+@dataclass(frozen=True)
+class ScorecardBatch:
+    month: Month
+    branch: str
+    issue: IssueInfo
+    cards: tuple[Scorecard, ...]
+
+
+# ---- 积分公示表 ----
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    rank: int
+    name: str
+    group_name: str
+    month_points: Decimal
+    year_to_date: Decimal
+    grade: str
+    remark: str = ""
+
+
+@dataclass(frozen=True)
+class MonthlyNotice:
+    month: Month
+    township: str
+    branch: str
+    rule_set_name: str
+    issue: IssueInfo
+    rows: tuple[NoticeRow, ...]
+
+
+# ---- 星级党员评定结果公示 ----
+
+
+@dataclass(frozen=True)
+class StarMember:
+    name: str
+    group_name: str
+    final_total: Decimal
+
+
+@dataclass(frozen=True)
+class StarLevel:
+    stars: int
+    members: tuple[StarMember, ...]
+
+
+@dataclass(frozen=True)
+class StarNotice:
+    year: int
+    township: str
+    branch: str
+    rule_set_name: str
+    issue: IssueInfo
+    levels: tuple[StarLevel, ...]  # five stars first; every level 5…1 present, possibly empty
+    rated_count: int
+    vetoed_count: int = 0
+    five_star_quota: int | None = None
+
+    def level(self, stars: int) -> StarLevel:
+        for level in self.levels:
+            if level.stars == stars:
+                return level
+        return StarLevel(stars, ())
+
+
+# ---- 荣誉证书 ----
+
+
+@dataclass(frozen=True)
+class Certificate:
+    name: str
+    year: int
+    stars: int
+    honour: str  # e.g. 五星党员
+    issuing_org: str
+    issued_on: date
+
+
+@dataclass(frozen=True)
+class CertificateOptions:
+    """Printing on pre-printed certificate paper: shift everything, or print only the variable text.
+
+    Offsets move every element right and down, in millimetres (negative: left and up).
+    With `variable_only` the border, the title 荣誉证书, the rule under the name and the
+    seal circle are left off, because the bought paper already carries them; the name, the
+    sentence, the stars, 特发此证, the issuing organisation and the date are printed where
+    they always are.
+    """
+
+    offset_right_mm: float = 0
+    offset_down_mm: float = 0
+    variable_only: bool = False
+
+    def __post_init__(self) -> None:
+        for value in (self.offset_right_mm, self.offset_down_mm):
+            if abs(value) > MAX_OFFSET_MM:
+                raise ValidationError(f"打印偏移最多 {MAX_OFFSET_MM} 毫米，收到的是 {value}。")
+
+
+@dataclass(frozen=True)
+class CertificateBatch:
+    year: int
+    certificates: tuple[Certificate, ...]
+
+
+# ---- 年度积分汇总 ----
+
+
+@dataclass(frozen=True)
+class AnnualMonth:
+    month: int
+    by_category: tuple[tuple[str, Decimal], ...]
+    total: Decimal
+    year_to_date: Decimal
+    has_entries: bool
+
+
+@dataclass(frozen=True)
+class AnnualSummary:
+    year: int
+    township: str
+    branch: str
+    member_name: str
+    group_name: str
+    member_class: str
+    membership: str
+    categories: tuple[str, ...]
+    months: tuple[AnnualMonth, ...]
+    year_by_category: tuple[tuple[str, Decimal], ...]
+    base_start: Decimal
+    base_carried: bool
+    base_component: Decimal
+    points_total: Decimal
+    appraisal: str
+    final_total: Decimal
+    grade: str
+    stars: int
+    rank: int
+    ranked_count: int
+    vetoed: bool = False
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class AnnualBatch:
+    year: int
+    branch: str
+    issue: IssueInfo
+    summaries: tuple[AnnualSummary, ...]
