@@ -1,0 +1,124 @@
+"""A member's annual summary (党员年度积分汇总表): A4 portrait, one member per page.
+
+The twelve months by category with the running year total, the year's sums, then the
+result as the scoring engine gave it: base start and base kept, points, appraisal, final
+total, band, stars (after the five-star quota) and rank in the branch; signature lines.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import mm
+
+from app.domain.points import ZERO
+from app.reports.data import AnnualBatch, AnnualSummary
+from app.reports.grid import (
+    Cell,
+    Column,
+    GridStyle,
+    draw_rows,
+    draw_signature_lines,
+    header_row,
+    label_value_rows,
+    measure_table,
+    spanning_row,
+)
+from app.reports.layout import BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, PageGeometry, draw_page_number, new_canvas
+from app.reports.progress import Progress, report
+from app.reports.text import date_text, points_text, signed_points, star_title, stars_text, wrap_text
+
+GEOMETRY = PageGeometry(595.2755905511812, 841.8897637795277, 18 * mm, 18 * mm, 16 * mm, 16 * mm)
+STYLE = GridStyle(size=10.5, leading=13.5, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=7 * mm)
+LABEL_WIDTH = 22 * mm
+EXPLANATION = (
+    "说明：年度累计含基础分，基础分只扣不加、扣完为止；当月合计为当月各项积分之和；"
+    "星级已按五星名额调整；有一票否决事项的，全年积分按 0 分计，不得评星。"
+)
+
+
+def _months_table(summary: AnnualSummary, width: float):
+    month_width = 16 * mm
+    value_width = (width - month_width) / (len(summary.categories) + 2)
+    columns = [Column("月份", month_width, "center")]
+    columns += [Column(name, value_width, "center") for name in summary.categories]
+    columns += [Column("当月合计", value_width, "center"), Column("年度累计", value_width, "center")]
+    rows = []
+    for month in summary.months:
+        cells = [f"{month.month}月"]
+        cells += [signed_points(value) if value else "—" for _, value in month.by_category]
+        cells += [points_text(month.total), points_text(month.year_to_date)]
+        rows.append(cells)
+    total_row = [Cell("全年", bold=True, fill=LABEL_FILL)]
+    total_row += [Cell(signed_points(value), bold=True) for _, value in summary.year_by_category]
+    total_row += [Cell(points_text(sum((m.total for m in summary.months), ZERO)), bold=True),
+                  Cell(points_text(summary.points_total), bold=True)]
+    return [header_row(columns, STYLE), *measure_table(columns, rows + [total_row], STYLE)]
+
+
+def _result_rows(summary: AnnualSummary, width: float):
+    if summary.vetoed:
+        stars = Cell("不予评星（一票否决）", color=RED, bold=True)
+    else:
+        stars = Cell(f"{stars_text(summary.stars)} {star_title(summary.stars)}", color=RED, bold=True)
+    base = points_text(summary.base_start) + ("（由上年总分结转）" if summary.base_carried else "（本年细则）")
+    rows = [
+        [("基础分起点", base), ("基础分实得", points_text(summary.base_component))],
+        [("积分合计", points_text(summary.points_total)), ("民主评议", summary.appraisal)],
+        [("年度总分", Cell(points_text(summary.final_total), bold=True)), ("等次", Cell(summary.grade or "—", bold=True))],
+        [("星级", stars), ("支部排名", f"第{summary.rank}名（共{summary.ranked_count}人）")],
+    ]
+    measured = label_value_rows(rows, width, STYLE, LABEL_WIDTH)
+    notes = [flag for flag in summary.flags if flag != summary.grade]
+    if notes:
+        measured.append(spanning_row("提示：" + "；".join(notes), width, STYLE, align="left", color=MUTED))
+    return measured
+
+
+def _draw_summary(canvas, summary: AnnualSummary, issue_line: str) -> None:
+    g = GEOMETRY
+    x, width = g.left, g.frame_width
+    y = g.height - g.top
+    canvas.setFillColor(BLACK)
+    canvas.setFont(FONT_BOLD, 20)
+    y -= 20
+    canvas.drawCentredString(g.width / 2, y, "党员年度积分汇总表", charSpace=3)
+    canvas.setFont(FONT, 12)
+    y -= 19
+    canvas.drawCentredString(g.width / 2, y, f"（{summary.year}年度）")
+    y -= 4 * mm
+    info = [
+        [("支部", summary.branch), ("党小组", summary.group_name or "—"), ("年度", f"{summary.year}年")],
+        [("姓名", Cell(summary.member_name, bold=True)), ("类别", summary.member_class), ("身份", summary.membership)],
+    ]
+    y = draw_rows(canvas, x, y, label_value_rows(info, width, STYLE, 17 * mm), STYLE)
+    y -= 4 * mm
+    y = draw_rows(canvas, x, y, _months_table(summary, width), STYLE)
+    y -= 4 * mm
+    y = draw_rows(canvas, x, y, _result_rows(summary, width), STYLE)
+    canvas.setFont(FONT, 9)
+    canvas.setFillColor(MUTED)
+    for line in wrap_text(EXPLANATION, width, 9):
+        y -= 13
+        canvas.drawString(x, y, line)
+    draw_signature_lines(canvas, x, y - 5 * mm, width, 10.5, 18 * mm)
+    canvas.setFont(FONT, 9)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(x + width, g.bottom + 8 * mm, issue_line)
+
+
+def render_annual(batch: AnnualBatch, invariant: bool = False, progress: Progress | None = None) -> bytes:
+    """One page per member in the order of the batch."""
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, GEOMETRY, f"{batch.branch}{batch.year}年度党员积分汇总", invariant)
+    issue_line = f"{batch.issue.issuing_org}　{date_text(batch.issue.issued_on)}"
+    total = len(batch.summaries)
+    for number, summary in enumerate(batch.summaries, start=1):
+        _draw_summary(canvas, summary, issue_line)
+        draw_page_number(canvas, GEOMETRY, number, total)
+        canvas.showPage()
+        report(progress, number, total)
+    if not batch.summaries:
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
