@@ -16,7 +16,7 @@ Read-only; every function opens its own short session and returns plain rows.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -24,9 +24,11 @@ from sqlalchemy import and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from app.domain.enums import Category, EntryStatus, Gender, MemberClass, MemberStatus, Membership, OrgKind
+from app.domain.errors import NotFound
 from app.domain.periods import Month
 from app.domain.points import ZERO
 from app.services.context import read_session
+from app.services.members import MemberInput
 from app.services.organisation import require_branch_id
 from db.models import Member, OrgUnit, PointsEntry, RuleItemRecord
 from db.store import Store
@@ -258,3 +260,18 @@ def find_members(store: Store, text: str = "", group_id: uuid.UUID | None = None
             .limit(limit)
         ).all()
     return [MemberChoice(member_id, name, group_name or "", member_class) for member_id, name, group_name, member_class in found]
+
+
+def member_input_for(store: Store, member_id: uuid.UUID) -> MemberInput:
+    """Everything the edit form shows for a member, as the form would submit it unchanged.
+
+    (`members.get_member` returns a MemberRow, which has no 转正日期; filling the form from it
+    and saving would erase that date.)
+    """
+    with read_session(store) as session:
+        member = session.get(Member, member_id)
+        if member is None:
+            raise NotFound("找不到这名党员。")
+        values = {item.name: getattr(member, item.name) for item in fields(MemberInput)}
+        values["id_number"] = member.id_number or ""
+        return MemberInput(**values)

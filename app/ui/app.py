@@ -8,9 +8,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.errors import AppError
-from app.services import operators
+from app.services import operators, organisation
 from app.services.paths import database_url
-from app.ui.errors import describe
+from app.ui.errors import describe, show_error
 from app.ui.fonts import install_bundled_font
 from app.ui.main_window import MainWindow
 from db.store import Store
@@ -21,11 +21,31 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("党员积分管理")
     app.setOrganizationName("dangyuan-jifen")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    if not getattr(app, "_dyjf_translators", None):
+        translators = []
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name in ("qtbase_zh_CN", "qt_zh_CN"):
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                app.installTranslator(translator)
+                translators.append(translator)
+        app._dyjf_translators = translators  # keep them alive, install once
     install_bundled_font(app)
     return app
+
+
+def install_error_hook(window: MainWindow) -> None:
+    """An unexpected error in a slot becomes one plain sentence with details to copy, not a silent traceback."""
+    previous = sys.excepthook
+
+    def hook(kind, value, trace):
+        previous(kind, value, trace)
+        try:
+            show_error(window, value)
+        except Exception:  # the window may be gone; the traceback was printed above
+            pass
+
+    sys.excepthook = hook
 
 
 def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
@@ -33,6 +53,7 @@ def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
     try:
         store = Store(database_url(db_path))
         actor = operators.actor_for(store, operator)
+        needs_setup = organisation.current_branch_id(store) is None
     except AppError as exc:
         message, details = describe(exc)
         box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", message)
@@ -40,8 +61,12 @@ def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
         box.exec()
         return 1
     window = MainWindow(store, actor)
+    install_error_hook(window)
     window.show()
+    if needs_setup:
+        window.start_first_run()
     try:
         return app.exec()
     finally:
+        window.ctx.jobs.wait()
         store.close()

@@ -1,100 +1,220 @@
-"""The main window: for now the branch and its ranking for the year (the desktop issue builds it out)."""
+"""The main window: a thin shell of menus, the left navigation, the stacked pages and the status bar."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QPushButton,
-    QTableView,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.errors import AppError
-from app.domain.points import format_points
-from app.services import demo, organisation, totals
+from app.services import organisation
 from app.services.context import Actor
-from app.ui.errors import show_error
-from app.ui.table_models import RowTableModel
+from app.ui import extensions
+from app.ui.context import UiContext
+from app.ui.dialogs.wizard import FirstRunWizard
+from app.ui.jobs import JobRunner
+from app.ui.pages.base import Page
+from app.ui.pages.entry_page import EntryPage
+from app.ui.pages.ledger_page import LedgerPage
+from app.ui.pages.members_page import MembersPage
+from app.ui.pages.rules_page import RulesPage
+from app.ui.pages.totals_page import TotalsPage
+from app.ui.widgets import hint_label, title_label
+from app.ui.window_state import WindowState
 from db.store import Store
 
-RANKING_COLUMNS = [
-    ("名次", lambda r: r.rank),
-    ("姓名", lambda r: r.name),
-    ("党小组", lambda r: r.group_name),
-    ("类别", lambda r: r.member_class.label),
-    ("积分", lambda r: format_points(r.period_points)),
-    ("年度累计", lambda r: format_points(r.year_to_date)),
-    ("等次", lambda r: r.grade),
-    ("星级", lambda r: "★" * r.stars),
-    ("提示", lambda r: "；".join(r.flags)),
-]
+PAGE_KEYS = ("members", "rules", "entry", "ledger", "totals")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, actor: Actor, today: date | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        today: date | None = None,
+        jobs: JobRunner | None = None,
+        window_state: WindowState | None = None,
+    ) -> None:
         super().__init__()
-        self.store, self.actor = store, actor
-        self.today = today or date.today()
+        self.ctx = UiContext(store, actor, jobs=jobs, window_state=window_state, today=today, parent=self)
+        self.wizard: FirstRunWizard | None = None
         self.setWindowTitle(self.tr("党员积分管理"))
-        self.resize(1000, 680)
+        self.setMinimumSize(QSize(1100, 640))
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {
+            "members": MembersPage(self.ctx),
+            "rules": RulesPage(self.ctx),
+            "entry": EntryPage(self.ctx),
+            "ledger": LedgerPage(self.ctx),
+            "totals": TotalsPage(self.ctx),
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self.setup_page = self._setup_needed_page()
+        self.stack.addWidget(self.setup_page)
         central = QWidget()
-        layout = QVBoxLayout(central)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 0)
+        row.addWidget(self._navigation())
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._menus()
+        self.operator_label = QLabel(self.tr("操作员：{0}（{1}）").format(actor.display_name, actor.role.label))
+        self.statusBar().addPermanentWidget(self.operator_label)
+        self.ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.ctx.data_changed.connect(self.update_branch)
+        search = QShortcut(QKeySequence.StandardKey.Find, self)
+        search.activated.connect(self.focus_search)
+        if not self.ctx.window_state.restore_geometry(self, "main"):
+            self.resize(1260, 800)
+        self.update_branch()
+
+    # -- layout
+
+    def _navigation(self) -> QWidget:
+        panel = QWidget()
+        panel.setFixedWidth(176)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.branch_label = QLabel()
         self.branch_label.setObjectName("branchLabel")
+        self.branch_label.setWordWrap(True)
+        font = QFont(self.branch_label.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.branch_label.setFont(font)
         layout.addWidget(self.branch_label)
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel(self.tr("统计期间：")))
-        self.period_box = QComboBox()
-        self.period_box.addItem(self.tr("{0}年全年").format(self.today.year), None)
-        for month in range(self.today.month, 0, -1):
-            self.period_box.addItem(self.tr("{0}年{1}月").format(self.today.year, month), month)
-        self.period_box.currentIndexChanged.connect(self.refresh)
-        controls.addWidget(self.period_box)
-        controls.addStretch(1)
-        self.demo_button = QPushButton(self.tr("生成演示数据"))
-        self.demo_button.clicked.connect(self.load_demo)
-        controls.addWidget(self.demo_button)
-        layout.addLayout(controls)
-        self.model = RowTableModel([(self.tr(h), f) for h, f in RANKING_COLUMNS], self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.table)
-        self.setCentralWidget(central)
-        self.refresh()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        nav_font = QFont(self.nav.font())
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.15)
+        self.nav.setFont(nav_font)
+        self.nav.setSpacing(3)
+        for number, key in enumerate(PAGE_KEYS, start=1):
+            item = QListWidgetItem(self.pages[key].title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(self.tr("Ctrl+{0}").format(number))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        layout.addWidget(self.nav, 1)
+        self.today_label = hint_label(self.tr("今天：{0}").format(f"{self.ctx.today():%Y年%m月%d日}"))
+        layout.addWidget(self.today_label)
+        return panel
 
-    def refresh(self) -> None:
+    def _setup_needed_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(title_label(self.tr("这个数据库还没有设置支部")), 0, Qt.AlignmentFlag.AlignHCenter)
+        hint = hint_label(self.tr("先填写支部名称、党小组并选择积分细则，或者生成一个演示支部看看。"))
+        hint.setWordWrap(False)
+        layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.setup_button = QPushButton(self.tr("开始设置…"))
+        self.setup_button.clicked.connect(self.start_first_run)
+        layout.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        members = self.pages["members"]
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.new_member_action = self._action(file_menu, self.tr("新增党员…"), self._new_member, QKeySequence.StandardKey.New)
+        self._action(file_menu, self.tr("从 Excel 导入党员…"), members.files.import_file)
+        self._action(file_menu, self.tr("导出党员名册到 Excel…"), members.files.export)
+        self._action(file_menu, self.tr("下载党员名册导入模板…"), members.files.save_template)
+        file_menu.addSeparator()
+        self.backup_actions = extensions.add_backup_actions(self, file_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+        print_menu = self.menuBar().addMenu(self.tr("打印(&P)"))
+        self.print_actions = extensions.add_print_actions(self, print_menu)
+        view_menu = self.menuBar().addMenu(self.tr("查看(&V)"))
+        for number, key in enumerate(PAGE_KEYS, start=1):
+            self._action(view_menu, self.pages[key].title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{number}")
+        view_menu.addSeparator()
+        self._action(view_menu, self.tr("查找"), self.focus_search)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self._action(help_menu, self.tr("关于党员积分管理"), self._about)
+
+    # -- behaviour
+
+    def update_branch(self) -> None:
         try:
-            branch_id = organisation.current_branch_id(self.store)
-            self.demo_button.setVisible(branch_id is None)
-            if branch_id is None:
-                self.branch_label.setText(self.tr("这个数据库还没有设置支部。可以先生成演示数据看看。"))
-                self.model.set_rows([])
-                return
-            branch = organisation.get_branch(self.store, branch_id)
-            self.branch_label.setText(f"{branch.township}　{branch.name}")
-            ranking = totals.branch_ranking(self.store, self.today.year, month=self.period_box.currentData())
-            self.model.set_rows(ranking.rows)
-            self.table.resizeColumnsToContents()
-            self.statusBar().showMessage(self.tr("{0}：共 {1} 人").format(ranking.label, len(ranking.rows)))
+            branch_id = organisation.current_branch_id(self.ctx.store)
+            branch = organisation.get_branch(self.ctx.store, branch_id) if branch_id else None
         except AppError as exc:
-            self.model.set_rows([])
             self.statusBar().showMessage(exc.message)
-
-    def load_demo(self) -> None:
-        try:
-            summary = demo.create_demo_branch(self.store, self.actor, today=self.today)
-        except AppError as exc:
-            show_error(self, exc)
+            branch = None
+        self.has_branch = branch is not None
+        self.nav.setEnabled(self.has_branch)
+        self.new_member_action.setEnabled(self.has_branch)
+        if branch is None:
+            self.branch_label.setText(self.tr("（尚未设置支部）"))
+            self.stack.setCurrentWidget(self.setup_page)
             return
-        self.refresh()
-        self.statusBar().showMessage(self.tr("已生成演示支部，共 {0} 名党员").format(summary.members))
+        self.branch_label.setText(f"{branch.township}\n{branch.name}")
+        if self.stack.currentWidget() is self.setup_page:
+            last = self.ctx.window_state.value("page", "members")
+            self.show_page(last if last in self.pages else "members")
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGE_KEYS) and self.has_branch:
+            page = self.pages[PAGE_KEYS[row]]
+            self.stack.setCurrentWidget(page)
+            self.ctx.window_state.set_value("page", PAGE_KEYS[row])
+
+    def show_page(self, key: str) -> Page:
+        page = self.pages[key]
+        if self.has_branch:
+            self.nav.setCurrentRow(PAGE_KEYS.index(key))
+            self.stack.setCurrentWidget(page)
+        return page
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if isinstance(page, Page):
+            page.focus_search()
+
+    def _new_member(self) -> None:
+        self.show_page("members").add_member()
+
+    def start_first_run(self) -> FirstRunWizard:
+        self.wizard = FirstRunWizard(self.ctx, self)
+        self.wizard.open()
+        return self.wizard
+
+    def _about(self) -> None:
+        self.ctx.inform(self, self.tr("关于"), self.tr(
+            "党员积分管理\n村（社区）党支部党员积分制管理的离线软件。\n数据保存在本机：{0}"
+        ).format(self.ctx.store.path or self.ctx.store.url))
+
+    def closeEvent(self, event) -> None:
+        if self.ctx.jobs.busy and not self.ctx.confirm(self, self.tr("还有工作没做完"), self.tr("导入或导出还在进行，确定要退出吗？")):
+            event.ignore()
+            return
+        self.ctx.window_state.save_geometry(self, "main")
+        self.ctx.save_tables()
+        super().closeEvent(event)

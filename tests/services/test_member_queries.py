@@ -84,3 +84,12 @@ def test_find_members_for_pickers(store, admin, branch):
     choices = member_queries.find_members(store, "zs")
     assert [c.label for c in choices] == ["张三（第一党小组，无职党员）", "张珊（离退休党员）"]
     assert [c.name for c in member_queries.find_members(store, "", group_id=branch.groups[0].id)] == ["张三"]
+
+
+def test_the_edit_form_gets_every_field_including_the_full_member_date(store, admin, branch):
+    member_id = add(store, admin, "张三", full_member_date=date(2001, 7, 1), phone="13800138000", post_title="宣传岗")
+    data = member_queries.member_input_for(store, member_id)
+    assert data.full_member_date == date(2001, 7, 1)
+    assert (data.phone, data.post_title, data.id_number) == ("13800138000", "宣传岗", "")
+    members.update_member(store, admin, member_id, data, today=TODAY)
+    assert member_queries.member_input_for(store, member_id).full_member_date == date(2001, 7, 1)

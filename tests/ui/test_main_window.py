@@ -1,54 +1,102 @@
-"""The window offscreen: Chinese drawn with the bundled font, the ranking filled in."""
+"""The shell: pages, navigation, Chinese drawn with the bundled font, window state remembered."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from app.services import demo
-from app.ui.app import make_application
-from app.ui.main_window import MainWindow
-from conftest import TODAY
+from app.ui.main_window import PAGE_KEYS
+from app.ui.window_state import WindowState
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def app(qapp):
-    return make_application()
-
-
-def test_empty_database_offers_demo_then_shows_the_ranking(app, qtbot, store, admin):
-    window = MainWindow(store, admin, today=TODAY)
-    qtbot.addWidget(window)
-    assert window.model.rowCount() == 0
-    assert window.demo_button.isVisibleTo(window)
-    window.demo_button.click()
-    assert window.model.rowCount() == 36
-    assert not window.demo_button.isVisibleTo(window)
-    assert "红星村党支部" in window.branch_label.text()
-    QAbstractItemModelTester(window.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-
-
-def test_switching_to_a_month_ranks_that_month(app, qtbot, store, admin):
-    demo.create_demo_branch(store, admin, today=TODAY)
-    window = MainWindow(store, admin, today=TODAY)
-    qtbot.addWidget(window)
-    window.period_box.setCurrentIndex(1)
-    assert "2026年11月" in window.statusBar().currentMessage()
-
-
-def test_chinese_is_drawn_with_the_bundled_font(app, qtbot, store, admin):
-    window = MainWindow(store, admin, today=TODAY)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    label = window.branch_label
-    assert QFontInfo(label.font()).family() == "LXGW WenKai"
-    image = label.grab().toImage()
-    dark = sum(
+def _dark_pixels(widget) -> int:
+    image = widget.grab().toImage()
+    return sum(
         1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2) if image.pixelColor(x, y).lightness() < 128
     )
-    assert dark > 50, "the Chinese label rendered blank"
+
+
+def test_every_page_opens_with_the_demo_branch(demo_window):
+    assert "红星村党支部" in demo_window.branch_label.text()
+    titles = [demo_window.nav.item(i).text() for i in range(demo_window.nav.count())]
+    assert titles == ["党员名册", "积分细则", "积分录入", "积分台账", "积分统计"]
+    for key in PAGE_KEYS:
+        page = demo_window.show_page(key)
+        assert demo_window.current_page() is page
+        assert not page.stale
+    assert demo_window.pages["members"].model.total == 35
+    assert demo_window.pages["totals"].model.rowCount() == 36
+
+
+def test_an_empty_database_shows_the_set_up_page(store, admin, make_window):
+    window = make_window(store)
+    assert window.current_page() is window.setup_page
+    assert not window.nav.isEnabled()
+    wizard = window.start_first_run()
+    assert wizard.isVisible()
+    wizard.reject()
+
+
+def test_chinese_is_drawn_with_the_bundled_font(demo_window, qtbot):
+    qtbot.waitExposed(demo_window)
+    label = demo_window.branch_label
+    assert QFontInfo(label.font()).family() == "LXGW WenKai"
+    assert QFontInfo(demo_window.pages["members"].table.font()).family() == "LXGW WenKai"
+    assert _dark_pixels(label) > 50, "the Chinese label rendered blank"
+    assert _dark_pixels(demo_window.nav) > 100
+
+
+def test_qt_standard_buttons_speak_chinese(app):
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = {box.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel)}
+    assert texts & {"确定", "取消"} == texts, texts
+
+
+def test_ctrl_f_puts_the_cursor_in_the_search_box(demo_window, qtbot):
+    qtbot.waitExposed(demo_window)
+    demo_window.show_page("members")
+    demo_window.activateWindow()
+    qtbot.keyClick(demo_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is demo_window.pages["members"].search
+    demo_window.show_page("ledger")
+    demo_window.focus_search()
+    assert QApplication.focusWidget() is demo_window.pages["ledger"].search
+
+
+def test_window_size_and_column_widths_are_remembered(demo_store, make_window):
+    window = make_window(demo_store)
+    window.resize(1200, 700)
+    header = window.pages["members"].table.horizontalHeader()
+    header.resizeSection(0, 211)
+    window.close()
+    assert WindowState().path.exists()
+
+    again = make_window(demo_store, shown=False)
+    again.show()
+    # the offscreen screen is 800×800, so restoreGeometry keeps the width within reach; the height fits
+    assert again.size().height() == 700
+    assert again.pages["members"].table.horizontalHeader().sectionSize(0) == 211
+    assert again.current_page() is again.pages["members"]
+
+
+def test_columns_fit_their_chinese_headers(demo_window):
+    for key in ("members", "ledger", "totals"):
+        page = demo_window.show_page(key)
+        header = page.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        model = page.table.model()
+        for section in range(header.count() - 1):  # the last one stretches
+            title = model.headerData(section, Qt.Orientation.Horizontal)
+            assert header.sectionSize(section) >= metrics.horizontalAdvance(title), (key, title)
+
+
+def test_backup_and_print_menu_entries_never_crash_the_window(demo_window, monkeypatch):
+    told = []
+    monkeypatch.setattr(demo_window.ctx, "inform", lambda parent, title, text: told.append(text))
+    for action in demo_window.backup_actions + demo_window.print_actions:
+        assert action.text()
+    assert [a.text() for a in demo_window.backup_actions] == ["备份到U盘…", "恢复备份…", "汇总各村备份…"]

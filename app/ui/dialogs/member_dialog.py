@@ -1,0 +1,220 @@
+"""Add or edit a member: the form, checked as the clerk types, saved only when it is right."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.enums import Gender, MemberClass, Membership
+from app.domain.errors import AppError, ValidationError
+from app.domain.idcard import birth_date_from_id, gender_from_id, normalise_id_number, validate_id_number
+from app.services import member_queries, members, organisation
+from app.services.members import MemberInput
+from app.ui.context import UiContext
+from app.ui.widgets import DateField, EnumBox, IdBox, error_label, hint_label, show_problem
+
+# Which field to put the cursor in when the service's sentence mentions it.
+FIELD_WORDS = (("身份证", "id_edit"), ("电话", "phone_edit"), ("出生", "birth_edit"), ("转正", "full_date_edit"),
+               ("入党", "join_edit"), ("姓名", "name_edit"), ("性别", "gender_box"), ("党小组", "group_box"))
+
+
+class MemberDialog(QDialog):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None, member_id: uuid.UUID | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_id = member_id
+        self.saved_id: uuid.UUID | None = None
+        self.setWindowTitle(self.tr("修改党员信息") if member_id else self.tr("新增党员"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(820)
+        layout = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        columns.addWidget(self._person_box())
+        columns.addWidget(self._party_box())
+        layout.addLayout(columns)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        if member_id:
+            layout.addWidget(self._history_box())
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("保存"))
+        self.save_button.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        if member_id:
+            self._fill(member_queries.member_input_for(ctx.store, member_id))
+
+    # -- layout
+
+    def _person_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("基本信息"))
+        form = QFormLayout(box)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(50)
+        form.addRow(self.tr("姓名（必填）"), self.name_edit)
+        self.name_edit.setMinimumWidth(200)
+        self.id_edit = QLineEdit()
+        self.id_edit.setMinimumWidth(200)
+        self.id_edit.setMaxLength(20)
+        self.id_edit.setPlaceholderText(self.tr("18 位，填后自动得出生日期和性别"))
+        self.id_edit.textChanged.connect(self._check_id_number)
+        form.addRow(self.tr("身份证号"), self.id_edit)
+        self.id_hint = hint_label()
+        form.addRow("", self.id_hint)
+        self.gender_box = EnumBox(Gender, none_label=self.tr("（未填）"))
+        form.addRow(self.tr("性别"), self.gender_box)
+        self.ethnicity_edit = QLineEdit(self.tr("汉族"))
+        form.addRow(self.tr("民族"), self.ethnicity_edit)
+        self.birth_edit = DateField(self.tr("出生日期"))
+        form.addRow(self.tr("出生日期"), self.birth_edit)
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("手机 11 位，座机带区号"))
+        form.addRow(self.tr("联系电话"), self.phone_edit)
+        self.note_edit = QLineEdit()
+        form.addRow(self.tr("备注"), self.note_edit)
+        return box
+
+    def _party_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("党员信息"))
+        form = QFormLayout(box)
+        self.class_box = EnumBox(MemberClass)
+        self.class_box.set_current(MemberClass.NO_POST)
+        form.addRow(self.tr("党员类别（必填）"), self.class_box)
+        self.membership_box = EnumBox(Membership)
+        self.membership_box.currentIndexChanged.connect(self._membership_changed)
+        form.addRow(self.tr("正式/预备"), self.membership_box)
+        self.join_edit = DateField(self.tr("入党日期"))
+        form.addRow(self.tr("入党日期"), self.join_edit)
+        self.full_date_edit = DateField(self.tr("转正日期"))
+        form.addRow(self.tr("转正日期"), self.full_date_edit)
+        self.group_box = IdBox()
+        self.group_box.fill(self.tr("（未分组）"), [(g.name, g.id) for g in organisation.get_branch(self.ctx.store).groups])
+        form.addRow(self.tr("党小组"), self.group_box)
+        flags = QGridLayout()
+        self.hub_check = QCheckBox(self.tr("党员中心户"))
+        self.vanguard_check = QCheckBox(self.tr("先锋岗"))
+        flags.addWidget(self.hub_check, 0, 0)
+        flags.addWidget(self.vanguard_check, 0, 1)
+        form.addRow(self.tr("标记"), flags)
+        self.post_edit = QLineEdit()
+        self.post_edit.setPlaceholderText(self.tr("如 政策宣传岗"))
+        form.addRow(self.tr("岗位"), self.post_edit)
+        return box
+
+    def _history_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("变动记录（只增不改）"))
+        layout = QVBoxLayout(box)
+        self.history_list = QListWidget()
+        self.history_list.setMaximumHeight(90)
+        for event in members.member_history(self.ctx.store, self.member_id):
+            label = members.EVENT_LABELS.get(event.kind, event.kind)
+            where = event.to_unit or event.from_unit
+            text = f"{event.occurred_on:%Y-%m-%d}　{label}" + (f"　{where}" if where else "") + (f"　{event.reason}" if event.reason else "")
+            self.history_list.addItem(text)
+        layout.addWidget(self.history_list)
+        return box
+
+    # -- behaviour
+
+    def _fill(self, data: MemberInput) -> None:
+        self.name_edit.setText(data.name)
+        self.id_edit.setText(data.id_number)
+        self.gender_box.set_current(data.gender)
+        self.ethnicity_edit.setText(data.ethnicity)
+        self.birth_edit.set_date(data.birth_date)
+        self.phone_edit.setText(data.phone)
+        self.note_edit.setText(data.note)
+        self.class_box.set_current(data.member_class)
+        self.membership_box.set_current(data.membership)
+        self.join_edit.set_date(data.join_date)
+        self.full_date_edit.set_date(data.full_member_date)
+        self.group_box.set_current_id(data.group_id)
+        self.hub_check.setChecked(data.is_hub_household)
+        self.vanguard_check.setChecked(data.is_vanguard_post)
+        self.post_edit.setText(data.post_title)
+
+    def _membership_changed(self) -> None:
+        probationary = self.membership_box.current() is Membership.PROBATIONARY
+        self.full_date_edit.setEnabled(not probationary)
+        if probationary:
+            self.full_date_edit.clear()
+
+    def _check_id_number(self, text: str) -> None:
+        number = normalise_id_number(text)
+        if not number:
+            self.id_hint.setText("")
+            return
+        if len(number) < 18:
+            self.id_hint.setText(self.tr("已输入 {0} 位，还差 {1} 位").format(len(number), 18 - len(number)))
+            return
+        try:
+            number = validate_id_number(number, self.ctx.today())
+        except ValidationError as exc:
+            self.id_hint.setText(f"<span style='color:#C00000'>{exc.message}</span>")
+            return
+        born, gender = birth_date_from_id(number), gender_from_id(number)
+        self.id_hint.setText(self.tr("✓ 出生日期 {0}，{1}").format(f"{born:%Y-%m-%d}", gender.label))
+        self.birth_edit.set_date(born)
+        self.gender_box.set_current(gender)
+
+    def member_input(self) -> MemberInput:
+        """What the form says; ValidationError when a date cannot be read."""
+        return MemberInput(
+            name=self.name_edit.text(),
+            member_class=self.class_box.current(),
+            membership=self.membership_box.current(),
+            gender=self.gender_box.current(),
+            ethnicity=self.ethnicity_edit.text(),
+            birth_date=self.birth_edit.date_value(),
+            id_number=self.id_edit.text(),
+            phone=self.phone_edit.text(),
+            join_date=self.join_edit.date_value(),
+            full_member_date=self.full_date_edit.date_value() if self.full_date_edit.isEnabled() else None,
+            group_id=self.group_box.current_id(),
+            is_hub_household=self.hub_check.isChecked(),
+            is_vanguard_post=self.vanguard_check.isChecked(),
+            post_title=self.post_edit.text(),
+            note=self.note_edit.text(),
+        )
+
+    def save(self) -> None:
+        try:
+            data = self.member_input()
+            today = self.ctx.today()
+            if self.member_id:
+                summary = members.update_member(self.ctx.store, self.ctx.actor, self.member_id, data, today=today).summary
+                self.saved_id = self.member_id
+            else:
+                self.saved_id = members.add_member(self.ctx.store, self.ctx.actor, data, today=today)
+                summary = self.tr("已登记党员{0}。").format(data.name.strip())
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            self._focus_field(exc.message)
+            return
+        show_problem(self.problem, "")
+        self.ctx.changed(summary)
+        self.accept()
+
+    def _focus_field(self, message: str) -> None:
+        for word, attribute in FIELD_WORDS:
+            if word in message:
+                getattr(self, attribute).setFocus(Qt.FocusReason.OtherFocusReason)
+                return

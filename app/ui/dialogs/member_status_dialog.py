@@ -1,0 +1,71 @@
+"""Transfer a member out or back in, or record a death. The member and his history stay on record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+from app.domain.errors import AppError
+from app.services import members
+from app.services.member_queries import RosterRow
+from app.ui.context import UiContext
+from app.ui.widgets import calendar_edit, date_of, error_label, hint_label, show_problem
+
+TRANSFER_OUT, TRANSFER_IN, DECEASED = "transfer_out", "transfer_in", "deceased"
+
+
+class MemberStatusDialog(QDialog):
+    def __init__(self, ctx: UiContext, member: RosterRow, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.member, self.kind = ctx, member, kind
+        titles = {
+            TRANSFER_OUT: self.tr("办理转出：{0}"),
+            TRANSFER_IN: self.tr("办理转入：{0}"),
+            DECEASED: self.tr("登记去世：{0}"),
+        }
+        self.setWindowTitle(titles[kind].format(member.name))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        explanations = {
+            TRANSFER_OUT: self.tr("组织关系转到别的党组织。{0}和他的积分记录都会保留，之后不能再给他记分。"),
+            TRANSFER_IN: self.tr("{0}的组织关系转回本支部，从转入日期起可以继续记分。"),
+            DECEASED: self.tr("{0}的信息和积分记录都会保留，之后不能再记分。"),
+        }
+        layout.addWidget(hint_label(explanations[kind].format(member.name)))
+        form = QFormLayout()
+        self.date_edit = calendar_edit(ctx.today())
+        form.addRow({TRANSFER_OUT: self.tr("转出日期"), TRANSFER_IN: self.tr("转入日期"), DECEASED: self.tr("去世日期")}[kind], self.date_edit)
+        self.unit_edit = QLineEdit()
+        if kind == TRANSFER_OUT:
+            self.unit_edit.setPlaceholderText(self.tr("如 广东省东莞市长安镇党委"))
+            form.addRow(self.tr("转往党组织（必填）"), self.unit_edit)
+        elif kind == TRANSFER_IN:
+            form.addRow(self.tr("从哪个党组织转回"), self.unit_edit)
+        self.reason_edit = QLineEdit()
+        form.addRow(self.tr("原因或说明"), self.reason_edit)
+        layout.addLayout(form)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        on, reason = date_of(self.date_edit), self.reason_edit.text()
+        try:
+            if self.kind == TRANSFER_OUT:
+                change = members.transfer_out(store, actor, self.member.id, on, self.unit_edit.text(), reason, today=today)
+            elif self.kind == TRANSFER_IN:
+                change = members.transfer_in(store, actor, self.member.id, on, self.unit_edit.text(), reason, today=today)
+            else:
+                change = members.mark_deceased(store, actor, self.member.id, on, reason, today=today)
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            return
+        self.ctx.changed(change.summary)
+        self.accept()

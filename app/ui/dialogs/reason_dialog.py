@@ -1,0 +1,45 @@
+"""Ask for a reason (reversing an entry) and run the action with it; the dialog stays open on a problem."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.domain.errors import AppError
+from app.ui.widgets import error_label, show_problem
+
+
+class ReasonDialog(QDialog):
+    def __init__(self, title: str, text: str, action: Callable[[str], None], parent: QWidget | None = None,
+                 placeholder: str = "") -> None:
+        super().__init__(parent)
+        self.action = action
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(placeholder or self.tr("请写明原因"))
+        layout.addWidget(self.reason_edit)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        try:
+            self.action(self.reason_edit.text())
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            return
+        self.accept()

@@ -1,0 +1,119 @@
+"""The fields of a points entry shared by the single and the batch forms: item, date, amount, note."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QLineEdit, QWidget
+
+from app.domain.enums import ValueKind
+from app.domain.points import format_points
+from app.services.ledger import EntryRequest
+from app.ui.context import UiContext
+from app.ui.pickers import RuleItemBox
+from app.ui.widgets import calendar_edit, date_of, hint_label
+
+
+def _decimal(spin: QDoubleSpinBox) -> Decimal:
+    return Decimal(f"{spin.value():.{spin.decimals()}f}")
+
+
+class EntryFields(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.date_edit = calendar_edit(ctx.today())
+        self.date_edit.dateChanged.connect(self._date_changed)
+        form.addRow(self.tr("日期"), self.date_edit)
+        self.item_box = RuleItemBox(ctx)
+        self.item_box.currentIndexChanged.connect(self._item_changed)
+        form.addRow(self.tr("细则项目"), self.item_box)
+        self.item_hint = hint_label()
+        form.addRow("", self.item_hint)
+        self.quantity_spin = QDoubleSpinBox()
+        self.quantity_spin.setRange(0, 10000)
+        self.quantity_spin.setValue(1)
+        self.quantity_spin.valueChanged.connect(self.changed)
+        form.addRow(self.tr("次数/数量"), self.quantity_spin)
+        self.points_spin = QDoubleSpinBox()
+        self.points_spin.setDecimals(1)
+        self.points_spin.setSingleStep(0.5)
+        self.points_spin.valueChanged.connect(self.changed)
+        form.addRow(self.tr("分值"), self.points_spin)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(self.tr("事由，如 参加人居环境整治"))
+        self.note_edit.textChanged.connect(self.changed)
+        form.addRow(self.tr("事由"), self.note_edit)
+        self.evidence_edit = QLineEdit()
+        self.evidence_edit.setPlaceholderText(self.tr("可不填，如 照片编号、签到表"))
+        form.addRow(self.tr("佐证材料"), self.evidence_edit)
+        self.approve_check = QCheckBox(self.tr("直接审核通过（审核员）"))
+        self.approve_check.setVisible(ctx.can_review)
+        form.addRow("", self.approve_check)
+        self.form = form
+
+    def reload(self) -> str:
+        """Reload the year's items (after the rules changed); returns a problem sentence or ""."""
+        problem = self.item_box.load_year(date_of(self.date_edit).year, force=True)
+        self._item_changed()
+        return problem
+
+    def _date_changed(self) -> None:
+        self.item_box.load_year(date_of(self.date_edit).year)
+        self.changed.emit()
+
+    def _item_changed(self) -> None:
+        item = self.item_box.current_item()
+        kind = item.value_kind if item else ValueKind.FIXED
+        self.points_spin.setEnabled(kind is ValueKind.RANGE)
+        self.quantity_spin.setEnabled(kind is not ValueKind.RANGE)
+        if kind is ValueKind.RANGE:
+            low, high = sorted((float(item.min_value), float(item.max_value)))
+            self.points_spin.setRange(low, high)
+            self.points_spin.setValue(high if high > 0 else low)
+            self.quantity_spin.setValue(1)
+        else:
+            self.points_spin.setRange(-1000, 1000)
+            self.points_spin.setValue(0)
+        self.quantity_spin.setDecimals(1 if kind is ValueKind.PER_UNIT else 0)
+        self.quantity_spin.setMinimum(0.5 if kind is ValueKind.PER_UNIT else 1)
+        unit = item.unit if item and kind is ValueKind.PER_UNIT else self.tr("次")
+        self.quantity_spin.setSuffix(f" {unit}")
+        hint = ""
+        if item is not None:
+            hint = item.value_text()
+            if item.cap_text():
+                hint += "；" + item.cap_text()
+            if item.description:
+                hint += "；" + item.description
+        self.item_hint.setText(hint)
+        self.changed.emit()
+
+    def request_for(self, member_id: uuid.UUID) -> EntryRequest:
+        item = self.item_box.current_item()
+        chosen = _decimal(self.points_spin) if item is not None and item.value_kind is ValueKind.RANGE else None
+        return EntryRequest(
+            member_id=member_id,
+            item_code=item.code if item else "",
+            occurred_on=date_of(self.date_edit),
+            quantity=_decimal(self.quantity_spin),
+            points=chosen,
+            note=self.note_edit.text(),
+            evidence=self.evidence_edit.text(),
+        )
+
+    @property
+    def approve(self) -> bool:
+        return self.ctx.can_review and self.approve_check.isChecked()
+
+    def set_points(self, value: Decimal) -> None:
+        self.points_spin.setValue(float(value))
+
+    def describe_points(self, value: Decimal) -> str:
+        return format_points(value)

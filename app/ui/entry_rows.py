@@ -1,0 +1,76 @@
+"""Ledger rows as tables show them: columns, colours, and reversals placed beside what they reverse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from app.domain.enums import EntryStatus
+from app.domain.points import format_points
+from app.services.ledger_queries import EntryRow
+from app.ui.table_models import CENTER, RIGHT, Column
+
+STATUS_COLOURS = {EntryStatus.PENDING: "#B35C00", EntryStatus.APPROVED: "#375623", EntryStatus.REJECTED: "#999999"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ledger", text)
+
+
+def reversals_beside(rows: list[EntryRow]) -> list[EntryRow]:
+    """The list in its order, except that a reversing entry comes right after the entry it reverses."""
+    by_id = {row.id for row in rows}
+    reversals = {row.reverses_id: row for row in rows if row.reverses_id in by_id}
+    placed = []
+    for row in rows:
+        if row.reverses_id in by_id:
+            continue
+        placed.append(row)
+        if row.id in reversals:
+            placed.append(reversals[row.id])
+    return placed
+
+
+def reversal_text(row: EntryRow) -> str:
+    if row.is_reversal:
+        return _tr("↳ 冲正上一条")
+    if row.reversed_by_id is not None:
+        return _tr("已冲正")
+    return ""
+
+
+def row_colour(row: EntryRow) -> str | None:
+    if row.is_reversal:
+        return "#1F4E79"
+    if row.reversed_by_id is not None or row.status is EntryStatus.REJECTED:
+        return "#999999"
+    return None
+
+
+def review_columns() -> list[Column]:
+    """What a reviewer needs to judge a pending entry."""
+    return entry_columns()[:5] + [
+        Column(_tr("事由"), lambda r: r.note, tooltip=lambda r: r.note),
+        Column(_tr("佐证材料"), lambda r: r.evidence, tooltip=lambda r: r.evidence),
+        Column(_tr("录入人"), lambda r: r.entered_by),
+        Column(_tr("录入时间"), lambda r: f"{r.entered_at.astimezone():%Y-%m-%d %H:%M}"),
+    ]
+
+
+def entry_columns(with_status: bool = True) -> list[Column]:
+    columns = [
+        Column(_tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER, colour=row_colour),
+        Column(_tr("姓名"), lambda r: r.member_name, colour=row_colour),
+        Column(_tr("项目"), lambda r: f"{r.item_code} {r.item_name}", tooltip=lambda r: r.item_name, colour=row_colour),
+        Column(_tr("分值"), lambda r: format_points(r.points), RIGHT, colour=row_colour),
+        Column(_tr("数量"), lambda r: format_points(r.quantity), RIGHT, colour=row_colour),
+    ]
+    if with_status:
+        columns.append(Column(_tr("状态"), lambda r: r.status.label, CENTER, colour=lambda r: STATUS_COLOURS.get(r.status)))
+    columns += [
+        Column(_tr("事由"), lambda r: r.note, tooltip=lambda r: r.note, colour=row_colour),
+        Column(_tr("录入人"), lambda r: r.entered_by, colour=row_colour),
+        Column(_tr("审核人"), lambda r: r.reviewed_by, colour=row_colour),
+        Column(_tr("审核意见"), lambda r: r.review_note, tooltip=lambda r: r.review_note, colour=row_colour),
+        Column(_tr("冲正"), reversal_text, colour=row_colour),
+    ]
+    return columns

@@ -1,0 +1,201 @@
+"""The one way the window runs long work: off the UI thread, results delivered on the UI thread.
+
+`JobRunner.submit(fn, on_result=..., on_error=..., on_progress=...)` runs `fn(control)` on a
+single worker thread (database jobs never run two at a time). `fn` reports progress with
+`control.progress(done, total)`; when the clerk presses “取消” the next call to `progress`
+raises `JobCancelled`, which unwinds the service's unit of work so nothing is half-saved.
+Every callback runs on the UI thread. The worker never touches a widget.
+
+Tests inject `JobRunner(synchronous=True)`: the same code path, run inline, so a test sees
+the result as soon as `submit` returns.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.ui.errors import show_error
+
+
+class JobCancelled(Exception):
+    """The clerk pressed “取消”; raised inside the job by `JobControl.progress`."""
+
+
+class JobControl:
+    """Given to a job function: report progress, learn whether the clerk cancelled."""
+
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        self._report = report
+        self._cancelled = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def progress(self, done: int, total: int) -> None:
+        if self._cancelled.is_set():
+            raise JobCancelled()
+        self._report(done, total)
+
+
+class _Bridge(QObject):
+    """Emitted from the worker thread; received by the Job on the UI thread (queued)."""
+
+    progress = Signal(int, int)
+    done = Signal(object, object)
+
+
+class Job(QObject):
+    """A submitted job. Its public signals fire on the UI thread."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, fn: Callable[[JobControl], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self._bridge = _Bridge()
+        self._bridge.progress.connect(self._on_progress)
+        self._bridge.done.connect(self._on_done)
+        self.control = JobControl(self._bridge.progress.emit)
+        self.is_finished = False
+
+    def cancel(self) -> None:
+        self.control.cancel()
+
+    def run(self) -> None:
+        """Run the function where called (the worker thread, or inline for the synchronous runner)."""
+        try:
+            result = self._fn(self.control)
+        except BaseException as exc:  # delivered to the UI thread, shown by show_error
+            self._bridge.done.emit(None, exc)
+        else:
+            self._bridge.done.emit(result, None)
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        if not self.is_finished:
+            self.progressed.emit(done, total)
+
+    @Slot(object, object)
+    def _on_done(self, result, error) -> None:
+        self.is_finished = True
+        if error is None:
+            self.succeeded.emit(result)
+        else:
+            self.failed.emit(error)
+        self.finished.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        self.job.run()
+
+
+class JobRunner(QObject):
+    """Runs jobs one at a time on a worker thread (or inline when `synchronous`)."""
+
+    def __init__(self, parent: QObject | None = None, synchronous: bool = False) -> None:
+        super().__init__(parent)
+        self.synchronous = synchronous
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._running: set[Job] = set()
+
+    def submit(
+        self,
+        fn: Callable[[JobControl], Any],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Job:
+        job = Job(fn, self)
+        if on_progress:
+            job.progressed.connect(on_progress)
+        if on_result:
+            job.succeeded.connect(on_result)
+        if on_error:
+            job.failed.connect(on_error)
+        job.finished.connect(lambda: self._forget(job))
+        self._running.add(job)
+        if self.synchronous:
+            job.run()  # same thread: the bridge's signals are delivered directly
+        else:
+            self._pool.start(_Runnable(job))
+        return job
+
+    def _forget(self, job: Job) -> None:
+        self._running.discard(job)
+        job.deleteLater()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until the worker is idle (tests and shutdown only)."""
+        return self._pool.waitForDone(msecs)
+
+
+def run_with_progress(
+    parent: QWidget,
+    runner: JobRunner,
+    title: str,
+    label: str,
+    fn: Callable[[JobControl], Any],
+    on_result: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+) -> tuple[Job, QProgressDialog]:
+    """Run `fn` with a window-modal progress dialog whose “取消” button cancels the job."""
+    dialog = QProgressDialog(label, QCoreApplication.translate("jobs", "取消"), 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(1_000_000)  # shown by the timer below, not by setValue
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(360)
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, JobCancelled):
+            if on_cancelled:
+                on_cancelled()
+        elif on_error:
+            on_error(exc)
+        else:
+            show_error(parent, exc)
+
+    def finished() -> None:
+        dialog.reset()
+        dialog.hide()
+        dialog.deleteLater()
+
+    def show_if_still_running() -> None:
+        if not job.is_finished:
+            dialog.show()
+
+    dialog.canceled.connect(lambda: job.cancel())
+    job = runner.submit(fn, on_result=on_result, on_error=failed, on_progress=progressed)
+    if job.is_finished:
+        finished()
+    else:
+        job.finished.connect(finished)
+        QTimer.singleShot(400, dialog, show_if_still_running)
+    return job, dialog

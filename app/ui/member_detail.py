@@ -1,0 +1,118 @@
+"""One member's year under the ranking: points month by month, by category, and the entries of a month."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
+
+from app.domain.enums import Category
+from app.domain.errors import AppError
+from app.domain.periods import Month
+from app.domain.points import ZERO, format_points
+from app.services import totals
+from app.services.ledger_queries import EntryFilter, list_entries
+from app.ui.context import UiContext
+from app.ui.entry_rows import reversals_beside, row_colour
+from app.ui.table_models import CENTER, RIGHT, Column, RowTableModel
+from app.ui.widgets import hint_label, make_table, title_label
+
+
+class MemberDetail(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_id: uuid.UUID | None = None
+        self.year = ctx.today().year
+        self._entries = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        top = QHBoxLayout()
+        self.title = title_label(self.tr("党员明细"))
+        top.addWidget(self.title)
+        self.summary = QLabel()
+        top.addWidget(self.summary, 1)
+        layout.addLayout(top)
+        columns = [Column("", lambda r: r["label"])]
+        columns += [Column(self.tr("{0}月").format(m), lambda r, m=m: r.get(m, ""), RIGHT) for m in range(1, 13)]
+        columns.append(Column(self.tr("全年"), lambda r: r["year"], RIGHT))
+        self.month_model = RowTableModel(columns, self)
+        self.month_table = make_table(self)
+        self.month_table.setModel(self.month_model)
+        self.month_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
+        self.month_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.month_table.horizontalHeader().setStretchLastSection(False)
+        height = self.month_table.verticalHeader().defaultSectionSize() * 2 + self.month_table.horizontalHeader().sizeHint().height() + 6
+        self.month_table.setFixedHeight(height)
+        self.month_table.selectionModel().selectionChanged.connect(self._show_month)
+        layout.addWidget(self.month_table)
+        self.entries_label = hint_label(self.tr("点上面的一个月份，查看当月的每一条记录。"))
+        layout.addWidget(self.entries_label)
+        self.entry_model = RowTableModel([
+            Column(self.tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER, colour=row_colour),
+            Column(self.tr("项目"), lambda r: f"{r.item_code} {r.item_name}", colour=row_colour),
+            Column(self.tr("分值"), lambda r: format_points(r.points), RIGHT, colour=row_colour),
+            Column(self.tr("状态"), lambda r: (self.tr("冲正") if r.is_reversal else r.status.label), CENTER, colour=row_colour),
+            Column(self.tr("事由"), lambda r: r.note, tooltip=lambda r: r.note, colour=row_colour),
+        ], self)
+        self.entry_table = make_table(self)
+        self.entry_table.setModel(self.entry_model)
+        layout.addWidget(self.entry_table, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.member_id = None
+        self.title.setText(self.tr("党员明细"))
+        self.summary.setText(self.tr("在上面的排名中点一名党员，查看他每月的积分和记录。"))
+        self.month_model.set_rows([])
+        self.entry_model.set_rows([])
+
+    def show_member(self, member_id: uuid.UUID, name: str, year: int) -> None:
+        self.member_id, self.year = member_id, year
+        self.title.setText(self.tr("{0}　{1}年").format(name, year))
+        try:
+            score = totals.member_year(self.ctx.store, member_id, year)
+            self._entries = list_entries(self.ctx.store, EntryFilter(member_id=member_id, year=year))
+        except AppError as exc:
+            self.summary.setText(exc.message)
+            self.month_model.set_rows([])
+            self.entry_model.set_rows([])
+            return
+        parts = [self.tr("基础分 {0}").format(format_points(score.base_component))]
+        for category in Category:
+            if category is not Category.BASE and score.by_category.get(category, ZERO) != ZERO:
+                parts.append(f"{category.label} {format_points(score.by_category[category])}")
+        text = "　" + "，".join(parts) + self.tr("；年度累计 {0} 分，{1}").format(format_points(score.final_total), score.grade)
+        if score.vetoed:
+            text += self.tr("（一票否决）")
+        self.summary.setText(text)
+        last_month = 12 if year < self.ctx.today().year else self.ctx.today().month
+        counts: dict[int, int] = {}
+        for entry in self._entries:
+            counts[entry.occurred_on.month] = counts.get(entry.occurred_on.month, 0) + 1
+        points_row = {"label": self.tr("积分"), "year": format_points(sum((score.month_total(m) for m in range(1, 13)), ZERO))}
+        count_row = {"label": self.tr("记录数"), "year": len(self._entries)}
+        for month in range(1, last_month + 1):
+            points_row[month] = format_points(score.month_total(month))
+            count_row[month] = counts.get(month, 0)
+        self.month_model.set_rows([points_row, count_row])
+        self.select_month(last_month)
+
+    def select_month(self, month: int) -> None:
+        self.month_table.selectionModel().select(
+            self.month_model.index(0, month),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Columns,
+        )
+
+    def _show_month(self) -> None:
+        columns = self.month_table.selectionModel().selectedColumns()
+        month = columns[0].column() if columns else 0
+        if not 1 <= month <= 12:
+            self.entry_model.set_rows([])
+            return
+        picked = [e for e in self._entries if e.occurred_on.month == month]
+        self.entry_model.set_rows(reversals_beside(picked))
+        self.entries_label.setText(
+            self.tr("{0}的记录 {1} 条（含待审核；灰色为已驳回或已被冲正，蓝色为冲正记录）").format(Month(self.year, month).label, len(picked))
+        )

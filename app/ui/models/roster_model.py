@@ -1,0 +1,119 @@
+"""The roster table: pages of rows fetched from SQL as the clerk scrolls, sorted by SQL.
+
+Only the first page (200 rows) and the count are fetched when the search text changes, so a
+keystroke costs the same with 70 members or 70,000. Scrolling further calls `fetchMore`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+
+from app.domain.points import format_points
+from app.services.member_queries import RosterPage, RosterQuery, RosterRow
+from app.ui.table_models import CENTER, RIGHT, Column, cell_data, header_data
+
+PAGE_SIZE = 200
+Loader = Callable[[RosterQuery, int, int, bool], RosterPage]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RosterTableModel", text)
+
+
+def _date(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def roster_columns() -> list[tuple[str, Column]]:
+    """(SQL sort key, column) in display order."""
+    return [
+        ("name", Column(_tr("姓名"), lambda r: r.name)),
+        ("gender", Column(_tr("性别"), lambda r: r.gender.label if r.gender else "", CENTER)),
+        ("group", Column(_tr("党小组"), lambda r: r.group_name)),
+        ("member_class", Column(_tr("党员类别"), lambda r: r.member_class.label)),
+        ("membership", Column(_tr("正式/预备"), lambda r: r.membership.label,
+                              colour=lambda r: "#B35C00" if r.membership.value == "probationary" else None)),
+        ("join_date", Column(_tr("入党日期"), lambda r: _date(r.join_date), CENTER)),
+        ("flags", Column(_tr("标记"), lambda r: "、".join(r.flags),
+                         colour=lambda r: "#C00000" if r.vetoed or r.status.value != "active" else None)),
+        ("month_points", Column(_tr("本月得分"), lambda r: format_points(r.month_points), RIGHT,
+                                header_tooltip=_tr("本月已审核积分记录的合计（不含基础分）"))),
+        ("year_points", Column(_tr("本年得分"), lambda r: format_points(r.year_points), RIGHT,
+                               header_tooltip=_tr("今年已审核积分记录的合计（不含基础分）；年度总分见“积分统计”"))),
+    ]
+
+
+class RosterTableModel(QAbstractTableModel):
+    def __init__(self, loader: Loader, parent=None) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        spec = roster_columns()
+        self._sort_keys = [key for key, _ in spec]
+        self._columns = [column for _, column in spec]
+        self._rows: list[RosterRow] = []
+        self._total = 0
+        self.query = RosterQuery()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def set_query(self, query: RosterQuery) -> None:
+        """Run the query again from the first page (after a keystroke, a filter, or a change)."""
+        page = self._loader(query, 0, PAGE_SIZE, True)
+        self.beginResetModel()
+        self.query = query
+        self._rows = list(page.rows)
+        self._total = page.total or 0
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def row_at(self, row: int) -> RosterRow:
+        return self._rows[row]
+
+    def row_of(self, member_id) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == member_id), -1)
+
+    def sort_key(self, column: int) -> str:
+        return self._sort_keys[column]
+
+    # -- Qt model interface
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self._columns):
+            return None
+        return cell_data(self._columns[index.column()], self._rows[index.row()], role)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        return header_data(self._columns, section, orientation, role)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        page = self._loader(self.query, len(self._rows), PAGE_SIZE, False)
+        if not page.rows:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
+        self._rows.extend(page.rows)
+        self.endInsertRows()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_query(replace(self.query, sort=self._sort_keys[column], descending=descending))

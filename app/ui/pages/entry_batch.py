@@ -1,0 +1,80 @@
+"""批量录入: one item for many members at once, all or nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.domain.errors import AppError
+from app.services import ledger
+from app.ui.context import UiContext
+from app.ui.entry_fields import EntryFields
+from app.ui.pickers import MemberPicker
+from app.ui.widgets import error_label, hint_label, show_problem
+
+
+class BatchEntryTab(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        row = QHBoxLayout(self)
+        self.picker = MemberPicker(ctx, multi=True)
+        self.picker.selection_changed.connect(self._update_summary)
+        row.addWidget(self.picker, 2)
+        right = QVBoxLayout()
+        right.addWidget(hint_label(self.tr("勾选左边的党员，给他们记同一个项目。有一人不符合细则，整批都不保存，并列出原因。")))
+        self.fields = EntryFields(ctx)
+        self.fields.changed.connect(self._update_summary)
+        right.addWidget(self.fields)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        right.addWidget(self.summary_label)
+        self.problem = error_label()
+        right.addWidget(self.problem)
+        self.problem_list = QPlainTextEdit()
+        self.problem_list.setReadOnly(True)
+        self.problem_list.setVisible(False)
+        self.problem_list.setMaximumHeight(140)
+        right.addWidget(self.problem_list)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_button = QPushButton(self.tr("保存这一批"))
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        row.addLayout(right, 3)
+
+    def refresh(self) -> None:
+        self.picker.reload_groups()
+        self.picker.reload()
+        show_problem(self.problem, self.fields.reload())
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        count = len(self.picker.checked_ids())
+        item = self.fields.item_box.current_item()
+        if item is None or count == 0:
+            self.summary_label.setText(self.tr("请勾选党员并选择细则项目。"))
+            self.save_button.setEnabled(False)
+            return
+        self.summary_label.setText(self.tr("将给 {0} 名党员各记一条“{1}”。").format(count, item.name))
+        self.save_button.setEnabled(True)
+
+    def save(self) -> None:
+        member_ids = self.picker.checked_ids()
+        if not member_ids:
+            show_problem(self.problem, self.tr("请先勾选党员。"))
+            return
+        requests = [self.fields.request_for(member_id) for member_id in member_ids]
+        try:
+            change = ledger.record_batch(self.ctx.store, self.ctx.actor, requests, approve=self.fields.approve, today=self.ctx.today())
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            self.problem_list.setPlainText(exc.details)
+            self.problem_list.setVisible(bool(exc.details))
+            return
+        show_problem(self.problem, "")
+        self.problem_list.setVisible(False)
+        self.picker.set_checked([])
+        self.fields.note_edit.clear()
+        self.ctx.changed(change.summary)

@@ -1,0 +1,179 @@
+"""会议考勤: a meeting (三会一课, 主题党日 …) recorded once; its attendance grid makes everyone's entries."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.enums import Attendance, MeetingKind, MemberClass
+from app.domain.errors import AppError
+from app.domain.rules import RuleSet
+from app.services import ledger, member_queries, organisation, rulesets
+from app.ui.context import UiContext
+from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
+from app.ui.widgets import EnumBox, IdBox, calendar_edit, date_of, error_label, fit_columns, hint_label, make_table, show_problem
+
+
+class MeetingTab(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rule_set: RuleSet | None = None
+        layout = QHBoxLayout(self)
+        left = QFormLayout()
+        self.kind_box = EnumBox(MeetingKind)
+        self.kind_box.set_current(MeetingKind.THEME_DAY)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        left.addRow(self.tr("会议类型"), self.kind_box)
+        self.title_edit = QLineEdit()
+        left.addRow(self.tr("会议名称"), self.title_edit)
+        self.date_edit = calendar_edit(ctx.today())
+        self.date_edit.dateChanged.connect(self._load_rules)
+        left.addRow(self.tr("日期"), self.date_edit)
+        self.location_edit = QLineEdit()
+        self.location_edit.setPlaceholderText(self.tr("如 村党群服务中心"))
+        left.addRow(self.tr("地点"), self.location_edit)
+        self.group_box = IdBox()
+        self.group_box.currentIndexChanged.connect(self.load_members)
+        left.addRow(self.tr("参会范围"), self.group_box)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(70)
+        left.addRow(self.tr("备注"), self.note_edit)
+        self.approve_button_hint = hint_label(self.tr("保存后每个缺席、迟到的人各生成一条积分记录，等待审核。"))
+        left.addRow(self.approve_button_hint)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left_box.setMaximumWidth(380)
+        layout.addWidget(left_box)
+        layout.addLayout(self._grid(), 1)
+        self._kind_changed()
+
+    def _grid(self) -> QVBoxLayout:
+        right = QVBoxLayout()
+        marks = QHBoxLayout()
+        marks.addWidget(QLabel(self.tr("把选中的人设为：")))
+        self.mark_buttons = {}
+        for status in Attendance:
+            button = QPushButton(status.label)
+            button.clicked.connect(lambda _=False, s=status: self.mark_selected(s))
+            marks.addWidget(button)
+            self.mark_buttons[status] = button
+        marks.addStretch(1)
+        self.all_present_button = QPushButton(self.tr("全部出席"))
+        self.all_present_button.clicked.connect(self.all_present)
+        marks.addWidget(self.all_present_button)
+        right.addLayout(marks)
+        self.model = AttendanceModel(self._effect, self)
+        self.model.dataChanged.connect(self._update_counts)
+        self.model.modelReset.connect(self._update_counts)
+        self.table = make_table(self, multi_select=True)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(STATUS_COLUMN, AttendanceDelegate(self.table))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked)
+        right.addWidget(self.table, 1)
+        self.counts_label = QLabel()
+        right.addWidget(self.counts_label)
+        self.problem = error_label()
+        right.addWidget(self.problem)
+        self.problem_list = QPlainTextEdit()
+        self.problem_list.setReadOnly(True)
+        self.problem_list.setVisible(False)
+        self.problem_list.setMaximumHeight(120)
+        right.addWidget(self.problem_list)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_button = QPushButton(self.tr("保存会议和考勤"))
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        right.addLayout(buttons)
+        return right
+
+    # -- data
+
+    def refresh(self) -> None:
+        try:
+            groups = [(g.name, g.id) for g in organisation.get_branch(self.ctx.store).groups]
+        except AppError:
+            groups = []
+        self.group_box.fill(self.tr("全体党员"), groups)
+        self._load_rules()
+        self.load_members()
+
+    def _load_rules(self) -> None:
+        try:
+            self.rule_set = rulesets.get_rule_set(self.ctx.store, date_of(self.date_edit).year).rule_set
+            show_problem(self.problem, "")
+        except AppError as exc:
+            self.rule_set = None
+            show_problem(self.problem, exc.message)
+        self.model.effects_changed()
+
+    def load_members(self) -> None:
+        try:
+            choices = member_queries.find_members(self.ctx.store, "", self.group_box.current_id(), limit=100_000)
+        except AppError:
+            choices = []
+        self.model.set_rows([AttendanceRow(c.id, c.name, c.group_name, c.member_class) for c in choices])
+        fit_columns(self.table)
+
+    def _kind_changed(self) -> None:
+        kind = self.kind_box.current()
+        month = date_of(self.date_edit)
+        self.title_edit.setText(self.tr("{0}月{1}").format(month.month, kind.label))
+        self.model.effects_changed()
+
+    def _effect(self, row: AttendanceRow) -> str:
+        if self.rule_set is None:
+            return ""
+        code = self.rule_set.attendance_item(self.kind_box.current().value, row.status)
+        if code is None:
+            return self.tr("不记分")
+        item = self.rule_set.item(code)
+        if item.exempt_excused and row.member_class is MemberClass.EXEMPT_FRAIL:
+            return self.tr("免考核，不记分")
+        return f"{item.value_text()}（{item.code}）"
+
+    def _update_counts(self, *_args) -> None:
+        counts = self.model.counts()
+        self.counts_label.setText("，".join(f"{status.label} {counts.get(status, 0)} 人" for status in Attendance))
+
+    # -- actions
+
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.table.selectionModel().selectedRows())
+
+    def mark_selected(self, status: Attendance) -> None:
+        self.model.set_status(self.selected_rows(), status)
+
+    def all_present(self) -> None:
+        self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
+
+    def save(self) -> None:
+        kind = self.kind_box.current()
+        try:
+            result = ledger.record_meeting(
+                self.ctx.store, self.ctx.actor, kind, self.title_edit.text(), date_of(self.date_edit), self.model.attendance(),
+                location=self.location_edit.text(), note=self.note_edit.toPlainText(), today=self.ctx.today(),
+            )
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            self.problem_list.setPlainText(exc.details)
+            self.problem_list.setVisible(bool(exc.details))
+            return
+        show_problem(self.problem, "")
+        self.problem_list.setVisible(False)
+        summary = result.summary
+        if result.excused:
+            summary += self.tr("（{0} 免考核，未记分）").format("、".join(result.excused))
+        self.ctx.changed(summary)
+        self.all_present()

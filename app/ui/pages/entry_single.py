@@ -1,0 +1,95 @@
+"""单条录入: one member, one item; the value and what is left of the cap are shown before saving."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.domain.errors import AppError
+from app.domain.points import format_points
+from app.services import ledger
+from app.ui.context import UiContext
+from app.ui.entry_fields import EntryFields
+from app.ui.pickers import MemberPicker
+from app.ui.widgets import error_label, show_problem
+
+
+class SingleEntryTab(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        row = QHBoxLayout(self)
+        self.picker = MemberPicker(ctx)
+        self.picker.selection_changed.connect(self.update_preview)
+        row.addWidget(self.picker, 2)
+        right = QVBoxLayout()
+        self.fields = EntryFields(ctx)
+        self.fields.changed.connect(self.update_preview)
+        right.addWidget(self.fields)
+        self.preview_label = QLabel()
+        self.preview_label.setObjectName("entryPreview")
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setStyleSheet("font-size: 13pt; padding: 6px; background: #F3F7FB;")
+        right.addWidget(self.preview_label)
+        self.problem = error_label()
+        right.addWidget(self.problem)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_button = QPushButton(self.tr("保存（Enter）"))
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        row.addLayout(right, 3)
+        self.fields.note_edit.returnPressed.connect(self.save)
+        self.fields.evidence_edit.returnPressed.connect(self.save)
+
+    def refresh(self) -> None:
+        self.picker.reload_groups()
+        self.picker.reload()
+        show_problem(self.problem, self.fields.reload())
+        self.update_preview()
+
+    def update_preview(self) -> bool:
+        """Show what the entry is worth and the cap left; False (with the reason) when it is not allowed."""
+        member_id = self.picker.current_id()
+        if member_id is None or self.fields.item_box.current_item() is None:
+            self.preview_label.setText(self.tr("请选择党员和细则项目。"))
+            self.save_button.setEnabled(False)
+            return False
+        request = self.fields.request_for(member_id)
+        try:
+            preview = ledger.preview_entry(self.ctx.store, request, today=self.ctx.today())
+        except AppError as exc:
+            self.preview_label.setText(f"<span style='color:#C00000'>{exc.message}</span>")
+            self.save_button.setEnabled(False)
+            return False
+        text = self.tr("{0}：本次记 <b>{1}</b> 分").format(self.picker.current_name(), format_points(preview.points))
+        if preview.remaining_cap is not None:
+            text += self.tr("；记之前上限内还可记 {0} 分").format(format_points(preview.remaining_cap))
+        self.preview_label.setText(text)
+        self.save_button.setEnabled(True)
+        return True
+
+    def save(self) -> None:
+        member_id = self.picker.current_id()
+        if member_id is None:
+            show_problem(self.problem, self.tr("请先在左边选择党员。"))
+            return
+        name = self.picker.current_name()
+        try:
+            change = ledger.record_entry(
+                self.ctx.store, self.ctx.actor, self.fields.request_for(member_id), approve=self.fields.approve, today=self.ctx.today()
+            )
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            return
+        show_problem(self.problem, "")
+        self.fields.note_edit.clear()
+        self.fields.evidence_edit.clear()
+        self.ctx.changed(self.tr("{0}：{1}").format(name, change.summary))
+        self.update_preview()
+        self.picker.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.picker.search.selectAll()

@@ -1,0 +1,174 @@
+"""积分台账 and 待审核: every entry with filters, reversal with a reason, and the review queue."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+
+from app.domain.enums import EntryStatus
+from app.domain.errors import AppError
+from app.domain.periods import Month
+from app.domain.points import format_points
+from app.services import ledger, member_queries, rulesets
+from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.ui.context import UiContext
+from app.ui.dialogs.reason_dialog import ReasonDialog
+from app.ui.entry_rows import entry_columns, reversals_beside
+from app.ui.pages.base import Page
+from app.ui.pages.review_tab import ReviewTab
+from app.ui.table_models import RowTableModel
+from app.ui.widgets import EnumBox, hint_label, make_table, search_edit
+
+
+class LedgerPage(Page):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = self.tr("积分台账")
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        entries = QWidget()
+        self._entries_tab(entries)
+        self.review = ReviewTab(ctx)
+        self.tabs.addTab(entries, self.tr("全部记录"))
+        self.tabs.addTab(self.review, self.tr("待审核"))
+        layout.addWidget(self.tabs)
+        self.ctx.remember_table(self.table, "ledger")
+
+    def _entries_tab(self, tab: QWidget) -> None:
+        layout = QVBoxLayout(tab)
+        filters = QHBoxLayout()
+        self.search = search_edit(self.tr("党员姓名或拼音首字母"))
+        self.search.setMinimumWidth(170)
+        self.search.textChanged.connect(self.reload)
+        filters.addWidget(self.search)
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2100)
+        self.year_spin.setValue(self.ctx.today().year)
+        self.year_spin.setSuffix(self.tr(" 年"))
+        self.year_spin.valueChanged.connect(self._year_changed)
+        filters.addWidget(self.year_spin)
+        self.month_box = QComboBox()
+        self.month_box.addItem(self.tr("全年"), None)
+        for month in range(1, 13):
+            self.month_box.addItem(self.tr("{0}月").format(month), month)
+        self.month_box.currentIndexChanged.connect(self.reload)
+        filters.addWidget(self.month_box)
+        self.item_box = QComboBox()
+        self.item_box.setMinimumWidth(200)
+        self.item_box.currentIndexChanged.connect(self.reload)
+        filters.addWidget(self.item_box)
+        self.status_box = EnumBox(EntryStatus, none_label=self.tr("全部状态"))
+        self.status_box.currentIndexChanged.connect(self.reload)
+        filters.addWidget(self.status_box)
+        filters.addStretch(1)
+        self.count_label = QLabel()
+        filters.addWidget(self.count_label)
+        layout.addLayout(filters)
+        self.model = RowTableModel(entry_columns(), self)
+        self.table = make_table(self)
+        self.table.setModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(hint_label(self.tr("记录不能修改或删除。已审核的记录有错，用“冲正”生成一条相反的记录并写明原因；冲正记录显示在原记录下面。")), 1)
+        self.reverse_button = QPushButton(self.tr("冲正…"))
+        self.reverse_button.clicked.connect(self.reverse_selected)
+        self.reverse_button.setVisible(self.ctx.can_review)
+        actions.addWidget(self.reverse_button)
+        layout.addLayout(actions)
+
+    # -- data
+
+    def refresh(self) -> None:
+        self._load_items()
+        self.reload()
+        self.review.refresh()
+        self._update_review_title()
+
+    def _update_review_title(self) -> None:
+        count = self.review.model.rowCount()
+        self.tabs.setTabText(1, self.tr("待审核（{0}）").format(count) if count else self.tr("待审核"))
+
+    def _year_changed(self) -> None:
+        self._load_items()
+        self.reload()
+
+    def _load_items(self) -> None:
+        chosen = self.item_box.currentData()
+        self.item_box.blockSignals(True)
+        self.item_box.clear()
+        self.item_box.addItem(self.tr("全部项目"), None)
+        try:
+            for item in rulesets.get_rule_set(self.ctx.store, self.year_spin.value()).rule_set.items:
+                self.item_box.addItem(f"{item.code} {item.name}", item.code)
+        except AppError:
+            pass
+        self.item_box.setCurrentIndex(max(0, self.item_box.findData(chosen)) if chosen else 0)
+        self.item_box.blockSignals(False)
+
+    def entry_filter(self) -> EntryFilter:
+        month = self.month_box.currentData()
+        return EntryFilter(
+            year=self.year_spin.value(),
+            month=Month(self.year_spin.value(), month) if month else None,
+            item_code=self.item_box.currentData(),
+            status=self.status_box.current(),
+        )
+
+    def reload(self) -> None:
+        try:
+            rows = list_entries(self.ctx.store, self.entry_filter())
+            text = self.search.text().strip()
+            if text:
+                wanted = {c.id for c in member_queries.find_members(self.ctx.store, text, limit=100_000)}
+                rows = [row for row in rows if row.member_id in wanted]
+        except AppError as exc:
+            self.model.set_rows([])
+            self.count_label.setText(exc.message)
+            return
+        self.model.set_rows(reversals_beside(rows))
+        total = sum((row.points for row in rows if row.status is EntryStatus.APPROVED), start=0)
+        self.count_label.setText(self.tr("共 {0} 条，已审核合计 {1} 分").format(len(rows), format_points(total)))
+        self._update_buttons()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- reversal
+
+    def selected_entry(self) -> EntryRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_entry(self, entry_id) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).id == entry_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        entry = self.selected_entry()
+        can = (
+            entry is not None and entry.status is EntryStatus.APPROVED and not entry.is_reversal
+            and entry.reversed_by_id is None
+        )
+        self.reverse_button.setEnabled(bool(can))
+
+    def reverse_selected(self) -> ReasonDialog | None:
+        entry = self.selected_entry()
+        if entry is None:
+            return None
+        text = self.tr("冲正 {0} {1} 的“{2}”{3} 分：会生成一条 {4} 分的记录，原记录保留。请写明原因：").format(
+            entry.member_name, f"{entry.occurred_on:%Y-%m-%d}", entry.item_name,
+            format_points(entry.points), format_points(-entry.points),
+        )
+
+        def reverse(reason: str) -> None:
+            change = ledger.reverse_entry(self.ctx.store, self.ctx.actor, entry.id, reason, today=self.ctx.today())
+            self.ctx.changed(change.summary)
+            self.select_entry(entry.id)
+
+        return self.open_dialog(ReasonDialog(self.tr("冲正积分记录"), text, reverse, self, self.tr("如 录入错误：该党员已按时完成任务")))

@@ -1,0 +1,83 @@
+"""待审核: the reviewer approves or rejects pending entries, with a note (required to reject)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.domain.enums import EntryStatus
+from app.domain.errors import AppError
+from app.services import ledger
+from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.ui.context import UiContext
+from app.ui.entry_rows import review_columns
+from app.ui.table_models import RowTableModel
+from app.ui.widgets import error_label, hint_label, make_table, show_problem
+
+
+class ReviewTab(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        if not ctx.can_review:
+            layout.addWidget(hint_label(self.tr("只有审核员可以审核。你可以在这里看到等待审核的记录。")))
+        self.model = RowTableModel(review_columns(), self)
+        self.table = make_table(self, multi_select=True)
+        self.table.setModel(self.model)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.select_all_button = QPushButton(self.tr("全选"))
+        self.select_all_button.clicked.connect(self.table.selectAll)
+        row.addWidget(self.select_all_button)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(self.tr("审核意见（驳回时必填）"))
+        row.addWidget(self.note_edit, 1)
+        self.approve_button = QPushButton(self.tr("通过选中的记录"))
+        self.approve_button.clicked.connect(lambda: self.review(True))
+        self.reject_button = QPushButton(self.tr("驳回选中的记录"))
+        self.reject_button.clicked.connect(lambda: self.review(False))
+        row.addWidget(self.approve_button)
+        row.addWidget(self.reject_button)
+        layout.addLayout(row)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        for widget in (self.select_all_button, self.note_edit, self.approve_button, self.reject_button):
+            widget.setEnabled(ctx.can_review)
+        self.ctx.remember_table(self.table, "review")
+
+    def refresh(self) -> None:
+        try:
+            rows = list_entries(self.ctx.store, EntryFilter(status=EntryStatus.PENDING))
+        except AppError as exc:
+            rows = []
+            show_problem(self.problem, exc.message)
+        self.model.set_rows(sorted(rows, key=lambda r: (r.occurred_on, r.member_name)))
+
+    def selected_entries(self) -> list[EntryRow]:
+        return [self.model.row_at(index.row()) for index in self.table.selectionModel().selectedRows()]
+
+    def select_member_entries(self, name: str) -> int:
+        self.table.clearSelection()
+        count = 0
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).member_name == name:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    self.table.selectionModel().SelectionFlag.Select | self.table.selectionModel().SelectionFlag.Rows,
+                )
+                count += 1
+        return count
+
+    def review(self, approve: bool) -> None:
+        entries = self.selected_entries()
+        if not entries:
+            show_problem(self.problem, self.tr("请先选中要审核的记录（可按住 Ctrl 多选，或点“全选”）。"))
+            return
+        try:
+            change = ledger.review_entries(self.ctx.store, self.ctx.actor, [e.id for e in entries], approve, self.note_edit.text())
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            return
+        show_problem(self.problem, "")
+        self.note_edit.clear()
+        self.ctx.changed(change.summary)

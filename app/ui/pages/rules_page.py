@@ -1,0 +1,194 @@
+"""积分细则: the year's rule set, its items grouped by category, and the scheme's settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.domain.enums import Category, MemberClass
+from app.domain.errors import AppError, NotFound
+from app.domain.points import format_points
+from app.domain.rules import RuleItem, RuleSet
+from app.services import rulesets
+from app.ui.context import UiContext
+from app.ui.dialogs.new_rule_set_dialog import NewRuleSetDialog
+from app.ui.dialogs.rule_item_dialog import RuleItemDialog
+from app.ui.errors import show_error
+from app.ui.pages.base import Page
+from app.ui.table_models import CENTER, Column, RowTableModel
+from app.ui.widgets import hint_label, make_table
+
+CATEGORY_ORDER = list(Category)
+CATEGORY_COLOURS = {Category.BASE: "#1F4E79", Category.DUTY: "#375623", Category.BONUS: "#7F6000",
+                    Category.DEDUCTION: "#9C0006", Category.VETO: "#C00000"}
+
+
+def classes_text(item: RuleItem) -> str:
+    if not item.classes:
+        return "全体党员"
+    return "、".join(c.label for c in sorted(item.classes, key=list(MemberClass).index))
+
+
+def scheme_summary(rule_set: RuleSet) -> str:
+    """The scheme's settings in one paragraph of plain Chinese."""
+    parts = [f"基础分 {format_points(rule_set.base_points)} 分（只扣不加，扣完为止）"]
+    if rule_set.base_carry_share is not None:
+        parts.append(f"下一年基础分为本年总分的 {format_points(rule_set.base_carry_share * 100)}%")
+    for cap in rule_set.category_caps:
+        parts.append(f"{cap.category.label}{cap.period.label}最多 {format_points(cap.cap)} 分")
+    if rule_set.star_bands:
+        bands = sorted(rule_set.star_bands, key=lambda b: -b.min_points)
+        parts.append("星级：" + "，".join(f"≥{format_points(b.min_points)} 分{b.stars}星" for b in bands))
+    if rule_set.grade_bands:
+        bands = sorted(rule_set.grade_bands, key=lambda b: -b.min_points)
+        parts.append("等次：" + "，".join(f"≥{format_points(b.min_points)} {b.label}" for b in bands))
+    if rule_set.five_star_quota is not None:
+        parts.append(f"五星党员不超过 {format_points(rule_set.five_star_quota * 100)}%")
+    return "；".join(parts) + "。"
+
+
+class RulesPage(Page):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = self.tr("积分细则")
+        self.view: rulesets.RuleSetView | None = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("年度")))
+        self.year_box = QComboBox()
+        self.year_box.currentIndexChanged.connect(self._load)
+        top.addWidget(self.year_box)
+        self.name_label = QLabel()
+        self.name_label.setObjectName("ruleSetName")
+        top.addWidget(self.name_label, 1)
+        self.create_button = QPushButton(self.tr("建立本年细则…"))
+        self.create_button.clicked.connect(self.create_rule_set)
+        self.add_button = QPushButton(self.tr("新增项目"))
+        self.add_button.clicked.connect(self.add_item)
+        self.edit_button = QPushButton(self.tr("修改项目"))
+        self.edit_button.clicked.connect(self.edit_item)
+        self.toggle_button = QPushButton(self.tr("停用"))
+        self.toggle_button.clicked.connect(self.toggle_active)
+        for button in (self.create_button, self.add_button, self.edit_button, self.toggle_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+        self.summary_label = hint_label()
+        layout.addWidget(self.summary_label)
+        self.model = RowTableModel(self._columns(), self)
+        self.table = make_table(self)
+        self.table.setModel(self.model)
+        self.table.doubleClicked.connect(lambda _i: self.edit_item())
+        self.table.activated.connect(lambda _i: self.edit_item())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint_label(self.tr(
+            "已有积分记录的项目（“已使用”）只能改名称、说明或停用，不能改分值，以免改写已记的分；要用新分值请新增项目。"
+        )))
+        self.ctx.remember_table(self.table, "rules")
+
+    def _columns(self) -> list[Column]:
+        colour = lambda r: CATEGORY_COLOURS.get(r.category) if r.active else "#999999"  # noqa: E731
+        return [
+            Column(self.tr("类别"), lambda r: r.category.label, colour=colour),
+            Column(self.tr("编号"), lambda r: r.code, CENTER),
+            Column(self.tr("项目名称"), lambda r: r.name, tooltip=lambda r: r.description or r.name),
+            Column(self.tr("分值"), lambda r: r.value_text()),
+            Column(self.tr("上限"), lambda r: r.cap_text() + ("（不计入类别上限）" if r.outside_cap else "")),
+            Column(self.tr("适用对象"), classes_text),
+            Column(self.tr("老弱病残"), lambda r: "免考核" if r.exempt_excused else "", CENTER),
+            Column(self.tr("状态"), self._state_text, CENTER),
+        ]
+
+    def _state_text(self, item: RuleItem) -> str:
+        used = self.view is not None and item.code in self.view.used_codes
+        state = self.tr("在用") if item.active else self.tr("已停用")
+        return state + (self.tr("，已使用") if used else "")
+
+    def refresh(self) -> None:
+        chosen = self.year_box.currentData()
+        try:
+            years = rulesets.rule_set_years(self.ctx.store)
+        except AppError:
+            years = []
+        this_year = self.ctx.today().year
+        shown = sorted(set(years) | {this_year, this_year + 1}, reverse=True)
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for year in shown:
+            self.year_box.addItem(self.tr("{0} 年").format(year) + ("" if year in years else self.tr("（未建立）")), year)
+        self.year_box.setCurrentIndex(max(0, self.year_box.findData(chosen or this_year)))
+        self.year_box.blockSignals(False)
+        self._years = years
+        self._load()
+
+    @property
+    def year(self) -> int:
+        return self.year_box.currentData() or self.ctx.today().year
+
+    def _load(self) -> None:
+        try:
+            self.view = rulesets.get_rule_set(self.ctx.store, self.year)
+        except NotFound:
+            self.view = None
+        except AppError as exc:
+            self.view = None
+            self.summary_label.setText(exc.message)
+        if self.view is None:
+            self.model.set_rows([])
+            self.name_label.setText(self.tr("{0} 年的积分细则还没有建立。").format(self.year))
+            self.summary_label.setText(self.tr("点“建立本年细则”，从模板或往年的细则建立。"))
+        else:
+            rule_set = self.view.rule_set
+            items = sorted(rule_set.items, key=lambda i: (CATEGORY_ORDER.index(i.category), not i.active))
+            self.model.set_rows(items)
+            self.name_label.setText(f"{rule_set.name}　（{self.view.source}）")
+            self.summary_label.setText(scheme_summary(rule_set))
+        self._update_buttons()
+
+    def selected_item(self) -> RuleItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_code(self, code: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).code == code:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        has_set = self.view is not None
+        item = self.selected_item()
+        self.create_button.setVisible(not has_set)
+        for button in (self.add_button, self.edit_button, self.toggle_button):
+            button.setVisible(has_set)
+        self.edit_button.setEnabled(item is not None)
+        self.toggle_button.setEnabled(item is not None)
+        self.toggle_button.setText(self.tr("启用") if item is not None and not item.active else self.tr("停用"))
+
+    def create_rule_set(self) -> NewRuleSetDialog:
+        return self.open_dialog(NewRuleSetDialog(self.ctx, self.year, getattr(self, "_years", []), self))
+
+    def add_item(self) -> RuleItemDialog | None:
+        if self.view is None:
+            return None
+        return self.open_dialog(RuleItemDialog(self.ctx, self.year, self.view, None, self))
+
+    def edit_item(self) -> RuleItemDialog | None:
+        item = self.selected_item()
+        if self.view is None or item is None:
+            return None
+        return self.open_dialog(RuleItemDialog(self.ctx, self.year, self.view, item, self))
+
+    def toggle_active(self) -> None:
+        item = self.selected_item()
+        if item is None:
+            return
+        try:
+            change = rulesets.save_rule_item(self.ctx.store, self.ctx.actor, self.year, replace(item, active=not item.active))
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(change.summary)

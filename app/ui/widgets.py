@@ -1,0 +1,179 @@
+"""Small widgets every page uses: tables set up the same way, date fields, hint and error labels."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
+
+from app.domain.errors import ValidationError
+from app.services.member_excel import parse_date_text
+
+MAX_FITTED_COLUMN = 260
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("widgets", text)
+
+
+def make_table(parent: QWidget | None = None, multi_select: bool = False) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection if multi_select else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setMinimumSectionSize(48)
+    return view
+
+
+def fit_columns(view: QTableView, widest: int = MAX_FITTED_COLUMN) -> None:
+    """Columns as wide as their header and contents (the header text always fits), within reason."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    metrics = header.fontMetrics()
+    model = view.model()
+    for section in range(header.count()):
+        title = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+        needed = metrics.horizontalAdvance(title) + 28
+        width = max(header.sectionSize(section), needed)
+        header.resizeSection(section, min(width, max(widest, needed)))
+
+
+def hint_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555;")
+    return label
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setObjectName("errorLabel")
+    label.setStyleSheet("color: #C00000;")
+    label.setVisible(False)
+    return label
+
+
+def show_problem(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def title_label(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def search_edit(placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setMinimumWidth(220)
+    return edit
+
+
+def focus_shortcut(owner: QWidget, sequence: QKeySequence | str, target: QWidget) -> QShortcut:
+    shortcut = QShortcut(QKeySequence(sequence), owner)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(lambda: (target.setFocus(Qt.FocusReason.ShortcutFocusReason), getattr(target, "selectAll", lambda: None)()))
+    return shortcut
+
+
+class DateField(QLineEdit):
+    """An optional date typed the way clerks write it (2001-07-01, 2001/7/1, 2001年7月1日)."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        self.setPlaceholderText(_tr("如 2001-07-01"))
+        self.setMaximumWidth(160)
+
+    def date_value(self) -> date | None:
+        """The date, None when empty; ValidationError naming the field when it cannot be read."""
+        return parse_date_text(self.text(), self.label)
+
+    def set_date(self, value: date | None) -> None:
+        self.setText(f"{value:%Y-%m-%d}" if value else "")
+
+
+def calendar_edit(value: date) -> QDateEdit:
+    """A required date with a calendar drop-down, shown as 2026-11-23."""
+    edit = QDateEdit(QDate(value.year, value.month, value.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def date_of(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+class EnumBox(QComboBox):
+    """A drop-down of an enum's Chinese labels. (Qt hands a StrEnum back as a plain str; this gives the member.)"""
+
+    def __init__(self, enum_cls, members=None, none_label: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enum_cls = enum_cls
+        if none_label is not None:
+            self.addItem(none_label, None)
+        for member in members if members is not None else enum_cls:
+            self.addItem(member.label, member.value)
+
+    def current(self):
+        value = self.currentData()
+        return None if value is None else self.enum_cls(value)
+
+    def set_current(self, member) -> None:
+        index = self.findData(member.value) if member is not None else self.findData(None)
+        self.setCurrentIndex(max(index, 0))
+
+
+class IdBox(QComboBox):
+    """A drop-down of records by id (党小组 …). Ids are kept as text, so finding one again works."""
+
+    def add_id(self, label: str, record_id: uuid.UUID | None) -> None:
+        self.addItem(label, None if record_id is None else str(record_id))
+
+    def current_id(self) -> uuid.UUID | None:
+        value = self.currentData()
+        return uuid.UUID(value) if value else None
+
+    def set_current_id(self, record_id: uuid.UUID | None) -> bool:
+        index = self.findData(str(record_id)) if record_id else 0
+        self.setCurrentIndex(max(index, 0))
+        return index >= 0
+
+    def fill(self, first_label: str, records) -> None:
+        """Replace the choices by `first_label` (no id) and (label, id) pairs, keeping the current one."""
+        chosen = self.current_id()
+        self.blockSignals(True)
+        self.clear()
+        self.add_id(first_label, None)
+        for label, record_id in records:
+            self.add_id(label, record_id)
+        self.set_current_id(chosen)
+        self.blockSignals(False)
