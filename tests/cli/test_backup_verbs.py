@@ -1,0 +1,159 @@
+"""backup, verify, restore and gather on the command line: exit statuses, one plain line, no passphrase argument."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main as entry
+from app.cli import backup_verbs
+from app.services import operators, organisation
+from conftest import add
+from db.store import Store
+from services.backup_child import content_digest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def village(tmp_path, store, admin, village_year):
+    for name in ("张三", "李四"):
+        add(store, admin, name)
+    store.close()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    return store.path, stick
+
+
+def cli(capsys, *args) -> tuple[int, str, str]:
+    code = entry.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_backup_verify_restore(capsys, village, tmp_path):
+    db, stick = village
+    code, out, err = cli(capsys, "backup", "--to", stick, "--db", db)
+    assert code == 0 and out.startswith("已备份到") and err == ""
+    [made] = list(stick.glob("*.jfbak"))
+    code, out, _ = cli(capsys, "verify", made)
+    assert code == 0 and out.startswith("备份完好，可以恢复：红星村党支部")
+    fresh = tmp_path / "new" / "jifen.db"
+    code, out, _ = cli(capsys, "restore", made, "--db", fresh)
+    assert code == 0 and out.startswith("已从备份恢复") and content_digest(fresh) == content_digest(db)
+
+
+def test_encrypt_without_a_passphrase_source_writes_nothing(capsys, village, monkeypatch):
+    db, stick = village
+    monkeypatch.delenv(backup_verbs.PASSPHRASE_ENV, raising=False)
+    monkeypatch.setattr(backup_verbs, "_interactive", lambda: False)
+    code, out, err = cli(capsys, "backup", "--to", stick, "--db", db, "--encrypt")
+    assert code == 1 and err.strip() == "错误：需要备份口令：请在终端中运行并输入口令，或设置环境变量 DYJF_BACKUP_PASSPHRASE。"
+    assert list(stick.iterdir()) == []
+
+
+def test_passphrase_from_the_environment_and_from_the_prompt(capsys, village, monkeypatch):
+    db, stick = village
+    monkeypatch.setenv(backup_verbs.PASSPHRASE_ENV, "环境变量里的口令")
+    assert cli(capsys, "backup", "--to", stick, "--db", db, "--encrypt")[0] == 0
+    [made] = list(stick.glob("*.jfbak"))
+    assert cli(capsys, "verify", made)[0] == 0
+    monkeypatch.setenv(backup_verbs.PASSPHRASE_ENV, "别的口令别的口令")
+    code, _, err = cli(capsys, "verify", made)
+    assert code == 1 and "口令不对" in err
+    monkeypatch.delenv(backup_verbs.PASSPHRASE_ENV)
+    monkeypatch.setattr(backup_verbs, "_interactive", lambda: True)
+    answers = iter(["环境变量里的口令"])
+    monkeypatch.setattr(backup_verbs.getpass, "getpass", lambda prompt="": next(answers))
+    assert cli(capsys, "verify", made)[0] == 0
+    typed = iter(["第一次的口令", "第二次不一样"])
+    monkeypatch.setattr(backup_verbs.getpass, "getpass", lambda prompt="": next(typed))
+    code, _, err = cli(capsys, "backup", "--to", stick, "--db", db, "--encrypt")
+    assert code == 1 and "两次输入的口令不一样" in err and len(list(stick.glob("*.jfbak"))) == 1
+
+
+def test_a_passphrase_is_never_an_argument(capsys, village):
+    db, stick = village
+    with pytest.raises(SystemExit) as caught:
+        entry.main(["backup", "--to", str(stick), "--db", str(db), "--passphrase", "secret"])
+    assert caught.value.code == 2
+    assert "不认识的参数" in capsys.readouterr().err
+
+
+def test_verify_fails_for_anything_it_would_not_restore(capsys, village, tmp_path):
+    db, stick = village
+    cli(capsys, "backup", "--to", stick, "--db", db)
+    [made] = list(stick.glob("*.jfbak"))
+    cut = tmp_path / "cut.jfbak"
+    cut.write_bytes(made.read_bytes()[:-100])
+    for target, words in ((cut, "不完整"), (db, "不是备份文件"), (tmp_path / "missing.jfbak", "找不到备份文件")):
+        code, out, err = cli(capsys, "verify", target)
+        assert code == 1 and words in err and len(err.strip().splitlines()) == 1 and out == ""
+
+
+def test_restore_over_newer_data_asks_and_needs_yes(capsys, village, monkeypatch):
+    db, stick = village
+    cli(capsys, "backup", "--to", stick, "--db", db)
+    [made] = list(stick.glob("*.jfbak"))
+    with Store.open_file(db) as store:
+        add(store, operators.ensure_admin(store), "王五")
+    before = content_digest(db)
+    monkeypatch.setattr(backup_verbs, "_interactive", lambda: False)
+    code, _, err = cli(capsys, "restore", made, "--db", db)
+    assert code == 1 and "注意：当前数据库里有" in err and "没有恢复，当前数据库没有改动" in err
+    assert content_digest(db) == before and not list(db.parent.glob("*before-restore*"))
+    monkeypatch.setattr(backup_verbs, "_interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "否")
+    assert cli(capsys, "restore", made, "--db", db)[0] == 1 and content_digest(db) == before
+    code, out, _ = cli(capsys, "restore", made, "--db", db, "--yes")
+    assert code == 0 and "原来的数据库已另存为" in out
+    [safety] = list(db.parent.glob("*before-restore*"))
+    assert content_digest(safety) == before
+
+
+def test_gather_needs_a_township_database_and_prints_the_comparison(capsys, village, tmp_path, monkeypatch):
+    db, stick = village
+    cli(capsys, "backup", "--to", stick, "--db", db)
+    other = tmp_path / "other.db"
+    with Store.open_file(other) as store:
+        admin = operators.ensure_admin(store)
+        organisation.setup_branch(store, admin, "城关镇党委", "东风村党支部", [])
+        from app.services import rulesets
+
+        rulesets.create_rule_set(store, admin, 2026, template="village_100")
+        add(store, admin, "赵六")
+    second = tmp_path / "stick2"
+    second.mkdir()
+    cli(capsys, "backup", "--to", second, "--db", other)
+    code, _, err = cli(capsys, "gather", stick)
+    assert code == 1 and "请用 --db 指定乡镇汇总数据库" in err
+    township = tmp_path / "乡镇.db"
+    code, out, err = cli(capsys, "gather", stick, second, "--db", township, "--year", "2026")
+    assert code == 0, err
+    assert "共 2 个备份文件：汇总 2 个，无变化 0 个。" in out
+    assert "红星村党支部\t2\t" in out and "东风村党支部\t1\t" in out and "全乡镇前十名" in out
+    code, out, _ = cli(capsys, "gather", stick, second, "--db", township, "--year", "2026")
+    assert code == 0 and "汇总 0 个，无变化 2 个" in out
+    code, _, err = cli(capsys, "gather", stick, "--db", db)
+    assert code == 1 and "村支部自己的数据库" in err
+
+
+def test_the_verbs_run_as_a_real_process(village):
+    db, stick = village
+    env = {**os.environ, backup_verbs.PASSPHRASE_ENV: "进程里的口令"}
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True, text=True, env=env, cwd=ROOT,
+        stdin=subprocess.DEVNULL, timeout=120,
+    )
+    made = run("backup", "--to", stick, "--db", db, "--encrypt")
+    assert made.returncode == 0 and "已加密" in made.stdout, made.stderr
+    [path] = list(stick.glob("*.jfbak"))
+    path.write_bytes(path.read_bytes()[:-1])
+    checked = run("verify", path)
+    assert checked.returncode == 1 and checked.stderr.strip().startswith("错误：备份文件不完整")
+    helped = run("gather", "--help")
+    assert helped.returncode == 0 and "--db" in helped.stdout and "--passphrase" not in helped.stdout
