@@ -1,0 +1,160 @@
+"""The backup dialog offscreen: back up to a USB stick, restore with a warning, gather villages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtTest import QAbstractItemModelTester
+
+from app.domain.errors import ValidationError
+from app.services import backup, members, operators, organisation, rulesets
+from app.ui.app import make_application
+from app.ui.backup_dialog import BackupDialog
+from app.ui.jobs import JobRunner
+from conftest import add
+from db.store import Store
+from services.backup_child import content_digest
+
+pytestmark = pytest.mark.gui
+FAST_KDF = {"name": "argon2id", "iterations": 1, "memory_kib": 1024, "lanes": 1}
+
+
+@pytest.fixture
+def app(qapp):
+    return make_application()
+
+
+@pytest.fixture
+def village(store, admin, village_year):
+    for name in ("张三", "李四", "王五"):
+        add(store, admin, name)
+    return store
+
+
+@pytest.fixture
+def stick(tmp_path, monkeypatch):
+    folder = tmp_path / "KINGSTON"
+    folder.mkdir()
+    monkeypatch.setattr(backup, "list_removable_drives", lambda: [backup.Drive(folder, "KINGSTON", 3 * 1024**3, 8 * 1024**3)])
+    return folder
+
+
+def make_dialog(qtbot, store, admin, runner=None) -> BackupDialog:
+    dialog = BackupDialog(store, admin, runner=runner or JobRunner(synchronous=True))
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_backup_to_a_usb_stick_offers_encryption(app, qtbot, village, admin, stick):
+    dialog = make_dialog(qtbot, village, admin)
+    assert dialog.drive_list.count() == 1 and "KINGSTON" in dialog.drive_list.item(0).text()
+    dialog.drive_list.setCurrentRow(0)
+    assert dialog.target_folder == stick and dialog.encrypt_box.isChecked()
+    dialog.passphrase_edit.setText("村委会的口令")
+    dialog.passphrase_again.setText("村委会的口令？")
+    dialog.start_backup()
+    assert isinstance(dialog.last_error, ValidationError) and "两次输入的口令不一样" in dialog.status_label.text()
+    assert list(stick.iterdir()) == []
+    dialog.passphrase_again.setText("村委会的口令")
+    dialog.start_backup()
+    [made] = list(stick.glob("*.jfbak"))
+    assert backup.inspect_backup(made).encrypted and "已加密" in dialog.status_label.text()
+    assert dialog.passphrase_edit.text() == ""
+    assert backup.verify_backup(made, "村委会的口令").manifest.counts["members"] == 3
+
+
+def test_another_folder_is_not_encrypted_unless_asked(app, qtbot, village, admin, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup, "list_removable_drives", lambda: [])
+    dialog = make_dialog(qtbot, village, admin)
+    assert "没有找到 U 盘" in dialog.drive_list.item(0).text()
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    monkeypatch.setattr(dialog, "ask_folder", lambda: str(folder))
+    dialog.folder_button.click()
+    assert dialog.target_folder == folder and not dialog.encrypt_box.isChecked()
+    assert not dialog.passphrase_edit.isEnabled()
+    dialog.backup_button.click()
+    [made] = list(folder.glob("*.jfbak"))
+    assert not backup.inspect_backup(made).encrypted
+
+
+def test_restore_warns_then_replaces_and_the_window_is_told(app, qtbot, village, admin, tmp_path):
+    made = backup.backup_to(village, tmp_path, "恢复用的口令", kdf=FAST_KDF)
+    add(village, admin, "赵六")
+    before = content_digest(village.path)
+    dialog = make_dialog(qtbot, village, admin)
+    dialog.set_backup_file(made.path)
+    assert "红星村党支部" in dialog.backup_info.text() and dialog.restore_passphrase.isEnabled()
+    questions = []
+    dialog.confirm = lambda title, text: questions.append(text) or False
+    dialog.restore_passphrase.setText("恢复用的口令")
+    dialog.restore_button.click()
+    assert "恢复后这些修改会丢失" in questions[0]
+    assert dialog.status_label.text() == "没有恢复，当前数据库没有改动。"
+    assert content_digest(village.path) == before and not list(village.path.parent.glob(".*restoring*"))
+
+    dialog.confirm = lambda title, text: True
+    with qtbot.waitSignal(dialog.database_replaced) as replaced:
+        dialog.restore_button.click()
+    assert replaced.args == [village.path]
+    assert "原来的数据库已另存为" in dialog.status_label.text()
+    # The window's store reconnects to the restored file.
+    assert sorted(m.name for m in members.list_members(village)) == ["张三", "李四", "王五"]
+
+
+def test_a_wrong_passphrase_is_shown_and_changes_nothing(app, qtbot, village, admin, tmp_path):
+    made = backup.backup_to(village, tmp_path, "正确的备份口令", kdf=FAST_KDF)
+    before = content_digest(village.path)
+    dialog = make_dialog(qtbot, village, admin)
+    dialog.set_backup_file(made.path)
+    dialog.restore_passphrase.setText("错误的口令")
+    dialog.confirm = lambda title, text: pytest.fail("must not ask before the backup is verified")
+    dialog.start_restore()
+    assert dialog.status_label.text() == "口令不对（备份文件本身是完整的），请核对后再输入一次。"
+    assert content_digest(village.path) == before
+    bad = tmp_path / "bad.jfbak"
+    bad.write_bytes(b"nonsense")
+    dialog.set_backup_file(bad)
+    assert dialog.backup_info.text() == "这个文件不是本程序的备份文件。" and not dialog.restore_button.isEnabled()
+
+
+def test_restore_runs_off_the_ui_thread(app, qtbot, village, admin, tmp_path):
+    made = backup.backup_to(village, tmp_path)
+    dialog = BackupDialog(village, admin)  # its own ThreadRunner
+    qtbot.addWidget(dialog)
+    dialog.set_backup_file(made.path)
+    dialog.confirm = lambda title, text: True
+    with qtbot.waitSignal(dialog.database_replaced, timeout=30000):
+        dialog.start_restore()
+        assert dialog.busy and not dialog.restore_button.isEnabled()
+    dialog.runner.wait()
+    assert not dialog.busy and dialog.restore_button.isEnabled()
+
+
+def test_gathering_shows_the_branches_side_by_side(app, qtbot, village, admin, tmp_path):
+    sticks = tmp_path / "各村备份"
+    sticks.mkdir()
+    backup.backup_to(village, sticks)
+    with Store.open_file(tmp_path / "dongfeng.db") as other:
+        other_admin = operators.ensure_admin(other)
+        organisation.setup_branch(other, other_admin, "城关镇党委", "东风村党支部", [])
+        rulesets.create_rule_set(other, other_admin, 2026, template="village_100")
+        add(other, other_admin, "钱七")
+        backup.backup_to(other, sticks)
+    dialog = make_dialog(qtbot, village, admin)
+    dialog.add_gather_source(sticks)
+    dialog.add_gather_source(sticks)
+    assert dialog.source_list.count() == 1
+    dialog.set_township_file(tmp_path / "乡镇汇总.db")
+    dialog.overview_year = 2026
+    with qtbot.waitSignal(dialog.gathered) as gathered:
+        dialog.gather_button.click()
+    assert not gathered.args[0].failed
+    QAbstractItemModelTester(dialog.overview_model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    names = [dialog.overview_model.row_at(row).name for row in range(dialog.overview_model.rowCount())]
+    assert names == ["东风村党支部", "红星村党支部"]
+    assert "已汇总" in dialog.gather_log.toPlainText() and "汇总 2 个" in dialog.status_label.text()
+    dialog.set_township_file(Path(village.path))
+    dialog.start_gather()
+    assert "村支部自己的数据库" in dialog.status_label.text()
