@@ -1,0 +1,356 @@
+"""Report data from the store: the plain objects app.reports renders (data first, then paper).
+
+Every figure comes from the scoring engine through the existing services: month and year
+rankings from `totals.branch_ranking`, entries from `ledger_queries.list_entries`, the
+year's rules from `rulesets`. Nothing here writes. No member's ID number or phone is put
+into report data.
+
+Issuing settings (who signs, the date, the notice period and where objections go) are
+parameters with defaults: the branch's own name, today, five days from the issue date, and
+the branch committee.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import select
+
+from app.domain.enums import AppraisalMode, Category, EntryStatus
+from app.domain.errors import NotFound, ValidationError
+from app.domain.periods import Month
+from app.domain.points import ZERO, format_points
+from app.domain.scoring import carried_base, combine_points, rank
+from app.reports.data import (
+    DEFAULT_OBJECTION_CONTACT,
+    NOTICE_DAYS,
+    AnnualBatch,
+    AnnualMonth,
+    AnnualSummary,
+    CardEntry,
+    Certificate,
+    CertificateBatch,
+    IssueInfo,
+    MonthlyNotice,
+    NoticeRow,
+    Scorecard,
+    ScorecardBatch,
+    StarLevel,
+    StarMember,
+    StarNotice,
+    star_title,
+)
+from app.services import members, organisation, rulesets, totals
+from app.services.context import read_session
+from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.services.totals import RankingRow
+from db.models import AppraisalRecord
+from db.store import Store
+
+# The categories a card and a summary always show, in this order; a veto is shown as a note.
+SHOWN_CATEGORIES = (Category.BASE, Category.DUTY, Category.BONUS, Category.DEDUCTION)
+
+
+@dataclass(frozen=True)
+class IssueSettings:
+    """What the clerk may set before printing; None means the default."""
+
+    issuing_org: str | None = None
+    issued_on: date | None = None
+    notice_days: int = NOTICE_DAYS
+    notice_start: date | None = None
+    objection_contact: str = DEFAULT_OBJECTION_CONTACT
+    objection_phone: str = ""
+
+
+def issue_info(store: Store, settings: IssueSettings | None = None) -> IssueInfo:
+    """The issuing block with defaults filled in: this branch, today, five days' notice."""
+    settings = settings or IssueSettings()
+    issuing_org = (settings.issuing_org or "").strip() or organisation.get_branch(store).name
+    return IssueInfo.make(
+        issuing_org=issuing_org,
+        issued_on=settings.issued_on or date.today(),
+        notice_days=settings.notice_days,
+        notice_start=settings.notice_start,
+        objection_contact=settings.objection_contact,
+        objection_phone=settings.objection_phone,
+    )
+
+
+def member_ids_by_name(store: Store, names: Iterable[str]) -> list[uuid.UUID]:
+    """The members the command line names (each name must be unique in the branch)."""
+    return [members.find_member_by_name(store, name).id for name in names]
+
+
+def _roster_order(store: Store, rows: Iterable[RankingRow]) -> list[RankingRow]:
+    """Party group by group (as set up), then by pinyin: the order a clerk hands cards out in."""
+    groups = {group.name: index for index, group in enumerate(organisation.get_branch(store).groups)}
+    return sorted(rows, key=lambda row: (groups.get(row.group_name, len(groups)), row.name_pinyin, row.name))
+
+
+def _select(store: Store, rows: list[RankingRow], member_ids: Iterable[uuid.UUID] | None, when: str) -> list[RankingRow]:
+    """The rows of the chosen members in the order given (all rows when none are chosen)."""
+    if member_ids is None:
+        return rows
+    by_id = {row.member_id: row for row in rows}
+    chosen: list[RankingRow] = []
+    for member_id in member_ids:
+        if member_id not in by_id:
+            name = members.get_member(store, member_id).name
+            raise NotFound(f"{name}{when}不在本支部的名册上，没有可以打印的积分。")
+        if by_id[member_id] not in chosen:
+            chosen.append(by_id[member_id])
+    return chosen
+
+
+def _category_sums(entries: Iterable[EntryRow]) -> dict[Category, Decimal]:
+    sums: dict[Category, Decimal] = defaultdict(lambda: ZERO)
+    for entry in entries:
+        sums[entry.category] += entry.points
+    return sums
+
+
+def _card_entries(entries: list[EntryRow]) -> tuple[CardEntry, ...]:
+    ordered = sorted(entries, key=lambda e: (e.occurred_on, e.entered_at, e.is_reversal))
+    return tuple(
+        CardEntry(
+            occurred_on=e.occurred_on,
+            item_name=e.item_name,
+            category=e.category.label,
+            points=e.points,
+            note=e.note,
+            is_reversal=e.is_reversal,
+            reversed_later=e.reversed_by_id is not None,
+        )
+        for e in ordered
+    )
+
+
+def _ranks_by(rows: Iterable[RankingRow], value) -> dict[uuid.UUID, int]:
+    ranked = rank(((row.member_id, value(row)) for row in rows), tie_order=lambda row_id: str(row_id))
+    return {entry.key: entry.rank for entry in ranked}
+
+
+def scorecards(
+    store: Store, month: Month, member_ids: Iterable[uuid.UUID] | None = None, settings: IssueSettings | None = None
+) -> ScorecardBatch:
+    """Cards for everyone on the month's roster, or for the chosen members, in roster order."""
+    branch = organisation.get_branch(store)
+    ranking = totals.branch_ranking(store, month.year, month=month.month)
+    year_ranks = _ranks_by(ranking.rows, lambda row: row.year_to_date)
+    chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{month.label}")
+    by_member: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
+    for entry in list_entries(store, EntryFilter(month=month)):
+        by_member[entry.member_id].append(entry)
+    cards = []
+    for row in chosen:
+        entries = by_member.get(row.member_id, [])
+        approved = [e for e in entries if e.status is EntryStatus.APPROVED]
+        sums = _category_sums(approved)
+        cards.append(
+            Scorecard(
+                month=month,
+                township=branch.township,
+                branch=branch.name,
+                member_name=row.name,
+                group_name=row.group_name,
+                member_class=row.member_class.label,
+                membership=row.membership.label,
+                entries=_card_entries(approved),
+                category_totals=tuple((category.label, sums.get(category, ZERO)) for category in SHOWN_CATEGORIES),
+                month_total=row.period_points,
+                year_to_date=row.year_to_date,
+                month_rank=row.rank,
+                year_rank=year_ranks[row.member_id],
+                ranked_count=len(ranking.rows),
+                grade=row.grade,
+                vetoed=row.vetoed,
+                pending_count=sum(1 for e in entries if e.status is EntryStatus.PENDING),
+            )
+        )
+    return ScorecardBatch(month, branch.name, issue_info(store, settings), tuple(cards))
+
+
+def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = None) -> MonthlyNotice:
+    """The month's ranking for the notice board: every member, month and year-to-date points."""
+    branch = organisation.get_branch(store)
+    ranking = totals.branch_ranking(store, month.year, month=month.month)
+    rows = tuple(
+        NoticeRow(
+            rank=row.rank,
+            name=row.name,
+            group_name=row.group_name,
+            month_points=row.period_points,
+            year_to_date=row.year_to_date,
+            grade=row.grade,
+            remark="；".join(flag for flag in row.flags if flag != row.grade),
+        )
+        for row in ranking.rows
+    )
+    return MonthlyNotice(month, branch.township, branch.name, ranking.rule_set_name, issue_info(store, settings), rows)
+
+
+def star_notice(store: Store, year: int, settings: IssueSettings | None = None) -> StarNotice:
+    """Members by stars for the year (after the five-star quota); vetoed members are not rated."""
+    branch = organisation.get_branch(store)
+    ranking = totals.branch_ranking(store, year)
+    rated = [row for row in ranking.rows if not row.vetoed]
+    levels = tuple(
+        StarLevel(stars, tuple(StarMember(r.name, r.group_name, r.year_to_date) for r in rated if r.stars == stars))
+        for stars in (5, 4, 3, 2, 1)
+    )
+    return StarNotice(
+        year=year,
+        township=branch.township,
+        branch=branch.name,
+        rule_set_name=ranking.rule_set_name,
+        issue=issue_info(store, settings),
+        levels=levels,
+        rated_count=len(rated),
+        vetoed_count=len(ranking.rows) - len(rated),
+        five_star_quota=ranking.five_star_quota,
+    )
+
+
+def certificates(
+    store: Store,
+    year: int,
+    member_ids: Iterable[uuid.UUID] | None = None,
+    min_stars: int = 5,
+    settings: IssueSettings | None = None,
+) -> CertificateBatch:
+    """Honour certificates for the chosen members, or for everyone with at least `min_stars`."""
+    if not 1 <= min_stars <= 5:
+        raise ValidationError(f"星级应为 1 到 5，收到的是 {min_stars}。")
+    ranking = totals.branch_ranking(store, year)
+    issue = issue_info(store, settings)
+    if member_ids is None:
+        chosen = [row for row in ranking.rows if not row.vetoed and row.stars >= min_stars]
+        if not chosen:
+            wanted = star_title(5) if min_stars == 5 else f"{star_title(min_stars)[:2]}及以上的党员"
+            raise ValidationError(f"{year} 年没有{wanted}，没有证书可以打印。")
+    else:
+        chosen = _select(store, list(ranking.rows), member_ids, f"在{year}年")
+        for row in chosen:
+            if row.vetoed or row.stars < 1:
+                raise ValidationError(f"{row.name} {year} 年有一票否决事项，不能颁发荣誉证书。")
+    return CertificateBatch(
+        year,
+        tuple(Certificate(row.name, year, row.stars, star_title(row.stars), issue.issuing_org, issue.issued_on) for row in chosen),
+    )
+
+
+def _appraisal_texts(store: Store, year: int, mode: str) -> dict[uuid.UUID, str]:
+    if mode == AppraisalMode.NONE:
+        return {}
+    with read_session(store) as session:
+        records = session.scalars(select(AppraisalRecord).where(AppraisalRecord.year == year)).all()
+        texts = {}
+        for record in records:
+            parts = [format_points(record.score) + " 分" if record.score is not None else "", record.grade or ""]
+            texts[record.member_id] = "，".join(p for p in parts if p)
+        return texts
+
+
+def _previous_finals(store: Store, year: int) -> dict[uuid.UUID, Decimal] | None:
+    try:
+        previous = totals.branch_ranking(store, year - 1)
+    except NotFound:
+        return None
+    return {row.member_id: row.year_to_date for row in previous.rows}
+
+
+def annual_summaries(
+    store: Store, year: int, member_ids: Iterable[uuid.UUID] | None = None, settings: IssueSettings | None = None
+) -> AnnualBatch:
+    """Each member's year: every month by category, running total, result, band, stars and rank.
+
+    Month and running figures are summed from the approved entries and combined with the
+    engine's own `combine_points` (base deducted down to zero, carried base from last year);
+    the year's result, band, stars (after the quota) and rank are the year ranking's.
+    """
+    branch = organisation.get_branch(store)
+    ranking = totals.branch_ranking(store, year)
+    rule_set = rulesets.get_rule_set(store, year).rule_set
+    chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{year}年")
+    previous = _previous_finals(store, year) if rule_set.base_carry_share is not None else None
+    appraisal_mode = rule_set.appraisal.mode
+    appraisals = _appraisal_texts(store, year, appraisal_mode)
+    wanted = {row.member_id for row in chosen}
+    lines: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
+    for entry in list_entries(store, EntryFilter(year=year, status=EntryStatus.APPROVED)):
+        if entry.member_id in wanted:
+            lines[entry.member_id].append(entry)
+    summaries = []
+    for row in chosen:
+        entries = lines.get(row.member_id, [])
+        base_start = carried_base(rule_set, previous.get(row.member_id) if previous else None)
+        months = []
+        running: dict[Category, Decimal] = defaultdict(lambda: ZERO)
+        veto_count = 0
+        for month_no in range(1, 13):
+            in_month = [e for e in entries if e.occurred_on.month == month_no]
+            sums = _category_sums(in_month)
+            for category, value in sums.items():
+                running[category] += value
+            veto_count += sum(-1 if e.is_reversal else 1 for e in in_month if e.category is Category.VETO)
+            _, to_date = combine_points(rule_set, base_start, running)
+            months.append(
+                AnnualMonth(
+                    month=month_no,
+                    by_category=tuple((c.label, sums.get(c, ZERO)) for c in SHOWN_CATEGORIES),
+                    total=sum(sums.values(), ZERO),
+                    year_to_date=ZERO if veto_count > 0 else to_date,
+                    has_entries=bool(in_month),
+                )
+            )
+        year_sums = _category_sums(entries)
+        base_component, points_total = combine_points(rule_set, base_start, year_sums)
+        if appraisal_mode == AppraisalMode.NONE:
+            appraisal = "不计"
+        else:
+            appraisal = appraisals.get(row.member_id) or "未录入"
+        summaries.append(
+            AnnualSummary(
+                year=year,
+                township=branch.township,
+                branch=branch.name,
+                member_name=row.name,
+                group_name=row.group_name,
+                member_class=row.member_class.label,
+                membership=row.membership.label,
+                categories=tuple(c.label for c in SHOWN_CATEGORIES),
+                months=tuple(months),
+                year_by_category=tuple((c.label, year_sums.get(c, ZERO)) for c in SHOWN_CATEGORIES),
+                base_start=base_start,
+                base_carried=previous is not None and row.member_id in previous,
+                base_component=base_component,
+                points_total=ZERO if row.vetoed else points_total,
+                appraisal=appraisal,
+                final_total=row.year_to_date,
+                grade=row.grade,
+                stars=row.stars,
+                rank=row.rank,
+                ranked_count=len(ranking.rows),
+                vetoed=row.vetoed,
+                flags=row.flags,
+            )
+        )
+    return AnnualBatch(year, branch.name, issue_info(store, settings), tuple(summaries))
+
+
+__all__ = [
+    "IssueSettings",
+    "issue_info",
+    "member_ids_by_name",
+    "scorecards",
+    "monthly_notice",
+    "star_notice",
+    "certificates",
+    "annual_summaries",
+]

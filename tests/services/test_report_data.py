@@ -1,0 +1,196 @@
+"""Report data built from the store agrees with the scoring engine, figure for figure."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.domain.enums import EntryStatus
+from app.domain.errors import NotFound, ValidationError
+from app.domain.periods import Month
+from app.domain.points import ZERO
+from app.services import ledger, members, report_data, totals
+from app.services.ledger import EntryRequest
+from app.services.ledger_queries import EntryFilter, list_entries
+from conftest import TODAY, add
+from db.store import Store
+from tests.reports.report_support import demo_database
+
+OCTOBER = Month(2026, 10)
+SETTINGS = report_data.IssueSettings(issued_on=TODAY)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    with Store.open_file(demo_database(tmp_path_factory)) as store:
+        yield store
+
+
+def test_scorecards_carry_the_engines_month_figures(demo):
+    ranking = totals.branch_ranking(demo, 2026, month=10)
+    batch = report_data.scorecards(demo, OCTOBER, settings=SETTINGS)
+    assert len(batch.cards) == len(ranking.rows) == 35
+    by_name = {row.name: row for row in ranking.rows}
+    for card in batch.cards:
+        row = by_name[card.member_name]
+        assert (card.month_total, card.year_to_date, card.month_rank, card.grade) == (
+            row.period_points, row.year_to_date, row.rank, row.grade,
+        )
+        assert card.ranked_count == 35
+        # the subtotals add up to the month, and so do the listed entries
+        assert sum((value for _, value in card.category_totals), ZERO) == card.month_total
+        assert sum((entry.points for entry in card.entries), ZERO) == card.month_total
+        assert [e.occurred_on for e in card.entries] == sorted(e.occurred_on for e in card.entries)
+        assert all(e.occurred_on.month == 10 for e in card.entries)
+    assert [name for name, _ in batch.cards[0].category_totals] == ["基础分", "履职分", "加分", "扣分"]
+    assert batch.issue.issuing_org == "红星村党支部" and batch.issue.issued_on == TODAY
+
+
+def test_year_to_date_rank_follows_the_running_totals(demo):
+    batch = report_data.scorecards(demo, OCTOBER, settings=SETTINGS)
+    ordered = sorted(batch.cards, key=lambda card: card.year_rank)
+    assert ordered[0].year_rank == 1
+    assert ordered[0].year_to_date == max(card.year_to_date for card in batch.cards)
+    for better, worse in zip(ordered, ordered[1:]):
+        assert better.year_to_date >= worse.year_to_date
+        assert (better.year_rank == worse.year_rank) == (better.year_to_date == worse.year_to_date)
+
+
+def test_cards_come_in_roster_order_and_can_be_chosen(demo):
+    batch = report_data.scorecards(demo, OCTOBER, settings=SETTINGS)
+    groups = [card.group_name for card in batch.cards]
+    assert groups == sorted(groups, key=["第一党小组", "第二党小组", "第三党小组"].index)
+    chosen = report_data.member_ids_by_name(demo, ["李䶮", "𠮷祥云"])
+    picked = report_data.scorecards(demo, OCTOBER, chosen, SETTINGS)
+    assert [card.member_name for card in picked.cards] == ["李䶮", "𠮷祥云"]
+
+
+def test_pending_entries_are_counted_but_not_listed(demo):
+    november = report_data.scorecards(demo, Month(2026, 11), settings=SETTINGS)
+    pending = [card for card in november.cards if card.pending_count]
+    assert pending, "the demo leaves a few entries waiting for review"
+    waiting = list_entries(demo, EntryFilter(month=Month(2026, 11), status=EntryStatus.PENDING))
+    assert sum(card.pending_count for card in november.cards) == len(waiting)
+
+
+def test_a_reversal_is_listed_with_the_entry_it_corrects(store, admin, village_year):
+    zhang = add(store, admin, "张三")
+    change = ledger.record_batch(store, admin, [EntryRequest(zhang, "J06", date(2026, 10, 8), note="误录")], approve=True, today=TODAY)
+    ledger.reverse_entry(store, admin, change.created[0], "录入错误")
+    card = report_data.scorecards(store, OCTOBER, settings=SETTINGS).cards[0]
+    assert [(e.points, e.is_reversal, e.reversed_later) for e in card.entries] == [
+        (Decimal("-10.00"), False, True), (Decimal("10.00"), True, False),
+    ]
+    assert card.entries[1].note == "冲正：录入错误"
+    assert card.month_total == ZERO
+
+
+def test_monthly_notice_lists_the_whole_ranking(demo):
+    ranking = totals.branch_ranking(demo, 2026, month=10)
+    notice = report_data.monthly_notice(demo, OCTOBER, SETTINGS)
+    assert [(r.rank, r.name, r.month_points, r.year_to_date, r.grade) for r in notice.rows] == [
+        (r.rank, r.name, r.period_points, r.year_to_date, r.grade) for r in ranking.rows
+    ]
+    assert notice.rule_set_name == "村党员百分制积分细则"
+    assert (notice.issue.notice_start, notice.issue.notice_end) == (TODAY, date(2026, 11, 27))
+    vetoed = [row for row in notice.rows if row.grade == "一票否决"]
+    assert vetoed and all("一票否决" not in row.remark for row in vetoed)
+
+
+def test_issue_settings_are_honoured(demo):
+    settings = report_data.IssueSettings(
+        issuing_org="中共红星村支部委员会", issued_on=date(2026, 12, 1), notice_days=7,
+        notice_start=date(2026, 12, 2), objection_contact="镇党委组织办", objection_phone="0371-6288 1234",
+    )
+    issue = report_data.monthly_notice(demo, OCTOBER, settings).issue
+    assert issue.issuing_org == "中共红星村支部委员会"
+    assert (issue.notice_start, issue.notice_end, issue.notice_days) == (date(2026, 12, 2), date(2026, 12, 8), 7)
+    assert (issue.objection_contact, issue.objection_phone) == ("镇党委组织办", "0371-6288 1234")
+
+
+def test_star_notice_groups_the_year_ranking_by_stars(demo):
+    ranking = totals.branch_ranking(demo, 2026)
+    notice = report_data.star_notice(demo, 2026, SETTINGS)
+    assert [level.stars for level in notice.levels] == [5, 4, 3, 2, 1]
+    for level in notice.levels:
+        assert [m.name for m in level.members] == [r.name for r in ranking.rows if r.stars == level.stars and not r.vetoed]
+    vetoed = [r for r in ranking.rows if r.vetoed]
+    assert notice.vetoed_count == len(vetoed) == 1
+    assert notice.rated_count == len(ranking.rows) - 1 == sum(len(level.members) for level in notice.levels)
+
+
+def test_certificates_by_stars_or_by_name(demo):
+    ranking = totals.branch_ranking(demo, 2026)
+    three_up = report_data.certificates(demo, 2026, min_stars=3, settings=SETTINGS)
+    expected = [r for r in ranking.rows if r.stars >= 3 and not r.vetoed]
+    assert [(c.name, c.stars) for c in three_up.certificates] == [(r.name, r.stars) for r in expected]
+    assert {c.honour for c in three_up.certificates} <= {"三星党员", "四星党员", "五星党员"}
+    assert all(c.issuing_org == "红星村党支部" and c.issued_on == TODAY for c in three_up.certificates)
+    if not any(r.stars == 5 for r in ranking.rows):
+        with pytest.raises(ValidationError, match="没有五星党员"):
+            report_data.certificates(demo, 2026, settings=SETTINGS)
+    vetoed = next(r for r in ranking.rows if r.vetoed)
+    with pytest.raises(ValidationError, match="一票否决"):
+        report_data.certificates(demo, 2026, [vetoed.member_id], settings=SETTINGS)
+    one = report_data.certificates(demo, 2026, report_data.member_ids_by_name(demo, ["李䶮"]), settings=SETTINGS)
+    assert [c.name for c in one.certificates] == ["李䶮"]
+
+
+def test_annual_summaries_match_the_engine_month_by_month(demo):
+    batch = report_data.annual_summaries(demo, 2026, settings=SETTINGS)
+    october = {row.name: row for row in totals.branch_ranking(demo, 2026, month=10).rows}
+    year = {row.name: row for row in totals.branch_ranking(demo, 2026).rows}
+    assert len(batch.summaries) == 36  # including the member who transferred out in June
+    for summary in batch.summaries:
+        member_id = report_data.member_ids_by_name(demo, [summary.member_name])[0]
+        engine = totals.member_year(demo, member_id, 2026)
+        assert [m.total for m in summary.months] == [engine.month_total(m) for m in range(1, 13)]
+        assert (summary.base_start, summary.base_component) == (engine.base_start, engine.base_component)
+        assert summary.points_total == engine.points_total
+        assert summary.final_total == year[summary.member_name].year_to_date
+        assert (summary.rank, summary.stars, summary.grade) == (
+            year[summary.member_name].rank, year[summary.member_name].stars, year[summary.member_name].grade,
+        )
+        if summary.member_name in october:
+            assert summary.months[9].year_to_date == october[summary.member_name].year_to_date
+        for month in summary.months:
+            assert sum((value for _, value in month.by_category), ZERO) == month.total
+
+
+def test_no_identity_numbers_or_phones_reach_report_data(demo):
+    rows = members.list_members(demo, members.MemberFilter(statuses=()))
+    secrets = {row.id_number for row in rows if row.id_number} | {row.phone for row in rows if row.phone}
+    assert secrets
+
+    def strings(value):
+        if dataclasses.is_dataclass(value):
+            for field in dataclasses.fields(value):
+                yield from strings(getattr(value, field.name))
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, str):
+            yield value
+
+    for data in (
+        report_data.scorecards(demo, OCTOBER, settings=SETTINGS),
+        report_data.monthly_notice(demo, OCTOBER, SETTINGS),
+        report_data.star_notice(demo, 2026, SETTINGS),
+        report_data.annual_summaries(demo, 2026, settings=SETTINGS),
+    ):
+        text = "\n".join(strings(data))
+        assert not any(secret in text for secret in secrets)
+
+
+def test_a_member_not_on_the_months_roster_is_refused(demo):
+    leaver = next(r for r in members.list_members(demo, members.MemberFilter(statuses=())) if r.status.value == "transferred_out")
+    with pytest.raises(NotFound, match=leaver.name):
+        report_data.scorecards(demo, OCTOBER, [leaver.id], SETTINGS)
+
+
+def test_a_year_without_rules_says_so(demo):
+    with pytest.raises(NotFound, match="2025 年的积分细则还没有建立"):
+        report_data.monthly_notice(demo, Month(2025, 10), SETTINGS)
