@@ -44,10 +44,10 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 
 def check_output_path(path: Path) -> Path:
     """Refuse, before any work is done, a target that cannot be a PDF file we may write."""
-    if path.suffix.lower() != ".pdf":
-        raise OutputError(f"输出文件名应以 .pdf 结尾，例如“{path.stem or '积分卡'}.pdf”。")
     if path.is_dir():
         raise OutputError(f"“{path}”是一个文件夹，请写上文件名，例如“{path / '积分卡.pdf'}”。")
+    if path.suffix.lower() != ".pdf":
+        raise OutputError(f"输出文件名应以 .pdf 结尾，例如“{path.stem or '积分卡'}.pdf”。")
     if not path.parent.is_dir():
         raise OutputError(f"文件夹“{path.parent}”不存在，请先建立它或换一个位置。")
     return path
