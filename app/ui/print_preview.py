@@ -1,0 +1,328 @@
+"""Print preview, save as PDF and printing of a report's PDF; batch rendering off the UI thread.
+
+The reports are finished PDFs (bytes) from app.reports. To preview or print them, each page
+is rendered with pypdfium2 into an image and painted onto the QPrinter, full page, so the
+page lands on paper exactly where the PDF puts it (certificate offsets depend on it).
+Saving as PDF writes the original bytes (vector, fonts embedded), never the raster.
+
+Threading: `paint_pdf`, the dialogs and `save_pdf` run on the UI thread. Building report
+data and rendering a batch (a township's scorecards) is slow, so it runs in a `ReportJob`
+on its own QThread; the job reports progress, can be cancelled, and delivers the bytes or
+the error on the UI thread through signals. Dialogs are opened with open()/show(), never
+exec(), except through `run_dialog`, which tests replace.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from pathlib import Path
+from typing import Callable
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPaintEngine
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QToolBar, QWidget
+
+from app.domain.errors import AppError
+from app.reports.files import write_atomically
+from app.reports.progress import Progress, RenderCancelled
+
+PRINT_DPI_MAX = 300
+PREVIEW_DPI_MAX = 150
+PREVIEW_DPI_MIN = 50
+# The preview keeps every page's image in memory: spend at most this many pixels on it.
+PREVIEW_PIXEL_BUDGET = 120_000_000
+
+
+def _open(pdf: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as exc:
+        raise AppError("这个 PDF 无法打开，可能没有生成完整。请重新生成后再试。", details=str(exc)) from exc
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    document = _open(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def page_layout_of(pdf: bytes) -> QPageLayout:
+    """The paper size and orientation of the PDF's first page, with no margins."""
+    document = _open(pdf)
+    try:
+        width, height = document[0].get_size()
+    finally:
+        document.close()
+    orientation = QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
+    short, long = sorted((width, height))
+    size = QPageSize(QSizeF(short, long), QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
+    return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point)
+
+
+def prepare_printer(printer: QPrinter, pdf: bytes) -> QPrinter:
+    """Full-page printing on paper of the PDF's size and orientation."""
+    printer.setFullPage(True)
+    printer.setPageLayout(page_layout_of(pdf))
+    return printer
+
+
+def _render(page: pdfium.PdfPage, dpi: float) -> QImage:
+    bitmap = page.render(scale=dpi / 72, rev_byteorder=True, may_draw_forms=False)
+    image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
+    return image.copy()  # own the pixels before pdfium's buffer goes away
+
+
+def _preview_dpi(document: pdfium.PdfDocument) -> float:
+    width, height = document[0].get_size()
+    per_page = PREVIEW_PIXEL_BUDGET / max(len(document), 1)
+    dpi = (per_page / (width / 72 * height / 72)) ** 0.5
+    return max(PREVIEW_DPI_MIN, min(PREVIEW_DPI_MAX, dpi))
+
+
+def paint_pdf(pdf: bytes, printer: QPrinter, dpi: float | None = None, progress: Progress | None = None) -> int:
+    """Paint every page of `pdf` onto `printer`, one page each; returns the number of pages.
+
+    Works for a real printer, a QPrinter writing a PDF file, and the preview dialog's
+    printer (recognised by its picture paint engine, which gets a lighter resolution).
+    """
+    document = _open(pdf)
+    painter = QPainter()
+    try:
+        if not painter.begin(printer):
+            raise AppError("无法开始打印：打印机没有准备好，或者输出文件无法写入。")
+        try:
+            previewing = painter.paintEngine().type() == QPaintEngine.Type.Picture
+            if dpi is None:
+                dpi = _preview_dpi(document) if previewing else min(printer.resolution(), PRINT_DPI_MAX)
+            total = len(document)
+            for index in range(total):
+                if index:
+                    printer.newPage()
+                page = document[index]
+                image = _render(page, dpi)
+                target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+                painter.drawImage(target, image)
+                page.close()
+                if progress is not None:
+                    progress(index + 1, total)
+        finally:
+            painter.end()
+        return total
+    finally:
+        document.close()
+
+
+# ---- dialogs ----
+
+
+def run_dialog(dialog) -> int:
+    """exec() a modal dialog; tests replace this to answer without showing anything."""
+    return dialog.exec()
+
+
+def ask_save_path(parent: QWidget | None, suggested_name: str) -> str:
+    """The file the clerk picks to save a PDF to ('' when cancelled); tests replace this."""
+    path, _ = QFileDialog.getSaveFileName(parent, "另存为 PDF", suggested_name, "PDF 文件 (*.pdf)")
+    return path
+
+
+def save_pdf(pdf: bytes, path: str | Path) -> Path:
+    """Write the PDF atomically; '.pdf' is added when the name has no extension."""
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    return write_atomically(path, pdf)
+
+
+def save_pdf_as(parent: QWidget | None, pdf: bytes, suggested_name: str) -> Path | None:
+    path = ask_save_path(parent, suggested_name)
+    return save_pdf(pdf, path) if path else None
+
+
+def print_pdf(parent: QWidget | None, pdf: bytes, printer: QPrinter | None = None) -> bool:
+    """Ask which printer (the system print dialog), then print; False when the clerk cancels."""
+    printer = prepare_printer(printer or QPrinter(QPrinter.PrinterMode.HighResolution), pdf)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("打印")
+    if run_dialog(dialog) != QPrintDialog.DialogCode.Accepted:
+        return False
+    paint_pdf(pdf, printer)
+    return True
+
+
+class PdfPrintPreview(QPrintPreviewDialog):
+    """Qt's print preview for a finished PDF, with a 'save as PDF' button on its tool bar.
+
+    Open it with open() or show(); printing from it goes to the printer the clerk chooses.
+    `saved` carries the path after a successful save; errors go to `on_error`.
+    """
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        pdf: bytes,
+        title: str = "打印预览",
+        suggested_name: str = "报表.pdf",
+        parent: QWidget | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.printer = prepare_printer(QPrinter(QPrinter.PrinterMode.HighResolution), pdf)
+        super().__init__(self.printer, parent)
+        self.pdf = pdf
+        self.suggested_name = suggested_name
+        self.on_error = on_error
+        self.setWindowTitle(title)
+        self.paintRequested.connect(self._paint)
+        toolbar = self.findChild(QToolBar)
+        self.save_action = toolbar.addAction("另存为 PDF") if toolbar else None
+        if self.save_action is not None:
+            self.save_action.triggered.connect(self.save_as)
+
+    @Slot(QPrinter)
+    def _paint(self, printer: QPrinter) -> None:
+        try:
+            paint_pdf(self.pdf, printer)
+        except AppError as exc:
+            self._report(exc)
+
+    @Slot()
+    def save_as(self) -> Path | None:
+        try:
+            path = save_pdf_as(self, self.pdf, self.suggested_name)
+        except AppError as exc:
+            self._report(exc)
+            return None
+        if path is not None:
+            self.saved.emit(str(path))
+        return path
+
+    def _report(self, exc: BaseException) -> None:
+        if self.on_error is not None:
+            self.on_error(exc)
+        else:
+            from app.ui.errors import show_error
+
+            show_error(self, exc)
+
+
+def open_print_preview(parent: QWidget | None, pdf: bytes, title: str, suggested_name: str) -> PdfPrintPreview:
+    """Show the preview without blocking (the dialog deletes itself when closed)."""
+    dialog = PdfPrintPreview(pdf, title, suggested_name, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+# ---- rendering off the UI thread ----
+
+
+class ReportJob(QObject):
+    """Runs `build(progress)` (report data, then the renderer) on a worker thread.
+
+    `build` must open its own database sessions (services do, per call) and must not touch
+    widgets. It calls progress(done, total) now and then; after `cancel()` that call raises
+    RenderCancelled and the job ends with `cancelled`. Exactly one of `finished(bytes)`,
+    `failed(message, details)` or `cancelled()` is emitted, delivered on the UI thread.
+    """
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+
+    def __init__(self, build: Callable[[Progress], bytes]) -> None:
+        super().__init__()
+        self._build = build
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next progress report.
+
+        Call it directly (it only sets a thread-safe flag). Do not connect a signal to it:
+        the job lives on its worker thread, so a connected slot would be queued there and
+        run only after the job has finished.
+        """
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise RenderCancelled()
+        self.progress.emit(done, total)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            if self._cancel.is_set():
+                raise RenderCancelled()
+            pdf = self._build(self._progress)
+            if self._cancel.is_set():
+                raise RenderCancelled()
+        except RenderCancelled:
+            self.cancelled.emit()
+        except AppError as exc:
+            self.failed.emit(exc.message, exc.details or "")
+        except Exception as exc:  # noqa: BLE001 - any failure must reach the clerk, not vanish
+            self.failed.emit("生成报表时遇到了意外的问题，没有生成文件。请把详细信息复制给技术支持。",
+                             "".join(traceback.format_exception(exc)))
+        else:
+            self.finished.emit(pdf)
+
+
+def start_report_job(build: Callable[[Progress], bytes], parent: QObject | None = None) -> tuple[ReportJob, QThread]:
+    """Start `build` on a new thread; the thread quits and is cleaned up when the job ends.
+
+    Keep the returned pair referenced until one of the job's end signals arrives.
+    """
+    thread = QThread(parent)
+    job = ReportJob(build)
+    job.moveToThread(thread)
+    thread.started.connect(job.run)
+    for signal in (job.finished, job.failed, job.cancelled):
+        signal.connect(thread.quit)
+    thread.finished.connect(job.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return job, thread
+
+
+class ReportProgress(QProgressDialog):
+    """A progress bar for a ReportJob: follows its progress, its Cancel button cancels it."""
+
+    def __init__(self, job: ReportJob, label: str = "正在生成……", parent: QWidget | None = None) -> None:
+        super().__init__(label, "取消", 0, 0, parent)
+        self.setWindowTitle("生成报表")
+        self.setMinimumDuration(300)
+        self.setAutoClose(True)
+        self.setAutoReset(False)
+        self.job = job
+        job.progress.connect(self._advance)
+        self.canceled.connect(self._cancel_job)
+        for signal in (job.finished, job.failed, job.cancelled):
+            signal.connect(self._finish)
+
+    @Slot()
+    def _cancel_job(self) -> None:
+        self.job.cancel()
+
+    @Slot(int, int)
+    def _advance(self, done: int, total: int) -> None:
+        if total > 0:
+            self.setMaximum(total)
+            self.setValue(min(done, total))
+        else:  # the page count is not known yet: a busy bar that still moves
+            self.setMaximum(0)
+            self.setValue(done)
+
+    def _finish(self, *_result) -> None:
+        self.canceled.disconnect(self._cancel_job)  # closing a progress dialog emits canceled
+        self.close()
