@@ -75,8 +75,8 @@ class ErrorDialog(QDialog):
         self.details_button = QPushButton(_tr("显示详细信息"))
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._toggle_details)
-        self.details_button.setVisible(bool(details))
         buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.details_button.setVisible(bool(details))
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
 

@@ -123,7 +123,9 @@ class JobRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Job:
-        job = Job(fn, self)
+        # No Qt parent: the job lives as long as Python holds it (the runner until it finishes,
+        # and whoever kept the returned object), so nobody is left holding a deleted object.
+        job = Job(fn)
         if on_progress:
             job.progressed.connect(on_progress)
         if on_result:
@@ -140,7 +142,6 @@ class JobRunner(QObject):
 
     def _forget(self, job: Job) -> None:
         self._running.discard(job)
-        job.deleteLater()
 
     @property
     def busy(self) -> bool:
@@ -160,9 +161,15 @@ def run_with_progress(
     on_result: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
+    cancellable: bool = True,
 ) -> tuple[Job, QProgressDialog]:
-    """Run `fn` with a window-modal progress dialog whose “取消” button cancels the job."""
+    """Run `fn` with a window-modal progress dialog whose “取消” button cancels the job.
+
+    With `cancellable=False` (work that cannot stop half-way) the dialog has no 取消 button.
+    """
     dialog = QProgressDialog(label, QCoreApplication.translate("jobs", "取消"), 0, 0, parent)
+    if not cancellable:
+        dialog.setCancelButton(None)
     dialog.setWindowTitle(title)
     dialog.setMinimumDuration(1_000_000)  # shown by the timer below, not by setValue
     dialog.setAutoClose(False)
@@ -191,7 +198,8 @@ def run_with_progress(
         if not job.is_finished:
             dialog.show()
 
-    dialog.canceled.connect(lambda: job.cancel())
+    dialog.canceled.connect(lambda: job.cancel())  # the 取消 button, or closing the dialog
+    dialog.rejected.connect(lambda: job.cancel())  # Esc
     job = runner.submit(fn, on_result=on_result, on_error=failed, on_progress=progressed)
     if job.is_finished:
         finished()

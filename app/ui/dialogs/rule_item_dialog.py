@@ -87,6 +87,7 @@ class RuleItemDialog(QDialog):
             self._fill(item)
         else:
             self.code_edit.setText(next_free_code("B", self.taken))
+            self.category_box.set_current(Category.BONUS)
         self._kind_changed()
         self._lock(self.used)
 

@@ -139,6 +139,7 @@ class FirstRunWizard(QWizard):
                 lambda control: demo.create_demo_branch(store, actor, today=today),
                 on_result=self._demo_done,
                 on_error=lambda exc: show_problem(self.problem, _message(exc)),
+                cancellable=False,
             )
             return
         try:

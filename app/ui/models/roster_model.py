@@ -55,6 +55,7 @@ class RosterTableModel(QAbstractTableModel):
         self._columns = [column for _, column in spec]
         self._rows: list[RosterRow] = []
         self._total = 0
+        self._changing = False
         self.query = RosterQuery()
 
     @property
@@ -68,7 +69,13 @@ class RosterTableModel(QAbstractTableModel):
         self.query = query
         self._rows = list(page.rows)
         self._total = page.total or 0
-        self.endResetModel()
+        # Listeners (views, QAbstractItemModelTester) may ask for more rows while a change is still
+        # being announced; fetching then would nest two changes, so it waits for the next call.
+        self._changing = True
+        try:
+            self.endResetModel()
+        finally:
+            self._changing = False
 
     def reload(self) -> None:
         self.set_query(self.query)
@@ -99,18 +106,22 @@ class RosterTableModel(QAbstractTableModel):
         return header_data(self._columns, section, orientation, role)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._changing and len(self._rows) < self._total
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or len(self._rows) >= self._total:
+        if not self.canFetchMore(parent):
             return
         page = self._loader(self.query, len(self._rows), PAGE_SIZE, False)
         if not page.rows:
             self._total = len(self._rows)
             return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
-        self._rows.extend(page.rows)
-        self.endInsertRows()
+        self._changing = True
+        try:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        finally:
+            self._changing = False
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):

@@ -1,0 +1,129 @@
+"""Recording points the way the clerk does: one entry with its value and cap shown first, a batch, a meeting."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate
+
+from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
+from app.services import organisation
+from app.services.ledger_queries import EntryFilter, list_entries
+from conftest import add
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def people(store, admin, village_year):
+    first, second = [g.id for g in organisation.get_branch(store).groups]
+    return {
+        "张三": add(store, admin, "张三", group_id=first),
+        "李四": add(store, admin, "李四", group_id=first),
+        "王五": add(store, admin, "王五", group_id=second),
+        "赵老六": add(store, admin, "赵老六", MemberClass.EXEMPT_FRAIL, group_id=second),
+    }
+
+
+@pytest.fixture
+def page(store, people, make_window):
+    return make_window(store).show_page("entry")
+
+
+def _entries(store, **filters):
+    return list_entries(store, EntryFilter(**filters))
+
+
+def test_one_entry_shows_its_value_and_the_cap_left_before_saving(page, store, people):
+    tab = page.single
+    tab.picker.search.setText("zs")
+    assert tab.picker.list.count() == 1 and tab.picker.current_name() == "张三"
+    tab.fields.date_edit.setDate(QDate(2026, 11, 20))
+    assert tab.fields.item_box.select_code("B01")
+    assert "每年最多 6 分" in tab.fields.item_hint.text()
+    tab.fields.quantity_spin.setValue(2)
+    assert "本次记 <b>2</b> 分" in tab.preview_label.text()
+    assert "上限内还可记 6 分" in tab.preview_label.text()
+    tab.fields.note_edit.setText("冬季清雪")
+    tab.save_button.click()
+    saved = _entries(store, member_id=people["张三"])
+    assert [(e.item_code, e.points, e.status) for e in saved] == [("B01", Decimal("2.00"), EntryStatus.PENDING)]
+    assert "还可记 4 分" in tab.preview_label.text()
+
+    tab.fields.quantity_spin.setValue(5)
+    assert "最多还能记 4 分" in tab.preview_label.text()
+    assert not tab.save_button.isEnabled()
+
+
+def test_a_range_item_takes_a_chosen_value_and_reviewers_may_approve_at_once(page, store, people):
+    tab = page.single
+    tab.picker.search.setText("ls")
+    tab.fields.date_edit.setDate(QDate(2026, 10, 31))
+    tab.fields.item_box.select_code("R02")
+    assert tab.fields.points_spin.isEnabled() and not tab.fields.quantity_spin.isEnabled()
+    tab.fields.points_spin.setValue(3.5)
+    assert "本次记 <b>3.5</b> 分" in tab.preview_label.text()
+    tab.fields.approve_check.setChecked(True)
+    tab.save_button.click()
+    [entry] = _entries(store, member_id=people["李四"])
+    assert (entry.points, entry.status) == (Decimal("3.50"), EntryStatus.APPROVED)
+
+
+def test_a_batch_is_all_or_nothing_and_names_each_problem(page, store, people):
+    tab = page.batch
+    tab.picker.check_all(True)
+    assert tab.picker.count_label.text() == "已选 4 人"
+    tab.fields.date_edit.setDate(QDate(2026, 11, 2))
+    tab.fields.item_box.select_code("J05")  # dues unpaid: applies to everyone
+    tab.save_button.click()
+    assert [e.member_name for e in _entries(store, item_code="J05")] and not tab.problem.isVisible()
+    assert len(_entries(store, item_code="J05")) == 4
+
+    tab.picker.check_all(True)
+    tab.fields.item_box.select_code("J03")  # the frail member is exempt: the whole batch is refused
+    tab.save_button.click()
+    assert "整批都没有保存" in tab.problem.text()
+    assert "赵老六" in tab.problem_list.toPlainText()
+    assert _entries(store, item_code="J03") == []
+
+
+def test_a_meeting_with_mixed_attendance_makes_the_right_entries(page, store, people):
+    tab = page.meeting
+    page.tabs.setCurrentWidget(tab)
+    tab.kind_box.set_current(MeetingKind.THEME_DAY)
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    assert tab.model.rowCount() == 4
+    tab.model.set_status_of("李四", Attendance.EXCUSED)
+    tab.model.set_status_of("王五", Attendance.ABSENT)
+    tab.model.set_status_of("赵老六", Attendance.ABSENT)
+    tab.table.selectRow([row.name for row in tab.model.rows()].index("张三"))
+    tab.mark_selected(Attendance.LATE)  # by the button above the grid
+    effects = {row.name: tab._effect(row) for row in tab.model.rows()}
+    assert effects == {"张三": "-0.5 分/次（J02）", "李四": "不记分", "王五": "-2 分/次（J03）", "赵老六": "免考核，不记分"}
+    assert tab.counts_label.text() == "出席 0 人，请假 1 人，缺席 2 人，迟到/早退 1 人"
+    tab.save_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+
+    entries = {e.member_name: (e.item_code, e.points) for e in _entries(store, month=None, year=2026)}
+    assert entries == {"张三": ("J02", Decimal("-0.50")), "王五": ("J03", Decimal("-2.00"))}
+    status = page.ctx.parent().statusBar().currentMessage()
+    assert "生成积分记录 2 条" in status and "赵老六 免考核" in status
+    assert all(row.status is Attendance.PRESENT for row in tab.model.rows())
+
+
+def test_a_group_meeting_lists_only_that_group(page, people):
+    tab = page.meeting
+    tab.kind_box.set_current(MeetingKind.GROUP_MEETING)
+    tab.group_box.setCurrentIndex(2)
+    assert [row.name for row in tab.model.rows()] == ["王五", "赵老六"]
+    assert tab.title_edit.text().endswith("党小组会")
+
+
+def test_a_future_meeting_is_refused_in_plain_words(page, people):
+    tab = page.meeting
+    tab.date_edit.setDate(QDate(2026, 12, 5))
+    tab.save_button.click()
+    assert "还没到" in tab.problem.text()
+    assert date(2026, 12, 5) > date(2026, 11, 23)

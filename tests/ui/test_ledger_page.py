@@ -1,0 +1,96 @@
+"""The ledger: filters, the review queue (approve / reject with a note), reversal with a reason beside the original."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.domain.enums import EntryStatus, Role
+from app.services import member_queries, operators
+from app.services.ledger_queries import EntryFilter, list_entries
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(demo_window):
+    return demo_window.show_page("ledger")
+
+
+def test_filters_narrow_the_list(page):
+    everything = page.model.rowCount()
+    assert everything > 600
+    page.month_box.setCurrentIndex(page.month_box.findData(3))
+    assert {page.model.row_at(r).occurred_on.month for r in range(page.model.rowCount())} == {3}
+    page.item_box.setCurrentIndex(page.item_box.findData("R02"))
+    assert {page.model.row_at(r).item_code for r in range(page.model.rowCount())} == {"R02"}
+    page.month_box.setCurrentIndex(0)
+    page.item_box.setCurrentIndex(0)
+    page.status_box.set_current(EntryStatus.PENDING)
+    assert page.model.rowCount() == 5
+    page.status_box.setCurrentIndex(0)
+    page.search.setText("ly")
+    shown = {page.model.row_at(r).member_name for r in range(page.model.rowCount())}
+    assert "李䶮" in shown
+    assert shown <= {c.name for c in member_queries.find_members(page.ctx.store, "ly")}
+
+
+def test_the_demo_reversal_sits_right_under_its_original(page):
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    index = next(i for i, row in enumerate(rows) if row.reversed_by_id is not None)
+    assert rows[index + 1].reverses_id == rows[index].id
+    assert page.model.data(page.model.index(index + 1, 10)) == "↳ 冲正上一条"
+    assert page.model.data(page.model.index(index, 10)) == "已冲正"
+
+
+def test_review_queue_approves_and_rejects_with_a_note(page):
+    review = page.review
+    assert page.tabs.tabText(1) == "待审核（5）"
+    page.tabs.setCurrentWidget(review)
+    first = review.model.row_at(0).member_name
+    review.table.selectRow(0)
+    review.reject_button.click()
+    assert "理由" in review.problem.text()
+    review.note_edit.setText("时间写错了，请重新录入")
+    review.reject_button.click()
+    assert review.model.rowCount() == 4
+    rejected = list_entries(page.ctx.store, EntryFilter(status=EntryStatus.REJECTED))
+    assert [(e.member_name, e.review_note) for e in rejected] == [(first, "时间写错了，请重新录入")]
+    review.table.selectAll()
+    review.approve_button.click()
+    assert review.model.rowCount() == 0
+    assert page.tabs.tabText(1) == "待审核"
+    assert "已通过 4 条记录" in page.ctx.parent().statusBar().currentMessage()
+
+
+def test_reversing_an_entry_needs_a_reason_and_shows_the_reversal_beside_it(page):
+    page.item_box.setCurrentIndex(page.item_box.findData("B03"))
+    assert page.model.rowCount() == 1
+    original = page.model.row_at(0)
+    page.table.selectRow(0)
+    assert page.reverse_button.isEnabled()
+    dialog = page.reverse_selected()
+    assert "会生成一条 -2 分的记录" in dialog.text_label.text()
+    dialog.ok_button.click()
+    assert "原因" in dialog.problem.text()
+    dialog.reason_edit.setText("表扬通报撤回")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    assert [r.id for r in rows][0] == original.id and rows[1].reverses_id == original.id
+    assert rows[1].points == Decimal("-2.00") and rows[1].note == "冲正：表扬通报撤回"
+    page.table.selectRow(0)
+    assert not page.reverse_button.isEnabled()  # once only
+    page.table.selectRow(1)
+    assert not page.reverse_button.isEnabled()  # a reversal is not reversed again
+
+
+def test_a_clerk_sees_the_queue_but_cannot_review_or_reverse(demo_store, make_window):
+    admin = operators.ensure_admin(demo_store)
+    clerk = operators.add_operator(demo_store, admin, "clerk1", "王会计", Role.CLERK)
+    window = make_window(demo_store, clerk)
+    page = window.show_page("ledger")
+    assert not page.reverse_button.isVisibleTo(page)
+    assert not page.review.approve_button.isEnabled()
+    assert page.review.model.rowCount() == 5

@@ -1,0 +1,209 @@
+"""The roster page as a clerk uses it: search by pinyin, filters, add and edit, transfers, Excel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.domain.enums import MemberStatus
+from app.services import members
+from app.services.member_excel import COLUMNS
+from conftest import add
+
+pytestmark = pytest.mark.gui
+
+VALID_ID = "11010519491231002X"
+
+
+@pytest.fixture
+def page(demo_window):
+    return demo_window.show_page("members")
+
+
+def _names(page):
+    return [page.model.row_at(r).name for r in range(page.model.rowCount())]
+
+
+def test_typing_pinyin_initials_finds_the_member(page, qtbot):
+    assert page.model.total == 35
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "ly")  # ASCII only: keyClicks of Chinese would abort Qt's test library
+    assert "李䶮" in _names(page)
+    assert _names(page) == [row.name for row in members.list_members(page.ctx.store, members.MemberFilter(query="ly"))]
+    assert page.count_label.text() == f"共 {page.model.total} 人"
+    page.search.setText("䶮")
+    assert _names(page) == ["李䶮"]
+    page.search.clear()
+    assert page.model.total == 35
+
+
+def test_filters_by_group_class_and_status(page):
+    page.group_box.setCurrentIndex(1)
+    assert {page.model.row_at(r).group_name for r in range(page.model.rowCount())} == {"第一党小组"}
+    page.group_box.setCurrentIndex(0)
+    page.class_box.setCurrentIndex(page.class_box.findText("老弱病残党员"))
+    assert page.model.total == 4
+    page.class_box.setCurrentIndex(0)
+    page.status_box.setCurrentIndex(1)  # 已转出
+    assert page.model.total == 1
+    row = page.model.row_at(0)
+    assert row.status is MemberStatus.TRANSFERRED_OUT
+    assert "已转出2026-06-30" in page.model.data(page.model.index(0, 6))
+
+
+def test_sorting_by_a_column_is_done_by_the_database(page):
+    page.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)  # 本年得分
+    points = [page.model.row_at(r).year_points for r in range(page.model.rowCount())]
+    assert points == sorted(points, reverse=True)
+    assert page.model.query.sort == "year_points"
+
+
+def test_adding_a_member_explains_mistakes_then_saves(page):
+    dialog = page.add_member()
+    assert dialog.isVisible() and page.active_dialog is dialog
+    dialog.name_edit.setText("张三")
+    dialog.id_edit.setText("110105194912310021")
+    assert "校验位" in dialog.id_hint.text()
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert "校验位" in dialog.problem.text()
+
+    dialog.id_edit.setText(VALID_ID)
+    assert "1949-12-31" in dialog.id_hint.text() and dialog.gender_box.currentText() == "女"
+    dialog.phone_edit.setText("12345")
+    dialog.save_button.click()
+    assert "电话" in dialog.problem.text()
+    dialog.phone_edit.setText("13800138000")
+    dialog.join_edit.setText("1975年7月1日")
+    dialog.full_date_edit.setText("1976/7/1")
+    dialog.group_box.setCurrentIndex(2)
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+
+    assert page.model.total == 36
+    assert "已登记党员张三" in page.ctx.parent().statusBar().currentMessage()
+    page.search.setText("zs")
+    row = next(page.model.row_at(r) for r in range(page.model.rowCount()) if page.model.row_at(r).name == "张三")
+    assert row.group_name == "第二党小组" and row.join_date == date(1975, 7, 1)
+
+
+def test_a_bad_date_is_named_in_plain_words(page):
+    dialog = page.add_member()
+    dialog.name_edit.setText("王五")
+    dialog.join_edit.setText("去年七月")
+    dialog.save_button.click()
+    assert "入党日期“去年七月”看不懂" in dialog.problem.text()
+
+
+def test_editing_keeps_what_the_form_does_not_touch(page):
+    store, admin = page.ctx.store, page.ctx.actor
+    page.search.setText("zs")
+    member_id = add(store, admin, "赵善", full_member_date=date(2001, 7, 1), group_id=None)
+    page.refresh()
+    assert page.select_member_named("赵善")
+    dialog = page.edit_member()
+    assert dialog.full_date_edit.text() == "2001-07-01"
+    dialog.post_edit.setText("环境监督岗")
+    dialog.vanguard_check.setChecked(True)
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    saved = members.get_member(store, member_id)
+    assert saved.post_title == "环境监督岗" and saved.is_vanguard_post
+    assert [e.kind for e in members.member_history(store, member_id)] == ["joined"]
+    from app.services.member_queries import member_input_for
+
+    assert member_input_for(store, member_id).full_member_date == date(2001, 7, 1)
+
+
+def test_transfer_out_then_back_in_keeps_the_history(page):
+    page.table.selectRow(0)
+    member = page.selected_member()
+    assert page.transfer_out_button.isEnabled() and not page.transfer_in_button.isEnabled()
+    dialog = page.change_status("transfer_out")
+    dialog.ok_button.click()
+    assert "转往的党组织" in dialog.problem.text()
+    dialog.unit_edit.setText("广东省东莞市长安镇党委")
+    dialog.reason_edit.setText("外出务工")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert page.model.total == 34
+
+    page.status_box.setCurrentIndex(1)
+    assert page.select_member_named(member.name)
+    assert page.transfer_in_button.isEnabled() and not page.deceased_button.isEnabled()
+    back = page.change_status("transfer_in")
+    back.unit_edit.setText("广东省东莞市长安镇党委")
+    back.ok_button.click()
+    assert not back.isVisible()
+    kinds = [e.kind for e in members.member_history(page.ctx.store, member.id)]
+    assert kinds == ["joined", "transfer_out", "transfer_in"]
+
+
+def test_marking_a_death(page):
+    page.table.selectRow(1)
+    member = page.selected_member()
+    dialog = page.change_status("deceased")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert members.get_member(page.ctx.store, member.id).status is MemberStatus.DECEASED
+    page.status_box.setCurrentIndex(2)
+    assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == [member.name]
+
+
+def _sheet(path, rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row.get(title) for title in COLUMNS])
+    book.save(path)
+    return str(path)
+
+
+def test_importing_a_sheet_with_bad_rows_lists_them_and_imports_nothing(page, tmp_path, monkeypatch):
+    bad = _sheet(tmp_path / "名册.xlsx", [
+        {"姓名": "新党员甲", "党员类别": "无职党员", "党小组": "第一党小组", "入党日期": "2001.07.01"},
+        {"姓名": "新党员乙", "党员类别": "无职党员", "身份证号": "110105194912310021"},
+        {"姓名": "新党员丙", "党员类别": "外星党员"},
+    ])
+    monkeypatch.setattr(page.ctx, "ask_open_path", lambda *args: bad)
+    page.import_button.click()
+    dialog = page.files.problems_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert [dialog.model.row_at(r).row for r in range(dialog.model.rowCount())] == [3, 4]
+    assert "校验位" in dialog.model.data(dialog.model.index(0, 2))
+    assert page.model.total == 35
+    dialog.copy_button.click()
+    assert "第 4 行（新党员丙）" in QApplication.clipboard().text()
+    dialog.close()
+
+    good = _sheet(tmp_path / "改好的名册.xlsx", [
+        {"姓名": "新党员甲", "党员类别": "无职党员", "党小组": "第一党小组", "入党日期": "2001.07.01"},
+        {"姓名": "新党员乙", "党员类别": "无职党员", "身份证号": VALID_ID},
+    ])
+    monkeypatch.setattr(page.ctx, "ask_open_path", lambda *args: good)
+    page.import_button.click()
+    assert page.model.total == 37
+    assert "导入党员 2 名" in page.ctx.parent().statusBar().currentMessage()
+
+
+def test_template_and_masked_export(page, tmp_path, monkeypatch):
+    template = tmp_path / "模板"
+    monkeypatch.setattr(page.ctx, "ask_save_path", lambda *args: str(template))
+    page.template_button.click()
+    assert [c.value for c in load_workbook(tmp_path / "模板.xlsx").active[1]] == list(COLUMNS)
+
+    exported = tmp_path / "导出.xlsx"
+    monkeypatch.setattr(page.ctx, "ask_save_path", lambda *args: str(exported))
+    page.export_button.click()
+    dialog = page.files.export_dialog
+    assert not dialog.full_data.isChecked()
+    dialog.accept()
+    sheet = load_workbook(exported).active
+    assert sheet.max_row == 36
+    assert all("*" in str(sheet.cell(row=r, column=5).value) for r in range(2, 37))
+    assert "已导出 35 名党员" in page.ctx.parent().statusBar().currentMessage()

@@ -1,0 +1,68 @@
+"""Totals: month / quarter / year rankings with star bands, the near-edge list, a member's months."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.enums import EntryStatus
+from app.domain.points import format_points
+from app.services.ledger_queries import EntryFilter, list_entries
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(demo_window):
+    return demo_window.show_page("totals")
+
+
+def test_the_year_ranking_shows_stars_and_who_is_near_the_next_band(page):
+    assert page.kind_box.currentData() == "year"
+    assert page.model.rowCount() == 36
+    top = page.model.row_at(0)
+    assert top.rank == 1
+    stars = page.model.data(page.model.index(0, 7))
+    assert stars.count("★") == top.stars and len(stars) == 5
+    page.near_edge_check.setChecked(True)
+    near = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    assert near and all(any(f.startswith("差") for f in row.flags) for row in near)
+    assert "离下一星级只差几分" in page.summary_label.text()
+
+
+def test_month_and_quarter_rankings(page):
+    page.set_period("month", 10)
+    assert "2026年10月" in page.summary_label.text()
+    assert not page.near_edge_check.isChecked()
+    assert page.model.row_at(0).period_points > 0
+    page.set_period("quarter", 3)
+    assert "2026年第3季度" in page.summary_label.text()
+    page.near_edge_check.setChecked(True)  # band edges belong to the year
+    assert page.kind_box.currentData() == "year"
+
+
+def test_a_members_months_and_entries(page):
+    page.table.selectRow(0)
+    row = page.selected_row()
+    detail = page.detail
+    assert row.name in detail.title.text()
+    assert f"年度累计 {format_points(row.year_to_date)} 分" in detail.summary.text()
+    detail.select_month(10)
+    october = [e for e in list_entries(page.ctx.store, EntryFilter(member_id=row.member_id, month=None, year=2026)) if e.occurred_on.month == 10]
+    assert detail.entry_model.rowCount() == len(october) > 0
+    assert "2026年10月的记录" in detail.entries_label.text()
+
+
+def test_approving_entries_moves_the_ranking(page, demo_window):
+    page.set_period("month", 11)
+    before = {page.model.row_at(r).name: page.model.row_at(r).period_points for r in range(page.model.rowCount())}
+    pending = list_entries(page.ctx.store, EntryFilter(status=EntryStatus.PENDING))
+    volunteer = next(e for e in pending if e.item_code == "B01")
+    ledger_page = demo_window.show_page("ledger")
+    ledger_page.review.refresh()
+    ledger_page.review.select_member_entries(volunteer.member_name)
+    ledger_page.review.approve_button.click()
+    demo_window.show_page("totals")
+    after = {page.model.row_at(r).name: page.model.row_at(r).period_points for r in range(page.model.rowCount())}
+    assert after[volunteer.member_name] == before[volunteer.member_name] + volunteer.points
+    ranks = {page.model.row_at(r).name: page.model.row_at(r).rank for r in range(page.model.rowCount())}
+    assert all(ranks[name] < ranks[volunteer.member_name] for name, value in after.items() if value > after[volunteer.member_name])
