@@ -487,7 +487,8 @@ def _check_manifest(manifest, encrypted: bool) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != "jfbak":
         raise bad
     try:
-        datetime.fromisoformat(manifest["created_at"])
+        if datetime.fromisoformat(manifest["created_at"]).tzinfo is None:
+            raise bad
         if not isinstance(manifest["payload_size"], int) or manifest["payload_size"] < 0:
             raise bad
         if encrypted != (manifest["payload_sha256"] is None):

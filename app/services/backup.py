@@ -276,7 +276,13 @@ def write_new_file(
             )
         final = _unused_name(folder, final.name)
         os.replace(temp, final)
-        _fsync_folder(folder)
+        try:
+            _fsync_folder(folder)
+        except OSError:
+            # The rename happened; keep the file only if the device still returns it whole.
+            if not (final.exists() and _read_back_digest(final) == expected):
+                _try_remove(final)
+                raise
     except OSError as exc:
         _try_remove(temp)
         raise plain_os_error(exc, place, outcome) from exc
@@ -402,9 +408,12 @@ def verify_backup(path: Path | str, passphrase: str | None = None, progress: Pro
     """Everything restore would check, without touching any database. Raises BackupError if unfit."""
     report = progress or (lambda fraction, text: None)
     with tempfile.TemporaryDirectory(prefix="jfbak-") as work:
-        manifest, facts = _unpack_to(Path(path), passphrase, Path(work) / "verify.db", report)
-    revisions = known_revisions()
-    older = facts.schema_revision if facts.schema_revision != revisions[-1] else None
+        staged = Path(work) / "verify.db"
+        manifest, facts = _unpack_to(Path(path), passphrase, staged, report)
+        older = facts.schema_revision if facts.schema_revision != known_revisions()[-1] else None
+        if older:  # restore would upgrade it: so must this check, on the local copy
+            report(0.7, "正在试升级备份里的数据库……")
+            upgrade_staged_copy(staged)
     report(1.0, "校验完成。")
     return VerifyReport(Path(path), manifest, facts, older)
 
@@ -640,7 +649,10 @@ def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: 
         report(0.8, "正在替换数据库……")
         _try_remove(Path(f"{target}-journal"))
         os.replace(plan.temp_path, target)
-        _fsync_folder(target.parent)
+        try:
+            _fsync_folder(target.parent)
+        except OSError:
+            pass  # the swap has happened; durability of the folder entry is the file system's now
         _try_remove(Path(f"{target}-shm"))
     except _InUse as exc:
         raise BackupError("数据库正被另一个窗口或程序使用，请先关闭它再恢复；当前数据没有改动。", details=str(exc)) from exc

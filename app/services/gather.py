@@ -382,7 +382,7 @@ class _Merger:
             holder = self.session.execute(select(operators.c.id).where(operators.c.username == candidate)).scalar()
             if holder is None or holder == operator_id:
                 return candidate
-            candidate = f"{username}@{self.branch_name[:20] or suffix}" + (f"-{number}" if number > 1 else "")
+            candidate = f"{username[:24]}@{self.branch_name[:20] or suffix}" + (f"-{number}" if number > 1 else "")
             number += 1
 
     def _drop_duplicate_id_number(self, row: dict) -> None:
