@@ -62,6 +62,7 @@ from app.services.backup import (
 )
 from app.services.context import Actor, read_session, unit_of_work
 from app.services.ledger_queries import approved_lines
+from app.services.organisation import BRANCH_SETTING
 from app.services.rulesets import load_rule_set_view
 from db.base import Base
 from db.engine import make_engine, sqlite_url
@@ -70,7 +71,6 @@ from db.schema import known_revisions
 from db.store import Store
 
 TOWNSHIP_SETTING = "township_id"
-BRANCH_SETTING = "branch_id"
 GATHERED_PREFIX = "gathered:"
 SKIPPED_TABLES = {"store_settings"}
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
@@ -669,11 +669,7 @@ class _BranchScorer:
         return self._finals[year]
 
 
-def stars_by_branch(overview: TownshipOverview) -> dict[str, dict[int, int]]:
-    return {b.name: dict(b.stars) for b in overview.branches}
-
-
 __all__ = [
     "gather", "find_backup_files", "ensure_township_database", "GatherReport", "FileResult", "Conflict",
-    "township_overview", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow", "stars_by_branch",
+    "township_overview", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow",
 ]
