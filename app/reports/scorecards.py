@@ -69,13 +69,28 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class CardBlocks:
+    """A card measured once: its heading grid, entry rows, totals and notes, ready to draw."""
+
+    card: Scorecard
+    info: tuple[MeasuredRow, ...]
+    entries: tuple[MeasuredRow, ...]
+    summary: tuple[MeasuredRow, ...]
+    notes: tuple[tuple[tuple[str, ...], object], ...]  # wrapped lines and their colour
+
+
+@dataclass(frozen=True)
 class Piece:
     """A slot's share of a card: some of its entry rows, and whether the totals come here."""
 
-    card: Scorecard
+    blocks: CardBlocks
     rows: tuple[MeasuredRow, ...]
     continued: bool
     with_tail: bool
+
+    @property
+    def card(self) -> Scorecard:
+        return self.blocks.card
 
 
 def _slots(geometry: PageGeometry, per_page: int) -> list[Slot]:
@@ -162,36 +177,49 @@ class _CardPlanner:
         self.columns = _entry_columns(slot.width)
         self.table_header = header_row(self.columns, look.grid)
 
-    def head_height(self, card: Scorecard) -> float:
-        info = sum(row.height for row in _info_rows(card, self.width, self.look))
+    def measure(self, card: Scorecard) -> CardBlocks:
+        notes = tuple((wrap_text(text, self.width, self.look.note), color) for text, color in _notes(card))
+        return CardBlocks(
+            card,
+            tuple(_info_rows(card, self.width, self.look)),
+            tuple(_entry_rows(card, self.columns, self.look)),
+            tuple(_summary_rows(card, self.width, self.look)),
+            notes,
+        )
+
+    def head_height(self, blocks: CardBlocks) -> float:
+        info = sum(row.height for row in blocks.info)
         return self.look.title * 1.3 + self.look.subtitle * 1.6 + self.look.gap + info + self.look.gap + self.table_header.height
 
-    def tail_height(self, card: Scorecard) -> float:
-        note_lines = sum(len(wrap_text(text, self.width, self.look.note)) for text, _ in _notes(card))
-        summary = sum(row.height for row in _summary_rows(card, self.width, self.look))
+    def tail_height(self, blocks: CardBlocks) -> float:
+        note_lines = sum(len(lines) for lines, _ in blocks.notes)
+        summary = sum(row.height for row in blocks.summary)
         return self.look.gap + summary + note_lines * self.look.note * 1.45 + self.look.gap + self.look.signature_height
 
     def pieces(self, card: Scorecard) -> list[Piece]:
-        rows = _entry_rows(card, self.columns, self.look)
-        head, tail = self.head_height(card), self.tail_height(card)
+        blocks = self.measure(card)
+        rows = blocks.entries
+        head, tail = self.head_height(blocks), self.tail_height(blocks)
+        room = self.height - head
         pieces: list[Piece] = []
         index = 0
         continued = False
         while True:
-            room = self.height - head
             taken: list[MeasuredRow] = []
-            while index < len(rows) and (sum(r.height for r in taken) + rows[index].height <= room or not taken and not continued):
+            used = 0.0
+            while index < len(rows) and (used + rows[index].height <= room or not taken and not continued):
                 taken.append(rows[index])
+                used += rows[index].height
                 index += 1
             if index < len(rows):
-                pieces.append(Piece(card, tuple(taken), continued, False))
+                pieces.append(Piece(blocks, tuple(taken), continued, False))
                 continued = True
                 continue
-            if sum(r.height for r in taken) + tail <= room or not taken:
-                pieces.append(Piece(card, tuple(taken), continued, True))
+            if used + tail <= room or not taken:
+                pieces.append(Piece(blocks, tuple(taken), continued, True))
             else:
-                pieces.append(Piece(card, tuple(taken), continued, False))
-                pieces.append(Piece(card, (), True, True))
+                pieces.append(Piece(blocks, tuple(taken), continued, False))
+                pieces.append(Piece(blocks, (), True, True))
             return pieces
 
 
@@ -207,7 +235,7 @@ def _draw_piece(canvas: Canvas, piece: Piece, slot: Slot, planner: _CardPlanner,
     y -= look.subtitle * 1.6
     canvas.drawCentredString(center, y + look.subtitle * 0.2, f"（{card.month.label}）")
     y -= look.gap
-    y = draw_rows(canvas, x, y, _info_rows(card, slot.width, look), look.grid)
+    y = draw_rows(canvas, x, y, piece.blocks.info, look.grid)
     y -= look.gap
     if piece.rows or not piece.with_tail:
         y = draw_rows(canvas, x, y, [planner.table_header, *piece.rows], look.grid)
@@ -217,11 +245,11 @@ def _draw_piece(canvas: Canvas, piece: Piece, slot: Slot, planner: _CardPlanner,
         canvas.drawRightString(x + slot.width, y - look.note * 1.4, "（未完，见续表）")
         return
     y -= look.gap
-    y = draw_rows(canvas, x, y, _summary_rows(card, slot.width, look), look.grid)
-    for text, color in _notes(card):
+    y = draw_rows(canvas, x, y, piece.blocks.summary, look.grid)
+    canvas.setFont(FONT, look.note)
+    for lines, color in piece.blocks.notes:
         canvas.setFillColor(color)
-        canvas.setFont(FONT, look.note)
-        for line in wrap_text(text, slot.width, look.note):
+        for line in lines:
             y -= look.note * 1.45
             canvas.drawString(x, y, line)
     draw_signature_lines(canvas, x, y - look.gap, slot.width, look.grid.size, look.signature_height)

@@ -34,6 +34,12 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(_char_units(name, ch) for ch in text) * size / 1000
 
 
+@lru_cache(maxsize=65536)
+def line_width(text: str, size: float, bold: bool = False) -> float:
+    """`text_width`, remembered: the same item names and labels recur on every card."""
+    return text_width(text, size, bold)
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "+-._/:%@#")
 

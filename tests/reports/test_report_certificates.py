@@ -109,14 +109,18 @@ def test_annual_summary_carries_the_engines_year(demo_store, settings, tmp_path)
     lines = all_lines(pdf)
     engine = totals.member_year(demo_store, member_id, 2026)
     row = totals.branch_ranking(demo_store, 2026).row_for(member_id)
-    assert lines[:2] == ["党员年度积分汇总表", "（2026年度）"] and "李䶮" in lines
+    assert lines[:2] == ["党员年度积分汇总表", "（2026年度）"]
+    assert any(line.startswith("姓名 李䶮 类别") for line in lines)
+    rows = {line.split()[0]: line.split() for line in lines if line.split()}
     for month in range(1, 13):
-        at = lines.index(f"{month}月")
-        assert lines[at + 5] == format_points(engine.month_total(month)), month
-    assert lines[lines.index("年度总分") + 1] == format_points(row.year_to_date)
-    assert lines[lines.index("等次") + 1] == row.grade
-    assert lines[lines.index("支部排名") + 1] == f"第{row.rank}名（共{len(totals.branch_ranking(demo_store, 2026).rows)}人）"
-    assert lines[lines.index("基础分实得") + 1] == format_points(engine.base_component)
+        cells = rows[f"{month}月"]  # 月份 基础分 履职分 加分 扣分 当月合计 年度累计
+        assert cells[5] == format_points(engine.month_total(month)), month
+    assert rows["全年"][6] == format_points(engine.points_total)
+    flat = " ".join(lines)
+    assert f"年度总分 {format_points(row.year_to_date)} 等次 {row.grade}" in flat
+    ranked = len(totals.branch_ranking(demo_store, 2026).rows)
+    assert f"支部排名 第{row.rank}名（共{ranked}人）" in flat
+    assert f"基础分实得 {format_points(engine.base_component)}" in flat
     assert "★" * row.stars in "".join(lines)
     assert_only_bundled_fonts(pdf)
     assert dark_share(pdf) > 0.01
@@ -129,5 +133,5 @@ def test_annual_summaries_of_the_branch_one_page_each(demo_store, settings):
     texts = page_texts(render_annual(batch))
     assert len(texts) == len(batch.summaries) == 36
     for summary, text in zip(batch.summaries, texts):
-        assert summary.member_name in page_lines(text)
+        assert f"姓名 {summary.member_name} 类别" in text
     assert "第 36 页 共 36 页" in texts[-1]

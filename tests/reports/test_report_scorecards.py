@@ -22,6 +22,7 @@ from tests.reports.report_support import (
 )
 
 OCTOBER = Month(2026, 10)
+SUMMARY_LABELS = "基础分 履职分 加分 扣分 本月合计 年度累计 本月排名 累计排名 等次"
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +43,18 @@ def test_each_card_shows_what_the_engine_computed(demo_store, october, october_p
     assert len(texts) == len(october.cards) == len(ranking.rows) == 35
     for card, text in zip(october.cards, texts):
         row = by_name[card.member_name]
-        lines = page_lines(text)
+        lines = page_lines(text)  # a table row reads as one line, its cells separated by spaces
         assert lines[0] == "党员积分卡" and "（2026年10月）" in lines
-        assert card.member_name in lines
-        # the value row of the summary: four subtotals, month total, year to date, ranks, band
-        values = lines[lines.index("等次") + 1:][:9]
+        assert f"姓名 {card.member_name} 类别 {row.member_class.label}" in text
+        labels = lines.index(SUMMARY_LABELS)
+        values = lines[labels + 1].split()
         assert values[4:] == [
             format_points(row.period_points), format_points(row.year_to_date),
             f"第{row.rank}名", f"第{card.year_rank}名", row.grade,
         ]
-        for entry in card.entries:
-            assert entry.item_name in lines
+        assert [value.lstrip("+") for value in values[:4]] == [format_points(v) for _, v in card.category_totals]
+        for number, entry in enumerate(card.entries, start=1):
+            assert any(line.startswith(f"{number} {entry.occurred_on.month}月{entry.occurred_on.day}日 {entry.item_name}") for line in lines)
         assert "党员本人签字：" in lines and "支部书记签字：" in lines
     assert "第 1 页 共 35 页" in texts[0] and "第 35 页 共 35 页" in texts[-1]
 
@@ -79,7 +81,7 @@ def test_two_cards_per_page(october):
     assert len(texts) == 18
     for index, text in enumerate(texts):
         names = [card.member_name for card in october.cards[index * 2:index * 2 + 2]]
-        assert all(name in page_lines(text) for name in names)
+        assert all(f"姓名 {name} 类别" in text for name in names)
         assert page_lines(text).count("党员积分卡") == len(names)
 
 
