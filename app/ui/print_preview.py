@@ -7,8 +7,8 @@ Saving as PDF writes the original bytes (vector, fonts embedded), never the rast
 
 Threading: `paint_pdf`, the dialogs and `save_pdf` run on the UI thread. Building report
 data and rendering a batch (a township's scorecards) is slow, so it runs in a `ReportJob`
-on its own QThread; the job reports progress, can be cancelled, and delivers the bytes or
-the error on the UI thread through signals. Dialogs are opened with open()/show(), never
+on its own worker thread; the job reports progress, can be cancelled, and delivers the
+bytes or the error through signals emitted on the UI thread. Dialogs are opened with open()/show(), never
 exec(), except through `run_dialog`, which tests replace.
 """
 
@@ -222,45 +222,67 @@ def open_print_preview(parent: QWidget | None, pdf: bytes, title: str, suggested
 # ---- rendering off the UI thread ----
 
 
+class _WorkerThread(QThread):
+    def __init__(self, job: "ReportJob") -> None:
+        super().__init__(job)
+        self._job = job
+
+    def run(self) -> None:
+        self._job._work()
+
+
 class ReportJob(QObject):
     """Runs `build(progress)` (report data, then the renderer) on a worker thread.
 
-    `build` must open its own database sessions (services do, per call) and must not touch
+    The job object lives on the UI thread and emits all its signals there, so any slot or
+    plain function connected to them may touch widgets. `build` runs on the worker thread:
+    it must open its own database sessions (the services do, per call) and must not touch
     widgets. It calls progress(done, total) now and then; after `cancel()` that call raises
-    RenderCancelled and the job ends with `cancelled`. Exactly one of `finished(bytes)`,
-    `failed(message, details)` or `cancelled()` is emitted, delivered on the UI thread.
+    RenderCancelled. Exactly one of `finished(bytes)`, `failed(message, details)` or
+    `cancelled()` is emitted, after the last `progress`.
+
+    Keep the job referenced (or give it a parent) until it has ended; `wait()` blocks until
+    the worker thread is done (call it before the program exits).
     """
 
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str, str)
     cancelled = Signal()
+    _progress_from_worker = Signal(int, int)
 
-    def __init__(self, build: Callable[[Progress], bytes]) -> None:
-        super().__init__()
+    def __init__(self, build: Callable[[Progress], bytes], parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._build = build
         self._cancel = threading.Event()
+        self._outcome: tuple = ("cancelled",)
+        self._thread = _WorkerThread(self)
+        self._thread.finished.connect(self._deliver)
+        self._progress_from_worker.connect(self.progress, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> None:
+        self._thread.start()
 
     def cancel(self) -> None:
-        """Ask the job to stop at its next progress report.
-
-        Call it directly (it only sets a thread-safe flag). Do not connect a signal to it:
-        the job lives on its worker thread, so a connected slot would be queued there and
-        run only after the job has finished.
-        """
+        """Ask the job to stop at its next progress report (only sets a thread-safe flag)."""
         self._cancel.set()
 
     @property
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def _progress(self, done: int, total: int) -> None:
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, milliseconds: int = 30_000) -> bool:
+        return self._thread.wait(milliseconds)
+
+    def _progress(self, done: int, total: int) -> None:  # worker thread
         if self._cancel.is_set():
             raise RenderCancelled()
-        self.progress.emit(done, total)
+        self._progress_from_worker.emit(done, total)
 
-    @Slot()
-    def run(self) -> None:
+    def _work(self) -> None:  # worker thread
         try:
             if self._cancel.is_set():
                 raise RenderCancelled()
@@ -268,31 +290,42 @@ class ReportJob(QObject):
             if self._cancel.is_set():
                 raise RenderCancelled()
         except RenderCancelled:
-            self.cancelled.emit()
+            self._outcome = ("cancelled",)
         except AppError as exc:
-            self.failed.emit(exc.message, exc.details or "")
+            self._outcome = ("failed", exc.message, exc.details or "")
         except Exception as exc:  # noqa: BLE001 - any failure must reach the clerk, not vanish
-            self.failed.emit("生成报表时遇到了意外的问题，没有生成文件。请把详细信息复制给技术支持。",
-                             "".join(traceback.format_exception(exc)))
+            self._outcome = (
+                "failed",
+                "生成报表时遇到了意外的问题，没有生成文件。请把详细信息复制给技术支持。",
+                "".join(traceback.format_exception(exc)),
+            )
         else:
-            self.finished.emit(pdf)
+            self._outcome = ("finished", pdf)
+
+    @Slot()
+    def _deliver(self) -> None:  # UI thread, after the worker thread has finished
+        kind, *values = self._outcome
+        {"finished": self.finished, "failed": self.failed, "cancelled": self.cancelled}[kind].emit(*values)
 
 
-def start_report_job(build: Callable[[Progress], bytes], parent: QObject | None = None) -> tuple[ReportJob, QThread]:
-    """Start `build` on a new thread; the thread quits and is cleaned up when the job ends.
-
-    Keep the returned pair referenced until one of the job's end signals arrives.
-    """
-    thread = QThread(parent)
-    job = ReportJob(build)
-    job.moveToThread(thread)
-    thread.started.connect(job.run)
-    for signal in (job.finished, job.failed, job.cancelled):
-        signal.connect(thread.quit)
-    thread.finished.connect(job.deleteLater)
-    thread.finished.connect(thread.deleteLater)
-    thread.start()
-    return job, thread
+def start_report_job(
+    build: Callable[[Progress], bytes],
+    parent: QObject | None = None,
+    *,
+    on_finished: Callable[[bytes], None] | None = None,
+    on_failed: Callable[[str, str], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ReportJob:
+    """Make a job, connect the callbacks (they run on the UI thread), start it, return it."""
+    job = ReportJob(build, parent)
+    for signal, callback in (
+        (job.finished, on_finished), (job.failed, on_failed), (job.cancelled, on_cancelled), (job.progress, on_progress),
+    ):
+        if callback is not None:
+            signal.connect(callback)
+    job.start()
+    return job
 
 
 class ReportProgress(QProgressDialog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date
 from io import BytesIO
@@ -19,6 +20,7 @@ from app.services import report_data
 from app.ui import print_preview
 from app.ui.print_preview import (
     PdfPrintPreview,
+    ReportJob,
     ReportProgress,
     paint_pdf,
     pdf_page_count,
@@ -124,27 +126,27 @@ def test_save_pdf_adds_the_extension_and_counts_pages(tmp_path, certificates_pdf
 
 def test_a_batch_renders_off_the_ui_thread_with_progress(qapp, qtbot, report_demo_path):
     store = Store.open_file(report_demo_path)
-    progress = []
-    ui_thread = qapp.thread()
-    threads = []
+    progress, builders = [], []
 
     def build(report):
-        threads.append(ui_thread.isCurrentThread() if hasattr(ui_thread, "isCurrentThread") else None)
+        builders.append(threading.get_ident())
         batch = report_data.scorecards(store, Month(2026, 10))
         return render_scorecards(batch, progress=report)
 
     try:
-        job, thread = start_report_job(build)
-        job.progress.connect(lambda done, total: progress.append((done, total)))
+        job = ReportJob(build)
+        job.progress.connect(lambda done, total: progress.append((done, total, threading.get_ident())))
         with qtbot.waitSignal(job.finished, timeout=60_000) as result:
-            pass
-        thread.wait(10_000)
+            job.start()
+        assert job.wait(10_000)
     finally:
         store.close()
     pdf = result.args[0]
     assert pdf.startswith(b"%PDF") and pdf_page_count(pdf) == 35
-    assert progress and progress[-1] == (35, 35)
-    assert threads == [False] or threads == [None]
+    assert progress and progress[-1][:2] == (35, 35)
+    ui = threading.get_ident()
+    assert builders and builders[0] != ui, "the batch was built off the UI thread"
+    assert {thread for _, _, thread in progress} == {ui}, "progress arrives on the UI thread"
 
 
 def test_a_job_can_be_cancelled(qapp, qtbot):
@@ -154,33 +156,34 @@ def test_a_job_can_be_cancelled(qapp, qtbot):
             time.sleep(0.002)
         return b"%PDF-never"
 
-    job, thread = start_report_job(slow)
+    job = ReportJob(slow)
+    finished = []
+    job.finished.connect(finished.append)
     with qtbot.waitSignal(job.cancelled, timeout=20_000):
         with qtbot.waitSignal(job.progress, timeout=20_000):
-            pass
+            job.start()
         job.cancel()
-    thread.wait(10_000)
-    assert job.is_cancelled
+    assert job.wait(10_000) and job.is_cancelled and finished == []
 
 
 def test_a_failing_job_reports_a_sentence(qapp, qtbot):
     def broken(report):
         raise ValidationError("2025 年的积分细则还没有建立。", details="no rule set")
 
-    job, thread = start_report_job(broken)
+    job = ReportJob(broken)
     with qtbot.waitSignal(job.failed, timeout=10_000) as failed:
-        pass
-    thread.wait(10_000)
+        job.start()
+    assert job.wait(10_000)
     assert failed.args == ["2025 年的积分细则还没有建立。", "no rule set"]
 
     def crashing(report):
         raise RuntimeError("boom")
 
-    job, thread = start_report_job(crashing)
-    with qtbot.waitSignal(job.failed, timeout=10_000) as failed:
-        pass
-    thread.wait(10_000)
-    assert "意外" in failed.args[0] and "RuntimeError: boom" in failed.args[1]
+    errors = []
+    job = start_report_job(crashing, on_failed=lambda message, details: errors.append((message, details)))
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert job.wait(10_000)
+    assert "意外" in errors[0][0] and "RuntimeError: boom" in errors[0][1]
 
 
 def test_the_progress_dialog_follows_and_cancels_the_job(qapp, qtbot):
@@ -190,11 +193,12 @@ def test_the_progress_dialog_follows_and_cancels_the_job(qapp, qtbot):
             time.sleep(0.005)
         return b"%PDF-done"
 
-    job, thread = start_report_job(slow)
+    job = ReportJob(slow)
     dialog = ReportProgress(job, "正在生成积分卡……")
     qtbot.addWidget(dialog)
+    job.start()
     qtbot.waitUntil(lambda: dialog.value() > 0 and dialog.maximum() == 400, timeout=10_000)
     with qtbot.waitSignal(job.cancelled, timeout=20_000):
         dialog.findChild(QPushButton).click()  # the dialog's 取消 button
-    thread.wait(10_000)
+    assert job.wait(10_000)
     assert job.is_cancelled and not dialog.isVisible()
