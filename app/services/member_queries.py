@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select, type_coerce
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, func, or_, select, type_coerce
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from app.domain.enums import Category, EntryStatus, Gender, MemberClass, MemberStatus, Membership, OrgKind
 from app.domain.errors import NotFound
@@ -35,7 +36,7 @@ from db.store import Store
 from db.types import Points
 
 SORT_KEYS = ("name", "gender", "group", "member_class", "membership", "join_date", "flags", "month_points", "year_points")
-DEFAULT_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class RosterQuery:
 class RosterPage:
     rows: tuple[RosterRow, ...]
     offset: int
-    total: int | None  # None when the caller did not ask for the count
+    total: int | None  # None: more pages follow and the caller did not ask for the count
+    has_more: bool = False
 
 
 def _escape_like(text: str) -> str:
@@ -113,8 +115,12 @@ def text_condition(text: str):
     )
 
 
-def _conditions(branch_id: uuid.UUID, query: RosterQuery) -> list:
-    conditions = [Member.branch_id == branch_id]
+def _conditions(branch_id: uuid.UUID, query: RosterQuery, sqlite: bool = False) -> list:
+    # Every member of a database belongs to its one branch, so the index on branch_id selects
+    # everything; on SQLite a unary + keeps the planner from walking that index row by row,
+    # which is slower than scanning the table.
+    branch = UnaryExpression(Member.branch_id, operator=custom_op("+"), type_=Member.branch_id.type) if sqlite else Member.branch_id
+    conditions = [branch == branch_id]
     if query.statuses:
         conditions.append(Member.status.in_(query.statuses))
     if query.group_id:
@@ -125,6 +131,10 @@ def _conditions(branch_id: uuid.UUID, query: RosterQuery) -> list:
     if searched is not None:
         conditions.append(searched)
     return conditions
+
+
+def _is_sqlite(store: Store) -> bool:
+    return store.engine.dialect.name == "sqlite"
 
 
 def _year_bounds(month: Month) -> tuple[date, date]:
@@ -151,7 +161,7 @@ def _points_query(month: Month):
     )
 
 
-def _order(sort: str, descending: bool, group, totals):
+def _order(sort: str, descending: bool, totals):
     if sort not in SORT_KEYS:
         sort = "name"
     flag_weight = (
@@ -159,10 +169,11 @@ def _order(sort: str, descending: bool, group, totals):
         + case((Member.is_hub_household, 2), else_=0)
         + case((Member.is_vanguard_post, 1), else_=0)
     )
+    group_order = select(OrgUnit.sort_order).where(OrgUnit.id == Member.group_id).scalar_subquery()
     key = {
         "name": Member.name_pinyin,
         "gender": Member.gender,
-        "group": group.sort_order,
+        "group": group_order,
         "member_class": Member.member_class,
         "membership": Member.membership,
         "join_date": Member.join_date,
@@ -175,10 +186,16 @@ def _order(sort: str, descending: bool, group, totals):
     return [first, Member.name_pinyin.asc(), Member.name.asc(), Member.id.asc()]
 
 
+def _group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    units = session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.parent_id == branch_id, OrgUnit.kind == OrgKind.GROUP))
+    return dict(units.all())
+
+
 def count_roster(store: Store, query: RosterQuery) -> int:
     branch_id = require_branch_id(store)
     with read_session(store) as session:
-        return session.scalar(select(func.count()).select_from(Member).where(*_conditions(branch_id, query))) or 0
+        conditions = _conditions(branch_id, query, _is_sqlite(store))
+        return session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0
 
 
 def roster_page(
@@ -187,48 +204,53 @@ def roster_page(
     month: Month,
     offset: int = 0,
     limit: int = DEFAULT_PAGE_SIZE,
-    with_total: bool = True,
+    with_total: bool = False,
 ) -> RosterPage:
-    """One page of the roster matching `query`, with each member's points for `month` and its year."""
+    """One page of the roster matching `query`, with each member's points for `month` and its year.
+
+    `total` is the number of matching members when it is known without a second pass over the
+    table: always with `with_total`, otherwise when this page is the last one. This keeps a
+    search keystroke to one scan; the caller may count separately (`count_roster`) later.
+    """
     branch_id = require_branch_id(store)
-    group = aliased(OrgUnit)
-    conditions = _conditions(branch_id, query)
+    conditions = _conditions(branch_id, query, _is_sqlite(store))
     sort_by_points = query.sort in ("month_points", "year_points")
     with read_session(store) as session:
+        totals = _points_query(month).subquery() if sort_by_points else None
+        statement = select(
+            Member.id, Member.name, Member.gender, Member.group_id, Member.member_class, Member.membership,
+            Member.join_date, Member.status, Member.status_date, Member.is_hub_household,
+            Member.is_vanguard_post, Member.post_title,
+        ).where(*conditions)
+        if totals is not None:
+            statement = statement.outerjoin(totals, totals.c.member_id == Member.id)
+        statement = statement.order_by(*_order(query.sort, query.descending, totals)).offset(offset).limit(limit + 1)
+        found = session.execute(statement).all()
+        has_more = len(found) > limit
+        found = found[:limit]
         total = None
         if with_total:
             total = session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0
-        totals = _points_query(month).subquery() if sort_by_points else None
-        statement = (
-            select(
-                Member.id, Member.name, Member.gender, group.name, Member.member_class, Member.membership,
-                Member.join_date, Member.status, Member.status_date, Member.is_hub_household,
-                Member.is_vanguard_post, Member.post_title,
-            )
-            .outerjoin(group, and_(group.id == Member.group_id, group.kind == OrgKind.GROUP))
-            .where(*conditions)
-        )
-        if totals is not None:
-            statement = statement.outerjoin(totals, totals.c.member_id == Member.id)
-        statement = statement.order_by(*_order(query.sort, query.descending, group, totals)).offset(offset).limit(limit)
-        found = session.execute(statement).all()
+        elif not has_more:
+            total = offset + len(found)
+        groups = _group_names(session, branch_id)
         ids = [row[0] for row in found]
         sums = {}
         if ids:
             points_rows = session.execute(_points_query(month).where(PointsEntry.member_id.in_(ids))).all()
             sums = {row.member_id: (row.month_points or ZERO, row.year_points or ZERO, (row.vetoes or 0) > 0) for row in points_rows}
+    nothing = (ZERO, ZERO, False)
     rows = tuple(
         RosterRow(
-            id=member_id, name=name, gender=gender, group_name=group_name or "", member_class=member_class,
-            membership=membership, join_date=join_date, status=status, status_date=status_date,
+            id=member_id, name=name, gender=gender, group_name=groups.get(group_id, "") if group_id else "",
+            member_class=member_class, membership=membership, join_date=join_date, status=status, status_date=status_date,
             is_hub_household=bool(hub), is_vanguard_post=bool(vanguard), post_title=post_title or "",
-            month_points=sums.get(member_id, (ZERO, ZERO, False))[0],
-            year_points=sums.get(member_id, (ZERO, ZERO, False))[1],
-            vetoed=sums.get(member_id, (ZERO, ZERO, False))[2],
+            month_points=sums.get(member_id, nothing)[0], year_points=sums.get(member_id, nothing)[1],
+            vetoed=sums.get(member_id, nothing)[2],
         )
-        for (member_id, name, gender, group_name, member_class, membership, join_date, status, status_date, hub, vanguard, post_title) in found
+        for (member_id, name, gender, group_id, member_class, membership, join_date, status, status_date, hub, vanguard, post_title) in found
     )
-    return RosterPage(rows, offset, total)
+    return RosterPage(rows, offset, total, has_more)
 
 
 @dataclass(frozen=True)
@@ -249,17 +271,16 @@ class MemberChoice:
 def find_members(store: Store, text: str = "", group_id: uuid.UUID | None = None, limit: int = 500) -> list[MemberChoice]:
     """Members on the roster (active) matching `text`, in pinyin order, for pickers and grids."""
     branch_id = require_branch_id(store)
-    group = aliased(OrgUnit)
-    conditions = _conditions(branch_id, RosterQuery(text=text, group_id=group_id))
+    conditions = _conditions(branch_id, RosterQuery(text=text, group_id=group_id), _is_sqlite(store))
     with read_session(store) as session:
         found = session.execute(
-            select(Member.id, Member.name, group.name, Member.member_class)
-            .outerjoin(group, and_(group.id == Member.group_id, group.kind == OrgKind.GROUP))
+            select(Member.id, Member.name, Member.group_id, Member.member_class)
             .where(*conditions)
             .order_by(Member.name_pinyin, Member.name, Member.id)
             .limit(limit)
         ).all()
-    return [MemberChoice(member_id, name, group_name or "", member_class) for member_id, name, group_name, member_class in found]
+        groups = _group_names(session, branch_id)
+    return [MemberChoice(member_id, name, groups.get(group, "") if group else "", member_class) for member_id, name, group, member_class in found]
 
 
 def member_input_for(store: Store, member_id: uuid.UUID) -> MemberInput:

@@ -29,6 +29,10 @@ class Column:
     header_tooltip: str = ""
     colour: Callable[[object], str | None] | None = None  # "#RRGGBB" or None
 
+    @property
+    def align_value(self) -> int:
+        return int(self.align.value)
+
 
 def as_column(spec) -> Column:
     return spec if isinstance(spec, Column) else Column(spec[0], spec[1])
@@ -79,7 +83,7 @@ def cell_data(column: Column, row, role):
     if role == Qt.ItemDataRole.DisplayRole:
         return display_text(column.value(row))
     if role == Qt.ItemDataRole.TextAlignmentRole:
-        return int(column.align.value)
+        return column.align_value
     if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
         return column.tooltip(row) or None
     if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:

@@ -207,3 +207,18 @@ def test_template_and_masked_export(page, tmp_path, monkeypatch):
     assert sheet.max_row == 36
     assert all("*" in str(sheet.cell(row=r, column=5).value) for r in range(2, 37))
     assert "已导出 35 名党员" in page.ctx.parent().statusBar().currentMessage()
+
+
+def test_a_long_roster_shows_the_first_page_at_once_and_counts_when_typing_stops(store, admin, branch, make_window, qtbot):
+    from app.ui.models.roster_model import PAGE_SIZE
+
+    for number in range(PAGE_SIZE + 20):
+        add(store, admin, f"党员{number:03d}")
+    page = make_window(store).show_page("members")
+    assert page.count_label.text() == f"共 {PAGE_SIZE + 20} 人"  # counted when the page opens
+    page.search.setText("d")
+    assert page.model.rowCount() == PAGE_SIZE and page.model.total is None
+    assert page.count_label.text() == f"{PAGE_SIZE} 多人…"
+    qtbot.waitUntil(lambda: page.count_label.text() == f"共 {PAGE_SIZE + 20} 人", timeout=3000)
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() == PAGE_SIZE + 20, timeout=3000)

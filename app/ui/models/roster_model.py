@@ -1,7 +1,9 @@
 """The roster table: pages of rows fetched from SQL as the clerk scrolls, sorted by SQL.
 
-Only the first page (200 rows) and the count are fetched when the search text changes, so a
-keystroke costs the same with 70 members or 70,000. Scrolling further calls `fetchMore`.
+Only the first page (100 rows) is fetched when the search text changes, so a keystroke costs
+one query whether the branch has 70 members or 70,000. Scrolling further calls `fetchMore`.
+The number of matches is known at once when it fits on the page; otherwise the page asks for
+it separately (`set_total`), after the clerk stops typing.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 
 from app.domain.points import format_points
 from app.services.member_queries import RosterPage, RosterQuery, RosterRow
-from app.ui.table_models import CENTER, RIGHT, Column, cell_data, header_data
+from app.ui.table_models import CENTER, RIGHT, Column, cell_data, display_text, header_data
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 Loader = Callable[[RosterQuery, int, int, bool], RosterPage]
 
 
@@ -54,21 +56,29 @@ class RosterTableModel(QAbstractTableModel):
         self._sort_keys = [key for key, _ in spec]
         self._columns = [column for _, column in spec]
         self._rows: list[RosterRow] = []
-        self._total = 0
+        self._texts: list[tuple[str, ...]] = []  # display text per row, made once: a repaint asks thousands of times
+        self._total: int | None = 0
+        self._has_more = False
         self._changing = False
         self.query = RosterQuery()
 
     @property
-    def total(self) -> int:
+    def total(self) -> int | None:
+        """How many members match, None while unknown (more pages follow and nobody counted yet)."""
         return self._total
 
-    def set_query(self, query: RosterQuery) -> None:
+    def set_total(self, total: int) -> None:
+        self._total = total
+
+    def set_query(self, query: RosterQuery, with_total: bool = False) -> None:
         """Run the query again from the first page (after a keystroke, a filter, or a change)."""
-        page = self._loader(query, 0, PAGE_SIZE, True)
+        page = self._loader(query, 0, PAGE_SIZE, with_total)
         self.beginResetModel()
         self.query = query
         self._rows = list(page.rows)
-        self._total = page.total or 0
+        self._texts = [self._row_texts(row) for row in self._rows]
+        self._total = page.total
+        self._has_more = page.has_more
         # Listeners (views, QAbstractItemModelTester) may ask for more rows while a change is still
         # being announced; fetching then would nest two changes, so it waits for the next call.
         self._changing = True
@@ -78,7 +88,7 @@ class RosterTableModel(QAbstractTableModel):
             self._changing = False
 
     def reload(self) -> None:
-        self.set_query(self.query)
+        self.set_query(self.query, with_total=True)
 
     def row_at(self, row: int) -> RosterRow:
         return self._rows[row]
@@ -97,28 +107,37 @@ class RosterTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._columns)
 
+    def _row_texts(self, row: RosterRow) -> tuple[str, ...]:
+        return tuple(display_text(column.value(row)) for column in self._columns)
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self._columns):
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._rows) or not 0 <= column < len(self._columns) or not index.isValid():
             return None
-        return cell_data(self._columns[index.column()], self._rows[index.row()], role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[row][column]
+        return cell_data(self._columns[column], self._rows[row], role)
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         return header_data(self._columns, section, orientation, role)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._changing and len(self._rows) < self._total
+        return not parent.isValid() and not self._changing and self._has_more
 
     def fetchMore(self, parent=QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
         page = self._loader(self.query, len(self._rows), PAGE_SIZE, False)
+        self._has_more = page.has_more
+        if page.total is not None:
+            self._total = page.total
         if not page.rows:
-            self._total = len(self._rows)
             return
         self._changing = True
         try:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
             self._rows.extend(page.rows)
+            self._texts.extend(self._row_texts(row) for row in page.rows)
             self.endInsertRows()
         finally:
             self._changing = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QMenu, QVBoxLayout, QWidget
 
 from app.domain.enums import MemberClass, MemberStatus
@@ -34,6 +34,10 @@ class MembersPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("党员名册")
         self.files = RosterFiles(ctx, self)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(250)
+        self._count_timer.timeout.connect(self.count_matches)
         layout = QVBoxLayout(self)
         layout.addLayout(self._filter_row())
         layout.addLayout(self._button_row())
@@ -58,20 +62,20 @@ class MembersPage(Page):
     def _filter_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.search = search_edit(self.tr("搜索姓名或拼音首字母，如 zs"))
-        self.search.textChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _text: self.apply_filters())
         row.addWidget(self.search)
         self.group_box = IdBox()
-        self.group_box.currentIndexChanged.connect(self.apply_filters)
+        self.group_box.currentIndexChanged.connect(lambda _index: self.apply_filters(count_now=True))
         row.addWidget(QLabel(self.tr("党小组")))
         row.addWidget(self.group_box)
         self.class_box = EnumBox(MemberClass, none_label=self.tr("全部类别"))
-        self.class_box.currentIndexChanged.connect(self.apply_filters)
+        self.class_box.currentIndexChanged.connect(lambda _index: self.apply_filters(count_now=True))
         row.addWidget(QLabel(self.tr("类别")))
         row.addWidget(self.class_box)
         self.status_box = QComboBox()
         for index, (label, _statuses) in enumerate(STATUS_CHOICES):
             self.status_box.addItem(self.tr(label), index)
-        self.status_box.currentIndexChanged.connect(self.apply_filters)
+        self.status_box.currentIndexChanged.connect(lambda _index: self.apply_filters(count_now=True))
         row.addWidget(QLabel(self.tr("状态")))
         row.addWidget(self.status_box)
         row.addStretch(1)
@@ -117,7 +121,7 @@ class MembersPage(Page):
         except AppError:
             groups = []
         self.group_box.fill(self.tr("全部党小组"), groups)
-        self.apply_filters()
+        self.apply_filters(count_now=True)
 
     def query(self) -> RosterQuery:
         return replace(
@@ -128,19 +132,37 @@ class MembersPage(Page):
             statuses=STATUS_CHOICES[self.status_box.currentIndex()][1],
         )
 
-    def apply_filters(self) -> None:
+    def apply_filters(self, count_now: bool = False) -> None:
+        """Show the first page for the search and filters; count the matches now or once typing stops."""
         selected = self.selected_member()
         try:
-            self.model.set_query(self.query())
+            self.model.set_query(self.query(), with_total=count_now)
         except AppError as exc:
             self.count_label.setText(exc.message)
             return
-        self.count_label.setText(self.tr("共 {0} 人").format(self.model.total))
+        if self.model.total is None:
+            self.count_label.setText(self.tr("{0} 多人…").format(self.model.rowCount()))
+            self._count_timer.start()
+        else:
+            self._count_timer.stop()
+            self._show_count()
         if selected:
             row = self.model.row_of(selected.id)
             if row >= 0:
                 self.table.selectRow(row)
         self._update_buttons()
+
+    def count_matches(self) -> None:
+        """The exact number of matches (the roster may be far longer than the first page)."""
+        try:
+            self.model.set_total(member_queries.count_roster(self.ctx.store, self.model.query))
+        except AppError as exc:
+            self.count_label.setText(exc.message)
+            return
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.count_label.setText(self.tr("共 {0} 人").format(self.model.total))
 
     def selected_member(self) -> RosterRow | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

@@ -1,0 +1,214 @@
+"""Benchmark: a search keystroke on the roster page with 70,000 members, keystroke to updated view.
+
+Run:
+
+    uv run python -m tests.benchmarks.bench_members_search                 # 70,000 members
+    uv run python -m tests.benchmarks.bench_members_search --members 5000  # quicker
+
+It builds a branch of N members with Chinese names (pinyin keys as the members service makes
+them) and about three approved entries each, then, in the same process and alternating:
+
+- ours:     the real MembersPage: a key pressed in its search box (QTest.keyClick) → the SQL
+            search/sort/page of app.services.member_queries → the paged table model reset →
+            the table repainted (viewport().repaint(), so the figure includes drawing);
+- baseline: what the page would do with the existing service: members.list_members (all
+            rows loaded, filtered in Python) → a RowTableModel holding every matching row →
+            the same table repainted.
+
+Keystrokes: typing "zhang", "wjg", "li", "x" letter by letter, then Backspace back to empty,
+so short queries with many matches and empty ones (the whole roster) are both measured.
+It prints the median and worst keystroke-to-view time of each in milliseconds, and the time
+of the exact count of matches that the page runs once the clerk stops typing (250 ms later;
+“100 多人…” is shown until then), which is not part of a keystroke.
+Not collected by pytest (bench_*.py). Runs offscreen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from app.domain.enums import EntryStatus, MemberClass, MemberStatus, Membership  # noqa: E402
+from app.domain.names import pinyin_keys  # noqa: E402
+from app.services import members, operators, organisation, rulesets  # noqa: E402
+from app.ui.app import make_application  # noqa: E402
+from app.ui.context import UiContext  # noqa: E402
+from app.ui.jobs import JobRunner  # noqa: E402
+from app.ui.pages.members_page import MembersPage  # noqa: E402
+from app.ui.table_models import RowTableModel  # noqa: E402
+from app.ui.widgets import make_table  # noqa: E402
+from db.models import Member, OrgUnit, PointsEntry, RuleItemRecord  # noqa: E402
+from db.store import Store  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "建国志强伟军勇明华平刚斌海波涛超德福永林文杰春生光辉庆红兵卫东振秀英桂兰玉梅丽娟芳敏静燕霞花美玲翠萍凤淑珍"
+TYPED = ["zhang", "wjg", "li", "x"]
+
+
+def build(path: Path, count: int, seed: int = 7) -> Store:
+    store = Store.open_file(path)
+    admin = operators.ensure_admin(store)
+    organisation.setup_branch(store, admin, "城关镇党委", "测试村党支部", ["第一党小组", "第二党小组", "第三党小组"])
+    rulesets.create_rule_set(store, admin, TODAY.year, template="village_100")
+    branch = organisation.get_branch(store)
+    groups = [g.id for g in branch.groups]
+    rng = random.Random(seed)
+    keys: dict[str, tuple[str, str]] = {}
+    member_rows, entry_rows = [], []
+    with store.session() as session:
+        items = {r.code: r.id for r in session.scalars(select(RuleItemRecord))}
+    now = datetime.now(timezone.utc)
+    classes = list(MemberClass)
+    for number in range(count):
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        if name not in keys:
+            keys[name] = pinyin_keys(name)
+        member_id = uuid.uuid4()
+        member_rows.append({
+            "id": member_id, "created_at": now, "updated_at": now, "branch_id": branch.id, "group_id": rng.choice(groups),
+            "name": name, "name_pinyin": keys[name][0], "name_initials": keys[name][1], "ethnicity": "汉族", "phone": "",
+            "join_date": date(1990 + number % 30, 7, 1), "membership": Membership.FULL, "member_class": rng.choice(classes),
+            "is_hub_household": number % 17 == 0, "is_vanguard_post": number % 11 == 0, "post_title": "",
+            "status": MemberStatus.ACTIVE, "in_branch_since": date(1990 + number % 30, 7, 1), "note": "",
+        })
+        for month in rng.sample(range(1, 12), 3):
+            entry_rows.append({
+                "id": uuid.uuid4(), "created_at": now, "member_id": member_id, "rule_item_id": items["R01"],
+                "occurred_on": date(TODAY.year, month, 28), "quantity": Decimal(1), "points": Decimal(2), "note": "",
+                "evidence": "", "status": EntryStatus.APPROVED, "entered_by": admin.id, "reviewed_by": admin.id,
+                "reviewed_at": now, "review_note": "",
+            })
+    with store.session() as session, session.begin():
+        session.execute(insert(Member), member_rows)
+        session.execute(insert(PointsEntry), entry_rows)
+    with store.session() as session:
+        assert session.scalar(select(OrgUnit.id).where(OrgUnit.id == branch.id))
+    return store
+
+
+class Baseline:
+    """What the page would do with members.list_members: every match loaded into the model."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.model = RowTableModel([
+            ("姓名", lambda r: r.name), ("性别", lambda r: r.gender.label if r.gender else ""), ("党小组", lambda r: r.group_name),
+            ("党员类别", lambda r: r.member_class.label), ("正式/预备", lambda r: r.membership.label),
+            ("入党日期", lambda r: r.join_date), ("标记", lambda r: ""), ("本月得分", lambda r: ""), ("本年得分", lambda r: ""),
+        ])
+        self.table = make_table()
+        self.table.setModel(self.model)
+        self.table.resize(1000, 700)
+        self.table.show()
+
+    def search(self, text: str) -> None:
+        self.model.set_rows(members.list_members(self.store, members.MemberFilter(query=text)))
+        self.table.viewport().repaint()
+
+
+def keystrokes() -> list[tuple[str, str]]:
+    """(key, text after it) for typing every word letter by letter and erasing it again."""
+    steps = []
+    for word in TYPED:
+        for end in range(1, len(word) + 1):
+            steps.append((word[end - 1], word[:end]))
+        for end in range(len(word) - 1, -1, -1):
+            steps.append(("\b", word[:end]))
+    return steps
+
+
+def time_ours(page: MembersPage, app: QApplication) -> list[float]:
+    """Key press → search box → page query → model reset → table painted (repaint lays out and draws now)."""
+    times = []
+    for key, _text in keystrokes():
+        app.processEvents()  # nothing left over from the previous keystroke
+        start = time.perf_counter()
+        if key == "\b":
+            QTest.keyClick(page.search, Qt.Key.Key_Backspace)
+        else:
+            QTest.keyClick(page.search, key)
+        page.table.viewport().repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    app.processEvents()
+    return times
+
+
+def time_count(page: MembersPage) -> list[float]:
+    times = []
+    for _key, text in keystrokes():
+        page.search.blockSignals(True)
+        page.search.setText(text)
+        page.search.blockSignals(False)
+        page.model.query.text = text
+        start = time.perf_counter()
+        page.count_matches()
+        times.append((time.perf_counter() - start) * 1000)
+    page.search.setText("")
+    return times
+
+
+def time_baseline(baseline: Baseline, limit: int) -> list[float]:
+    times = []
+    for _key, text in keystrokes()[:limit]:
+        start = time.perf_counter()
+        baseline.search(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=70_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline-keystrokes", type=int, default=10,
+                        help="the baseline takes seconds per keystroke at 70,000: time only the first N (“zhang” typed and erased)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["DYJF_DATA_DIR"] = folder  # window state of the benchmark stays in the temporary folder
+        started = time.perf_counter()
+        store = build(Path(folder) / "bench.db", args.members)
+        print(f"built {args.members} members in {time.perf_counter() - started:.1f} s")
+        app = make_application()
+        ctx = UiContext(store, operators.ensure_admin(store), jobs=JobRunner(synchronous=True), today=TODAY)
+        page = MembersPage(ctx)
+        page.resize(1000, 700)
+        page.show()
+        app.processEvents()
+        page.search.setFocus()
+        baseline = Baseline(store)
+        ours_all, base_all, count_all = [], [], []
+        for _ in range(args.rounds):
+            ours_all += time_ours(page, app)
+            base_all += time_baseline(baseline, args.baseline_keystrokes)
+            count_all += time_count(page)
+        assert page.search.text() == ""
+        print(f"keystroke → updated view (ms), {args.members} members:")
+        print(f"  ours (SQL search + paged model):      median {statistics.median(ours_all):7.1f}   worst {max(ours_all):7.1f}"
+              f"   ({len(ours_all)} keystrokes)")
+        print(f"  baseline (list_members + full model): median {statistics.median(base_all):7.1f}   worst {max(base_all):7.1f}"
+              f"   ({len(base_all)} keystrokes)")
+        same = [t for i, t in enumerate(ours_all) if i % len(keystrokes()) < args.baseline_keystrokes]
+        print(f"  ours on the baseline's keystrokes:    median {statistics.median(same):7.1f}   worst {max(same):7.1f}")
+        print(f"  baseline / ours (median, same keystrokes): {statistics.median(base_all) / statistics.median(same):.0f}×")
+        print(f"  deferred exact count (once typing stops): median {statistics.median(count_all):.1f}   worst {max(count_all):.1f}")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
