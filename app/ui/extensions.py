@@ -53,19 +53,36 @@ def add_backup_actions(window, menu: QMenu) -> list[QAction]:
     return actions
 
 
+BACKUP_TABS = {"backup": 0, "restore": 1, "gather": 2}
+
+
 def open_backup(window, kind: str):
-    """Hook for issue #6: open the backup/restore/gather dialog of app/ui/backup_dialog.py."""
+    """备份到U盘 / 恢复备份 / 汇总各村备份: app/ui/backup_dialog.py's BackupDialog on the right tab."""
     module = load(BACKUP_MODULE)
-    if module is None:
+    if module is None or not hasattr(module, "BackupDialog"):
         _not_ready(window)
         return None
-    _not_ready(window)
-    return None
+    try:
+        dialog = module.BackupDialog(window.ctx.store, window.ctx.actor, window, runner=window.ctx.jobs)
+        dialog.tabs.setCurrentIndex(BACKUP_TABS.get(kind, 0))
+        dialog.database_replaced.connect(lambda _path: _database_replaced(window))
+        dialog.show()
+    except Exception as exc:  # a feature module's failure must not take the window down
+        show_error(window, exc)
+        return None
+    window.backup_dialog = dialog
+    return dialog
+
+
+def _database_replaced(window) -> None:
+    """A backup was restored into the open database: every page shows the restored data."""
+    window.ctx.changed(_tr("已从备份恢复，所有页面已刷新。"))
+    window.update_branch()
 
 
 def add_print_actions(window, menu: QMenu) -> list[QAction]:
-    action = QAction(_tr("打印预览…"), window)
-    action.setObjectName("action_print_preview")
+    action = QAction(_tr("打印积分卡、公示表、证书…"), window)
+    action.setObjectName("action_print")
     action.setShortcut("Ctrl+P")
     action.triggered.connect(lambda: open_print_preview(window))
     menu.addAction(action)
@@ -73,13 +90,18 @@ def add_print_actions(window, menu: QMenu) -> list[QAction]:
 
 
 def open_print_preview(window):
-    """Hook for issue #4: open the print preview of app/ui/print_preview.py."""
+    """打印: choose a report (app/ui/dialogs/print_dialog.py), preview it with app/ui/print_preview.py."""
     module = load(PRINT_MODULE)
-    if module is None:
+    if module is None or not hasattr(module, "open_print_preview"):
         _not_ready(window)
         return None
+    from app.ui.dialogs.print_dialog import PrintDialog
+
     try:
-        _not_ready(window)
+        dialog = PrintDialog(window.ctx, module, window)
+        dialog.open()
     except Exception as exc:  # a feature module's failure must not take the window down
         show_error(window, exc)
-    return None
+        return None
+    window.print_dialog = dialog
+    return dialog

@@ -1,0 +1,149 @@
+"""打印: choose a report and its period; the PDF is built off the UI thread, then previewed.
+
+The preview, printing and saving as PDF are app/ui/print_preview.py's (issue #4); this dialog
+only chooses what to print and builds it with the report data services and renderers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QListWidget, QSpinBox, QVBoxLayout, QWidget
+
+from app.domain.periods import Month
+from app.services import report_data
+from app.ui.context import UiContext
+from app.ui.errors import show_error
+from app.ui.jobs import run_with_progress
+from app.ui.widgets import error_label, hint_label, show_problem
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    key: str
+    label: str
+    monthly: bool
+    hint: str
+
+
+def report_kinds() -> list[ReportKind]:
+    return [
+        ReportKind("scorecards", "积分卡（每人一张）", True, "每名党员当月的积分卡，A4 纵向。"),
+        ReportKind("notice", "积分公示表", True, "全支部当月积分排名，贴在公示栏，A4 或 A3 横向。"),
+        ReportKind("stars", "星级评定公示", False, "全年星级评定结果公示，A4 或 A3 纵向。"),
+        ReportKind("certificates", "荣誉证书（五星党员）", False, "五星党员的荣誉证书，A4 横向，每人一页。"),
+        ReportKind("annual", "年度积分汇总", False, "每名党员全年每月的积分、总分、等次和星级。"),
+    ]
+
+
+def build_report(store, kind: str, month: Month, year: int, paper: str) -> Callable:
+    """The job: report data, then the renderer (runs on the worker thread, opens its own sessions)."""
+    from app import reports
+
+    def build(control) -> tuple[bytes, str]:
+        progress = control.progress
+        if kind == "scorecards":
+            batch = report_data.scorecards(store, month)
+            return reports.render_scorecards(batch, progress=progress), f"{month.label}积分卡"
+        if kind == "notice":
+            notice = report_data.monthly_notice(store, month)
+            return reports.render_monthly_notice(notice, paper=paper, progress=progress), f"{month.label}积分公示表"
+        if kind == "stars":
+            notice = report_data.star_notice(store, year)
+            return reports.render_star_notice(notice, paper=paper, progress=progress), f"{year}年度星级评定公示"
+        if kind == "certificates":
+            batch = report_data.certificates(store, year)
+            return reports.render_certificates(batch, progress=progress), f"{year}年度荣誉证书"
+        batch = report_data.annual_summaries(store, year)
+        return reports.render_annual(batch, progress=progress), f"{year}年度积分汇总"
+
+    return build
+
+
+class PrintDialog(QDialog):
+    def __init__(self, ctx: UiContext, preview_module, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview_module = preview_module
+        self.preview = None
+        self.kinds = report_kinds()
+        self.setWindowTitle(self.tr("打印"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        self.kind_list = QListWidget()
+        for kind in self.kinds:
+            self.kind_list.addItem(self.tr(kind.label))
+        self.kind_list.setCurrentRow(1)
+        self.kind_list.currentRowChanged.connect(self._kind_changed)
+        layout.addWidget(self.kind_list)
+        self.kind_hint = hint_label()
+        layout.addWidget(self.kind_hint)
+        form = QFormLayout()
+        today = ctx.today()
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2100)
+        self.year_spin.setValue(today.year)
+        self.year_spin.setSuffix(self.tr(" 年"))
+        form.addRow(self.tr("年度"), self.year_spin)
+        self.month_box = QComboBox()
+        for number in range(1, 13):
+            self.month_box.addItem(self.tr("{0}月").format(number), number)
+        # Early in a month the clerk prints the month just finished.
+        last = Month(today.year, today.month) if today.day > 10 or today.month == 1 else Month(today.year, today.month - 1)
+        self.month_box.setCurrentIndex(last.month - 1)
+        form.addRow(self.tr("月份"), self.month_box)
+        self.paper_box = QComboBox()
+        self.paper_box.addItems(["A4", "A3"])
+        form.addRow(self.tr("纸张"), self.paper_box)
+        layout.addLayout(form)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.preview_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.preview_button.setText(self.tr("生成并预览"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
+        buttons.accepted.connect(self.make_preview)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._kind_changed(self.kind_list.currentRow())
+
+    @property
+    def kind(self) -> ReportKind:
+        return self.kinds[max(0, self.kind_list.currentRow())]
+
+    def _kind_changed(self, _row: int) -> None:
+        kind = self.kind
+        self.kind_hint.setText(self.tr(kind.hint))
+        self.month_box.setEnabled(kind.monthly)
+        self.paper_box.setEnabled(kind.key in ("notice", "stars"))
+
+    def make_preview(self) -> None:
+        kind = self.kind
+        month = Month(self.year_spin.value(), self.month_box.currentData())
+        build = build_report(self.ctx.store, kind.key, month, self.year_spin.value(), self.paper_box.currentText())
+        show_problem(self.problem, "")
+
+        def built(result) -> None:
+            pdf, title = result
+            try:
+                self.preview = self.preview_module.open_print_preview(self.parent(), pdf, title, f"{title}.pdf")
+            except Exception as exc:  # the preview is another module's: its failure is shown, not fatal
+                show_error(self, exc)
+                return
+            self.ctx.say(self.tr("已生成“{0}”，请在预览中打印或另存为 PDF。").format(title))
+            self.accept()
+
+        run_with_progress(
+            self, self.ctx.jobs, self.tr("生成报表"), self.tr("正在生成“{0}”…").format(self.tr(kind.label)), build,
+            on_result=built, on_error=lambda exc: show_problem(self.problem, _sentence(exc)),
+            on_cancelled=lambda: show_problem(self.problem, self.tr("已取消，没有生成报表。")),
+        )
+
+
+def _sentence(exc: BaseException) -> str:
+    from app.ui.errors import describe
+
+    return describe(exc)[0]
