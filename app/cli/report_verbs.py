@@ -98,6 +98,9 @@ def run_report(args) -> int:
 
     _check_options(args)
     out = check_output_path(Path(args.out).expanduser())
+    if args.db and not Path(args.db).expanduser().is_file():
+        # Opening would create an empty database; printing needs an existing one.
+        raise ValidationError(f"数据库文件“{args.db}”不存在，请检查路径。")
     month = Month.parse(args.month) if args.month else None
     year = parse_year(args.year) if args.year else None
     options = CertificateOptions(args.offset_right or 0, args.offset_down or 0, args.variable_only)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from app.domain.points import ZERO
@@ -28,7 +29,7 @@ from app.reports.layout import BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, P
 from app.reports.progress import Progress, report
 from app.reports.text import date_text, points_text, signed_points, star_title, stars_text, wrap_text
 
-GEOMETRY = PageGeometry(595.2755905511812, 841.8897637795277, 18 * mm, 18 * mm, 16 * mm, 16 * mm)
+GEOMETRY = PageGeometry(*A4, left=18 * mm, right=18 * mm, top=16 * mm, bottom=16 * mm)
 STYLE = GridStyle(size=10.5, leading=13.5, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=7 * mm)
 LABEL_WIDTH = 22 * mm
 EXPLANATION = (

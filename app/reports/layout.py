@@ -48,7 +48,6 @@ RED = colors.Color(0.75, 0.05, 0.05)
 SEAL_RED = colors.Color(0.85, 0.35, 0.35)
 GRID = colors.Color(0.15, 0.15, 0.15)
 LABEL_FILL = colors.Color(0.92, 0.92, 0.92)
-GROUP_FILL = colors.Color(0.97, 0.93, 0.93)
 BAND_FILL = colors.Color(0.955, 0.955, 0.955)
 MUTED = colors.Color(0.35, 0.35, 0.35)
 

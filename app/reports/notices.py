@@ -32,7 +32,6 @@ from app.reports.layout import (
     FONT_BOLD,
     GRID,
     BAND_FILL,
-    GROUP_FILL,
     LABEL_FILL,
     MUTED,
     RED,
@@ -204,18 +203,30 @@ def _running_header(canvas, geometry: PageGeometry, text: str, scale: float) -> 
 # ---- 积分公示表 ----
 
 
+def _widest(column: Sequence[str], size: float) -> float:
+    """The widest line of a column whose first cell is its (bold) heading."""
+    return max(text_width(line, size, bold=index == 0) for index, text in enumerate(column) for line in text.split("\n"))
+
+
 def _notice_table(notice: MonthlyNotice, width: float, size: float, scale: float) -> Table:
     header = ["名次", "姓名", "党小组", "本月积分", "年度累计", "等次", "备注"]
     rows = [
         [str(row.rank), row.name, row.group_name, points_text(row.month_points), points_text(row.year_to_date), row.grade, row.remark]
         for row in notice.rows
     ]
-    columns = [[header[i]] + [row[i] for row in rows] for i in range(len(header))]
-    # Like Excel's 'fit to page width': a smaller type rather than names broken over two lines.
-    # (remarks may wrap, so only their heading counts here)
-    measured = [*columns[:6], [header[6]]]
-    text = sum(max(text_width(t, size, bold=index == 0) for index, t in enumerate(column)) for column in measured)
-    padding = len(measured) * (2 * CELL_PADDING + 1)
+    padding = len(header) * (2 * CELL_PADDING + 1)
+
+    def columns_for(heads: list[str]) -> list[list[str]]:
+        return [[heads[i]] + [row[i] for row in rows] for i in range(len(heads))]
+
+    columns = columns_for(header)
+    if sum(_widest(column, size) for column in columns) + padding > width:
+        # Narrow columns: the number headings go on two lines, as on paper forms.
+        header = ["名次", "姓名", "党小组", "本月\n积分", "年度\n累计", "等次", "备注"]
+        columns = columns_for(header)
+    # Like Excel's 'fit to page width': a smaller type rather than names broken over two lines
+    # (remarks may wrap, so only their heading counts here).
+    text = sum(_widest(column, size) for column in [*columns[:6], [header[6]]])
     if text + padding > width:
         size = max(size * (width - padding) / text * 0.995, MIN_TABLE_SIZE * scale)
     widths = fit_widths(columns, width, size, flexible={1, 2, 6}, padding=CELL_PADDING)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -28,11 +29,12 @@ from app.reports.grid import (
     measure_table,
     spanning_row,
 )
-from app.reports.layout import BLACK, FONT, FONT_BOLD, GRID, LABEL_FILL, MUTED, RED, PageGeometry, draw_page_number, new_canvas, page_geometry
+from app.reports.layout import BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, PageGeometry, draw_page_number, new_canvas
 from app.reports.progress import Progress, report
 from app.reports.text import date_text, points_text, short_date, signed_points, wrap_text
 
 TITLE = "党员积分卡"
+CARD_PAGE = PageGeometry(*A4, left=18 * mm, right=18 * mm, top=15 * mm, bottom=15 * mm)
 LABEL_WIDTH = 17 * mm
 
 
@@ -277,8 +279,7 @@ def render_scorecards(
     """All cards of the batch in one PDF: A4 portrait, one card per page or two (cut along the dashes)."""
     if per_page not in (1, 2):
         raise ValueError("per_page must be 1 or 2")
-    geometry = page_geometry("A4", margin_mm=15)
-    geometry = PageGeometry(geometry.width, geometry.height, 18 * mm, 18 * mm, 15 * mm, 15 * mm)
+    geometry = CARD_PAGE
     slots = _slots(geometry, per_page)
     planner = _CardPlanner(FULL_PAGE if per_page == 1 else HALF_PAGE, slots[0])
     pieces: list[Piece] = []

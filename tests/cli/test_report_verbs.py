@@ -126,6 +126,13 @@ def test_bad_output_paths_are_refused_before_any_work(capsys, demo_db, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_missing_database_is_not_created(capsys, tmp_path):
+    missing = tmp_path / "没有.db"
+    code, _, stderr = report(capsys, "notice", "--month", "2026-10", "--out", str(tmp_path / "x.pdf"), "--db", str(missing))
+    assert code == 1 and "不存在" in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_run_leaves_an_existing_file_alone(capsys, demo_db, tmp_path):
     out = tmp_path / "报表.pdf"
     out.write_bytes(b"%PDF-1.4 the clerk's earlier notice")

@@ -92,7 +92,9 @@ def test_a_branch_of_200_members_pages_correctly(large_store, settings):
     assert "欧阳司马长孙无忌" in lines and "𠮷祥云" in lines
     for number, text in enumerate(texts, start=1):
         assert f"第 {number} 页 共 {len(texts)} 页" in text
-        assert page_lines(text).count("名次") == 2  # two columns, headings repeated in each
+        # two columns, the headings repeated at the top of each (the last page may need only one)
+        headings = page_lines(text).count("名次")
+        assert headings == 2 if number < len(texts) else headings in (1, 2)
     last = page_lines(texts[-1])
     assert last[-3:-1] == ["红旗社区党委", "2026年11月23日"]
     assert sum(line in ranking_names for line in last) >= 3, "the sign-off is kept with the last rows"
