@@ -202,3 +202,11 @@ def test_the_progress_dialog_follows_and_cancels_the_job(qapp, qtbot):
         dialog.findChild(QPushButton).click()  # the dialog's 取消 button
     assert job.wait(10_000)
     assert job.is_cancelled and not dialog.isVisible()
+
+
+def test_open_print_preview_shows_without_blocking(qapp, qtbot, certificates_pdf):
+    dialog = print_preview.open_print_preview(None, certificates_pdf, "2026年度荣誉证书", "2026年度荣誉证书.pdf")
+    qtbot.waitExposed(dialog)
+    assert dialog.isVisible() and dialog.windowTitle() == "2026年度荣誉证书"
+    assert dialog.findChild(QPrintPreviewWidget).pageCount() == 3
+    dialog.close()
