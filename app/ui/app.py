@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.errors import AppError
@@ -18,7 +18,7 @@ from db.store import Store
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    app.setApplicationName("党员积分管理")
+    app.setApplicationName("党员积分管理")  # the program's name, not a UI string (settings, window class)
     app.setOrganizationName("dangyuan-jifen")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if not getattr(app, "_dyjf_translators", None):
@@ -49,24 +49,29 @@ def install_error_hook(window: MainWindow) -> None:
 
 
 def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
+    """Open the window on the database; when the clerk opens another file, reopen on that one."""
     app = make_application()
-    try:
-        store = Store(database_url(db_path))
-        actor = operators.actor_for(store, operator)
-        needs_setup = organisation.current_branch_id(store) is None
-    except AppError as exc:
-        message, details = describe(exc)
-        box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", message)
-        box.setDetailedText(details)
-        box.exec()
-        return 1
-    window = MainWindow(store, actor)
-    install_error_hook(window)
-    window.show()
-    if needs_setup:
-        window.start_first_run()
-    try:
-        return app.exec()
-    finally:
-        window.ctx.jobs.wait()
-        store.close()
+    while True:
+        try:
+            store = Store(database_url(db_path))
+            actor = operators.actor_for(store, operator)
+            needs_setup = organisation.current_branch_id(store) is None
+        except AppError as exc:
+            message, details = describe(exc)
+            box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("app", "无法打开数据库"), message)
+            box.setDetailedText(details)
+            box.exec()
+            return 1
+        window = MainWindow(store, actor)
+        install_error_hook(window)
+        window.show()
+        if needs_setup:
+            window.start_first_run()
+        try:
+            code = app.exec()
+        finally:
+            window.ctx.jobs.wait()
+            store.close()
+        if not window.next_database:
+            return code
+        db_path = window.next_database

@@ -9,11 +9,9 @@ from app.domain.points import format_points
 from app.services.ledger_queries import EntryRow
 from app.ui.table_models import CENTER, RIGHT, Column
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 STATUS_COLOURS = {EntryStatus.PENDING: "#B35C00", EntryStatus.APPROVED: "#375623", EntryStatus.REJECTED: "#999999"}
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ledger", text)
 
 
 def reversals_beside(rows: list[EntryRow]) -> list[EntryRow]:
@@ -32,9 +30,9 @@ def reversals_beside(rows: list[EntryRow]) -> list[EntryRow]:
 
 def reversal_text(row: EntryRow) -> str:
     if row.is_reversal:
-        return _tr("↳ 冲正上一条")
+        return translate("ledger", "↳ 冲正上一条")
     if row.reversed_by_id is not None:
-        return _tr("已冲正")
+        return translate("ledger", "已冲正")
     return ""
 
 
@@ -49,28 +47,28 @@ def row_colour(row: EntryRow) -> str | None:
 def review_columns() -> list[Column]:
     """What a reviewer needs to judge a pending entry."""
     return entry_columns()[:5] + [
-        Column(_tr("事由"), lambda r: r.note, tooltip=lambda r: r.note),
-        Column(_tr("佐证材料"), lambda r: r.evidence, tooltip=lambda r: r.evidence),
-        Column(_tr("录入人"), lambda r: r.entered_by),
-        Column(_tr("录入时间"), lambda r: f"{r.entered_at.astimezone():%Y-%m-%d %H:%M}"),
+        Column(translate("ledger", "事由"), lambda r: r.note, tooltip=lambda r: r.note),
+        Column(translate("ledger", "佐证材料"), lambda r: r.evidence, tooltip=lambda r: r.evidence),
+        Column(translate("ledger", "录入人"), lambda r: r.entered_by),
+        Column(translate("ledger", "录入时间"), lambda r: f"{r.entered_at.astimezone():%Y-%m-%d %H:%M}"),
     ]
 
 
 def entry_columns(with_status: bool = True) -> list[Column]:
     columns = [
-        Column(_tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER, colour=row_colour),
-        Column(_tr("姓名"), lambda r: r.member_name, colour=row_colour),
-        Column(_tr("项目"), lambda r: f"{r.item_code} {r.item_name}", tooltip=lambda r: r.item_name, colour=row_colour),
-        Column(_tr("分值"), lambda r: format_points(r.points), RIGHT, colour=row_colour),
-        Column(_tr("数量"), lambda r: format_points(r.quantity), RIGHT, colour=row_colour),
+        Column(translate("ledger", "日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER, colour=row_colour),
+        Column(translate("ledger", "姓名"), lambda r: r.member_name, colour=row_colour),
+        Column(translate("ledger", "项目"), lambda r: f"{r.item_code} {r.item_name}", tooltip=lambda r: r.item_name, colour=row_colour),
+        Column(translate("ledger", "分值"), lambda r: format_points(r.points), RIGHT, colour=row_colour),
+        Column(translate("ledger", "数量"), lambda r: format_points(r.quantity), RIGHT, colour=row_colour),
     ]
     if with_status:
-        columns.append(Column(_tr("状态"), lambda r: r.status.label, CENTER, colour=lambda r: STATUS_COLOURS.get(r.status)))
+        columns.append(Column(translate("ledger", "状态"), lambda r: r.status.label, CENTER, colour=lambda r: STATUS_COLOURS.get(r.status)))
     columns += [
-        Column(_tr("事由"), lambda r: r.note, tooltip=lambda r: r.note, colour=row_colour),
-        Column(_tr("录入人"), lambda r: r.entered_by, colour=row_colour),
-        Column(_tr("审核人"), lambda r: r.reviewed_by, colour=row_colour),
-        Column(_tr("审核意见"), lambda r: r.review_note, tooltip=lambda r: r.review_note, colour=row_colour),
-        Column(_tr("冲正"), reversal_text, colour=row_colour),
+        Column(translate("ledger", "事由"), lambda r: r.note, tooltip=lambda r: r.note, colour=row_colour),
+        Column(translate("ledger", "录入人"), lambda r: r.entered_by, colour=row_colour),
+        Column(translate("ledger", "审核人"), lambda r: r.reviewed_by, colour=row_colour),
+        Column(translate("ledger", "审核意见"), lambda r: r.review_note, tooltip=lambda r: r.review_note, colour=row_colour),
+        Column(translate("ledger", "冲正"), reversal_text, colour=row_colour),
     ]
     return columns

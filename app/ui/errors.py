@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import AppError
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 def describe(exc: BaseException) -> tuple[str, str]:
@@ -35,11 +33,11 @@ def describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, AppError):
         return exc.message, exc.details or ""
     if isinstance(exc, PermissionError):
-        return _tr("没有权限读写这个文件或文件夹，请换一个位置，或确认文件没有在别的程序中打开。"), "".join(traceback.format_exception(exc))
+        return translate("errors", "没有权限读写这个文件或文件夹，请换一个位置，或确认文件没有在别的程序中打开。"), "".join(traceback.format_exception(exc))
     if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
-        return _tr("磁盘已满，刚才的操作没有完成。"), "".join(traceback.format_exception(exc))
+        return translate("errors", "磁盘已满，刚才的操作没有完成。"), "".join(traceback.format_exception(exc))
     details = "".join(traceback.format_exception(exc))
-    return _tr("程序遇到了意外的问题，刚才的操作没有完成。请把详细信息复制给技术支持。"), details
+    return translate("errors", "程序遇到了意外的问题，刚才的操作没有完成。请把详细信息复制给技术支持。"), details
 
 
 class ErrorDialog(QDialog):
@@ -69,10 +67,10 @@ class ErrorDialog(QDialog):
         self.details_box.setMinimumHeight(160)
         layout.addWidget(self.details_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        self.copy_button = QPushButton(_tr("复制详细信息"))
+        self.copy_button = QPushButton(translate("errors", "复制详细信息"))
         self.copy_button.clicked.connect(self.copy_details)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.details_button = QPushButton(_tr("显示详细信息"))
+        self.details_button = QPushButton(translate("errors", "显示详细信息"))
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._toggle_details)
         buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -82,18 +80,18 @@ class ErrorDialog(QDialog):
 
     def _toggle_details(self, shown: bool) -> None:
         self.details_box.setVisible(shown)
-        self.details_button.setText(_tr("隐藏详细信息") if shown else _tr("显示详细信息"))
+        self.details_button.setText(translate("errors", "隐藏详细信息") if shown else translate("errors", "显示详细信息"))
         self.adjustSize()
 
     def copy_details(self) -> None:
         text = self.message if not self.details else f"{self.message}\n\n{self.details}"
         QGuiApplication.clipboard().setText(text)
-        self.copy_button.setText(_tr("已复制"))
+        self.copy_button.setText(translate("errors", "已复制"))
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> ErrorDialog:
     message, details = describe(exc)
-    box = ErrorDialog(parent, title or _tr("出错了"), message, details)
+    box = ErrorDialog(parent, title or translate("errors", "出错了"), message, details)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -18,12 +18,10 @@ from PySide6.QtWidgets import QMenu
 
 from app.ui.errors import show_error
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 BACKUP_MODULE = "app.ui.backup_dialog"
 PRINT_MODULE = "app.ui.print_preview"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("extensions", text)
 
 
 def load(module_name: str) -> ModuleType | None:
@@ -34,14 +32,14 @@ def load(module_name: str) -> ModuleType | None:
 
 
 def _not_ready(window) -> None:
-    window.ctx.inform(window, _tr("暂不可用"), _tr("这个功能还在制作中，会在后续版本中提供。"))
+    window.ctx.inform(window, translate("extensions", "暂不可用"), translate("extensions", "这个功能还在制作中，会在后续版本中提供。"))
 
 
 def add_backup_actions(window, menu: QMenu) -> list[QAction]:
     entries = [
-        ("backup", _tr("备份到U盘…")),
-        ("restore", _tr("恢复备份…")),
-        ("gather", _tr("汇总各村备份…")),
+        ("backup", translate("extensions", "备份到U盘…")),
+        ("restore", translate("extensions", "恢复备份…")),
+        ("gather", translate("extensions", "汇总各村备份…")),
     ]
     actions = []
     for kind, text in entries:
@@ -76,12 +74,12 @@ def open_backup(window, kind: str):
 
 def _database_replaced(window) -> None:
     """A backup was restored into the open database: every page shows the restored data."""
-    window.ctx.changed(_tr("已从备份恢复，所有页面已刷新。"))
+    window.ctx.changed(translate("extensions", "已从备份恢复，所有页面已刷新。"))
     window.update_branch()
 
 
 def add_print_actions(window, menu: QMenu) -> list[QAction]:
-    action = QAction(_tr("打印积分卡、公示表、证书…"), window)
+    action = QAction(translate("extensions", "打印积分卡、公示表、证书…"), window)
     action.setObjectName("action_print")
     action.setShortcut("Ctrl+P")
     action.triggered.connect(lambda: open_print_preview(window))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
@@ -18,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import AppError
+from app.domain.errors import AppError, ValidationError
 from app.services import organisation
 from app.services.context import Actor
 from app.ui import extensions
 from app.ui.context import UiContext
 from app.ui.dialogs.wizard import FirstRunWizard
+from app.ui.errors import show_error
 from app.ui.jobs import JobRunner
 from app.ui.pages.base import Page
 from app.ui.pages.entry_page import EntryPage
@@ -50,7 +52,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = UiContext(store, actor, jobs=jobs, window_state=window_state, today=today, parent=self)
         self.wizard: FirstRunWizard | None = None
-        self.setWindowTitle(self.tr("党员积分管理"))
+        self.next_database: str | None = None  # set when the clerk opens another file; run_gui reopens
+        file_name = store.path.name if store.path else store.engine.url.render_as_string(hide_password=True)
+        self.setWindowTitle(self.tr("党员积分管理 — {0}").format(file_name))
         self.setMinimumSize(QSize(1100, 640))
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {
@@ -109,7 +113,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._nav_changed)
         layout.addWidget(self.nav, 1)
-        self.today_label = hint_label(self.tr("今天：{0}").format(f"{self.ctx.today():%Y年%m月%d日}"))
+        self.today_label = hint_label(self.tr("今天：{0}年{1}月{2}日").format(*self.ctx.today().timetuple()[:3]))
         layout.addWidget(self.today_label)
         return panel
 
@@ -138,6 +142,9 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         members = self.pages["members"]
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self._action(file_menu, self.tr("新建数据库…"), self.new_database)
+        self._action(file_menu, self.tr("打开数据库…"), self.open_database, QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
         self.new_member_action = self._action(file_menu, self.tr("新增党员…"), self._new_member, QKeySequence.StandardKey.New)
         self._action(file_menu, self.tr("从 Excel 导入党员…"), members.files.import_file)
         self._action(file_menu, self.tr("导出党员名册到 Excel…"), members.files.export)
@@ -200,6 +207,29 @@ class MainWindow(QMainWindow):
 
     def _new_member(self) -> None:
         self.show_page("members").add_member()
+
+    def new_database(self) -> None:
+        """Start a new, empty database file (e.g. after trying the demo branch)."""
+        path = self.ctx.ask_save_path(self, self.tr("新建数据库"), self.tr("新支部.db"), self.tr("数据库文件 (*.db)"))
+        if not path:
+            return
+        if Path(path).exists():
+            show_error(self, ValidationError(self.tr("“{0}”已经存在。要打开它，请用“文件 → 打开数据库”。").format(path)))
+            return
+        self.switch_database(path)
+
+    def open_database(self) -> None:
+        path = self.ctx.ask_open_path(self, self.tr("打开数据库"), self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        if path:
+            self.switch_database(path)
+
+    def switch_database(self, path: str) -> None:
+        """Close this window; run_gui opens `path` in a fresh one (a new file starts with the wizard)."""
+        if self.ctx.store.path is not None and Path(path).resolve() == self.ctx.store.path.resolve():
+            return
+        self.next_database = path
+        if not self.close():
+            self.next_database = None
 
     def start_first_run(self) -> FirstRunWizard:
         self.wizard = FirstRunWizard(self.ctx, self)

@@ -12,11 +12,9 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QHeaderVi
 from app.domain.errors import ValidationError
 from app.services.member_excel import parse_date_text
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 MAX_FITTED_COLUMN = 260
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("widgets", text)
 
 
 def make_table(parent: QWidget | None = None, multi_select: bool = False) -> QTableView:
@@ -103,7 +101,7 @@ class DateField(QLineEdit):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = label
-        self.setPlaceholderText(_tr("如 2001-07-01"))
+        self.setPlaceholderText(translate("widgets", "如 2001-07-01"))
         self.setMaximumWidth(160)
 
     def date_value(self) -> date | None:

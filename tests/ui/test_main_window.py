@@ -104,3 +104,40 @@ def test_menu_entries_of_missing_feature_modules_say_so_instead_of_crashing(demo
     for action in demo_window.backup_actions + demo_window.print_actions:
         action.trigger()
     assert len(told) == 4 and all("还在制作中" in text for text in told)
+
+
+def test_opening_another_database_closes_this_window_for_run_gui_to_reopen(demo_window, tmp_path, monkeypatch):
+    existing = tmp_path / "已有.db"
+    existing.write_bytes(b"")
+    monkeypatch.setattr(demo_window.ctx, "ask_save_path", lambda *args: str(existing))
+    demo_window.new_database()
+    assert demo_window.isVisible() and demo_window.next_database is None  # never overwrite a file
+    fresh = tmp_path / "新支部.db"
+    monkeypatch.setattr(demo_window.ctx, "ask_save_path", lambda *args: str(fresh))
+    demo_window.new_database()
+    assert demo_window.next_database == str(fresh)
+    assert not demo_window.isVisible()
+
+
+def test_run_gui_reopens_on_the_file_the_clerk_chose(tmp_path, monkeypatch, app):
+    from app.ui import app as app_module
+
+    opened = []
+
+    class FakeWindow:
+        def __init__(self, store, actor):
+            opened.append(store.path.name)
+            self.next_database = str(tmp_path / "second.db") if len(opened) == 1 else None
+            self.ctx = type("Ctx", (), {"jobs": type("Jobs", (), {"wait": staticmethod(lambda: True)})()})()
+
+        def show(self):
+            pass
+
+        def start_first_run(self):
+            pass
+
+    monkeypatch.setattr(app_module, "MainWindow", FakeWindow)
+    monkeypatch.setattr(app_module, "install_error_hook", lambda window: None)
+    monkeypatch.setattr(type(app), "exec", lambda self: 0)
+    assert app_module.run_gui(str(tmp_path / "first.db")) == 0
+    assert opened == ["first.db", "second.db"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import AppError
@@ -19,7 +19,7 @@ from app.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from app.ui.errors import show_error
 from app.ui.jobs import run_with_progress
 
-EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
+EXCEL_FILTER = QT_TRANSLATE_NOOP("RosterFiles", "Excel 工作簿 (*.xlsx)")
 
 
 class RosterFiles(QObject):
@@ -32,7 +32,7 @@ class RosterFiles(QObject):
         self.last_job = None
 
     def save_template(self) -> None:
-        path = self.ctx.ask_save_path(self.widget, self.tr("保存导入模板"), self.tr("党员名册导入模板.xlsx"), EXCEL_FILTER)
+        path = self.ctx.ask_save_path(self.widget, self.tr("保存导入模板"), self.tr("党员名册导入模板.xlsx"), self.tr(EXCEL_FILTER))
         if not path:
             return
         try:
@@ -43,7 +43,7 @@ class RosterFiles(QObject):
         self.ctx.say(self.tr("导入模板已保存到 {0}。填好后用“导入 Excel”导入。").format(written))
 
     def import_file(self) -> None:
-        path = self.ctx.ask_open_path(self.widget, self.tr("选择要导入的党员名册"), EXCEL_FILTER)
+        path = self.ctx.ask_open_path(self.widget, self.tr("选择要导入的党员名册"), self.tr(EXCEL_FILTER))
         if not path:
             return
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
@@ -74,7 +74,7 @@ class RosterFiles(QObject):
     def _export_chosen(self) -> None:
         dialog = self.export_dialog
         suggested = self.tr("党员名册{0}.xlsx").format(f"{self.ctx.today():%Y%m%d}")
-        path = self.ctx.ask_save_path(self.widget, self.tr("导出党员名册"), suggested, EXCEL_FILTER)
+        path = self.ctx.ask_save_path(self.widget, self.tr("导出党员名册"), suggested, self.tr(EXCEL_FILTER))
         if not path:
             return
         target = _xlsx(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QListWidget, QSpinBox, QVBoxLayout, QWidget
 
 from app.domain.periods import Month
@@ -18,6 +18,8 @@ from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.jobs import run_with_progress
 from app.ui.widgets import error_label, hint_label, show_problem
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,18 @@ class ReportKind:
 
 
 def report_kinds() -> list[ReportKind]:
+    """Labels and hints are marked for translation here and translated where they are shown."""
     return [
-        ReportKind("scorecards", "积分卡（每人一张）", True, "每名党员当月的积分卡，A4 纵向。"),
-        ReportKind("notice", "积分公示表", True, "全支部当月积分排名，贴在公示栏，A4 或 A3 横向。"),
-        ReportKind("stars", "星级评定公示", False, "全年星级评定结果公示，A4 或 A3 纵向。"),
-        ReportKind("certificates", "荣誉证书（五星党员）", False, "五星党员的荣誉证书，A4 横向，每人一页。"),
-        ReportKind("annual", "年度积分汇总", False, "每名党员全年每月的积分、总分、等次和星级。"),
+        ReportKind("scorecards", QT_TRANSLATE_NOOP("PrintDialog", "积分卡（每人一张）"), True,
+                   QT_TRANSLATE_NOOP("PrintDialog", "每名党员当月的积分卡，A4 纵向。")),
+        ReportKind("notice", QT_TRANSLATE_NOOP("PrintDialog", "积分公示表"), True,
+                   QT_TRANSLATE_NOOP("PrintDialog", "全支部当月积分排名，贴在公示栏，A4 或 A3 横向。")),
+        ReportKind("stars", QT_TRANSLATE_NOOP("PrintDialog", "星级评定公示"), False,
+                   QT_TRANSLATE_NOOP("PrintDialog", "全年星级评定结果公示，A4 或 A3 纵向。")),
+        ReportKind("certificates", QT_TRANSLATE_NOOP("PrintDialog", "荣誉证书（五星党员）"), False,
+                   QT_TRANSLATE_NOOP("PrintDialog", "五星党员的荣誉证书，A4 横向，每人一页。")),
+        ReportKind("annual", QT_TRANSLATE_NOOP("PrintDialog", "年度积分汇总"), False,
+                   QT_TRANSLATE_NOOP("PrintDialog", "每名党员全年每月的积分、总分、等次和星级。")),
     ]
 
 
@@ -46,18 +54,18 @@ def build_report(store, kind: str, month: Month, year: int, paper: str) -> Calla
         progress = control.progress
         if kind == "scorecards":
             batch = report_data.scorecards(store, month)
-            return reports.render_scorecards(batch, progress=progress), f"{month.label}积分卡"
+            return reports.render_scorecards(batch, progress=progress), translate("PrintDialog", "{0}积分卡").format(month.label)
         if kind == "notice":
             notice = report_data.monthly_notice(store, month)
-            return reports.render_monthly_notice(notice, paper=paper, progress=progress), f"{month.label}积分公示表"
+            return reports.render_monthly_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}积分公示表").format(month.label)
         if kind == "stars":
             notice = report_data.star_notice(store, year)
-            return reports.render_star_notice(notice, paper=paper, progress=progress), f"{year}年度星级评定公示"
+            return reports.render_star_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}年度星级评定公示").format(year)
         if kind == "certificates":
             batch = report_data.certificates(store, year)
-            return reports.render_certificates(batch, progress=progress), f"{year}年度荣誉证书"
+            return reports.render_certificates(batch, progress=progress), translate("PrintDialog", "{0}年度荣誉证书").format(year)
         batch = report_data.annual_summaries(store, year)
-        return reports.render_annual(batch, progress=progress), f"{year}年度积分汇总"
+        return reports.render_annual(batch, progress=progress), translate("PrintDialog", "{0}年度积分汇总").format(year)
 
     return build
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -26,7 +26,7 @@ from app.ui.errors import describe
 from app.ui.jobs import run_with_progress
 from app.ui.widgets import EnumBox, error_label, hint_label, show_problem
 
-DEFAULT_GROUPS = "第一党小组\n第二党小组\n第三党小组"
+DEFAULT_GROUPS = QT_TRANSLATE_NOOP("FirstRunWizard", "第一党小组\n第二党小组\n第三党小组")
 
 
 class FirstRunWizard(QWizard):
@@ -89,7 +89,7 @@ class FirstRunWizard(QWizard):
         form.addRow(self.tr("支部名称"), self.branch_edit)
         self.kind_box = EnumBox(OrgKind, (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH))
         form.addRow(self.tr("组织类型"), self.kind_box)
-        self.groups_edit = QPlainTextEdit(DEFAULT_GROUPS)
+        self.groups_edit = QPlainTextEdit(self.tr(DEFAULT_GROUPS))
         self.groups_edit.setMaximumHeight(110)
         form.addRow(self.tr("党小组（每行一个）"), self.groups_edit)
         page.registerField("township*", self.township_edit)

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 from app.domain.enums import Attendance, MemberClass
 from app.ui.table_models import CENTER, LEFT
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 STATUS_COLOURS = {Attendance.PRESENT: "#375623", Attendance.EXCUSED: "#1F4E79", Attendance.ABSENT: "#C00000", Attendance.LATE: "#B35C00"}
 STATUS_COLUMN = 3
 
@@ -27,16 +29,12 @@ class AttendanceRow:
     status: Attendance = Attendance.PRESENT
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AttendanceModel", text)
-
-
 class AttendanceModel(QAbstractTableModel):
     def __init__(self, effect: Callable[[AttendanceRow], str], parent=None) -> None:
         super().__init__(parent)
         self._effect = effect
         self._rows: list[AttendanceRow] = []
-        self._headers = [_tr("姓名"), _tr("党小组"), _tr("类别"), _tr("考勤"), _tr("将记分")]
+        self._headers = [translate("AttendanceModel", "姓名"), translate("AttendanceModel", "党小组"), translate("AttendanceModel", "类别"), translate("AttendanceModel", "考勤"), translate("AttendanceModel", "将记分")]
 
     def set_rows(self, rows: list[AttendanceRow]) -> None:
         self.beginResetModel()

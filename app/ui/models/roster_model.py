@@ -17,12 +17,10 @@ from app.domain.points import format_points
 from app.services.member_queries import RosterPage, RosterQuery, RosterRow
 from app.ui.table_models import CENTER, RIGHT, Column, cell_data, display_text, header_data
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 PAGE_SIZE = 100
 Loader = Callable[[RosterQuery, int, int, bool], RosterPage]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RosterTableModel", text)
 
 
 def _date(value) -> str:
@@ -32,19 +30,19 @@ def _date(value) -> str:
 def roster_columns() -> list[tuple[str, Column]]:
     """(SQL sort key, column) in display order."""
     return [
-        ("name", Column(_tr("姓名"), lambda r: r.name)),
-        ("gender", Column(_tr("性别"), lambda r: r.gender.label if r.gender else "", CENTER)),
-        ("group", Column(_tr("党小组"), lambda r: r.group_name)),
-        ("member_class", Column(_tr("党员类别"), lambda r: r.member_class.label)),
-        ("membership", Column(_tr("正式/预备"), lambda r: r.membership.label,
+        ("name", Column(translate("RosterTableModel", "姓名"), lambda r: r.name)),
+        ("gender", Column(translate("RosterTableModel", "性别"), lambda r: r.gender.label if r.gender else "", CENTER)),
+        ("group", Column(translate("RosterTableModel", "党小组"), lambda r: r.group_name)),
+        ("member_class", Column(translate("RosterTableModel", "党员类别"), lambda r: r.member_class.label)),
+        ("membership", Column(translate("RosterTableModel", "正式/预备"), lambda r: r.membership.label,
                               colour=lambda r: "#B35C00" if r.membership.value == "probationary" else None)),
-        ("join_date", Column(_tr("入党日期"), lambda r: _date(r.join_date), CENTER)),
-        ("flags", Column(_tr("标记"), lambda r: "、".join(r.flags),
+        ("join_date", Column(translate("RosterTableModel", "入党日期"), lambda r: _date(r.join_date), CENTER)),
+        ("flags", Column(translate("RosterTableModel", "标记"), lambda r: "、".join(r.flags),
                          colour=lambda r: "#C00000" if r.vetoed or r.status.value != "active" else None)),
-        ("month_points", Column(_tr("本月得分"), lambda r: format_points(r.month_points), RIGHT,
-                                header_tooltip=_tr("本月已审核积分记录的合计（不含基础分）"))),
-        ("year_points", Column(_tr("本年得分"), lambda r: format_points(r.year_points), RIGHT,
-                               header_tooltip=_tr("今年已审核积分记录的合计（不含基础分）；年度总分见“积分统计”"))),
+        ("month_points", Column(translate("RosterTableModel", "本月得分"), lambda r: format_points(r.month_points), RIGHT,
+                                header_tooltip=translate("RosterTableModel", "本月已审核积分记录的合计（不含基础分）"))),
+        ("year_points", Column(translate("RosterTableModel", "本年得分"), lambda r: format_points(r.year_points), RIGHT,
+                               header_tooltip=translate("RosterTableModel", "今年已审核积分记录的合计（不含基础分）；年度总分见“积分统计”"))),
     ]
 
 

@@ -145,7 +145,7 @@ class MeetingTab(QWidget):
 
     def _update_counts(self, *_args) -> None:
         counts = self.model.counts()
-        self.counts_label.setText("，".join(f"{status.label} {counts.get(status, 0)} 人" for status in Attendance))
+        self.counts_label.setText(self.tr("，").join(self.tr("{0} {1} 人").format(status.label, counts.get(status, 0)) for status in Attendance))
 
     # -- actions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QMenu, QVBoxLayout, QWidget
 
 from app.domain.enums import MemberClass, MemberStatus
@@ -22,10 +22,10 @@ from app.ui.periods import current_month
 from app.ui.widgets import EnumBox, IdBox, hint_label, make_table, search_edit
 
 STATUS_CHOICES = (
-    ("在册党员", (MemberStatus.ACTIVE,)),
-    ("已转出", (MemberStatus.TRANSFERRED_OUT,)),
-    ("已去世", (MemberStatus.DECEASED,)),
-    ("全部（含转出、去世）", ()),
+    (QT_TRANSLATE_NOOP("MembersPage", "在册党员"), (MemberStatus.ACTIVE,)),
+    (QT_TRANSLATE_NOOP("MembersPage", "已转出"), (MemberStatus.TRANSFERRED_OUT,)),
+    (QT_TRANSLATE_NOOP("MembersPage", "已去世"), (MemberStatus.DECEASED,)),
+    (QT_TRANSLATE_NOOP("MembersPage", "全部（含转出、去世）"), ()),
 )
 
 

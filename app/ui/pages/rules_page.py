@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.enums import Category, MemberClass
@@ -20,6 +20,8 @@ from app.ui.pages.base import Page
 from app.ui.table_models import CENTER, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 CATEGORY_ORDER = list(Category)
 CATEGORY_COLOURS = {Category.BASE: "#1F4E79", Category.DUTY: "#375623", Category.BONUS: "#7F6000",
                     Category.DEDUCTION: "#9C0006", Category.VETO: "#C00000"}
@@ -27,26 +29,26 @@ CATEGORY_COLOURS = {Category.BASE: "#1F4E79", Category.DUTY: "#375623", Category
 
 def classes_text(item: RuleItem) -> str:
     if not item.classes:
-        return "全体党员"
-    return "、".join(c.label for c in sorted(item.classes, key=list(MemberClass).index))
+        return translate("RulesPage", "全体党员")
+    return translate("RulesPage", "、").join(c.label for c in sorted(item.classes, key=list(MemberClass).index))
 
 
 def scheme_summary(rule_set: RuleSet) -> str:
     """The scheme's settings in one paragraph of plain Chinese."""
-    parts = [f"基础分 {format_points(rule_set.base_points)} 分（只扣不加，扣完为止）"]
+    parts = [translate("RulesPage", "基础分 {0} 分（只扣不加，扣完为止）").format(format_points(rule_set.base_points))]
     if rule_set.base_carry_share is not None:
-        parts.append(f"下一年基础分为本年总分的 {format_points(rule_set.base_carry_share * 100)}%")
+        parts.append(translate("RulesPage", "下一年基础分为本年总分的 {0}%").format(format_points(rule_set.base_carry_share * 100)))
     for cap in rule_set.category_caps:
-        parts.append(f"{cap.category.label}{cap.period.label}最多 {format_points(cap.cap)} 分")
+        parts.append(translate("RulesPage", "{0}{1}最多 {2} 分").format(cap.category.label, cap.period.label, format_points(cap.cap)))
     if rule_set.star_bands:
         bands = sorted(rule_set.star_bands, key=lambda b: -b.min_points)
-        parts.append("星级：" + "，".join(f"≥{format_points(b.min_points)} 分{b.stars}星" for b in bands))
+        parts.append(translate("RulesPage", "星级：") + translate("RulesPage", "，").join(translate("RulesPage", "≥{0} 分{1}星").format(format_points(b.min_points), b.stars) for b in bands))
     if rule_set.grade_bands:
         bands = sorted(rule_set.grade_bands, key=lambda b: -b.min_points)
-        parts.append("等次：" + "，".join(f"≥{format_points(b.min_points)} {b.label}" for b in bands))
+        parts.append(translate("RulesPage", "等次：") + translate("RulesPage", "，").join(translate("RulesPage", "≥{0} {1}").format(format_points(b.min_points), b.label) for b in bands))
     if rule_set.five_star_quota is not None:
-        parts.append(f"五星党员不超过 {format_points(rule_set.five_star_quota * 100)}%")
-    return "；".join(parts) + "。"
+        parts.append(translate("RulesPage", "五星党员不超过 {0}%").format(format_points(rule_set.five_star_quota * 100)))
+    return translate("RulesPage", "；").join(parts) + translate("RulesPage", "。")
 
 
 class RulesPage(Page):
@@ -95,9 +97,9 @@ class RulesPage(Page):
             Column(self.tr("编号"), lambda r: r.code, CENTER),
             Column(self.tr("项目名称"), lambda r: r.name, tooltip=lambda r: r.description or r.name),
             Column(self.tr("分值"), lambda r: r.value_text()),
-            Column(self.tr("上限"), lambda r: r.cap_text() + ("（不计入类别上限）" if r.outside_cap else "")),
+            Column(self.tr("上限"), lambda r: r.cap_text() + (self.tr("（不计入类别上限）") if r.outside_cap else "")),
             Column(self.tr("适用对象"), classes_text),
-            Column(self.tr("老弱病残"), lambda r: "免考核" if r.exempt_excused else "", CENTER),
+            Column(self.tr("老弱病残"), lambda r: self.tr("免考核") if r.exempt_excused else "", CENTER),
             Column(self.tr("状态"), self._state_text, CENTER),
         ]
 
