@@ -52,11 +52,11 @@ def test_filters_by_group_class_and_status(page):
     assert page.model.total == 1
     row = page.model.row_at(0)
     assert row.status is MemberStatus.TRANSFERRED_OUT
-    assert "已转出2026-06-30" in page.model.data(page.model.index(0, 6))
+    assert "已转出2026-06-30" in page.model.data(page.model.index(0, 8))
 
 
 def test_sorting_by_a_column_is_done_by_the_database(page):
-    page.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)  # 本年得分
+    page.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.DescendingOrder)  # 本年得分
     points = [page.model.row_at(r).year_points for r in range(page.model.rowCount())]
     assert points == sorted(points, reverse=True)
     assert page.model.query.sort == "year_points"

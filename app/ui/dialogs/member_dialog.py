@@ -168,7 +168,8 @@ class MemberDialog(QDialog):
         try:
             number = validate_id_number(number, self.ctx.today())
         except ValidationError as exc:
-            self.id_hint.setText(f"<span style='color:#C00000'>{exc.message}</span>")
+            short = exc.message.split("，")[0].rstrip("。")  # the whole sentence shows when saving
+            self.id_hint.setText(self.tr("<span style='color:#C00000'>✗ {0}</span>").format(short))
             return
         born, gender = birth_date_from_id(number), gender_from_id(number)
         self.id_hint.setText(self.tr("✓ 出生日期 {0}，{1}").format(f"{born:%Y-%m-%d}", gender.label))

@@ -25,6 +25,7 @@ class MemberStatusDialog(QDialog):
         }
         self.setWindowTitle(titles[kind].format(member.name))
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         explanations = {
             TRANSFER_OUT: self.tr("组织关系转到别的党组织。{0}和他的积分记录都会保留，之后不能再给他记分。"),

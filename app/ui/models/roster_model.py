@@ -37,12 +37,12 @@ def roster_columns() -> list[tuple[str, Column]]:
         ("membership", Column(translate("RosterTableModel", "正式/预备"), lambda r: r.membership.label,
                               colour=lambda r: "#B35C00" if r.membership.value == "probationary" else None)),
         ("join_date", Column(translate("RosterTableModel", "入党日期"), lambda r: _date(r.join_date), CENTER)),
-        ("flags", Column(translate("RosterTableModel", "标记"), lambda r: "、".join(r.flags),
-                         colour=lambda r: "#C00000" if r.vetoed or r.status.value != "active" else None)),
         ("month_points", Column(translate("RosterTableModel", "本月得分"), lambda r: format_points(r.month_points), RIGHT,
                                 header_tooltip=translate("RosterTableModel", "本月已审核积分记录的合计（不含基础分）"))),
         ("year_points", Column(translate("RosterTableModel", "本年得分"), lambda r: format_points(r.year_points), RIGHT,
                                header_tooltip=translate("RosterTableModel", "今年已审核积分记录的合计（不含基础分）；年度总分见“积分统计”"))),
+        ("flags", Column(translate("RosterTableModel", "标记"), lambda r: "、".join(r.flags),
+                         colour=lambda r: "#C00000" if r.vetoed or r.status.value != "active" else None)),
     ]
 
 

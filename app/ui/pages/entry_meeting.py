@@ -125,6 +125,10 @@ class MeetingTab(QWidget):
             choices = []
         self.model.set_rows([AttendanceRow(c.id, c.name, c.group_name, c.member_class) for c in choices])
         fit_columns(self.table)
+        header = self.table.horizontalHeader()
+        widest = max(header.fontMetrics().horizontalAdvance(status.label) for status in Attendance) + 28
+        header.resizeSection(STATUS_COLUMN, max(header.sectionSize(STATUS_COLUMN), widest))
+        header.resizeSection(STATUS_COLUMN + 1, max(header.sectionSize(STATUS_COLUMN + 1), header.fontMetrics().horizontalAdvance(self.tr("-0.5 分/次（J02）")) + 28))  # a typical effect
 
     def _kind_changed(self) -> None:
         kind = self.kind_box.current()

@@ -164,6 +164,7 @@ class RulesPage(Page):
         has_set = self.view is not None
         item = self.selected_item()
         self.create_button.setVisible(not has_set)
+        self.create_button.setText(self.tr("建立 {0} 年细则…").format(self.year))
         for button in (self.add_button, self.edit_button, self.toggle_button):
             button.setVisible(has_set)
         self.edit_button.setEnabled(item is not None)
