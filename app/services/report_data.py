@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Iterable
@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from app.domain.enums import AppraisalMode, Category, EntryStatus
 from app.domain.errors import NotFound, ValidationError
+from app.domain.rating import RoundStatus
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
 from app.domain.scoring import carried_base, combine_points, rank
@@ -48,6 +49,7 @@ from app.reports.data import (
 from app.services import members, organisation, rulesets, totals
 from app.services.context import read_session
 from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.services.rating_queries import RoundView, load_view
 from app.services.totals import RankingRow
 from db.models import AppraisalRecord
 from db.store import Store
@@ -195,13 +197,58 @@ def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = 
     return MonthlyNotice(month, branch.township, branch.name, ranking.rule_set_name, issue_info(store, settings), rows)
 
 
+def frozen_round(store: Store, year: int) -> RoundView | None:
+    """The year's star-rating round once stars have been assessed; None before that.
+
+    From then on the star notice and the certificates print what the round decided (after
+    overrides and upheld objections), never live totals that may have moved since.
+    """
+    try:
+        view = load_view(store, year)
+    except NotFound:
+        return None
+    return None if view.status is RoundStatus.APPLYING else view
+
+
+def _round_issue(store: Store, view: RoundView, settings: IssueSettings | None) -> IssueInfo:
+    """The round's own publicity period and objection contact, unless the clerk set others."""
+    settings = settings or IssueSettings()
+    if settings.notice_start is None and view.publicity_start is not None:
+        settings = replace(
+            settings,
+            notice_start=view.publicity_start,
+            notice_days=(view.publicity_end - view.publicity_start).days + 1,
+            objection_contact=view.objection_contact or settings.objection_contact,
+        )
+    return issue_info(store, settings)
+
+
 def star_notice(store: Store, year: int, settings: IssueSettings | None = None) -> StarNotice:
-    """Members by stars for the year (after the five-star quota); vetoed members are not rated."""
+    """Members by stars for the year: the rating round's results, or (before it) the engine's estimate."""
     branch = organisation.get_branch(store)
+    view = frozen_round(store, year)
+    if view is not None:
+        rated = [c for c in view.candidates if not c.vetoed]
+        levels = tuple(
+            StarLevel(stars, tuple(StarMember(c.name, c.group_name, c.final_total or Decimal(0)) for c in rated if c.stars == stars))
+            for stars in (5, 4, 3, 2, 1)
+        )
+        quota = view.scheme.five_star_quota
+        return StarNotice(
+            year=year,
+            township=branch.township,
+            branch=branch.name,
+            rule_set_name=rulesets.get_rule_set(store, year).rule_set.name,
+            issue=_round_issue(store, view, settings),
+            levels=levels,
+            rated_count=len(rated),
+            vetoed_count=len(view.candidates) - len(rated),
+            five_star_quota=None if quota is None else int(quota * len(rated)),
+        )
     ranking = totals.branch_ranking(store, year)
-    rated = [row for row in ranking.rows if not row.vetoed]
+    rated_rows = [row for row in ranking.rows if not row.vetoed]
     levels = tuple(
-        StarLevel(stars, tuple(StarMember(r.name, r.group_name, r.year_to_date) for r in rated if r.stars == stars))
+        StarLevel(stars, tuple(StarMember(r.name, r.group_name, r.year_to_date) for r in rated_rows if r.stars == stars))
         for stars in (5, 4, 3, 2, 1)
     )
     return StarNotice(
@@ -211,8 +258,8 @@ def star_notice(store: Store, year: int, settings: IssueSettings | None = None) 
         rule_set_name=ranking.rule_set_name,
         issue=issue_info(store, settings),
         levels=levels,
-        rated_count=len(rated),
-        vetoed_count=len(ranking.rows) - len(rated),
+        rated_count=len(rated_rows),
+        vetoed_count=len(ranking.rows) - len(rated_rows),
         five_star_quota=ranking.five_star_quota,
     )
 
@@ -224,24 +271,37 @@ def certificates(
     min_stars: int = 5,
     settings: IssueSettings | None = None,
 ) -> CertificateBatch:
-    """Honour certificates for the chosen members, or for everyone with at least `min_stars`."""
+    """Honour certificates for the chosen members, or for everyone with at least `min_stars`.
+
+    Once the year's rating round is assessed, the stars are the round's.
+    """
     if not 1 <= min_stars <= 5:
         raise ValidationError(f"星级应为 1 到 5，收到的是 {min_stars}。")
-    ranking = totals.branch_ranking(store, year)
     issue = issue_info(store, settings)
+    view = frozen_round(store, year)
+    if view is not None:
+        people = [(c.member_id, c.name, c.stars or 0, c.vetoed) for c in view.candidates]
+    else:
+        people = [(r.member_id, r.name, r.stars, r.vetoed) for r in totals.branch_ranking(store, year).rows]
     if member_ids is None:
-        chosen = [row for row in ranking.rows if not row.vetoed and row.stars >= min_stars]
+        chosen = [p for p in people if not p[3] and p[2] >= min_stars]
         if not chosen:
             wanted = star_title(5) if min_stars == 5 else f"{star_title(min_stars)[:2]}及以上的党员"
             raise ValidationError(f"{year} 年没有{wanted}，没有证书可以打印。")
     else:
-        chosen = _select(store, list(ranking.rows), member_ids, f"在{year}年")
-        for row in chosen:
-            if row.vetoed or row.stars < 1:
-                raise ValidationError(f"{row.name} {year} 年有一票否决事项，不能颁发荣誉证书。")
+        by_id = {p[0]: p for p in people}
+        chosen = []
+        for member_id in dict.fromkeys(member_ids):
+            if member_id not in by_id:
+                name = members.get_member(store, member_id).name
+                raise NotFound(f"{name}在{year}年不在本支部的名册上，没有可以打印的积分。")
+            person = by_id[member_id]
+            if person[3] or person[2] < 1:
+                raise ValidationError(f"{person[1]} {year} 年有一票否决事项或未评星，不能颁发荣誉证书。")
+            chosen.append(person)
     return CertificateBatch(
         year,
-        tuple(Certificate(row.name, year, row.stars, star_title(row.stars), issue.issuing_org, issue.issued_on) for row in chosen),
+        tuple(Certificate(name, year, stars, star_title(stars), issue.issuing_org, issue.issued_on) for _, name, stars, _ in chosen),
     )
 
 
