@@ -222,3 +222,15 @@ def test_a_long_roster_shows_the_first_page_at_once_and_counts_when_typing_stops
     qtbot.waitUntil(lambda: page.count_label.text() == f"共 {PAGE_SIZE + 20} 人", timeout=3000)
     page.table.scrollToBottom()
     qtbot.waitUntil(lambda: page.model.rowCount() == PAGE_SIZE + 20, timeout=3000)
+
+
+def test_enter_saves_and_escape_cancels(page, qtbot):
+    dialog = page.add_member()
+    dialog.name_edit.setText("王五")
+    dialog.join_edit.setFocus()
+    qtbot.keyClicks(dialog.join_edit, "2001-07-01")
+    qtbot.keyClick(dialog.join_edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and page.model.total == 36
+    other = page.add_member()
+    qtbot.keyClick(other, Qt.Key.Key_Escape)
+    assert not other.isVisible() and page.model.total == 36
