@@ -13,6 +13,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from pathlib import Path
 from typing import Callable
 
 import app.cli
@@ -29,6 +30,22 @@ Handler = Callable[[argparse.Namespace], int]
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="路径", help="数据库文件（默认在用户数据文件夹中）")
     parser.add_argument("--operator", metavar="登录名", help="以哪个操作员的身份执行（默认：管理员）")
+
+
+def open_existing_store(db_path: str | None):
+    """Open the database a reading verb names; a missing file is an error, never a new empty one."""
+    from sqlalchemy.engine import make_url
+
+    from app.domain.errors import ValidationError
+    from app.services.paths import database_url
+    from db.store import Store
+
+    url = database_url(db_path)
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not Path(database).is_file():
+            raise ValidationError(f"找不到数据库文件“{database}”，请检查路径（新数据库请先打开程序完成初始设置，或运行 demo）。")
+    return Store(url)
 
 
 def _verb_modules():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.cli.commands import EXIT_FAILED, EXIT_OK
+from app.cli.commands import EXIT_FAILED, EXIT_OK, open_existing_store
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.domain.points import format_points
@@ -77,7 +77,7 @@ def run_totals(args) -> int:
         kwargs = {"quarter": quarter}
     else:
         year, kwargs = parse_year(args.year), {}
-    with open_store(args) as store:
+    with open_existing_store(args.db) as store:
         ranking = totals.branch_ranking(store, year, **kwargs)
     print(f"{ranking.label}积分排名（{ranking.rule_set_name}）")
     period_title = "全年总分" if ranking.kind == "year" else "本期积分"
@@ -105,7 +105,7 @@ def _columns(cells, widths) -> str:
 
 
 def run_check(args) -> int:
-    with open_store(args) as store:
+    with open_existing_store(args.db) as store:
         report = check.check_store(store)
     counts = "，".join(f"{key} {value}" for key, value in report.counts.items())
     if report.ok:

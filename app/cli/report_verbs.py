@@ -12,13 +12,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.cli.commands import EXIT_OK
+from app.cli.commands import EXIT_OK, open_existing_store
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, NOTICE_DAYS, CertificateOptions
 from app.services import report_data
-from app.services.paths import database_url
-from db.store import Store
 
 ORDER = 40
 
@@ -98,9 +96,6 @@ def run_report(args) -> int:
 
     _check_options(args)
     out = check_output_path(Path(args.out).expanduser())
-    if args.db and not Path(args.db).expanduser().is_file():
-        # Opening would create an empty database; printing needs an existing one.
-        raise ValidationError(f"数据库文件“{args.db}”不存在，请检查路径。")
     month = Month.parse(args.month) if args.month else None
     year = parse_year(args.year) if args.year else None
     options = CertificateOptions(args.offset_right or 0, args.offset_down or 0, args.variable_only)
@@ -111,7 +106,7 @@ def run_report(args) -> int:
         objection_contact=args.contact or DEFAULT_OBJECTION_CONTACT,
         objection_phone=args.phone or "",
     )
-    with Store(database_url(args.db)) as store:
+    with open_existing_store(args.db and str(Path(args.db).expanduser())) as store:
         member_ids = report_data.member_ids_by_name(store, args.member) if args.member else None
         pdf, what = _build(args, store, month, year, member_ids, settings, options)
     write_atomically(out, pdf)

@@ -94,3 +94,11 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path):
 def test_empty_database_says_to_set_up_first(tmp_path):
     result = run("totals", "--year", "2026", "--db", str(tmp_path / "new.db"))
     assert result.returncode == 1 and "初始设置" in result.stderr
+
+
+def test_reading_verbs_do_not_create_a_missing_database(tmp_path):
+    missing = tmp_path / "typo.db"
+    for args in (["totals", "--year", "2026"], ["check"]):
+        result = run(*args, "--db", str(missing))
+        assert result.returncode == 1 and "找不到数据库文件" in result.stderr
+    assert not missing.exists()

@@ -129,7 +129,7 @@ def test_bad_output_paths_are_refused_before_any_work(capsys, demo_db, tmp_path)
 def test_a_missing_database_is_not_created(capsys, tmp_path):
     missing = tmp_path / "没有.db"
     code, _, stderr = report(capsys, "notice", "--month", "2026-10", "--out", str(tmp_path / "x.pdf"), "--db", str(missing))
-    assert code == 1 and "不存在" in stderr
+    assert code == 1 and "找不到数据库文件" in stderr
     assert list(tmp_path.iterdir()) == []
 
 
