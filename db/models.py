@@ -54,6 +54,10 @@ class Operator(RecordMixin, UpdatedMixin, Base):
 
 class Member(RecordMixin, UpdatedMixin, Base):
     __tablename__ = "members"
+    # The roster search (name, pinyin or initials within a branch) reads this index alone.
+    __table_args__ = (
+        Index("ix_members_search", "branch_id", "status", "name_pinyin", "name_initials", "name"),
+    )
 
     branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
     group_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"), index=True)

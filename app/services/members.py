@@ -51,6 +51,7 @@ class MemberRow:
     id_number: str
     phone: str
     join_date: date | None
+    full_member_date: date | None
     membership: Membership
     member_class: MemberClass
     group_id: uuid.UUID | None
@@ -151,6 +152,7 @@ def _row(member: Member, group_names: dict[uuid.UUID, str]) -> MemberRow:
         id_number=member.id_number or "",
         phone=member.phone,
         join_date=member.join_date,
+        full_member_date=member.full_member_date,
         membership=member.membership,
         member_class=member.member_class,
         group_id=member.group_id,

@@ -179,3 +179,17 @@ def test_every_released_schema_opens_and_checks_clean(tmp_path, fixture):
 
 def test_a_fixture_exists_for_the_current_schema():
     assert (FIXTURES / f"schema-{head_revision()}.db").exists()
+
+
+def test_migrations_build_exactly_what_the_models_declare(store):
+    """A model change without its migration (or the reverse) shows up here as a difference."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import db.rating_models  # noqa: F401
+    from db.base import Base
+
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []

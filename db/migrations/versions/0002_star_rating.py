@@ -1,4 +1,5 @@
-"""star rating: rounds, steps, candidates, star changes, objections, township verifications
+"""star rating: rounds, steps, candidates, star changes, objections, township verifications;
+an index for the roster search
 
 Steps and star changes are history: the file refuses to update or delete them.
 
@@ -149,12 +150,17 @@ def upgrade() -> None:
     with op.batch_alter_table('rating_star_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rating_star_changes_candidate_id'), ['candidate_id'], unique=False)
 
+    op.create_index(
+        "ix_members_search", "members", ["branch_id", "status", "name_pinyin", "name_initials", "name"], unique=False
+    )
+
     if op.get_bind().dialect.name == "sqlite":
         for statement in RATING_HISTORY_TRIGGERS_SQLITE:
             op.execute(statement)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_members_search", table_name="members")
 
     with op.batch_alter_table('rating_star_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rating_star_changes_candidate_id'))
