@@ -673,3 +673,46 @@ __all__ = [
     "gather", "find_backup_files", "ensure_township_database", "GatherReport", "FileResult", "Conflict",
     "township_overview", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow",
 ]
+
+
+# ----------------------------------------------------------------------------- township mode (asked by the GUI)
+# Added after the rest of this module: which database is a township's, and marking a new one.
+
+from app.services.context import Change  # noqa: E402 (kept with the functions that use it)
+
+
+def is_township_database(store: Store) -> bool:
+    """True for a township's gathering database: it has no branch of its own and is marked as the
+    township's (`township_id`, set by start_township_database or by the first gather) or holds
+    gathered branches. An empty database is neither a village's nor a township's yet."""
+    with read_session(store) as session:
+        settings = _settings(session)
+    if settings.get(BRANCH_SETTING):
+        return False
+    return bool(settings.get(TOWNSHIP_SETTING)) or any(key.startswith(GATHERED_PREFIX) for key in settings)
+
+
+def start_township_database(store: Store, actor: Actor, township: str) -> Change:
+    """Mark an empty database as the township's gathering database, under the committee `township`.
+
+    Refused on a village's own database and on one already marked; villages gathered later are
+    placed under this committee.
+    """
+    actor.require(action="设置乡镇汇总数据库")
+    name = (township or "").strip()
+    if not name:
+        raise ValidationError("请填写乡镇（街道）党委名称。")
+    if len(name) > 100:
+        raise ValidationError("乡镇（街道）党委名称太长了（最多 100 个字）。")
+    with unit_of_work(store, actor) as uow:
+        settings = _settings(uow.session)
+        if settings.get(BRANCH_SETTING):
+            raise ValidationError("这个数据库是村支部自己的数据库，不能用作乡镇汇总数据库；请新建一个数据库文件。")
+        if settings.get(TOWNSHIP_SETTING):
+            raise ValidationError("这个数据库已经是乡镇汇总数据库了。")
+        unit = OrgUnit(kind=OrgKind.TOWNSHIP, name=name)
+        uow.session.add(unit)
+        uow.session.flush()
+        _put_setting(uow.session, TOWNSHIP_SETTING, str(unit.id))
+        uow.audit("create", "org_unit", unit.id, f"设为乡镇汇总数据库：{name}")
+        return Change(f"已设为“{name}”的汇总数据库。请用“文件 → 汇总各村备份”把各村交来的备份汇总进来。", created=[unit.id])

@@ -273,3 +273,170 @@ def township_verifications(store: Store) -> list[VerificationRow]:
             )
             for r in records
         ]
+
+
+# ----------------------------------------------------------------------------- reading a received report (township)
+# Added after the rest of this module: the township's screen shows what a village reported.
+
+from decimal import Decimal, InvalidOperation  # noqa: E402 (kept with the code that uses them)
+
+from app.domain.enums import MemberClass, Membership  # noqa: E402
+from app.domain.rating import StarStage  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ReportedStarChange:
+    stage: str  # label, e.g. 支委会审核调整
+    from_stars: int | None
+    to_stars: int | None
+    reason: str
+    on_date: date | None
+    operator: str
+
+
+@dataclass(frozen=True)
+class ReportedCandidate:
+    name: str
+    group_name: str
+    member_class: str  # label
+    membership: str  # label
+    final_total: Decimal | None
+    vetoed: bool
+    rank: int | None
+    declared_stars: int | None
+    band_stars: int | None
+    proposed_stars: int | None
+    stars: int | None
+    dual_report_served: bool | None
+    flags: tuple[str, ...]
+    history: tuple[ReportedStarChange, ...]
+
+
+@dataclass(frozen=True)
+class ReportedStep:
+    action: str
+    status: str  # label, e.g. 公示亮星
+    on_date: date | None
+    operator: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ReportedObjection:
+    member: str
+    raised_by: str
+    raised_on: date | None
+    content: str
+    answer: str
+    upheld: bool | None
+
+
+@dataclass(frozen=True)
+class VerificationDetail:
+    id: uuid.UUID
+    branch_name: str
+    township_name: str
+    year: int
+    received_at: datetime | None
+    publicity_start: date | None
+    publicity_end: date | None
+    objection_contact: str
+    decision: str | None
+    comments: str
+    decided_on: date | None
+    candidates: tuple[ReportedCandidate, ...]
+    steps: tuple[ReportedStep, ...]
+    objections: tuple[ReportedObjection, ...]
+
+    def count_with_stars(self, stars: int) -> int:
+        return sum(1 for c in self.candidates if c.stars == stars)
+
+
+def verification_detail(store: Store, verification_id: uuid.UUID) -> VerificationDetail:
+    """What a village reported (as stored when imported), in plain rows for the township's screen.
+
+    The payload came from a file: a value that is missing or not understood is shown empty
+    rather than refused (the file's checksum was verified when it was imported).
+    """
+    with read_session(store) as session:
+        record = session.get(TownshipVerification, verification_id)
+        if record is None:
+            raise NotFound("找不到这份上报材料。")
+        payload = dict(record.payload or {})
+        head = (record.id, record.branch_name, record.township_name, record.year, record.created_at,
+                record.decision, record.comments or "", record.decided_on)
+    publicity = payload.get("publicity") if isinstance(payload.get("publicity"), dict) else {}
+    return VerificationDetail(
+        id=head[0], branch_name=head[1], township_name=head[2], year=head[3], received_at=head[4],
+        publicity_start=_as_date(publicity.get("start")), publicity_end=_as_date(publicity.get("end")),
+        objection_contact=str(publicity.get("objection_contact") or ""),
+        decision=head[5], comments=head[6], decided_on=head[7],
+        candidates=tuple(_reported_candidate(c) for c in _dicts(payload.get("candidates"))),
+        steps=tuple(
+            ReportedStep(str(s.get("action") or ""), _label(RoundStatus, s.get("status")), _as_date(s.get("on")),
+                         str(s.get("operator") or ""), str(s.get("note") or ""))
+            for s in _dicts(payload.get("steps"))
+        ),
+        objections=tuple(
+            ReportedObjection(str(o.get("member") or ""), str(o.get("raised_by") or ""), _as_date(o.get("raised_on")),
+                              str(o.get("content") or ""), str(o.get("answer") or ""), _as_bool(o.get("upheld")))
+            for o in _dicts(payload.get("objections"))
+        ),
+    )
+
+
+def _reported_candidate(c: dict) -> ReportedCandidate:
+    return ReportedCandidate(
+        name=str(c.get("name") or ""), group_name=str(c.get("group_name") or ""),
+        member_class=_label(MemberClass, c.get("member_class")), membership=_label(Membership, c.get("membership")),
+        final_total=_as_decimal(c.get("final_total")), vetoed=bool(c.get("vetoed")), rank=_as_int(c.get("rank")),
+        declared_stars=_as_int(c.get("declared_stars")), band_stars=_as_int(c.get("band_stars")),
+        proposed_stars=_as_int(c.get("proposed_stars")), stars=_as_int(c.get("stars")),
+        dual_report_served=_as_bool(c.get("dual_report_served")),
+        flags=tuple(str(f) for f in c.get("flags") or () if f),
+        history=tuple(
+            ReportedStarChange(_label(StarStage, h.get("stage")), _as_int(h.get("from")), _as_int(h.get("to")),
+                               str(h.get("reason") or ""), _as_date(h.get("on")), str(h.get("operator") or ""))
+            for h in _dicts(c.get("history"))
+        ),
+    )
+
+
+def _dicts(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _label(enum_cls, value) -> str:
+    try:
+        return enum_cls(value).label
+    except ValueError:
+        return "" if value is None else str(value)
+
+
+def _as_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_int(value) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_bool(value) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _as_decimal(value) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None

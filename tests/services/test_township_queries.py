@@ -1,0 +1,139 @@
+"""The township's two small queries for the GUI: is this a township database, what did a village report."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from app.domain.errors import NotFound, ValidationError
+from app.services import backup, gather, operators, rating, rating_exchange
+from app.services.context import unit_of_work
+from app.services.rating_queries import load_view
+from conftest import add
+from db.rating_models import TownshipVerification
+from db.store import Store
+
+LATER = date(2026, 12, 31)
+
+
+@pytest.fixture
+def township(tmp_path):
+    with Store.open_file(tmp_path / "乡镇汇总.db") as store:
+        yield store, operators.ensure_admin(store)
+
+
+def test_an_empty_database_is_neither_and_a_marked_one_is_a_township(township):
+    store, admin = township
+    assert not gather.is_township_database(store)
+    change = gather.start_township_database(store, admin, "  城关镇党委 ")
+    assert "城关镇党委" in change.summary and change.created
+    assert gather.is_township_database(store)
+    assert gather.township_overview(store, 2026).township == "城关镇党委"
+    with pytest.raises(ValidationError, match="已经是乡镇汇总数据库"):
+        gather.start_township_database(store, admin, "城关镇党委")
+
+
+def test_a_name_is_required(township):
+    store, admin = township
+    with pytest.raises(ValidationError, match="党委名称"):
+        gather.start_township_database(store, admin, "  ")
+    assert not gather.is_township_database(store)
+
+
+def test_a_village_database_is_not_a_township_and_cannot_become_one(store, admin, branch):
+    assert not gather.is_township_database(store)
+    with pytest.raises(ValidationError, match="村支部自己的数据库"):
+        gather.start_township_database(store, admin, "城关镇党委")
+    assert not gather.is_township_database(store)
+
+
+def test_gathering_into_an_unmarked_database_makes_it_a_township(store, admin, village_year, township, tmp_path):
+    add(store, admin, "张三")
+    made = backup.backup_to(store, tmp_path).path
+    township_store, township_admin = township
+    gather.gather(township_store, township_admin, [made])
+    assert gather.is_township_database(township_store)
+
+
+def test_villages_are_gathered_under_the_committee_named_at_set_up(store, admin, village_year, township, tmp_path):
+    add(store, admin, "张三")
+    made = backup.backup_to(store, tmp_path).path
+    township_store, township_admin = township
+    gather.start_township_database(township_store, township_admin, "城关镇党委（汇总）")
+    result = gather.gather(township_store, township_admin, [made]).files[0]
+    assert result.status == "gathered"
+    assert any("城关镇党委（汇总）" in notice for notice in result.notices)
+    overview = gather.township_overview(township_store, 2026)
+    assert overview.township == "城关镇党委（汇总）" and [b.name for b in overview.branches] == ["红星村党支部"]
+
+
+def _reported_round(store, admin, tmp_path) -> tuple[dict, object]:
+    ids = {name: add(store, admin, name) for name in ("甲一", "乙二", "丙三")}
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.declare(store, admin, 2026, ids["甲一"], 5, "带头参加志愿服务", date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
+    rating.override(store, admin, 2026, ids["乙二"], 3, "抗洪抢险表现突出，支委会讨论通过", date(2026, 11, 21), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 22), days=2, objection_contact="村党群服务中心", today=LATER)
+    rating.record_objection(store, admin, 2026, ids["乙二"], "群众李某", date(2026, 11, 23), "抗洪期间曾外出", today=LATER)
+    objection = load_view(store, 2026).objections[0]
+    rating.answer_objection(store, admin, objection.id, "经核实不属实，维持", False, date(2026, 11, 23), today=LATER)
+    report = tmp_path / "红星村-2026.jfrating"
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 25), report, today=LATER)
+    return ids, report
+
+
+def test_the_detail_of_a_received_report(store, admin, village_year, township, tmp_path):
+    ids, report = _reported_round(store, admin, tmp_path)
+    view = load_view(store, 2026)
+    township_store, township_admin = township
+    rating_exchange.import_for_verification(township_store, township_admin, report)
+    [row] = rating_exchange.township_verifications(township_store)
+    detail = rating_exchange.verification_detail(township_store, row.id)
+
+    assert (detail.branch_name, detail.township_name, detail.year) == ("红星村党支部", "城关镇党委", 2026)
+    assert (detail.publicity_start, detail.publicity_end) == (date(2026, 11, 22), date(2026, 11, 23))
+    assert detail.objection_contact == "村党群服务中心" and detail.received_at is not None
+    assert detail.decision is None and detail.comments == ""
+    assert [c.name for c in detail.candidates] == [c.name for c in view.candidates]
+    for got, sent in zip(detail.candidates, view.candidates):
+        assert (got.final_total, got.stars, got.proposed_stars, got.rank, got.vetoed) == (
+            sent.final_total, sent.stars, sent.proposed_stars, sent.rank, sent.vetoed)
+        assert got.member_class == sent.member_class.label and got.membership == sent.membership.label
+    second = next(c for c in detail.candidates if c.name == "乙二")
+    assert second.stars == 3 and [h.stage for h in second.history] == ["系统测评", "支委会审核调整"]
+    assert second.history[-1].reason == "抗洪抢险表现突出，支委会讨论通过"
+    assert next(c for c in detail.candidates if c.name == "甲一").declared_stars == 5
+    assert [s.action for s in detail.steps] == ["start", "assess", "publicise", "report"]
+    assert detail.steps[-1].status == "已上报，待乡镇验星" and detail.steps[0].on_date == date(2026, 11, 20)
+    [objection] = detail.objections
+    assert (objection.member, objection.raised_by, objection.upheld) == ("乙二", "群众李某", False)
+    assert detail.count_with_stars(3) == sum(1 for c in view.candidates if c.stars == 3)
+
+    rating_exchange.decide_verification(township_store, township_admin, row.id, False, "请补充双报到证明",
+                                        date(2026, 11, 28), tmp_path / "退回.jfverify", today=LATER)
+    decided = rating_exchange.verification_detail(township_store, row.id)
+    assert (decided.decision, decided.comments, decided.decided_on) == ("returned", "请补充双报到证明", date(2026, 11, 28))
+
+
+def test_a_payload_with_odd_values_is_shown_not_refused(township):
+    store, admin = township
+    with unit_of_work(store, admin) as uow:
+        record = TownshipVerification(
+            round_id=uuid.uuid4(), branch_name="东风村党支部", year=2026, report_sha256="0" * 64,
+            payload={"publicity": "?", "steps": [{"status": "unknown", "on": "not a date"}, "junk"],
+                     "candidates": [{"name": "某某", "member_class": "alien", "final_total": "abc", "stars": "4",
+                                     "rank": True, "history": None, "flags": ["", "双报到未履行"]}]},
+        )
+        uow.session.add(record)
+        uow.session.flush()
+        record_id = record.id
+    detail = rating_exchange.verification_detail(store, record_id)
+    [candidate] = detail.candidates
+    assert (candidate.member_class, candidate.final_total, candidate.stars, candidate.rank) == ("alien", None, 4, None)
+    assert candidate.flags == ("双报到未履行",) and candidate.history == ()
+    assert [(s.status, s.on_date) for s in detail.steps] == [("unknown", None)]
+    assert detail.publicity_start is None and detail.objections == ()
+    with pytest.raises(NotFound):
+        rating_exchange.verification_detail(store, uuid.uuid4())
