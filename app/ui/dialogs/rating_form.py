@@ -1,0 +1,108 @@
+"""The shape every star-rating dialog shares: an explanation, a form, a problem line, 确定/取消.
+
+On 确定 the dialog reads its fields into a plain function (`work()`), which runs on the job
+runner, off the UI thread; the dialog stays open, its buttons disabled, until the result
+comes back on the UI thread. A refused step (an `AppError`: no reason written, wrong stage…)
+is shown inside the dialog, which keeps what the clerk typed; anything unexpected goes to
+`show_error` with the details to copy. On success the page is told through `ctx.changed`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+
+from app.domain.errors import AppError
+from app.services.context import Change
+from app.services.rating_queries import CandidateRow
+from app.ui.context import UiContext
+from app.ui.errors import show_error
+from app.ui.widgets import error_label, hint_label, show_problem
+
+
+class RatingFormDialog(QDialog):
+    saved = Signal(object)  # the service's Change, on the UI thread
+
+    def __init__(self, ctx: UiContext, title: str, explanation: str, parent: QWidget | None = None, width: int = 500) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.change: Change | None = None
+        self.job = None
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(width)
+        layout = QVBoxLayout(self)
+        self.explanation = hint_label(explanation)
+        self.explanation.setVisible(bool(explanation))
+        layout.addWidget(self.explanation)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def set_explanation(self, text: str) -> None:
+        self.explanation.setText(text)
+        self.explanation.setVisible(bool(text))
+
+    def work(self) -> Callable[[], Change] | None:
+        """Read the fields (UI thread) and return the service call to run, or None to stay open."""
+        raise NotImplementedError
+
+    def save(self) -> None:
+        try:
+            work = self.work()
+        except AppError as exc:
+            show_problem(self.problem, exc.message)
+            return
+        if work is None:
+            return
+        show_problem(self.problem, "")
+        self.buttons.setEnabled(False)
+        self.job = self.ctx.jobs.submit(lambda _control: work(), on_result=self._done, on_error=self._failed)
+
+    def _done(self, change: Change) -> None:
+        self.buttons.setEnabled(True)
+        self.change = change
+        self.accept()
+        self.ctx.changed(change.summary)
+        self.saved.emit(change)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(exc, AppError):
+            show_problem(self.problem, exc.message)
+        else:
+            show_error(self, exc)
+
+
+class CandidateBox(QComboBox):
+    """A drop-down of the round's members (name · group · current stars), by member id."""
+
+    def __init__(self, candidates, chosen=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.candidates: list[CandidateRow] = list(candidates)
+        for candidate in self.candidates:
+            label = f"{candidate.name}　{candidate.group_name}" if candidate.group_name else candidate.name
+            self.addItem(label, str(candidate.member_id))
+        index = next((i for i, c in enumerate(self.candidates) if c.member_id == chosen), 0)
+        self.setCurrentIndex(index)
+        self.setMaxVisibleItems(20)
+
+    def current(self) -> CandidateRow | None:
+        index = self.currentIndex()
+        return self.candidates[index] if 0 <= index < len(self.candidates) else None
+
+    def choose(self, member_id) -> bool:
+        index = next((i for i, c in enumerate(self.candidates) if c.member_id == member_id), -1)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        return index >= 0
