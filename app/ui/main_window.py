@@ -32,12 +32,13 @@ from app.ui.pages.entry_page import EntryPage
 from app.ui.pages.ledger_page import LedgerPage
 from app.ui.pages.members_page import MembersPage
 from app.ui.pages.rules_page import RulesPage
+from app.ui.pages.rating_page import RatingPage
 from app.ui.pages.totals_page import TotalsPage
 from app.ui.widgets import hint_label, title_label
 from app.ui.window_state import WindowState
 from db.store import Store
 
-PAGE_KEYS = ("members", "rules", "entry", "ledger", "totals")
+PAGE_KEYS = ("members", "rules", "entry", "ledger", "totals", "rating")
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
             "entry": EntryPage(self.ctx),
             "ledger": LedgerPage(self.ctx),
             "totals": TotalsPage(self.ctx),
+            "rating": RatingPage(self.ctx),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
