@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.enums import MemberClass
+from app.domain.points import format_points
 from app.services import rating
 from app.services.context import Change
 from app.services.rating_queries import RoundView
@@ -106,7 +107,7 @@ class StarChangeDialog(RatingFormDialog):
             return
         text = self.tr("{0}（测评 {1}，年度积分 {2}）").format(
             stars_word(candidate.stars), stars_word(candidate.proposed_stars),
-            candidate.final_total if candidate.final_total is not None else "—",
+            format_points(candidate.final_total) if candidate.final_total is not None else "—",
         )
         self.current_label.setText(text)
         self.stars_box.setCurrentIndex(max(0, self.stars_box.findData(candidate.stars or 0)))
