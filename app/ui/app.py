@@ -8,11 +8,12 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.errors import AppError
-from app.services import operators, organisation
+from app.services import gather, operators, organisation
 from app.services.paths import database_url
 from app.ui.errors import describe, show_error
 from app.ui.fonts import install_bundled_font
 from app.ui.main_window import MainWindow
+from app.ui.pages.township_window import TownshipWindow
 from db.store import Store
 
 
@@ -34,7 +35,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def install_error_hook(window: MainWindow) -> None:
+def install_error_hook(window: MainWindow | TownshipWindow) -> None:
     """An unexpected error in a slot becomes one plain sentence with details to copy, not a silent traceback."""
     previous = sys.excepthook
 
@@ -49,20 +50,22 @@ def install_error_hook(window: MainWindow) -> None:
 
 
 def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
-    """Open the window on the database; when the clerk opens another file, reopen on that one."""
+    """Open the window on the database (a township's gathering database gets the township window);
+    when the clerk opens another file, reopen on that one."""
     app = make_application()
     while True:
         try:
             store = Store(database_url(db_path))
             actor = operators.actor_for(store, operator)
-            needs_setup = organisation.current_branch_id(store) is None
+            township = gather.is_township_database(store)  # no branch of its own: never the village wizard
+            needs_setup = not township and organisation.current_branch_id(store) is None
         except AppError as exc:
             message, details = describe(exc)
             box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("app", "无法打开数据库"), message)
             box.setDetailedText(details)
             box.exec()
             return 1
-        window = MainWindow(store, actor)
+        window = TownshipWindow(store, actor) if township else MainWindow(store, actor)
         install_error_hook(window)
         window.show()
         if needs_setup:
@@ -72,6 +75,8 @@ def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
         finally:
             window.ctx.jobs.wait()
             store.close()
+        if getattr(window, "reopen_same", False):
+            continue  # the same database in the other kind of window (village ↔ township)
         if not window.next_database:
             return code
         db_path = window.next_database

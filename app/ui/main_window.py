@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import AppError, ValidationError
-from app.services import organisation
+from app.services import gather, organisation
 from app.services.context import Actor
 from app.ui import extensions
 from app.ui.context import UiContext
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.ctx = UiContext(store, actor, jobs=jobs, window_state=window_state, today=today, parent=self)
         self.wizard: FirstRunWizard | None = None
         self.next_database: str | None = None  # set when the clerk opens another file; run_gui reopens
+        self.reopen_same = False  # set when this database turns out to be a township's; run_gui reopens it so
         file_name = store.path.name if store.path else store.engine.url.render_as_string(hide_password=True)
         self.setWindowTitle(self.tr("党员积分管理 — {0}").format(file_name))
         self.setMinimumSize(QSize(1100, 640))
@@ -233,10 +234,22 @@ class MainWindow(QMainWindow):
         if not self.close():
             self.next_database = None
 
-    def start_first_run(self) -> FirstRunWizard:
+    def start_first_run(self) -> FirstRunWizard | None:
+        if self.reopen_as_township():  # a township's database has no branch: never the village wizard
+            return None
         self.wizard = FirstRunWizard(self.ctx, self)
+        self.wizard.accepted.connect(self.reopen_as_township)  # the clerk chose 乡镇汇总数据库
         self.wizard.open()
         return self.wizard
+
+    def reopen_as_township(self) -> bool:
+        """On a township's gathering database, close so that run_gui reopens it in the township window."""
+        if not gather.is_township_database(self.ctx.store):
+            return False
+        self.reopen_same = True
+        if not self.close():
+            self.reopen_same = False
+        return True
 
     def _about(self) -> None:
         self.ctx.inform(self, self.tr("关于"), self.tr(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import OrgKind
 from app.domain.errors import AppError
-from app.services import demo, organisation, rulesets
+from app.services import demo, gather, organisation, rulesets
 from app.ui.context import UiContext
 from app.ui.errors import describe
 from app.ui.jobs import run_with_progress
@@ -71,6 +71,17 @@ class FirstRunWizard(QWizard):
         layout.addWidget(hint_label(self.tr(
             "演示支部只用于熟悉操作，数据保存在当前数据库里。正式使用时，请用“文件 → 新建数据库”另建一个。"
         )))
+        layout.addSpacing(12)
+        self.township_radio = QRadioButton(self.tr("这是乡镇汇总数据库（乡镇党委汇总各村的备份、给各村验星）"))
+        group.addButton(self.township_radio)
+        layout.addWidget(self.township_radio)
+        self.township_name_edit = QLineEdit()
+        self.township_name_edit.setPlaceholderText(self.tr("乡镇（街道）党委名称，如 城关镇党委"))
+        self.township_name_edit.setEnabled(False)
+        self.township_radio.toggled.connect(self.township_name_edit.setEnabled)
+        self.township_radio.toggled.connect(page.completeChanged)
+        self.township_name_edit.textChanged.connect(page.completeChanged)
+        layout.addWidget(self.township_name_edit)
         layout.addStretch(1)
         self.problem = error_label()
         layout.addWidget(self.problem)
@@ -121,7 +132,7 @@ class FirstRunWizard(QWizard):
         return page
 
     def nextId(self) -> int:
-        if self.currentId() == self.WELCOME and self.demo_radio.isChecked():
+        if self.currentId() == self.WELCOME and (self.demo_radio.isChecked() or self.township_radio.isChecked()):
             return -1
         return super().nextId()
 
@@ -131,7 +142,18 @@ class FirstRunWizard(QWizard):
         return [line.strip() for line in self.groups_edit.toPlainText().splitlines() if line.strip()]
 
     def accept(self) -> None:
-        """Finish: load the demo, or set up the branch and the year's rules; stay open on a problem."""
+        """Finish: load the demo, mark a township database, or set up the branch and the year's rules;
+        stay open on a problem."""
+        if self.township_radio.isChecked():
+            try:
+                change = gather.start_township_database(self.ctx.store, self.ctx.actor, self.township_name_edit.text())
+            except AppError as exc:
+                show_problem(self.problem, exc.message)
+                return
+            self.summary = change.summary
+            self.ctx.changed(self.summary)
+            super().accept()
+            return
         if self.demo_radio.isChecked():
             store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
             run_with_progress(
@@ -174,7 +196,13 @@ class FirstRunWizard(QWizard):
 class _WelcomePage(QWizardPage):
     def isFinalPage(self) -> bool:  # noqa: N802 (Qt name)
         wizard = self.wizard()
-        return bool(wizard and wizard.demo_radio.isChecked())
+        return bool(wizard and (wizard.demo_radio.isChecked() or wizard.township_radio.isChecked()))
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt name)
+        wizard = self.wizard()
+        if wizard and wizard.township_radio.isChecked():
+            return bool(wizard.township_name_edit.text().strip())
+        return super().isComplete()
 
 
 def _message(exc: BaseException) -> str:

@@ -1,0 +1,236 @@
+"""验星 (township database): the villages' star-rating reports received, what each reported, and the decision.
+
+A village sends its round as a .jfrating file (上报验星); the township imports it here, reads the
+candidates, the steps and the objections as they were reported, and verifies it or returns it with
+comments. The decision is written to a .jfverify file that the village applies on its own computer.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import rating_exchange
+from app.services.rating_exchange import VerificationDetail, VerificationRow
+from app.ui.context import UiContext
+from app.ui.dialogs.township_decision import TownshipDecisionDialog
+from app.ui.errors import show_error
+from app.ui.models.township_models import (
+    candidate_model,
+    decision_text,
+    objection_model,
+    step_model,
+    verification_model,
+)
+from app.ui.pages.base import Page
+from app.ui.pages.township_overview import fit_height
+from app.ui.widgets import fit_columns, hint_label, make_table, title_label
+
+
+class TownshipVerifyPage(Page):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = self.tr("验星")
+        self.detail: VerificationDetail | None = None
+        self._fitted = False
+        self._wanted: uuid.UUID | None = None  # select this report after the next reload
+        layout = QVBoxLayout(self)
+        controls = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("导入上报文件…"))
+        self.import_button.clicked.connect(self.import_report)
+        controls.addWidget(self.import_button)
+        self.verify_button = QPushButton(self.tr("验星通过…"))
+        self.verify_button.clicked.connect(lambda: self.decide(True))
+        controls.addWidget(self.verify_button)
+        self.return_button = QPushButton(self.tr("退回…"))
+        self.return_button.clicked.connect(lambda: self.decide(False))
+        controls.addWidget(self.return_button)
+        controls.addStretch(1)
+        self.summary_label = QLabel()
+        controls.addWidget(self.summary_label)
+        layout.addLayout(controls)
+
+        self.body = QStackedWidget()
+        self.body.addWidget(self._content())
+        self.empty_page = self._empty_page()
+        self.body.addWidget(self.empty_page)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(hint_label(self.tr(
+            "村党支部在“星级评定”中上报验星后会得到一个上报文件（.jfrating），拿来后点“导入上报文件…”。"
+            "验星通过或退回后保存的结果文件（.jfverify）请交回村里，由村里登记。"
+        )))
+        self.ctx.remember_table(self.table, "township_reports")
+        self.ctx.remember_table(self.candidate_table, "township_candidates")
+        self._show_detail(None)
+
+    def _content(self) -> QWidget:
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = verification_model(self)
+        self.table = make_table(self)
+        self.table.setModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._row_chosen)
+        splitter.addWidget(self.table)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        self.detail_title = QLabel()
+        self.detail_title.setObjectName("reportTitle")
+        bold = QFont(self.detail_title.font())
+        bold.setBold(True)
+        self.detail_title.setFont(bold)
+        lower_layout.addWidget(self.detail_title)
+        self.detail_info = QLabel()
+        self.detail_info.setWordWrap(True)
+        self.detail_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lower_layout.addWidget(self.detail_info)
+        self.tabs = QTabWidget()
+        self.candidate_model = candidate_model(self)
+        self.candidate_table = make_table(self)
+        self.candidate_table.setModel(self.candidate_model)
+        self.tabs.addTab(self.candidate_table, self.tr("候选人"))
+        self.step_model = step_model(self)
+        self.step_table = make_table(self)
+        self.step_table.setModel(self.step_model)
+        self.tabs.addTab(self.step_table, self.tr("评定步骤"))
+        self.objection_model = objection_model(self)
+        self.objection_table = make_table(self)
+        self.objection_table.setModel(self.objection_model)
+        self.tabs.addTab(self.objection_table, self.tr("公示异议"))
+        lower_layout.addWidget(self.tabs, 1)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([170, 450])
+        return splitter
+
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(title_label(self.tr("还没有收到村里的星级评定上报材料")), 0, Qt.AlignmentFlag.AlignHCenter)
+        hint = hint_label(self.tr("村里公示期满、上报验星后，会把上报文件（.jfrating）用 U 盘交上来。"))
+        hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
+        button = QPushButton(self.tr("导入上报文件…"))
+        button.clicked.connect(self.import_report)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    # -- the list
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        wanted = self._wanted or (self.selected_row().id if self.selected_row() else None)
+        self._wanted = None
+        try:
+            rows = rating_exchange.township_verifications(self.ctx.store)
+        except Exception as exc:  # shown, and the page stays usable
+            self.model.set_rows([])
+            self._show_detail(None)
+            show_error(self, exc)
+            return
+        self.model.set_rows(rows)
+        self.body.setCurrentWidget(self.empty_page if not rows else self.body.widget(0))
+        if rows and not self._fitted:
+            self._fitted = True
+            fit_height(self.splitter, self.table, min(len(rows), 6), share=0.35)
+        waiting = sum(1 for r in rows if r.decision is None)
+        self.summary_label.setText(self.tr("共收到 {0} 份，待验星 {1} 份").format(len(rows), waiting))
+        if rows:
+            self.select_report(wanted if wanted is not None else next((r.id for r in rows if r.decision is None), rows[0].id))
+        else:
+            self._show_detail(None)
+
+    def selected_row(self) -> VerificationRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_report(self, verification_id: uuid.UUID) -> bool:
+        for index, row in enumerate(self.model.rows()):
+            if row.id == verification_id:
+                self.table.selectRow(index)
+                return True
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        return False
+
+    def _row_chosen(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self._show_detail(None)
+            return
+        try:
+            self._show_detail(rating_exchange.verification_detail(self.ctx.store, row.id))
+        except Exception as exc:
+            self._show_detail(None)
+            show_error(self, exc)
+
+    def _show_detail(self, detail: VerificationDetail | None) -> None:
+        self.detail = detail
+        open_for_decision = detail is not None and detail.decision is None and self.ctx.can_review
+        self.verify_button.setEnabled(open_for_decision)
+        self.return_button.setEnabled(open_for_decision)
+        if detail is None:
+            self.detail_title.setText(self.tr("选择上面的一份上报材料查看内容。"))
+            self.detail_info.clear()
+            for model in (self.candidate_model, self.step_model, self.objection_model):
+                model.set_rows([])
+            return
+        self.detail_title.setText(self.tr("{0} {1} 年星级评定（{2}）").format(detail.branch_name, detail.year, decision_text(detail.decision)))
+        stars = "，".join(self.tr("{0}星 {1} 人").format(n, detail.count_with_stars(n)) for n in range(5, 0, -1))
+        lines = [self.tr("候选人 {0} 人：{1}。").format(len(detail.candidates), stars)]
+        if detail.publicity_start:
+            lines.append(self.tr("公示期 {0:%Y-%m-%d} 至 {1:%Y-%m-%d}，异议 {2} 条。").format(
+                detail.publicity_start, detail.publicity_end or detail.publicity_start, len(detail.objections)))
+        if detail.decision:
+            lines.append(self.tr("{0}（{1:%Y-%m-%d}）：{2}").format(
+                decision_text(detail.decision), detail.decided_on, detail.comments or self.tr("无意见")))
+        self.detail_info.setText(" ".join(lines))
+        self.candidate_model.set_rows(detail.candidates)
+        self.step_model.set_rows(detail.steps)
+        self.objection_model.set_rows(detail.objections)
+        fit_columns(self.step_table)
+        fit_columns(self.objection_table)
+        self.tabs.setTabText(2, self.tr("公示异议（{0}）").format(len(detail.objections)))
+
+    # -- actions
+
+    def import_report(self) -> None:
+        path = self.ctx.ask_open_path(self, self.tr("导入村里的星级评定上报文件"), self.tr("星级评定上报文件 (*.jfrating);;所有文件 (*)"))
+        if not path:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def done(change) -> None:
+            if change.created:
+                self._wanted = change.created[0]
+            self.ctx.changed(change.summary)
+
+        self.ctx.jobs.submit(
+            lambda control: rating_exchange.import_for_verification(store, actor, path),
+            on_result=done,
+            on_error=lambda exc: show_error(self, exc, self.tr("没有导入")),
+        )
+
+    def decide(self, verified: bool) -> TownshipDecisionDialog | None:
+        row = self.selected_row()
+        if row is None or row.decision is not None:
+            return None
+        self._wanted = row.id
+        return self.open_dialog(TownshipDecisionDialog(self.ctx, row, verified, self))

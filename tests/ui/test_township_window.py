@@ -1,0 +1,265 @@
+"""Township mode: three demo villages gathered into a township database, the overview, and a star-rating report verified.
+
+The villages are made once per module (each takes a few seconds); every test gets a fresh township
+database, and a test that changes a village works on its own copy of the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtTest import QAbstractItemModelTester
+from sqlalchemy import update
+
+from app.domain.rating import RoundStatus
+from app.services import backup, demo, gather, operators, organisation, rating, rating_exchange, totals
+from app.services.rating_queries import load_view
+from app.ui.jobs import JobRunner
+from app.ui.pages.township_window import TownshipWindow
+from conftest import TODAY
+from db.models import OrgUnit, StoreSetting
+from db.store import Store
+
+pytestmark = pytest.mark.gui
+
+VILLAGES = [("红星村党支部", 301), ("东风村党支部", 302), ("向阳村党支部", 303)]
+LATER = date(2026, 12, 31)  # "today" for the rating round's steps after the publicity period
+FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+
+
+@dataclass
+class Village:
+    name: str
+    db: Path
+    total: Decimal  # the village's own year ranking, summed in its own database
+    members: int
+    stars: dict[int, int]
+
+
+@pytest.fixture(scope="module")
+def villages(tmp_path_factory):
+    """Three demo villages, each backed up onto one stick; the first also reported its 2026 star rating."""
+    root = tmp_path_factory.mktemp("villages")
+    stick = root / "stick"
+    stick.mkdir()
+    made = []
+    for index, (name, seed) in enumerate(VILLAGES):
+        path = root / f"village{index}.db"
+        with Store.open_file(path) as store:
+            admin = operators.ensure_admin(store)
+            demo.create_demo_branch(store, admin, today=TODAY, seed=seed)
+            with store.session() as session, session.begin():
+                session.execute(update(OrgUnit).where(OrgUnit.id == organisation.current_branch_id(store)).values(name=name))
+            ranking = totals.branch_ranking(store, 2026)
+            stars = {n: sum(1 for row in ranking.rows if row.stars == n) for n in range(1, 6)}
+            made.append(Village(name, path, sum((row.year_to_date for row in ranking.rows), Decimal(0)), len(ranking.rows), stars))
+            backup.backup_to(store, stick)
+    report = root / "红星村-2026.jfrating"
+    with Store.open_file(made[0].db) as store:
+        admin = operators.ensure_admin(store)
+        rating.start_round(store, admin, 2026, date(2026, 11, 24), today=LATER)
+        rating.assess(store, admin, 2026, date(2026, 11, 25), today=LATER)
+        rating.publicise(store, admin, 2026, date(2026, 11, 26), days=5, objection_contact="村党群服务中心", today=LATER)
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 2), report, today=LATER)
+    return stick, made, report
+
+
+@pytest.fixture
+def township_store(tmp_path):
+    with Store.open_file(tmp_path / "乡镇汇总.db") as store:
+        gather.start_township_database(store, operators.ensure_admin(store), "城关镇党委")
+        yield store
+
+
+@pytest.fixture
+def township_window(app, qtbot, township_store):
+    window = TownshipWindow(township_store, operators.ensure_admin(township_store), today=TODAY, jobs=JobRunner(synchronous=True))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1260, 800)
+    return window
+
+
+def _gather_in_the_window(window, stick):
+    dialog = window.open_backup("gather")
+    assert dialog.tabs.currentIndex() == 2
+    assert dialog.township_file == window.ctx.store.path and not dialog.township_button.isVisibleTo(dialog)
+    dialog.add_gather_source(stick)
+    dialog.start_gather()
+    assert dialog.last_error is None, dialog.status_label.text()
+    dialog.close()
+    return dialog
+
+
+def test_the_overview_shows_every_village_as_it_counts_itself(villages, township_window):
+    stick, made, _ = villages
+    page = township_window.pages["overview"]
+    assert township_window.current_page() is page
+    assert page.body.currentWidget() is page.empty_page and "还没有汇总的村" in page.summary_label.text()
+
+    _gather_in_the_window(township_window, stick)  # the overview refreshes by itself
+    assert "汇总 3 个" in township_window.statusBar().currentMessage()
+    assert page.body.currentWidget() is not page.empty_page
+    assert [line.summary.name for line in page.branch_model.rows()] == sorted(v.name for v in made)
+    for village in made:
+        line = page.line_named(village.name)
+        assert line.summary.total == village.total, village.name
+        assert line.summary.rated == village.members
+        assert {n: line.summary.stars.get(n, 0) for n in range(1, 6)} == village.stars
+        assert line.entries > 0 and line.gathered.file_name.endswith(".jfbak")
+    row = page.branch_model.rows().index(page.line_named(made[1].name))
+    assert Decimal(page.branch_model.data(page.branch_model.index(row, 3))) == made[1].total  # 年度总分 as shown
+    everyone = sum(v.members for v in made)
+    assert page.ranking_model.rowCount() == everyone and page.ranking_model.row_at(0).rank == 1
+    assert "城关镇党委 2026 年：3 个支部" in page.summary_label.text()
+    assert "城关镇党委" in township_window.branch_label.text()
+
+    page.show_branch(made[2].name)
+    shown = page.ranking_model.rows()
+    assert len(shown) == made[2].members and {r.branch_name for r in shown} == {made[2].name}
+    ranks = [r.rank for r in shown]
+    assert ranks == sorted(ranks) and max(ranks) <= everyone  # township-wide ranks, not the village's
+    page.show_branch(None)
+    assert page.ranking_model.rowCount() == everyone
+
+    page.year_spin.setValue(2025)  # a year nobody kept: every village is listed, without scores
+    assert all(line.summary.rated == 0 and "没有2025年的积分细则" in line.note for line in page.branch_model.rows())
+    assert page.ranking_model.rowCount() == 0
+    for model in (page.branch_model, page.ranking_model):
+        QAbstractItemModelTester(model, FATAL)
+
+
+def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(villages, township_window, tmp_path, monkeypatch):
+    _, made, report = villages
+    village_db = tmp_path / "village.db"
+    shutil.copyfile(made[0].db, village_db)
+    page = township_window.show_page("verify")
+    assert page.body.currentWidget() is page.empty_page
+    assert not page.verify_button.isEnabled() and not page.return_button.isEnabled()
+
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
+    township_window.import_action.trigger()
+    assert "已导入 红星村党支部 2026 年星级评定上报材料" in township_window.statusBar().currentMessage()
+    assert page.model.rowCount() == 1 and page.selected_row().decision is None
+    with Store.open_file(village_db) as village:
+        sent = load_view(village, 2026)
+    assert [c.name for c in page.candidate_model.rows()] == [c.name for c in sent.candidates]
+    assert [c.stars for c in page.candidate_model.rows()] == [c.stars for c in sent.candidates]
+    assert [s.action for s in page.step_model.rows()] == ["start", "assess", "publicise", "report"]
+    assert "公示期 2026-11-26 至 2026-11-30" in page.detail_info.text()
+    for model in (page.model, page.candidate_model, page.step_model, page.objection_model):
+        QAbstractItemModelTester(model, FATAL)
+    page.import_report()  # the same file twice changes nothing
+    assert "已经导入过了" in township_window.statusBar().currentMessage() and page.model.rowCount() == 1
+
+    dialog = page.decide(False)
+    assert dialog is page.active_dialog and dialog.isVisible()
+    asked = []
+    answer = tmp_path / "stick" / "红星村-2026-退回.jfverify"
+    answer.parent.mkdir()
+    monkeypatch.setattr(township_window.ctx, "ask_save_path", lambda *args: asked.append(args[2]) or str(answer))
+    dialog.ok_button.click()  # no comments: refused before any file is asked for
+    assert dialog.isVisible() and "写明意见" in dialog.problem.text() and asked == []
+    dialog.comments_edit.setPlainText("请补充在职党员双报到证明")
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.problem.text()
+    assert asked == ["红星村党支部-2026年-退回.jfverify"] and answer.exists()
+    row = page.selected_row()
+    assert (row.decision, row.comments) == ("returned", "请补充在职党员双报到证明")
+    assert page.model.data(page.model.index(0, 4)) == "已退回"
+    assert not page.verify_button.isEnabled() and not page.return_button.isEnabled()
+    assert "已退回" in page.detail_title.text() and "请补充在职党员双报到证明" in page.detail_info.text()
+
+    with Store.open_file(village_db) as village:
+        rating_exchange.apply_verification(village, operators.ensure_admin(village), answer, today=LATER)
+        view = load_view(village, 2026)
+    assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充在职党员双报到证明")
+
+
+def test_verifying_needs_no_comments(villages, township_window, tmp_path, monkeypatch):
+    _, _, report = villages
+    page = township_window.show_page("verify")
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
+    page.import_report()
+    dialog = page.decide(True)
+    monkeypatch.setattr(township_window.ctx, "ask_save_path", lambda *args: str(tmp_path / "通过"))
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.problem.text()
+    assert (tmp_path / "通过.jfverify").exists()  # the extension is added
+    assert page.selected_row().decision == "verified" and page.model.data(page.model.index(0, 4)) == "验星通过"
+
+
+def test_a_file_that_is_not_a_report_is_explained(township_window, tmp_path, monkeypatch):
+    wrong = tmp_path / "notes.jfrating"
+    wrong.write_text("这不是上报文件", encoding="utf-8")
+    page = township_window.show_page("verify")
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(wrong))
+    shown = []
+    monkeypatch.setattr("app.ui.pages.township_verify.show_error", lambda parent, exc, title=None: shown.append(exc.message))
+    page.import_report()
+    assert shown and "不是上报文件" in shown[0]
+    assert page.model.rowCount() == 0
+
+
+def test_run_gui_opens_a_township_database_in_the_township_window(township_store, tmp_path, monkeypatch, app):
+    from app.ui import app as app_module
+
+    path = township_store.path
+    township_store.close()
+    opened = []
+
+    def fake(kind):
+        class FakeWindow:
+            def __init__(self, store, actor):
+                opened.append(kind)
+                self.next_database, self.reopen_same = None, False
+                self.ctx = type("Ctx", (), {"jobs": type("Jobs", (), {"wait": staticmethod(lambda: True)})()})()
+
+            def show(self):
+                pass
+
+            def start_first_run(self):
+                opened.append("wizard")
+
+        return FakeWindow
+
+    monkeypatch.setattr(app_module, "MainWindow", fake("village"))
+    monkeypatch.setattr(app_module, "TownshipWindow", fake("township"))
+    monkeypatch.setattr(app_module, "install_error_hook", lambda window: None)
+    monkeypatch.setattr(type(app), "exec", lambda self: 0)
+    assert app_module.run_gui(str(path)) == 0
+    assert opened == ["township"]
+    assert app_module.run_gui(str(tmp_path / "空白.db")) == 0
+    assert opened == ["township", "village", "wizard"]
+
+
+def test_the_village_window_never_runs_the_village_wizard_on_a_township_database(township_store, make_window):
+    window = make_window(township_store)
+    assert window.start_first_run() is None and window.wizard is None
+    assert window.reopen_same and not window.isVisible()  # run_gui reopens it in the township window
+
+
+def test_the_first_run_wizard_can_make_a_township_database(store, admin, make_window):
+    window = make_window(store)
+    wizard = window.start_first_run()
+    wizard.township_radio.setChecked(True)
+    assert wizard.currentPage().isFinalPage() and not wizard.currentPage().isComplete()
+    wizard.township_name_edit.setText("城关镇党委")
+    assert wizard.currentPage().isComplete()
+    wizard.accept()
+    assert gather.is_township_database(store)
+    assert gather.township_overview(store, 2026).township == "城关镇党委"
+    assert window.reopen_same and not window.isVisible()
+
+
+def test_restoring_a_village_backup_into_the_township_database_reopens_as_a_village(township_window, township_store):
+    with township_store.session() as session, session.begin():  # as if a village's backup had been restored here
+        session.add(StoreSetting(key="branch_id", value=str(uuid.uuid4())))
+    township_window.update_branch()
+    assert township_window.reopen_same and not township_window.isVisible()
