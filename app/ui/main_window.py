@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import AppError, ValidationError
-from app.services import gather, organisation
+from app.services import backup, gather, organisation
 from app.services.context import Actor
 from app.ui import extensions
 from app.ui.context import UiContext
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.wizard: FirstRunWizard | None = None
         self.next_database: str | None = None  # set when the clerk opens another file; run_gui reopens
         self.reopen_same = False  # set when this database turns out to be a township's; run_gui reopens it so
+        self.auto_backup_problem = None  # the message shown when the automatic backup on closing failed
         file_name = store.path.name if store.path else store.engine.url.render_as_string(hide_password=True)
         self.setWindowTitle(self.tr("党员积分管理 — {0}").format(file_name))
         self.setMinimumSize(QSize(1100, 640))
@@ -262,4 +263,18 @@ class MainWindow(QMainWindow):
             return
         self.ctx.window_state.save_geometry(self, "main")
         self.ctx.save_tables()
+        self._auto_backup()
         super().closeEvent(event)
+
+    def _auto_backup(self) -> None:
+        """On closing a village's database: at most one automatic backup a day into the data folder.
+
+        A failure never stops the close: it is shown in a box of its own (no parent, not modal), which
+        keeps the program running until the clerk has read it.
+        """
+        if not self.has_branch or self.ctx.store.path is None:
+            return
+        try:
+            backup.auto_backup_if_due(self.ctx.store)
+        except Exception as exc:  # noqa: BLE001 - closing goes on; the clerk is told what failed
+            self.auto_backup_problem = show_error(None, exc, self.tr("自动备份没有完成"))
