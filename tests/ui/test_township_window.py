@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QWizard
 from sqlalchemy import update
 
 from app.domain.rating import RoundStatus
@@ -249,13 +250,24 @@ def test_the_first_run_wizard_can_make_a_township_database(store, admin, make_wi
     window = make_window(store)
     wizard = window.start_first_run()
     wizard.township_radio.setChecked(True)
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert wizard.currentPage().isFinalPage() and not wizard.currentPage().isComplete()
+    assert finish.isVisible() and not finish.isEnabled()
     wizard.township_name_edit.setText("城关镇党委")
-    assert wizard.currentPage().isComplete()
-    wizard.accept()
+    assert wizard.currentPage().isComplete() and finish.isEnabled()
+    finish.click()
     assert gather.is_township_database(store)
     assert gather.township_overview(store, 2026).township == "城关镇党委"
     assert window.reopen_same and not window.isVisible()
+
+
+def test_the_wizard_offers_finish_for_the_demo_and_the_township_and_next_for_our_own_branch(store, admin, make_window):
+    wizard = make_window(store).start_first_run()
+    finish, next_button = wizard.button(QWizard.WizardButton.FinishButton), wizard.button(QWizard.WizardButton.NextButton)
+    for radio, final in ((wizard.demo_radio, True), (wizard.township_radio, True), (wizard.own_branch_radio, False)):
+        radio.setChecked(True)
+        assert (finish.isVisible(), next_button.isVisible()) == (final, not final), radio.text()
+    wizard.reject()
 
 
 def test_restoring_a_village_backup_into_the_township_database_reopens_as_a_village(township_window, township_store):

@@ -82,6 +82,8 @@ class FirstRunWizard(QWizard):
         self.township_radio.toggled.connect(page.completeChanged)
         self.township_name_edit.textChanged.connect(page.completeChanged)
         layout.addWidget(self.township_name_edit)
+        for radio in (self.own_branch_radio, self.demo_radio, self.township_radio):
+            radio.toggled.connect(lambda on: on and self._choice_changed())
         layout.addStretch(1)
         self.problem = error_label()
         layout.addWidget(self.problem)
@@ -130,6 +132,11 @@ class FirstRunWizard(QWizard):
         self.setup_problem = error_label()
         layout.addWidget(self.setup_problem)
         return page
+
+    def _choice_changed(self) -> None:
+        """QWizard decides between 下一步 and 完成 only when it enters a page: enter the first page again."""
+        if self.currentId() == self.WELCOME:
+            self.restart()
 
     def nextId(self) -> int:
         if self.currentId() == self.WELCOME and (self.demo_radio.isChecked() or self.township_radio.isChecked()):
