@@ -216,6 +216,7 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
     dialog.reason_edit.setText("按乡镇意见补充双报到证明")
     _ok(dialog)
     assert page.view.status is RoundStatus.ASSESSING and "按乡镇意见补充双报到证明" in page.banner.text()
+    assert not page.buttons["assess"].isEnabled() and "先发布公示" in page.buttons["assess"].toolTip()
     dialog = page.dual_report()
     dialog.check_for("党员丁").setChecked(True)
     _ok(dialog)
@@ -330,3 +331,22 @@ def test_the_candidates_model_passes_the_model_tester_on_the_demo_branch(demo_st
     assert not page.start_panel.start_button.isEnabled()
     page.year_spin.setValue(2026)
     assert page.model.rowCount() == 36 and tester
+
+
+def test_a_step_runs_on_the_worker_thread_and_the_page_follows(app, qtbot, store, ids):
+    """The real, threaded job runner: the dialog waits for the result, then the page reloads."""
+    admin = operators.ensure_admin(store)
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    made = MainWindow(store, admin, today=LATER, jobs=JobRunner())
+    qtbot.addWidget(made)
+    made.show()
+    page = made.show_page("rating")
+    page.select_member_named("党员甲")
+    dialog = page.default_action()  # double-click in 申报创星: the declaration
+    assert dialog.member_box.current().name == "党员甲"
+    dialog.statement_edit.setPlainText("争创五星")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    made.ctx.jobs.wait()
+    assert page.model.line_named("党员甲").candidate.declared_stars == 5
+    assert load_view(store, 2026).candidate(ids["甲"]).declaration == "争创五星"

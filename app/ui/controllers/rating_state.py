@@ -172,7 +172,7 @@ def action_states(view: RoundView | None, today: date, can_review: bool) -> dict
         ),
         # A returned round is reopened (with its reason on record) rather than assessed afresh.
         "assess": when(RoundStatus.ASSESSING in NEXT_STATUS[status] and status is not RoundStatus.RETURNED,
-                       _assess_why_not(status), True),
+                       _assess_why_not(view), True),
         "override": when(status is RoundStatus.ASSESSING, translate("RatingState", "只有在“审核评星”阶段才能调整测评结果。"), True),
         "publicise": when(RoundStatus.PUBLICISING in NEXT_STATUS[status], translate("RatingState", "测评、审核之后才能发布公示。"), True),
         "print_notice": when(assessed, translate("RatingState", "测评星级之后才能打印公示。")),
@@ -189,9 +189,13 @@ def action_states(view: RoundView | None, today: date, can_review: bool) -> dict
     return states
 
 
-def _assess_why_not(status: RoundStatus) -> str:
+def _assess_why_not(view: RoundView) -> str:
+    status = view.status
     if status is RoundStatus.RETURNED:
         return translate("RatingState", "乡镇退回的评定，请先点“重新打开评定”写明原因。")
+    if status is RoundStatus.ASSESSING and any(s.action == "reopen" for s in view.steps):
+        # The services allow a fresh assessment only from 公示亮星, not straight after reopening.
+        return translate("RatingState", "重新打开后不能直接重新测评：如补记或冲正了积分，先发布公示，再在公示阶段点“测评星级”重新测评。")
     if status is RoundStatus.ASSESSING:
         return translate("RatingState", "本轮已经测评，正在审核；需要调整的，用“调整星级”写明理由。")
     return translate("RatingState", "评定现在处于“{0}”阶段，不能重新测评。").format(status.label)
