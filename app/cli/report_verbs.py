@@ -17,6 +17,7 @@ from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, NOTICE_DAYS, CertificateOptions
 from app.services import report_data
+from app.services.files import check_output_path, write_pdf
 
 ORDER = 40
 
@@ -92,7 +93,7 @@ def _check_options(args) -> None:
 
 
 def run_report(args) -> int:
-    from app.reports import check_output_path, page_count, write_atomically
+    from app.reports import page_count
 
     _check_options(args)
     out = check_output_path(Path(args.out).expanduser())
@@ -109,7 +110,7 @@ def run_report(args) -> int:
     with open_existing_store(args.db and str(Path(args.db).expanduser())) as store:
         member_ids = report_data.member_ids_by_name(store, args.member) if args.member else None
         pdf, what = _build(args, store, month, year, member_ids, settings, options)
-    write_atomically(out, pdf)
+    write_pdf(out, pdf)
     print(f"已生成{what}，共 {page_count(pdf)} 页：{out}")
     return EXIT_OK
 

@@ -1,8 +1,8 @@
 """Printed paper, rendered with reportlab only: report data first, then the renderer.
 
 Data classes (app.reports.data) are built by app.services.report_data; each renderer takes
-one and returns the PDF as bytes; app.reports.files writes bytes to disk atomically. Fonts,
-page geometry and styles live in app.reports.layout.
+one and returns the PDF as bytes, which app.services.files writes to disk atomically (this
+package writes no files). Fonts, page geometry and styles live in app.reports.layout.
 
 The names below are imported on first use, so that code which only needs the data classes
 (or a command-line verb that prints no paper) does not load reportlab.
@@ -18,10 +18,7 @@ _EXPORTS = {
     "render_monthly_notice": "app.reports.notices",
     "render_star_notice": "app.reports.notices",
     "render_scorecards": "app.reports.scorecards",
-    "OutputError": "app.reports.files",
-    "check_output_path": "app.reports.files",
-    "page_count": "app.reports.files",
-    "write_atomically": "app.reports.files",
+    "page_count": "app.reports.reading",
     "Progress": "app.reports.progress",
     "RenderCancelled": "app.reports.progress",
 }

@@ -26,8 +26,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QToolBar, QWidget
 
 from app.domain.errors import AppError
-from app.reports.files import write_atomically
 from app.reports.progress import Progress, RenderCancelled
+from app.services.files import write_pdf
 
 PRINT_DPI_MAX = 300
 PREVIEW_DPI_MAX = 150
@@ -136,7 +136,7 @@ def save_pdf(pdf: bytes, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    return write_atomically(path, pdf)
+    return write_pdf(path, pdf)
 
 
 def save_pdf_as(parent: QWidget | None, pdf: bytes, suggested_name: str) -> Path | None:

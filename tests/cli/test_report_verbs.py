@@ -151,7 +151,7 @@ def test_disk_errors_are_plain_sentences_and_leave_nothing(capsys, demo_db, tmp_
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("app.reports.files.os.replace", fail)
+    monkeypatch.setattr("app.services.files.os.replace", fail)
     code, _, stderr = report(capsys, "notice", "--month", "2026-10", "--out", str(tmp_path / "x.pdf"), "--db", str(demo_db))
     assert code == 1 and words in stderr and len(stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
