@@ -64,7 +64,8 @@ def _short(day: date) -> str:
 
 
 def _signed(step) -> str:
-    return f"{_short(step.on_date)}　{step.operator}".strip()
+    """A finished step: month-day (the year is the page's) and who did it."""
+    return f"{step.on_date:%m-%d}　{step.operator}".strip()
 
 
 def step_states(view: RoundView | None) -> list[StepState]:
@@ -81,7 +82,7 @@ def step_states(view: RoundView | None) -> list[StepState]:
             step = last.get(index)
             detail = _signed(step) if step else ""
             if index == REPORT and view.status is RoundStatus.VERIFIED:
-                detail = translate("RatingState", "{0} 验星通过").format(_short(step.on_date)) if step else ""
+                detail = translate("RatingState", "{0:%m-%d} 验星通过").format(step.on_date) if step else ""
             states.append(StepState(title, DONE, detail))
         elif index == current:
             states.append(_current(view, title, last.get(index)))
@@ -105,9 +106,9 @@ def _current(view: RoundView, title: str, step) -> StepState:
             text += translate("RatingState", "\n异议 {0} 条，待答复 {1} 条").format(len(view.objections), waiting)
         return StepState(title, CURRENT, text)
     if status is RoundStatus.REPORTED:
-        return StepState(title, CURRENT, translate("RatingState", "{0} 已上报，待验星").format(_short(step.on_date)) if step else "")
+        return StepState(title, CURRENT, translate("RatingState", "{0:%m-%d} 已上报，待验星").format(step.on_date) if step else "")
     if status is RoundStatus.RETURNED:
-        return StepState(title, PROBLEM, translate("RatingState", "{0} 乡镇退回").format(_short(step.on_date)) if step else "")
+        return StepState(title, PROBLEM, translate("RatingState", "{0:%m-%d} 乡镇退回").format(step.on_date) if step else "")
     adjusted = sum(1 for c in view.candidates for h in c.history if h.stage is StarStage.ADJUSTMENT)
     text = translate("RatingState", "验星后可随时调星") if not adjusted else translate("RatingState", "已调星 {0} 次").format(adjusted)
     return StepState(title, CURRENT, text)

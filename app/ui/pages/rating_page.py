@@ -29,9 +29,9 @@ from app.ui.dialogs.rating_print_dialog import CERTIFICATES, NOTICE, RatingPrint
 from app.ui.models.rating_models import CandidateTableModel, candidate_lines
 from app.ui.pages.base import Page
 from app.ui.pages.rating_start import RatingStartPanel
-from app.ui.pages.rating_steps import StepStrip
+from app.ui.pages.rating_steps import ElidedLabel, StepStrip
 from app.ui.pages.rating_tabs import RatingTabs
-from app.ui.widgets import hint_label, make_table, title_label
+from app.ui.widgets import make_table, title_label
 
 
 class RatingPage(Page):
@@ -50,7 +50,8 @@ class RatingPage(Page):
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
-        self.scheme_label = hint_label()
+        self.scheme_label = ElidedLabel()
+        self.scheme_label.setStyleSheet("color: #555;")
         layout.addWidget(self.scheme_label)
         self.stack = QStackedWidget()
         self.start_panel = RatingStartPanel(ctx)
@@ -117,7 +118,8 @@ class RatingPage(Page):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([330, 200])
+        splitter.setSizes([360, 170])
+        splitter.setChildrenCollapsible(False)
         return splitter
 
     # -- data
@@ -172,10 +174,10 @@ class RatingPage(Page):
             return {}
 
     def _counts(self, view: RoundView) -> str:
-        text = self.tr("评定名单 {0} 人").format(len(view.candidates))
+        text = self.tr("共 {0} 人").format(len(view.candidates))
         groups = view.by_stars()
         if any(c.stars is not None for c in view.candidates):
-            parts = [self.tr("{0}星 {1}").format(stars, len(groups.get(stars, []))) for stars in (5, 4, 3, 2, 1)]
+            parts = [self.tr("{0}星{1}").format(stars, len(groups.get(stars, []))) for stars in (5, 4, 3, 2, 1)]
             text += "：" + "，".join(parts)
         return text
 

@@ -55,6 +55,7 @@ class RatingTabs(QTabWidget):
         for model, table in ((self.history_model, self.history_table), (self.objection_model, self.objection_table),
                              (self.award_model, self.award_table)):
             model.modelReset.connect(lambda t=table: fit_columns(t))
+        self.setMinimumHeight(120)
         self.show_member(None)
 
     def load(self, view: RoundView | None) -> None:
