@@ -59,10 +59,11 @@ class DeclareDialog(RatingFormDialog):
         self._member_changed()
 
     def _member_changed(self) -> None:
+        """Show what the chosen member declared before (a new declaration replaces it)."""
         candidate = self.member_box.current()
-        if candidate is not None and candidate.declared_stars:
-            self.stars_box.setCurrentIndex(self.stars_box.findData(candidate.declared_stars))
-            self.statement_edit.setPlainText(candidate.declaration)
+        declared = candidate is not None and bool(candidate.declared_stars)
+        self.stars_box.setCurrentIndex(self.stars_box.findData(candidate.declared_stars if declared else 5))
+        self.statement_edit.setPlainText(candidate.declaration if declared else "")
 
     def work(self):
         candidate = self.member_box.current()
