@@ -16,8 +16,10 @@ from pathlib import Path
 from app.cli.commands import EXIT_FAILED, EXIT_OK
 from app.domain.errors import ValidationError
 from app.domain.points import format_points
-from app.services import backup, gather, operators
-from app.services.backup import PASSPHRASE_ENV, PassphraseRequired, RestoreNeedsConfirmation
+from app.services import backup, gather, operators, restore
+from app.services.backup import PASSPHRASE_ENV, PassphraseRequired
+from app.services.drives import is_removable_path
+from app.services.restore import RestoreNeedsConfirmation
 from app.services.paths import database_url, default_database_path
 from sqlalchemy.engine import make_url
 from db.store import Store
@@ -113,7 +115,7 @@ def run_backup(args) -> int:
     if not database.is_file():
         raise ValidationError(f"找不到数据库文件“{database}”。")
     encrypt = args.encrypt
-    if not encrypt and not args.no_encrypt and backup.is_removable_path(folder):
+    if not encrypt and not args.no_encrypt and is_removable_path(folder):
         if _interactive():
             encrypt = _confirm("备份要写到 U 盘上，U 盘容易丢失，要用口令加密吗")
         else:
@@ -141,7 +143,7 @@ def run_verify(args) -> int:
 
 def run_restore(args) -> int:
     target = _database_file(args)
-    plan = backup.prepare_restore(args.file, target, _passphrase_for(Path(args.file)))
+    plan = restore.prepare_restore(args.file, target, _passphrase_for(Path(args.file)))
     try:
         allow = args.yes
         if plan.warnings and not allow:
@@ -153,7 +155,7 @@ def run_restore(args) -> int:
                     "没有恢复，当前数据库没有改动；确认要恢复时请加 --yes，或在终端中回答“是”。",
                     details="\n".join(plan.warnings),
                 )
-        result = backup.commit_restore(plan, allow_replacing_newer=allow)
+        result = restore.commit_restore(plan, allow_replacing_newer=allow)
     finally:
         plan.discard()
     print(result.summary)

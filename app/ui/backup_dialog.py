@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import AppError, ValidationError
 from app.domain.points import format_points
-from app.services import backup, gather, operators
+from app.services import backup, drives, gather, operators, restore
 from app.services.context import Actor
 from app.services.paths import data_dir
 from app.ui.errors import describe, show_error
@@ -304,7 +304,7 @@ class BackupDialog(QDialog):
 
     def refresh_drives(self) -> None:
         self.drive_list.clear()
-        for drive in backup.list_removable_drives():
+        for drive in drives.list_removable_drives():
             item = QListWidgetItem(drive.display)
             item.setData(256, str(drive.path))
             self.drive_list.addItem(item)
@@ -318,7 +318,7 @@ class BackupDialog(QDialog):
     def _choose_folder(self) -> None:
         folder = self.ask_folder()
         if folder:
-            self.set_target(Path(folder), removable=backup.is_removable_path(folder))
+            self.set_target(Path(folder), removable=drives.is_removable_path(folder))
 
     def set_target(self, folder: Path, removable: bool) -> None:
         """Choose where the backup goes; encryption is offered (checked) for removable drives."""
@@ -382,9 +382,9 @@ class BackupDialog(QDialog):
             return
         source = self.backup_file
         passphrase = self.restore_passphrase.text() if self.restore_passphrase.isEnabled() else None
-        self._run(lambda control: backup.prepare_restore(source, target, passphrase, progress=_reporter(control)), self._restore_checked)
+        self._run(lambda control: restore.prepare_restore(source, target, passphrase, progress=_reporter(control)), self._restore_checked)
 
-    def _restore_checked(self, plan: backup.RestorePlan) -> None:
+    def _restore_checked(self, plan: restore.RestorePlan) -> None:
         question = self.tr("备份检查无误：{0}。\n\n恢复后，当前数据库会换成备份里的数据（当前数据库会先另存一份）。").format(
             backup.describe_manifest(plan.manifest)
         )
@@ -398,13 +398,13 @@ class BackupDialog(QDialog):
 
         def commit(control):
             try:
-                return backup.commit_restore(plan, allow_replacing_newer=True, progress=_reporter(control))
+                return restore.commit_restore(plan, allow_replacing_newer=True, progress=_reporter(control))
             finally:
                 plan.discard()
 
         self._run(commit, self._restored)
 
-    def _restored(self, result: backup.RestoreResult) -> None:
+    def _restored(self, result: restore.RestoreResult) -> None:
         self.restore_passphrase.clear()
         self._show_message(result.summary)
         self.database_replaced.emit(result.target)

@@ -54,7 +54,7 @@ def _hook_calls(kill_at: int | None):
     """Count file-system calls in this (grandchild) process; die before the kill_at-th."""
     import shutil
 
-    from app.services import backup
+    from app.services import files
 
     calls = {"n": 0}
 
@@ -66,8 +66,8 @@ def _hook_calls(kill_at: int | None):
             return fn(*args, **kwargs)
         return hooked
 
-    backup._write = wrap(os.write)
-    backup._fsync = wrap(os.fsync)
+    files._write = wrap(os.write)
+    files._fsync = wrap(os.fsync)
     os.replace = wrap(os.replace)
     os.unlink = wrap(os.unlink)
     shutil.copyfile = wrap(shutil.copyfile)
@@ -75,7 +75,7 @@ def _hook_calls(kill_at: int | None):
 
 
 def _operation(command: dict):
-    from app.services import backup
+    from app.services import backup, restore
     from db.store import Store
 
     if command["op"] == "backup":
@@ -85,13 +85,14 @@ def _operation(command: dict):
         return run
     if command["op"] == "restore":
         def run():
-            backup.restore(command["backup"], command["db"], command.get("passphrase"), allow_replacing_newer=True)
+            restore.restore(command["backup"], command["db"], command.get("passphrase"), allow_replacing_newer=True)
         return run
     raise ValueError(command["op"])
 
 
 def _serve() -> None:
     import app.services.backup  # noqa: F401  (imported once, before any fork)
+    import app.services.restore  # noqa: F401
     import db.store  # noqa: F401
 
     print("ready", flush=True)

@@ -18,8 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.enums import MemberStatus
-from app.services import backup, check, demo, members, operators, paths, rating, totals
-from app.services.backup import BackupDamaged, BackupTooNew, BackupWriteFailed, RestoreNeedsConfirmation, WrongPassphrase
+from app.services import auto_backup, backup, check, demo, drives, files, members, operators, paths, rating, restore, totals
+from app.services.backup import BackupDamaged, BackupTooNew, BackupWriteFailed, WrongPassphrase
+from app.services.restore import RestoreNeedsConfirmation
 from app.services.ledger_queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db import backup_format as fmt
@@ -118,7 +119,7 @@ def test_round_trip_demo_encrypted_restored_on_a_fresh_data_folder(demo_copy, tm
     target = paths.default_database_path()
     assert not target.exists()
     started = time.perf_counter()
-    result = backup.restore(made.path, target, passphrase)
+    result = restore.restore(made.path, target, passphrase)
     restore_seconds = time.perf_counter() - started
     assert result.target == target and result.safety_copy is None
     print(f"\ndemo backup {made.size / 1024:.0f} KB in {backup_seconds:.2f} s, restore {restore_seconds:.2f} s")
@@ -164,7 +165,7 @@ def test_truncated_backups_are_refused_at_every_length(scene):
             backup.verify_backup(cut)
         assert caught.value.message == expected, length
         with pytest.raises(BackupDamaged) as caught:
-            backup.restore(cut, scene.live)
+            restore.restore(cut, scene.live)
         assert caught.value.message == expected, length
     scene.assert_untouched()
 
@@ -183,7 +184,7 @@ def test_a_flipped_byte_is_refused(scene, encrypted):
         damaged[position] ^= 0x04
         flipped.write_bytes(bytes(damaged))
         with pytest.raises(BackupDamaged) as caught:
-            backup.restore(flipped, scene.live, "old-passphrase" if encrypted else None)
+            restore.restore(flipped, scene.live, "old-passphrase" if encrypted else None)
         if position >= header_end and encrypted:
             assert caught.value.message == "口令正确，但备份文件已损坏或被改动过，无法解密，请换用其他备份。"
         elif position >= header_end or position == header_end - 5:
@@ -196,7 +197,7 @@ def test_a_flipped_byte_is_refused(scene, encrypted):
 def test_wrong_passphrase_changes_nothing(scene):
     encrypted = sorted(scene.stick.glob("*.jfbak"))[1]
     with pytest.raises(WrongPassphrase) as caught:
-        backup.restore(encrypted, scene.live, "new-passphrase")
+        restore.restore(encrypted, scene.live, "new-passphrase")
     assert caught.value.message == "口令不对（备份文件本身是完整的），请核对后再输入一次。"
     with pytest.raises(backup.PassphraseRequired):
         backup.verify_backup(encrypted)
@@ -214,7 +215,7 @@ def test_a_backup_from_a_newer_schema_is_refused(scene, tmp_path):
     future.parent.mkdir()
     future.write_bytes(blob)
     message = "这个备份是更新版本的程序做的，请先把本程序升级到最新版本再恢复；当前数据没有改动。"
-    for attempt in (lambda: backup.verify_backup(future), lambda: backup.restore(future, scene.live)):
+    for attempt in (lambda: backup.verify_backup(future), lambda: restore.restore(future, scene.live)):
         with pytest.raises(BackupTooNew) as caught:
             attempt()
         assert caught.value.message == message
@@ -227,8 +228,8 @@ def test_a_backup_from_a_newer_schema_is_refused(scene, tmp_path):
 @pytest.fixture
 def on_usb(monkeypatch):
     """The stick is a removable drive (the plain sentences say "U 盘")."""
-    monkeypatch.setattr(backup, "is_removable_path", lambda path: True)
-    monkeypatch.setattr(backup, "CHUNK", 4096)
+    monkeypatch.setattr(drives, "is_removable_path", lambda path: True)
+    monkeypatch.setattr(files, "CHUNK", 4096)
 
 
 def _failing_write(after_calls: int, error: OSError, also=None):
@@ -255,7 +256,7 @@ def _failing_write(after_calls: int, error: OSError, also=None):
     ],
 )
 def test_a_write_failing_part_way_leaves_no_file_and_earlier_backups_alone(scene, store, monkeypatch, on_usb, code, sentence):
-    monkeypatch.setattr(backup, "_write", _failing_write(5, OSError(code, os.strerror(code))))
+    monkeypatch.setattr(files, "_write", _failing_write(5, OSError(code, os.strerror(code))))
     with pytest.raises(BackupWriteFailed) as caught:
         backup.backup_to(store, scene.stick, now=NOW)
     assert caught.value.message == f"{sentence}，{OUTCOME}"
@@ -266,7 +267,7 @@ def test_a_write_failing_part_way_leaves_no_file_and_earlier_backups_alone(scene
 def test_a_stick_pulled_out_mid_write(scene, store, monkeypatch, on_usb, tmp_path):
     elsewhere = tmp_path / "unplugged"
     pull = lambda: scene.stick.rename(elsewhere)  # noqa: E731  the mount point disappears
-    monkeypatch.setattr(backup, "_write", _failing_write(3, OSError(errno.EIO, "Input/output error"), also=pull))
+    monkeypatch.setattr(files, "_write", _failing_write(3, OSError(errno.EIO, "Input/output error"), also=pull))
     with pytest.raises(BackupWriteFailed) as caught:
         backup.backup_to(store, scene.stick, now=NOW)
     assert caught.value.message == f"U 盘被拔出或无法读写，{OUTCOME}"
@@ -281,12 +282,12 @@ def test_fsync_failure_and_a_bad_read_back(scene, store, monkeypatch, on_usb):
     def broken_fsync(fd):
         raise OSError(errno.EIO, "I/O error")
 
-    monkeypatch.setattr(backup, "_fsync", broken_fsync)
+    monkeypatch.setattr(files, "_fsync", broken_fsync)
     with pytest.raises(BackupWriteFailed) as caught:
         backup.backup_to(store, scene.stick, now=NOW)
     assert caught.value.message == f"U 盘被拔出或无法读写，{OUTCOME}"
-    monkeypatch.setattr(backup, "_fsync", os.fsync)
-    monkeypatch.setattr(backup, "_read_back_digest", lambda path: b"not what was written")
+    monkeypatch.setattr(files, "_fsync", os.fsync)
+    monkeypatch.setattr(files, "_read_back_digest", lambda path: b"not what was written")
     with pytest.raises(BackupWriteFailed) as caught:
         backup.backup_to(store, scene.stick, now=NOW)
     assert caught.value.message == f"写入U 盘后读回的内容与原内容不一致（U 盘可能有坏块），{OUTCOME}"
@@ -331,10 +332,10 @@ def test_plain_sentences_for_os_errors():
         errno.EBUSY: "读写U 盘时出错，备份没有完成。",
     }
     for code, sentence in cases.items():
-        assert backup.plain_os_error(OSError(code, "x"), "U 盘", outcome).message == sentence
+        assert files.plain_os_error(OSError(code, "x"), outcome, place="U 盘").message == sentence
     windows_full = OSError(errno.EINVAL, "x")
     windows_full.winerror = 112
-    assert backup.plain_os_error(windows_full, "U 盘", outcome).message.startswith("U 盘已满")
+    assert files.plain_os_error(windows_full, outcome, place="U 盘").message.startswith("U 盘已满")
 
 
 # ----------------------------------------------------------------------------- restore decisions
@@ -343,20 +344,20 @@ def test_plain_sentences_for_os_errors():
 def test_restore_warns_before_replacing_newer_data_then_keeps_a_safety_copy(scene, store, admin):
     older = sorted(scene.stick.glob("*.jfbak"))[0]  # three members; the live file has four
     store.close()
-    plan = backup.prepare_restore(older, scene.live)
+    plan = restore.prepare_restore(older, scene.live)
     try:
         assert plan.current.lost_changes >= 1
         assert len(plan.warnings) == 1 and "恢复后这些修改会丢失" in plan.warnings[0]
         with pytest.raises(RestoreNeedsConfirmation):
-            backup.commit_restore(plan)
+            restore.commit_restore(plan)
     finally:
         plan.discard()
     scene.assert_untouched()
     with pytest.raises(RestoreNeedsConfirmation):
-        backup.restore(older, scene.live)
+        restore.restore(older, scene.live)
     scene.assert_untouched()
 
-    result = backup.restore(older, scene.live, allow_replacing_newer=True)
+    result = restore.restore(older, scene.live, allow_replacing_newer=True)
     assert content_digest(result.safety_copy) == scene.digest
     with Store.open_file(scene.live) as reopened:
         assert len(members.list_members(reopened)) == 3
@@ -372,7 +373,7 @@ def test_restore_of_another_branch_asks_first(tmp_path, scene):
         organisation.setup_branch(store, admin, "城关镇党委", "东风村党支部", [])
         made = backup.backup_to(store, scene.stick, now=NOW)
     scene.earlier[made.path.name] = made.path.read_bytes()
-    plan = backup.prepare_restore(made.path, scene.live)
+    plan = restore.prepare_restore(made.path, scene.live)
     try:
         assert any("东风村党支部" in w and "红星村党支部" in w for w in plan.warnings)
     finally:
@@ -383,7 +384,7 @@ def test_restore_of_another_branch_asks_first(tmp_path, scene):
 def test_restore_refuses_while_the_database_is_open_elsewhere(scene, store):
     newest = sorted(scene.stick.glob("*.jfbak"))[1]
     with pytest.raises(backup.BackupError) as caught:
-        backup.restore(newest, scene.live, "old-passphrase", allow_replacing_newer=True)
+        restore.restore(newest, scene.live, "old-passphrase", allow_replacing_newer=True)
     assert caught.value.message == "数据库正被另一个窗口或程序使用，请先关闭它再恢复；当前数据没有改动。"
     scene.assert_untouched()
 
@@ -391,13 +392,13 @@ def test_restore_refuses_while_the_database_is_open_elsewhere(scene, store):
 def test_restore_creates_an_absent_database_and_refuses_a_foreign_file(scene, tmp_path):
     newest = sorted(scene.stick.glob("*.jfbak"))[1]
     fresh = tmp_path / "elsewhere" / "new.db"
-    backup.restore(newest, fresh, "old-passphrase")
+    restore.restore(newest, fresh, "old-passphrase")
     with Store.open_file(fresh) as store:
         assert len(members.list_members(store)) == 3
     document = tmp_path / "账本.xlsx"
     document.write_bytes(b"PK\x03\x04 not a database")
     with pytest.raises(backup.BackupError) as caught:
-        backup.restore(newest, document, "old-passphrase")
+        restore.restore(newest, document, "old-passphrase")
     assert "不是本程序的数据库文件" in caught.value.message
     assert document.read_bytes() == b"PK\x03\x04 not a database"
 
@@ -411,7 +412,7 @@ def test_an_older_schema_is_migrated_on_restore(tmp_path):
     (tmp_path / "old.jfbak").write_bytes(blob)
     report = backup.verify_backup(tmp_path / "old.jfbak")
     assert report.migrates_from == ("0001" if known_revisions()[-1] != "0001" else None)
-    result = backup.restore(tmp_path / "old.jfbak", tmp_path / "restored" / "jifen.db")
+    result = restore.restore(tmp_path / "old.jfbak", tmp_path / "restored" / "jifen.db")
     assert result.migrated_from == report.migrates_from
     with closing(sqlite3.connect(result.target)) as raw:
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == known_revisions()[-1]
@@ -429,9 +430,9 @@ def test_a_damaged_current_database_is_kept_byte_for_byte(scene, store):
     header[68:72] = fmt.APPLICATION_ID.to_bytes(4, "big")  # ours by its header, torn inside
     scene.live.write_bytes(bytes(header) + b"\x01" * 8000)
     damaged = scene.live.read_bytes()
-    plan = backup.prepare_restore(newest, scene.live, "old-passphrase")
+    plan = restore.prepare_restore(newest, scene.live, "old-passphrase")
     assert not plan.current.readable and "无法读取" in plan.warnings[0]
-    result = backup.commit_restore(plan, allow_replacing_newer=True)
+    result = restore.commit_restore(plan, allow_replacing_newer=True)
     plan.discard()
     assert result.safety_copy.read_bytes() == damaged
     assert integrity_ok(scene.live)
@@ -449,7 +450,7 @@ def test_uncheckpointed_wal_rows_survive_in_the_safety_copy(scene, store, admin,
     assert Path(f"{crashed}-wal").stat().st_size > 0
     digest = content_digest(twin)
     assert digest != scene.digest  # 钱七 is there, in the WAL only
-    result = backup.restore(sorted(scene.stick.glob("*.jfbak"))[0], crashed, allow_replacing_newer=True)
+    result = restore.restore(sorted(scene.stick.glob("*.jfbak"))[0], crashed, allow_replacing_newer=True)
     assert content_digest(result.safety_copy) == digest
     assert not Path(f"{crashed}-wal").exists()
     with Store.open_file(crashed) as restored:
@@ -462,33 +463,33 @@ def test_uncheckpointed_wal_rows_survive_in_the_safety_copy(scene, store, admin,
 
 def test_automatic_backups_daily_on_close_with_rotation(tmp_path, store, admin, village_year):
     add(store, admin, "张三")
-    folder = backup.auto_backup_folder()
+    folder = auto_backup.auto_backup_folder()
     assert folder == tmp_path / "userdata" / "backups"
-    first = backup.auto_backup_if_due(store, NOW)
+    first = auto_backup.auto_backup_if_due(store, NOW)
     assert first is not None and first.backup.path.parent == folder and not first.backup.manifest.encrypted
-    assert backup.auto_backup_if_due(store, NOW + timedelta(hours=3)) is None  # same day
-    assert backup.auto_backup_if_due(store, NOW + timedelta(days=1)) is None  # nothing changed
+    assert auto_backup.auto_backup_if_due(store, NOW + timedelta(hours=3)) is None  # same day
+    assert auto_backup.auto_backup_if_due(store, NOW + timedelta(days=1)) is None  # nothing changed
     add(store, admin, "李四")
-    second = backup.auto_backup_if_due(store, NOW + timedelta(days=1))
-    assert second is not None and len(backup.auto_backups(folder)) == 2
+    second = auto_backup.auto_backup_if_due(store, NOW + timedelta(days=1))
+    assert second is not None and len(auto_backup.auto_backups(folder)) == 2
     (folder / "notes.txt").write_text("mine")
     (folder / "红星村党支部-20200101-000000.jfbak").write_bytes(b"a manual backup")
     # Two years of daily automatic backups: the rotation keeps 7 daily, 4 weekly, 12 monthly.
     for day in range(730):
         moment = datetime(2024, 11, 1, 18, 0) + timedelta(days=day)
         (folder / f"auto-{moment:%Y%m%d-%H%M%S}.jfbak").write_bytes(b"x")
-    before = [moment for moment, _ in backup.auto_backups(folder)]
-    removed = backup.rotate_auto_backups(folder)
-    kept = [moment for moment, _ in backup.auto_backups(folder)]
+    before = [moment for moment, _ in auto_backup.auto_backups(folder)]
+    removed = auto_backup.rotate_auto_backups(folder)
+    kept = [moment for moment, _ in auto_backup.auto_backups(folder)]
     assert (folder / "notes.txt").exists() and (folder / "红星村党支部-20200101-000000.jfbak").exists()
     assert len(kept) + len(removed) == len(before) == 732
-    assert kept == sorted(backup.backups_to_keep(before), reverse=True)
+    assert kept == sorted(auto_backup.backups_to_keep(before), reverse=True)
     assert 12 <= len(kept) <= 23 and kept[0] == max(before)
 
 
 def test_rotation_keeps_exactly_the_documented_set():
     stamps = [datetime(2025, 1, 1, 20, 0) + timedelta(days=d, hours=(d % 3)) for d in range(500)]
-    keep = backup.backups_to_keep(stamps)
+    keep = auto_backup.backups_to_keep(stamps)
     newest_first = sorted(stamps, reverse=True)
     expected = set(newest_first[:7])  # one backup a day: the last 7 days
     weeks, months = {}, {}
@@ -497,7 +498,7 @@ def test_rotation_keeps_exactly_the_documented_set():
         months.setdefault((moment.year, moment.month), moment)
     expected |= set(list(weeks.values())[:4]) | set(list(months.values())[:12])
     assert keep == expected
-    assert backup.backups_to_keep([]) == set()
+    assert auto_backup.backups_to_keep([]) == set()
 
 
 # ----------------------------------------------------------------------------- removable drives
@@ -522,21 +523,21 @@ def test_linux_removable_drives_from_mounts_and_sysfs(tmp_path):
         "/dev/sdc1 /media/clerk/KINGSTON\\040U exfat rw 0 0\n"
         "tmpfs /run/media/clerk tmpfs rw 0 0\n"
     )
-    drives = backup._linux_drives(mounts, sys_root)
-    assert [d.path for d in drives] == [Path("/mnt/stick"), Path("/media/clerk/KINGSTON U")]
-    assert drives[1].label == "KINGSTON U"
+    found = drives._linux_drives(mounts, sys_root)
+    assert [d.path for d in found] == [Path("/mnt/stick"), Path("/media/clerk/KINGSTON U")]
+    assert found[1].label == "KINGSTON U"
 
 
 def test_drive_listing_never_fails(monkeypatch):
-    monkeypatch.setattr(backup, "_linux_drives", lambda *a: (_ for _ in ()).throw(OSError("no /proc")))
-    monkeypatch.setattr(backup.sys, "platform", "linux")
-    assert backup.list_removable_drives() == []
-    assert backup.is_removable_path("/tmp") is False
+    monkeypatch.setattr(drives, "_linux_drives", lambda *a: (_ for _ in ()).throw(OSError("no /proc")))
+    monkeypatch.setattr(drives.sys, "platform", "linux")
+    assert drives.list_removable_drives() == []
+    assert drives.is_removable_path("/tmp") is False
 
 
 def test_mac_volumes_skip_the_system_disk(tmp_path, monkeypatch):
     volumes = tmp_path / "Volumes"
     (volumes / "U盘").mkdir(parents=True)
     (volumes / "Macintosh HD").symlink_to("/")
-    monkeypatch.setattr(backup.os.path, "ismount", lambda path: True)
-    assert [d.label for d in backup._mac_drives(volumes)] == ["U盘"]
+    monkeypatch.setattr(drives.os.path, "ismount", lambda path: True)
+    assert [d.label for d in drives._mac_drives(volumes)] == ["U盘"]

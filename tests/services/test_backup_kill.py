@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backup, operators
+from app.services import backup, operators, restore
 from conftest import add
 from db import backup_format as fmt
 from db.store import Store
@@ -134,7 +134,7 @@ def test_killed_during_restore(zygote, tmp_path):
     old_digest = content_digest(twin)
     backup_bytes = made.path.read_bytes()
     restored_probe = tmp_path / "probe.db"
-    backup.restore(made.path, restored_probe)
+    restore.restore(made.path, restored_probe)
     new_digest = content_digest(restored_probe)
     assert old_digest != new_digest
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.domain.errors import ValidationError
-from app.services import backup, members, operators, organisation, rulesets
+from app.services import backup, drives, members, operators, organisation, rulesets
 from app.ui.app import make_application
 from app.ui.backup_dialog import BackupDialog
 from app.ui.jobs import JobRunner
@@ -36,7 +36,7 @@ def village(store, admin, village_year):
 def stick(tmp_path, monkeypatch):
     folder = tmp_path / "KINGSTON"
     folder.mkdir()
-    monkeypatch.setattr(backup, "list_removable_drives", lambda: [backup.Drive(folder, "KINGSTON", 3 * 1024**3, 8 * 1024**3)])
+    monkeypatch.setattr(drives, "list_removable_drives", lambda: [drives.Drive(folder, "KINGSTON", 3 * 1024**3, 8 * 1024**3)])
     return folder
 
 
@@ -65,7 +65,7 @@ def test_backup_to_a_usb_stick_offers_encryption(app, qtbot, village, admin, sti
 
 
 def test_another_folder_is_not_encrypted_unless_asked(app, qtbot, village, admin, tmp_path, monkeypatch):
-    monkeypatch.setattr(backup, "list_removable_drives", lambda: [])
+    monkeypatch.setattr(drives, "list_removable_drives", lambda: [])
     dialog = make_dialog(qtbot, village, admin)
     assert "没有找到 U 盘" in dialog.drive_list.item(0).text()
     folder = tmp_path / "备份"

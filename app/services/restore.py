@@ -1,0 +1,319 @@
+"""Putting a backup in place of a database file: verify and stage, then swap with a safety copy.
+
+`prepare_restore` + `commit_restore` (or `restore`, both at once) work on a database file
+that nobody has open (the window closes its store first). Nothing existing changes until
+`commit_restore`; see it for the order of the swap and what a crash at any moment leaves.
+Runs on the UI's database worker thread, never on the UI thread; never imports Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from app.services.backup import (
+    BackupError,
+    BackupWriteFailed,
+    DatabaseFacts,
+    Manifest,
+    fold_wal,
+    local_time,
+    unpack_file,
+    upgrade_staged_copy,
+)
+from app.services.files import TEMP_MARK, Progress, fsync_file, fsync_folder, plain_os_error, remove_quietly, remove_stale, unused_name
+from db import backup_format as fmt
+from db.schema import known_revisions
+
+OUTCOME = "没有恢复，当前数据库没有改动。"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class RestoreNeedsConfirmation(BackupError):
+    """The restore would replace newer data or another branch's data; ask first."""
+
+
+__all__ = ["RestoreNeedsConfirmation", "RestorePlan", "RestoreResult", "prepare_restore", "commit_restore", "restore"]
+
+
+@dataclass(frozen=True)
+class CurrentState:
+    exists: bool
+    readable: bool
+    branch_name: str = ""
+    branch_id: str | None = None
+    last_change_at: str | None = None
+    lost_changes: int = 0  # audit records only the current database has
+    new_changes: int = 0  # audit records only the backup has
+
+
+@dataclass
+class RestorePlan:
+    backup_path: Path
+    target: Path
+    temp_path: Path
+    manifest: Manifest
+    facts: DatabaseFacts
+    current: CurrentState
+    migrated_from: str | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.warnings)
+
+    def discard(self) -> None:
+        """Remove the prepared copy (after commit it no longer exists)."""
+        _discard_temp(self.temp_path)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    target: Path
+    safety_copy: Path | None
+    manifest: Manifest
+    migrated_from: str | None
+
+    @property
+    def summary(self) -> str:
+        text = f"已从备份恢复{self.manifest.branch_name or ''}的数据（备份于 {local_time(self.manifest.created_at)}）"
+        if self.migrated_from:
+            text += f"，并已从数据库版本 {self.migrated_from} 升级"
+        if self.safety_copy:
+            text += f"；原来的数据库已另存为“{self.safety_copy.name}”"
+        return text + "。"
+
+
+def _disk_error(exc: OSError) -> BackupWriteFailed:
+    return plain_os_error(exc, OUTCOME, place="磁盘", error=BackupWriteFailed)
+
+
+# ----------------------------------------------------------------------------- preparing
+
+
+def prepare_restore(
+    backup_path: Path | str, target: Path | str, passphrase: str | None = None, progress: Progress | None = None
+) -> RestorePlan:
+    """Verify the backup and stage its database next to `target`; nothing existing is changed.
+
+    Older schemas are migrated on the staged copy; newer ones are refused. The plan says how
+    the backup compares with the current database (warnings that need the clerk's consent).
+    """
+    report = progress or (lambda fraction, text: None)
+    backup_path, target = Path(backup_path), Path(target)
+    if target.is_dir():
+        raise BackupError(f"“{target}”是一个文件夹，请指定数据库文件。")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _disk_error(exc) from exc
+    if target.exists() and not _is_our_database_or_empty(target):
+        raise BackupError(f"“{target.name}”不是本程序的数据库文件，为免覆盖别的文件，{OUTCOME}")
+    remove_stale(target.parent, f".{target.name}.restoring-*")
+    temp = target.with_name(f".{target.name}.restoring-{secrets.token_hex(4)}")
+    try:
+        manifest, facts = unpack_file(backup_path, passphrase, temp, report)
+        migrated_from = None
+        if facts.schema_revision != known_revisions()[-1]:
+            report(0.6, "正在升级备份里的数据库……")
+            migrated_from = facts.schema_revision
+            facts = upgrade_staged_copy(temp)
+        report(0.8, "正在和当前数据库比较……")
+        current = _current_state(target, facts)
+    except OSError as exc:
+        _discard_temp(temp)
+        raise _disk_error(exc) from exc
+    except BaseException:
+        _discard_temp(temp)
+        raise
+    plan = RestorePlan(backup_path, target, temp, manifest, facts, current, migrated_from)
+    plan.warnings = _warnings(plan)
+    report(1.0, "备份已校验，可以恢复。")
+    return plan
+
+
+def _is_our_database_or_empty(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(100)
+    if not head:
+        return True
+    if not head.startswith(fmt.SQLITE_MAGIC):
+        return False
+    try:  # through SQLite: a recent header change may still sit in the -wal file
+        with closing(sqlite3.connect(path, timeout=2)) as connection:
+            return connection.execute("PRAGMA application_id").fetchone()[0] == fmt.APPLICATION_ID
+    except sqlite3.DatabaseError:  # torn inside: judge by the header on disk
+        return len(head) >= 72 and int.from_bytes(head[68:72], "big") == fmt.APPLICATION_ID
+
+
+def _discard_temp(temp: Path) -> None:
+    for suffix in ("", *SIDE_FILES):
+        remove_quietly(Path(f"{temp}{suffix}"))
+
+
+def _current_state(target: Path, backup: DatabaseFacts) -> CurrentState:
+    if not target.exists() or target.stat().st_size == 0:
+        return CurrentState(exists=target.exists(), readable=True)
+    try:
+        connection = sqlite3.connect(target, timeout=2)  # read only; mode=ro would leave -wal/-shm behind
+        try:
+            current = fmt.read_database_facts(connection, with_audit_ids=True)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return CurrentState(exists=True, readable=False)
+    branch = current.branch or {}
+    return CurrentState(
+        exists=True,
+        readable=True,
+        branch_name=branch.get("name", ""),
+        branch_id=branch.get("id"),
+        last_change_at=current.last_change_at,
+        lost_changes=len(current.audit_ids - backup.audit_ids),
+        new_changes=len(backup.audit_ids - current.audit_ids),
+    )
+
+
+def _warnings(plan: RestorePlan) -> list[str]:
+    current, warnings = plan.current, []
+    backup_branch = plan.manifest.branch or {}
+    if current.exists and not current.readable:
+        warnings.append("当前数据库无法读取（可能已经损坏）；恢复前会把它原样另存一份。")
+    if current.branch_id and backup_branch.get("id") and current.branch_id != backup_branch.get("id"):
+        warnings.append(
+            f"这个备份是“{backup_branch.get('name')}”的数据，而当前数据库是“{current.branch_name}”的，"
+            "恢复后当前数据库的内容会被换掉。"
+        )
+    if current.lost_changes:
+        warnings.append(
+            f"当前数据库里有 {current.lost_changes} 项修改是这个备份里没有的"
+            f"（当前数据库最后修改于 {local_time(current.last_change_at)}，备份于 {local_time(plan.manifest.created_at)}），"
+            "恢复后这些修改会丢失。"
+        )
+    return warnings
+
+
+# ----------------------------------------------------------------------------- the swap
+
+
+def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: datetime | None = None,
+                   progress: Progress | None = None) -> RestoreResult:
+    """Swap the staged copy in. The target must not be open anywhere (the window closes its store).
+
+    Order, and what a kill at any moment leaves behind:
+
+    1. The current file is consolidated with `PRAGMA journal_mode=DELETE`: SQLite checkpoints
+       the WAL into the main file and only then deletes `-wal` and `-shm`. Killed during the
+       checkpoint: `-wal` is still there and SQLite replays it on the next open, so the data
+       is whole either way. This is also where a database still open elsewhere is detected
+       (SQLite refuses to leave WAL mode), and the restore stops with nothing changed. After
+       this step no WAL exists that could be paired with the new file.
+    2. Safety copy of the (now single-file) current database via the online backup API to a
+       temporary name, fsynced, renamed to `<name>.before-restore-<time>.db`. Killed here:
+       the current database is untouched; at most a stray temporary file remains.
+    3. `os.replace(staged, target)`: atomic; before it the old file, after it the new one.
+       The folder is fsynced (POSIX). The staged file is complete and in rollback-journal mode,
+       so a kill right after the rename leaves the restored database, openable.
+
+    A current file that SQLite cannot open at all (damaged) is copied byte for byte with its
+    side files in step 2, and only then are its `-wal`/`-shm` removed, before step 3.
+    """
+    report = progress or (lambda fraction, text: None)
+    if plan.needs_confirmation and not allow_replacing_newer:
+        raise RestoreNeedsConfirmation(plan.warnings[0] + "如确实要恢复，请确认后再试。", details="\n".join(plan.warnings))
+    if not plan.temp_path.exists():
+        raise BackupError("准备好的恢复文件已经不在了，请重新选择备份文件。")
+    target = plan.target
+    now = now or datetime.now(timezone.utc)
+    safety = None
+    try:
+        if target.exists() and target.stat().st_size > 0:
+            report(0.2, "正在整理当前数据库……")
+            readable = _release_current(target)
+            report(0.5, "正在另存当前数据库……")
+            safety = _safety_copy(target, now)
+            if not readable:
+                for side in ("-wal", "-shm"):
+                    remove_quietly(Path(f"{target}{side}"))
+        report(0.8, "正在替换数据库……")
+        remove_quietly(Path(f"{target}-journal"))
+        os.replace(plan.temp_path, target)
+        try:
+            fsync_folder(target.parent)
+        except OSError:
+            pass  # the swap has happened; durability of the folder entry is the file system's now
+        remove_quietly(Path(f"{target}-shm"))
+    except _InUse as exc:
+        raise BackupError("数据库正被另一个窗口或程序使用，请先关闭它再恢复；当前数据没有改动。", details=str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise BackupError(f"无法读写当前数据库，{OUTCOME}", details=repr(exc)) from exc
+    except OSError as exc:
+        raise _disk_error(exc) from exc
+    report(1.0, "恢复完成。")
+    return RestoreResult(target, safety, plan.manifest, plan.migrated_from)
+
+
+class _InUse(Exception):
+    pass
+
+
+def _release_current(target: Path) -> bool:
+    """Step 1 of commit_restore; False when SQLite cannot open the file at all."""
+    try:
+        fold_wal(target)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc) or "journal_mode stayed" in str(exc):
+            raise _InUse(str(exc)) from exc
+        return False
+    except sqlite3.DatabaseError:
+        return False
+    if Path(f"{target}-wal").exists():
+        raise _InUse("-wal still present")
+    return True
+
+
+def _safety_copy(target: Path, now: datetime) -> Path:
+    """Step 2 of commit_restore: `<name>.before-restore-<time>.db` beside the target."""
+    stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
+    final = unused_name(target.parent, f"{target.stem}.before-restore-{stamp}{target.suffix or '.db'}")
+    temp = target.with_name(f".{final.name}{TEMP_MARK}{secrets.token_hex(4)}")
+    try:
+        try:
+            with closing(sqlite3.connect(target, timeout=2)) as source, closing(sqlite3.connect(temp)) as copy:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.DatabaseError:
+            # Not openable: keep its bytes, side files included, exactly as they are.
+            _discard_temp(temp)
+            shutil.copyfile(target, temp)
+            for side in ("-wal", "-shm"):
+                if Path(f"{target}{side}").exists():
+                    shutil.copyfile(f"{target}{side}", f"{final}{side}")
+        fsync_file(temp)
+        os.replace(temp, final)
+        fsync_folder(target.parent)
+    except BaseException:
+        _discard_temp(temp)
+        raise
+    return final
+
+
+def restore(
+    backup_path: Path | str,
+    target: Path | str,
+    passphrase: str | None = None,
+    allow_replacing_newer: bool = False,
+    progress: Progress | None = None,
+) -> RestoreResult:
+    """prepare_restore + commit_restore; refuses (RestoreNeedsConfirmation) when it would lose work."""
+    plan = prepare_restore(backup_path, target, passphrase, progress)
+    try:
+        return commit_restore(plan, allow_replacing_newer, progress=progress)
+    finally:
+        plan.discard()
