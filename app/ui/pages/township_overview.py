@@ -38,6 +38,7 @@ def fit_height(splitter: QSplitter, table, rows: int, extra: int = 0, share: flo
     scroll = table.horizontalScrollBar().sizeHint().height()
     wanted = header + rows * table.verticalHeader().defaultSectionSize() + scroll + 2 * table.frameWidth() + extra + 8
     top = max(min(wanted, int(total * share)), 80)
+    splitter.widget(0).setMinimumHeight(min(wanted, header + 3 * table.verticalHeader().defaultSectionSize() + scroll + extra + 8))
     splitter.setSizes([top, max(total - top, 80)])
 
 
@@ -110,8 +111,8 @@ class TownshipOverviewPage(Page):
         self.ranking_table.setModel(self.ranking_model)
         bottom_layout.addWidget(self.ranking_table)
         splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)  # a bigger window gives the ranking the room
+        splitter.setStretchFactor(1, 1)
         splitter.setSizes([240, 360])
         return splitter
 

@@ -50,6 +50,7 @@ class TownshipVerifyPage(Page):
         controls = QHBoxLayout()
         self.import_button = QPushButton(self.tr("导入上报文件…"))
         self.import_button.clicked.connect(self.import_report)
+        self.import_button.setEnabled(ctx.can_review)  # 验星 is for reviewers and administrators
         controls.addWidget(self.import_button)
         self.verify_button = QPushButton(self.tr("验星通过…"))
         self.verify_button.clicked.connect(lambda: self.decide(True))
@@ -111,8 +112,8 @@ class TownshipVerifyPage(Page):
         self.tabs.addTab(self.objection_table, self.tr("公示异议"))
         lower_layout.addWidget(self.tabs, 1)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
         splitter.setSizes([170, 450])
         return splitter
 
