@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import AppError, ValidationError
-from app.services import backup, gather, organisation
+from app.services import auto_backup, gather, organisation
 from app.services.context import Actor
 from app.ui import extensions
 from app.ui.context import UiContext
@@ -275,6 +275,6 @@ class MainWindow(QMainWindow):
         if not self.has_branch or self.ctx.store.path is None:
             return
         try:
-            backup.auto_backup_if_due(self.ctx.store)
+            auto_backup.auto_backup_if_due(self.ctx.store)
         except Exception as exc:  # noqa: BLE001 - closing goes on; the clerk is told what failed
             self.auto_backup_problem = show_error(None, exc, self.tr("自动备份没有完成"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import backup, gather, operators
+from app.services import auto_backup, backup, gather, operators
 from app.services.paths import data_dir
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
@@ -31,7 +31,7 @@ def test_a_failed_backup_is_shown_and_the_window_closes_anyway(demo_store, make_
     def full_disk(store, *args, **kwargs):
         raise backup.BackupWriteFailed("磁盘已满，自动备份没有完成。")
 
-    monkeypatch.setattr(backup, "auto_backup_if_due", full_disk)
+    monkeypatch.setattr(auto_backup, "auto_backup_if_due", full_disk)
     window = make_window(demo_store)
     assert window.close() and not window.isVisible()
     problem = window.auto_backup_problem
@@ -42,7 +42,7 @@ def test_a_failed_backup_is_shown_and_the_window_closes_anyway(demo_store, make_
 
 
 def test_even_an_unexpected_error_does_not_stop_the_close(demo_store, make_window, qtbot, monkeypatch):
-    monkeypatch.setattr(backup, "auto_backup_if_due", lambda store, *a, **k: 1 / 0)
+    monkeypatch.setattr(auto_backup, "auto_backup_if_due", lambda store, *a, **k: 1 / 0)
     window = make_window(demo_store)
     assert window.close()
     qtbot.addWidget(window.auto_backup_problem)
