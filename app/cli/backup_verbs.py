@@ -16,7 +16,7 @@ from pathlib import Path
 from app.cli.commands import EXIT_FAILED, EXIT_OK
 from app.domain.errors import ValidationError
 from app.domain.points import format_points
-from app.services import backup, gather, operators, restore
+from app.services import backup, gather, operators, restore, township_overview
 from app.services.backup import PASSPHRASE_ENV, PassphraseRequired
 from app.services.drives import is_removable_path
 from app.services.restore import RestoreNeedsConfirmation
@@ -186,12 +186,12 @@ def run_gather(args) -> int:
             for conflict in item.conflicts:
                 print(f"    不一致：{conflict.sentence}")
         print(report.summary)
-        overview = gather.township_overview(store, year)
+        overview = township_overview.township_overview(store, year)
     _print_overview(overview)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def _print_overview(overview: gather.TownshipOverview) -> None:
+def _print_overview(overview: township_overview.TownshipOverview) -> None:
     print(f"{overview.township} {overview.year} 年各支部对比：")
     print("支部\t人数\t总分\t平均分\t五星\t四星\t三星\t二星\t一星\t无星\t一票否决")
     for branch in overview.branches:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import AppError, ValidationError
 from app.domain.points import format_points
-from app.services import backup, drives, gather, operators, restore
+from app.services import backup, drives, gather, operators, restore, township_overview
 from app.services.context import Actor
 from app.services.paths import data_dir
 from app.ui.errors import describe, show_error
@@ -452,7 +452,7 @@ class BackupDialog(QDialog):
             try:
                 who = actor if own else operators.ensure_admin(store)
                 report = gather.gather(store, who, sources, passphrase, progress=_reporter(control))
-                return report, gather.township_overview(store, year)
+                return report, township_overview.township_overview(store, year)
             finally:
                 if own is None:
                     store.close()

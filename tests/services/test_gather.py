@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from app.domain.enums import EntryStatus, MemberStatus
 from app.domain.errors import ValidationError
-from app.services import backup, demo, gather, ledger, members, operators, organisation, totals
+from app.services import backup, demo, gather, ledger, members, operators, organisation, totals, township_overview
 from app.services.ledger import EntryRequest
 from app.services.ledger_queries import EntryFilter, list_entries
 from conftest import TODAY, add
@@ -111,7 +111,7 @@ def test_township_totals_are_the_sum_of_the_villages(villages, township):
     assert by_name[made[0].newer.name].status == "gathered" and by_name[made[0].newer.name].updated
     assert {f.status for name, f in by_name.items() if name != "copy-of-dongfeng.jfbak"} == {"gathered"}
 
-    overview = gather.township_overview(store, 2026)
+    overview = township_overview.township_overview(store, 2026)
     assert [b.name for b in overview.branches] == sorted(v.name for v in made)
     expected_total = Decimal(0)
     for village in made:
@@ -145,7 +145,7 @@ def test_township_totals_are_the_sum_of_the_villages(villages, township):
     again = gather.gather(store, admin, sticks, passphrase_for)
     assert {f.status for f in again.files} == {"unchanged"}
     assert content_digest(store.path) == before
-    assert [b.name for b in gather.gathered_branches(store)] == sorted(v.name for v in made)
+    assert [b.name for b in township_overview.gathered_branches(store)] == sorted(v.name for v in made)
 
 
 def test_order_of_arrival_does_not_matter(villages, township, tmp_path):
@@ -159,8 +159,8 @@ def test_order_of_arrival_does_not_matter(villages, township, tmp_path):
         ordered_admin = operators.ensure_admin(ordered)
         gather.gather(ordered, ordered_admin, [first])
         gather.gather(ordered, ordered_admin, [newest])
-        expected = gather.township_overview(ordered, 2026)
-    got = gather.township_overview(store, 2026)
+        expected = township_overview.township_overview(ordered, 2026)
+    got = township_overview.township_overview(store, 2026)
     assert [(r.member_id, r.final_total, r.stars) for r in got.rows] == [(r.member_id, r.final_total, r.stars) for r in expected.rows]
 
 
@@ -192,7 +192,7 @@ def test_a_record_that_differs_is_reported_not_overwritten(villages, township, t
     with closing(sqlite3.connect(store.path)) as raw:
         assert raw.execute("SELECT points FROM points_entries WHERE id = ?", (entry_id,)).fetchone()[0] == old_points
         assert raw.execute("SELECT count(*) FROM audit_log WHERE summary = '改过的日志'").fetchone()[0] == 0
-    stored = next(b for b in gather.gathered_branches(store) if b.name == village.name)
+    stored = next(b for b in township_overview.gathered_branches(store) if b.name == village.name)
     assert stored.conflicts == 2
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.domain.errors import NotFound, ValidationError
-from app.services import backup, gather, operators, rating, rating_exchange
+from app.services import backup, gather, operators, rating, rating_exchange, township_overview
 from app.services.context import unit_of_work
 from app.services.rating_queries import load_view
 from conftest import add
@@ -30,7 +30,7 @@ def test_an_empty_database_is_neither_and_a_marked_one_is_a_township(township):
     change = gather.start_township_database(store, admin, "  城关镇党委 ")
     assert "城关镇党委" in change.summary and change.created
     assert gather.is_township_database(store)
-    assert gather.township_overview(store, 2026).township == "城关镇党委"
+    assert township_overview.township_overview(store, 2026).township == "城关镇党委"
     with pytest.raises(ValidationError, match="已经是乡镇汇总数据库"):
         gather.start_township_database(store, admin, "城关镇党委")
 
@@ -65,7 +65,7 @@ def test_villages_are_gathered_under_the_committee_named_at_set_up(store, admin,
     result = gather.gather(township_store, township_admin, [made]).files[0]
     assert result.status == "gathered"
     assert any("城关镇党委（汇总）" in notice for notice in result.notices)
-    overview = gather.township_overview(township_store, 2026)
+    overview = township_overview.township_overview(township_store, 2026)
     assert overview.township == "城关镇党委（汇总）" and [b.name for b in overview.branches] == ["红星村党支部"]
 
 

@@ -1,0 +1,347 @@
+"""Merging one village backup into the township database, record by record.
+
+Merging is by the records' stable UUIDs (every table of db.models and db.rating_models
+except store_settings):
+
+- a record the township lacks is inserted;
+- a record it has is compared column by column. Tables with an `updated_at` column hold
+  mutable records (roster details and status, rule items, appraisals, ...): their columns
+  other than id and created_at are overwritten only when the incoming backup is newer than
+  the last one gathered for that branch. Tables without `updated_at` are history (ledger,
+  audit log, attendance, member events, ...): a difference there cannot be true in both
+  backups and is reported as a conflict, never overwritten. The one exception is the review
+  of a points entry, which only moves forward (pending → approved/rejected).
+
+Because the ledger is append-only, this never needs a delete, so the file's append-only
+triggers stay in force.
+
+Village records are adapted where the township must differ: each village's own township
+unit is mapped onto the township database's one; village operator accounts are kept (they
+are named in the ledger) but renamed `<login>@<branch>` when the login is taken, disabled and
+without password; a member whose ID-card number is already held by another gathered member
+(a transfer between villages) keeps no ID number in the township copy, with a notice.
+
+`merge_backup` runs in one unit of work (all or nothing) on the database worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Table, insert, select, text, update
+
+from app.domain.enums import EntryStatus, OrgKind
+from app.services.backup import Manifest, local_time
+from app.services.context import unit_of_work
+from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, put_setting, read_settings
+from db.base import Base
+from db.models import Member, OrgUnit
+
+SKIPPED_TABLES = {"store_settings"}
+REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
+# Columns the township changes on purpose; they are neither compared nor updated.
+ADAPTED_COLUMNS = {"operators": {"username", "active", "password_hash"}}
+TABLE_LABELS = {
+    "members": "党员", "points_entries": "积分记录", "audit_log": "操作日志", "attendance": "会议考勤",
+    "meetings": "会议", "member_events": "党员变动记录", "rule_sets": "积分细则", "rule_items": "细则项目",
+    "appraisals": "民主评议", "org_units": "组织", "operators": "操作员",
+}
+MAX_STORED_CONFLICTS = 50
+
+__all__ = ["Conflict", "FileResult", "merge_backup"]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    branch: str
+    table: str
+    record_id: str
+    what: str
+    columns: tuple[str, ...]
+    kept: dict
+    incoming: dict
+
+    @property
+    def sentence(self) -> str:
+        label = TABLE_LABELS.get(self.table, self.table)
+        changes = "，".join(f"{c}：汇总库为 {self.kept[c]}，备份为 {self.incoming[c]}" for c in self.columns)
+        return f"{self.branch}的{label}“{self.what}”在两份备份中不一致（{changes}），保留了先汇总的内容。"
+
+    def as_json(self) -> dict:
+        return {"table": self.table, "id": self.record_id, "what": self.what, "columns": list(self.columns),
+                "kept": self.kept, "incoming": self.incoming}
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str  # gathered | unchanged | failed
+    message: str
+    branch_name: str = ""
+    created_at: datetime | None = None
+    inserted: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+
+class _NothingChanged(Exception):
+    """Raised inside the unit of work so that a merge that changes nothing writes nothing."""
+
+
+def merge_backup(store, actor, source, manifest: Manifest, newer: bool, file_hash: str, path: Path, result: FileResult) -> None:
+    """Merge the records of `source` (the engine of the unpacked village database) into `store`.
+
+    `newer`: the backup is newer than the last one gathered for its branch, so mutable records
+    may be overwritten and the branch's gathered record is replaced. Fills in `result`.
+    """
+    branch = manifest.branch
+    try:
+        with unit_of_work(store, actor) as uow:
+            session = uow.session
+            if session.get_bind().dialect.name == "sqlite":
+                # Belt and braces: rows are inserted parents first anyway (_parents_first).
+                session.execute(text("PRAGMA defer_foreign_keys = ON"))
+            merger = _Merger(session, source, branch, newer, result)
+            merger.run()
+            if not newer and not any(result.inserted.values()) and not any(result.updated.values()):
+                raise _NothingChanged
+            if newer:
+                value = {
+                    "branch_name": branch.get("name", ""),
+                    "township": branch.get("township", ""),
+                    "created_at": manifest.data["created_at"],
+                    "file_sha256": file_hash,
+                    "file_name": path.name,
+                    "counts": manifest.counts,
+                    "gathered_at": datetime.now(timezone.utc).isoformat(),
+                    "conflicts": len(result.conflicts),
+                    "conflict_details": [c.as_json() for c in result.conflicts[:MAX_STORED_CONFLICTS]],
+                }
+                put_setting(session, GATHERED_PREFIX + branch["id"], json.dumps(value, ensure_ascii=False, default=str))
+            uow.audit(
+                "gather", "org_unit", uuid.UUID(branch["id"]),
+                f"汇总{branch.get('name', '')}的备份（备份于 {local_time(manifest.created_at)}）",
+                file=path.name, inserted=sum(result.inserted.values()), updated=sum(result.updated.values()),
+                conflicts=len(result.conflicts),
+            )
+    except _NothingChanged:
+        result.status = "unchanged"
+        result.message = "这个备份里没有新的内容，汇总库没有改动。"
+        if result.conflicts:
+            result.message = f"这个备份里没有新的内容，但有 {len(result.conflicts)} 处与已汇总的数据不一致（已保留先汇总的内容）。"
+        return
+    result.status = "gathered"
+    added, changed = sum(result.inserted.values()), sum(result.updated.values())
+    if added or changed:
+        result.message = f"已汇总：新增 {added} 条记录，更新 {changed} 条记录"
+    else:
+        result.message = "已汇总：内容与已汇总的相同，已记下这份更新的备份"
+    if result.conflicts:
+        result.message += f"，{len(result.conflicts)} 处不一致已保留先汇总的内容"
+    result.message += "。"
+
+
+
+class _Merger:
+    def __init__(self, session, source, branch: dict, newer: bool, result: FileResult) -> None:
+        self.session = session
+        self.source = source
+        self.branch = branch
+        self.branch_name = branch.get("name", "")
+        self.newer = newer
+        self.result = result
+        self.remap: dict[uuid.UUID, uuid.UUID] = {}
+
+    def run(self) -> None:
+        with self.source.connect() as connection:
+            self.township_id = self._township_unit(connection)
+            for table in Base.metadata.sorted_tables:
+                if table.name in SKIPPED_TABLES:
+                    continue
+                rows = [dict(row) for row in connection.execute(select(table)).mappings()]
+                self._merge_table(table, rows)
+
+    def _township_unit(self, connection) -> uuid.UUID:
+        """The township database's committee; each village's own committee is mapped onto it."""
+        settings = read_settings(self.session)
+        if settings.get(TOWNSHIP_SETTING):
+            township_id = uuid.UUID(settings[TOWNSHIP_SETTING])
+            ours = self.session.get(OrgUnit, township_id)
+        else:
+            ours = OrgUnit(kind=OrgKind.TOWNSHIP, name=self.branch.get("township") or "乡镇党委")
+            self.session.add(ours)
+            self.session.flush()
+            put_setting(self.session, TOWNSHIP_SETTING, str(ours.id))
+            township_id = ours.id
+        units = OrgUnit.__table__
+        for row in connection.execute(select(units).where(units.c.kind == OrgKind.TOWNSHIP)).mappings():
+            self.remap[row["id"]] = township_id
+            if ours is not None and row["name"] != ours.name:
+                self.result.notices.append(f"{self.branch_name}的上级党委是“{row['name']}”，与汇总库的“{ours.name}”不同，已归入“{ours.name}”。")
+        return township_id
+
+    def _adapt(self, table: Table, row: dict) -> dict | None:
+        for column in _org_unit_columns(table):
+            if row.get(column) in self.remap:
+                row[column] = self.remap[row[column]]
+        if table.name == "org_units" and row["id"] in self.remap:
+            return None  # the village's committee itself
+        return row
+
+    def _merge_table(self, table: Table, rows: list[dict]) -> None:
+        rows = [adapted for adapted in (self._adapt(table, row) for row in rows) if adapted is not None]
+        if not rows:
+            return
+        existing = {}
+        ids = [row["id"] for row in rows]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in self.session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+                existing[row["id"]] = dict(row)
+        fresh = []
+        for row in rows:
+            kept = existing.get(row["id"])
+            if kept is None:
+                fresh.append(self._prepare_insert(table, row))
+            else:
+                self._compare(table, kept, row)
+        if fresh:
+            self.session.execute(insert(table), _parents_first(table, fresh))
+            self.result.inserted[table.name] = self.result.inserted.get(table.name, 0) + len(fresh)
+
+    def _prepare_insert(self, table: Table, row: dict) -> dict:
+        if table.name == "operators":
+            row["username"] = self._free_username(row["username"], row["id"])
+            row["active"] = False
+            row["password_hash"] = None
+        if table.name == "members":
+            self._drop_duplicate_id_number(row)
+        return row
+
+    def _free_username(self, username: str, operator_id) -> str:
+        operators = Base.metadata.tables["operators"]
+        candidate = username
+        suffix = self.branch["id"][:8]
+        number = 1
+        while True:
+            holder = self.session.execute(select(operators.c.id).where(operators.c.username == candidate)).scalar()
+            if holder is None or holder == operator_id:
+                return candidate
+            candidate = f"{username[:24]}@{self.branch_name[:20] or suffix}" + (f"-{number}" if number > 1 else "")
+            number += 1
+
+    def _drop_duplicate_id_number(self, row: dict) -> None:
+        number = row.get("id_number")
+        if not number:
+            return
+        members = Base.metadata.tables["members"]
+        holder = self.session.execute(
+            select(members.c.id).where(members.c.id_number == number, members.c.id != row["id"])
+        ).scalar()
+        if holder is not None:
+            row["id_number"] = None
+            self.result.notices.append(
+                f"{self.branch_name}的党员“{row.get('name')}”的身份证号与已汇总的另一名党员相同（可能转过组织关系），"
+                "汇总库中没有保存这个身份证号。"
+            )
+
+    def _compare(self, table: Table, kept: dict, incoming: dict) -> None:
+        adapted = ADAPTED_COLUMNS.get(table.name, set())
+        columns = [c.name for c in table.columns if c.name != "id" and c.name not in adapted]
+        mutable_table = "updated_at" in table.columns
+        if table.name == "members" and kept.get("id_number") is None and incoming.get("id_number"):
+            incoming = {**incoming, "id_number": None}  # dropped on purpose when it was gathered
+        differing = [c for c in columns if kept.get(c) != incoming.get(c)]
+        if not differing:
+            return
+        if mutable_table:
+            immutable = [c for c in differing if c == "created_at"]
+            if immutable:
+                self._conflict(table, kept, incoming, immutable)
+            elif self.newer:
+                changes = {c: incoming[c] for c in differing}
+                if table.name == "members" and "id_number" in changes:
+                    probe = {"id": kept["id"], "id_number": changes["id_number"], "name": incoming.get("name")}
+                    self._drop_duplicate_id_number(probe)
+                    changes["id_number"] = probe["id_number"]
+                self._update(table, kept["id"], changes)
+            return
+        if table.name == "points_entries":
+            review = [c for c in differing if c in REVIEW_COLUMNS]
+            other = [c for c in differing if c not in REVIEW_COLUMNS]
+            if review and not other and kept["status"] == EntryStatus.PENDING and incoming["status"] != EntryStatus.PENDING:
+                self._update(table, kept["id"], {c: incoming[c] for c in REVIEW_COLUMNS})
+                return
+            if review and not other and incoming["status"] == EntryStatus.PENDING and kept["status"] != EntryStatus.PENDING:
+                return  # the older backup had not yet seen the review
+        self._conflict(table, kept, incoming, differing)
+
+    def _update(self, table: Table, record_id, changes: dict) -> None:
+        self.session.execute(update(table).where(table.c.id == record_id).values(**changes))
+        self.result.updated[table.name] = self.result.updated.get(table.name, 0) + 1
+
+    def _conflict(self, table: Table, kept: dict, incoming: dict, columns: list[str]) -> None:
+        self.result.conflicts.append(
+            Conflict(
+                branch=self.branch_name,
+                table=table.name,
+                record_id=str(kept["id"]),
+                what=_describe(self.session, table.name, kept),
+                columns=tuple(columns),
+                kept={c: _plain(kept.get(c)) for c in columns},
+                incoming={c: _plain(incoming.get(c)) for c in columns},
+            )
+        )
+
+
+
+def _parents_first(table: Table, rows: list[dict]) -> list[dict]:
+    """Rows ordered so that a row another row points at (a group's branch, a reversed entry)
+    is inserted first: foreign keys are checked row by row on every backend."""
+    own = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
+    if not own:
+        return rows
+    pending = {row["id"]: row for row in rows}
+    ordered: list[dict] = []
+    while pending:
+        ready = [
+            row for key, row in pending.items()
+            if all(row.get(c) is None or row[c] == key or row[c] not in pending for c in own)
+        ]
+        if not ready:  # a cycle cannot come from this program; let the database judge it
+            ready = list(pending.values())
+        for row in ready:
+            ordered.append(row)
+            del pending[row["id"]]
+    return ordered
+
+
+def _org_unit_columns(table: Table) -> list[str]:
+    """Columns that name an organisation unit (a foreign key to org_units.id)."""
+    return [c.name for c in table.columns if any(fk.column.table.name == "org_units" for fk in c.foreign_keys)]
+
+
+def _describe(session, table: str, row: dict) -> str:
+    if table == "members":
+        return row.get("name", "")
+    if table == "points_entries":
+        member = session.get(Member, row["member_id"])
+        return f"{member.name if member else ''} {row['occurred_on']:%Y-%m-%d} {row['points']} 分".strip()
+    if table == "audit_log":
+        return row.get("summary", "")
+    for key in ("name", "title", "code"):
+        if row.get(key):
+            return str(row[key])
+    return str(row["id"])[:8]
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
