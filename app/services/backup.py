@@ -289,14 +289,3 @@ def fold_wal(path: Path) -> None:
         connection.close()
     if str(mode).lower() != "delete":
         raise sqlite3.OperationalError(f"journal_mode stayed {mode}")
-
-
-def __getattr__(name: str):
-    # Transitional: the main window (being edited elsewhere as this module was split) still
-    # calls backup.auto_backup_if_due; it lives in app.services.auto_backup, which imports
-    # this module, hence the lazy look-up. Drop this once the window imports auto_backup.
-    if name == "auto_backup_if_due":
-        from app.services.auto_backup import auto_backup_if_due
-
-        return auto_backup_if_due
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
