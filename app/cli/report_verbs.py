@@ -9,10 +9,10 @@ atomically, so a failure (one plain Chinese line on stderr, non-zero exit) leave
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from app.cli.commands import EXIT_OK, open_existing_store
+from app.cli.core_verbs import parse_day
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, NOTICE_DAYS, CertificateOptions
@@ -57,13 +57,6 @@ def register(verbs, add_common) -> dict:
     return {"report": run_report}
 
 
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(f"日期“{text}”看不懂，请写成 2026-11-23 这样的格式。") from None
-
-
 def _check_options(args) -> None:
     """Every option that does not belong to the chosen kind is refused, not ignored."""
     kind, name = args.kind, KINDS[args.kind]
@@ -102,7 +95,7 @@ def run_report(args) -> int:
     options = CertificateOptions(args.offset_right or 0, args.offset_down or 0, args.variable_only)
     settings = report_data.IssueSettings(
         issuing_org=args.issuer,
-        issued_on=_parse_day(args.date) if args.date else None,
+        issued_on=parse_day(args.date) if args.date else None,
         notice_days=NOTICE_DAYS if args.notice_days is None else args.notice_days,
         objection_contact=args.contact or DEFAULT_OBJECTION_CONTACT,
         objection_phone=args.phone or "",
