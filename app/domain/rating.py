@@ -36,12 +36,14 @@ class StarStage(LabelledEnum):
 
 
 # Which step may follow which; reopening a locked round is its own, recorded, action.
+# Assessing again while assessing re-freezes the totals (e.g. after corrections in a reopened
+# round); a returned round goes back to assessing only through `reopen`, with its reason.
 NEXT_STATUS = {
     RoundStatus.APPLYING: {RoundStatus.ASSESSING},
-    RoundStatus.ASSESSING: {RoundStatus.PUBLICISING},
+    RoundStatus.ASSESSING: {RoundStatus.ASSESSING, RoundStatus.PUBLICISING},
     RoundStatus.PUBLICISING: {RoundStatus.REPORTED, RoundStatus.ASSESSING},
     RoundStatus.REPORTED: {RoundStatus.VERIFIED, RoundStatus.RETURNED},
-    RoundStatus.RETURNED: {RoundStatus.ASSESSING},
+    RoundStatus.RETURNED: set(),
     RoundStatus.VERIFIED: set(),
 }
 LOCKED = {RoundStatus.REPORTED, RoundStatus.VERIFIED}

@@ -136,7 +136,7 @@ def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Pat
     try:
         write_atomically(out, data)
     except Exception:
-        _undo_report(store, actor, year)
+        _undo_report(store, actor, year, on)
         raise
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
@@ -145,14 +145,14 @@ def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Pat
     return Change(f"已上报并锁定 {year} 年星级评定，请把文件“{Path(out).name}”交给乡镇党委。", updated=[view.id])
 
 
-def _undo_report(store: Store, actor: Actor, year: int) -> None:
+def _undo_report(store: Store, actor: Actor, year: int, on: date) -> None:
     """The file could not be written: the round goes back to publicity, and the history says so."""
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
         record.status = RoundStatus.PUBLICISING
         uow.session.add(RatingStep(round_id=record.id, action="report_failed", status_after=RoundStatus.PUBLICISING,
-                                   on_date=date.today(), operator_id=actor.id, note="上报文件没有写成，评定未上报"))
+                                   on_date=on, operator_id=actor.id, note="上报文件没有写成，评定未上报"))
         uow.audit("report_failed", "rating_round", record.id, f"{year} 年星级评定上报文件没有写成，退回公示阶段")
 
 

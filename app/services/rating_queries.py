@@ -62,6 +62,7 @@ class StepRow:
 @dataclass(frozen=True)
 class ObjectionRow:
     id: uuid.UUID
+    member_id: uuid.UUID
     member_name: str
     raised_by: str
     raised_on: date
@@ -141,7 +142,7 @@ def load_view(store: Store, year: int) -> RoundView:
             ),
             steps=tuple(StepRow(s.action, s.status_after, s.on_date, names.get(s.operator_id, ""), s.note) for s in steps),
             objections=tuple(
-                ObjectionRow(o.id, by_id[o.candidate_id].name, o.raised_by, o.raised_on, o.content, o.answer, o.answered_on, o.upheld)
+                ObjectionRow(o.id, by_id[o.candidate_id].member_id, by_id[o.candidate_id].name, o.raised_by, o.raised_on, o.content, o.answer, o.answered_on, o.upheld)
                 for o in objections
             ),
         )

@@ -206,3 +206,31 @@ def test_a_report_that_cannot_be_written_leaves_the_round_open(tmp_path, store, 
     view = load_view(store, 2026)
     assert view.status is RoundStatus.PUBLICISING and view.steps[-1].action == "report_failed"
     ledger.record_entry(store, admin, EntryRequest(branch_ten["癸"], "B02", date(2026, 11, 1)), today=LATER)
+
+
+def test_corrections_in_a_reopened_round_reach_the_frozen_totals(tmp_path, store, admin, branch_ten):
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), tmp_path / "r.jfrating", today=LATER)
+    rating.reopen(store, admin, 2026, "补记一条扣分", date(2026, 11, 22), today=LATER)
+    ledger.record_entry(store, admin, EntryRequest(branch_ten["甲"], "J06", date(2026, 11, 22)), approve=True, today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 23), today=LATER)
+    assert load_view(store, 2026).candidate(branch_ten["甲"]).final_total == D(88)
+
+
+def test_a_returned_round_is_reassessed_only_after_reopening(tmp_path, store, admin, branch_ten):
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    report = tmp_path / "r.jfrating"
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), report, today=LATER)
+    with Store.open_file(tmp_path / "township.db") as township:
+        township_admin = operators.ensure_admin(township)
+        rating_exchange.import_for_verification(township, township_admin, report)
+        received = rating_exchange.township_verifications(township)[0]
+        answer = tmp_path / "a.jfverify"
+        rating_exchange.decide_verification(township, township_admin, received.id, False, "请复核", date(2026, 11, 22), answer, today=LATER)
+    rating_exchange.apply_verification(store, admin, answer, today=LATER)
+    with pytest.raises(ConflictError):
+        rating.assess(store, admin, 2026, date(2026, 11, 23), today=LATER)

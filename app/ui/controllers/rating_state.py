@@ -194,11 +194,6 @@ def _assess_why_not(view: RoundView) -> str:
     status = view.status
     if status is RoundStatus.RETURNED:
         return translate("RatingState", "乡镇退回的评定，请先点“重新打开评定”写明原因。")
-    if status is RoundStatus.ASSESSING and any(s.action == "reopen" for s in view.steps):
-        # The services allow a fresh assessment only from 公示亮星, not straight after reopening.
-        return translate("RatingState", "重新打开后不能直接重新测评：如补记或冲正了积分，先发布公示，再在公示阶段点“测评星级”重新测评。")
-    if status is RoundStatus.ASSESSING:
-        return translate("RatingState", "本轮已经测评，正在审核；需要调整的，用“调整星级”写明理由。")
     return translate("RatingState", "评定现在处于“{0}”阶段，不能重新测评。").format(status.label)
 
 

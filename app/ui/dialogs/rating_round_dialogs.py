@@ -125,7 +125,7 @@ class AnswerDialog(RatingFormDialog):
 
     def _candidate(self):
         objection = self.objections[self.objection_box.currentIndex()] if self.objections else None
-        return next((c for c in self.view.candidates if objection and c.name == objection.member_name), None)
+        return next((c for c in self.view.candidates if objection and c.member_id == objection.member_id), None)
 
     def _objection_changed(self) -> None:
         candidate = self._candidate()
