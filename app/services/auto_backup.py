@@ -1,4 +1,4 @@
-"""The daily automatic backup on closing the program, kept in `<data folder>/backups` with rotation.
+"""The daily automatic backup on closing the program, kept in `<data folder>/backups/<database>` with rotation.
 
 Runs on the UI's database worker thread (or wherever the closing code runs it); never imports Qt.
 """
@@ -33,8 +33,25 @@ __all__ = ["AutoBackupResult", "auto_backup_folder", "auto_backup_if_due", "auto
            "rotate_auto_backups", "ROTATION"]
 
 
-def auto_backup_folder() -> Path:
-    return data_dir() / "backups"
+def auto_backup_folder(store: Store | None = None) -> Path:
+    """`<data folder>/backups`, and for a database its own folder in there.
+
+    Each database keeps its own daily backups: otherwise closing the demo first would count
+    as today's backup of the real branch, and the rotation would mix the two. The folder is
+    named after the file and the branch (`jifen-3f9a1b2c`), so a person can tell them apart.
+    """
+    base = data_dir() / "backups"
+    if store is None:
+        return base
+    return base / _database_key(store)
+
+
+def _database_key(store: Store) -> str:
+    from app.services.organisation import current_branch_id
+
+    stem = re.sub(r"[^\w\-]+", "_", database_path(store).stem) or "database"
+    branch_id = current_branch_id(store)
+    return f"{stem}-{str(branch_id)[:8]}" if branch_id else stem
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,7 @@ def auto_backup_if_due(store: Store, now: datetime | None = None, folder: Path |
     shows it and closes anyway.
     """
     now = now or datetime.now(timezone.utc)
-    folder = folder or auto_backup_folder()
+    folder = folder or auto_backup_folder(store)
     database = database_path(store)
     existing = auto_backups(folder)
     if existing and existing[0][0].date() == now.astimezone().date():

@@ -463,8 +463,8 @@ def test_uncheckpointed_wal_rows_survive_in_the_safety_copy(scene, store, admin,
 
 def test_automatic_backups_daily_on_close_with_rotation(tmp_path, store, admin, village_year):
     add(store, admin, "张三")
-    folder = auto_backup.auto_backup_folder()
-    assert folder == tmp_path / "userdata" / "backups"
+    folder = auto_backup.auto_backup_folder(store)
+    assert folder.parent == tmp_path / "userdata" / "backups" and folder.name.startswith("branch-")
     first = auto_backup.auto_backup_if_due(store, NOW)
     assert first is not None and first.backup.path.parent == folder and not first.backup.manifest.encrypted
     assert auto_backup.auto_backup_if_due(store, NOW + timedelta(hours=3)) is None  # same day
@@ -485,6 +485,20 @@ def test_automatic_backups_daily_on_close_with_rotation(tmp_path, store, admin, 
     assert len(kept) + len(removed) == len(before) == 732
     assert kept == sorted(auto_backup.backups_to_keep(before), reverse=True)
     assert 12 <= len(kept) <= 23 and kept[0] == max(before)
+
+
+def test_each_database_keeps_its_own_automatic_backups(tmp_path, store, admin, village_year):
+    from app.services import demo, operators
+
+    add(store, admin, "张三")
+    with Store.open_file(tmp_path / "demo.db") as other:
+        demo.create_demo_branch(other, operators.ensure_admin(other), today=NOW.date())
+        assert auto_backup.auto_backup_if_due(other, NOW) is not None
+        other_folder = auto_backup.auto_backup_folder(other)
+    # The demo's backup today does not stand in for the real branch's.
+    made = auto_backup.auto_backup_if_due(store, NOW)
+    assert made is not None and made.backup.path.parent == auto_backup.auto_backup_folder(store) != other_folder
+    assert len(auto_backup.auto_backups(other_folder)) == 1
 
 
 def test_rotation_keeps_exactly_the_documented_set():

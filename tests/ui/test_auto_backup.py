@@ -15,7 +15,7 @@ pytestmark = pytest.mark.gui
 
 def _auto_backups() -> list:
     folder = data_dir() / "backups"  # tests/conftest.py points the data folder at the test's own
-    return sorted(p.name for p in folder.glob("auto-*.jfbak")) if folder.exists() else []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/auto-*.jfbak")) if folder.exists() else []
 
 
 def test_closing_makes_one_backup_a_day(demo_store, make_window):
