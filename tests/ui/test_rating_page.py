@@ -20,7 +20,7 @@ from app.domain.rating import RoundStatus, StarStage
 from app.services import ledger, operators, rating, rating_exchange
 from app.services.ledger import EntryRequest
 from app.services.rating_queries import load_view
-from app.ui.controllers.rating_state import CURRENT, DONE, PROBLEM, TODO
+from app.ui.controllers.rating_state import CURRENT, DONE, PROBLEM, UPCOMING
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow
 from conftest import add
@@ -117,7 +117,7 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
     panel.start_button.click()
     assert page.view.status is RoundStatus.APPLYING and page.stack.currentIndex() == 1
     assert page.view.scheme.five_star_quota == Decimal("0.2")
-    assert page.model.rowCount() == 10 and page.strip.states() == [CURRENT, TODO, TODO, TODO, TODO]
+    assert page.model.rowCount() == 10 and page.strip.states() == [CURRENT, UPCOMING, UPCOMING, UPCOMING, UPCOMING]
     assert "已开始 2026 年星级评定" in win.statusBar().currentMessage()
 
     # 1 申报创星
@@ -137,7 +137,7 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
     dialog = page.assess()
     dialog.date_edit.setDate(qdate(date(2026, 11, 21)))
     _ok(dialog)
-    assert page.strip.states() == [DONE, CURRENT, TODO, TODO, TODO]
+    assert page.strip.states() == [DONE, CURRENT, UPCOMING, UPCOMING, UPCOMING]
     assert "11-20" in page.strip.details()[0]
     assert _stars_of(page, "党员丁") == "★★★☆☆"
     assert "未落实双报到" in page.model.line_named("党员丁").hints[0]

@@ -21,7 +21,7 @@ from app.services.rating_queries import RoundView
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 APPLY, ASSESS, PUBLICISE, REPORT, ADJUST = range(5)
-DONE, CURRENT, TODO, PROBLEM = "done", "current", "todo", "problem"
+DONE, CURRENT, UPCOMING, PROBLEM = "done", "current", "upcoming", "problem"
 
 # The step each status is at; a verified round is at 动态调星, which never finishes.
 STATUS_STEP = {
@@ -49,7 +49,7 @@ def step_titles() -> tuple[str, ...]:
 @dataclass(frozen=True)
 class StepState:
     title: str
-    state: str  # DONE, CURRENT, TODO or PROBLEM
+    state: str  # DONE, CURRENT, UPCOMING or PROBLEM
     detail: str
 
 
@@ -71,7 +71,7 @@ def _signed(step) -> str:
 def step_states(view: RoundView | None) -> list[StepState]:
     titles = step_titles()
     if view is None:
-        return [StepState(title, TODO, translate("RatingState", "尚未开始") if i == 0 else "") for i, title in enumerate(titles)]
+        return [StepState(title, UPCOMING, translate("RatingState", "尚未开始") if i == 0 else "") for i, title in enumerate(titles)]
     current = STATUS_STEP[view.status]
     last: dict[int, object] = {}
     for step in view.steps:
@@ -87,7 +87,7 @@ def step_states(view: RoundView | None) -> list[StepState]:
         elif index == current:
             states.append(_current(view, title, last.get(index)))
         else:
-            states.append(StepState(title, TODO, ""))
+            states.append(StepState(title, UPCOMING, ""))
     return states
 
 
