@@ -37,9 +37,20 @@ from db.store import Store
 
 
 class ShellWindow(QMainWindow):
+    """The frame both windows share. A window defines what differs: `_window_title`,
+    `_create_pages`, `_about_text`, `_new_file_name` and `_busy_question` (checked when the
+    class is defined, so a missing one fails at import, not when the clerk clicks)."""
+
+    REQUIRED_HOOKS = ("_window_title", "_create_pages", "_about_text", "_new_file_name", "_busy_question")
     PAGE_KEYS: tuple[str, ...] = ()
     PAGE_STATE_KEY = "page"  # kept apart per window so each reopens on its own last page
     GEOMETRY_KEY = "main"
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in cls.REQUIRED_HOOKS if not callable(getattr(cls, name, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
 
     def __init__(
         self,
@@ -79,12 +90,6 @@ class ShellWindow(QMainWindow):
     def _ready(self) -> None:
         """Wiring that needs the whole shell (pages, navigation, menus) in place."""
 
-    def _window_title(self) -> str:
-        raise NotImplementedError
-
-    def _create_pages(self) -> dict[str, Page]:
-        raise NotImplementedError
-
     def _navigation_footer(self, layout: QVBoxLayout) -> None:
         pass
 
@@ -97,14 +102,8 @@ class ShellWindow(QMainWindow):
     def _view_actions(self, view_menu: QMenu) -> None:
         pass
 
-    def _about_text(self) -> str:
-        raise NotImplementedError
 
-    def _new_file_name(self) -> str:
-        raise NotImplementedError
 
-    def _busy_question(self) -> str:
-        raise NotImplementedError
 
     def _pages_enabled(self) -> bool:
         return True

@@ -9,7 +9,6 @@ is shown inside the dialog, which keeps what the clerk typed; anything unexpecte
 
 from __future__ import annotations
 
-from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
@@ -23,7 +22,18 @@ from app.ui.widgets import error_label, hint_label, show_problem
 
 
 class RatingFormDialog(QDialog):
+    """A form whose OK runs one service call on the job runner.
+
+    Each form defines `work(self) -> Callable[[], Change] | None`: read the fields on the UI
+    thread and return the call to run, or None to stay open (checked when the class is defined).
+    """
+
     saved = Signal(object)  # the service's Change, on the UI thread
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "work", None)):
+            raise TypeError(f"{cls.__name__} must define work()")
 
     def __init__(self, ctx: UiContext, title: str, explanation: str, parent: QWidget | None = None, width: int = 500) -> None:
         super().__init__(parent)
@@ -52,10 +62,6 @@ class RatingFormDialog(QDialog):
     def set_explanation(self, text: str) -> None:
         self.explanation.setText(text)
         self.explanation.setVisible(bool(text))
-
-    def work(self) -> Callable[[], Change] | None:
-        """Read the fields (UI thread) and return the service call to run, or None to stay open."""
-        raise NotImplementedError
 
     def save(self) -> None:
         try:
