@@ -7,7 +7,18 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from app.domain.errors import ValidationError
 from app.services.member_excel import parse_date_text
@@ -175,3 +186,14 @@ class IdBox(QComboBox):
             self.add_id(label, record_id)
         self.set_current_id(chosen)
         self.blockSignals(False)
+
+
+def dialog_buttons(ok_text: str, on_ok, on_cancel) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK and Cancel in Chinese whatever Qt translation is loaded; the OK button says what it does."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok_button.setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("widgets", "取消"))
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(on_cancel)
+    return buttons, ok_button

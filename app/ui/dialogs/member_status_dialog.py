@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.services import members
 from app.services.member_queries import RosterRow
 from app.ui.context import UiContext
-from app.ui.widgets import calendar_edit, date_of, error_label, hint_label, show_problem
+from app.ui.widgets import calendar_edit, date_of, dialog_buttons, error_label, hint_label, show_problem
 
 TRANSFER_OUT, TRANSFER_IN, DECEASED = "transfer_out", "transfer_in", "deceased"
 
@@ -47,12 +47,7 @@ class MemberStatusDialog(QDialog):
         layout.addLayout(form)
         self.problem = error_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = dialog_buttons(self.tr("确定"), self.save, self.reject)
         layout.addWidget(buttons)
 
     def save(self) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QDialog, QRadioButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.services import rulesets
 from app.ui.context import UiContext
-from app.ui.widgets import error_label, hint_label, show_problem
+from app.ui.widgets import dialog_buttons, error_label, hint_label, show_problem
 
 
 class NewRuleSetDialog(QDialog):
@@ -46,12 +46,7 @@ class NewRuleSetDialog(QDialog):
         self._describe()
         self.problem = error_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("建立"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = dialog_buttons(self.tr("建立"), self.save, self.reject)
         layout.addWidget(buttons)
 
     def _describe(self) -> None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.services.context import Change
 from app.services.rating_queries import CandidateRow
 from app.ui.context import UiContext
 from app.ui.errors import show_error
-from app.ui.widgets import error_label, hint_label, show_problem
+from app.ui.widgets import dialog_buttons, error_label, hint_label, show_problem
 
 
 class RatingFormDialog(QDialog):
@@ -51,12 +51,7 @@ class RatingFormDialog(QDialog):
         layout.addLayout(self.form)
         self.problem = error_label()
         layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("确定"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = dialog_buttons(self.tr("确定"), self.save, self.reject)
         layout.addWidget(self.buttons)
 
     def set_explanation(self, text: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
-from app.ui.widgets import error_label, show_problem
+from app.ui.widgets import dialog_buttons, error_label, show_problem
 
 
 class ReasonDialog(QDialog):
@@ -28,12 +28,7 @@ class ReasonDialog(QDialog):
         layout.addWidget(self.reason_edit)
         self.problem = error_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = dialog_buttons(self.tr("确定"), self.save, self.reject)
         layout.addWidget(buttons)
 
     def save(self) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services import rating_exchange
 from app.services.rating_exchange import VerificationRow
 from app.ui.context import UiContext
 from app.ui.errors import describe
-from app.ui.widgets import calendar_edit, date_of, error_label, show_problem
+from app.ui.widgets import calendar_edit, date_of, dialog_buttons, error_label, show_problem
 
 
 class TownshipDecisionDialog(QDialog):
@@ -48,12 +48,8 @@ class TownshipDecisionDialog(QDialog):
         layout.addWidget(QLabel(self.tr("确定后会保存一个验星结果文件（.jfverify），请把它交回村党支部登记。")))
         self.problem = error_label()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("验星通过并保存结果文件…") if verified else self.tr("退回并保存结果文件…"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        ok_text = self.tr("验星通过并保存结果文件…") if verified else self.tr("退回并保存结果文件…")
+        buttons, self.ok_button = dialog_buttons(ok_text, self.save, self.reject)
         layout.addWidget(buttons)
         self.comments_edit.setFocus()
 
