@@ -16,7 +16,7 @@ from app.domain.enums import LabelledEnum, MemberClass, Membership
 from app.domain.errors import ConflictError, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import Band, RuleSet
-from app.domain.scoring import band_for, limit_five_stars
+from app.domain.standing import band_for, limit_five_stars
 
 
 class RoundStatus(LabelledEnum):

@@ -26,7 +26,8 @@ from app.domain.errors import NotFound, ValidationError
 from app.domain.rating import RoundStatus
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
-from app.domain.scoring import carried_base, combine_points, rank
+from app.domain.scoring import carried_base, combine_points
+from app.domain.standing import rank
 from app.reports.data import (
     DEFAULT_OBJECTION_CONTACT,
     NOTICE_DAYS,

@@ -16,12 +16,10 @@ from app.domain.points import ZERO, format_points
 from app.domain.scoring import (
     Appraisal,
     MemberYearScore,
-    apply_five_star_quota,
     carried_base,
-    near_band_edge,
-    rank,
     score_member_year,
 )
+from app.domain.standing import apply_five_star_quota, near_band_edge, rank
 from app.services.context import read_session
 from app.services.ledger_queries import approved_lines
 from app.services.organisation import require_branch_id

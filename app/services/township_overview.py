@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from app.domain.enums import MemberStatus
 from app.domain.points import ZERO
-from app.domain.scoring import Appraisal, apply_five_star_quota, carried_base, rank, score_member_year
+from app.domain.scoring import Appraisal, carried_base, score_member_year
+from app.domain.standing import apply_five_star_quota, rank
 from app.services.context import read_session
 from app.services.ledger_queries import approved_lines
 from app.services.rulesets import load_rule_set_view

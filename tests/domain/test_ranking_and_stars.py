@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.rules import Band
-from app.domain.scoring import (
+from app.domain.standing import (
     BandEdge,
     apply_five_star_quota,
     band_for,
