@@ -7,11 +7,21 @@ or swallows an error; it raises one of these.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class AppError(Exception):
-    """Base of every error the clerk may see."""
+    """Base of every error the clerk may see.
 
-    def __init__(self, message: str, details: str = "") -> None:
+    A kind of trouble that always reads the same keeps its sentence in `sentence`, so it is
+    written once and raised without arguments (`raise MemberNotFound()`); a sentence that
+    names a file, a person or a date is passed in, or built by the subclass.
+    """
+
+    sentence: ClassVar[str] = "程序遇到了意外的问题，刚才的操作没有完成。"
+
+    def __init__(self, message: str | None = None, details: str = "") -> None:
+        message = message or self.sentence
         super().__init__(message)
         self.message = message
         self.details = details
@@ -38,6 +48,12 @@ class CapExceeded(RuleViolation):
 
 class NotFound(AppError):
     """A record the request names does not exist."""
+
+
+class MemberNotFound(NotFound):
+    """The member the request names is not (or no longer) in this database."""
+
+    sentence = "找不到这名党员。"
 
 
 class ConflictError(AppError):

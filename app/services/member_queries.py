@@ -25,7 +25,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from app.domain.enums import Category, EntryStatus, Gender, MemberClass, MemberStatus, Membership, OrgKind
-from app.domain.errors import NotFound
+from app.domain.errors import MemberNotFound
 from app.domain.periods import Month
 from app.domain.points import ZERO
 from app.services.context import read_session
@@ -292,7 +292,7 @@ def member_input_for(store: Store, member_id: uuid.UUID) -> MemberInput:
     with read_session(store) as session:
         member = session.get(Member, member_id)
         if member is None:
-            raise NotFound("找不到这名党员。")
+            raise MemberNotFound()
         values = {item.name: getattr(member, item.name) for item in fields(MemberInput)}
         values["id_number"] = member.id_number or ""
         return MemberInput(**values)

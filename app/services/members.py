@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
-from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.errors import ConflictError, MemberNotFound, NotFound, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
 from app.domain.names import name_matches, pinyin_keys
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -236,7 +236,7 @@ def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: Member
         session = uow.session
         member = session.get(Member, member_id)
         if member is None:
-            raise NotFound("找不到这名党员。")
+            raise MemberNotFound()
         _check_group(session, member.branch_id, data.group_id)
         _check_unique_id_number(session, data.id_number, member.id)
         before = {f.name: getattr(member, f.name) for f in fields(MemberInput)}
@@ -263,7 +263,7 @@ def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: Member
 
 def _require_active(member: Member | None) -> Member:
     if member is None:
-        raise NotFound("找不到这名党员。")
+        raise MemberNotFound()
     if member.status is not MemberStatus.ACTIVE:
         raise ConflictError(f"{member.name}已{member.status.label}，不能再办理。")
     return member
@@ -301,7 +301,7 @@ def transfer_in(store: Store, actor: Actor, member_id: uuid.UUID, on: date, from
     with unit_of_work(store, actor) as uow:
         member = uow.session.get(Member, member_id)
         if member is None:
-            raise NotFound("找不到这名党员。")
+            raise MemberNotFound()
         if member.status is not MemberStatus.TRANSFERRED_OUT:
             raise ConflictError(f"{member.name}目前{member.status.label}，不需要转入。")
         if on > today or (member.status_date and on < member.status_date):
@@ -349,7 +349,7 @@ def get_member(store: Store, member_id: uuid.UUID) -> MemberRow:
     with read_session(store) as session:
         member = session.get(Member, member_id)
         if member is None:
-            raise NotFound("找不到这名党员。")
+            raise MemberNotFound()
         return _row(member, _group_names(session, member.branch_id))
 
 
