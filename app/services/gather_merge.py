@@ -252,35 +252,40 @@ class _Merger:
             )
 
     def _compare(self, table: Table, kept: dict, incoming: dict) -> None:
-        adapted = ADAPTED_COLUMNS.get(table.name, set())
-        columns = [c.name for c in table.columns if c.name != "id" and c.name not in adapted]
-        mutable_table = "updated_at" in table.columns
-        if table.name == "members" and kept.get("id_number") is None and incoming.get("id_number"):
-            incoming = {**incoming, "id_number": None}  # dropped on purpose when it was gathered
-        differing = [c for c in columns if kept.get(c) != incoming.get(c)]
+        incoming = _as_gathered(table, kept, incoming)
+        differing = _differing_columns(table, kept, incoming)
         if not differing:
             return
-        if mutable_table:
-            immutable = [c for c in differing if c == "created_at"]
-            if immutable:
-                self._conflict(table, kept, incoming, immutable)
-            elif self.newer:
-                changes = {c: incoming[c] for c in differing}
-                if table.name == "members" and "id_number" in changes:
-                    probe = {"id": kept["id"], "id_number": changes["id_number"], "name": incoming.get("name")}
-                    self._drop_duplicate_id_number(probe)
-                    changes["id_number"] = probe["id_number"]
-                self._update(table, kept["id"], changes)
+        if "updated_at" in table.columns:
+            self._merge_mutable(table, kept, incoming, differing)
+        elif table.name == "points_entries" and all(c in REVIEW_COLUMNS for c in differing):
+            self._merge_review(table, kept, incoming, differing)
+        else:
+            self._conflict(table, kept, incoming, differing)
+
+    def _merge_mutable(self, table: Table, kept: dict, incoming: dict, differing: list[str]) -> None:
+        """A roster-like record: a newer backup overwrites it, except when it was created."""
+        if "created_at" in differing:
+            self._conflict(table, kept, incoming, ["created_at"])
             return
-        if table.name == "points_entries":
-            review = [c for c in differing if c in REVIEW_COLUMNS]
-            other = [c for c in differing if c not in REVIEW_COLUMNS]
-            if review and not other and kept["status"] == EntryStatus.PENDING and incoming["status"] != EntryStatus.PENDING:
-                self._update(table, kept["id"], {c: incoming[c] for c in REVIEW_COLUMNS})
-                return
-            if review and not other and incoming["status"] == EntryStatus.PENDING and kept["status"] != EntryStatus.PENDING:
-                return  # the older backup had not yet seen the review
-        self._conflict(table, kept, incoming, differing)
+        if not self.newer:
+            return
+        changes = {c: incoming[c] for c in differing}
+        if table.name == "members" and "id_number" in changes:
+            probe = {"id": kept["id"], "id_number": changes["id_number"], "name": incoming.get("name")}
+            self._drop_duplicate_id_number(probe)
+            changes["id_number"] = probe["id_number"]
+        self._update(table, kept["id"], changes)
+
+    def _merge_review(self, table: Table, kept: dict, incoming: dict, differing: list[str]) -> None:
+        """Only the review of an entry differs: it moves forward, never back."""
+        kept_pending = kept["status"] == EntryStatus.PENDING
+        incoming_pending = incoming["status"] == EntryStatus.PENDING
+        if kept_pending == incoming_pending:
+            self._conflict(table, kept, incoming, differing)
+        elif kept_pending:
+            self._update(table, kept["id"], {c: incoming[c] for c in REVIEW_COLUMNS})
+        # else the older backup had not yet seen the review
 
     def _update(self, table: Table, record_id, changes: dict) -> None:
         self.session.execute(update(table).where(table.c.id == record_id).values(**changes))
@@ -299,6 +304,19 @@ class _Merger:
             )
         )
 
+
+def _as_gathered(table: Table, kept: dict, incoming: dict) -> dict:
+    """The incoming row as the township would hold it: a member's ID number that was
+    dropped on purpose when it was gathered stays dropped."""
+    if table.name == "members" and kept.get("id_number") is None and incoming.get("id_number"):
+        return {**incoming, "id_number": None}
+    return incoming
+
+
+def _differing_columns(table: Table, kept: dict, incoming: dict) -> list[str]:
+    """Columns whose values differ, leaving out the id and the columns the township adapts."""
+    skipped = ADAPTED_COLUMNS.get(table.name, set()) | {"id"}
+    return [c.name for c in table.columns if c.name not in skipped and kept.get(c.name) != incoming.get(c.name)]
 
 
 def _parents_first(table: Table, rows: list[dict]) -> list[dict]:
