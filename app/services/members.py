@@ -93,51 +93,78 @@ EVENT_LABELS = {
 
 
 def validate_member_input(data: MemberInput, today: date) -> MemberInput:
-    """Check a form or import row; return a cleaned copy or raise ValidationError (one sentence)."""
-    name = (data.name or "").strip()
-    if not name:
-        raise ValidationError("请填写姓名。")
-    if len(name) > 50:
-        raise ValidationError("姓名太长了（最多 50 个字）。")
+    """Check a form or import row; return a cleaned copy or raise ValidationError (one sentence).
+
+    The checks run in the form's order, so the first problem the clerk sees is the topmost.
+    """
+    name = _checked_name(data.name)
     cleaned = MemberInput(**{f.name: getattr(data, f.name) for f in fields(MemberInput)})
     cleaned.name = name
-    if not isinstance(data.member_class, MemberClass):
-        raise ValidationError("请选择党员类别。")
-    if not isinstance(data.membership, Membership):
-        raise ValidationError("请选择正式党员或预备党员。")
-    if data.id_number and data.id_number.strip():
-        number = validate_id_number(data.id_number, today)
-        cleaned.id_number = number
-        born = birth_date_from_id(number)
-        if data.birth_date and data.birth_date != born:
-            raise ValidationError(
-                f"出生日期 {data.birth_date:%Y-%m-%d} 与身份证号中的 {born:%Y-%m-%d} 不一致。"
-            )
-        cleaned.birth_date = born
-        id_gender = gender_from_id(number)
-        if data.gender and data.gender is not id_gender:
-            raise ValidationError(f"性别与身份证号不一致（身份证号显示为{id_gender.label}）。")
-        cleaned.gender = id_gender
-    else:
-        cleaned.id_number = ""
+    _check_choices(data)
+    _take_id_number(cleaned, today)
     cleaned.phone = validate_phone(data.phone)
-    for label, value in (("出生日期", cleaned.birth_date), ("入党日期", data.join_date), ("转正日期", data.full_member_date)):
-        if value and value > today:
-            raise ValidationError(f"{label} {value:%Y-%m-%d} 还没到，请检查。")
-    if cleaned.birth_date and data.join_date:
-        age = data.join_date.year - cleaned.birth_date.year - (
-            (data.join_date.month, data.join_date.day) < (cleaned.birth_date.month, cleaned.birth_date.day)
-        )
-        if age < 18:
-            raise ValidationError("入党日期早于年满 18 周岁，请核对出生日期和入党日期。")
-    if data.join_date and data.full_member_date and data.full_member_date < data.join_date:
-        raise ValidationError("转正日期不能早于入党日期。")
-    if data.membership is Membership.PROBATIONARY and data.full_member_date:
-        raise ValidationError("预备党员还没有转正日期；已转正的请选“正式党员”。")
+    _check_future_dates(cleaned, today)
+    _check_join_age(cleaned)
+    _check_full_membership(cleaned)
     cleaned.ethnicity = (data.ethnicity or "").strip() or "汉族"
     cleaned.post_title = (data.post_title or "").strip()
     cleaned.note = (data.note or "").strip()
     return cleaned
+
+
+def _checked_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("请填写姓名。")
+    if len(name) > 50:
+        raise ValidationError("姓名太长了（最多 50 个字）。")
+    return name
+
+
+def _check_choices(data: MemberInput) -> None:
+    if not isinstance(data.member_class, MemberClass):
+        raise ValidationError("请选择党员类别。")
+    if not isinstance(data.membership, Membership):
+        raise ValidationError("请选择正式党员或预备党员。")
+
+
+def _take_id_number(cleaned: MemberInput, today: date) -> None:
+    """Normalise the ID number; birth date and gender then come from it (and must agree if given)."""
+    if not (cleaned.id_number and cleaned.id_number.strip()):
+        cleaned.id_number = ""
+        return
+    number = validate_id_number(cleaned.id_number, today)
+    cleaned.id_number = number
+    born = birth_date_from_id(number)
+    if cleaned.birth_date and cleaned.birth_date != born:
+        raise ValidationError(f"出生日期 {cleaned.birth_date:%Y-%m-%d} 与身份证号中的 {born:%Y-%m-%d} 不一致。")
+    cleaned.birth_date = born
+    id_gender = gender_from_id(number)
+    if cleaned.gender and cleaned.gender is not id_gender:
+        raise ValidationError(f"性别与身份证号不一致（身份证号显示为{id_gender.label}）。")
+    cleaned.gender = id_gender
+
+
+def _check_future_dates(data: MemberInput, today: date) -> None:
+    for label, value in (("出生日期", data.birth_date), ("入党日期", data.join_date), ("转正日期", data.full_member_date)):
+        if value and value > today:
+            raise ValidationError(f"{label} {value:%Y-%m-%d} 还没到，请检查。")
+
+
+def _check_join_age(data: MemberInput) -> None:
+    born, joined = data.birth_date, data.join_date
+    if not (born and joined):
+        return
+    age = joined.year - born.year - ((joined.month, joined.day) < (born.month, born.day))
+    if age < 18:
+        raise ValidationError("入党日期早于年满 18 周岁，请核对出生日期和入党日期。")
+
+
+def _check_full_membership(data: MemberInput) -> None:
+    if data.join_date and data.full_member_date and data.full_member_date < data.join_date:
+        raise ValidationError("转正日期不能早于入党日期。")
+    if data.membership is Membership.PROBATIONARY and data.full_member_date:
+        raise ValidationError("预备党员还没有转正日期；已转正的请选“正式党员”。")
 
 
 def _row(member: Member, group_names: dict[uuid.UUID, str]) -> MemberRow:
