@@ -97,39 +97,54 @@ def _wrap_paragraph(text: str, width: float, size: float, bold: bool) -> list[st
             continue
         if token.isspace():
             lines.append(line)
-            line, used = [], 0.0
-            continue
-        if token_width > width:
-            pieces = _split_long(token, width, size, bold)
-            for piece in pieces[:-1]:
-                if line:
-                    lines.append(line)
-                lines.append([piece])
-                line = []
-            line, used = [pieces[-1]], text_width(pieces[-1], size, bold)
-            continue
-        carry: list[str] = []
-        # Closing punctuation may not start the next line: take the last character (or word) with it.
-        if token in NO_LINE_START:
-            while line and line[-1].isspace():
-                line.pop()
-            # …and when that is punctuation too (“）。”), keep going back to a character that may.
-            while line and (not carry or carry[0] in NO_LINE_START):
-                carry.insert(0, line.pop())
-                while line and line[-1].isspace():
-                    line.pop()
-        # An opening bracket or quote may not end this line: move it down as well.
-        while line and line[-1] in NO_LINE_END:
-            carry.insert(0, line.pop())
-        while line and line[-1].isspace():
-            line.pop()
-        if line:
-            lines.append(line)
-        line = carry + [token]
+            line = []
+        elif token_width > width:
+            line = _place_long_word(lines, line, _split_long(token, width, size, bold))
+        else:
+            line = _break_before(lines, line, token)
         used = text_width("".join(line), size, bold)
     if line:
         lines.append(line)
     return ["".join(parts).strip() for parts in lines if "".join(parts).strip()]
+
+
+def _place_long_word(lines: list[list[str]], line: list[str], pieces: list[str]) -> list[str]:
+    """A word wider than a line: each piece but the last on a line of its own; the last starts the next."""
+    for piece in pieces[:-1]:
+        if line:
+            lines.append(line)
+        lines.append([piece])
+        line = []
+    return [pieces[-1]]
+
+
+def _break_before(lines: list[list[str]], line: list[str], token: str) -> list[str]:
+    """Ends `line` (into `lines`) before `token` and returns the next line's start: characters
+    move down with the token so that no line starts with closing punctuation and none ends
+    with an opening bracket or quote."""
+    carry = _carried_by_closing(line) if token in NO_LINE_START else []
+    while line and line[-1] in NO_LINE_END:
+        carry.insert(0, line.pop())
+    _drop_trailing_space(line)
+    if line:
+        lines.append(line)
+    return carry + [token]
+
+
+def _carried_by_closing(line: list[str]) -> list[str]:
+    """Closing punctuation may not start the next line: the last character (or word) goes down
+    with it, and when that is punctuation too (“）。”), further back to a character that may."""
+    carry: list[str] = []
+    _drop_trailing_space(line)
+    while line and (not carry or carry[0] in NO_LINE_START):
+        carry.insert(0, line.pop())
+        _drop_trailing_space(line)
+    return carry
+
+
+def _drop_trailing_space(line: list[str]) -> None:
+    while line and line[-1].isspace():
+        line.pop()
 
 
 def fit_size(text: str, width: float, size: float, minimum: float, bold: bool = False) -> float:
