@@ -109,12 +109,11 @@ def _wrap_paragraph(text: str, width: float, size: float, bold: bool) -> list[st
 
 
 def _place_long_word(lines: list[list[str]], line: list[str], pieces: list[str]) -> list[str]:
-    """A word wider than a line: each piece but the last on a line of its own; the last starts the next."""
-    for piece in pieces[:-1]:
-        if line:
-            lines.append(line)
-        lines.append([piece])
-        line = []
+    """A word (or a character) wider than a line: each piece but the last on a line of its own;
+    the last starts the next."""
+    if line:
+        lines.append(line)
+    lines.extend([piece] for piece in pieces[:-1])
     return [pieces[-1]]
 
 

@@ -31,6 +31,13 @@ def test_wrapped_lines_fit_and_keep_every_character():
             assert text_width(line, 10) <= width + 0.01 or len(line) <= 2, lines
 
 
+def test_a_column_narrower_than_one_character_still_keeps_every_character():
+    width = text_width("中", 10) - 1
+    for text in ("ab中", "ab cd中文", "AB12中"):
+        lines = wrap_text(text, width, 10)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), lines
+
+
 @pytest.mark.parametrize("width", [x * 2.5 for x in range(16, 80)])
 def test_closing_punctuation_never_starts_a_line_and_openers_never_end_one(width):
     text = "公示期间，党员和群众如有异议，请向党支部委员会反映（联系电话：0371-6288 1234）。欢迎监督！是否属实？《细则》第三条。"
