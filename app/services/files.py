@@ -7,7 +7,8 @@ This is the one place for both jobs:
   read back from the device and compared, then renamed over (or, with `keep_existing`,
   beside) the final name, and the folder is fsynced on POSIX. On any failure the temporary
   file is removed where the device still allows it and nothing new stands under the final
-  name.
+  name; one that could not be removed (the stick was pulled) is cleaned up by a later write
+  of the same name once it is an hour old.
 - `plain_os_error` turns an OSError (POSIX errno or Windows winerror) into one AppError with
   a sentence the clerk understands: what happened to the place ("U 盘", "磁盘"), then what
   it means for the clerk ("备份没有完成……").
@@ -18,6 +19,7 @@ Runs on whatever thread calls it; never imports Qt.
 from __future__ import annotations
 
 import errno
+import glob
 import hashlib
 import os
 import secrets
@@ -142,6 +144,7 @@ def write_atomically(
     if path.is_dir():
         raise error(f"“{path}”是一个文件夹，请给文件起个名字。")
     report = progress or (lambda fraction, text: None)
+    remove_stale(folder, f".{glob.escape(path.stem)}*{TEMP_MARK}*")  # left by an earlier write that was cut off
     final = unused_name(folder, name) if keep_existing else path
     temp = folder / f".{final.name}{TEMP_MARK}{secrets.token_hex(4)}"
     expected = hashlib.sha256(data).digest()

@@ -16,7 +16,6 @@ and open their own sessions.
 from __future__ import annotations
 
 import io
-import os
 import re
 import uuid
 from dataclasses import dataclass, fields
@@ -37,6 +36,7 @@ from app.domain.idcard import mask_id_number, mask_phone
 from app.domain.names import pinyin_keys
 from app.services import members
 from app.services.context import Actor, Change, unit_of_work
+from app.services.files import write_atomically
 from app.services.members import MemberFilter, MemberInput
 from app.services.organisation import get_branch, require_branch_id
 from db.models import Member, MemberEvent
@@ -226,22 +226,10 @@ def write_template(path: str | Path, store: Store | None = None) -> Path:
 
 
 def _save(book: Workbook, path: Path) -> None:
-    """Build the file in memory, then replace `path` atomically, so a failure never leaves half a file."""
+    """Build the file in memory, then write it all or nothing (app.services.files.write_atomically)."""
     buffer = io.BytesIO()
     book.save(buffer)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(buffer.getvalue())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except PermissionError as exc:
-        raise AppError(f"无法写入“{path.name}”：文件可能正在 Excel/WPS 中打开，请先关闭它再试。", details=str(exc)) from exc
-    except OSError as exc:
-        raise AppError(f"无法写入“{path}”：{exc.strerror or exc}。请检查磁盘空间或换一个文件夹。", details=str(exc)) from exc
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomically(path, buffer.getvalue(), locked_hint="这个文件正在 Excel/WPS 中打开")
 
 
 # ---------------------------------------------------------------- import
