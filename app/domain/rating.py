@@ -16,7 +16,7 @@ from app.domain.enums import LabelledEnum, MemberClass, Membership
 from app.domain.errors import ConflictError, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import Band, RuleSet
-from app.domain.standing import band_for, limit_five_stars
+from app.domain.standing import band_for, five_star_places, limit_five_stars
 
 
 class RoundStatus(LabelledEnum):
@@ -139,6 +139,7 @@ class Proposal:
     band_stars: int
     stars: int
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    quota_reason: str = ""  # why the five-star quota moved him down to four stars ('' if it did not)
 
 
 def star_ceiling(scheme: RatingScheme, facts: CandidateFacts) -> tuple[int, str]:
@@ -151,7 +152,11 @@ def star_ceiling(scheme: RatingScheme, facts: CandidateFacts) -> tuple[int, str]
 
 
 def propose(scheme: RatingScheme, candidates: Iterable[CandidateFacts]) -> dict[object, Proposal]:
-    """Stars from the band table, then eligibility ceilings, then the five-star quota."""
+    """Stars from the band table, then eligibility ceilings, then the five-star quota.
+
+    A member the quota moves down gets the quota's own reason: tied at the edge, below a
+    tied group that did not fit, or the places already taken (app.domain.standing).
+    """
     facts = {c.key: c for c in candidates}
     capped: dict[object, tuple[int, int, list[str]]] = {}
     for key, fact in facts.items():
@@ -166,18 +171,55 @@ def propose(scheme: RatingScheme, candidates: Iterable[CandidateFacts]) -> dict[
     proposals = {}
     for key, (band, stars, reasons) in capped.items():
         final = quota.stars.get(key, stars)
-        if key in quota.demoted:
-            reasons = reasons + [f"五星名额已满（不超过 {quota.quota} 名），同分者同降为四星"]
-        proposals[key] = Proposal(key, band, final, tuple(reasons))
+        quota_reason = quota.reason(key)
+        if quota_reason:
+            reasons = reasons + [quota_reason]
+        proposals[key] = Proposal(key, band, final, tuple(reasons), quota_reason)
     return proposals
 
 
+@dataclass(frozen=True)
+class QuotaMove:
+    """A member the five-star quota keeps at four stars, for the notice."""
+
+    key: object
+    name: str
+    final_total: Decimal
+    reason: str
+
+
+def quota_moves(scheme: RatingScheme, members: Iterable[tuple[CandidateFacts, int]]) -> tuple[QuotaMove, ...]:
+    """Who the quota moved down and still holds the four stars it left him, highest total first.
+
+    `members` pairs each member's facts with the stars he holds now; one whom the committee
+    has since moved elsewhere (for his own reason) is not the quota's doing and is left out.
+    """
+    members = list(members)
+    proposals = propose(scheme, [fact for fact, _ in members])
+    moves = [
+        QuotaMove(fact.key, fact.name, fact.final_total, proposals[fact.key].quota_reason)
+        for fact, stars in members
+        if proposals[fact.key].quota_reason and stars == proposals[fact.key].stars
+    ]
+    return tuple(sorted(moves, key=lambda move: (-move.final_total, move.name)))
+
+
 def check_star_change(
-    scheme: RatingScheme, facts: CandidateFacts, new_stars: int, reason: str, five_star_holders: int, rated_count: int
+    scheme: RatingScheme,
+    facts: CandidateFacts,
+    new_stars: int,
+    reason: str,
+    others: Iterable[tuple[CandidateFacts, int]],
 ) -> str:
     """Validate a change of a member's stars by a person; returns the cleaned reason.
 
-    `five_star_holders` counts the other members who hold five stars now.
+    `others` pairs every other member of the round with the stars he holds now. Besides a
+    reason and the ceilings, a change to five stars must keep the quota and its tie rule
+    (equal totals get equal stars): five-star places go to a whole group of equal totals or
+    to none of it. A change that would give five stars to some of a tied group and not to the
+    others is refused, whatever the reason; two members with equal totals can only be told
+    apart through their points (an entry, then a new assessment). Lowering one member of a
+    tied group for his own reason (e.g. a later disciplinary decision) stays allowed.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -187,10 +229,25 @@ def check_star_change(
     ceiling, why = star_ceiling(scheme, facts)
     if new_stars > ceiling:
         raise ValidationError(f"{facts.name}{why}，不能评为{new_stars}星。")
+    others = list(others)
     if new_stars == 5 and scheme.five_star_quota is not None:
-        quota = int(scheme.five_star_quota * rated_count)
-        if five_star_holders + 1 > quota:
+        rated = sum(1 for other, _ in others if not other.vetoed) + (0 if facts.vetoed else 1)
+        quota = five_star_places(scheme.five_star_quota, rated)
+        holders = sum(1 for _, stars in others if stars == 5)
+        if holders + 1 > quota:
             raise ValidationError(f"五星党员名额为 {quota} 名，已经评满，不能再评五星。")
+        # Tied members who could hold five stars but do not: they would have to come along.
+        left_out = [
+            other for other, stars in others
+            if not other.vetoed and other.final_total == facts.final_total and stars < 5
+            and star_ceiling(scheme, other)[0] == 5
+        ]
+        if left_out and holders + 1 + len(left_out) > quota:
+            names = "、".join(other.name for other in left_out)
+            raise ValidationError(
+                f"{facts.name}与{names}年度积分同为 {format_points(facts.final_total)} 分，五星名额只剩 {quota - holders} 名，"
+                f"不够同分的 {len(left_out) + 1} 人一起评五星，按同分同星不能只评其中一部分。"
+            )
     return reason
 
 

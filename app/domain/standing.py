@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from typing import Iterable
 
-from app.domain.points import points
+from app.domain.points import format_points, points
 from app.domain.rules import Band, RuleSet
 
 
@@ -54,11 +55,65 @@ def rank(values: Iterable[tuple[object, Decimal]], tie_order=None) -> list[Ranke
     return ranked
 
 
+class QuotaCut(Enum):
+    """Why the five-star quota moved a member down to four stars."""
+
+    TIED_AT_EDGE = "tied_at_edge"  # places were left, but not enough for everyone with his total
+    BELOW_TIED_GROUP = "below_tied_group"  # places were left, but a tied group above him did not fit
+    QUOTA_FULL = "quota_full"  # members with higher totals had taken every place
+
+
+@dataclass(frozen=True)
+class Demotion:
+    """One member the quota moved down, and the facts that explain it.
+
+    `edge_total`/`edge_count` describe the tied group that did not fit (his own group when
+    TIED_AT_EDGE, a group above him when BELOW_TIED_GROUP; None/0 when QUOTA_FULL);
+    `places_left` is how many five-star places were still free when that group was reached.
+    """
+
+    key: object
+    cut: QuotaCut
+    total: Decimal
+    quota: int
+    places_left: int = 0
+    edge_total: Decimal | None = None
+    edge_count: int = 0
+
+    @property
+    def reason(self) -> str:
+        """One sentence for the proposal, the history and the notice."""
+        if self.cut is QuotaCut.TIED_AT_EDGE:
+            return (
+                f"五星名额 {self.quota} 名只剩 {self.places_left} 名，年度积分同为 {format_points(self.edge_total)} 分的"
+                f" {self.edge_count} 人同分同星，不能只评其中一部分，一起降为四星"
+            )
+        if self.cut is QuotaCut.BELOW_TIED_GROUP:
+            return (
+                f"五星名额 {self.quota} 名只剩 {self.places_left} 名，积分更高的 {self.edge_count} 人"
+                f"（同为 {format_points(self.edge_total)} 分）已因同分一起降为四星，积分较低者不能越过他们评五星，降为四星"
+            )
+        if self.quota == 0:
+            return "按参评人数计算本支部五星名额为 0 名，降为四星"
+        return f"五星名额 {self.quota} 名已由积分更高的党员占满，降为四星"
+
+
 @dataclass(frozen=True)
 class QuotaResult:
     stars: dict[object, int]
     quota: int | None
     demoted: tuple[object, ...] = field(default_factory=tuple)
+    why: dict[object, Demotion] = field(default_factory=dict)
+
+    def reason(self, key: object) -> str:
+        """Why the quota moved this member down ('' when it did not)."""
+        demotion = self.why.get(key)
+        return demotion.reason if demotion else ""
+
+
+def five_star_places(share: Decimal | None, rated_count: int) -> int | None:
+    """The number of five-star places: floor(share × rated members); None without a quota."""
+    return None if share is None else int(share * rated_count)
 
 
 def apply_five_star_quota(rule_set: RuleSet, scores: dict[object, tuple[Decimal, int]]) -> QuotaResult:
@@ -74,28 +129,44 @@ def limit_five_stars(share: Decimal | None, scores: dict[object, tuple[Decimal, 
     group with the same total would cross the quota, the whole group drops to four stars,
     and so does everyone below it, so the quota is never exceeded, equal totals always get
     equal stars, and nobody keeps five stars over someone with a higher total.
+
+    Every demoted member gets a `Demotion` saying why: his own tied group did not fit in the
+    places left (TIED_AT_EDGE), a tied group above him did not fit, so the places left cannot
+    go to him (BELOW_TIED_GROUP), or higher totals had taken every place (QUOTA_FULL).
     """
     stars = {key: value[1] for key, value in scores.items()}
-    if share is None:
+    quota = five_star_places(share, len(scores))
+    if quota is None:
         return QuotaResult(stars, None)
-    quota = int(share * len(scores))
     candidates = sorted(
         ((key, total) for key, (total, star) in scores.items() if star == 5), key=lambda kv: -kv[1]
     )
     kept = 0
-    demoted: list[object] = []
+    edge: tuple[Decimal, int] | None = None  # (total, size) of the tied group that crossed the quota
+    why: dict[object, Demotion] = {}
     index = 0
     while index < len(candidates):
         total = candidates[index][1]
         group = [key for key, value in candidates[index:] if value == total]
-        if not demoted and kept + len(group) <= quota:
-            kept += len(group)
-        else:
-            demoted.extend(group)
         index += len(group)
-    for key in demoted:
+        if not why and kept + len(group) <= quota:
+            kept += len(group)
+            continue
+        if not why and kept < quota:
+            edge = (total, len(group))
+            cut = QuotaCut.TIED_AT_EDGE
+        elif edge is not None:
+            cut = QuotaCut.BELOW_TIED_GROUP
+        else:
+            cut = QuotaCut.QUOTA_FULL
+        for key in group:
+            why[key] = Demotion(
+                key, cut, total, quota, quota - kept if edge else 0,
+                edge[0] if edge else None, edge[1] if edge else 0,
+            )
+    for key in why:
         stars[key] = 4
-    return QuotaResult(stars, quota, tuple(demoted))
+    return QuotaResult(stars, quota, tuple(why), why)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.domain.enums import MemberClass, Role
 from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.points import format_points
 from app.domain.rating import (
     REOPENABLE,
     CandidateFacts,
@@ -161,7 +162,7 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
             candidate = by_member[member_id]
             candidate.band_stars, candidate.proposed_stars = proposal.band_stars, proposal.stars
             previous, candidate.stars = candidate.stars, proposal.stars
-            reason = f"年度积分 {candidate.final_total} 分" + ("；" + "；".join(proposal.reasons) if proposal.reasons else "")
+            reason = f"年度积分 {format_points(candidate.final_total)} 分" + ("；" + "；".join(proposal.reasons) if proposal.reasons else "")
             uow.session.add(RatingStarChange(candidate_id=candidate.id, stage=StarStage.PROPOSAL, from_stars=previous,
                                              to_stars=proposal.stars, reason=reason, on_date=on, operator_id=actor.id))
         _step(uow, record, "assess", RoundStatus.ASSESSING, on)
@@ -170,10 +171,8 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
 
 def _change_stars(uow, record, candidate, new_stars, reason, on, stage) -> None:
     scheme = RatingScheme.from_dict(record.scheme)
-    others = [c for c in _candidates(uow.session, record.id) if c.id != candidate.id]
-    holders = sum(1 for c in others if c.stars == 5)
-    rated = sum(1 for c in others + [candidate] if not c.vetoed)
-    reason = check_star_change(scheme, _facts(candidate), new_stars, reason, holders, rated)
+    others = [(_facts(c), c.stars or 0) for c in _candidates(uow.session, record.id) if c.id != candidate.id]
+    reason = check_star_change(scheme, _facts(candidate), new_stars, reason, others)
     if new_stars == candidate.stars:
         raise ValidationError(f"{candidate.name}现在就是{new_stars}星，没有变化。")
     uow.session.add(RatingStarChange(candidate_id=candidate.id, stage=stage, from_stars=candidate.stars,

@@ -11,10 +11,13 @@ import pytest
 from app.domain.rules import Band
 from app.domain.standing import (
     BandEdge,
+    Demotion,
+    QuotaCut,
     apply_five_star_quota,
     band_for,
     grade_for,
     near_band_edge,
+    limit_five_stars,
     rank,
     stars_for,
 )
@@ -148,6 +151,35 @@ def test_tie_group_that_fits_exactly_is_kept(village):
     assert result.stars["m01"] == result.stars["m02"] == 5
     assert result.stars["m03"] == 4
     assert result.demoted == ("m03",)
+
+
+def test_quota_says_why_each_member_was_moved_down():
+    # 95, 93, 93, 91 and six below 90: quota floor(0.2 × 10) = 2. The 95 takes one place; the
+    # 93s are tied and do not both fit in the one left; the 91 is tied with nobody, but the
+    # place left cannot go to him over the two 93s.
+    scores = branch(("95", 5), ("93", 5), ("93", 5), ("91", 5), *FILLER)
+    result = limit_five_stars(D("0.2"), scores)
+    assert result.demoted == ("m02", "m03", "m04")
+    assert result.why == {
+        "m02": Demotion("m02", QuotaCut.TIED_AT_EDGE, D("93"), 2, 1, D("93"), 2),
+        "m03": Demotion("m03", QuotaCut.TIED_AT_EDGE, D("93"), 2, 1, D("93"), 2),
+        "m04": Demotion("m04", QuotaCut.BELOW_TIED_GROUP, D("91"), 2, 1, D("93"), 2),
+    }
+    assert result.reason("m01") == ""
+    assert result.reason("m04") == (
+        "五星名额 2 名只剩 1 名，积分更高的 2 人（同为 93 分）已因同分一起降为四星，积分较低者不能越过他们评五星，降为四星"
+    )
+
+
+def test_quota_full_before_any_tie_is_not_called_a_tie():
+    # 98 and 96 fill both places; the tie at 93 and the 91 below it are simply over the quota.
+    scores = branch(("98", 5), ("96", 5), ("93", 5), ("93", 5), ("91", 5), *FILLER[:5])
+    result = limit_five_stars(D("0.2"), scores)
+    assert result.quota == 2
+    assert {key: d.cut for key, d in result.why.items()} == {
+        "m03": QuotaCut.QUOTA_FULL, "m04": QuotaCut.QUOTA_FULL, "m05": QuotaCut.QUOTA_FULL,
+    }
+    assert result.reason("m03") == "五星名额 2 名已由积分更高的党员占满，降为四星"
 
 
 def test_quota_not_reached_changes_nothing(village):

@@ -46,25 +46,10 @@ def branch_ten(store, admin, village_year):
     return ids
 
 
-def _by_hand(names_to_totals, quota_share, in_service_unserved):
-    """The scheme applied by hand: bands, the 双报到 ceiling of 3, then the quota with the tie rule."""
-    def band(t):
-        return 5 if t >= 90 else 4 if t >= 80 else 3 if t >= 70 else 2 if t >= 60 else 1
-    stars = {n: min(band(t), 3) if n in in_service_unserved else band(t) for n, t in names_to_totals.items()}
-    quota = int(quota_share * len(stars))
-    fives = sorted((t, n) for n, t in names_to_totals.items() if stars[n] == 5)[::-1]
-    kept, cut = 0, False
-    i = 0
-    while i < len(fives):
-        group = [n for t, n in fives if t == fives[i][0]]
-        if not cut and kept + len(group) <= quota:
-            kept += len(group)
-        else:
-            cut = True
-            for n in group:
-                stars[n] = 4
-        i += len(group)
-    return stars
+# The proposal for TOTALS with a quota of 0.2, worked out by hand: bands 90/80/70/60; 丁 (93, in
+# service, no 双报到) is capped at three stars; floor(0.2 × 10) = 2 places: 甲 98 takes one, the
+# tied 乙 and 丙 (95) do not both fit in the one left and drop together, 戊 (91) is below them.
+PROPOSED = {"甲": 5, "乙": 4, "丙": 4, "丁": 3, "戊": 4, "己": 4, "庚": 4, "辛": 3, "壬": 3, "癸": 2}
 
 
 def test_a_whole_round(tmp_path, store, admin, branch_ten):
@@ -81,7 +66,19 @@ def test_a_whole_round(tmp_path, store, admin, branch_ten):
         rating.declare(store, admin, 2026, ids["甲"], 5, "迟到的申报", date(2026, 11, 21), today=LATER)
     view = load_view(store, 2026)
     proposed = {c.name[-1]: c.proposed_stars for c in view.candidates}
-    assert proposed == _by_hand(TOTALS, D("0.2"), {"丁"})
+    assert proposed == PROPOSED
+    reasons = {c.name[-1]: c.history[0].reason for c in view.candidates}
+    assert reasons["乙"] == reasons["丙"] == (
+        "年度积分 95 分；五星名额 2 名只剩 1 名，年度积分同为 95 分的 2 人同分同星，不能只评其中一部分，一起降为四星"
+    )
+    assert reasons["戊"] == (
+        "年度积分 91 分；五星名额 2 名只剩 1 名，积分更高的 2 人（同为 95 分）已因同分一起降为四星，"
+        "积分较低者不能越过他们评五星，降为四星"
+    )
+    assert reasons["丁"] == "年度积分 93 分；在职党员未落实双报到，最高评3星"
+    # The free place cannot go to one of the tied pair.
+    with pytest.raises(ValidationError, match="同分同星"):
+        rating.override(store, admin, 2026, ids["乙"], 5, "支委会讨论通过", date(2026, 11, 21), today=LATER)
     assert view.candidate(ids["乙"]).declared_stars == 5
     # An override without a reason is refused and changes nothing.
     with pytest.raises(ValidationError, match="理由"):
