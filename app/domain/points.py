@@ -17,14 +17,27 @@ class InvalidNumber(ValidationError, ValueError):
 
 
 def points(value) -> Decimal:
-    """Coerce an int, str or Decimal to a two-place Decimal; floats are refused (inexact)."""
+    """Coerce an int, str, Decimal or float to a two-place Decimal (half up).
+
+    A float is read through `str()`, i.e. as the shortest decimal that prints as that float:
+    0.5 from a spin box is 0.5, and 0.1 + 0.2 is read as 0.30000000000000004, then rounded
+    to 0.30 like any typed value with more than two places. A float is never converted
+    bit by bit (Decimal(0.1) would be 0.1000000000000000055…). Anything that is not a finite
+    number (text, None, True/False, NaN, infinity) raises InvalidNumber with the clerk's sentence.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InvalidNumber("没有填写数字。")
+    if isinstance(value, bool):
+        raise InvalidNumber(f"“{'是' if value else '否'}”不是数字，请填写分值或数量。")
     if isinstance(value, float):
-        raise TypeError("points must not be floats; pass a str or Decimal")
+        value = str(value)
     try:
         result = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         raise InvalidNumber(f"“{value}”不是有效的数字。") from None
-    if not result.is_finite() or abs(result) >= LARGEST:
+    if not result.is_finite():
+        raise InvalidNumber(f"“{value}”不是有效的数字。")
+    if abs(result) >= LARGEST:
         raise InvalidNumber(f"数字“{value}”不合理，请检查是否多输了位数。")
     return result.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
 
