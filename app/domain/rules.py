@@ -66,9 +66,15 @@ class RuleItem:
 
 def check_rule_item(item: RuleItem) -> None:
     """Raise ValidationError when an item's own numbers contradict each other."""
-    where = f"细则项目 {item.code}“{item.name}”"
     if not item.code.strip() or not item.name.strip():
         raise ValidationError("细则项目必须有编号和名称。")
+    where = f"细则项目 {item.code}“{item.name}”"
+    _check_value(item, where)
+    _check_cap(item, where)
+    _check_sign_for_category(item, where)
+
+
+def _check_value(item: RuleItem, where: str) -> None:
     if item.value_kind is ValueKind.RANGE:
         if item.min_value is None or item.max_value is None or item.min_value > item.max_value:
             raise ValidationError(f"{where}的取值区间不对：下限必须不大于上限。")
@@ -78,10 +84,16 @@ def check_rule_item(item: RuleItem) -> None:
         raise ValidationError(f"{where}缺少分值。")
     if item.value_kind is ValueKind.PER_UNIT and not item.unit:
         raise ValidationError(f"{where}按单位计分，需要写明单位（如“小时”）。")
+
+
+def _check_cap(item: RuleItem, where: str) -> None:
     if (item.cap is None) != (item.cap_period is None):
         raise ValidationError(f"{where}的上限和上限周期要同时填写。")
     if item.cap is not None and item.cap <= 0:
         raise ValidationError(f"{where}的上限必须大于 0。")
+
+
+def _check_sign_for_category(item: RuleItem, where: str) -> None:
     if item.category is Category.VETO:
         if item.value_kind is not ValueKind.FIXED or item.value != 0:
             raise ValidationError(f"{where}是一票否决项，分值应为 0（否决的效果是全年积分清零）。")

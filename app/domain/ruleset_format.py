@@ -103,25 +103,53 @@ def rule_set_from_dict(data: dict, year: int) -> RuleSet:
     items = tuple(item_from_dict(item) for item in data.get("items", []))
     if not items:
         raise ValidationError("细则中一个项目都没有。")
-    caps = tuple(
+    caps = _category_caps_from(data.get("category_caps", []))
+    grade_bands = tuple(
+        Band(_number(band.get("min"), "等次分数线"), str(band.get("label", ""))) for band in data.get("grade_bands", [])
+    )
+    star_bands = _star_bands_from(data.get("star_bands", []))
+    appraisal = _appraisal_from(data.get("appraisal", {}))
+    attendance = _attendance_rules_from(data.get("attendance", []))
+    return RuleSet(
+        year=year,
+        name=str(scheme.get("name", "")).strip() or f"{year}年积分细则",
+        items=items,
+        base_points=_optional_number(scheme, "base_points", where) or points(0),
+        base_carry_share=_optional_number(scheme, "base_carry_share", where),
+        category_caps=caps,
+        grade_bands=grade_bands,
+        star_bands=star_bands,
+        five_star_quota=_optional_number(scheme, "five_star_quota", where),
+        appraisal=appraisal,
+        attendance_rules=attendance,
+        probation_flag_below=_optional_number(scheme, "probation_flag_below", where),
+        floor_total_at_zero=bool(scheme.get("floor_total_at_zero", True)),
+    )
+
+
+def _category_caps_from(rows: list) -> tuple[CategoryCap, ...]:
+    return tuple(
         CategoryCap(
             category=_enum(Category, cap.get("category", ""), "分类上限的类别"),
             cap=_number(cap.get("cap"), "分类上限"),
             period=_enum(CapPeriod, cap.get("period", "year"), "分类上限的周期"),
         )
-        for cap in data.get("category_caps", [])
+        for cap in rows
     )
-    grade_bands = tuple(
-        Band(_number(band.get("min"), "等次分数线"), str(band.get("label", ""))) for band in data.get("grade_bands", [])
-    )
+
+
+def _star_bands_from(rows: list) -> tuple[Band, ...]:
     star_bands = tuple(
         Band(_number(band.get("min"), "星级分数线"), f"{int(band.get('stars', 0))}星", int(band.get("stars", 0)))
-        for band in data.get("star_bands", [])
+        for band in rows
     )
     for band in star_bands:
         if not 1 <= band.stars <= 5:
             raise ValidationError("星级分数线中的星数应为 1 到 5。")
-    appraisal_data = data.get("appraisal", {})
+    return star_bands
+
+
+def _appraisal_from(appraisal_data: dict) -> AppraisalRule:
     appraisal = AppraisalRule(
         mode=str(appraisal_data.get("mode", "none")),
         share=_optional_number(appraisal_data, "share", "民主评议") or Decimal("0"),
@@ -137,27 +165,18 @@ def rule_set_from_dict(data: dict, year: int) -> RuleSet:
         raise ValidationError(f"民主评议方式“{appraisal.mode}”不认识，应为 none、share 或 factor。")
     if not Decimal("0") <= appraisal.share < Decimal("1"):
         raise ValidationError("民主评议所占比例应在 0 到 1 之间，例如 0.2 表示 20%。")
+    return appraisal
+
+
+def _attendance_rules_from(rows: list) -> tuple[AttendanceRule, ...]:
+    """One rule per meeting kind and attendance status: the item it turns into, or None."""
     attendance = []
-    for rule in data.get("attendance", []):
+    for rule in rows:
         meeting = str(rule.get("meeting", ""))
         for status in Attendance:
             code = rule.get(status.value)
             attendance.append(AttendanceRule(meeting, status, str(code) if code else None))
-    return RuleSet(
-        year=year,
-        name=str(scheme.get("name", "")).strip() or f"{year}年积分细则",
-        items=items,
-        base_points=_optional_number(scheme, "base_points", where) or points(0),
-        base_carry_share=_optional_number(scheme, "base_carry_share", where),
-        category_caps=caps,
-        grade_bands=grade_bands,
-        star_bands=star_bands,
-        five_star_quota=_optional_number(scheme, "five_star_quota", where),
-        appraisal=appraisal,
-        attendance_rules=tuple(attendance),
-        probation_flag_below=_optional_number(scheme, "probation_flag_below", where),
-        floor_total_at_zero=bool(scheme.get("floor_total_at_zero", True)),
-    )
+    return tuple(attendance)
 
 
 def rule_set_to_dict(rule_set: RuleSet, description: str = "") -> dict:
