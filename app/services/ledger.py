@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass, Role
-from app.domain.errors import AppError, ConflictError, NotFound, RuleViolation, ValidationError
+from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, MemberClass, Role
+from app.domain.errors import AppError, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, price_entry, remaining_cap
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
@@ -70,6 +70,31 @@ class MeetingResult(Change):
     excused: list[str] = field(default_factory=list)
 
 
+COUNTS_AFTER_REVIEW = "审核通过后才计入积分"
+
+
+def veto_sentence(member_name: str, year: int) -> str:
+    """What a counted veto does, said wherever one is confirmed."""
+    return f"{member_name} {year} 年积分为 0 分，不能参加星级评定和评先评优"
+
+
+def _entry_summary(member: Member, item: RuleItem, entry: PointsEntry) -> str:
+    """The confirmation of one entry: what it counts for now, or that it waits for review."""
+    pending = entry.status is EntryStatus.PENDING
+    year = entry.occurred_on.year
+    if item.is_veto:
+        if pending:
+            return f"已记一票否决项“{item.name}”，等待审核；审核通过后{veto_sentence(member.name, year)}。"
+        return f"已记一票否决项“{item.name}”：{veto_sentence(member.name, year)}。"
+    if pending:
+        return f"已记 {format_points(entry.points)} 分，等待审核，{COUNTS_AFTER_REVIEW}。"
+    return f"已记 {format_points(entry.points)} 分。"
+
+
+def _pending_clause(approve: bool) -> str:
+    return "" if approve else f"，等待审核，{COUNTS_AFTER_REVIEW}"
+
+
 class _Pricer:
     """Prices requests inside one session, remembering what earlier lines of a batch used."""
 
@@ -94,7 +119,7 @@ class _Pricer:
         if member_id not in self._members:
             member = self.session.get(Member, member_id)
             if member is None or member.branch_id != self.branch_id:
-                raise NotFound("找不到这名党员。")
+                raise MemberNotFound()
             self._members[member_id] = member
         return self._members[member_id]
 
@@ -130,6 +155,10 @@ class _Pricer:
 
 
 def _new_entry(uow: UnitOfWork, pricer: _Pricer, request: EntryRequest, approve: bool, **extra) -> PointsEntry:
+    return _record(uow, pricer, request, approve, **extra)[0]
+
+
+def _record(uow: UnitOfWork, pricer: _Pricer, request: EntryRequest, approve: bool, **extra) -> tuple[PointsEntry, Member, RuleItem]:
     member, view, item, value = pricer.price(request)
     now = datetime.now(timezone.utc)
     entry = PointsEntry(
@@ -153,7 +182,7 @@ def _new_entry(uow: UnitOfWork, pricer: _Pricer, request: EntryRequest, approve:
         f"{member.name} {request.occurred_on:%Y-%m-%d} {item.code} {item.name} {format_points(value)} 分",
         status=entry.status.value,
     )
-    return entry
+    return entry, member, item
 
 
 def _check_approver(actor: Actor, approve: bool) -> None:
@@ -167,8 +196,8 @@ def record_entry(store: Store, actor: Actor, request: EntryRequest, approve: boo
     _check_approver(actor, approve)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
-        entry = _new_entry(uow, _Pricer(uow.session, branch_id, today or date.today()), request, approve)
-        return Change(f"已记 {format_points(entry.points)} 分。", created=[entry.id])
+        entry, member, item = _record(uow, _Pricer(uow.session, branch_id, today or date.today()), request, approve)
+        return Change(_entry_summary(member, item, entry), created=[entry.id])
 
 
 def record_batch(store: Store, actor: Actor, requests: list[EntryRequest], approve: bool = False, today: date | None = None) -> Change:
@@ -182,15 +211,23 @@ def record_batch(store: Store, actor: Actor, requests: list[EntryRequest], appro
         pricer = _Pricer(uow.session, branch_id, today or date.today())
         errors: list[LineError] = []
         created: list[uuid.UUID] = []
+        vetoed: list[str] = []
         for index, request in enumerate(requests):
             try:
-                created.append(_new_entry(uow, pricer, request, approve, batch_id=batch_id).id)
+                entry, member, item = _record(uow, pricer, request, approve, batch_id=batch_id)
+                created.append(entry.id)
+                if item.is_veto:
+                    vetoed.append(veto_sentence(member.name, request.occurred_on.year))
             except AppError as exc:
                 member = uow.session.get(Member, request.member_id)
                 errors.append(LineError(index, member.name if member else "（未知党员）", exc.message))
         if errors:
             raise BatchRejected(errors)
-        return Change(f"已批量记分 {len(created)} 条。", created=created)
+        veto = ""
+        if vetoed:
+            when = "审核通过后" if not approve else ""
+            veto = f"；其中一票否决 {len(vetoed)} 条，{when}{'；'.join(dict.fromkeys(vetoed))}"
+        return Change(f"已批量记分 {len(created)} 条{_pending_clause(approve)}{veto}。", created=created)
 
 
 def record_meeting(
@@ -250,7 +287,8 @@ def record_meeting(
             f"请假 {counts[Attendance.EXCUSED]} 人，缺席 {counts[Attendance.ABSENT]} 人，迟到早退 {counts[Attendance.LATE]} 人",
         )
         return MeetingResult(
-            f"已登记“{title}”，生成积分记录 {len(created)} 条。", created=created, meeting_id=meeting.id, excused=excused
+            f"已登记“{title}”，生成积分记录 {len(created)} 条{_pending_clause(approve or not created)}。",
+            created=created, meeting_id=meeting.id, excused=excused,
         )
 
 
@@ -271,19 +309,24 @@ def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], appro
         raise ValidationError("驳回时请写明理由。")
     with unit_of_work(store, actor) as uow:
         now = datetime.now(timezone.utc)
+        vetoed: list[str] = []
         for entry_id in entry_ids:
             entry = uow.session.get(PointsEntry, entry_id)
             if entry is None:
                 raise NotFound("找不到这条积分记录。")
             if entry.status is not EntryStatus.PENDING:
-                raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录已经{entry.status.label}，不能再审核。")
+                # The label already says it: 已审核 / 已驳回.
+                raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录{entry.status.label}，不能再审核。")
             ensure_year_open(uow.session, entry.member.branch_id, entry.occurred_on.year)
             entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
             entry.reviewed_by, entry.reviewed_at, entry.review_note = actor.id, now, (note or "").strip()
             uow.audit("approve" if approve else "reject", "points_entry", entry.id,
                       f"{'通过' if approve else '驳回'} {entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录", note=note)
+            if approve and entry.rule_item.category is Category.VETO:
+                vetoed.append(veto_sentence(entry.member.name, entry.occurred_on.year))
         verb = "通过" if approve else "驳回"
-        return Change(f"已{verb} {len(entry_ids)} 条记录。", updated=list(entry_ids))
+        veto = f"，其中一票否决：{'；'.join(dict.fromkeys(vetoed))}" if vetoed else ""
+        return Change(f"已{verb} {len(entry_ids)} 条记录{veto}。", updated=list(entry_ids))
 
 
 def reverse_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str, today: date | None = None) -> Change:
@@ -323,6 +366,11 @@ def reverse_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str, 
         session.flush()
         uow.audit("reverse", "points_entry", reversal.id,
                   f"冲正 {entry.member.name} {entry.occurred_on:%Y-%m-%d} 的 {format_points(entry.points)} 分", reason=reason, reverses=entry.id)
+        if entry.rule_item.category is Category.VETO:
+            return Change(
+                f"已冲正{entry.member.name}的一票否决记录，{entry.occurred_on.year} 年积分按其余记录重新计算。",
+                created=[reversal.id],
+            )
         direction = "减少" if entry.points > 0 else "增加"
         return Change(
             f"已冲正，{entry.member.name}的积分相应{direction} {format_points(abs(entry.points))} 分。", created=[reversal.id]

@@ -182,3 +182,74 @@ def test_entry_filters(store, admin, zhang):
     assert [r.item_code for r in list_entries(store, EntryFilter(month=Month(2026, 3)))] == ["B02"]
     assert [r.item_code for r in list_entries(store, EntryFilter(status=EntryStatus.APPROVED))] == ["B03"]
     assert [r.item_code for r in list_entries(store, EntryFilter(item_code="B03"))] == ["B03"]
+
+
+# ---- what the clerk is told ----------------------------------------------------------------
+
+
+def test_a_pending_entry_says_it_counts_only_after_review(store, admin, zhang):
+    pending = ledger.record_entry(store, admin, EntryRequest(zhang, "R02", date(2026, 3, 31), points=D(4)), today=TODAY)
+    assert pending.summary == "已记 4 分，等待审核，审核通过后才计入积分。"
+    approved = ledger.record_entry(store, admin, EntryRequest(zhang, "R02", date(2026, 4, 30), points=D(4)), approve=True, today=TODAY)
+    assert approved.summary == "已记 4 分。"
+    batch = ledger.record_batch(store, admin, [EntryRequest(zhang, "B02", date(2026, 5, 1))], today=TODAY)
+    assert batch.summary == "已批量记分 1 条，等待审核，审核通过后才计入积分。"
+
+
+def test_a_veto_says_the_year_is_now_zero_and_cannot_be_rated(store, admin, zhang):
+    ledger.record_entry(store, admin, EntryRequest(zhang, "R02", date(2026, 3, 31), points=D(4)), approve=True, today=TODAY)
+    veto = ledger.record_entry(store, admin, EntryRequest(zhang, "V01", date(2026, 6, 1)), approve=True, today=TODAY)
+    assert veto.summary == "已记一票否决项“违法犯罪被追究刑事责任”：张三 2026 年积分为 0 分，不能参加星级评定和评先评优。"
+    year = totals.member_year(store, zhang, 2026)
+    assert year.vetoed and year.final_total == D("0")
+    reversed_ = ledger.reverse_entry(store, admin, veto.created[0], "录错了人")
+    assert reversed_.summary == "已冲正张三的一票否决记录，2026 年积分按其余记录重新计算。"
+    assert not totals.member_year(store, zhang, 2026).vetoed
+
+
+def test_a_pending_veto_says_what_happens_when_it_is_approved(store, admin, zhang):
+    li = add(store, admin, "李四")
+    pending = ledger.record_entry(store, admin, EntryRequest(zhang, "V01", date(2026, 6, 1)), today=TODAY)
+    assert pending.summary == (
+        "已记一票否决项“违法犯罪被追究刑事责任”，等待审核；审核通过后张三 2026 年积分为 0 分，不能参加星级评定和评先评优。"
+    )
+    assert not totals.member_year(store, zhang, 2026).vetoed
+    other = ledger.record_entry(store, admin, EntryRequest(li, "B02", date(2026, 6, 1)), today=TODAY)
+    review = ledger.review_entries(store, admin, [pending.created[0], other.created[0]], approve=True)
+    assert review.summary == "已通过 2 条记录，其中一票否决：张三 2026 年积分为 0 分，不能参加星级评定和评先评优。"
+    batch = ledger.record_batch(store, admin, [EntryRequest(li, "V02", date(2026, 7, 1))], approve=True, today=TODAY)
+    assert batch.summary == "已批量记分 1 条；其中一票否决 1 条，李四 2026 年积分为 0 分，不能参加星级评定和评先评优。"
+
+
+def test_reviewing_twice_names_the_state_once(store, admin, zhang):
+    rejected = ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 3, 1)), today=TODAY).created[0]
+    approved = ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 3, 2)), today=TODAY).created[0]
+    ledger.review_entries(store, admin, [rejected], approve=False, note="无证明材料")
+    ledger.review_entries(store, admin, [approved], approve=True)
+    with pytest.raises(ConflictError) as again:
+        ledger.review_entries(store, admin, [rejected], approve=True)
+    assert again.value.message == "张三 2026-03-01 的记录已驳回，不能再审核。"
+    with pytest.raises(ConflictError) as again:
+        ledger.review_entries(store, admin, [approved], approve=False, note="重复")
+    assert again.value.message == "张三 2026-03-02 的记录已审核，不能再审核。"
+    with pytest.raises(ConflictError) as reverse:
+        ledger.reverse_entry(store, admin, rejected, "错了")
+    assert reverse.value.message == "这条记录已驳回，只有已审核的记录需要冲正；待审核的请直接驳回。"
+
+
+def test_a_float_from_a_spin_box_is_recorded_exactly(store, admin, zhang):
+    # A QDoubleSpinBox hands over 0.5 as a float: it is read as 0.5, not refused or rounded off.
+    change = ledger.record_entry(store, admin, EntryRequest(zhang, "B01", date(2026, 4, 2), quantity=0.5), approve=True, today=TODAY)
+    [row] = list_entries(store)
+    assert (row.id, row.quantity, row.points) == (change.created[0], D("0.50"), D("0.50"))
+    with pytest.raises(ValidationError, match="不是有效的数字"):
+        ledger.record_entry(store, admin, EntryRequest(zhang, "B01", date(2026, 4, 3), quantity=float("nan")), today=TODAY)
+
+
+def test_an_unknown_member_is_named_as_such(store, admin, zhang):
+    import uuid
+
+    from app.domain.errors import MemberNotFound
+
+    with pytest.raises(MemberNotFound, match="找不到这名党员"):
+        ledger.record_entry(store, admin, EntryRequest(uuid.uuid4(), "B02", date(2026, 3, 1)), today=TODAY)

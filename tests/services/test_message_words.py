@@ -1,0 +1,54 @@
+"""No message says a state twice: 已已审核, 记录已经已驳回, 张三已已转出.
+
+Several labels already carry 已 (EntryStatus 已审核/已驳回, MemberStatus 已转出/已去世,
+RoundStatus 已上报…), so a sentence must not put 已 or 已经 in front of a label, nor
+contain a doubled 已 of its own. This scans the program's source for both.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.domain import enums, rating
+
+ROOT = Path(__file__).resolve().parents[2]
+# 已{x.label} or 已经{x.label} (also with a format spec), and a literal doubled 已 or 已经已.
+BEFORE_LABEL = re.compile(r"已经?\{[^{}]*\.label[^{}]*\}")
+DOUBLED = re.compile(r"已已|已经已")
+# Files another engineer is fixing at the time of writing (issue 9); they turn XPASS when fixed.
+ELSEWHERE = {"app/services/check.py", "app/services/members.py"}
+
+SOURCES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "app").rglob("*.py"))
+
+
+def _problems(relative: str) -> list[str]:
+    found = []
+    for number, line in enumerate((ROOT / relative).read_text(encoding="utf-8").splitlines(), start=1):
+        if BEFORE_LABEL.search(line) or DOUBLED.search(line):
+            found.append(f"{relative}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_sentence_puts_a_done_word_before_a_label():
+    assert [problem for path in SOURCES if path not in ELSEWHERE for problem in _problems(path)] == []
+
+
+@pytest.mark.xfail(reason="check.py and members.py are being fixed by another engineer", strict=False)
+def test_no_sentence_puts_a_done_word_before_a_label_elsewhere():
+    assert [problem for path in sorted(ELSEWHERE) for problem in _problems(path)] == []
+
+
+def test_the_scan_sees_the_mistake_it_is_looking_for():
+    assert BEFORE_LABEL.search('f"{entry.member.name} 的记录已经{entry.status.label}，不能再审核。"')
+    assert BEFORE_LABEL.search('f"{label}已{entry.status.label}，却没有审核人"')
+    assert not BEFORE_LABEL.search('f"的记录{entry.status.label}，不能再审核。"')
+    assert DOUBLED.search("记录已经已驳回") and DOUBLED.search("已已审核")
+
+
+def test_labels_that_carry_done_words_are_the_ones_we_expect():
+    labelled = [member for enum in (enums.EntryStatus, enums.MemberStatus, rating.RoundStatus) for member in enum]
+    assert all(not DOUBLED.search(member.label) for member in labelled)
+    assert {m.label for m in labelled if m.label.startswith("已")} == {"已审核", "已驳回", "已转出", "已去世", "已上报，待乡镇验星"}
