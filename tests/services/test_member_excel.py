@@ -182,7 +182,8 @@ def test_export_masks_personal_data_unless_asked_and_round_trips(store, admin, b
     sheet = load_workbook(full)["党员名册"]
     assert sheet["E3"].value == VALID_ID  # 李四 sorts first
 
-    # the full export imports back into a fresh branch unchanged (same shape as the template)
+    # importing it again into the same branch is refused (the ID numbers are registered);
+    # the round trip into a fresh branch is tests/services/test_member_excel_roundtrip.py
     members.transfer_out(store, admin, members.find_member_by_name(store, "张三").id, date(2026, 6, 1), "外县", today=TODAY)
     with pytest.raises(ImportRejected, match="已登记"):
         member_excel.import_members(store, admin, full, today=TODAY)
