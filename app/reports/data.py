@@ -155,6 +155,16 @@ class StarLevel:
 
 
 @dataclass(frozen=True)
+class StarQuotaMove:
+    """A member the five-star quota moved down to four stars, and the one sentence why."""
+
+    name: str
+    group_name: str
+    final_total: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
 class StarNotice:
     year: int
     township: str
@@ -165,6 +175,7 @@ class StarNotice:
     rated_count: int
     vetoed_count: int = 0
     five_star_quota: int | None = None
+    quota_moves: tuple[StarQuotaMove, ...] = ()  # highest total first; each still holds four stars
 
     def level(self, stars: int) -> StarLevel:
         for level in self.levels:

@@ -32,7 +32,7 @@ from app.domain.rating import (
 from app.services import totals
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.organisation import require_branch_id
-from app.services.rating_queries import load_round, load_view
+from app.services.rating_queries import candidate_facts, load_round, load_view
 from app.services.rulesets import get_rule_set
 from db.rating_models import RatingCandidate, RatingObjection, RatingRound, RatingStarChange, RatingStep
 from db.store import Store
@@ -62,10 +62,7 @@ def _step(uow: UnitOfWork, record: RatingRound, action: str, target: RoundStatus
 
 
 def _facts(candidate: RatingCandidate) -> CandidateFacts:
-    return CandidateFacts(
-        candidate.member_id, candidate.name, candidate.final_total or 0, candidate.vetoed,
-        candidate.member_class, candidate.membership, candidate.dual_report_served,
-    )
+    return candidate_facts(candidate)
 
 
 def _check_date(on: date, today: date) -> None:
@@ -311,8 +308,7 @@ def award_eligibility_list(store: Store, year: int) -> list[AwardRow]:
     scheme = view.scheme
     rows = []
     for candidate in view.candidates:
-        facts = CandidateFacts(candidate.member_id, candidate.name, candidate.final_total or 0, candidate.vetoed,
-                               candidate.member_class, candidate.membership, candidate.dual_report_served)
+        facts = candidate_facts(candidate)
         result = award_eligibility(scheme, facts, candidate.stars or 0)
         rows.append(AwardRow(candidate.member_id, candidate.name, candidate.stars or 0, result.eligible, result.reasons))
     return sorted(rows, key=lambda r: (not r.eligible, -r.stars, r.name))

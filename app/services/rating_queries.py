@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from app.domain.enums import MemberClass, Membership
 from app.domain.errors import NotFound
-from app.domain.rating import RatingScheme, RoundStatus, StarStage
+from app.domain.rating import CandidateFacts, RatingScheme, RoundStatus, StarStage, quota_moves
+from app.domain.rules import RuleSet
+from app.reports.data import StarQuotaMove
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
 from db.models import Operator
@@ -99,6 +101,37 @@ class RoundView:
         for row in sorted(self.candidates, key=lambda r: (-(r.stars or 0), r.rank or 0, r.name)):
             groups.setdefault(row.stars or 0, []).append(row)
         return groups
+
+
+def candidate_facts(candidate) -> CandidateFacts:
+    """What the rating engine knows of a frozen candidate (a RatingCandidate or a CandidateRow)."""
+    return CandidateFacts(
+        candidate.member_id, candidate.name, candidate.final_total or Decimal(0), candidate.vetoed,
+        candidate.member_class, candidate.membership, candidate.dual_report_served,
+    )
+
+
+def notice_quota_moves(view: RoundView) -> tuple[StarQuotaMove, ...]:
+    """For the star notice: who the five-star quota keeps at four stars in this round, and why."""
+    groups = {c.member_id: c.group_name for c in view.candidates}
+    moves = quota_moves(view.scheme, [(candidate_facts(c), c.stars or 0) for c in view.candidates])
+    return tuple(StarQuotaMove(m.name, groups[m.key], m.final_total, m.reason) for m in moves)
+
+
+def estimated_quota_moves(rule_set: RuleSet, rows) -> tuple[StarQuotaMove, ...]:
+    """The same before a round starts, from the year's ranking rows (whose stars have the quota).
+
+    The estimate knows nothing of 双报到 yet, so no ceiling is applied, as in the ranking.
+    """
+    if rule_set.five_star_quota is None or not rule_set.star_bands:
+        return ()
+    members = [
+        (CandidateFacts(r.member_id, r.name, r.year_to_date, r.vetoed, r.member_class, r.membership, True), r.stars)
+        for r in rows
+    ]
+    groups = {r.member_id: r.group_name for r in rows}
+    moves = quota_moves(RatingScheme.from_rule_set(rule_set), members)
+    return tuple(StarQuotaMove(m.name, groups[m.key], m.final_total, m.reason) for m in moves)
 
 
 def load_round(session, branch_id: uuid.UUID, year: int) -> RatingRound:

@@ -226,6 +226,8 @@ def _round_issue(store: Store, view: RoundView, settings: IssueSettings | None) 
 
 def star_notice(store: Store, year: int, settings: IssueSettings | None = None) -> StarNotice:
     """Members by stars for the year: the rating round's results, or (before it) the engine's estimate."""
+    from app.services import rating_queries
+
     branch = organisation.get_branch(store)
     view = frozen_round(store, year)
     if view is not None:
@@ -245,6 +247,7 @@ def star_notice(store: Store, year: int, settings: IssueSettings | None = None) 
             rated_count=len(rated),
             vetoed_count=len(view.candidates) - len(rated),
             five_star_quota=None if quota is None else int(quota * len(rated)),
+            quota_moves=rating_queries.notice_quota_moves(view),
         )
     ranking = totals.branch_ranking(store, year)
     rated_rows = [row for row in ranking.rows if not row.vetoed]
@@ -262,6 +265,7 @@ def star_notice(store: Store, year: int, settings: IssueSettings | None = None) 
         rated_count=len(rated_rows),
         vetoed_count=len(ranking.rows) - len(rated_rows),
         five_star_quota=ranking.five_star_quota,
+        quota_moves=rating_queries.estimated_quota_moves(rulesets.get_rule_set(store, year).rule_set, rated_rows),
     )
 
 
