@@ -201,7 +201,7 @@ def quota_moves(scheme: RatingScheme, members: Iterable[tuple[CandidateFacts, in
         for fact, stars in members
         if proposals[fact.key].quota_reason and stars == proposals[fact.key].stars
     ]
-    return tuple(sorted(moves, key=lambda move: (-move.final_total, move.name)))
+    return tuple(sorted(moves, key=lambda move: -move.final_total))  # ties keep the caller's order
 
 
 def check_star_change(

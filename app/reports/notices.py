@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.reports.data import IssueInfo, MonthlyNotice, StarNotice
+from app.reports.data import IssueInfo, MonthlyNotice, StarNotice, StarQuotaMove
 from app.reports.layout import (
     FONT,
     FONT_BOLD,
@@ -295,6 +295,7 @@ def _star_table(notice: StarNotice, width: float, size: float, scale: float) -> 
         for start in range(0, len(names), per_row):
             chunk = names[start:start + per_row]
             data.append([_cell(name, name_width, size) for name in chunk] + [""] * (per_row - len(chunk)))
+    _quota_rows(notice, data, style, width, size)
     _with_sign_off(data, style, notice.issue, [name_width] * per_row, size, scale)
     table = Table(data, colWidths=[name_width] * per_row, repeatRows=0)
     table.setStyle(TableStyle([
@@ -312,6 +313,39 @@ def _star_table(notice: StarNotice, width: float, size: float, scale: float) -> 
     return table
 
 
+def quota_move_line(move: StarQuotaMove) -> str:
+    """One line of the notice's quota section: who, his total, and why he holds four stars."""
+    group = f"{move.group_name}，" if move.group_name else ""
+    return f"{move.name}（{group}年度积分 {points_text(move.final_total)} 分）：{move.reason}。"
+
+
+def _quota_rows(notice: StarNotice, data: list[list[str]], style: list, width: float, size: float) -> None:
+    """After the levels: who the five-star quota moved down to four stars, one line each with why."""
+    if not notice.quota_moves:
+        return
+    columns = len(data[0])
+    heading = len(data)
+    data.append([f"因五星名额限制由五星调为四星的党员（共 {len(notice.quota_moves)} 名）"] + [""] * (columns - 1))
+    style += [
+        ("SPAN", (0, heading), (-1, heading)),
+        ("BACKGROUND", (0, heading), (-1, heading), LABEL_FILL),
+        ("FONT", (0, heading), (-1, heading), FONT_BOLD, size),
+        ("ALIGN", (0, heading), (-1, heading), "LEFT"),
+        ("LINEABOVE", (0, heading), (-1, heading), 0.8, GRID),
+        ("LINEBELOW", (0, heading), (-1, heading), 0.4, GRID),
+    ]
+    small = size * 0.9
+    for move in notice.quota_moves:
+        row = len(data)
+        data.append([_cell(quota_move_line(move), width - CELL_PADDING, small)] + [""] * (columns - 1))
+        style += [
+            ("SPAN", (0, row), (-1, row)),
+            ("ALIGN", (0, row), (-1, row), "LEFT"),
+            ("FONT", (0, row), (-1, row), FONT, small),
+            ("LEADING", (0, row), (-1, row), small * 1.35),
+        ]
+
+
 def render_star_notice(
     notice: StarNotice,
     paper: str = "A4",
@@ -325,6 +359,8 @@ def render_star_notice(
     quota = ""
     if notice.five_star_quota is not None:
         quota = f"五星党员名额不超过 {notice.five_star_quota} 名。"
+    if notice.quota_moves:
+        quota += f"因名额限制，{len(notice.quota_moves)} 名党员由五星调为四星，名单和原因列在表后。"
     vetoed = f"另有 {notice.vetoed_count} 名党员因一票否决不参加评星。" if notice.vetoed_count else ""
     intro = (
         f"根据《{notice.rule_set_name}》，经个人申报、支部审核评星，本支部 {notice.rated_count} 名党员参加"

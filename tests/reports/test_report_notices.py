@@ -136,3 +136,31 @@ def test_star_notice_of_a_large_branch_pages(large_store, settings):
     for level in notice.levels:
         for member in level.members:
             assert lines.count(member.name) == 1
+
+
+def test_star_notice_says_who_the_quota_moved_down_and_why(demo_store, settings):
+    import dataclasses
+    from decimal import Decimal
+
+    from app.reports.data import StarQuotaMove
+
+    base = report_data.star_notice(demo_store, 2026, settings)
+    tied = "五星名额 2 名只剩 1 名，年度积分同为 93 分的 2 人同分同星，不能只评其中一部分，一起降为四星"
+    below = "五星名额 2 名只剩 1 名，积分更高的 2 人（同为 93 分）已因同分一起降为四星，积分较低者不能越过他们评五星，降为四星"
+    notice = dataclasses.replace(base, five_star_quota=2, quota_moves=(
+        StarQuotaMove("王建国", "第一党小组", Decimal("93"), tied),
+        StarQuotaMove("李秀英", "第二党小组", Decimal("93"), tied),
+        StarQuotaMove("赵立新", "", Decimal("91"), below),
+    ))
+    pdf = render_star_notice(notice, invariant=True)
+    flat = "".join(all_lines(pdf))
+    assert "五星党员名额不超过 2 名。因名额限制，3 名党员由五星调为四星，名单和原因列在表后。" in flat
+    assert "因五星名额限制由五星调为四星的党员（共 3 名）" in flat
+    assert f"王建国（第一党小组，年度积分 93 分）：{tied}。" in flat
+    assert f"李秀英（第二党小组，年度积分 93 分）：{tied}。" in flat
+    assert f"赵立新（年度积分 91 分）：{below}。" in flat
+    # The section follows the one-star level and comes before the sign-off.
+    assert flat.index("一星党员") < flat.index("因五星名额限制") < flat.index("2026年11月23日", flat.index("因五星名额限制"))
+    # Without moves there is no such section.
+    plain = "".join(all_lines(render_star_notice(dataclasses.replace(base, five_star_quota=2, quota_moves=()))))
+    assert "五星党员名额不超过 2 名。" in plain and "因五星名额限制" not in plain and "调为四星" not in plain

@@ -66,3 +66,52 @@ def test_printed_results_do_not_follow_later_ledger_changes(store, admin, ids):
     assert [c.name for c in batch.certificates] == [m.name for m in notice.level(5).members]
     text = "\n".join(page_texts(render_certificates(batch)))
     assert "党员甲" in text
+
+
+EDGE_TOTALS = {"甲": 95, "乙": 93, "丙": 93, "丁": 91, "戊": 85, "己": 82, "庚": 80, "辛": 75, "壬": 70, "癸": 65}
+TIED = "五星名额 2 名只剩 1 名，年度积分同为 93 分的 2 人同分同星，不能只评其中一部分，一起降为四星"
+BELOW = "五星名额 2 名只剩 1 名，积分更高的 2 人（同为 93 分）已因同分一起降为四星，积分较低者不能越过他们评五星，降为四星"
+
+
+@pytest.fixture
+def edge_ids(store, admin, village_year):
+    ids = {}
+    for name, total in EDGE_TOTALS.items():
+        ids[name] = add(store, admin, f"党员{name}")
+        _give(store, admin, ids[name], total)
+    return ids
+
+
+def test_the_notice_lists_who_the_quota_moved_down_and_why(store, admin, edge_ids):
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER, five_star_quota=D("0.2"))
+    rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
+    notice = report_data.star_notice(store, 2026)
+    assert notice.five_star_quota == 2
+    assert [m.name for m in notice.level(5).members] == ["党员甲"]
+    # In the notice's order: by total, then as the levels list them.
+    assert [(m.name, m.final_total, m.reason) for m in notice.quota_moves] == [
+        ("党员丙", D(93), TIED), ("党员乙", D(93), TIED), ("党员丁", D(91), BELOW),
+    ]
+    text = "".join(page_texts(render_star_notice(notice))).replace("\n", "")
+    assert "五星党员名额不超过 2 名。因名额限制，3 名党员由五星调为四星，名单和原因列在表后。" in text
+    assert "因五星名额限制由五星调为四星的党员（共 3 名）" in text
+    assert f"党员丁（年度积分 91 分）：{BELOW}。" in text
+    # Lowered later for his own reason, 丙 is no longer the quota's doing and leaves the list.
+    rating.override(store, admin, 2026, edge_ids["丙"], 3, "多次无故缺席组织生活，支委会讨论决定", date(2026, 11, 21), today=LATER)
+    assert [m.name for m in report_data.star_notice(store, 2026).quota_moves] == ["党员乙", "党员丁"]
+
+
+def test_the_estimate_before_a_round_lists_the_same_moves(store, admin, branch, tmp_path):
+    # The village template with a quota of 20% written into its scheme.
+    from app.services import rulesets
+    from tests.domain.conftest import TEMPLATES
+
+    text = (TEMPLATES / "village_100.toml").read_text(encoding="utf-8")
+    template = tmp_path / "village_quota.toml"
+    template.write_text(text.replace('[scheme]\n', '[scheme]\nfive_star_quota = "0.2"\n', 1), encoding="utf-8")
+    rulesets.create_rule_set(store, admin, 2026, template=str(template))
+    for name, total in EDGE_TOTALS.items():
+        _give(store, admin, add(store, admin, f"党员{name}"), total)
+    notice = report_data.star_notice(store, 2026)
+    assert (notice.five_star_quota, [m.name for m in notice.level(5).members]) == (2, ["党员甲"])
+    assert [(m.name, m.reason) for m in notice.quota_moves] == [("党员丙", TIED), ("党员乙", TIED), ("党员丁", BELOW)]
