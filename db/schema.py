@@ -76,10 +76,7 @@ def ensure_schema(engine: Engine) -> SchemaReport:
             details=f"tables without alembic_version: {sorted(tables)[:10]}",
         )
     if revision is not None and revision not in revisions:
-        raise SchemaTooNew(
-            "这个数据库是更新版本的程序建立的，请先把本程序升级到最新版本再打开。",
-            details=f"file revision {revision}, known {revisions}",
-        )
+        raise SchemaTooNew(details=f"file revision {revision}, known {revisions}")
     if revision == revisions[-1]:
         return SchemaReport(revision, revision, False, None)
     safety_copy = None

@@ -14,12 +14,11 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.commands import EXIT_FAILED, EXIT_OK
-from app.domain.errors import ValidationError
+from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
 from app.domain.points import format_points
 from app.services import backup, gather, operators, restore, township_overview
-from app.services.backup import PASSPHRASE_ENV, PassphraseRequired
+from app.services.backup import PASSPHRASE_ENV
 from app.services.drives import is_removable_path
-from app.services.restore import RestoreNeedsConfirmation
 from app.services.paths import database_url, default_database_path
 from sqlalchemy.engine import make_url
 from db.store import Store

@@ -12,14 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.services.backup import (
-    EXTENSION,
-    BackupError,
-    BackupResult,
-    BackupWriteFailed,
-    backup_to,
-    database_path,
-)
+from app.domain.errors import BackupError, BackupWriteFailed
+from app.services.backup import EXTENSION, BackupResult, backup_to, database_path
 from app.services.files import plain_os_error
 from app.services.paths import data_dir
 from db import backup_format as fmt

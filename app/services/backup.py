@@ -3,12 +3,12 @@
 Use cases (none imports Qt; each may take a `progress(fraction, sentence)` callback and is
 meant to run on the UI's database worker thread, never on the UI thread):
 
-- `backup_to(store, folder, passphrase)` writes one `*.jfbak` file (format: db/backup_format.py).
+- `backup_to(store, folder, passphrase)` writes one `*.jfbak` file (format: db/backup_format/).
   The snapshot is taken with SQLite's online backup API while the program runs; the file is
   written under a temporary name in the target folder, flushed, fsynced, read back from the
   device and compared, then renamed (app.services.files.write_atomically). A failure leaves
   nothing under the final name, never touches earlier backups and raises a BackupError with
-  one plain sentence.
+  one plain sentence (the Backup* kinds of app.domain.errors, re-exported here).
 - `verify_backup(path, passphrase)` checks a file end to end (checksum or authentication tag,
   SQLite integrity, schema) using a local temporary folder, never the stick.
 - `inspect_backup`, `read_backup_file`, `unpack_backup` and `upgrade_staged_copy` are the
@@ -31,31 +31,26 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app import __version__
-from app.domain.errors import AppError
-from app.services.drives import place_of
-from app.services.files import TEMP_MARK, Progress, fsync_file, plain_os_error, remove_quietly, remove_stale, write_atomically
-from db import backup_format as fmt
-from db.backup_format import (  # re-exported: the UI and the command line catch these
-    EXTENSION,
+from app.domain.errors import (  # re-exported: the UI and the command line catch these
+    AppError,
     BackupDamaged,
     BackupError,
     BackupTooNew,
-    DatabaseFacts,
-    Manifest,
+    BackupWriteFailed,
     NotABackup,
     PassphraseRequired,
     WrongPassphrase,
 )
+from app.services.drives import place_of
+from app.services.files import TEMP_MARK, Progress, fsync_file, plain_os_error, remove_quietly, remove_stale, write_atomically
+from db import backup_format as fmt
+from db.backup_format import EXTENSION, DatabaseFacts, Manifest
 from db.schema import known_revisions
 from db.store import Store
 
 PASSPHRASE_ENV = "DYJF_BACKUP_PASSPHRASE"
 # Room left on the stick beyond the file itself (its folder entry, the file system's own books).
 SPARE_BYTES = 65536
-
-
-class BackupWriteFailed(BackupError):
-    """The file could not be written (stick full, removed, read-only, no permission)."""
 
 
 __all__ = [
@@ -241,7 +236,7 @@ def unpack_backup(
     report(0.4, "正在检查备份里的数据库……")
     facts = fmt.check_database_file(target, known_revisions())
     if not fmt.facts_match_manifest(facts, manifest):
-        raise BackupDamaged(fmt.DAMAGED, details="database does not match its manifest")
+        raise BackupDamaged(details="database does not match its manifest")
     return manifest, facts
 
 

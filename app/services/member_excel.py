@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
-from app.domain.errors import AppError, ValidationError
+from app.domain.errors import ImportRejected, ValidationError  # ImportRejected: re-exported for the UI
 from app.domain.idcard import mask_id_number, mask_phone
 from app.domain.names import pinyin_keys
 from app.services import members
@@ -68,19 +68,6 @@ class RowProblem:
     def __str__(self) -> str:
         who = f"（{self.name}）" if self.name else ""
         return f"第 {self.row} 行{who}：{self.message}"
-
-
-class ImportRejected(ValidationError):
-    """Some rows of the sheet are not acceptable; nothing was imported."""
-
-    def __init__(self, problems: list[RowProblem], total_rows: int) -> None:
-        first = problems[0]
-        super().__init__(
-            f"表格中有 {len(problems)} 行有问题，全部 {total_rows} 行都没有导入。请改正后重新导入。第一处：{first}",
-            details="\n".join(str(problem) for problem in problems),
-        )
-        self.problems = problems
-        self.total_rows = total_rows
 
 
 # ---------------------------------------------------------------- parsing cells

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.domain.errors import BackupError, BackupWriteFailed, RestoreNeedsConfirmation
 from app.services.backup import (
-    BackupError,
-    BackupWriteFailed,
     DatabaseFacts,
     Manifest,
     fold_wal,
@@ -33,10 +32,6 @@ from db.schema import known_revisions
 
 OUTCOME = "没有恢复，当前数据库没有改动。"
 SIDE_FILES = ("-wal", "-shm", "-journal")
-
-
-class RestoreNeedsConfirmation(BackupError):
-    """The restore would replace newer data or another branch's data; ask first."""
 
 
 __all__ = ["RestoreNeedsConfirmation", "RestorePlan", "RestoreResult", "prepare_restore", "commit_restore", "restore"]
@@ -226,7 +221,7 @@ def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: 
     """
     report = progress or (lambda fraction, text: None)
     if plan.needs_confirmation and not allow_replacing_newer:
-        raise RestoreNeedsConfirmation(plan.warnings[0] + "如确实要恢复，请确认后再试。", details="\n".join(plan.warnings))
+        raise RestoreNeedsConfirmation.for_warnings(plan.warnings)
     if not plan.temp_path.exists():
         raise BackupError("准备好的恢复文件已经不在了，请重新选择备份文件。")
     target = plan.target

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain import errors
 from db import backup_format as fmt
 from db.schema import known_revisions
 
@@ -87,14 +88,14 @@ def test_passphrases_are_normalised_nfc(snapshot):
 
 def test_wrong_passphrase_is_told_apart_from_damage(snapshot):
     blob = build(snapshot, passphrase="correct horse")
-    with pytest.raises(fmt.WrongPassphrase) as wrong:
+    with pytest.raises(errors.WrongPassphrase) as wrong:
         fmt.open_backup(blob, "correct h0rse")
     assert wrong.value.message == "口令不对（备份文件本身是完整的），请核对后再输入一次。"
-    with pytest.raises(fmt.PassphraseRequired):
+    with pytest.raises(errors.PassphraseRequired):
         fmt.open_backup(blob, None)
     damaged = bytearray(blob)
     damaged[-40] ^= 0x01
-    with pytest.raises(fmt.BackupDamaged) as caught:
+    with pytest.raises(errors.BackupDamaged) as caught:
         fmt.open_backup(bytes(damaged), "correct horse")
     assert caught.value.message.startswith("口令正确，但备份文件已损坏")
 
@@ -125,7 +126,7 @@ def test_kdf_parameters_beyond_the_caps_are_refused_before_any_work(snapshot, kd
     blob = build(snapshot, passphrase="whatever1")
     evil = reseal_manifest(blob, lambda m: m["encryption"].update(kdf={**kdf, "salt": "00" * 16}))
     started = time.perf_counter()
-    with pytest.raises(fmt.BackupTooNew) as caught:
+    with pytest.raises(errors.BackupTooNew) as caught:
         fmt.open_backup(evil, "whatever1")
     assert time.perf_counter() - started < 0.5
     assert "版本" in caught.value.message
@@ -134,7 +135,7 @@ def test_kdf_parameters_beyond_the_caps_are_refused_before_any_work(snapshot, kd
 def test_a_changed_manifest_is_caught_by_the_tag_even_with_a_fresh_digest(snapshot):
     blob = build(snapshot, passphrase="tamper-proof")
     evil = reseal_manifest(blob, lambda m: m["branch"].update(name="别的村"))
-    with pytest.raises(fmt.BackupDamaged):
+    with pytest.raises(errors.BackupDamaged):
         fmt.open_backup(evil, "tamper-proof")
 
 
@@ -144,25 +145,25 @@ def test_every_single_byte_flip_in_a_plain_file_is_caught(snapshot):
     for position in positions:
         damaged = bytearray(blob)
         damaged[position] ^= 0x20
-        with pytest.raises(fmt.BackupError):
+        with pytest.raises(errors.BackupError):
             fmt.open_backup(bytes(damaged))
 
 
 def test_newer_format_and_strange_files(snapshot, tmp_path):
     blob = build(snapshot)
     newer = blob[:8] + struct.pack(">H", 2) + blob[10:]
-    with pytest.raises(fmt.BackupTooNew) as caught:
+    with pytest.raises(errors.BackupTooNew) as caught:
         fmt.open_backup(newer)
     assert caught.value.message == "这个备份文件是更新版本的程序做的，请先把本程序升级到最新版本再打开。"
-    with pytest.raises(fmt.NotABackup) as caught:
+    with pytest.raises(errors.NotABackup) as caught:
         fmt.open_backup(snapshot[0])
     assert "数据库文件，不是备份文件" in caught.value.message
-    with pytest.raises(fmt.NotABackup):
+    with pytest.raises(errors.NotABackup):
         fmt.open_backup(b"PK\x03\x04 a zip file")
-    with pytest.raises(fmt.BackupDamaged) as caught:
+    with pytest.raises(errors.BackupDamaged) as caught:
         fmt.open_backup(b"")
     assert "空的" in caught.value.message
-    with pytest.raises(fmt.BackupDamaged) as caught:
+    with pytest.raises(errors.BackupDamaged) as caught:
         fmt.open_backup(blob + b"\x00")
     (tmp_path / "x.jfbak").write_bytes(blob)
     assert fmt.read_manifest(tmp_path / "x.jfbak").branch_name == "红星村党支部"
@@ -174,7 +175,7 @@ def test_a_database_of_a_newer_schema_is_refused(tmp_path, snapshot):
     with sqlite3.connect(path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999'")
     raw.close()
-    with pytest.raises(fmt.BackupTooNew) as caught:
+    with pytest.raises(errors.BackupTooNew) as caught:
         fmt.check_database_file(path, known_revisions())
     assert caught.value.message == "这个备份是更新版本的程序做的，请先把本程序升级到最新版本再恢复；当前数据没有改动。"
 
@@ -184,7 +185,7 @@ def test_a_database_damaged_inside_is_refused(tmp_path, snapshot):
     data = bytearray(snapshot[0])
     data[len(data) // 2 : len(data) // 2 + 4096] = b"\xff" * 4096
     path.write_bytes(bytes(data))
-    with pytest.raises(fmt.BackupError):
+    with pytest.raises(errors.BackupError):
         fmt.check_database_file(path, known_revisions())
 
 

@@ -1,0 +1,172 @@
+"""The SQLite file inside a backup: a consistent snapshot, the facts the manifest records about
+it, and the checks a restored file must pass (integrity, foreign keys, ours, a known schema).
+
+Plain `sqlite3`, no SQLAlchemy. Errors are those of app.domain.errors; their sentences live there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from app.domain.errors import (
+    BackupDamaged,
+    BackupTooNew,
+    DatabaseFileMissing,
+    ForeignDatabase,
+    LiveDatabaseDamaged,
+    SnapshotFailed,
+)
+from db.schema import APPLICATION_ID
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+__all__ = [
+    "APPLICATION_ID", "SQLITE_MAGIC", "DatabaseFacts", "read_database_facts", "take_snapshot", "integrity_problems",
+    "check_database_file", "facts_match_manifest",
+]
+
+
+@dataclass(frozen=True)
+class DatabaseFacts:
+    """What a SQLite file of this program says about itself (read with plain sqlite3)."""
+
+    schema_revision: str | None
+    schema_number: int
+    application_id: int
+    kind: str  # branch | township | empty
+    branch: dict | None
+    counts: dict[str, int]
+    audit_records: int
+    last_change_at: str | None
+    audit_ids: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+
+def read_database_facts(connection: sqlite3.Connection, with_audit_ids: bool = False) -> DatabaseFacts:
+    """Facts for the manifest, from any connection to a database of this program."""
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    counts = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+    revision = None
+    if "alembic_version" in tables:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+    counts.pop("alembic_version", None)
+    kind, branch = _kind_and_branch(connection, tables)
+    audit_records, last_change, audit_ids = 0, None, frozenset()
+    if "audit_log" in tables:
+        audit_records, last_change = connection.execute("SELECT count(*), max(created_at) FROM audit_log").fetchone()
+        if with_audit_ids:
+            audit_ids = frozenset(row[0] for row in connection.execute("SELECT id FROM audit_log"))
+    return DatabaseFacts(
+        schema_revision=revision,
+        schema_number=connection.execute("PRAGMA user_version").fetchone()[0],
+        application_id=connection.execute("PRAGMA application_id").fetchone()[0],
+        kind=kind,
+        branch=branch,
+        counts=counts,
+        audit_records=audit_records,
+        last_change_at=_iso_utc(last_change),
+        audit_ids=audit_ids,
+    )
+
+
+def _kind_and_branch(connection: sqlite3.Connection, tables: list[str]) -> tuple[str, dict | None]:
+    settings = {}
+    if "store_settings" in tables:
+        settings = dict(connection.execute("SELECT key, value FROM store_settings"))
+    if settings.get("branch_id"):
+        return "branch", _unit_facts(connection, settings["branch_id"])
+    if settings.get("township_id"):
+        return "township", None
+    return "empty", None
+
+
+def _unit_facts(connection: sqlite3.Connection, branch_id: str) -> dict:
+    try:
+        key = uuid.UUID(branch_id)
+    except ValueError:
+        return {"id": branch_id, "name": "", "township": ""}
+    row = connection.execute("SELECT name, parent_id FROM org_units WHERE id = ?", (key.hex,)).fetchone()
+    name, parent = (row[0], row[1]) if row else ("", None)
+    township = ""
+    if parent:
+        parent_row = connection.execute("SELECT name FROM org_units WHERE id = ?", (parent,)).fetchone()
+        township = parent_row[0] if parent_row else ""
+    return {"id": str(key), "name": name, "township": township}
+
+
+def _iso_utc(stored: str | None) -> str | None:
+    """SQLAlchemy keeps UTC datetimes naive in SQLite ('2026-11-23 05:56:39.538927')."""
+    if not stored:
+        return None
+    try:
+        return datetime.fromisoformat(stored).replace(tzinfo=None).isoformat() + "+00:00"
+    except ValueError:
+        return None
+
+
+def take_snapshot(source: Path, target: Path) -> DatabaseFacts:
+    """A consistent copy of the live database `source` at `target` (online backup API).
+
+    Safe while the program writes to `source` (WAL readers see one committed state). The copy
+    is switched to journal_mode=DELETE so it stands alone without a -wal file.
+    """
+    if not Path(source).is_file():
+        raise DatabaseFileMissing(source)
+    try:
+        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+            live.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            problems = integrity_problems(copy)
+            if problems:
+                raise LiveDatabaseDamaged(details="; ".join(problems[:5]))
+            return read_database_facts(copy)
+    except sqlite3.Error as exc:
+        raise SnapshotFailed(details=repr(exc)) from exc
+
+
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA integrity_check` finds; empty when the file is sound."""
+    try:
+        rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:  # a truncated or damaged file raises instead of answering
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def check_database_file(path: Path, known_revisions: list[str]) -> DatabaseFacts:
+    """The SQLite file restored from a backup: sound, ours, and of a schema this program can open.
+
+    Raises BackupDamaged, NotABackup (ForeignDatabase) or BackupTooNew. `known_revisions`
+    runs oldest to newest.
+    """
+    try:
+        with closing(sqlite3.connect(path)) as connection:
+            problems = integrity_problems(connection)
+            if problems:
+                raise BackupDamaged(details="integrity_check: " + "; ".join(problems[:5]))
+            facts = read_database_facts(connection, with_audit_ids=True)
+            fk_problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise BackupDamaged(details=f"sqlite: {exc}") from None
+    if facts.application_id != APPLICATION_ID or facts.schema_revision is None:
+        raise ForeignDatabase(details=f"application_id {facts.application_id}")
+    if facts.schema_revision not in known_revisions:
+        raise BackupTooNew(details=f"revision {facts.schema_revision}, known {known_revisions}")
+    if fk_problems:
+        raise BackupDamaged(details=f"foreign_key_check: {fk_problems[:5]}")
+    return facts
+
+
+def facts_match_manifest(facts: DatabaseFacts, manifest) -> bool:
+    """The restored file is the one the manifest describes (schema and row counts)."""
+    return facts.schema_revision == manifest.schema_revision and facts.counts == manifest.counts
