@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
-from app.domain.errors import ConflictError, MemberNotFound, NotFound, ValidationError
+from app.domain.errors import ConflictError, DateNotYet, MemberNotFound, NotFound, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
 from app.domain.names import name_matches, pinyin_keys
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -146,9 +146,9 @@ def _take_id_number(cleaned: MemberInput, today: date) -> None:
 
 
 def _check_future_dates(data: MemberInput, today: date) -> None:
-    for label, value in (("出生日期", data.birth_date), ("入党日期", data.join_date), ("转正日期", data.full_member_date)):
+    for what, value in (("出生", data.birth_date), ("入党", data.join_date), ("转正", data.full_member_date)):
         if value and value > today:
-            raise ValidationError(f"{label} {value:%Y-%m-%d} 还没到，请检查。")
+            raise DateNotYet(value, what, hint="请检查")
 
 
 def _check_join_age(data: MemberInput) -> None:
@@ -298,7 +298,7 @@ def _require_active(member: Member | None) -> Member:
 
 def _check_event_date(on: date, member: Member, today: date, what: str) -> None:
     if on > today:
-        raise ValidationError(f"{what}日期 {on:%Y-%m-%d} 还没到。")
+        raise DateNotYet(on, what)
     since = member.in_branch_since or member.join_date
     if since and on < since:
         raise ValidationError(f"{what}日期不能早于{member.name}在本支部登记的日期 {since:%Y-%m-%d}。")
