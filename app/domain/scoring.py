@@ -16,7 +16,7 @@ from app.domain.enums import AppraisalMode, Category
 from app.domain.periods import Month
 from app.domain.points import ZERO, points
 from app.domain.rules import RuleSet
-from app.domain.standing import grade_for, stars_for
+from app.domain.standing import QuotaResult, apply_five_star_quota, grade_for, stars_for
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,57 @@ class Appraisal:
 
 
 @dataclass(frozen=True)
+class MonthSum:
+    """Approved points of one member in one month and category of the year: what the scorer adds.
+
+    `vetoes` counts veto entries minus their reversals in that month. The store hands these
+    over already grouped (one SQL GROUP BY), so scoring a branch is one pass over its sums.
+    """
+
+    member_id: object
+    month: int
+    category: Category
+    points: Decimal
+    vetoes: int = 0
+
+
+def month_sums(lines: Iterable[LedgerLine], year: int, member_id: object | None = None) -> list[MonthSum]:
+    """Group ledger lines of `year` (of one member, when given) into the scorer's month sums."""
+    grouped: dict[tuple, list] = {}
+    for line in lines:
+        if line.occurred_on.year != year or (member_id is not None and line.member_id != member_id):
+            continue
+        key = (line.member_id, line.occurred_on.month, line.category)
+        acc = grouped.setdefault(key, [ZERO, 0])
+        acc[0] += line.points
+        if line.category is Category.VETO:
+            acc[1] += line.sign
+    return [MonthSum(key[0], key[1], key[2], value, vetoes) for key, (value, vetoes) in grouped.items()]
+
+
+def group_by_member(sums: Iterable[MonthSum]) -> dict[object, list[MonthSum]]:
+    grouped: dict[object, list[MonthSum]] = defaultdict(list)
+    for row in sums:
+        grouped[row.member_id].append(row)
+    return dict(grouped)
+
+
+@dataclass(frozen=True)
 class MemberYearScore:
+    """A member's year (or year to date): sums by month and category, the result, grade and band stars.
+
+    `stars` is the band's count before any five-star quota; the branch's quota is applied by
+    `score_branch_year`, whose `stars` are the ones to show.
+    """
+
     member_id: object
     year: int
     base_start: Decimal
+    base_carried: bool  # the base came from last year's total, not the scheme's default
     by_month: dict[int, Decimal]
     by_category: dict[Category, Decimal]
+    month_categories: dict[int, dict[Category, Decimal]]
+    veto_months: dict[int, int]
     base_component: Decimal
     points_total: Decimal
     vetoed: bool
@@ -59,6 +104,12 @@ class MemberYearScore:
 
     def month_total(self, month: int) -> Decimal:
         return self.by_month.get(month, ZERO)
+
+    def months_total(self, months: Iterable[int]) -> Decimal:
+        return sum((self.by_month.get(m, ZERO) for m in months), ZERO)
+
+    def vetoed_by(self, month: int) -> bool:
+        return sum(count for m, count in self.veto_months.items() if m <= month) > 0
 
 
 def combine_points(rule_set: RuleSet, base_start: Decimal, by_category: dict[Category, Decimal]) -> tuple[Decimal, Decimal]:
@@ -94,21 +145,36 @@ def score_member_year(
     appraisal: Appraisal | None = None,
     up_to: Month | None = None,
 ) -> MemberYearScore:
-    """The member's year under `rule_set`; with `up_to`, the year to date at the end of that month."""
+    """The member's year from raw ledger lines (others' lines and other years are ignored)."""
+    return score_member_sums(rule_set, member_id, month_sums(lines, rule_set.year, member_id), base_start, appraisal, up_to)
+
+
+def score_member_sums(
+    rule_set: RuleSet,
+    member_id: object,
+    sums: Iterable[MonthSum],
+    base_start: Decimal | None = None,
+    appraisal: Appraisal | None = None,
+    up_to: Month | None = None,
+) -> MemberYearScore:
+    """The member's year under `rule_set` from his own month sums; with `up_to`, the year to date.
+
+    A year to date leaves the appraisal out (it is given once a year); a veto makes the total 0.
+    """
     base = rule_set.base_points if base_start is None else base_start
     by_month: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_category: dict[Category, Decimal] = defaultdict(lambda: ZERO)
-    veto_count = 0
-    for line in lines:
-        if line.member_id != member_id or line.occurred_on.year != rule_set.year:
+    month_categories: dict[int, dict[Category, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    veto_months: dict[int, int] = defaultdict(int)
+    for row in sums:
+        if up_to is not None and row.month > up_to.month:
             continue
-        if up_to is not None and line.occurred_on.month > up_to.month:
-            continue
-        by_month[line.occurred_on.month] += line.points
-        by_category[line.category] += line.points
-        if line.category is Category.VETO:
-            veto_count += line.sign
-    vetoed = veto_count > 0
+        by_month[row.month] += row.points
+        by_category[row.category] += row.points
+        month_categories[row.month][row.category] += row.points
+        if row.vetoes:
+            veto_months[row.month] += row.vetoes
+    vetoed = sum(veto_months.values()) > 0
     base_component, total = combine_points(rule_set, base, by_category)
     if up_to is None:
         final, missing = apply_appraisal(rule_set, total, appraisal)
@@ -120,8 +186,11 @@ def score_member_year(
         member_id=member_id,
         year=rule_set.year,
         base_start=base,
+        base_carried=base_start is not None,
         by_month=dict(by_month),
         by_category=dict(by_category),
+        month_categories={month: dict(values) for month, values in month_categories.items()},
+        veto_months=dict(veto_months),
         base_component=base_component,
         points_total=ZERO if vetoed else total,
         vetoed=vetoed,
@@ -132,6 +201,18 @@ def score_member_year(
     )
 
 
+def year_to_date(rule_set: RuleSet, score: MemberYearScore, month: int) -> Decimal:
+    """The points total at the end of `month` (base floored, veto to date → 0), without appraisal."""
+    if score.vetoed_by(month):
+        return ZERO
+    running: dict[Category, Decimal] = defaultdict(lambda: ZERO)
+    for m, values in score.month_categories.items():
+        if m <= month:
+            for category, value in values.items():
+                running[category] += value
+    return combine_points(rule_set, score.base_start, running)[1]
+
+
 def carried_base(rule_set: RuleSet, previous_final_total: Decimal | None) -> Decimal:
     """This year's starting base: a share of last year's total where the scheme says so."""
     if rule_set.base_carry_share is None or previous_final_total is None:
@@ -139,3 +220,49 @@ def carried_base(rule_set: RuleSet, previous_final_total: Decimal | None) -> Dec
     return points(previous_final_total * rule_set.base_carry_share)
 
 
+
+
+@dataclass(frozen=True)
+class BranchYear:
+    """Every member's year (or year to date) in a branch, with the stars after the five-star quota."""
+
+    rule_set: RuleSet
+    up_to: Month | None
+    scores: dict[object, MemberYearScore]
+    stars: dict[object, int]
+    quota: QuotaResult | None
+
+    @property
+    def is_whole_year(self) -> bool:
+        return self.up_to is None
+
+
+def score_branch_year(
+    rule_set: RuleSet,
+    member_ids: Iterable[object],
+    sums_by_member: dict[object, list[MonthSum]],
+    base_starts: dict[object, Decimal] | None = None,
+    appraisals: dict[object, Appraisal] | None = None,
+    up_to: Month | None = None,
+) -> BranchYear:
+    """Score every member once from his own sums; on a whole year, apply the five-star quota.
+
+    Linear in members plus sums. The quota counts only members who are rated (not vetoed);
+    a year to date shows band stars without the quota, which belongs to the year's result.
+    """
+    base_starts = base_starts or {}  # only members whose base is carried from last year
+    appraisals = appraisals or {}
+    scores = {
+        member_id: score_member_sums(
+            rule_set, member_id, sums_by_member.get(member_id, ()), base_starts.get(member_id), appraisals.get(member_id), up_to
+        )
+        for member_id in member_ids
+    }
+    stars = {member_id: score.stars for member_id, score in scores.items()}
+    quota = None
+    if up_to is None:
+        quota = apply_five_star_quota(
+            rule_set, {key: (score.final_total, score.stars) for key, score in scores.items() if not score.vetoed}
+        )
+        stars.update(quota.stars)
+    return BranchYear(rule_set, up_to, scores, stars, quota)

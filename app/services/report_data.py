@@ -26,7 +26,7 @@ from app.domain.errors import NotFound, ValidationError
 from app.domain.rating import RoundStatus
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
-from app.domain.scoring import carried_base, combine_points
+from app.domain.scoring import year_to_date
 from app.domain.standing import rank
 from app.reports.data import (
     DEFAULT_OBJECTION_CONTACT,
@@ -111,13 +111,6 @@ def _select(store: Store, rows: list[RankingRow], member_ids: Iterable[uuid.UUID
     return chosen
 
 
-def _category_sums(entries: Iterable[EntryRow]) -> dict[Category, Decimal]:
-    sums: dict[Category, Decimal] = defaultdict(lambda: ZERO)
-    for entry in entries:
-        sums[entry.category] += entry.points
-    return sums
-
-
 def _card_entries(entries: list[EntryRow]) -> tuple[CardEntry, ...]:
     ordered = sorted(entries, key=lambda e: (e.occurred_on, e.entered_at, e.is_reversal))
     return tuple(
@@ -154,7 +147,7 @@ def scorecards(
     for row in chosen:
         entries = by_member.get(row.member_id, [])
         approved = [e for e in entries if e.status is EntryStatus.APPROVED]
-        sums = _category_sums(approved)
+        sums = row.score.month_categories.get(month.month, {})
         cards.append(
             Scorecard(
                 month=month,
@@ -322,14 +315,6 @@ def _appraisal_texts(store: Store, year: int, mode: str) -> dict[uuid.UUID, str]
         return texts
 
 
-def _previous_finals(store: Store, year: int) -> dict[uuid.UUID, Decimal] | None:
-    try:
-        previous = totals.branch_ranking(store, year - 1)
-    except NotFound:
-        return None
-    return {row.member_id: row.year_to_date for row in previous.rows}
-
-
 def annual_summaries(
     store: Store, year: int, member_ids: Iterable[uuid.UUID] | None = None, settings: IssueSettings | None = None
 ) -> AnnualBatch:
@@ -343,39 +328,21 @@ def annual_summaries(
     ranking = totals.branch_ranking(store, year)
     rule_set = rulesets.get_rule_set(store, year).rule_set
     chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{year}年")
-    previous = _previous_finals(store, year) if rule_set.base_carry_share is not None else None
     appraisal_mode = rule_set.appraisal.mode
     appraisals = _appraisal_texts(store, year, appraisal_mode)
-    wanted = {row.member_id for row in chosen}
-    lines: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
-    for entry in list_entries(store, EntryFilter(year=year, status=EntryStatus.APPROVED)):
-        if entry.member_id in wanted:
-            lines[entry.member_id].append(entry)
     summaries = []
     for row in chosen:
-        entries = lines.get(row.member_id, [])
-        base_start = carried_base(rule_set, previous.get(row.member_id) if previous else None)
-        months = []
-        running: dict[Category, Decimal] = defaultdict(lambda: ZERO)
-        veto_count = 0
-        for month_no in range(1, 13):
-            in_month = [e for e in entries if e.occurred_on.month == month_no]
-            sums = _category_sums(in_month)
-            for category, value in sums.items():
-                running[category] += value
-            veto_count += sum(-1 if e.is_reversal else 1 for e in in_month if e.category is Category.VETO)
-            _, to_date = combine_points(rule_set, base_start, running)
-            months.append(
-                AnnualMonth(
-                    month=month_no,
-                    by_category=tuple((c.label, sums.get(c, ZERO)) for c in SHOWN_CATEGORIES),
-                    total=sum(sums.values(), ZERO),
-                    year_to_date=ZERO if veto_count > 0 else to_date,
-                    has_entries=bool(in_month),
-                )
+        score = row.score
+        months = tuple(
+            AnnualMonth(
+                month=month_no,
+                by_category=tuple((c.label, score.month_categories.get(month_no, {}).get(c, ZERO)) for c in SHOWN_CATEGORIES),
+                total=score.month_total(month_no),
+                year_to_date=year_to_date(rule_set, score, month_no),
+                has_entries=month_no in score.month_categories,
             )
-        year_sums = _category_sums(entries)
-        base_component, points_total = combine_points(rule_set, base_start, year_sums)
+            for month_no in range(1, 13)
+        )
         if appraisal_mode == AppraisalMode.NONE:
             appraisal = "不计"
         else:
@@ -390,12 +357,12 @@ def annual_summaries(
                 member_class=row.member_class.label,
                 membership=row.membership.label,
                 categories=tuple(c.label for c in SHOWN_CATEGORIES),
-                months=tuple(months),
-                year_by_category=tuple((c.label, year_sums.get(c, ZERO)) for c in SHOWN_CATEGORIES),
-                base_start=base_start,
-                base_carried=previous is not None and row.member_id in previous,
-                base_component=base_component,
-                points_total=ZERO if row.vetoed else points_total,
+                months=months,
+                year_by_category=tuple((c.label, score.by_category.get(c, ZERO)) for c in SHOWN_CATEGORIES),
+                base_start=score.base_start,
+                base_carried=score.base_carried,
+                base_component=score.base_component,
+                points_total=score.points_total,
                 appraisal=appraisal,
                 final_total=row.year_to_date,
                 grade=row.grade,

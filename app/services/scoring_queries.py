@@ -1,0 +1,168 @@
+"""The one query path that feeds the scorer (app.domain.scoring): every figure of a period comes from here.
+
+Rankings, the roster's point columns, scorecards, notices, annual summaries, the rating
+proposal, the township overview and `check` all ask `BranchScorer`; none of them sums the
+ledger on its own. The ledger is read as SQL month sums (one GROUP BY per branch and year),
+so scoring a branch is linear in its members and entries, and the database does the adding.
+
+Runs inside a caller's read session; returns plain domain objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, extract, func, select, type_coerce
+
+from app.domain.enums import Category, EntryStatus, MemberClass, MemberStatus, Membership
+from app.domain.periods import Month
+from app.domain.rules import RuleSet
+from app.domain.scoring import Appraisal, BranchYear, MonthSum, carried_base, score_branch_year
+from app.services.rulesets import rule_set_from_record
+from db.models import AppraisalRecord, Member, OrgUnit, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.types import Points
+
+
+@dataclass(frozen=True)
+class ScoredMember:
+    """What a ranking, a card or a notice shows about the person beside his figures."""
+
+    id: uuid.UUID
+    name: str
+    name_pinyin: str
+    group_id: uuid.UUID | None
+    member_class: MemberClass
+    membership: Membership
+
+
+@dataclass(frozen=True)
+class ScoredBranch:
+    """A branch's year (or year to date) as the scorer computed it, with the people it is about."""
+
+    rule_set_id: uuid.UUID
+    branch: BranchYear
+    members: dict[uuid.UUID, ScoredMember]
+    active_in_period: frozenset[uuid.UUID]
+
+    @property
+    def rule_set(self) -> RuleSet:
+        return self.branch.rule_set
+
+
+def month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
+    """Approved points of `year` per member, month and category, reversals included (they net out)."""
+    month = extract("month", PointsEntry.occurred_on)
+    veto = case(
+        (RuleItemRecord.category == Category.VETO, case((PointsEntry.reverses_id.is_(None), 1), else_=-1)), else_=0
+    )
+    query = (
+        select(
+            PointsEntry.member_id, month, RuleItemRecord.category,
+            type_coerce(func.sum(PointsEntry.points), Points), func.sum(veto),
+        )
+        .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
+        .join(RuleSetRecord, RuleItemRecord.rule_set_id == RuleSetRecord.id)
+        .where(
+            RuleSetRecord.branch_id == branch_id,
+            RuleSetRecord.year == year,
+            PointsEntry.status == EntryStatus.APPROVED,
+            PointsEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .group_by(PointsEntry.member_id, month, RuleItemRecord.category)
+    )
+    if member_ids is not None:
+        query = query.where(PointsEntry.member_id.in_(list(member_ids)))
+    grouped: dict[uuid.UUID, list[MonthSum]] = {}
+    for member_id, month_no, category, value, vetoes in session.execute(query):
+        grouped.setdefault(member_id, []).append(MonthSum(member_id, int(month_no), category, value, int(vetoes or 0)))
+    return grouped
+
+
+def appraisals(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, Appraisal]:
+    query = (
+        select(AppraisalRecord.member_id, AppraisalRecord.score, AppraisalRecord.grade)
+        .join(Member, Member.id == AppraisalRecord.member_id)
+        .where(AppraisalRecord.year == year, Member.branch_id == branch_id)
+    )
+    if member_ids is not None:
+        query = query.where(AppraisalRecord.member_id.in_(list(member_ids)))
+    return {member_id: Appraisal(score, grade) for member_id, score, grade in session.execute(query)}
+
+
+def _on_roster(joined: date | None, status: MemberStatus, status_date: date | None, start: date, end: date) -> bool:
+    left = status_date if status is not MemberStatus.ACTIVE else None
+    return (joined is None or joined <= end) and (left is None or left > start)
+
+
+class BranchScorer:
+    """Scores whole years (or years to date) of one branch; last year's total carries into the base.
+
+    One instance per read session; it caches each year's final totals, which the next year's
+    carried base needs (schemes such as village_100 start the base at 20% of last year).
+    """
+
+    def __init__(self, session, branch_id: uuid.UUID) -> None:
+        self.session = session
+        self.branch_id = branch_id
+        self._finals: dict[int, dict[uuid.UUID, Decimal] | None] = {}
+        self._rule_sets: dict[int, tuple[uuid.UUID, RuleSet] | None] = {}
+
+    def rule_set(self, year: int) -> tuple[uuid.UUID, RuleSet] | None:
+        if year not in self._rule_sets:
+            record = self.session.scalar(
+                select(RuleSetRecord).where(RuleSetRecord.branch_id == self.branch_id, RuleSetRecord.year == year)
+            )
+            self._rule_sets[year] = None if record is None else (record.id, rule_set_from_record(record))
+        return self._rule_sets[year]
+
+    def year(
+        self, year: int, up_to: Month | None = None, period_start: date | None = None, member_ids=None
+    ) -> ScoredBranch | None:
+        """The branch's scores for `year` (None without a rule set).
+
+        Scored are the members on the roster at some time between `period_start` (default
+        1 January) and the end of `up_to` (default the year's end), and anyone with approved
+        entries in that period. `member_ids` limits the scoring to those members (the five-star
+        quota is then over them only: use it for figures, not for stars).
+        """
+        found = self.rule_set(year)
+        if found is None:
+            return None
+        rule_set_id, rule_set = found
+        start, end = period_start or date(year, 1, 1), up_to.last_day if up_to else date(year, 12, 31)
+        sums = month_sums(self.session, self.branch_id, year, member_ids)
+        with_entries = {
+            member_id for member_id, rows in sums.items() if any(start.month <= row.month <= end.month for row in rows)
+        }
+        query = select(
+            Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
+            Member.in_branch_since, Member.join_date, Member.status, Member.status_date,
+        ).where(Member.branch_id == self.branch_id)
+        if member_ids is not None:
+            query = query.where(Member.id.in_(list(member_ids)))
+        members: dict[uuid.UUID, ScoredMember] = {}
+        for row in self.session.execute(query):
+            if _on_roster(row.in_branch_since or row.join_date, row.status, row.status_date, start, end) or row.id in with_entries:
+                members[row.id] = ScoredMember(row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership)
+        previous = self.finals(year - 1) if rule_set.base_carry_share is not None else None
+        bases = {member_id: carried_base(rule_set, previous[member_id]) for member_id in members if previous and member_id in previous}
+        branch = score_branch_year(
+            rule_set, members, sums, bases, appraisals(self.session, self.branch_id, year, member_ids), up_to
+        )
+        return ScoredBranch(rule_set_id, branch, members, frozenset(with_entries))
+
+    def finals(self, year: int) -> dict[uuid.UUID, Decimal] | None:
+        """Each member's final total of a whole `year` (None when that year has no rule set)."""
+        if year not in self._finals:
+            self._finals[year] = None  # guards against a cycle while computing
+            scored = self.year(year)
+            if scored is not None:
+                self._finals[year] = {member_id: score.final_total for member_id, score in scored.branch.scores.items()}
+        return self._finals[year]
+
+
+def group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    return {unit.id: unit.name for unit in session.scalars(select(OrgUnit).where(OrgUnit.parent_id == branch_id))}
