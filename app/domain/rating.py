@@ -229,26 +229,30 @@ def check_star_change(
     ceiling, why = star_ceiling(scheme, facts)
     if new_stars > ceiling:
         raise ValidationError(f"{facts.name}{why}，不能评为{new_stars}星。")
-    others = list(others)
     if new_stars == 5 and scheme.five_star_quota is not None:
-        rated = sum(1 for other, _ in others if not other.vetoed) + (0 if facts.vetoed else 1)
-        quota = five_star_places(scheme.five_star_quota, rated)
-        holders = sum(1 for _, stars in others if stars == 5)
-        if holders + 1 > quota:
-            raise ValidationError(f"五星党员名额为 {quota} 名，已经评满，不能再评五星。")
-        # Tied members who could hold five stars but do not: they would have to come along.
-        left_out = [
-            other for other, stars in others
-            if not other.vetoed and other.final_total == facts.final_total and stars < 5
-            and star_ceiling(scheme, other)[0] == 5
-        ]
-        if left_out and holders + 1 + len(left_out) > quota:
-            names = "、".join(other.name for other in left_out)
-            raise ValidationError(
-                f"{facts.name}与{names}年度积分同为 {format_points(facts.final_total)} 分，五星名额只剩 {quota - holders} 名，"
-                f"不够同分的 {len(left_out) + 1} 人一起评五星，按同分同星不能只评其中一部分。"
-            )
+        _check_five_star_place(scheme, facts, list(others))
     return reason
+
+
+def _check_five_star_place(scheme: RatingScheme, facts: CandidateFacts, others: list[tuple[CandidateFacts, int]]) -> None:
+    """A five-star place for this member: within the quota, and for his whole tied group or none of it."""
+    rated = sum(1 for other, _ in others if not other.vetoed) + (0 if facts.vetoed else 1)
+    quota = five_star_places(scheme.five_star_quota, rated)
+    holders = sum(1 for _, stars in others if stars == 5)
+    if holders + 1 > quota:
+        raise ValidationError(f"五星党员名额为 {quota} 名，已经评满，不能再评五星。")
+    # Tied members who could hold five stars but do not: they would have to come along.
+    left_out = [
+        other for other, stars in others
+        if not other.vetoed and other.final_total == facts.final_total and stars < 5
+        and star_ceiling(scheme, other)[0] == 5
+    ]
+    if left_out and holders + 1 + len(left_out) > quota:
+        names = "、".join(other.name for other in left_out)
+        raise ValidationError(
+            f"{facts.name}与{names}年度积分同为 {format_points(facts.final_total)} 分，五星名额只剩 {quota - holders} 名，"
+            f"不够同分的 {len(left_out) + 1} 人一起评五星，按同分同星不能只评其中一部分。"
+        )
 
 
 @dataclass(frozen=True)

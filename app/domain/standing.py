@@ -138,35 +138,36 @@ def limit_five_stars(share: Decimal | None, scores: dict[object, tuple[Decimal, 
     quota = five_star_places(share, len(scores))
     if quota is None:
         return QuotaResult(stars, None)
-    candidates = sorted(
-        ((key, total) for key, (total, star) in scores.items() if star == 5), key=lambda kv: -kv[1]
-    )
+    why: dict[object, Demotion] = {}
     kept = 0
     edge: tuple[Decimal, int] | None = None  # (total, size) of the tied group that crossed the quota
-    why: dict[object, Demotion] = {}
-    index = 0
-    while index < len(candidates):
-        total = candidates[index][1]
-        group = [key for key, value in candidates[index:] if value == total]
-        index += len(group)
+    for total, group in _five_star_groups(scores):
         if not why and kept + len(group) <= quota:
             kept += len(group)
             continue
         if not why and kept < quota:
             edge = (total, len(group))
-            cut = QuotaCut.TIED_AT_EDGE
-        elif edge is not None:
-            cut = QuotaCut.BELOW_TIED_GROUP
-        else:
-            cut = QuotaCut.QUOTA_FULL
-        for key in group:
-            why[key] = Demotion(
-                key, cut, total, quota, quota - kept if edge else 0,
-                edge[0] if edge else None, edge[1] if edge else 0,
-            )
+        why.update((key, _demotion(key, total, quota, kept, edge, own=edge[0] == total if edge else False)) for key in group)
     for key in why:
         stars[key] = 4
     return QuotaResult(stars, quota, tuple(why), why)
+
+
+def _five_star_groups(scores: dict[object, tuple[Decimal, int]]) -> list[tuple[Decimal, list[object]]]:
+    """Members with five stars before the quota, grouped by equal total, highest total first."""
+    groups: dict[Decimal, list[object]] = {}
+    for key, (total, star) in scores.items():
+        if star == 5:
+            groups.setdefault(total, []).append(key)
+    return sorted(groups.items(), key=lambda item: -item[0])
+
+
+def _demotion(key: object, total: Decimal, quota: int, kept: int, edge: tuple[Decimal, int] | None, own: bool) -> Demotion:
+    """Why `key` (total `total`) lost five stars, given the tied group at the edge, if one crossed the quota."""
+    if edge is None:
+        return Demotion(key, QuotaCut.QUOTA_FULL, total, quota)
+    cut = QuotaCut.TIED_AT_EDGE if own else QuotaCut.BELOW_TIED_GROUP
+    return Demotion(key, cut, total, quota, quota - kept, edge[0], edge[1])
 
 
 @dataclass(frozen=True)

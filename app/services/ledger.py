@@ -91,8 +91,9 @@ def _entry_summary(member: Member, item: RuleItem, entry: PointsEntry) -> str:
     return f"已记 {format_points(entry.points)} 分。"
 
 
-def _pending_clause(approve: bool) -> str:
-    return "" if approve else f"，等待审核，{COUNTS_AFTER_REVIEW}"
+def _pending_clause(approve: bool, count: int) -> str:
+    """'，等待审核，审核通过后才计入积分' when `count` entries were saved pending review."""
+    return "" if approve or not count else f"，等待审核，{COUNTS_AFTER_REVIEW}"
 
 
 class _Pricer:
@@ -227,7 +228,7 @@ def record_batch(store: Store, actor: Actor, requests: list[EntryRequest], appro
         if vetoed:
             when = "审核通过后" if not approve else ""
             veto = f"；其中一票否决 {len(vetoed)} 条，{when}{'；'.join(dict.fromkeys(vetoed))}"
-        return Change(f"已批量记分 {len(created)} 条{_pending_clause(approve)}{veto}。", created=created)
+        return Change(f"已批量记分 {len(created)} 条{_pending_clause(approve, len(created))}{veto}。", created=created)
 
 
 def record_meeting(
@@ -287,7 +288,7 @@ def record_meeting(
             f"请假 {counts[Attendance.EXCUSED]} 人，缺席 {counts[Attendance.ABSENT]} 人，迟到早退 {counts[Attendance.LATE]} 人",
         )
         return MeetingResult(
-            f"已登记“{title}”，生成积分记录 {len(created)} 条{_pending_clause(approve or not created)}。",
+            f"已登记“{title}”，生成积分记录 {len(created)} 条{_pending_clause(approve, len(created))}。",
             created=created, meeting_id=meeting.id, excused=excused,
         )
 
