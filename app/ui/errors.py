@@ -1,13 +1,16 @@
 """One way to tell the clerk something went wrong: a plain sentence, details to copy.
 
 `show_error` never blocks (the box is opened window-modal, not exec'd), so it is safe in
-tests and from job callbacks. An `AppError` shows its own sentence; anything else shows a
-general sentence, and the traceback goes into the details, never onto the screen as is.
+tests and from job callbacks. An `AppError` shows its own sentence (app.domain.errors keeps
+them); an OSError that reached the UI gets the plain sentence app.services.files makes for
+every OS error; anything else shows a general sentence. A traceback goes into the details,
+never onto the screen as is.
 """
 
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import AppError
+from app.services.files import plain_os_error
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -32,11 +36,11 @@ def describe(exc: BaseException) -> tuple[str, str]:
     """(sentence for the clerk, details for support)."""
     if isinstance(exc, AppError):
         return exc.message, exc.details or ""
-    if isinstance(exc, PermissionError):
-        return translate("errors", "没有权限读写这个文件或文件夹，请换一个位置，或确认文件没有在别的程序中打开。"), "".join(traceback.format_exception(exc))
-    if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
-        return translate("errors", "磁盘已满，刚才的操作没有完成。"), "".join(traceback.format_exception(exc))
     details = "".join(traceback.format_exception(exc))
+    if isinstance(exc, OSError):
+        folder = Path(exc.filename).parent if isinstance(exc.filename, str) and exc.filename else None
+        plain = plain_os_error(exc, "刚才的操作没有完成。", folder=folder, locked_hint="这个文件正在别的程序中打开")
+        return plain.message, details
     return translate("errors", "程序遇到了意外的问题，刚才的操作没有完成。请把详细信息复制给技术支持。"), details
 
 

@@ -101,7 +101,7 @@ def test_an_error_in_a_job_becomes_one_sentence_with_details(app, qtbot):
 def test_plain_sentences_for_the_usual_troubles(app):
     assert describe(ValidationError("请填写姓名。"))[0] == "请填写姓名。"
     assert "没有权限" in describe(PermissionError(13, "denied"))[0]
-    assert "磁盘已满" in describe(OSError(28, "No space left on device"))[0]
+    assert "已满，刚才的操作没有完成" in describe(OSError(28, "No space left on device"))[0]
     assert isinstance(JobCancelled(), Exception)
 
 
