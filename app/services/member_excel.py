@@ -36,7 +36,7 @@ from app.domain.idcard import mask_id_number, mask_phone
 from app.domain.names import pinyin_keys
 from app.services import members
 from app.services.context import Actor, Change, unit_of_work
-from app.services.files import write_atomically
+from app.services.files import plain_os_error, write_atomically
 from app.services.members import MemberFilter, MemberInput
 from app.services.organisation import get_branch, require_branch_id
 from db.models import Member, MemberEvent
@@ -235,8 +235,10 @@ def _open_rows(path: Path) -> Iterable[tuple]:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:
         raise ValidationError(f"找不到文件“{path}”。", details=str(exc)) from exc
-    except PermissionError as exc:
-        raise ValidationError(f"无法打开“{path.name}”：文件可能正在 Excel/WPS 中打开，请先关闭它。", details=str(exc)) from exc
+    except OSError as exc:  # locked by Excel/WPS, the stick pulled, ...: one plain sentence from files
+        raise plain_os_error(
+            exc, f"“{path.name}”没有导入。", folder=path.parent, locked_hint="这个文件正在 Excel/WPS 中打开", error=ValidationError
+        ) from exc
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a valid .xlsx
         raise ValidationError(
             f"“{path.name}”不是可以读取的 Excel 文件（.xlsx）。如果是 .xls 或 WPS 格式，请先另存为 .xlsx。", details=repr(exc)
