@@ -3,12 +3,10 @@
 `members.list_members` loads every member and filters in Python; that is fine for the command
 line but too slow per keystroke for a large roster (see tests/benchmarks/bench_members_search.py).
 Here the search (name, full pinyin, pinyin initials), the filters, the order and the page are
-all done by the database, and the month's and year's points of the rows on a page come from
-one grouped query.
-
-Points shown here are the sums of approved entries (reversals included, so a reversed entry
-nets to zero). They do not include the base score, the democratic appraisal or a veto's effect
-on the year's total: those belong to the ranking (app.services.totals).
+all done by the database. The points of the rows on a page come from the one scorer
+(app.services.scoring_queries), fed only that page's members: 本月得分 is the month's points and
+本年得分 the year to date at the month's end (base included, 0 after a veto), the same figures
+as the month ranking. Sorting by points scores the whole branch once and orders in Python.
 
 Read-only; every function opens its own short session and returns plain rows.
 """
@@ -20,22 +18,23 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select, type_coerce
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from app.domain.enums import Category, EntryStatus, Gender, MemberClass, MemberStatus, Membership, OrgKind
+from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
 from app.domain.errors import MemberNotFound
 from app.domain.periods import Month
 from app.domain.points import ZERO
 from app.services.context import read_session
 from app.services.members import MemberInput
 from app.services.organisation import require_branch_id
-from db.models import Member, OrgUnit, PointsEntry, RuleItemRecord
+from app.services.scoring_queries import BranchScorer
+from db.models import Member, OrgUnit
 from db.store import Store
-from db.types import Points
 
 SORT_KEYS = ("name", "gender", "group", "member_class", "membership", "join_date", "flags", "month_points", "year_points")
+POINT_SORTS = ("month_points", "year_points")
 DEFAULT_PAGE_SIZE = 100
 
 
@@ -137,32 +136,23 @@ def _is_sqlite(store: Store) -> bool:
     return store.engine.dialect.name == "sqlite"
 
 
-def _year_bounds(month: Month) -> tuple[date, date]:
-    return date(month.year, 1, 1), date(month.year, 12, 31)
+def _points_of(session, branch_id: uuid.UUID, month: Month, member_ids=None) -> dict[uuid.UUID, tuple[Decimal, Decimal, bool]]:
+    """Per member: (the month's points, the year to date at the month's end, vetoed), from the one scorer.
+
+    The same figures as the month ranking's 本月得分 and 年度累计 (base included, a veto makes
+    the year 0). Members the scorer does not count that month (not yet on the roster) get none.
+    """
+    scored = BranchScorer(session, branch_id).year(month.year, up_to=month, member_ids=member_ids)
+    if scored is None:
+        return {}
+    return {
+        member_id: (score.month_total(month.month), score.final_total, score.vetoed)
+        for member_id, score in scored.branch.scores.items()
+    }
 
 
-def _points_query(month: Month):
-    """Per member: (month sum, year sum, veto count) of approved entries in month.year."""
-    start, end = _year_bounds(month)
-    in_month = PointsEntry.occurred_on.between(month.first_day, month.last_day)
-    veto_sign = case(
-        (RuleItemRecord.category == Category.VETO, case((PointsEntry.reverses_id.is_(None), 1), else_=-1)), else_=0
-    )
-    return (
-        select(
-            PointsEntry.member_id.label("member_id"),
-            type_coerce(func.sum(case((in_month, type_coerce(PointsEntry.points, Points)), else_=None)), Points).label("month_points"),
-            type_coerce(func.sum(PointsEntry.points), Points).label("year_points"),
-            func.sum(veto_sign).label("vetoes"),
-        )
-        .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
-        .where(PointsEntry.status == EntryStatus.APPROVED, PointsEntry.occurred_on.between(start, end))
-        .group_by(PointsEntry.member_id)
-    )
-
-
-def _order(sort: str, descending: bool, totals):
-    if sort not in SORT_KEYS:
+def _order(sort: str, descending: bool):
+    if sort not in SORT_KEYS or sort in POINT_SORTS:
         sort = "name"
     flag_weight = (
         case((Member.status != MemberStatus.ACTIVE, 8), else_=0)
@@ -178,8 +168,6 @@ def _order(sort: str, descending: bool, totals):
         "membership": Member.membership,
         "join_date": Member.join_date,
         "flags": flag_weight,
-        "month_points": func.coalesce(totals.c.month_points, 0) if totals is not None else Member.name_pinyin,
-        "year_points": func.coalesce(totals.c.year_points, 0) if totals is not None else Member.name_pinyin,
     }[sort]
     first = key.desc() if descending else key.asc()
     # Ties fall back to pinyin, then name, then id, so pages never overlap or skip a row.
@@ -214,18 +202,19 @@ def roster_page(
     """
     branch_id = require_branch_id(store)
     conditions = _conditions(branch_id, query, _is_sqlite(store))
-    sort_by_points = query.sort in ("month_points", "year_points")
+    columns = (
+        Member.id, Member.name, Member.gender, Member.group_id, Member.member_class, Member.membership,
+        Member.join_date, Member.status, Member.status_date, Member.is_hub_household,
+        Member.is_vanguard_post, Member.post_title,
+    )
     with read_session(store) as session:
-        totals = _points_query(month).subquery() if sort_by_points else None
-        statement = select(
-            Member.id, Member.name, Member.gender, Member.group_id, Member.member_class, Member.membership,
-            Member.join_date, Member.status, Member.status_date, Member.is_hub_household,
-            Member.is_vanguard_post, Member.post_title,
-        ).where(*conditions)
-        if totals is not None:
-            statement = statement.outerjoin(totals, totals.c.member_id == Member.id)
-        statement = statement.order_by(*_order(query.sort, query.descending, totals)).offset(offset).limit(limit + 1)
-        found = session.execute(statement).all()
+        statement = select(*columns).where(*conditions).order_by(*_order(query.sort, query.descending))
+        if query.sort in POINT_SORTS:
+            # Points are the scorer's, not a column: score the branch once, then order and page here.
+            sums = _points_of(session, branch_id, month)
+            found = _sorted_by_points(session.execute(statement).all(), sums, query)[offset:offset + limit + 1]
+        else:
+            found = session.execute(statement.offset(offset).limit(limit + 1)).all()
         has_more = len(found) > limit
         found = found[:limit]
         total = None
@@ -234,11 +223,8 @@ def roster_page(
         elif not has_more:
             total = offset + len(found)
         groups = _group_names(session, branch_id)
-        ids = [row[0] for row in found]
-        sums = {}
-        if ids:
-            points_rows = session.execute(_points_query(month).where(PointsEntry.member_id.in_(ids))).all()
-            sums = {row.member_id: (row.month_points or ZERO, row.year_points or ZERO, (row.vetoes or 0) > 0) for row in points_rows}
+        if query.sort not in POINT_SORTS:
+            sums = _points_of(session, branch_id, month, [row[0] for row in found]) if found else {}
     nothing = (ZERO, ZERO, False)
     rows = tuple(
         RosterRow(
@@ -251,6 +237,12 @@ def roster_page(
         for (member_id, name, gender, group_id, member_class, membership, join_date, status, status_date, hub, vanguard, post_title) in found
     )
     return RosterPage(rows, offset, total, has_more)
+
+
+def _sorted_by_points(rows, sums, query: RosterQuery) -> list:
+    """Rows (already in pinyin order) ordered by the month's or the year's points, stably."""
+    index = 0 if query.sort == "month_points" else 1
+    return sorted(rows, key=lambda row: sums.get(row[0], (ZERO, ZERO, False))[index], reverse=query.descending)
 
 
 @dataclass(frozen=True)

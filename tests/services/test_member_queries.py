@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from app.domain.enums import MemberClass, MemberStatus, Membership
 from app.domain.periods import Month
-from app.services import ledger, member_queries, members
+from app.services import ledger, member_queries, members, totals
 from app.services.ledger import EntryRequest
 from app.services.member_queries import RosterQuery
 from conftest import TODAY, add
@@ -63,9 +63,12 @@ def test_points_of_the_month_and_year_count_approved_entries_and_reversals(store
     ledger.reverse_entry(store, admin, wrong.created[0], "误录")
 
     rows = {row.name: row for row in member_queries.roster_page(store, RosterQuery(), NOVEMBER).rows}
-    assert (rows["张三"].month_points, rows["张三"].year_points) == (Decimal("3.00"), Decimal("7.00"))
-    assert (rows["李四"].month_points, rows["李四"].year_points) == (Decimal("0"), Decimal("0"))
+    # 本年得分 is the year to date with the base, as the month ranking's 年度累计: 20 + 4 + 3 = 27.
+    assert (rows["张三"].month_points, rows["张三"].year_points) == (Decimal("3.00"), Decimal("27.00"))
+    assert (rows["李四"].month_points, rows["李四"].year_points) == (Decimal("0"), Decimal("20.00"))
     assert not rows["张三"].vetoed
+    ranking = totals.branch_ranking(store, 2026, month=11)
+    assert (ranking.row_for(worker).period_points, ranking.row_for(worker).year_to_date) == (Decimal("3.00"), Decimal("27.00"))
     ranked = member_queries.roster_page(store, RosterQuery(sort="year_points", descending=True), NOVEMBER)
     assert _names(ranked) == ["张三", "李四"]
     assert idle in {row.id for row in ranked.rows}
