@@ -6,7 +6,6 @@ import hashlib
 import json
 import sqlite3
 import struct
-import time
 import zlib
 from contextlib import closing
 from datetime import datetime, timezone
@@ -28,6 +27,28 @@ def snapshot(tmp_path, store, branch):
     target = tmp_path / "snapshot.db"
     facts = fmt.take_snapshot(store.path, target)
     return target.read_bytes(), facts
+
+
+@pytest.fixture
+def kdf_runs(monkeypatch):
+    """Every key derivation started, at the libraries' entry points (Argon2id and scrypt of
+    cryptography, Argon2id of argon2-cffi); each still runs for real."""
+    from argon2 import low_level
+    from cryptography.hazmat.primitives.kdf import argon2 as crypto_argon2, scrypt as crypto_scrypt
+
+    runs: list[str] = []
+
+    def counted(name, real):
+        def run(*args, **kwargs):
+            runs.append(name)
+            return real(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(crypto_argon2, "Argon2id", counted("Argon2id", crypto_argon2.Argon2id))
+    monkeypatch.setattr(crypto_scrypt, "Scrypt", counted("Scrypt", crypto_scrypt.Scrypt))
+    monkeypatch.setattr(low_level, "hash_secret_raw", counted("hash_secret_raw", low_level.hash_secret_raw))
+    return runs
 
 
 def build(snapshot, passphrase=None, kdf=FAST_KDF):
@@ -100,12 +121,14 @@ def test_wrong_passphrase_is_told_apart_from_damage(snapshot):
     assert caught.value.message.startswith("口令正确，但备份文件已损坏")
 
 
-def test_the_default_kdf_is_argon2id_and_takes_a_fraction_of_a_second(snapshot):
+def test_the_default_kdf_is_argon2id_with_rfc_9106_parameters_and_a_fresh_salt(snapshot):
+    """Its cost is set by these parameters; the seconds it takes on this machine are printed by
+    tests/benchmarks/bench_kdf.py rather than asserted (a busy machine is not a fault)."""
     params = fmt.default_kdf()
-    assert params["name"] == "argon2id" and params["memory_kib"] == 65536 and params["iterations"] == 3
-    started = time.perf_counter()
-    fmt.derive_key("口令口令口令", params)
-    assert time.perf_counter() - started < 3
+    assert params == {"name": "argon2id", "iterations": 3, "memory_kib": 65536, "lanes": 4, "salt": params["salt"]}
+    assert len(bytes.fromhex(params["salt"])) == 16 and fmt.default_kdf()["salt"] != params["salt"]
+    assert fmt.checked_kdf_params(params) == params  # within the caps every file is read with
+    assert len(fmt.derive_key("口令口令口令", params)) == 32
 
 
 def test_scrypt_files_are_read_too(snapshot):
@@ -122,13 +145,14 @@ def test_scrypt_files_are_read_too(snapshot):
         {"name": "bcrypt-ish", "rounds": 12},
     ],
 )
-def test_kdf_parameters_beyond_the_caps_are_refused_before_any_work(snapshot, kdf):
+def test_kdf_parameters_beyond_the_caps_are_refused_before_any_work(snapshot, kdf, kdf_runs):
     blob = build(snapshot, passphrase="whatever1")
+    assert kdf_runs, "writing the file derived its key, so a derivation would be seen"
+    kdf_runs.clear()
     evil = reseal_manifest(blob, lambda m: m["encryption"].update(kdf={**kdf, "salt": "00" * 16}))
-    started = time.perf_counter()
     with pytest.raises(errors.BackupTooNew) as caught:
         fmt.open_backup(evil, "whatever1")
-    assert time.perf_counter() - started < 0.5
+    assert kdf_runs == []
     assert "版本" in caught.value.message
 
 
