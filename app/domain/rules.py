@@ -283,6 +283,11 @@ def _sum_in_period(counted: Iterable[CountedLine], start: date, end: date, keep)
     return sum((line.points for line in counted if start <= line.occurred_on <= end and keep(line)), ZERO)
 
 
+def beyond_cap(total: Decimal, cap: Decimal, sign: int) -> bool:
+    """A cap limits points in the item's own direction: at most +cap of bonus, or −cap of deductions."""
+    return total * sign > cap
+
+
 def _remaining(cap: Decimal, used: Decimal, sign: int) -> Decimal:
     return max(ZERO, cap - used * sign)
 
@@ -293,7 +298,7 @@ def _check_item_cap(rule_set, item, member, occurred_on, value, quantity, counte
     start, end = period_bounds(item.cap_period, occurred_on)
     used = _sum_in_period(counted, start, end, lambda line: line.item_code == item.code)
     sign = 1 if value > 0 else -1
-    if (used + value) * sign > item.cap:
+    if beyond_cap(used + value, item.cap, sign):
         # The clerk is told what is really left: the category cap may allow even less.
         remaining = remaining_cap(rule_set, item, occurred_on, counted)
         what = f"{format_points(remaining)} 分"
@@ -316,7 +321,7 @@ def _check_category_cap(rule_set, item, member, occurred_on, value, counted) -> 
         counted, start, end, lambda line: line.category is item.category and not line.outside_cap
     )
     sign = 1 if value > 0 else -1
-    if (used + value) * sign > cap.cap:
+    if beyond_cap(used + value, cap.cap, sign):
         remaining = remaining_cap(rule_set, item, occurred_on, counted)
         raise CapExceeded(
             f"{item.category.label}{cap.period.label}最多 {format_points(cap.cap)} 分，{member.name}在"
@@ -344,3 +349,38 @@ def remaining_cap(
         )
         limits.append(_remaining(cap.cap, used, sign))
     return min(limits) if limits else None
+
+
+@dataclass(frozen=True)
+class CapOverrun:
+    """A cap that a member's recorded entries go beyond (found by `check`, never allowed by pricing)."""
+
+    member_id: object
+    what: str  # the item's code, or the category's label
+    period: str
+    used: Decimal
+    cap: Decimal
+
+
+def cap_overruns(rule_set: RuleSet, counted: Iterable[tuple[object, CountedLine]]) -> list[CapOverrun]:
+    """Every item and category cap of `rule_set` that the (member, line) pairs exceed, measured as pricing does."""
+    used: dict[tuple, Decimal] = {}
+    limits: dict[tuple, tuple[Decimal, int, str]] = {}
+    for member_id, line in counted:
+        item = rule_set.item(line.item_code)
+        sign = item.sign or 1
+        if item.cap is not None:
+            key = (member_id, item.code, period_bounds(item.cap_period, line.occurred_on))
+            used[key] = used.get(key, ZERO) + line.points
+            limits[key] = (item.cap, sign, period_label(item.cap_period, line.occurred_on))
+        cap = rule_set.category_cap(item.category)
+        if cap is not None and not item.outside_cap:
+            key = (member_id, item.category.label, period_bounds(cap.period, line.occurred_on))
+            used[key] = used.get(key, ZERO) + line.points
+            limits[key] = (cap.cap, sign, period_label(cap.period, line.occurred_on))
+    overruns = []
+    for key, total in used.items():
+        cap, sign, period = limits[key]
+        if beyond_cap(total, cap, sign):
+            overruns.append(CapOverrun(key[0], key[1], period, total, cap))
+    return overruns

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
 
 from app.domain.enums import EntryStatus
-from app.domain.periods import period_bounds
+from app.domain.points import format_points
+from app.domain.rules import CountedLine, cap_overruns
 from app.services.context import read_session
 from app.services.rulesets import rule_set_from_record
 from db.engine import is_sqlite
@@ -81,7 +81,7 @@ def _check_ledger(session, report: CheckReport) -> None:
         if entry.status is EntryStatus.PENDING and entry.reviewed_by is not None:
             report.problems.append(f"{label}待审核，却记有审核人。")
         if entry.status is not EntryStatus.PENDING and (entry.reviewed_by is None or entry.reviewed_at is None):
-            report.problems.append(f"{label}已{entry.status.label}，却没有审核人或审核时间。")
+            report.problems.append(f"{label}状态为“{entry.status.label}”，却没有审核人或审核时间。")
         if entry.id not in audited:
             report.problems.append(f"{label}在操作日志中没有录入记载。")
         if entry.reverses_id is not None:
@@ -107,24 +107,21 @@ def _check_reversal(entry, original, label: str, report: CheckReport) -> None:
 
 
 def _check_caps(session, report: CheckReport) -> None:
-    """Recompute every cap from the stored entries (pending and approved)."""
+    """Recompute every cap from the stored entries (pending and approved), as pricing measures them."""
+    names = dict(session.execute(select(Member.id, Member.name)).all())
     for record in session.scalars(select(RuleSetRecord)):
         rule_set = rule_set_from_record(record)
-        codes = {item.id: item.code for item in record.items}
-        sums: dict[tuple, object] = defaultdict(int)
+        items = {item.id: rule_set.item(item.code) for item in record.items}
         rows = session.execute(
             select(PointsEntry.member_id, PointsEntry.rule_item_id, PointsEntry.occurred_on, PointsEntry.points)
-            .where(PointsEntry.rule_item_id.in_(list(codes)), PointsEntry.status != EntryStatus.REJECTED)
+            .where(PointsEntry.rule_item_id.in_(list(items)), PointsEntry.status != EntryStatus.REJECTED)
         )
-        for member_id, item_id, on, value in rows:
-            item = rule_set.item(codes[item_id])
-            if item.cap is not None:
-                sums[("item", member_id, item.code, period_bounds(item.cap_period, on))] += value
-            cap = rule_set.category_cap(item.category)
-            if cap is not None and not item.outside_cap:
-                sums[("category", member_id, item.category, period_bounds(cap.period, on))] += value
-        for key, total in sums.items():
-            kind, _, what, _ = key
-            limit = rule_set.item(what).cap if kind == "item" else rule_set.category_cap(what).cap
-            if abs(total) > limit:
-                report.problems.append(f"{record.year} 年有党员的“{what}”累计 {total} 分，超过上限 {limit} 分。")
+        counted = (
+            (member_id, CountedLine(items[item_id].code, items[item_id].category, on, value, items[item_id].outside_cap))
+            for member_id, item_id, on, value in rows
+        )
+        for overrun in cap_overruns(rule_set, counted):
+            report.problems.append(
+                f"{names.get(overrun.member_id, '?')}在{overrun.period}的“{overrun.what}”累计 "
+                f"{format_points(overrun.used)} 分，超过上限 {format_points(overrun.cap)} 分。"
+            )
