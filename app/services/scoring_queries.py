@@ -137,22 +137,27 @@ class BranchScorer:
         with_entries = {
             member_id for member_id, rows in sums.items() if any(start.month <= row.month <= end.month for row in rows)
         }
-        query = select(
-            Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
-            Member.in_branch_since, Member.join_date, Member.status, Member.status_date,
-        ).where(Member.branch_id == self.branch_id)
-        if member_ids is not None:
-            query = query.where(Member.id.in_(list(member_ids)))
-        members: dict[uuid.UUID, ScoredMember] = {}
-        for row in self.session.execute(query):
-            if _on_roster(row.in_branch_since or row.join_date, row.status, row.status_date, start, end) or row.id in with_entries:
-                members[row.id] = ScoredMember(row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership)
+        members = self._members(start, end, with_entries, member_ids)
         previous = self.finals(year - 1) if rule_set.base_carry_share is not None else None
         bases = {member_id: carried_base(rule_set, previous[member_id]) for member_id in members if previous and member_id in previous}
         branch = score_branch_year(
             rule_set, members, sums, bases, appraisals(self.session, self.branch_id, year, member_ids), up_to
         )
         return ScoredBranch(rule_set_id, branch, members, frozenset(with_entries))
+
+    def _members(self, start: date, end: date, with_entries: set, member_ids) -> dict[uuid.UUID, ScoredMember]:
+        """Who is scored: on the roster at some time in [start, end], or with entries in it."""
+        query = select(
+            Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
+            Member.in_branch_since, Member.join_date, Member.status, Member.status_date,
+        ).where(Member.branch_id == self.branch_id)
+        if member_ids is not None:
+            query = query.where(Member.id.in_(list(member_ids)))
+        return {
+            row.id: ScoredMember(row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership)
+            for row in self.session.execute(query)
+            if row.id in with_entries or _on_roster(row.in_branch_since or row.join_date, row.status, row.status_date, start, end)
+        }
 
     def finals(self, year: int) -> dict[uuid.UUID, Decimal] | None:
         """Each member's final total of a whole `year` (None when that year has no rule set)."""
