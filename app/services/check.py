@@ -71,17 +71,8 @@ def _check_ledger(session, report: CheckReport) -> None:
     for entry in entries.values():
         label = f"{members[entry.member_id].name if entry.member_id in members else '?'} {entry.occurred_on:%Y-%m-%d} 的记录"
         item = items.get(entry.rule_item_id)
-        rule_set = rule_sets.get(item.rule_set_id) if item else None
-        if rule_set is None:
-            report.problems.append(f"{label}找不到它所用的细则项目。")
-        elif rule_set.year != entry.occurred_on.year:
-            report.problems.append(f"{label}用的是 {rule_set.year} 年的细则，日期却不在该年。")
-        elif entry.member_id in members and members[entry.member_id].branch_id != rule_set.branch_id:
-            report.problems.append(f"{label}用了其他支部的细则。")
-        if entry.status is EntryStatus.PENDING and entry.reviewed_by is not None:
-            report.problems.append(f"{label}待审核，却记有审核人。")
-        if entry.status is not EntryStatus.PENDING and (entry.reviewed_by is None or entry.reviewed_at is None):
-            report.problems.append(f"{label}状态为“{entry.status.label}”，却没有审核人或审核时间。")
+        _check_rule_set_of(entry, rule_sets.get(item.rule_set_id) if item else None, members.get(entry.member_id), label, report)
+        _check_review_fields(entry, label, report)
         if entry.id not in audited:
             report.problems.append(f"{label}在操作日志中没有录入记载。")
         if entry.reverses_id is not None:
@@ -90,6 +81,23 @@ def _check_ledger(session, report: CheckReport) -> None:
         entry = entries.get(attendance.entry_id)
         if entry is None or entry.meeting_id != attendance.meeting_id or entry.member_id != attendance.member_id:
             report.problems.append("有一条会议考勤与它生成的积分记录对不上。")
+
+
+def _check_rule_set_of(entry, rule_set, member, label: str, report: CheckReport) -> None:
+    """The entry's rule item exists, belongs to the entry's year and to the member's branch."""
+    if rule_set is None:
+        report.problems.append(f"{label}找不到它所用的细则项目。")
+    elif rule_set.year != entry.occurred_on.year:
+        report.problems.append(f"{label}用的是 {rule_set.year} 年的细则，日期却不在该年。")
+    elif member is not None and member.branch_id != rule_set.branch_id:
+        report.problems.append(f"{label}用了其他支部的细则。")
+
+
+def _check_review_fields(entry, label: str, report: CheckReport) -> None:
+    if entry.status is EntryStatus.PENDING and entry.reviewed_by is not None:
+        report.problems.append(f"{label}待审核，却记有审核人。")
+    if entry.status is not EntryStatus.PENDING and (entry.reviewed_by is None or entry.reviewed_at is None):
+        report.problems.append(f"{label}状态为“{entry.status.label}”，却没有审核人或审核时间。")
 
 
 def _check_reversal(entry, original, label: str, report: CheckReport) -> None:

@@ -1,4 +1,6 @@
-"""Reading the ledger: filtered entry lists and the approved lines the scoring engine sums."""
+"""Reading the ledger: filtered entry lists for the window, the cards and the command line.
+
+Totals never come from here: they come from the one scorer (app.services.scoring_queries)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,9 @@ from sqlalchemy.orm import aliased
 
 from app.domain.enums import Category, EntryStatus
 from app.domain.periods import Month
-from app.domain.scoring import LedgerLine
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
-from db.models import Member, Operator, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import Member, Operator, PointsEntry, RuleItemRecord
 from db.store import Store
 
 
@@ -95,22 +96,3 @@ def list_entries(store: Store, entry_filter: EntryFilter | None = None) -> list[
             )
             for entry, member_name, code, item_name, category, entered_by, reviewed_by, reversed_by in session.execute(query)
         ]
-
-
-def approved_lines(session, branch_id: uuid.UUID, year: int) -> list[LedgerLine]:
-    """Every approved entry of the branch in `year`, reversals with sign −1."""
-    rows = session.execute(
-        select(PointsEntry.member_id, RuleItemRecord.code, RuleItemRecord.category, PointsEntry.occurred_on,
-               PointsEntry.points, PointsEntry.reverses_id)
-        .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
-        .join(RuleSetRecord, RuleItemRecord.rule_set_id == RuleSetRecord.id)
-        .where(
-            RuleSetRecord.branch_id == branch_id,
-            PointsEntry.status == EntryStatus.APPROVED,
-            PointsEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)),
-        )
-    )
-    return [
-        LedgerLine(member_id, code, category, on, value, -1 if reverses else 1)
-        for member_id, code, category, on, value, reverses in rows
-    ]
