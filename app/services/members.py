@@ -292,7 +292,7 @@ def _require_active(member: Member | None) -> Member:
     if member is None:
         raise MemberNotFound()
     if member.status is not MemberStatus.ACTIVE:
-        raise ConflictError(f"{member.name}已{member.status.label}，不能再办理。")
+        raise ConflictError(f"{member.name}{member.status.label}，不能再办理。")  # the label carries 已
     return member
 
 
