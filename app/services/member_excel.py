@@ -411,11 +411,19 @@ def export_members(
             cell.number_format = "yyyy-mm-dd"
         return cell
 
+    def text(value: str):
+        """Free text stays text: openpyxl stores "=…" as a formula, which reads back empty."""
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
     for done, row in enumerate(rows, start=1):
         sheet.append([
-            row.name,
+            text(row.name),
             row.gender.label if row.gender else "",
-            row.ethnicity,
+            text(row.ethnicity),
             dated(row.birth_date),
             row.id_number if full_personal_data else mask_id_number(row.id_number),
             row.phone if full_personal_data else mask_phone(row.phone),
@@ -423,11 +431,11 @@ def export_members(
             dated(full_dates.get(row.id)),
             row.member_class.label,
             row.membership.label,
-            row.group_name,
+            text(row.group_name),
             "是" if row.is_hub_household else "否",
             "是" if row.is_vanguard_post else "否",
-            row.post_title,
-            row.note,
+            text(row.post_title),
+            text(row.note),
         ])
         if progress and done % 200 == 0:
             progress(done, len(rows))
