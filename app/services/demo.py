@@ -150,30 +150,47 @@ class _DemoLedger:
 
     def run(self) -> int:
         meetings = 0
-        ids = list(self.members)
-        leaver = next(mid for mid, (_, cls, _) in self.members.items() if cls is MemberClass.MOBILE)
+        leaver = self._first_mobile_member()
         for month_no in range(1, self.today.month + 1):
-            month = Month(self.today.year, month_no)
-            closed = month.last_day < self.today
-            approve = closed
-            missed: set = set()
-            for kind, day, title in self._meetings_of(month):
-                if day > self.today:
-                    continue
-                attendees = [mid for mid in ids if mid in self.active]
-                if kind is MeetingKind.GROUP_MEETING:
-                    attendees = [mid for mid in attendees if self.members[mid][2] == self._group_of_day(day)]
-                attendance = {mid: self._attendance(mid) for mid in attendees}
-                missed |= {mid for mid, status in attendance.items() if status in (Attendance.ABSENT, Attendance.LATE)}
-                ledger.record_meeting(self.store, self.actor, kind, title, day, attendance, approve=approve, today=self.today)
-                meetings += 1
-            if closed:
-                self._month_end(month, missed, approve)
+            meetings += self._run_month(Month(self.today.year, month_no))
             if month_no == 6 and leaver in self.active:
-                members.transfer_out(self.store, self.actor, leaver, date(self.today.year, 6, 30), "广东省东莞市长安镇党委", "外出务工，组织关系转出", today=self.today)
-                self.active.discard(leaver)
+                self._transfer_out_leaver(leaver)
         self._one_offs()
         return meetings
+
+    def _first_mobile_member(self):
+        return next(mid for mid, (_, cls, _) in self.members.items() if cls is MemberClass.MOBILE)
+
+    def _run_month(self, month: Month) -> int:
+        """The month's meetings held so far; a closed month also gets its duty points. Returns meetings held."""
+        closed = month.last_day < self.today
+        missed: set = set()
+        held = 0
+        for kind, day, title in self._meetings_of(month):
+            if day > self.today:
+                continue
+            missed |= self._hold_meeting(kind, day, title, approve=closed)
+            held += 1
+        if closed:
+            self._month_end(month, missed, approve=closed)
+        return held
+
+    def _hold_meeting(self, kind: MeetingKind, day: date, title: str, approve: bool) -> set:
+        """Records one meeting's attendance; returns who was absent or late."""
+        attendance = {mid: self._attendance(mid) for mid in self._expected_at(kind, day)}
+        missed = {mid for mid, status in attendance.items() if status in (Attendance.ABSENT, Attendance.LATE)}
+        ledger.record_meeting(self.store, self.actor, kind, title, day, attendance, approve=approve, today=self.today)
+        return missed
+
+    def _expected_at(self, kind: MeetingKind, day: date) -> list:
+        attendees = [mid for mid in self.members if mid in self.active]
+        if kind is MeetingKind.GROUP_MEETING:
+            attendees = [mid for mid in attendees if self.members[mid][2] == self._group_of_day(day)]
+        return attendees
+
+    def _transfer_out_leaver(self, leaver) -> None:
+        members.transfer_out(self.store, self.actor, leaver, date(self.today.year, 6, 30), "广东省东莞市长安镇党委", "外出务工，组织关系转出", today=self.today)
+        self.active.discard(leaver)
 
     def _group_of_day(self, day: date):
         return self.group_ids[day.day % len(self.group_ids)]
@@ -222,11 +239,24 @@ class _DemoLedger:
             ledger.record_batch(self.store, self.actor, requests, approve=approve, today=self.today)
 
     def _one_offs(self) -> None:
-        ids = [mid for mid in self.members if mid in self.active and self.members[mid][1] is not MemberClass.EXEMPT_FRAIL]
-        year = self.today.year
-        early = [d for d in (date(year, 3, 15), date(year, 5, 20), date(year, 7, 8), date(year, 8, 12)) if d <= self.today]
+        ids = self._scored_active_members()
+        early = self._early_days()
         if not early:
             return
+        self._record_honours_and_faults(ids, early)
+        if len(ids) > 6:
+            self._record_veto(ids[5], early[0])
+        self._record_and_reverse_mistake(ids[6], early[0])
+        self._queue_recent_volunteering(ids[7:12], early[-1])
+
+    def _scored_active_members(self) -> list:
+        return [mid for mid in self.members if mid in self.active and self.members[mid][1] is not MemberClass.EXEMPT_FRAIL]
+
+    def _early_days(self) -> list[date]:
+        year = self.today.year
+        return [d for d in (date(year, 3, 15), date(year, 5, 20), date(year, 7, 8), date(year, 8, 12)) if d <= self.today]
+
+    def _record_honours_and_faults(self, ids: list, early: list[date]) -> None:
         plan = [
             (ids[0], "B05", early[0], Decimal(8), "被评为县级优秀共产党员"),
             (ids[1], "B03", early[-1], None, "防汛值守受到镇党委表扬"),
@@ -234,28 +264,40 @@ class _DemoLedger:
             (ids[3], "J05", early[-1], None, "党费催缴一次"),
             (ids[4], "K01", early[-1], None, "防火值守脱岗受到批评"),
         ]
-        requests = []
-        for mid, code, day, value, note in plan:
-            if code in ("B02", "B03") and self.bonus_used[mid] + 2 > 10:
-                continue
-            requests.append(EntryRequest(mid, code, day, points=value, note=note))
+        requests = [
+            EntryRequest(mid, code, day, points=value, note=note)
+            for mid, code, day, value, note in plan
+            if not self._praise_would_pass_bonus_cap(mid, code)
+        ]
         ledger.record_batch(self.store, self.actor, requests, approve=True, today=self.today)
-        if len(ids) > 6 and early:
-            ledger.record_entry(
-                self.store, self.actor,
-                EntryRequest(ids[5], "V04", early[0], note="受到市纪委通报批评（演示数据）"), approve=True, today=self.today,
-            )
+
+    def _praise_would_pass_bonus_cap(self, member_id, code: str) -> bool:
+        return code in ("B02", "B03") and self.bonus_used[member_id] + 2 > 10
+
+    def _record_veto(self, member_id, day: date) -> None:
+        ledger.record_entry(
+            self.store, self.actor,
+            EntryRequest(member_id, "V04", day, note="受到市纪委通报批评（演示数据）"), approve=True, today=self.today,
+        )
+
+    def _record_and_reverse_mistake(self, member_id, day: date) -> None:
         wrong = ledger.record_batch(
-            self.store, self.actor, [EntryRequest(ids[6], "J06", early[0], note="误录")], approve=True, today=self.today
+            self.store, self.actor, [EntryRequest(member_id, "J06", day, note="误录")], approve=True, today=self.today
         )
         ledger.reverse_entry(self.store, self.actor, wrong.created[0], "录入错误：该党员已按时完成任务")
-        # A few fresh entries wait in the review queue, as they would on any working day.
+
+    def _queue_recent_volunteering(self, candidates: list, last_early_day: date) -> None:
+        """A few fresh entries wait in the review queue, as they would on any working day."""
         recent = self.today - timedelta(days=2)
-        if recent.year == year and recent > early[-1]:
-            waiting = [mid for mid in ids[7:12] if self.volunteer_used[mid] + 1 <= 6 and self.bonus_used[mid] + 1 <= 10]
-            if waiting:
-                ledger.record_batch(
-                    self.store, self.actor,
-                    [EntryRequest(mid, "B01", recent, quantity=Decimal(1), note="冬季清雪志愿服务") for mid in waiting],
-                    today=self.today,
-                )
+        if recent.year != self.today.year or recent <= last_early_day:
+            return
+        waiting = [mid for mid in candidates if self._has_volunteer_room(mid, Decimal(1))]
+        if waiting:
+            ledger.record_batch(
+                self.store, self.actor,
+                [EntryRequest(mid, "B01", recent, quantity=Decimal(1), note="冬季清雪志愿服务") for mid in waiting],
+                today=self.today,
+            )
+
+    def _has_volunteer_room(self, member_id, hours: Decimal) -> bool:
+        return self.volunteer_used[member_id] + hours <= 6 and self.bonus_used[member_id] + hours <= 10
