@@ -276,31 +276,47 @@ def certificates(
     if not 1 <= min_stars <= 5:
         raise ValidationError(f"星级应为 1 到 5，收到的是 {min_stars}。")
     issue = issue_info(store, settings)
-    view = frozen_round(store, year)
-    if view is not None:
-        people = [(c.member_id, c.name, c.stars or 0, c.vetoed) for c in view.candidates]
-    else:
-        people = [(r.member_id, r.name, r.stars, r.vetoed) for r in totals.branch_ranking(store, year).rows]
+    people = _certificate_people(store, year)
     if member_ids is None:
-        chosen = [p for p in people if not p[3] and p[2] >= min_stars]
-        if not chosen:
-            wanted = star_title(5) if min_stars == 5 else f"{star_title(min_stars)[:2]}及以上的党员"
-            raise ValidationError(f"{year} 年没有{wanted}，没有证书可以打印。")
+        chosen = _people_with_stars(people, year, min_stars)
     else:
-        by_id = {p[0]: p for p in people}
-        chosen = []
-        for member_id in dict.fromkeys(member_ids):
-            if member_id not in by_id:
-                name = members.get_member(store, member_id).name
-                raise NotFound(f"{name}在{year}年不在本支部的名册上，没有可以打印的积分。")
-            person = by_id[member_id]
-            if person[3] or person[2] < 1:
-                raise ValidationError(f"{person[1]} {year} 年有一票否决事项或未评星，不能颁发荣誉证书。")
-            chosen.append(person)
+        chosen = _chosen_for_certificates(store, people, year, member_ids)
     return CertificateBatch(
         year,
         tuple(Certificate(name, year, stars, star_title(stars), issue.issuing_org, issue.issued_on) for _, name, stars, _ in chosen),
     )
+
+
+def _certificate_people(store: Store, year: int) -> list[tuple]:
+    """(member id, name, stars, vetoed) for the year: the assessed round's stars, else the ranking's."""
+    view = frozen_round(store, year)
+    if view is not None:
+        return [(c.member_id, c.name, c.stars or 0, c.vetoed) for c in view.candidates]
+    return [(r.member_id, r.name, r.stars, r.vetoed) for r in totals.branch_ranking(store, year).rows]
+
+
+def _people_with_stars(people: list[tuple], year: int, min_stars: int) -> list[tuple]:
+    """Everyone not vetoed with at least `min_stars`; refused when nobody qualifies."""
+    chosen = [p for p in people if not p[3] and p[2] >= min_stars]
+    if not chosen:
+        wanted = star_title(5) if min_stars == 5 else f"{star_title(min_stars)[:2]}及以上的党员"
+        raise ValidationError(f"{year} 年没有{wanted}，没有证书可以打印。")
+    return chosen
+
+
+def _chosen_for_certificates(store: Store, people: list[tuple], year: int, member_ids: Iterable[uuid.UUID]) -> list[tuple]:
+    """The named members in the order given (each once); refused for one off the roll, vetoed or unrated."""
+    by_id = {p[0]: p for p in people}
+    chosen = []
+    for member_id in dict.fromkeys(member_ids):
+        if member_id not in by_id:
+            name = members.get_member(store, member_id).name
+            raise NotFound(f"{name}在{year}年不在本支部的名册上，没有可以打印的积分。")
+        person = by_id[member_id]
+        if person[3] or person[2] < 1:
+            raise ValidationError(f"{person[1]} {year} 年有一票否决事项或未评星，不能颁发荣誉证书。")
+        chosen.append(person)
+    return chosen
 
 
 def _appraisal_texts(store: Store, year: int, mode: str) -> dict[uuid.UUID, str]:
