@@ -148,6 +148,10 @@ class EntryNotFound(NotFound):
     sentence = "找不到这条积分记录。"
 
 
+class RatingReportNotFound(NotFound):
+    sentence = "找不到这份上报材料。"
+
+
 class ConflictError(AppError):
     """The request contradicts the current state (e.g. reversing an entry twice)."""
 

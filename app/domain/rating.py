@@ -55,6 +55,11 @@ def check_transition(current: RoundStatus, target: RoundStatus) -> None:
         raise ConflictError(f"评定目前处于“{current.label}”阶段，不能直接进入“{target.label}”。")
 
 
+def check_publicity_days(days: int) -> None:
+    if not 1 <= days <= 30:
+        raise ValidationError("公示期应为 1 到 30 天。")
+
+
 @dataclass(frozen=True)
 class RatingScheme:
     """How a year's points become stars, frozen with the round when it starts."""
@@ -73,8 +78,7 @@ class RatingScheme:
             raise ValidationError("五星名额比例应在 0 到 1 之间，例如 0.2 表示不超过 20%。")
         if not 0 <= self.dual_report_max_stars <= 5 or not 1 <= self.award_min_stars <= 5:
             raise ValidationError("星级上限应在 0 到 5 星之间。")
-        if not 1 <= self.publicity_days <= 30:
-            raise ValidationError("公示期应为 1 到 30 天。")
+        check_publicity_days(self.publicity_days)
 
     @classmethod
     def from_rule_set(cls, rule_set: RuleSet, **overrides) -> "RatingScheme":

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.domain.enums import MemberClass, Role
-from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.errors import ConflictError, DateNotYet, NotFound, ValidationError
 from app.domain.points import format_points
 from app.domain.rating import (
     REOPENABLE,
@@ -25,6 +25,7 @@ from app.domain.rating import (
     StarStage,
     award_eligibility,
     check_star_change,
+    check_publicity_days,
     check_transition,
     dual_report_applies,
     propose,
@@ -67,7 +68,7 @@ def _facts(candidate: RatingCandidate) -> CandidateFacts:
 
 def _check_date(on: date, today: date) -> None:
     if on > today:
-        raise ValidationError(f"日期 {on:%Y-%m-%d} 还没到。")
+        raise DateNotYet(on)
 
 
 def start_round(
@@ -203,8 +204,7 @@ def publicise(store: Store, actor: Actor, year: int, start: date, days: int | No
         record = load_round(uow.session, branch_id, year)
         check_transition(record.status, RoundStatus.PUBLICISING)
         length = days or RatingScheme.from_dict(record.scheme).publicity_days
-        if not 1 <= length <= 30:
-            raise ValidationError("公示期应为 1 到 30 天。")
+        check_publicity_days(length)
         record.publicity_start, record.publicity_end = start, start + timedelta(days=length - 1)
         record.objection_contact = (objection_contact or "").strip()
         _step(uow, record, "publicise", RoundStatus.PUBLICISING, start,

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import __version__
-from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.errors import ConflictError, DateNotYet, RatingReportNotFound, ValidationError, newer_program
 from app.domain.rating import RoundStatus, check_transition
 from app.domain.enums import Role
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -62,7 +62,7 @@ def read_exchange_file(path: Path | str, kind: str) -> tuple[dict, str]:
     if not isinstance(document, dict) or document.get("format") != kind or not isinstance(document.get("payload"), dict):
         raise ValidationError(f"“{path.name}”不是{what}。")
     if document.get("format_version") != FORMAT_VERSION:
-        raise ValidationError(f"“{path.name}”是更新版本的程序生成的，请先升级本程序。")
+        raise ValidationError(newer_program(f"“{path.name}”", "打开", made="生成的"))
     digest = hashlib.sha256(_canonical(document["payload"])).hexdigest()
     if digest != document.get("sha256"):
         raise ValidationError(f"“{path.name}”的内容与校验值不符，文件可能已损坏或被改动，请重新拷贝。")
@@ -115,7 +115,7 @@ def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Pat
     actor.require(Role.REVIEWER, action="上报验星")
     today = today or date.today()
     if on > today:
-        raise ValidationError(f"日期 {on:%Y-%m-%d} 还没到。")
+        raise DateNotYet(on)
     branch_id = require_branch_id(store)
     branch = get_branch(store, branch_id)
     with unit_of_work(store, actor) as uow:
@@ -196,14 +196,14 @@ def decide_verification(store: Store, actor: Actor, verification_id: uuid.UUID, 
     """The township verifies or returns a report, and writes the answer file for the village."""
     actor.require(Role.REVIEWER, action="验星")
     if on > (today or date.today()):
-        raise ValidationError(f"日期 {on:%Y-%m-%d} 还没到。")
+        raise DateNotYet(on)
     comments = (comments or "").strip()
     if not verified and not comments:
         raise ValidationError("退回时请写明意见，村里才知道要改什么。")
     with unit_of_work(store, actor) as uow:
         record = uow.session.get(TownshipVerification, verification_id)
         if record is None:
-            raise NotFound("找不到这份上报材料。")
+            raise RatingReportNotFound()
         if record.decision is not None:
             raise ConflictError(f"这份上报材料已经{'验星通过' if record.decision == 'verified' else '退回'}了。")
         payload = {
@@ -361,7 +361,7 @@ def verification_detail(store: Store, verification_id: uuid.UUID) -> Verificatio
     with read_session(store) as session:
         record = session.get(TownshipVerification, verification_id)
         if record is None:
-            raise NotFound("找不到这份上报材料。")
+            raise RatingReportNotFound()
         payload = dict(record.payload or {})
         head = (record.id, record.branch_name, record.township_name, record.year, record.created_at,
                 record.decision, record.comments or "", record.decided_on)
@@ -369,20 +369,31 @@ def verification_detail(store: Store, verification_id: uuid.UUID) -> Verificatio
     return VerificationDetail(
         id=head[0], branch_name=head[1], township_name=head[2], year=head[3], received_at=head[4],
         publicity_start=_as_date(publicity.get("start")), publicity_end=_as_date(publicity.get("end")),
-        objection_contact=str(publicity.get("objection_contact") or ""),
+        objection_contact=_as_text(publicity.get("objection_contact")),
         decision=head[5], comments=head[6], decided_on=head[7],
         candidates=tuple(_reported_candidate(c) for c in _dicts(payload.get("candidates"))),
-        steps=tuple(
-            ReportedStep(str(s.get("action") or ""), _label(RoundStatus, s.get("status")), _as_date(s.get("on")),
-                         str(s.get("operator") or ""), str(s.get("note") or ""))
-            for s in _dicts(payload.get("steps"))
-        ),
-        objections=tuple(
-            ReportedObjection(str(o.get("member") or ""), str(o.get("raised_by") or ""), _as_date(o.get("raised_on")),
-                              str(o.get("content") or ""), str(o.get("answer") or ""), _as_bool(o.get("upheld")))
-            for o in _dicts(payload.get("objections"))
-        ),
+        steps=tuple(_reported_step(s) for s in _dicts(payload.get("steps"))),
+        objections=tuple(_reported_objection(o) for o in _dicts(payload.get("objections"))),
     )
+
+
+def _reported_step(s: dict) -> ReportedStep:
+    return ReportedStep(
+        _as_text(s.get("action")), _label(RoundStatus, s.get("status")), _as_date(s.get("on")),
+        _as_text(s.get("operator")), _as_text(s.get("note")),
+    )
+
+
+def _reported_objection(o: dict) -> ReportedObjection:
+    return ReportedObjection(
+        _as_text(o.get("member")), _as_text(o.get("raised_by")), _as_date(o.get("raised_on")),
+        _as_text(o.get("content")), _as_text(o.get("answer")), _as_bool(o.get("upheld")),
+    )
+
+
+def _as_text(value) -> str:
+    """A reported text field: missing or empty values read as ""."""
+    return str(value or "")
 
 
 def _reported_candidate(c: dict) -> ReportedCandidate:
