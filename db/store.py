@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import StoreError
+from app.domain.errors import StoreError, folder_not_file
 from db.engine import make_engine, make_session_factory, sqlite_path, sqlite_url
 from db.ledger_guard import install_ledger_guard
 import db.rating_models  # noqa: F401  (every table is mapped before the first session)
@@ -57,7 +57,7 @@ class Store:
 
 def _prepare_folder(path: Path) -> None:
     if path.is_dir():
-        raise StoreError(f"“{path}”是一个文件夹，请指定数据库文件的名字。")
+        raise StoreError(folder_not_file(path, "请指定数据库文件的名字"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -163,6 +163,11 @@ class PermissionDenied(AppError):
 # ----------------------------------------------------------------------------- the database file
 
 
+def folder_not_file(path, then: str) -> str:
+    """The one sentence for a folder given where a file was wanted; `then` says what to do instead."""
+    return f"“{path}”是一个文件夹，{then}。"
+
+
 def newer_program(what: str, then: str, outcome: str = "", made: str = "做的") -> str:
     """The one sentence for anything made by a newer version of this program."""
     tail = f"；{outcome}" if outcome else ""

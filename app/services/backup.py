@@ -40,6 +40,7 @@ from app.domain.errors import (  # re-exported: the UI and the command line catc
     NotABackup,
     PassphraseRequired,
     WrongPassphrase,
+    folder_not_file,
 )
 from app.services.drives import place_of
 from app.services.files import TEMP_MARK, Progress, fsync_file, plain_os_error, remove_quietly, remove_stale, write_atomically
@@ -209,7 +210,7 @@ def read_backup_file(path: Path | str) -> bytes:
     except FileNotFoundError:
         raise _not_found(path) from None
     except IsADirectoryError:
-        raise BackupError(f"“{path}”是一个文件夹，请选择备份文件（.jfbak）。") from None
+        raise BackupError(folder_not_file(path, "请选择备份文件（.jfbak）")) from None
     except OSError as exc:
         raise _unreadable(exc) from exc
 

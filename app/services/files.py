@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from app.domain.errors import AppError, StoreError, ValidationError
+from app.domain.errors import AppError, StoreError, ValidationError, folder_not_file
 from app.services.drives import place_of
 
 Progress = Callable[[float, str], None]
@@ -105,7 +105,7 @@ def plain_os_error(
 def check_output_path(path: Path, suffix: str = ".pdf", example: str = "积分卡") -> Path:
     """Refuse, before any work is done, a target that cannot be a file of that kind we may write."""
     if path.is_dir():
-        raise ValidationError(f"“{path}”是一个文件夹，请写上文件名，例如“{path / (example + suffix)}”。")
+        raise ValidationError(folder_not_file(path, f"请写上文件名，例如“{path / (example + suffix)}”"))
     if path.suffix.lower() != suffix:
         raise ValidationError(f"输出文件名应以 {suffix} 结尾，例如“{path.stem or example}{suffix}”。")
     if not path.parent.is_dir():
@@ -142,7 +142,7 @@ def write_atomically(
     folder, name = path.parent, path.name
     outcome = outcome or f"“{name}”没有保存。"
     if path.is_dir():
-        raise error(f"“{path}”是一个文件夹，请给文件起个名字。")
+        raise error(folder_not_file(path, "请给文件起个名字"))
     report = progress or (lambda fraction, text: None)
     remove_stale(folder, f".{glob.escape(path.stem)}*{TEMP_MARK}*")  # left by an earlier write that was cut off
     final = unused_name(folder, name) if keep_existing else path

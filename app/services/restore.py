@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.domain.errors import BackupError, BackupWriteFailed, RestoreNeedsConfirmation
+from app.domain.errors import BackupError, BackupWriteFailed, RestoreNeedsConfirmation, folder_not_file
 from app.services.backup import (
     DatabaseFacts,
     Manifest,
@@ -103,7 +103,7 @@ def prepare_restore(
     report = progress or (lambda fraction, text: None)
     backup_path, target = Path(backup_path), Path(target)
     if target.is_dir():
-        raise BackupError(f"“{target}”是一个文件夹，请指定数据库文件。")
+        raise BackupError(folder_not_file(target, "请指定数据库文件"))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
