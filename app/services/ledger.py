@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, MemberClass, Role
 from app.domain.errors import AppError, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
 from app.domain.points import format_points, points
-from app.domain.rules import CountedLine, MemberFacts, RuleItem, price_entry, remaining_cap
+from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.rating_lock import ensure_year_open
@@ -247,10 +247,7 @@ def record_meeting(
     _check_approver(actor, approve)
     today = today or date.today()
     title = (title or "").strip() or kind.label
-    if held_on > today:
-        raise ValidationError(f"会议日期 {held_on:%Y-%m-%d} 还没到。")
-    if not attendance:
-        raise ValidationError("考勤表是空的，请至少登记一名党员。")
+    _check_meeting_date_and_attendance(held_on, today, attendance)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session
@@ -259,38 +256,72 @@ def record_meeting(
         meeting = Meeting(branch_id=branch_id, kind=kind, title=title, held_on=held_on, location=location, note=note, created_by=actor.id)
         session.add(meeting)
         session.flush()
-        errors: list[LineError] = []
-        created: list[uuid.UUID] = []
-        excused: list[str] = []
-        for index, (member_id, status) in enumerate(attendance.items()):
-            try:
-                member = pricer.member(member_id)
-                code = rule_set.attendance_item(kind.value, status)
-                entry_id = None
-                if code is not None:
-                    item = rule_set.item(code)
-                    if item.exempt_excused and member.member_class is MemberClass.EXEMPT_FRAIL:
-                        excused.append(member.name)
-                    else:
-                        request = EntryRequest(member_id, code, held_on, note=f"{title}：{status.label}")
-                        entry_id = _new_entry(uow, pricer, request, approve, meeting_id=meeting.id).id
-                        created.append(entry_id)
-                session.add(AttendanceRecord(meeting_id=meeting.id, member_id=member_id, status=status, entry_id=entry_id))
-            except AppError as exc:
-                member = session.get(Member, member_id)
-                errors.append(LineError(index, member.name if member else "（未知党员）", exc.message))
-        if errors:
-            raise BatchRejected(errors)
-        counts = {s: sum(1 for v in attendance.values() if v is s) for s in Attendance}
+        created, excused = _record_attendance(uow, pricer, rule_set, meeting, attendance, approve)
         uow.audit(
             "create", "meeting", meeting.id,
-            f"登记{kind.label}“{title}”{held_on:%Y-%m-%d}：出席 {counts[Attendance.PRESENT]} 人，"
-            f"请假 {counts[Attendance.EXCUSED]} 人，缺席 {counts[Attendance.ABSENT]} 人，迟到早退 {counts[Attendance.LATE]} 人",
+            f"登记{kind.label}“{title}”{held_on:%Y-%m-%d}：{_attendance_counts_sentence(attendance)}",
         )
         return MeetingResult(
             f"已登记“{title}”，生成积分记录 {len(created)} 条{_pending_clause(approve, len(created))}。",
             created=created, meeting_id=meeting.id, excused=excused,
         )
+
+
+def _check_meeting_date_and_attendance(held_on: date, today: date, attendance: dict[uuid.UUID, Attendance]) -> None:
+    if held_on > today:
+        raise ValidationError(f"会议日期 {held_on:%Y-%m-%d} 还没到。")
+    if not attendance:
+        raise ValidationError("考勤表是空的，请至少登记一名党员。")
+
+
+def _record_attendance(
+    uow: UnitOfWork, pricer: _Pricer, rule_set: RuleSet, meeting: Meeting, attendance: dict[uuid.UUID, Attendance], approve: bool
+) -> tuple[list[uuid.UUID], list[str]]:
+    """Each member's attendance row and the entry it earns: all or nothing.
+
+    Returns the entries created and the names of exempt members whose excused item was not scored.
+    """
+    session = uow.session
+    errors: list[LineError] = []
+    created: list[uuid.UUID] = []
+    excused: list[str] = []
+    for index, (member_id, status) in enumerate(attendance.items()):
+        try:
+            entry_id, excused_name = _attendance_entry(uow, pricer, rule_set, meeting, member_id, status, approve)
+            if excused_name is not None:
+                excused.append(excused_name)
+            if entry_id is not None:
+                created.append(entry_id)
+            session.add(AttendanceRecord(meeting_id=meeting.id, member_id=member_id, status=status, entry_id=entry_id))
+        except AppError as exc:
+            member = session.get(Member, member_id)
+            errors.append(LineError(index, member.name if member else "（未知党员）", exc.message))
+    if errors:
+        raise BatchRejected(errors)
+    return created, excused
+
+
+def _attendance_entry(
+    uow: UnitOfWork, pricer: _Pricer, rule_set: RuleSet, meeting: Meeting, member_id: uuid.UUID, status: Attendance, approve: bool
+) -> tuple[uuid.UUID | None, str | None]:
+    """(entry id, None) for an attendance the rule set scores, (None, name) for an exempt member's
+    excused item, (None, None) for an attendance that scores nothing."""
+    member = pricer.member(member_id)
+    code = rule_set.attendance_item(meeting.kind.value, status)
+    if code is None:
+        return None, None
+    if rule_set.item(code).exempt_excused and member.member_class is MemberClass.EXEMPT_FRAIL:
+        return None, member.name
+    request = EntryRequest(member_id, code, meeting.held_on, note=f"{meeting.title}：{status.label}")
+    return _new_entry(uow, pricer, request, approve, meeting_id=meeting.id).id, None
+
+
+def _attendance_counts_sentence(attendance: dict[uuid.UUID, Attendance]) -> str:
+    counts = {s: sum(1 for v in attendance.values() if v is s) for s in Attendance}
+    return (
+        f"出席 {counts[Attendance.PRESENT]} 人，请假 {counts[Attendance.EXCUSED]} 人，"
+        f"缺席 {counts[Attendance.ABSENT]} 人，迟到早退 {counts[Attendance.LATE]} 人"
+    )
 
 
 def preview_entry(store: Store, request: EntryRequest, today: date | None = None) -> EntryPreview:
