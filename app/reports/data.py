@@ -25,6 +25,36 @@ def star_title(stars: int) -> str:
     return f"{STAR_WORDS.get(stars, f'{stars}星')}党员"
 
 
+# ---- Month paper (积分卡, 积分公示表): what its marks and columns mean ----
+#
+# The rule set's grade bands (优秀, 合格 …) and star bands are for the whole year, so month
+# paper prints no grade: the year's grade belongs to the annual summary and the star notice.
+# A member's circumstances are never printed in words on it: a member whose items the branch
+# meeting adjusted (老弱病残 exempt_frail) carries a neutral mark with a neutral legend.
+
+ADJUSTED_MARK = "△"
+ADJUSTED_LEGEND = f"{ADJUSTED_MARK} 经支部会议决定调整考核项目"
+VETO_MARK = "一票否决"
+VETO_LEGEND = f"{VETO_MARK}：本年度积分按 0 分计，不得评星，不得评先评优"
+NO_GRADE_NOTE = "年度等次和星级在年度总评后另行公示"
+
+
+def year_to_date_basis(month: Month) -> str:
+    """What the year to date on month paper covers: 截至11月 (January to the end of the month)."""
+    return f"截至{month.month}月"
+
+
+def year_to_date_title(month: Month) -> str:
+    """The heading of the year-to-date figure on month paper: 本年累计（截至11月）."""
+    return f"本年累计（{year_to_date_basis(month)}）"
+
+
+def year_to_date_note(month: Month) -> str:
+    """One sentence saying what 本年累计 adds up."""
+    months = "1月" if month.month == 1 else f"1月至{month.month}月"
+    return f"本年累计为{months}已审核的积分，含基础分"
+
+
 @dataclass(frozen=True)
 class IssueInfo:
     """Who issues the paper, when, and the notice period and contact for objections."""
@@ -85,7 +115,12 @@ class CardEntry:
 
 @dataclass(frozen=True)
 class Scorecard:
-    """One member's month: every approved entry, subtotals, total, year to date, rank, band."""
+    """One member's month: every approved entry, subtotals, month total and rank, year to date and rank.
+
+    No grade: the rule set grades the whole year only. `member_class` is the class as printed,
+    empty for a member whose items the branch adjusted (`adjusted`: printed as ADJUSTED_MARK).
+    `vetoed` is a veto up to the end of the month (the year to date is then 0).
+    """
 
     month: Month
     township: str
@@ -101,8 +136,8 @@ class Scorecard:
     month_rank: int
     year_rank: int
     ranked_count: int
-    grade: str
     vetoed: bool = False
+    adjusted: bool = False
     pending_count: int = 0
 
 
@@ -119,23 +154,46 @@ class ScorecardBatch:
 
 @dataclass(frozen=True)
 class NoticeRow:
-    rank: int
+    """One member on the board: month rank and points, year to date, and neutral marks only."""
+
+    rank: int  # by the month's points
     name: str
     group_name: str
     month_points: Decimal
-    year_to_date: Decimal
-    grade: str
-    remark: str = ""
+    year_to_date: Decimal  # January to the end of the month, base included; 0 once vetoed
+    adjusted: bool = False  # items adjusted by the branch meeting: ADJUSTED_MARK
+    vetoed: bool = False  # a veto up to the end of the month: VETO_MARK
+
+    @property
+    def remark(self) -> str:
+        """The 备注 cell: the marks, never words about a member's circumstances."""
+        return " ".join(mark for mark, shown in ((ADJUSTED_MARK, self.adjusted), (VETO_MARK, self.vetoed)) if shown)
 
 
 @dataclass(frozen=True)
 class MonthlyNotice:
+    """积分公示表: the month's ranking with the year to date; no grade (the year is graded once)."""
+
     month: Month
     township: str
     branch: str
     rule_set_name: str
     issue: IssueInfo
     rows: tuple[NoticeRow, ...]
+
+    @property
+    def year_to_date_title(self) -> str:
+        return year_to_date_title(self.month)
+
+    @property
+    def legend(self) -> tuple[str, ...]:
+        """What the figures and marks on this notice mean: the year to date, then each mark used."""
+        lines = [year_to_date_note(self.month)]
+        if any(row.adjusted for row in self.rows):
+            lines.append(ADJUSTED_LEGEND)
+        if any(row.vetoed for row in self.rows):
+            lines.append(VETO_LEGEND)
+        return tuple(lines)
 
 
 # ---- 星级党员评定结果公示 ----

@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.reports.data import IssueInfo, MonthlyNotice, StarNotice, StarQuotaMove
+from app.reports.data import NO_GRADE_NOTE, IssueInfo, MonthlyNotice, StarNotice, StarQuotaMove
 from app.reports.layout import (
     FONT,
     FONT_BOLD,
@@ -113,13 +113,14 @@ def _cell(text: str, width: float, size: float, bold: bool = False) -> str:
     return "\n".join(wrap_text(text, width - 2 * CELL_PADDING, size, bold))
 
 
-def _table_style(size: float, scale: float, extra: Sequence = ()) -> TableStyle:
+def _table_style(size: float, scale: float, extra: Sequence = (), grid_rows: int = -2) -> TableStyle:
+    """Bold shaded headings; borders from the heading down to row `grid_rows` (default: all but the sign-off)."""
     return TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
         ("LEADING", (0, 0), (-1, -1), size * 1.3),
         ("FONT", (0, 0), (-1, 0), FONT_BOLD, size),
         ("BACKGROUND", (0, 0), (-1, 0), LABEL_FILL),
-        ("GRID", (0, 0), (-1, -2), 0.6, GRID),
+        ("GRID", (0, 0), (-1, grid_rows), 0.6, GRID),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -208,12 +209,19 @@ def _widest(column: Sequence[str], size: float) -> float:
     return max(text_width(line, size, bold=index == 0) for index, text in enumerate(column) for line in text.split("\n"))
 
 
+def _notice_headings(notice: MonthlyNotice, narrow: bool) -> list[str]:
+    """本月名次, 姓名, 党小组, 本月积分, 本年累计（截至11月）, 备注: each says which period it covers."""
+    if narrow:  # the number headings go on two lines, as on paper forms
+        return ["本月\n名次", "姓名", "党小组", "本月\n积分", f"本年累计\n（截至{notice.month.month}月）", "备注"]
+    return ["本月名次", "姓名", "党小组", "本月积分", notice.year_to_date_title, "备注"]
+
+
 def _notice_table(notice: MonthlyNotice, width: float, size: float, scale: float) -> Table:
-    header = ["名次", "姓名", "党小组", "本月积分", "年度累计", "等次", "备注"]
     rows = [
-        [str(row.rank), row.name, row.group_name, points_text(row.month_points), points_text(row.year_to_date), row.grade, row.remark]
+        [str(row.rank), row.name, row.group_name, points_text(row.month_points), points_text(row.year_to_date), row.remark]
         for row in notice.rows
     ]
+    header = _notice_headings(notice, narrow=False)
     padding = len(header) * (2 * CELL_PADDING + 1)
 
     def columns_for(heads: list[str]) -> list[list[str]]:
@@ -221,22 +229,43 @@ def _notice_table(notice: MonthlyNotice, width: float, size: float, scale: float
 
     columns = columns_for(header)
     if sum(_widest(column, size) for column in columns) + padding > width:
-        # Narrow columns: the number headings go on two lines, as on paper forms.
-        header = ["名次", "姓名", "党小组", "本月\n积分", "年度\n累计", "等次", "备注"]
+        header = _notice_headings(notice, narrow=True)
         columns = columns_for(header)
-    # Like Excel's 'fit to page width': a smaller type rather than names broken over two lines
-    # (remarks may wrap, so only their heading counts here).
-    text = sum(_widest(column, size) for column in [*columns[:6], [header[6]]])
+    # Like Excel's 'fit to page width': a smaller type rather than names broken over two lines.
+    text = sum(_widest(column, size) for column in columns)
     if text + padding > width:
         size = max(size * (width - padding) / text * 0.995, MIN_TABLE_SIZE * scale)
-    widths = fit_widths(columns, width, size, flexible={1, 2, 6}, padding=CELL_PADDING)
+    widths = fit_widths(columns, width, size, flexible={1, 2, 5}, padding=CELL_PADDING)
     data = [[_cell(text, w, size, True) for text, w in zip(header, widths)]]
     data += [[_cell(text, w, size) for text, w in zip(cells, widths)] for cells in rows]
     style: list = [("BACKGROUND", (0, i), (-1, i), BAND_FILL) for i in range(2, len(data), 2)]
+    last_row = len(data) - 1
+    _legend_rows(notice.legend, data, style, widths, size * 0.9, scale)
     _with_sign_off(data, style, notice.issue, widths, size, scale)
+    # The legend and the sign-off stay with the last rows of the table.
+    style.append(("NOSPLIT", (0, max(1, last_row - 2)), (-1, -1)))
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(_table_style(size, scale, style))
+    table.setStyle(_table_style(size, scale, style, grid_rows=last_row))
     return table
+
+
+def _legend_rows(lines: Sequence[str], data: list[list[str]], style: list, widths: Sequence[float], size: float, scale: float) -> None:
+    """Below the table, without borders: '说明：' and what the year to date and each mark mean."""
+    span = sum(widths)
+    for index, line in enumerate(lines):
+        row = len(data)
+        text = ("说明：" if index == 0 else "　　　") + line + "。"
+        data.append([_cell(text, span, size)] + [""] * (len(widths) - 1))
+        style += [
+            ("SPAN", (0, row), (-1, row)),
+            ("ALIGN", (0, row), (-1, row), "LEFT"),
+            ("FONT", (0, row), (-1, row), FONT, size),
+            ("LEADING", (0, row), (-1, row), size * 1.35),
+            ("TEXTCOLOR", (0, row), (-1, row), MUTED),
+            ("BACKGROUND", (0, row), (-1, row), colors.white),
+            ("TOPPADDING", (0, row), (-1, row), (4 if index == 0 else 0.5) * scale),
+            ("BOTTOMPADDING", (0, row), (-1, row), 0.5 * scale),
+        ]
 
 
 def render_monthly_notice(
@@ -246,13 +275,18 @@ def render_monthly_notice(
     invariant: bool = False,
     progress: Progress | None = None,
 ) -> bytes:
-    """积分公示表, landscape A4 or A3; `columns` 1 or 2, or None to choose by length."""
+    """积分公示表, landscape A4 or A3; `columns` 1 or 2, or None to choose by length.
+
+    Month points and the year to date with its basis; no grade (the year is graded once, on
+    the annual summary and the star notice); marks explained by the legend under the table.
+    """
     geometry = page_geometry(paper, landscape_=True, margin_mm=14)
     scale = paper_scale(paper)
     title = f"{notice.branch}{notice.month.label}党员积分公示表"
     intro = (
         f"根据《{notice.rule_set_name}》，经支部委员会审核，现将本支部{notice.month.label}党员积分情况予以公示"
-        f"（共{len(notice.rows)}名党员，年度累计含基础分）。{_period_sentence(notice.issue)}{_objection_sentence(notice.issue)}"
+        f"（共{len(notice.rows)}名党员，按本月积分排列名次）。{NO_GRADE_NOTE}。"
+        f"{_period_sentence(notice.issue)}{_objection_sentence(notice.issue)}"
     )
     size = 11 * scale
     return _build(

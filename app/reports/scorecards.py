@@ -15,7 +15,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.reports.data import Scorecard, ScorecardBatch
+from app.reports.data import (
+    ADJUSTED_LEGEND,
+    ADJUSTED_MARK,
+    NO_GRADE_NOTE,
+    VETO_LEGEND,
+    Scorecard,
+    ScorecardBatch,
+    year_to_date_note,
+    year_to_date_title,
+)
 from app.reports.grid import (
     Cell,
     Column,
@@ -126,7 +135,8 @@ def _entry_columns(width: float) -> list[Column]:
 def _info_rows(card: Scorecard, width: float, look: CardLook) -> list[MeasuredRow]:
     rows = [
         [("支部", card.branch), ("党小组", card.group_name or "—"), ("月份", card.month.label)],
-        [("姓名", Cell(card.member_name, bold=True)), ("类别", card.member_class), ("身份", card.membership)],
+        [("姓名", Cell(card.member_name, bold=True)), ("类别", ADJUSTED_MARK if card.adjusted else card.member_class),
+         ("身份", card.membership)],
     ]
     return label_value_rows(rows, width, look.grid, LABEL_WIDTH)
 
@@ -145,27 +155,47 @@ def _entry_rows(card: Scorecard, columns: list[Column], look: CardLook) -> list[
 
 
 def _summary_rows(card: Scorecard, width: float, look: CardLook) -> list[MeasuredRow]:
-    labels = [name for name, _ in card.category_totals] + ["本月合计", "年度累计", "本月排名", "累计排名", "等次"]
+    """Two groups under their own headings: the month (by category, total, rank) and the year to date.
+
+    No grade: the rule set grades the whole year, on the annual summary and the star notice.
+    """
+    month_labels = [name for name, _ in card.category_totals] + ["本月合计", "本月排名"]
+    year_labels = ["累计积分", "累计排名"]
     values = [signed_points(value) for _, value in card.category_totals] + [
         points_text(card.month_total),
-        points_text(card.year_to_date),
         f"第{card.month_rank}名",
+        points_text(card.year_to_date),
         f"第{card.year_rank}名",
-        card.grade or "—",
     ]
-    widths = [width / len(labels)] * len(labels)
-    header = [Cell(text, bold=True, fill=LABEL_FILL, align="center") for text in labels]
-    value_cells = [Cell(text, align="center", bold=index >= len(card.category_totals)) for index, text in enumerate(values)]
-    aligns = ["center"] * len(labels)
-    return [measure_row(header, widths, aligns, look.grid), measure_row(value_cells, widths, aligns, look.grid)]
+    count = len(month_labels) + len(year_labels)
+    widths = [width / count] * count
+    month_span, year_span = sum(widths[:len(month_labels)]), sum(widths[len(month_labels):])
+    aligns = ["center"] * count
+    groups = [
+        Cell("本月积分", bold=True, fill=LABEL_FILL, align="center"),
+        Cell(year_to_date_title(card.month), bold=True, fill=LABEL_FILL, align="center"),
+    ]
+    header = [Cell(text, bold=True, fill=LABEL_FILL, align="center") for text in month_labels + year_labels]
+    totals_from = len(card.category_totals)
+    value_cells = [Cell(text, align="center", bold=index >= totals_from) for index, text in enumerate(values)]
+    return [
+        measure_row(groups, [month_span, year_span], ["center", "center"], look.grid),
+        measure_row(header, widths, aligns, look.grid),
+        measure_row(value_cells, widths, aligns, look.grid),
+    ]
 
 
 def _notes(card: Scorecard) -> list[tuple[str, object]]:
-    notes = [(f"本支部本月共 {card.ranked_count} 名党员参加排名；年度累计含基础分，截至{card.month.label}末。", MUTED)]
+    notes = [
+        (f"本支部本月共 {card.ranked_count} 名党员参加排名；{year_to_date_note(card.month)}。", MUTED),
+        (f"{NO_GRADE_NOTE}。", MUTED),
+    ]
+    if card.adjusted:
+        notes.append((f"{ADJUSTED_LEGEND}。", MUTED))
     if card.pending_count:
         notes.append((f"另有 {card.pending_count} 条记录正在审核，审核通过后计入积分。", MUTED))
     if card.vetoed:
-        notes.append(("本年度有一票否决事项：全年积分按 0 分计，不得评星，不得评先评优。", RED))
+        notes.append((f"{VETO_LEGEND}。", RED))
     return notes
 
 

@@ -21,7 +21,7 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from app.domain.enums import AppraisalMode, Category, EntryStatus
+from app.domain.enums import AppraisalMode, Category, EntryStatus, MemberClass
 from app.domain.errors import NotFound, ValidationError
 from app.domain.rating import RoundStatus
 from app.domain.periods import Month
@@ -135,7 +135,10 @@ def _ranks_by(rows: Iterable[RankingRow], value) -> dict[uuid.UUID, int]:
 def scorecards(
     store: Store, month: Month, member_ids: Iterable[uuid.UUID] | None = None, settings: IssueSettings | None = None
 ) -> ScorecardBatch:
-    """Cards for everyone on the month's roster, or for the chosen members, in roster order."""
+    """Cards for everyone on the month's roster, or for the chosen members, in roster order.
+
+    Month and year-to-date figures and ranks; no grade (the rule set grades the whole year).
+    """
     branch = organisation.get_branch(store)
     ranking = totals.branch_ranking(store, month.year, month=month.month)
     year_ranks = _ranks_by(ranking.rows, lambda row: row.year_to_date)
@@ -155,7 +158,7 @@ def scorecards(
                 branch=branch.name,
                 member_name=row.name,
                 group_name=row.group_name,
-                member_class=row.member_class.label,
+                member_class=_printed_class(row),
                 membership=row.membership.label,
                 entries=_card_entries(approved),
                 category_totals=tuple((category.label, sums.get(category, ZERO)) for category in SHOWN_CATEGORIES),
@@ -164,16 +167,29 @@ def scorecards(
                 month_rank=row.rank,
                 year_rank=year_ranks[row.member_id],
                 ranked_count=len(ranking.rows),
-                grade=row.grade,
                 vetoed=row.vetoed,
+                adjusted=_adjusted(row),
                 pending_count=sum(1 for e in entries if e.status is EntryStatus.PENDING),
             )
         )
     return ScorecardBatch(month, branch.name, issue_info(store, settings), tuple(cards))
 
 
+def _adjusted(row: RankingRow) -> bool:
+    """Items adjusted by a branch meeting (老弱病残): month paper shows a neutral mark, never the words."""
+    return row.member_class is MemberClass.EXEMPT_FRAIL
+
+
+def _printed_class(row: RankingRow) -> str:
+    return "" if _adjusted(row) else row.member_class.label
+
+
 def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = None) -> MonthlyNotice:
-    """The month's ranking for the notice board: every member, month and year-to-date points."""
+    """The month's ranking for the notice board: every member, month points and the year to date.
+
+    No grade (the rule set's bands grade the whole year) and no circumstances in words: an
+    adjusted member and a veto are marks the notice's legend explains.
+    """
     branch = organisation.get_branch(store)
     ranking = totals.branch_ranking(store, month.year, month=month.month)
     rows = tuple(
@@ -183,8 +199,8 @@ def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = 
             group_name=row.group_name,
             month_points=row.period_points,
             year_to_date=row.year_to_date,
-            grade=row.grade,
-            remark="；".join(flag for flag in row.flags if flag != row.grade),
+            adjusted=_adjusted(row),
+            vetoed=row.vetoed,
         )
         for row in ranking.rows
     )

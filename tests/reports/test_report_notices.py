@@ -30,14 +30,22 @@ def notice(demo_store, settings):
 
 
 def _assert_ranking_rows(lines: list[str], ranking) -> None:
-    """Each member once, in a row reading: rank, name, group, month, year to date, band."""
+    """Each member once, in a row reading: rank, name, group, month, year to date, and no grade."""
+    grades = {"优秀", "合格", "基本合格", "不合格"}
     for row in ranking.rows:
         assert lines.count(row.name) == 1, row.name
         at = lines.index(row.name)
         assert lines[at - 1] == str(row.rank), row.name
-        assert lines[at + 1:at + 5] == [
-            row.group_name, format_points(row.period_points), format_points(row.year_to_date), row.grade,
+        assert lines[at + 1:at + 4] == [
+            row.group_name, format_points(row.period_points), format_points(row.year_to_date),
         ], row.name
+        assert lines[at + 4] not in grades, row.name
+
+
+def _heading_count(text: str) -> int:
+    """How many times the table's headings start on a page: 本月名次, or 本月 / 名次 on two lines."""
+    lines = page_lines(text)
+    return lines.count("本月名次") + sum(1 for a, b in zip(lines, lines[1:]) if (a, b) == ("本月", "名次"))
 
 
 def test_monthly_notice_shows_the_engines_ranking(demo_store, notice):
@@ -51,6 +59,10 @@ def test_monthly_notice_shows_the_engines_ranking(demo_store, notice):
     assert "公示时间：2026年11月23日至2026年11月27日（共5天）" in flat
     assert "请向党支部委员会反映（联系电话：0371-6288 1234）" in flat
     assert "《村党员百分制积分细则》" in flat
+    assert "本年累计（截至10月）" in flat and "等次" not in flat.replace("年度等次和星级在年度总评后另行公示", "")
+    assert "说明：本年累计为1月至10月已审核的积分，含基础分。" in flat
+    assert "△ 经支部会议决定调整考核项目。" in flat and "一票否决：本年度积分按 0 分计，不得评星，不得评先评优。" in flat
+    assert "老弱病残" not in flat and "免考" not in flat
     assert page_lines(texts[0])[-2:] == ["红星村党支部", "2026年11月23日"]
     assert "第 1 页" not in flat  # a single page carries no page number
 
@@ -74,7 +86,7 @@ def test_a_single_column_notice_pages_with_headings_and_numbers(demo_store, noti
     ranking = totals.branch_ranking(demo_store, 2026, month=10)
     _assert_ranking_rows(all_lines(pdf), ranking)
     for number, text in enumerate(texts, start=1):
-        assert page_lines(text).count("名次") == 1
+        assert _heading_count(text) == 1
         assert f"第 {number} 页 共 {len(texts)} 页" in text
     assert "积分公示表（续）" in texts[1]
 
@@ -93,7 +105,7 @@ def test_a_branch_of_200_members_pages_correctly(large_store, settings):
     for number, text in enumerate(texts, start=1):
         assert f"第 {number} 页 共 {len(texts)} 页" in text
         # two columns, the headings repeated at the top of each (the last page may need only one)
-        headings = page_lines(text).count("名次")
+        headings = _heading_count(text)
         assert headings == 2 if number < len(texts) else headings in (1, 2)
     last = page_lines(texts[-1])
     assert last[-3:-1] == ["红旗社区党委", "2026年11月23日"]

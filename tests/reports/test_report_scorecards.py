@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.domain.enums import MemberClass
 from app.domain.periods import Month
 from app.domain.points import format_points
 from app.reports import RenderCancelled, page_count, render_scorecards
@@ -22,7 +23,8 @@ from tests.reports.report_support import (
 )
 
 OCTOBER = Month(2026, 10)
-SUMMARY_LABELS = "基础分 履职分 加分 扣分 本月合计 年度累计 本月排名 累计排名 等次"
+SUMMARY_GROUPS = "本月积分 本年累计（截至10月）"
+SUMMARY_LABELS = "基础分 履职分 加分 扣分 本月合计 本月排名 累计积分 累计排名"
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +47,19 @@ def test_each_card_shows_what_the_engine_computed(demo_store, october, october_p
         row = by_name[card.member_name]
         lines = page_lines(text)  # a table row reads as one line, its cells separated by spaces
         assert lines[0] == "党员积分卡" and "（2026年10月）" in lines
-        assert f"姓名 {card.member_name} 类别 {row.member_class.label}" in text
+        printed_class = "△" if row.member_class is MemberClass.EXEMPT_FRAIL else row.member_class.label
+        assert f"姓名 {card.member_name} 类别 {printed_class} 身份" in text
         labels = lines.index(SUMMARY_LABELS)
+        assert lines[labels - 1] == SUMMARY_GROUPS
         values = lines[labels + 1].split()
         assert values[4:] == [
-            format_points(row.period_points), format_points(row.year_to_date),
-            f"第{row.rank}名", f"第{card.year_rank}名", row.grade,
+            format_points(row.period_points), f"第{row.rank}名", format_points(row.year_to_date), f"第{card.year_rank}名",
         ]
+        notes = "".join(lines[labels + 2:])
+        assert "本年累计为1月至10月已审核的积分，含基础分。" in notes and "年度等次和星级在年度总评后另行公示。" in notes
+        assert ("△ 经支部会议决定调整考核项目。" in notes) == (printed_class == "△")
+        assert not any(grade in text for grade in ("优秀", "合格")) and "老弱病残" not in text
+        assert ("一票否决：本年度积分按 0 分计，不得评星，不得评先评优。" in notes) == row.vetoed
         assert [value.lstrip("+") for value in values[:4]] == [format_points(v) for _, v in card.category_totals]
         for number, entry in enumerate(card.entries, start=1):
             assert any(line.startswith(f"{number} {entry.occurred_on.month}月{entry.occurred_on.day}日 {entry.item_name}") for line in lines)
@@ -100,7 +108,7 @@ def _long_card(entries: int) -> ScorecardBatch:
     card = Scorecard(
         OCTOBER, "城关镇党委", "红星村党支部", "欧阳司马长孙无忌", "第一党小组", "村（社区）两委/支委", "正式党员",
         rows, (("基础分", Decimal(0)), ("履职分", Decimal(0)), ("加分", Decimal(entries)), ("扣分", Decimal(0))),
-        Decimal(entries), Decimal(entries + 20), 1, 1, 1, "优秀",
+        Decimal(entries), Decimal(entries + 20), 1, 1, 1,
     )
     return ScorecardBatch(OCTOBER, "红星村党支部", issue, (card,))
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.enums import EntryStatus
+from app.domain.enums import EntryStatus, MemberClass
 from app.domain.errors import NotFound, ValidationError
 from app.domain.periods import Month
 from app.domain.points import ZERO
@@ -36,9 +36,12 @@ def test_scorecards_carry_the_engines_month_figures(demo):
     by_name = {row.name: row for row in ranking.rows}
     for card in batch.cards:
         row = by_name[card.member_name]
-        assert (card.month_total, card.year_to_date, card.month_rank, card.grade) == (
-            row.period_points, row.year_to_date, row.rank, row.grade,
+        assert (card.month_total, card.year_to_date, card.month_rank, card.vetoed) == (
+            row.period_points, row.year_to_date, row.rank, row.vetoed,
         )
+        # the class as printed: a neutral mark instead of the words for an adjusted member
+        adjusted = row.member_class is MemberClass.EXEMPT_FRAIL
+        assert (card.adjusted, card.member_class) == (adjusted, "" if adjusted else row.member_class.label)
         assert card.ranked_count == 35
         # the subtotals add up to the month, and so do the listed entries
         assert sum((value for _, value in card.category_totals), ZERO) == card.month_total
@@ -91,13 +94,17 @@ def test_a_reversal_is_listed_with_the_entry_it_corrects(store, admin, village_y
 def test_monthly_notice_lists_the_whole_ranking(demo):
     ranking = totals.branch_ranking(demo, 2026, month=10)
     notice = report_data.monthly_notice(demo, OCTOBER, SETTINGS)
-    assert [(r.rank, r.name, r.month_points, r.year_to_date, r.grade) for r in notice.rows] == [
-        (r.rank, r.name, r.period_points, r.year_to_date, r.grade) for r in ranking.rows
+    assert [(r.rank, r.name, r.month_points, r.year_to_date, r.vetoed) for r in notice.rows] == [
+        (r.rank, r.name, r.period_points, r.year_to_date, r.vetoed) for r in ranking.rows
     ]
     assert notice.rule_set_name == "村党员百分制积分细则"
     assert (notice.issue.notice_start, notice.issue.notice_end) == (TODAY, date(2026, 11, 27))
-    vetoed = [row for row in notice.rows if row.grade == "一票否决"]
-    assert vetoed and all("一票否决" not in row.remark for row in vetoed)
+    vetoed = [row for row in notice.rows if row.vetoed]
+    assert vetoed and all(row.remark == "一票否决" and row.year_to_date == ZERO for row in vetoed)
+    adjusted = {r.name for r in ranking.rows if r.member_class is MemberClass.EXEMPT_FRAIL}
+    assert adjusted and {row.name for row in notice.rows if row.remark == "△"} == adjusted
+    assert notice.legend == ("本年累计为1月至10月已审核的积分，含基础分", "△ 经支部会议决定调整考核项目",
+                             "一票否决：本年度积分按 0 分计，不得评星，不得评先评优")
 
 
 def test_issue_settings_are_honoured(demo):
