@@ -211,3 +211,20 @@ def test_the_bundled_font_draws_every_mark_and_legend():
         face = TTFont("probe", str(FONTS_DIR / file_name)).face
         missing = {char for char in text if char != " " and ord(char) not in face.charToGlyph}
         assert not missing, (file_name, missing)
+
+
+def test_the_readme_names_the_columns_the_paper_prints(store, november_start, issue):
+    """README's Printing table names the notice's columns and the card's figures as printed."""
+    from pathlib import Path
+
+    from app.reports.notices import _notice_headings
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line.split("|")[3] for line in readme.splitlines() if line.startswith("| `")}
+    notice = report_data.monthly_notice(store, NOVEMBER, issue)
+    headings = [h.replace("11", "N") for h in _notice_headings(notice, narrow=False)]
+    assert ", ".join(headings) in rows["`notice` 积分公示表"]
+    card_text = page_texts(render_scorecards(report_data.scorecards(store, NOVEMBER, settings=issue), invariant=True))[0]
+    for figure in ("本月合计", "本月排名", "本年累计（截至11月）", "累计积分", "累计排名"):
+        assert figure in card_text and figure.replace("11", "N") in rows["`scorecards` 积分卡"], figure
+    assert "等次" not in rows["`notice` 积分公示表"] and "band" not in rows["`scorecards` 积分卡"]
