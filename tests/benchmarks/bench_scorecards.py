@@ -72,7 +72,7 @@ def township(members: int, seed: int = 7) -> ScorecardBatch:
             Scorecard(
                 MONTH, "城关镇党委", f"第{index % 20 + 1}村党支部", name, f"第{index % 3 + 1}党小组",
                 rng.choice(CLASSES), "正式党员", tuple(entries), tuple(sums.items()), month_total,
-                Decimal(60) + month_total, rng.randint(1, 100), rng.randint(1, 100), 100, "基本合格",
+                Decimal(60) + month_total, rng.randint(1, 100), rng.randint(1, 100), 100,
                 pending_count=rng.choice([0, 0, 0, 1]),
             )
         )
@@ -121,9 +121,9 @@ def _prepare_bare(batch: ScorecardBatch) -> list[dict]:
         for w in widths + [0]:
             segments.append((cx, top, cx, y))
             cx += w
-        labels = [name for name, _ in card.category_totals] + ["本月合计", "年度累计", "本月排名", "累计排名", "等次"]
+        labels = [name for name, _ in card.category_totals] + ["本月合计", "本月排名", "累计积分", "累计排名"]
         values = [signed_points(v) for _, v in card.category_totals] + [
-            points_text(card.month_total), points_text(card.year_to_date), f"第{card.month_rank}名", f"第{card.year_rank}名", card.grade]
+            points_text(card.month_total), f"第{card.month_rank}名", points_text(card.year_to_date), f"第{card.year_rank}名"]
         for i, (label, value) in enumerate(zip(labels, values)):
             fills.append((left + i * 19 * mm, y - 12 * mm, 19 * mm, 8 * mm))
             texts += [(FONT_BOLD, size, left + i * 19 * mm + 2, y - 10 * mm, label), (FONT, size, left + i * 19 * mm + 2, y - 18 * mm, value)]

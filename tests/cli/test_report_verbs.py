@@ -169,5 +169,5 @@ def test_a_real_process_prints_the_report(demo_db, tmp_path):
         card = report_data.scorecards(store, Month(2026, 10), report_data.member_ids_by_name(store, ["李䶮"])).cards[0]
     lines = all_lines(out.read_bytes())
     assert any(line.startswith("姓名 李䶮 类别") for line in lines)
-    values = lines[lines.index("基础分 履职分 加分 扣分 本月合计 年度累计 本月排名 累计排名 等次") + 1].split()
-    assert values[5] == format_points(card.year_to_date)
+    values = lines[lines.index("基础分 履职分 加分 扣分 本月合计 本月排名 累计积分 累计排名") + 1].split()
+    assert values[6] == format_points(card.year_to_date)
