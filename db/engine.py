@@ -3,6 +3,12 @@
 pysqlite's default transaction handling defers BEGIN and commits around DDL, which lets a
 half-failed migration leave tables behind; SQLAlchemy's documented remedy is to switch the
 driver to autocommit and emit BEGIN ourselves when a transaction starts.
+
+Writes begin with BEGIN IMMEDIATE: a deferred transaction that reads first and writes later
+cannot upgrade its lock while another connection writes, and SQLite then fails at once
+without using the busy timeout. Taking the write lock at the start makes a second writer
+wait (up to the busy timeout) instead. Sessions ask for it with the execution option
+`WRITE_OPTION` (see db.store.Store.write_session).
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 30000  # a second window or process writing waits this long before giving up
+WRITE_OPTION = "dyjf_write"
 
 
 def sqlite_url(path: Path | str) -> str:
@@ -51,8 +58,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, write: bool = False) -> sessionmaker[Session]:
+    """Sessions on `engine`; with `write`, their transactions take the write lock at BEGIN."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return sessionmaker(bind, expire_on_commit=False)

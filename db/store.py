@@ -33,6 +33,7 @@ class Store:
             self.engine.dispose()
             raise
         self._sessions = make_session_factory(self.engine)
+        self._write_sessions = make_session_factory(self.engine, write=True)
 
     @classmethod
     def open_file(cls, path: Path | str) -> "Store":
@@ -43,7 +44,12 @@ class Store:
         return sqlite_path(self.engine)
 
     def session(self) -> Session:
+        """A session for reading (its transaction takes no write lock until it writes)."""
         return self._sessions()
+
+    def write_session(self) -> Session:
+        """A session whose transaction holds the write lock from BEGIN (waits for other writers)."""
+        return self._write_sessions()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.enums import Role
 from app.domain.errors import AppError, ConflictError, PermissionDenied, StoreError
+from db.engine import BUSY_TIMEOUT_MS
 from db.models import AuditRecord
 from db.store import Store
 
@@ -76,7 +77,10 @@ def store_error_from(exc: SQLAlchemyError) -> AppError:
     if isinstance(exc, IntegrityError):
         return ConflictError("这条记录与已有记录冲突（例如重复的身份证号或编号），没有保存。", details=str(exc))
     if "locked" in text or "busy" in text:
-        return StoreError("数据库正被另一个窗口或程序占用，请稍后再试。", details=str(exc))
+        return StoreError(
+            f"数据库被另一个窗口或程序占用，等了 {BUSY_TIMEOUT_MS // 1000} 秒仍未释放，刚才的修改没有保存，请关闭另一个窗口后再试。",
+            details=str(exc),
+        )
     if "readonly" in text or "read-only" in text:
         return StoreError("数据库文件是只读的，无法保存。请检查文件权限或是否在光盘/受保护的文件夹中。", details=str(exc))
     if "disk" in text and ("full" in text or "i/o" in text):
@@ -86,7 +90,7 @@ def store_error_from(exc: SQLAlchemyError) -> AppError:
 
 @contextmanager
 def unit_of_work(store: Store, actor: Actor) -> Iterator[UnitOfWork]:
-    session = store.session()
+    session = store.write_session()
     try:
         with session.begin():
             yield UnitOfWork(session, actor)

@@ -19,7 +19,7 @@ def _actor(operator: Operator) -> Actor:
 
 def ensure_admin(store: Store) -> Actor:
     """The built-in administrator account, created on first use of a database."""
-    session = store.session()
+    session = store.write_session()
     try:
         with session.begin():
             operator = session.scalar(select(Operator).where(Operator.username == DEFAULT_ADMIN))

@@ -40,7 +40,7 @@ def test_reopening_changes_nothing(db_path):
 def test_connections_have_foreign_keys_and_busy_timeout(store):
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
 
 
 def test_newer_schema_is_refused_and_left_alone(db_path):
