@@ -13,7 +13,9 @@ wait (up to the busy timeout) instead. Sessions ask for it with the execution op
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -38,11 +40,44 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """An engine on `url`; `read_only` (SQLite) opens the file so that nothing about it changes."""
+    if read_only and url.startswith("sqlite"):
+        path = make_url(url).database
+        engine = create_engine(url, future=True, creator=lambda: _read_only_connection(path))
+        _configure_read_only(engine)
+        return engine
     engine = create_engine(url, future=True)
     if is_sqlite(engine):
         _configure_sqlite(engine)
     return engine
+
+
+def _read_only_connection(path: str) -> sqlite3.Connection:
+    """mode=ro never creates, converts or writes the file; on read-only media a WAL file also
+    needs immutable=1, since SQLite cannot create its shared-memory file there."""
+    target = "file:" + quote(str(Path(path).resolve()))
+    connection = sqlite3.connect(f"{target}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError:
+        connection.close()
+        connection = sqlite3.connect(f"{target}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    return connection
+
+
+def _configure_read_only(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def _configure_sqlite(engine: Engine) -> None:

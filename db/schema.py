@@ -59,6 +59,26 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def require_current_schema(engine: Engine) -> SchemaReport:
+    """For a file opened read-only: accept it only at the newest schema, and change nothing."""
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+    except (DatabaseError, OperationalError) as exc:
+        raise StoreError("这个文件不是本程序的数据库，或者已经损坏，无法打开。", details=str(exc)) from exc
+    revisions = known_revisions()
+    if revision is None:
+        raise StoreError("这个文件不是本程序的数据库（或是空文件），程序没有改动它。", details="no alembic_version")
+    if revision not in revisions:
+        raise SchemaTooNew(details=f"file revision {revision}, known {revisions}")
+    if revision != revisions[-1]:
+        raise StoreError(
+            "这个数据库是旧版本程序建立的，查看前需要先升级：请用本程序正常打开它一次（会先自动保存安全副本）。",
+            details=f"file revision {revision}, newest {revisions[-1]}",
+        )
+    return SchemaReport(revision, revision, False, None)
+
+
 def ensure_schema(engine: Engine) -> SchemaReport:
     """Bring the store to the newest schema, or raise a StoreError that says why it cannot."""
     try:

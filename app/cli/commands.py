@@ -32,8 +32,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", metavar="登录名", help="以哪个操作员的身份执行（默认：管理员）")
 
 
-def open_existing_store(db_path: str | None):
-    """Open the database a reading verb names; a missing file is an error, never a new empty one."""
+def open_existing_store(db_path: str | None, read_only: bool = False):
+    """Open the database a verb names; a missing file is an error, never a new empty one.
+
+    Verbs that only read pass `read_only`: the file is opened so that nothing about it changes
+    (it may sit on read-only media), and an empty or foreign file is refused untouched.
+    """
     from sqlalchemy.engine import make_url
 
     from app.domain.errors import ValidationError
@@ -45,7 +49,7 @@ def open_existing_store(db_path: str | None):
         database = make_url(url).database
         if database and database != ":memory:" and not Path(database).is_file():
             raise ValidationError(f"找不到数据库文件“{database}”，请检查路径（新数据库请先打开程序完成初始设置，或运行 demo）。")
-    return Store(url)
+    return Store(url, read_only=read_only)
 
 
 def _verb_modules():

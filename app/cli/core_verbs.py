@@ -77,7 +77,7 @@ def run_totals(args) -> int:
         kwargs = {"quarter": quarter}
     else:
         year, kwargs = parse_year(args.year), {}
-    with open_existing_store(args.db) as store:
+    with open_existing_store(args.db, read_only=True) as store:
         ranking = totals.branch_ranking(store, year, **kwargs)
     print(f"{ranking.label}积分排名（{ranking.rule_set_name}）")
     period_title = "全年总分" if ranking.kind == "year" else "本期积分"
@@ -105,7 +105,7 @@ def _columns(cells, widths) -> str:
 
 
 def run_check(args) -> int:
-    with open_existing_store(args.db) as store:
+    with open_existing_store(args.db, read_only=True) as store:
         report = check.check_store(store)
     counts = "，".join(f"{key} {value}" for key, value in report.counts.items())
     if report.ok:

@@ -100,7 +100,7 @@ def run_report(args) -> int:
         objection_contact=args.contact or DEFAULT_OBJECTION_CONTACT,
         objection_phone=args.phone or "",
     )
-    with open_existing_store(args.db and str(Path(args.db).expanduser())) as store:
+    with open_existing_store(args.db and str(Path(args.db).expanduser()), read_only=True) as store:
         member_ids = report_data.member_ids_by_name(store, args.member) if args.member else None
         pdf, what = _build(args, store, month, year, member_ids, settings, options)
     write_pdf(out, pdf)
