@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, MetaData, Uuid
+from sqlalchemy import Enum, Integer, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.types import UTCDateTime, utc_now
@@ -44,3 +44,15 @@ class RecordMixin:
 
 class UpdatedMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now, nullable=False)
+
+
+class ChainMixin:
+    """The chain columns of an append-only table (app/domain/chain.py; set by db/ledger_chain.py).
+
+    Nullable in the file so that the township's merged rows (verified at gathering) can stand
+    outside the township's own chain; in a branch database an unchained row is reported by check.
+    """
+
+    chain_seq: Mapped[int | None] = mapped_column(Integer, index=True)
+    chain_prev: Mapped[str | None] = mapped_column(String(64))
+    chain_hash: Mapped[str | None] = mapped_column(String(64))

@@ -45,3 +45,49 @@ def install_ledger_guard(session_class=Session) -> None:
                 raise LedgerTampered("操作日志不能修改。", details=f"update of audit {obj.id}")
             if isinstance(obj, PointsEntry):
                 _check_entry_update(obj)
+
+
+# The guarding triggers of a SQLite file, as the migrations create them (0001 the deletes,
+# 0002 the rating history, 0003 the ledger's update rule and the chain starts). `check`
+# compares the stored definitions with these, not only the names: a trigger of the same name
+# that does nothing is as good as none.
+_APPEND_ONLY = "CREATE TRIGGER {table}_no_{verb} BEFORE {VERB} ON {table}\n    BEGIN SELECT RAISE(ABORT, '{what} {is_are} append-only'); END"
+
+
+def _append_only(table: str, verb: str, what: str, is_are: str = "is") -> tuple[str, str]:
+    return f"{table}_no_{verb}", _APPEND_ONLY.format(table=table, verb=verb, VERB=verb.upper(), what=what, is_are=is_are)
+
+
+EXPECTED_TRIGGER_SQL = dict([
+    _append_only("points_entries", "delete", "points ledger"),
+    ("points_entries_no_rewrite", """CREATE TRIGGER points_entries_no_rewrite BEFORE UPDATE ON points_entries
+    WHEN OLD.status != 'pending'
+      OR NEW.id IS NOT OLD.id OR NEW.member_id IS NOT OLD.member_id
+      OR NEW.rule_item_id IS NOT OLD.rule_item_id OR NEW.occurred_on IS NOT OLD.occurred_on
+      OR NEW.quantity IS NOT OLD.quantity OR NEW.points IS NOT OLD.points
+      OR NEW.note IS NOT OLD.note OR NEW.evidence IS NOT OLD.evidence
+      OR NEW.entered_by IS NOT OLD.entered_by OR NEW.created_at IS NOT OLD.created_at
+      OR NEW.reverses_id IS NOT OLD.reverses_id OR NEW.meeting_id IS NOT OLD.meeting_id
+      OR NEW.batch_id IS NOT OLD.batch_id
+      OR NEW.chain_seq IS NOT OLD.chain_seq OR NEW.chain_prev IS NOT OLD.chain_prev
+      OR NEW.chain_hash IS NOT OLD.chain_hash
+    BEGIN SELECT RAISE(ABORT, 'points ledger is append-only'); END"""),
+    _append_only("audit_log", "delete", "audit log"),
+    _append_only("audit_log", "update", "audit log"),
+    *[_append_only(table, verb, "rating history") for table in ("rating_steps", "rating_star_changes") for verb in ("update", "delete")],
+    *[_append_only("chain_starts", verb, "chain starts", "are") for verb in ("update", "delete")],
+])
+
+
+def _squeezed(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+def trigger_problems(stored: dict[str, str | None]) -> tuple[list[str], list[str]]:
+    """(missing, altered) trigger names, given the stored definitions {name: sql} of a file
+    (`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`). Whitespace does not count."""
+    missing = sorted(name for name in EXPECTED_TRIGGER_SQL if name not in stored)
+    altered = sorted(
+        name for name, sql in EXPECTED_TRIGGER_SQL.items() if name in stored and _squeezed(stored[name]) != _squeezed(sql)
+    )
+    return missing, altered

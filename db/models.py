@@ -23,7 +23,7 @@ from app.domain.enums import (
     Role,
     ValueKind,
 )
-from db.base import Base, RecordMixin, UpdatedMixin, enum_column
+from db.base import Base, ChainMixin, RecordMixin, UpdatedMixin, enum_column
 from db.types import JSONText, Points, UTCDateTime
 
 
@@ -168,8 +168,9 @@ class AttendanceRecord(RecordMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class PointsEntry(RecordMixin, Base):
-    """One line of the ledger. Never edited after review, never deleted (db/ledger_guard.py)."""
+class PointsEntry(ChainMixin, RecordMixin, Base):
+    """One line of the ledger. Never edited after review, never deleted (db/ledger_guard.py);
+    chained to the line before it (app/domain/chain.py, db/ledger_chain.py)."""
 
     __tablename__ = "points_entries"
     __table_args__ = (Index("ix_points_entries_member_date", "member_id", "occurred_on"),)
@@ -208,8 +209,8 @@ class AppraisalRecord(RecordMixin, UpdatedMixin, Base):
     recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
 
 
-class AuditRecord(RecordMixin, Base):
-    """Who changed what and when; append-only."""
+class AuditRecord(ChainMixin, RecordMixin, Base):
+    """Who changed what and when; append-only, chained like the ledger."""
 
     __tablename__ = "audit_log"
 
@@ -219,6 +220,18 @@ class AuditRecord(RecordMixin, Base):
     entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(JSONText, default=dict)
+
+
+class ChainStart(RecordMixin, Base):
+    """Where a chain begins: rows that existed when the chain was introduced were chained then
+    (`chained_at_start` of them), so the chain vouches for them only from that moment on."""
+
+    __tablename__ = "chain_starts"
+
+    chain: Mapped[str] = mapped_column(String(30), unique=True)
+    chained_at_start: Mapped[int] = mapped_column(Integer)
+    from_revision: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class StoreSetting(RecordMixin, UpdatedMixin, Base):

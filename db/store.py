@@ -8,11 +8,13 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import StoreError, folder_not_file
 from db.engine import make_engine, make_session_factory, sqlite_path, sqlite_url
+from db.ledger_chain import install_ledger_chain
 from db.ledger_guard import install_ledger_guard
 import db.rating_models  # noqa: F401  (every table is mapped before the first session)
 from db.schema import SchemaReport, ensure_schema, require_current_schema
 
 install_ledger_guard(Session)
+install_ledger_chain(Session)
 
 
 class Store:

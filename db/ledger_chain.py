@@ -1,0 +1,175 @@
+"""Chaining new ledger and audit rows as they are flushed (the canonical form: app/domain/chain.py).
+
+Before each flush, the new PointsEntry and AuditRecord objects get their id and created_at
+(if not set yet, so that the hashed values are the stored ones), then `chain_seq`,
+`chain_prev` and `chain_hash` after the chain's current head, in the order they were added
+to the session. The head is read inside the flush's transaction; writes hold SQLite's write
+lock from BEGIN (BEGIN IMMEDIATE, db/engine.py), so two writers cannot both append after the
+same head.
+
+`read_head` and `read_heads` give the current heads (used by backups, reports and notices).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from typing import Iterator
+
+from app.domain.chain import (
+    AUDIT,
+    CHAINS,
+    EMPTY_HEAD,
+    ENTRIES,
+    FIELDS,
+    ChainResult,
+    Head,
+    StoredLink,
+    chain_links,
+    link_hash,
+    normalise,
+    uuid_text,
+    verify_chain,
+)
+from app.domain.chain_sentences import describe_entry
+from db.models import AuditRecord, PointsEntry
+
+_CHAIN_OF = {PointsEntry: ENTRIES, AuditRecord: AUDIT}
+
+
+def read_head(connection, chain: str) -> Head:
+    """The last chained row of `chain` (EMPTY_HEAD when there is none); works on any connection
+    that can `execute(text)`, or on a plain sqlite3 connection."""
+    sql = f"SELECT chain_seq, chain_hash FROM {chain} WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1"
+    row = connection.execute(sql if _is_dbapi(connection) else text(sql)).fetchone()
+    return Head(int(row[0]), row[1]) if row else EMPTY_HEAD
+
+
+def read_heads(connection) -> dict[str, Head]:
+    return {chain: read_head(connection, chain) for chain in CHAINS}
+
+
+def _is_dbapi(connection) -> bool:
+    return type(connection).__module__.startswith("sqlite3")
+
+
+def chain_new_rows(session: Session) -> None:
+    new = [obj for obj in session.new if type(obj) in _CHAIN_OF and obj.chain_hash is None]
+    if not new:
+        return
+    connection = session.connection()
+    heads: dict[str, Head] = {}
+    for obj in new:
+        chain = _CHAIN_OF[type(obj)]
+        if chain not in heads:
+            heads[chain] = read_head(connection, chain)
+        heads[chain] = _link(obj, chain, heads[chain])
+
+
+def _apply_defaults(obj, chain: str) -> None:
+    """Column defaults are applied at INSERT, after this hook: apply those of hashed columns now."""
+    columns = obj.__table__.c
+    for name in FIELDS[chain]:
+        default = columns[name].default
+        if getattr(obj, name) is None and default is not None:
+            setattr(obj, name, default.arg(None) if default.is_callable else default.arg)
+
+
+def _link(obj, chain: str, head: Head) -> Head:
+    _apply_defaults(obj, chain)
+    record = {name: getattr(obj, name) for name in FIELDS[chain]}
+    obj.chain_seq = head.seq + 1
+    obj.chain_prev = head.hash
+    obj.chain_hash = link_hash(head.hash, chain, normalise(chain, record))
+    return Head(obj.chain_seq, obj.chain_hash)
+
+
+def install_ledger_chain(session_class=Session) -> None:
+    @event.listens_for(session_class, "before_flush")
+    def _chain(session, flush_context, instances):
+        chain_new_rows(session)
+
+
+# ----------------------------------------------------------------------------- reading back
+
+
+def _cursor(connection):
+    """An executor of SQL with :named parameters on a plain sqlite3 or a SQLAlchemy connection."""
+    if _is_dbapi(connection):
+        return lambda sql, params=None: connection.execute(sql, params or {})
+    return lambda sql, params=None: connection.execute(text(sql), params or {})
+
+
+def iter_links(connection, chain: str, include_unchained: bool = True) -> Iterator[StoredLink]:
+    """Every row of `chain` in chain_seq order (then the unchained ones), one at a time with
+    plain SQL: memory stays constant however long the ledger is."""
+    columns = ", ".join(("chain_seq", "chain_prev", "chain_hash", *FIELDS[chain]))
+    execute = _cursor(connection)
+    yield from chain_links(chain, iter(execute(f"SELECT {columns} FROM {chain} WHERE chain_seq IS NOT NULL ORDER BY chain_seq")))
+    if include_unchained:
+        yield from chain_links(chain, iter(execute(f"SELECT {columns} FROM {chain} WHERE chain_seq IS NULL")))
+
+
+def verify_stored(connection, chain: str, include_unchained: bool = True) -> ChainResult:
+    return verify_chain(chain, iter_links(connection, chain, include_unchained))
+
+
+def hash_at(connection, chain: str, seq: int) -> str | None:
+    """The hash stored at position `seq` of `chain` (None when there is no such row)."""
+    row = _cursor(connection)(f"SELECT chain_hash FROM {chain} WHERE chain_seq = :seq LIMIT 1", {"seq": seq}).fetchone()
+    return row[0] if row else None
+
+
+def chain_starts(connection) -> dict[str, tuple[int, str | None]]:
+    """{chain: (rows chained when the chain was introduced, revision upgraded from or None)}."""
+    rows = _cursor(connection)("SELECT chain, chained_at_start, from_revision FROM chain_starts").fetchall()
+    return {chain: (count, revision) for chain, count, revision in rows}
+
+
+# An entry's review (status, reviewer) is not hashed: it must be vouched for by a chained
+# audit record of that entry by that reviewer (create with status approved, approve, reverse,
+# reject), and a pending entry must have none.
+UNVOUCHED_REVIEWS_SQL = """
+SELECT e.id, e.status FROM points_entries e
+WHERE (e.status = 'pending' AND EXISTS (
+        SELECT 1 FROM audit_log a WHERE a.entity = 'points_entry' AND a.entity_id = e.id
+        AND a.action IN ('approve', 'reject')))
+   OR (e.status != 'pending' AND NOT EXISTS (
+        SELECT 1 FROM audit_log a WHERE a.entity = 'points_entry' AND a.entity_id = e.id
+        AND a.operator_id = e.reviewed_by
+        AND ((e.status = 'approved' AND (a.action IN ('approve', 'reverse')
+                OR (a.action = 'create' AND a.details LIKE '%"status": "approved"%')))
+          OR (e.status = 'rejected' AND a.action = 'reject'))))
+LIMIT :limit
+"""
+
+# Audit records of entries that are no longer there (an entry deleted, its audit left behind).
+ORPHAN_AUDIT_SQL = """
+SELECT a.entity_id FROM audit_log a
+WHERE a.entity = 'points_entry' AND a.entity_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.id = a.entity_id)
+LIMIT :limit
+"""
+
+
+def unvouched_reviews(connection, limit: int = 20) -> list[tuple[str, str]]:
+    return [(uuid_text(row[0]), row[1]) for row in _cursor(connection)(UNVOUCHED_REVIEWS_SQL, {"limit": limit}).fetchall()]
+
+
+def orphan_audit_entries(connection, limit: int = 20) -> list[str]:
+    return [uuid_text(row[0]) for row in _cursor(connection)(ORPHAN_AUDIT_SQL, {"limit": limit}).fetchall()]
+
+
+def describe_row(connection, chain: str, row_id: str) -> str:
+    """A few words that let a person find the row: member, date, item and points, or the audit line."""
+    execute = _cursor(connection)
+    if chain == ENTRIES:
+        row = execute(
+            "SELECT m.name, e.occurred_on, i.code, e.points FROM points_entries e "
+            "LEFT JOIN members m ON m.id = e.member_id LEFT JOIN rule_items i ON i.id = e.rule_item_id "
+            "WHERE e.id = :id", {"id": row_id}
+        ).fetchone()
+        return "" if row is None else describe_entry(*row)
+    row = execute("SELECT created_at, summary FROM audit_log WHERE id = :id", {"id": row_id}).fetchone()
+    return "" if row is None else f"{str(row[0])[:19]} {row[1]}"

@@ -1,0 +1,150 @@
+"""The chain as the file holds it: written by the program, found broken after raw edits."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.domain import chain
+from app.domain.chain import AUDIT, ENTRIES, link_hash, normalise
+from app.services import ledger
+from app.services.ledger import EntryRequest
+from conftest import TODAY, add
+from db import ledger_chain
+from db.ledger_guard import EXPECTED_TRIGGER_SQL, trigger_problems
+from db.store import Store
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture
+def ledger_file(store, admin, village_year, db_path):
+    """A branch with six approved entries, one pending and one reviewed later."""
+    people = [add(store, admin, name) for name in ("张三", "李四", "王五")]
+    for day in range(1, 7):
+        ledger.record_entry(store, admin, EntryRequest(people[day % 3], "B02", date(2026, 3, day)), approve=True, today=TODAY)
+    pending = ledger.record_entry(store, admin, EntryRequest(people[0], "B02", date(2026, 4, 1)), today=TODAY).created[0]
+    ledger.review_entries(store, admin, [pending], approve=True)
+    return db_path
+
+
+def _raw(path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _triggers(raw) -> dict[str, str]:
+    return dict(raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+
+
+def test_rows_written_by_the_program_form_sound_chains(ledger_file):
+    raw = _raw(ledger_file)
+    for name in (ENTRIES, AUDIT):
+        result = ledger_chain.verify_stored(raw, name)
+        assert result.ok and result.head == ledger_chain.read_head(raw, name)
+    assert ledger_chain.read_head(raw, ENTRIES).seq == 7
+    assert ledger_chain.unvouched_reviews(raw) == [] and ledger_chain.orphan_audit_entries(raw) == []
+    assert trigger_problems(_triggers(raw)) == ([], [])
+
+
+def test_a_new_file_records_that_its_chains_start_empty(store, db_path):
+    raw = _raw(db_path)
+    assert ledger_chain.chain_starts(raw) == {ENTRIES: (0, None), AUDIT: (0, None)}
+
+
+def test_the_upgrade_chains_existing_rows_once_and_says_so(tmp_path):
+    copy = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema-0002.db", copy)
+    Store.open_file(copy).close()
+    raw = _raw(copy)
+    counts = {name: raw.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in (ENTRIES, AUDIT)}
+    assert ledger_chain.chain_starts(raw) == {ENTRIES: (counts[ENTRIES], "0002"), AUDIT: (counts[AUDIT], "0002")}
+    for name in (ENTRIES, AUDIT):
+        assert ledger_chain.verify_stored(raw, name).ok
+    assert trigger_problems(_triggers(raw)) == ([], [])
+
+
+def test_the_chain_columns_cannot_be_changed_while_the_triggers_stand(ledger_file):
+    raw = _raw(ledger_file)
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("UPDATE points_entries SET chain_hash = 'x' WHERE chain_seq = 1")
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("DELETE FROM chain_starts")
+
+
+def test_triggers_are_compared_by_definition_not_by_name(ledger_file):
+    raw = _raw(ledger_file)
+    raw.execute("DROP TRIGGER points_entries_no_rewrite")
+    raw.execute("CREATE TRIGGER points_entries_no_rewrite BEFORE UPDATE ON points_entries BEGIN SELECT 1; END")
+    raw.execute("DROP TRIGGER audit_log_no_delete")
+    assert trigger_problems(_triggers(raw)) == (["audit_log_no_delete"], ["points_entries_no_rewrite"])
+
+
+def test_every_expected_trigger_is_in_a_new_file(store, db_path):
+    assert set(_triggers(_raw(db_path))) >= set(EXPECTED_TRIGGER_SQL)
+
+
+def _drop_ledger_triggers(raw) -> None:
+    for name in ("points_entries_no_rewrite", "points_entries_no_delete", "audit_log_no_delete", "audit_log_no_update"):
+        raw.execute(f"DROP TRIGGER {name}")
+
+
+def test_points_multiplied_by_ten_break_the_chain_at_that_row(ledger_file):
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    row_id = raw.execute("SELECT id FROM points_entries WHERE chain_seq = 3").fetchone()[0]
+    raw.execute("UPDATE points_entries SET points = points * 10 WHERE id = ?", (row_id,))
+    found = ledger_chain.verify_stored(raw, ENTRIES).first_break
+    assert (found.kind, found.seq, found.row_id) == (chain.REWRITTEN, 3, row_id)
+    assert ledger_chain.describe_row(raw, ENTRIES, row_id) == "张三 2026-03-03 B02 10 分"
+
+
+def test_two_deleted_entries_with_their_audit_rows_are_missing(ledger_file):
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    gone = [row[0] for row in raw.execute("SELECT id FROM points_entries WHERE chain_seq IN (2, 3)")]
+    raw.executemany("DELETE FROM audit_log WHERE entity_id = ?", [(i,) for i in gone])
+    raw.executemany("DELETE FROM points_entries WHERE id = ?", [(i,) for i in gone])
+    found = ledger_chain.verify_stored(raw, ENTRIES).first_break
+    assert (found.kind, found.seq) == (chain.MISSING, 4)
+    assert ledger_chain.verify_stored(raw, AUDIT).first_break.kind == chain.MISSING
+
+
+def test_swapped_sequence_numbers_are_a_reorder(ledger_file):
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    second = raw.execute("SELECT id FROM points_entries WHERE chain_seq = 2").fetchone()[0]
+    raw.execute("UPDATE points_entries SET chain_seq = -1 WHERE chain_seq = 2")
+    raw.execute("UPDATE points_entries SET chain_seq = 2 WHERE chain_seq = 3")
+    raw.execute("UPDATE points_entries SET chain_seq = 3 WHERE chain_seq = -1")
+    found = ledger_chain.verify_stored(raw, ENTRIES).first_break
+    assert found.kind == chain.REORDERED and found.seq == 2 and found.row_id != second
+
+
+def test_a_row_inserted_with_a_correct_hash_is_named(ledger_file):
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    columns = ", ".join(chain.ENTRY_FIELDS)
+    row = list(raw.execute(f"SELECT {columns}, status, review_note FROM points_entries WHERE chain_seq = 2").fetchone())
+    prev = raw.execute("SELECT chain_hash FROM points_entries WHERE chain_seq = 2").fetchone()[0]
+    row[0] = "f" * 32
+    values = normalise(ENTRIES, dict(zip(chain.ENTRY_FIELDS, row)))
+    raw.execute("UPDATE points_entries SET chain_seq = chain_seq + 1 WHERE chain_seq > 2")
+    raw.execute(
+        f"INSERT INTO points_entries ({columns}, status, review_note, chain_seq, chain_prev, chain_hash) "
+        f"VALUES ({', '.join('?' * (len(row) + 3))})",
+        (*row, 3, prev, link_hash(prev, ENTRIES, values)),
+    )
+    found = ledger_chain.verify_stored(raw, ENTRIES).first_break
+    assert (found.kind, found.seq, found.row_id) == (chain.INSERTED, 3, "f" * 32)
+
+
+def test_a_review_flipped_in_the_file_is_not_vouched_for(ledger_file):
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    raw.execute("UPDATE points_entries SET status = 'rejected' WHERE chain_seq = 4")
+    assert [status for _, status in ledger_chain.unvouched_reviews(raw)] == ["rejected"]
+    assert ledger_chain.verify_stored(raw, ENTRIES).ok  # the review is not hashed: the audit vouches for it
