@@ -21,13 +21,15 @@ from app.domain.errors import (
     LiveDatabaseDamaged,
     SnapshotFailed,
 )
+from app.domain.chain import Head
+from db.ledger_chain import read_heads
 from db.schema import APPLICATION_ID
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 __all__ = [
     "APPLICATION_ID", "SQLITE_MAGIC", "DatabaseFacts", "read_database_facts", "take_snapshot", "integrity_problems",
-    "check_database_file", "facts_match_manifest",
+    "check_database_file", "facts_match_manifest", "manifest_chain_heads",
 ]
 
 
@@ -44,6 +46,8 @@ class DatabaseFacts:
     audit_records: int
     last_change_at: str | None
     audit_ids: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # {chain: {"seq": n, "hash": hex}} of the ledger chains (app/domain/chain.py); None before 0003
+    chain_heads: dict | None = field(default=None, compare=False)
 
 
 def read_database_facts(connection: sqlite3.Connection, with_audit_ids: bool = False) -> DatabaseFacts:
@@ -76,7 +80,23 @@ def read_database_facts(connection: sqlite3.Connection, with_audit_ids: bool = F
         audit_records=audit_records,
         last_change_at=_iso_utc(last_change),
         audit_ids=audit_ids,
+        chain_heads=_chain_heads(connection, tables),
     )
+
+
+def _chain_heads(connection: sqlite3.Connection, tables: list[str]) -> dict | None:
+    if "chain_starts" not in tables:
+        return None
+    return {chain: head.as_json() for chain, head in read_heads(connection).items()}
+
+
+def manifest_chain_heads(manifest) -> dict[str, Head]:
+    """The chain heads a backup's manifest records (empty for a backup made before 0003)."""
+    recorded = manifest.data.get("chain_heads") if manifest is not None else None
+    if not isinstance(recorded, dict):
+        return {}
+    heads = {chain: Head.from_json(value) for chain, value in recorded.items()}
+    return {chain: head for chain, head in heads.items() if head is not None}
 
 
 def _kind_and_branch(connection: sqlite3.Connection, tables: list[str]) -> tuple[str, dict | None]:
