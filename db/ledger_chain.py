@@ -85,10 +85,19 @@ def _link(obj, chain: str, head: Head) -> Head:
     return Head(obj.chain_seq, obj.chain_hash)
 
 
+def _before_flush(session, flush_context, instances) -> None:
+    chain_new_rows(session)
+
+
 def install_ledger_chain(session_class=Session) -> None:
-    @event.listens_for(session_class, "before_flush")
-    def _chain(session, flush_context, instances):
-        chain_new_rows(session)
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+
+
+def uninstall_ledger_chain(session_class=Session) -> None:
+    """For the benchmark's baseline only: writes without the chain are reported by check."""
+    if event.contains(session_class, "before_flush", _before_flush):
+        event.remove(session_class, "before_flush", _before_flush)
 
 
 # ----------------------------------------------------------------------------- reading back
@@ -101,14 +110,21 @@ def _cursor(connection):
     return lambda sql, params=None: connection.execute(text(sql), params or {})
 
 
+def run_sql(connection, sql: str, params: dict | None = None) -> list:
+    """All rows of a small query, on a plain sqlite3 or a SQLAlchemy connection."""
+    return _cursor(connection)(sql, params).fetchall()
+
+
 def iter_links(connection, chain: str, include_unchained: bool = True) -> Iterator[StoredLink]:
     """Every row of `chain` in chain_seq order (then the unchained ones), one at a time with
     plain SQL: memory stays constant however long the ledger is."""
     columns = ", ".join(("chain_seq", "chain_prev", "chain_hash", *FIELDS[chain]))
     execute = _cursor(connection)
-    yield from chain_links(chain, iter(execute(f"SELECT {columns} FROM {chain} WHERE chain_seq IS NOT NULL ORDER BY chain_seq")))
+    stored = _is_dbapi(connection) or connection.dialect.name == "sqlite"
+    ordered = execute(f"SELECT {columns} FROM {chain} WHERE chain_seq IS NOT NULL ORDER BY chain_seq")
+    yield from chain_links(chain, iter(ordered), stored_text=stored)
     if include_unchained:
-        yield from chain_links(chain, iter(execute(f"SELECT {columns} FROM {chain} WHERE chain_seq IS NULL")))
+        yield from chain_links(chain, iter(execute(f"SELECT {columns} FROM {chain} WHERE chain_seq IS NULL")), stored_text=stored)
 
 
 def verify_stored(connection, chain: str, include_unchained: bool = True) -> ChainResult:

@@ -148,3 +148,20 @@ def test_a_review_flipped_in_the_file_is_not_vouched_for(ledger_file):
     raw.execute("UPDATE points_entries SET status = 'rejected' WHERE chain_seq = 4")
     assert [status for _, status in ledger_chain.unvouched_reviews(raw)] == ["rejected"]
     assert ledger_chain.verify_stored(raw, ENTRIES).ok  # the review is not hashed: the audit vouches for it
+
+
+def test_the_chain_check_names_each_tampering_in_one_sentence(ledger_file):
+    from db.chain_check import check_chains
+
+    raw = _raw(ledger_file)
+    assert check_chains(raw, sqlite=True).ok
+    _drop_ledger_triggers(raw)
+    raw.execute("UPDATE points_entries SET points = points * 10 WHERE chain_seq = 3")
+    for name in ("points_entries_no_rewrite", "points_entries_no_delete", "audit_log_no_delete"):
+        raw.execute(f"CREATE TRIGGER {name} BEFORE DELETE ON points_entries BEGIN SELECT 1; END")
+    sentences = [finding.sentence for finding in check_chains(raw, sqlite=True).findings]
+    assert sentences == [
+        "积分台账的防篡改保护被移除了：audit_log_no_update。",
+        "积分台账的防篡改保护被人换过：audit_log_no_delete、points_entries_no_delete、points_entries_no_rewrite 名字还在，内容已不是本程序写的。",
+        "积分台账第 3 条（张三 2026-03-03 B02 10 分）的内容与当初记下的不符，被人改写过。",
+    ]
