@@ -1,10 +1,15 @@
-"""The one way the window runs long work: off the UI thread, results delivered on the UI thread.
+"""The one way the window runs work on the database: one worker thread, results on the UI thread.
 
-`JobRunner.submit(fn, on_result=..., on_error=..., on_progress=...)` runs `fn(control)` on a
-single worker thread (database jobs never run two at a time). `fn` reports progress with
-`control.progress(done, total)`; when the clerk presses “取消” the next call to `progress`
-raises `JobCancelled`, which unwinds the service's unit of work so nothing is half-saved.
-Every callback runs on the UI thread. The worker never touches a widget.
+`JobRunner.submit(fn, on_result=..., on_error=..., on_progress=..., on_message=...)` runs
+`fn(control)` on a single worker thread, so database jobs never run two at a time and come
+back in the order they were asked for. `fn` reports progress with `control.progress(done,
+total)` and a sentence with `control.say(text)`; when the clerk presses “取消” the next call
+to `progress` raises `JobCancelled`, which unwinds the service's unit of work so nothing is
+half-saved. Every callback runs on the UI thread. The worker never touches a widget.
+
+Pages and dialogs do not call `submit` themselves: `UiContext.read` (a query) and
+`UiContext.write` (a change, which tells the pages what kind of data changed) do, after
+Anki's QueryOp and CollectionOp; the backup dialog and the print dialogs take the same runner.
 
 Tests inject `JobRunner(synchronous=True)`: the same code path, run inline, so a test sees
 the result as soon as `submit` returns.
@@ -28,8 +33,9 @@ class JobCancelled(Exception):
 class JobControl:
     """Given to a job function: report progress, learn whether the clerk cancelled."""
 
-    def __init__(self, report: Callable[[int, int], None]) -> None:
+    def __init__(self, report: Callable[[int, int], None], tell: Callable[[str], None]) -> None:
         self._report = report
+        self._tell = tell
         self._cancelled = threading.Event()
 
     @property
@@ -44,11 +50,16 @@ class JobControl:
             raise JobCancelled()
         self._report(done, total)
 
+    def say(self, text: str) -> None:
+        """A sentence for the clerk about where the job is (e.g. “正在校验备份……”)."""
+        self._tell(text)
+
 
 class _Bridge(QObject):
     """Emitted from the worker thread; received by the Job on the UI thread (queued)."""
 
     progress = Signal(int, int)
+    said = Signal(str)
     done = Signal(object, object)
 
 
@@ -56,17 +67,20 @@ class Job(QObject):
     """A submitted job. Its public signals fire on the UI thread."""
 
     progressed = Signal(int, int)
+    said = Signal(str)
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
 
-    def __init__(self, fn: Callable[[JobControl], Any], parent: QObject | None = None) -> None:
+    def __init__(self, fn: Callable[[JobControl], Any], parent: QObject | None = None, is_work: bool = True) -> None:
         super().__init__(parent)
         self._fn = fn
+        self.is_work = is_work  # False for a query: closing the window need not wait for it
         self._bridge = _Bridge()
         self._bridge.progress.connect(self._on_progress)
+        self._bridge.said.connect(self._on_said)
         self._bridge.done.connect(self._on_done)
-        self.control = JobControl(self._bridge.progress.emit)
+        self.control = JobControl(self._bridge.progress.emit, self._bridge.said.emit)
         self.is_finished = False
 
     def cancel(self) -> None:
@@ -85,6 +99,11 @@ class Job(QObject):
     def _on_progress(self, done: int, total: int) -> None:
         if not self.is_finished:
             self.progressed.emit(done, total)
+
+    @Slot(str)
+    def _on_said(self, text: str) -> None:
+        if not self.is_finished:
+            self.said.emit(text)
 
     @Slot(object, object)
     def _on_done(self, result, error) -> None:
@@ -122,17 +141,25 @@ class JobRunner(QObject):
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        on_message: Callable[[str], None] | None = None,
+        is_work: bool = True,
     ) -> Job:
+        """Queue `fn`; with `is_work=False` (a query) the runner does not count it as `busy`."""
         # No Qt parent: the job lives as long as Python holds it (the runner until it finishes,
         # and whoever kept the returned object), so nobody is left holding a deleted object.
-        job = Job(fn)
+        job = Job(fn, is_work=is_work)
+        # Connected first, so the runner is no longer busy with this job when its callbacks run
+        # (a callback that closes the window must not be asked "还有工作没做完").
+        job.succeeded.connect(lambda _result: self._forget(job))
+        job.failed.connect(lambda _error: self._forget(job))
         if on_progress:
             job.progressed.connect(on_progress)
+        if on_message:
+            job.said.connect(on_message)
         if on_result:
             job.succeeded.connect(on_result)
         if on_error:
             job.failed.connect(on_error)
-        job.finished.connect(lambda: self._forget(job))
         self._running.add(job)
         if self.synchronous:
             job.run()  # same thread: the bridge's signals are delivered directly
@@ -145,7 +172,8 @@ class JobRunner(QObject):
 
     @property
     def busy(self) -> bool:
-        return bool(self._running)
+        """Work (not a query) is queued or running: closing now would cut it off."""
+        return any(job.is_work for job in self._running)
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until the worker is idle (tests and shutdown only)."""
@@ -162,6 +190,7 @@ def run_with_progress(
     on_error: Callable[[BaseException], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
     cancellable: bool = True,
+    is_work: bool = True,
 ) -> tuple[Job, QProgressDialog]:
     """Run `fn` with a window-modal progress dialog whose “取消” button cancels the job.
 
@@ -200,7 +229,7 @@ def run_with_progress(
 
     dialog.canceled.connect(lambda: job.cancel())  # the 取消 button, or closing the dialog
     dialog.rejected.connect(lambda: job.cancel())  # Esc
-    job = runner.submit(fn, on_result=on_result, on_error=failed, on_progress=progressed)
+    job = runner.submit(fn, on_result=on_result, on_error=failed, on_progress=progressed, is_work=is_work)
     if job.is_finished:
         finished()
     else:

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.services import auto_backup, gather, organisation
-from app.ui import extensions
+from app.ui import menu_actions
+from app.ui.changes import Kind, concerns
 from app.ui.dialogs.wizard import FirstRunWizard
 from app.ui.errors import show_error
 from app.ui.pages.base import Page
@@ -35,7 +36,7 @@ class MainWindow(ShellWindow):
         self.auto_backup_problem = None  # the message shown when the automatic backup on closing failed
         self.setup_page = self._setup_needed_page()
         self.stack.addWidget(self.setup_page)
-        self.ctx.data_changed.connect(self.update_branch)
+        self.ctx.data_changed.connect(self._data_changed)
         search = QShortcut(QKeySequence.StandardKey.Find, self)
         search.activated.connect(self.focus_search)
         self.update_branch()
@@ -78,7 +79,7 @@ class MainWindow(ShellWindow):
 
     def _middle_menus(self) -> None:
         print_menu = self.menuBar().addMenu(self.tr("打印(&P)"))
-        self.print_actions = extensions.add_print_actions(self, print_menu)
+        self.print_actions = menu_actions.add_print_actions(self, print_menu)
 
     def _view_actions(self, view_menu: QMenu) -> None:
         view_menu.addSeparator()
@@ -97,6 +98,10 @@ class MainWindow(ShellWindow):
 
     def _pages_enabled(self) -> bool:
         return self.has_branch  # without a branch only the setup page makes sense
+
+    def _data_changed(self, kinds: Kind) -> None:
+        if concerns(kinds, Kind.SETTINGS):
+            self.update_branch()
 
     def update_branch(self) -> None:
         try:

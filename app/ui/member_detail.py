@@ -15,7 +15,7 @@ from app.services import totals
 from app.services.ledger_queries import EntryFilter, list_entries
 from app.ui.context import UiContext
 from app.ui.entry_rows import reversals_beside, row_colour
-from app.ui.table_models import CENTER, RIGHT, Column, RowTableModel
+from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table, title_label
 
 

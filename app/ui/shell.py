@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.services.context import Actor
-from app.ui import extensions
+from app.ui import menu_actions
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.jobs import JobRunner
@@ -159,7 +159,7 @@ class ShellWindow(QMainWindow):
         file_menu.addSeparator()
         self._file_actions(file_menu)
         file_menu.addSeparator()
-        self.backup_actions = extensions.add_backup_actions(self, file_menu)
+        self.backup_actions = menu_actions.add_backup_actions(self, file_menu)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
         self._middle_menus()

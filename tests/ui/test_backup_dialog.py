@@ -10,7 +10,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from app.domain.errors import ValidationError
 from app.services import backup, drives, members, operators, organisation, rulesets
 from app.ui.app import make_application
-from app.ui.backup_dialog import BackupDialog
+from app.ui.dialogs.backup_dialog import BackupDialog
 from app.ui.jobs import JobRunner
 from conftest import add
 from db.store import Store
@@ -121,7 +121,7 @@ def test_a_wrong_passphrase_is_shown_and_changes_nothing(app, qtbot, village, ad
 
 def test_restore_runs_off_the_ui_thread(app, qtbot, village, admin, tmp_path):
     made = backup.backup_to(village, tmp_path)
-    dialog = BackupDialog(village, admin)  # its own ThreadRunner
+    dialog = BackupDialog(village, admin)  # a threaded JobRunner of its own
     qtbot.addWidget(dialog)
     dialog.set_backup_file(made.path)
     dialog.confirm = lambda title, text: True

@@ -94,18 +94,6 @@ def test_columns_fit_their_chinese_headers(demo_window):
             assert header.sectionSize(section) >= metrics.horizontalAdvance(title), (key, title)
 
 
-def test_menu_entries_of_missing_feature_modules_say_so_instead_of_crashing(demo_window, monkeypatch):
-    from app.ui import extensions
-
-    told = []
-    monkeypatch.setattr(demo_window.ctx, "inform", lambda parent, title, text: told.append(text))
-    monkeypatch.setattr(extensions, "load", lambda name: None)
-    assert [a.text() for a in demo_window.backup_actions] == ["备份到U盘…", "恢复备份…", "汇总各村备份…"]
-    for action in demo_window.backup_actions + demo_window.print_actions:
-        action.trigger()
-    assert len(told) == 4 and all("还在制作中" in text for text in told)
-
-
 def test_opening_another_database_closes_this_window_for_run_gui_to_reopen(demo_window, tmp_path, monkeypatch):
     existing = tmp_path / "已有.db"
     existing.write_bytes(b"")

@@ -1,33 +1,25 @@
-"""Print preview, printing and saving of report PDFs, and rendering a batch off the UI thread (offscreen)."""
+"""Print preview, printing and saving of report PDFs, and rendering a batch on the job runner (offscreen)."""
 
 from __future__ import annotations
 
 import threading
-import time
 from datetime import date
 from io import BytesIO
 
 import pypdf
 import pytest
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.domain.errors import ValidationError
 from app.domain.periods import Month
 from app.reports import render_certificates, render_scorecards
 from app.reports.data import Certificate, CertificateBatch
 from app.services import report_data
-from app.ui import print_preview
-from app.ui.print_preview import (
-    PdfPrintPreview,
-    ReportJob,
-    ReportProgress,
-    paint_pdf,
-    pdf_page_count,
-    prepare_printer,
-    save_pdf,
-    start_report_job,
-)
+from app.ui.dialogs import print_preview
+from app.ui.dialogs.print_preview import PdfPrintPreview, paint_pdf, pdf_page_count, prepare_printer, save_pdf
+from app.ui.errors import describe
+from app.ui.jobs import JobRunner, run_with_progress
 from db.store import Store
 from tests.reports.report_support import dark_share, demo_database
 
@@ -124,24 +116,27 @@ def test_save_pdf_adds_the_extension_and_counts_pages(tmp_path, certificates_pdf
     assert pdf_page_count(certificates_pdf) == 3
 
 
-def test_a_batch_renders_off_the_ui_thread_with_progress(qapp, qtbot, report_demo_path):
+def test_a_batch_renders_on_the_job_runner_with_progress_on_the_ui_thread(qapp, qtbot, report_demo_path):
     store = Store.open_file(report_demo_path)
-    progress, builders = [], []
+    runner = JobRunner()
+    progress, builders, results = [], [], []
 
-    def build(report):
+    def build(control):
         builders.append(threading.get_ident())
         batch = report_data.scorecards(store, Month(2026, 10))
-        return render_scorecards(batch, progress=report)
+        return render_scorecards(batch, progress=control.progress)
 
     try:
-        job = ReportJob(build)
-        job.progress.connect(lambda done, total: progress.append((done, total, threading.get_ident())))
-        with qtbot.waitSignal(job.finished, timeout=60_000) as result:
-            job.start()
-        assert job.wait(10_000)
+        job = runner.submit(
+            build, on_result=results.append,
+            on_progress=lambda done, total: progress.append((done, total, threading.get_ident())),
+        )
+        with qtbot.waitSignal(job.finished, timeout=60_000):
+            pass
+        assert runner.wait(10_000)
     finally:
         store.close()
-    pdf = result.args[0]
+    pdf = results[0]
     assert pdf.startswith(b"%PDF") and pdf_page_count(pdf) == 35
     assert progress and progress[-1][:2] == (35, 35)
     ui = threading.get_ident()
@@ -149,59 +144,53 @@ def test_a_batch_renders_off_the_ui_thread_with_progress(qapp, qtbot, report_dem
     assert {thread for _, _, thread in progress} == {ui}, "progress arrives on the UI thread"
 
 
-def test_a_job_can_be_cancelled(qapp, qtbot):
-    def slow(report):
-        for step in range(2000):
-            report(step, 2000)
-            time.sleep(0.002)
+def test_the_progress_dialog_follows_the_render_and_its_cancel_stops_it(qapp, qtbot, certificates_pdf):
+    """The render waits, after its first page, until the clerk has pressed 取消: no race with the end."""
+    runner = JobRunner()
+    first_page_reported, cancel_pressed = threading.Event(), threading.Event()
+    outcome = []
+
+    def build(control):
+        control.progress(1, 400)
+        first_page_reported.set()
+        assert cancel_pressed.wait(10)
+        control.progress(2, 400)  # raises: the clerk cancelled
         return b"%PDF-never"
 
-    job = ReportJob(slow)
-    finished = []
-    job.finished.connect(finished.append)
-    with qtbot.waitSignal(job.cancelled, timeout=20_000):
-        with qtbot.waitSignal(job.progress, timeout=20_000):
-            job.start()
-        job.cancel()
-    assert job.wait(10_000) and job.is_cancelled and finished == []
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    job, dialog = run_with_progress(
+        parent, runner, "生成报表", "正在生成积分卡……", build, on_result=outcome.append,
+        on_cancelled=lambda: outcome.append("cancelled"),
+    )
+    assert first_page_reported.wait(10)
+    qtbot.waitUntil(lambda: dialog.maximum() == 400 and dialog.value() == 1, timeout=10_000)
+    dialog.findChild(QPushButton).click()  # 取消
+    cancel_pressed.set()
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    assert runner.wait(10_000)
+    assert outcome == ["cancelled"]
 
 
-def test_a_failing_job_reports_a_sentence(qapp, qtbot):
-    def broken(report):
+def test_a_failing_render_reports_a_sentence(qapp, qtbot):
+    runner = JobRunner(synchronous=True)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    errors = []
+
+    def broken(control):
         raise ValidationError("2025 年的积分细则还没有建立。", details="no rule set")
 
-    job = ReportJob(broken)
-    with qtbot.waitSignal(job.failed, timeout=10_000) as failed:
-        job.start()
-    assert job.wait(10_000)
-    assert failed.args == ["2025 年的积分细则还没有建立。", "no rule set"]
+    run_with_progress(parent, runner, "生成报表", "正在生成……", broken, on_result=pytest.fail, on_error=errors.append)
+    assert describe(errors[0]) == ("2025 年的积分细则还没有建立。", "no rule set")
 
-    def crashing(report):
+    def crashing(control):
         raise RuntimeError("boom")
 
-    errors = []
-    job = start_report_job(crashing, on_failed=lambda message, details: errors.append((message, details)))
-    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
-    assert job.wait(10_000)
-    assert "意外" in errors[0][0] and "RuntimeError: boom" in errors[0][1]
-
-
-def test_the_progress_dialog_follows_and_cancels_the_job(qapp, qtbot):
-    def slow(report):
-        for step in range(1, 401):
-            report(step, 400)
-            time.sleep(0.005)
-        return b"%PDF-done"
-
-    job = ReportJob(slow)
-    dialog = ReportProgress(job, "正在生成积分卡……")
-    qtbot.addWidget(dialog)
-    job.start()
-    qtbot.waitUntil(lambda: dialog.value() > 0 and dialog.maximum() == 400, timeout=10_000)
-    with qtbot.waitSignal(job.cancelled, timeout=20_000):
-        dialog.findChild(QPushButton).click()  # the dialog's 取消 button
-    assert job.wait(10_000)
-    assert job.is_cancelled and not dialog.isVisible()
+    run_with_progress(parent, runner, "生成报表", "正在生成……", crashing, on_result=pytest.fail, on_error=errors.append)
+    message, details = describe(errors[1])
+    assert "意外" in message and "RuntimeError: boom" in details
 
 
 def test_open_print_preview_shows_without_blocking(qapp, qtbot, certificates_pdf):

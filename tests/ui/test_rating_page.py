@@ -61,7 +61,7 @@ class Clerk:
 @pytest.fixture
 def window(app, qtbot, store, ids, monkeypatch):
     """Make the main window on the ten-member branch; file dialogs, message boxes and the preview replaced."""
-    from app.ui import print_preview
+    from app.ui.dialogs import print_preview
 
     clerk = Clerk()
     monkeypatch.setattr(print_preview, "open_print_preview", lambda _parent, pdf, title, _name: clerk.previews.append((pdf, title)))

@@ -11,7 +11,7 @@ from app.domain.periods import Month
 from app.services import member_queries
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceModel, AttendanceRow
 from app.ui.models.roster_model import PAGE_SIZE, RosterTableModel
-from app.ui.table_models import ROW_ROLE, RowTableModel
+from app.ui.models.table_models import ROW_ROLE, RowTableModel
 from conftest import TODAY, add
 
 pytestmark = pytest.mark.gui

@@ -1,8 +1,9 @@
 """The star rating's files: the report written again for the township, and the township's answer read back.
 
-Both run on the job runner with a progress dialog; the outcome is told to the clerk on the
-UI thread (a message box, because the clerk has to carry a file or read the township's
-comments), and every error goes to `show_error`.
+Both run as writes on the job runner with a progress dialog (writing the report again changes
+no data: `Kind.NONE`); the outcome is told to the clerk on the UI thread (a message box,
+because the clerk has to carry a file or read the township's comments), and every error goes
+to `show_error`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import AppError
 from app.services import organisation, rating_exchange
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.rating_round_dialogs import REPORT_SUFFIX, with_suffix
-from app.ui.errors import show_error
-from app.ui.jobs import run_with_progress
 
 REPORT_FILTER = QT_TRANSLATE_NOOP("RatingFiles", "星级评定上报文件 (*.jfrating)")
 VERIFY_FILTER = QT_TRANSLATE_NOOP("RatingFiles", "乡镇验星结果文件 (*.jfverify);;所有文件 (*)")
@@ -46,10 +46,10 @@ class RatingFiles(QObject):
                 "上报文件已保存为“{0}”，内容与上次上报的完全相同。请把它交给乡镇党委。"
             ).format(path))
 
-        self.last_job, _ = run_with_progress(
-            self.widget, self.ctx.jobs, self.tr("重新导出上报文件"), self.tr("正在写上报文件…"),
-            lambda _control: rating_exchange.export_report_again(store, year, target),
-            on_result=written, on_error=lambda exc: show_error(self.widget, exc), cancellable=False,
+        self.last_job = self.ctx.write(
+            lambda _control: rating_exchange.export_report_again(store, year, target), Kind.NONE, written,
+            parent=self.widget, summary=lambda _path: "",
+            progress=(self.tr("重新导出上报文件"), self.tr("正在写上报文件…")), cancellable=False,
         )
 
     def apply_verification(self) -> None:
@@ -59,12 +59,8 @@ class RatingFiles(QObject):
             return
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
 
-        def applied(change) -> None:
-            self.ctx.changed(change.summary)
-            self.ctx.inform(self.widget, self.tr("已登记验星结果"), change.summary)
-
-        self.last_job, _ = run_with_progress(
-            self.widget, self.ctx.jobs, self.tr("登记验星结果"), self.tr("正在读取验星结果文件…"),
-            lambda _control: rating_exchange.apply_verification(store, actor, path, today=today),
-            on_result=applied, on_error=lambda exc: show_error(self.widget, exc), cancellable=False,
+        self.last_job = self.ctx.write(
+            lambda _control: rating_exchange.apply_verification(store, actor, path, today=today), Kind.RATING,
+            lambda change: self.ctx.inform(self.widget, self.tr("已登记验星结果"), change.summary), parent=self.widget,
+            progress=(self.tr("登记验星结果"), self.tr("正在读取验星结果文件…")), cancellable=False,
         )

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.domain.enums import MemberClass
 from app.domain.points import format_points
-from app.domain.rating import NEXT_STATUS, REOPENABLE, RatingScheme, RoundStatus, StarStage
+from app.domain.rating import LOCKED, NEXT_STATUS, REOPENABLE, RatingScheme, RoundStatus, StarStage
 from app.services.rating_queries import RoundView
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -145,6 +145,24 @@ def scheme_text(scheme: RatingScheme) -> str:
     return translate("RatingState", "评定办法：") + "；".join(parts) + "。"
 
 
+# The round's moves are the domain's (app/domain/rating.py); these ask its tables, never a list of statuses.
+
+
+def may_become(status: RoundStatus, target: RoundStatus) -> bool:
+    """The step to `target` is allowed now (a returned round has none: it is reopened instead)."""
+    return target in NEXT_STATUS[status]
+
+
+def awaiting_township(status: RoundStatus) -> bool:
+    """Reported: the township may still verify it (or return it)."""
+    return may_become(status, RoundStatus.VERIFIED)
+
+
+def verified_for_good(status: RoundStatus) -> bool:
+    """Locked with no step left: only 动态调星 (and reopening) remain."""
+    return status in LOCKED and not NEXT_STATUS[status]
+
+
 def action_states(view: RoundView | None, today: date, can_review: bool) -> dict[str, ActionState]:
     """Every action of the page: enabled, or why not."""
     if view is None:
@@ -171,20 +189,18 @@ def action_states(view: RoundView | None, today: date, can_review: bool) -> dict
             translate("RatingState", "名单中没有在职党员。") if not in_service
             else translate("RatingState", "双报到情况只能在申报或审核阶段登记。"),
         ),
-        # A returned round is reopened (with its reason on record) rather than assessed afresh.
-        "assess": when(RoundStatus.ASSESSING in NEXT_STATUS[status] and status is not RoundStatus.RETURNED,
-                       _assess_why_not(view), True),
+        "assess": when(may_become(status, RoundStatus.ASSESSING), _assess_why_not(view), True),
         "override": when(status is RoundStatus.ASSESSING, translate("RatingState", "只有在“审核评星”阶段才能调整测评结果。"), True),
-        "publicise": when(RoundStatus.PUBLICISING in NEXT_STATUS[status], translate("RatingState", "测评、审核之后才能发布公示。"), True),
+        "publicise": when(may_become(status, RoundStatus.PUBLICISING), translate("RatingState", "测评、审核之后才能发布公示。"), True),
         "print_notice": when(assessed, translate("RatingState", "测评星级之后才能打印公示。")),
         "objection": when(publicising and today >= view.publicity_start,
                           translate("RatingState", "只有在公示期间才能登记异议。")),
         "answer": when(publicising and waiting > 0, translate("RatingState", "没有待答复的异议。") if publicising else stage, True),
         "report": when(*_can_report(view, today, waiting), review=True),
-        "export_again": when(status is RoundStatus.REPORTED, translate("RatingState", "只有已上报、等待验星的评定才能重新导出上报文件。")),
-        "apply_verification": when(status is RoundStatus.REPORTED, translate("RatingState", "上报乡镇之后，才能登记乡镇的验星结果。"), True),
+        "export_again": when(awaiting_township(status), translate("RatingState", "只有已上报、等待验星的评定才能重新导出上报文件。")),
+        "apply_verification": when(awaiting_township(status), translate("RatingState", "上报乡镇之后，才能登记乡镇的验星结果。"), True),
         "reopen": when(status in REOPENABLE, translate("RatingState", "评定还没有上报，不需要重新打开。"), True),
-        "adjust": when(status is RoundStatus.VERIFIED, translate("RatingState", "动态调星只能在乡镇验星之后进行。"), True),
+        "adjust": when(verified_for_good(status), translate("RatingState", "动态调星只能在乡镇验星之后进行。"), True),
         "certificates": when(assessed, translate("RatingState", "测评星级之后才能打印荣誉证书。")),
     }
     return states
@@ -198,7 +214,7 @@ def _assess_why_not(view: RoundView) -> str:
 
 
 def _can_report(view: RoundView, today: date, waiting: int) -> tuple[bool, str]:
-    if view.status is not RoundStatus.PUBLICISING:
+    if not may_become(view.status, RoundStatus.REPORTED):
         return False, translate("RatingState", "公示期满、异议都答复后才能上报。")
     if today <= view.publicity_end:
         return False, translate("RatingState", "公示期到 {0} 才结束，公示期满后才能上报。").format(_short(view.publicity_end))

@@ -11,13 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtWidgets import QWidget
 
-from app.domain.errors import AppError
 from app.services import member_excel
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.export_dialog import ExportDialog
 from app.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from app.ui.errors import show_error
-from app.ui.jobs import run_with_progress
 
 EXCEL_FILTER = QT_TRANSLATE_NOOP("RosterFiles", "Excel 工作簿 (*.xlsx)")
 
@@ -35,12 +34,11 @@ class RosterFiles(QObject):
         path = self.ctx.ask_save_path(self.widget, self.tr("保存导入模板"), self.tr("党员名册导入模板.xlsx"), self.tr(EXCEL_FILTER))
         if not path:
             return
-        try:
-            written = member_excel.write_template(_xlsx(path), self.ctx.store)
-        except AppError as exc:
-            show_error(self.widget, exc)
-            return
-        self.ctx.say(self.tr("导入模板已保存到 {0}。填好后用“导入 Excel”导入。").format(written))
+        store, target = self.ctx.store, _xlsx(path)
+        self.last_job = self.ctx.write(
+            lambda _control: member_excel.write_template(target, store), Kind.NONE, parent=self.widget,
+            summary=lambda written: self.tr("导入模板已保存到 {0}。填好后用“导入 Excel”导入。").format(written),
+        )
 
     def import_file(self) -> None:
         path = self.ctx.ask_open_path(self.widget, self.tr("选择要导入的党员名册"), self.tr(EXCEL_FILTER))
@@ -60,9 +58,9 @@ class RosterFiles(QObject):
             else:
                 show_error(self.widget, exc)
 
-        self.last_job, _ = run_with_progress(
-            self.widget, self.ctx.jobs, self.tr("导入党员名册"), self.tr("正在检查并导入“{0}”…").format(name),
-            work, on_result=lambda change: self.ctx.changed(change.summary), on_error=failed,
+        self.last_job = self.ctx.write(
+            work, Kind.ROSTER, parent=self.widget, on_problem=failed,
+            progress=(self.tr("导入党员名册"), self.tr("正在检查并导入“{0}”…").format(name)),
             on_cancelled=lambda: self.ctx.say(self.tr("已取消导入，没有导入任何党员。")),
         )
 
@@ -83,9 +81,10 @@ class RosterFiles(QObject):
         def work(control):
             return member_excel.export_members(store, target, statuses, full, progress=control.progress)
 
-        self.last_job, _ = run_with_progress(
-            self.widget, self.ctx.jobs, self.tr("导出党员名册"), self.tr("正在导出…"), work,
-            on_result=lambda count: self.ctx.say(self.tr("已导出 {0} 名党员到 {1}。").format(count, target)),
+        self.last_job = self.ctx.write(
+            work, Kind.NONE, parent=self.widget,
+            summary=lambda count: self.tr("已导出 {0} 名党员到 {1}。").format(count, target),
+            progress=(self.tr("导出党员名册"), self.tr("正在导出…")),
             on_cancelled=lambda: self.ctx.say(self.tr("已取消导出。")),
         )
 

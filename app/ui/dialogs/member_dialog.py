@@ -25,7 +25,9 @@ from app.domain.errors import AppError, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, normalise_id_number, validate_id_number
 from app.services import member_queries, members, organisation
 from app.services.members import MemberInput
+from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.dialogs.saving import save_and_close
 from app.ui.widgets import DateField, EnumBox, IdBox, error_label, hint_label, show_problem
 
 # Which field to put the cursor in when the service's sentence mentions it.
@@ -199,20 +201,25 @@ class MemberDialog(QDialog):
     def save(self) -> None:
         try:
             data = self.member_input()
-            today = self.ctx.today()
-            if self.member_id:
-                summary = members.update_member(self.ctx.store, self.ctx.actor, self.member_id, data, today=today).summary
-                self.saved_id = self.member_id
-            else:
-                self.saved_id = members.add_member(self.ctx.store, self.ctx.actor, data, today=today)
-                summary = self.tr("已登记党员{0}。").format(data.name.strip())
         except AppError as exc:
             show_problem(self.problem, exc.message)
             self._focus_field(exc.message)
             return
-        show_problem(self.problem, "")
-        self.ctx.changed(summary)
-        self.accept()
+        store, actor, today, member_id = self.ctx.store, self.ctx.actor, self.ctx.today(), self.member_id
+        added = self.tr("已登记党员{0}。").format(data.name.strip())
+
+        def work(_control):
+            if member_id:
+                return member_id, members.update_member(store, actor, member_id, data, today=today).summary
+            return members.add_member(store, actor, data, today=today), added
+
+        save_and_close(
+            self, self.ctx, work, Kind.ROSTER, button=self.save_button, problem=self.problem,
+            on_done=self._saved, on_refused=lambda exc: self._focus_field(exc.message), summary=lambda saved: saved[1],
+        )
+
+    def _saved(self, saved) -> None:
+        self.saved_id = saved[0]
 
     def _focus_field(self, message: str) -> None:
         for word, attribute in FIELD_WORDS:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.errors import AppError
 from app.services import members
 from app.services.member_queries import RosterRow
+from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.widgets import calendar_edit, date_of, dialog_buttons, error_label, hint_label, show_problem
+from app.ui.dialogs.saving import save_and_close
+from app.ui.widgets import calendar_edit, date_of, dialog_buttons, error_label, hint_label
 
 TRANSFER_OUT, TRANSFER_IN, DECEASED = "transfer_out", "transfer_in", "deceased"
 
@@ -52,16 +53,13 @@ class MemberStatusDialog(QDialog):
 
     def save(self) -> None:
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
-        on, reason = date_of(self.date_edit), self.reason_edit.text()
-        try:
-            if self.kind == TRANSFER_OUT:
-                change = members.transfer_out(store, actor, self.member.id, on, self.unit_edit.text(), reason, today=today)
-            elif self.kind == TRANSFER_IN:
-                change = members.transfer_in(store, actor, self.member.id, on, self.unit_edit.text(), reason, today=today)
-            else:
-                change = members.mark_deceased(store, actor, self.member.id, on, reason, today=today)
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            return
-        self.ctx.changed(change.summary)
-        self.accept()
+        on, reason, unit, kind, member_id = date_of(self.date_edit), self.reason_edit.text(), self.unit_edit.text(), self.kind, self.member.id
+
+        def work(_control):
+            if kind == TRANSFER_OUT:
+                return members.transfer_out(store, actor, member_id, on, unit, reason, today=today)
+            if kind == TRANSFER_IN:
+                return members.transfer_in(store, actor, member_id, on, unit, reason, today=today)
+            return members.mark_deceased(store, actor, member_id, on, reason, today=today)
+
+        save_and_close(self, self.ctx, work, Kind.ROSTER, button=self.ok_button, problem=self.problem)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QDialog, QRadioButton, QVBoxLayout, QWidget
 
-from app.domain.errors import AppError
 from app.services import rulesets
+from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.widgets import dialog_buttons, error_label, hint_label, show_problem
+from app.ui.dialogs.saving import save_and_close
+from app.ui.widgets import dialog_buttons, error_label, hint_label
 
 
 class NewRuleSetDialog(QDialog):
@@ -54,13 +55,12 @@ class NewRuleSetDialog(QDialog):
         self.template_hint.setText(str(self.template_box.itemData(index, Qt.ItemDataRole.ToolTipRole) or ""))
 
     def save(self) -> None:
-        try:
-            if self.copy_radio.isChecked():
-                change = rulesets.create_rule_set(self.ctx.store, self.ctx.actor, self.year, copy_from_year=self.copy_box.currentData())
-            else:
-                change = rulesets.create_rule_set(self.ctx.store, self.ctx.actor, self.year, template=self.template_box.currentData())
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            return
-        self.ctx.changed(change.summary)
-        self.accept()
+        store, actor, year = self.ctx.store, self.ctx.actor, self.year
+        if self.copy_radio.isChecked():
+            source = {"copy_from_year": self.copy_box.currentData()}
+        else:
+            source = {"template": self.template_box.currentData()}
+        save_and_close(
+            self, self.ctx, lambda _control: rulesets.create_rule_set(store, actor, year, **source), Kind.RULES,
+            button=self.ok_button, problem=self.problem,
+        )

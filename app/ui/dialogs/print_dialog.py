@@ -1,7 +1,8 @@
 """打印: choose a report and its period; the PDF is built off the UI thread, then previewed.
 
-The preview, printing and saving as PDF are app/ui/print_preview.py's (issue #4); this dialog
-only chooses what to print and builds it with the report data services and renderers.
+The preview, printing and saving as PDF are app/ui/dialogs/print_preview.py's; this dialog only
+chooses what to print and builds it, on the window's job runner, with the report data services
+and renderers.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from typing import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QListWidget, QSpinBox, QVBoxLayout, QWidget
 
+from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.services import report_data
 from app.ui.context import UiContext
-from app.ui.errors import show_error
-from app.ui.jobs import run_with_progress
+from app.ui.dialogs import print_preview
+from app.ui.errors import describe, show_error
 from app.ui.widgets import error_label, hint_label, show_problem
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -71,11 +73,11 @@ def build_report(store, kind: str, month: Month, year: int, paper: str) -> Calla
 
 
 class PrintDialog(QDialog):
-    def __init__(self, ctx: UiContext, preview_module, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.preview_module = preview_module
         self.preview = None
+        self.job = None
         self.kinds = report_kinds()
         self.setWindowTitle(self.tr("打印"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -137,21 +139,15 @@ class PrintDialog(QDialog):
         def built(result) -> None:
             pdf, title = result
             try:
-                self.preview = self.preview_module.open_print_preview(self.parent(), pdf, title, f"{title}.pdf")
-            except Exception as exc:  # the preview is another module's: its failure is shown, not fatal
+                self.preview = print_preview.open_print_preview(self.parent(), pdf, title, f"{title}.pdf")
+            except AppError as exc:  # a PDF the preview cannot open: said, and the dialog stays
                 show_error(self, exc)
                 return
             self.ctx.say(self.tr("已生成“{0}”，请在预览中打印或另存为 PDF。").format(title))
             self.accept()
 
-        run_with_progress(
-            self, self.ctx.jobs, self.tr("生成报表"), self.tr("正在生成“{0}”…").format(self.tr(kind.label)), build,
-            on_result=built, on_error=lambda exc: show_problem(self.problem, _sentence(exc)),
+        self.job = self.ctx.read(
+            build, built, parent=self, on_problem=lambda exc: show_problem(self.problem, describe(exc)[0]),
+            progress=(self.tr("生成报表"), self.tr("正在生成“{0}”…").format(self.tr(kind.label))),
             on_cancelled=lambda: show_problem(self.problem, self.tr("已取消，没有生成报表。")),
         )
-
-
-def _sentence(exc: BaseException) -> str:
-    from app.ui.errors import describe
-
-    return describe(exc)[0]

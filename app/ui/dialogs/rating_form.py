@@ -1,10 +1,10 @@
 """The shape every star-rating dialog shares: an explanation, a form, a problem line, 确定/取消.
 
-On 确定 the dialog reads its fields into a plain function (`work()`), which runs on the job
-runner, off the UI thread; the dialog stays open, its buttons disabled, until the result
-comes back on the UI thread. A refused step (an `AppError`: no reason written, wrong stage…)
-is shown inside the dialog, which keeps what the clerk typed; anything unexpected goes to
-`show_error` with the details to copy. On success the page is told through `ctx.changed`.
+On 确定 the dialog reads its fields into a plain function (`work()`), which runs as a write of
+the rating (`Kind.RATING`) on the job runner, off the UI thread; the dialog stays open, its OK
+disabled, until the result comes back on the UI thread (app/ui/dialogs/saving.py). A refused
+step (an `AppError`: no reason written, wrong stage…) is shown inside the dialog, which keeps
+what the clerk typed; anything unexpected goes to `show_error` with the details to copy.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QVBoxLayout, QWid
 from app.domain.errors import AppError
 from app.services.context import Change
 from app.services.rating_queries import CandidateRow
+from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.errors import show_error
+from app.ui.dialogs.saving import save_and_close
 from app.ui.widgets import dialog_buttons, error_label, hint_label, show_problem
 
 
@@ -66,23 +67,14 @@ class RatingFormDialog(QDialog):
             return
         if work is None:
             return
-        show_problem(self.problem, "")
-        self.buttons.setEnabled(False)
-        self.job = self.ctx.jobs.submit(lambda _control: work(), on_result=self._done, on_error=self._failed)
+        self.job = save_and_close(
+            self, self.ctx, lambda _control: work(), Kind.RATING, button=self.ok_button, problem=self.problem,
+            on_done=self._done,
+        )
 
     def _done(self, change: Change) -> None:
-        self.buttons.setEnabled(True)
         self.change = change
-        self.accept()
-        self.ctx.changed(change.summary)
         self.saved.emit(change)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if isinstance(exc, AppError):
-            show_problem(self.problem, exc.message)
-        else:
-            show_error(self, exc)
 
 
 class CandidateBox(QComboBox):

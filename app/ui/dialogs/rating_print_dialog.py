@@ -1,4 +1,4 @@
-"""打印公示 / 打印荣誉证书 from the rating round's frozen results, previewed with app.ui.print_preview.
+"""打印公示 / 打印荣誉证书 from the rating round's frozen results, previewed with app.ui.dialogs.print_preview.
 
 The report data (app.services.report_data) and the PDF (app.reports) are built on the job
 runner; the preview opens on the UI thread. A report that cannot be made (nobody with that
@@ -17,9 +17,9 @@ from app.domain.errors import AppError
 from app.services import report_data
 from app.services.rating_queries import RoundView
 from app.ui.context import UiContext
+from app.ui.dialogs import print_preview
 from app.ui.dialogs.rating_member_dialogs import stars_box
 from app.ui.errors import show_error
-from app.ui.jobs import run_with_progress
 from app.ui.widgets import error_label, hint_label, show_problem
 
 NOTICE, CERTIFICATES = "notice", "certificates"
@@ -90,19 +90,17 @@ class RatingPrintDialog(QDialog):
         show_problem(self.problem, "")
 
         def built(pdf: bytes) -> None:
-            from app.ui import print_preview
-
             try:
                 self.preview = print_preview.open_print_preview(self.parent(), pdf, title, f"{title}.pdf")
-            except Exception as exc:  # the preview is another module's: its failure is shown, not fatal
+            except AppError as exc:  # a PDF the preview cannot open: said, and the dialog stays
                 show_error(self, exc)
                 return
             self.ctx.say(self.tr("已生成“{0}”，请在预览中打印或另存为 PDF。").format(title))
             self.accept()
 
-        self.job, _ = run_with_progress(
-            self, self.ctx.jobs, self.tr("生成报表"), self.tr("正在生成“{0}”…").format(title), build,
-            on_result=built, on_error=self._failed,
+        self.job = self.ctx.read(
+            build, built, parent=self, on_problem=self._failed,
+            progress=(self.tr("生成报表"), self.tr("正在生成“{0}”…").format(title)),
             on_cancelled=lambda: show_problem(self.problem, self.tr("已取消，没有生成报表。")),
         )
 

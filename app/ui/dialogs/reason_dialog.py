@@ -1,21 +1,28 @@
-"""Ask for a reason (reversing an entry) and run the action with it; the dialog stays open on a problem."""
+"""Ask for a reason (reversing an entry) and save the action with it; the dialog stays open on a problem."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.errors import AppError
-from app.ui.widgets import dialog_buttons, error_label, show_problem
+from app.ui.changes import Kind
+from app.ui.context import UiContext
+from app.ui.dialogs.saving import save_and_close
+from app.ui.jobs import JobControl
+from app.ui.widgets import dialog_buttons, error_label
 
 
 class ReasonDialog(QDialog):
-    def __init__(self, title: str, text: str, action: Callable[[str], None], parent: QWidget | None = None,
-                 placeholder: str = "") -> None:
+    """`work(reason)` returns the job to run as a write of `kinds`; `saved` carries its result."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: UiContext, title: str, text: str, work: Callable[[str], Callable[[JobControl], Any]],
+                 kinds: Kind, parent: QWidget | None = None, placeholder: str = "") -> None:
         super().__init__(parent)
-        self.action = action
+        self.ctx, self.work, self.kinds = ctx, work, kinds
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(460)
@@ -32,9 +39,7 @@ class ReasonDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        try:
-            self.action(self.reason_edit.text())
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            return
-        self.accept()
+        save_and_close(
+            self, self.ctx, self.work(self.reason_edit.text()), self.kinds, button=self.ok_button, problem=self.problem,
+            on_done=self.saved.emit,
+        )

@@ -29,7 +29,9 @@ from app.domain.errors import AppError, ConflictError, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import RuleItem
 from app.services import rulesets
+from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.dialogs.saving import save_and_close
 from app.ui.widgets import EnumBox, error_label, hint_label, show_problem
 
 
@@ -237,21 +239,29 @@ class RuleItemDialog(QDialog):
             item = self.rule_item()
             if self.original is None and item.code in self.taken:
                 raise ValidationError(self.tr("编号 {0} 已经有了，请换一个编号。").format(item.code))
-            change = rulesets.save_rule_item(self.ctx.store, self.ctx.actor, self.year, item)
-            summary = change.summary
-            retired = getattr(self, "retired", None)
-            if retired is not None and self.retire_check.isChecked() and retired.active:
-                rulesets.save_rule_item(self.ctx.store, self.ctx.actor, self.year, replace(retired, active=False))
-                summary += self.tr("原项目 {0} 已停用。").format(retired.code)
-        except ConflictError as exc:
-            show_problem(self.problem, exc.message)
-            if self.original is not None:  # used meanwhile: offer a new item instead
-                self.used = True
-                self._fill(self.original)
-                self._lock(True)
-            return
         except AppError as exc:
             show_problem(self.problem, exc.message)
             return
-        self.ctx.changed(summary)
-        self.accept()
+        store, actor, year = self.ctx.store, self.ctx.actor, self.year
+        retired = getattr(self, "retired", None)
+        if retired is None or not (self.retire_check.isChecked() and retired.active):
+            retired = None
+        retired_text = self.tr("原项目 {0} 已停用。").format(retired.code) if retired else ""
+
+        def work(_control) -> str:
+            summary = rulesets.save_rule_item(store, actor, year, item).summary
+            if retired is not None:
+                rulesets.save_rule_item(store, actor, year, replace(retired, active=False))
+                summary += retired_text
+            return summary
+
+        save_and_close(
+            self, self.ctx, work, Kind.RULES, button=self.save_button, problem=self.problem,
+            on_refused=self._refused, summary=str,
+        )
+
+    def _refused(self, exc: AppError) -> None:
+        if isinstance(exc, ConflictError) and self.original is not None:  # used meanwhile: offer a new item instead
+            self.used = True
+            self._fill(self.original)
+            self._lock(True)

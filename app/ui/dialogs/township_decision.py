@@ -1,8 +1,8 @@
 """验星通过 / 退回: the township's decision on a village's report, written to a .jfverify file for the village.
 
 Opened window-modal with open(). Returning needs comments (the village must know what to change);
-the file location is asked through ctx.ask_save_path, the decision is saved through ctx.jobs, and
-a problem is shown in the dialog, which stays open.
+the file location is asked through ctx.ask_save_path, the decision is saved as a write of the
+rating (app/ui/dialogs/saving.py), and a refusal is shown in the dialog, which stays open.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPlainTextEdit, QVBo
 
 from app.services import rating_exchange
 from app.services.rating_exchange import VerificationRow
+from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.errors import describe
+from app.ui.dialogs.saving import save_and_close
 from app.ui.widgets import calendar_edit, date_of, dialog_buttons, error_label, show_problem
 
 
@@ -72,23 +73,14 @@ class TownshipDecisionDialog(QDialog):
             return
         if not path.lower().endswith(".jfverify"):
             path += ".jfverify"
-        show_problem(self.problem, "")
-        self.ok_button.setEnabled(False)
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
         record_id, verified, comments, on = self.row.id, self.verified, self.comments(), date_of(self.date_edit)
         self.saved_to = path
-        self.ctx.jobs.submit(
-            lambda control: rating_exchange.decide_verification(store, actor, record_id, verified, comments, on, path, today=today),
-            on_result=self._saved,
-            on_error=self._failed,
+        save_and_close(
+            self, self.ctx,
+            lambda _control: rating_exchange.decide_verification(store, actor, record_id, verified, comments, on, path, today=today),
+            Kind.RATING, button=self.ok_button, problem=self.problem, on_done=self._saved,
         )
 
     def _saved(self, change) -> None:
         self.change = change
-        self.ok_button.setEnabled(True)
-        self.ctx.changed(change.summary)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        show_problem(self.problem, describe(exc)[0])

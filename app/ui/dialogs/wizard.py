@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrgKind
-from app.domain.errors import AppError
 from app.services import demo, gather, organisation, rulesets
+from app.ui.changes import EVERYTHING, Kind
 from app.ui.context import UiContext
 from app.ui.errors import describe
-from app.ui.jobs import run_with_progress
 from app.ui.widgets import EnumBox, error_label, hint_label, show_problem
 
 DEFAULT_GROUPS = QT_TRANSLATE_NOOP("FirstRunWizard", "第一党小组\n第二党小组\n第三党小组")
@@ -48,7 +47,6 @@ class FirstRunWizard(QWizard):
         self.setPage(self.BRANCH, self._branch_page())
         self.setPage(self.RULES, self._rules_page())
         self.setStartId(self.WELCOME)
-        self.summary = ""
 
     # -- pages
 
@@ -151,52 +149,50 @@ class FirstRunWizard(QWizard):
     def accept(self) -> None:
         """Finish: load the demo, mark a township database, or set up the branch and the year's rules;
         stay open on a problem."""
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
         if self.township_radio.isChecked():
-            try:
-                change = gather.start_township_database(self.ctx.store, self.ctx.actor, self.township_name_edit.text())
-            except AppError as exc:
-                show_problem(self.problem, exc.message)
-                return
-            self.summary = change.summary
-            self.ctx.changed(self.summary)
-            super().accept()
+            name = self.township_name_edit.text()
+            self.ctx.write(
+                lambda _control: gather.start_township_database(store, actor, name), Kind.SETTINGS | Kind.TOWNSHIP,
+                self._finish, parent=self, on_problem=lambda exc: show_problem(self.problem, _message(exc)),
+            )
             return
         if self.demo_radio.isChecked():
-            store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
-            run_with_progress(
-                self, self.ctx.jobs, self.tr("生成演示支部"), self.tr("正在生成演示支部，大约需要几秒钟…"),
-                lambda control: demo.create_demo_branch(store, actor, today=today),
-                on_result=self._demo_done,
-                on_error=lambda exc: show_problem(self.problem, _message(exc)),
-                cancellable=False,
+            self.ctx.write(
+                lambda _control: demo.create_demo_branch(store, actor, today=today), EVERYTHING, self._finish,
+                parent=self, on_problem=lambda exc: show_problem(self.problem, _message(exc)), summary=self._demo_summary,
+                progress=(self.tr("生成演示支部"), self.tr("正在生成演示支部，大约需要几秒钟…")), cancellable=False,
             )
             return
-        try:
-            if organisation.current_branch_id(self.ctx.store) is None:
-                organisation.setup_branch(
-                    self.ctx.store, self.ctx.actor, self.township_edit.text(), self.branch_edit.text(),
-                    self.group_names(), self.kind_box.current(),
-                )
-            item = self.template_list.currentItem()
-            if item is None:
-                raise AppError(self.tr("请选择一个积分细则模板。"))
-            change = rulesets.create_rule_set(
-                self.ctx.store, self.ctx.actor, self.year_spin.value(), template=item.data(Qt.ItemDataRole.UserRole)
-            )
-        except AppError as exc:
-            show_problem(self.setup_problem, exc.message)
-            if "支部" in exc.message or "党小组" in exc.message or "党委" in exc.message:
-                self.back()
+        item = self.template_list.currentItem()
+        if item is None:
+            show_problem(self.setup_problem, self.tr("请选择一个积分细则模板。"))
             return
-        self.summary = self.tr("支部已设置好。{0}").format(change.summary)
-        self.ctx.changed(self.summary)
-        super().accept()
+        branch = (self.township_edit.text(), self.branch_edit.text(), self.group_names(), self.kind_box.current())
+        year, template = self.year_spin.value(), item.data(Qt.ItemDataRole.UserRole)
 
-    def _demo_done(self, summary) -> None:
-        self.summary = self.tr("已生成演示支部“{0}”：党员 {1} 名，积分记录 {2} 条（待审核 {3} 条）。").format(
+        def set_up(_control):
+            if organisation.current_branch_id(store) is None:
+                organisation.setup_branch(store, actor, *branch)
+            return rulesets.create_rule_set(store, actor, year, template=template)
+
+        self.ctx.write(
+            set_up, Kind.SETTINGS | Kind.RULES, self._finish, parent=self, on_problem=self._setup_refused,
+            summary=lambda change: self.tr("支部已设置好。{0}").format(change.summary),
+        )
+
+    def _setup_refused(self, exc: BaseException) -> None:
+        message = _message(exc)
+        show_problem(self.setup_problem, message)
+        if "支部" in message or "党小组" in message or "党委" in message:
+            self.back()
+
+    def _demo_summary(self, summary) -> str:
+        return self.tr("已生成演示支部“{0}”：党员 {1} 名，积分记录 {2} 条（待审核 {3} 条）。").format(
             summary.branch, summary.members, summary.entries, summary.pending
         )
-        self.ctx.changed(self.summary)
+
+    def _finish(self, _result) -> None:
         super().accept()
 
 

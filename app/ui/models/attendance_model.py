@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from app.domain.enums import Attendance, MemberClass
-from app.ui.table_models import CENTER, LEFT
+from app.ui.models.table_models import CENTER, LEFT
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

@@ -18,7 +18,7 @@ from app.domain.points import format_points
 from app.domain.rating import RatingScheme
 from app.services.rating import AwardRow
 from app.services.rating_queries import CandidateRow, ObjectionRow, RoundView, StarChangeRow
-from app.ui.table_models import CENTER, RIGHT, Column, RowTableModel
+from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

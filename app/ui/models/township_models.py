@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from app.domain.points import format_points
 from app.services.gather import BranchSummary, GatheredBranch
 from app.services.rating_exchange import ReportedCandidate, ReportedObjection
-from app.ui.table_models import CENTER, RIGHT, Column, RowTableModel
+from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

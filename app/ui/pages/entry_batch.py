@@ -6,7 +6,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from app.domain.errors import AppError
 from app.services import ledger
+from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.entry_fields import EntryFields
 from app.ui.pickers import MemberPicker
 from app.ui.widgets import error_label, hint_label, show_problem
@@ -66,15 +68,24 @@ class BatchEntryTab(QWidget):
             show_problem(self.problem, self.tr("请先勾选党员。"))
             return
         requests = [self.fields.request_for(member_id) for member_id in member_ids]
-        try:
-            change = ledger.record_batch(self.ctx.store, self.ctx.actor, requests, approve=self.fields.approve, today=self.ctx.today())
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            self.problem_list.setPlainText(exc.details)
-            self.problem_list.setVisible(bool(exc.details))
-            return
+        store, actor, today, approve = self.ctx.store, self.ctx.actor, self.ctx.today(), self.fields.approve
+        self.save_button.setEnabled(False)
+        self.ctx.write(
+            lambda _control: ledger.record_batch(store, actor, requests, approve=approve, today=today),
+            Kind.LEDGER, self._saved, parent=self, on_problem=self._refused,
+        )
+
+    def _saved(self, _change) -> None:
         show_problem(self.problem, "")
         self.problem_list.setVisible(False)
         self.picker.set_checked([])
         self.fields.note_edit.clear()
-        self.ctx.changed(change.summary)
+
+    def _refused(self, exc: BaseException) -> None:
+        self._update_summary()
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
+            return
+        show_problem(self.problem, exc.message)
+        self.problem_list.setPlainText(exc.details)
+        self.problem_list.setVisible(bool(exc.details))

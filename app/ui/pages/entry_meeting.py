@@ -19,7 +19,9 @@ from app.domain.enums import Attendance, MeetingKind, MemberClass
 from app.domain.errors import AppError
 from app.domain.rules import RuleSet
 from app.services import ledger, member_queries, organisation, rulesets
+from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
 from app.ui.widgets import EnumBox, IdBox, calendar_edit, date_of, error_label, fit_columns, hint_label, make_table, show_problem
 
@@ -163,21 +165,32 @@ class MeetingTab(QWidget):
         self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
 
     def save(self) -> None:
-        kind = self.kind_box.current()
-        try:
-            result = ledger.record_meeting(
-                self.ctx.store, self.ctx.actor, kind, self.title_edit.text(), date_of(self.date_edit), self.model.attendance(),
-                location=self.location_edit.text(), note=self.note_edit.toPlainText(), today=self.ctx.today(),
-            )
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            self.problem_list.setPlainText(exc.details)
-            self.problem_list.setVisible(bool(exc.details))
-            return
+        store, actor, today, kind = self.ctx.store, self.ctx.actor, self.ctx.today(), self.kind_box.current()
+        title, on, attendance = self.title_edit.text(), date_of(self.date_edit), self.model.attendance()
+        location, note = self.location_edit.text(), self.note_edit.toPlainText()
+        self.save_button.setEnabled(False)
+        self.ctx.write(
+            lambda _control: ledger.record_meeting(
+                store, actor, kind, title, on, attendance, location=location, note=note, today=today),
+            Kind.LEDGER, self._saved, parent=self, on_problem=self._refused, summary=self._summary,
+        )
+
+    def _summary(self, result) -> str:
+        if not result.excused:
+            return result.summary
+        return result.summary + self.tr("（{0} 免考核，未记分）").format("、".join(result.excused))
+
+    def _saved(self, _result) -> None:
+        self.save_button.setEnabled(True)
         show_problem(self.problem, "")
         self.problem_list.setVisible(False)
-        summary = result.summary
-        if result.excused:
-            summary += self.tr("（{0} 免考核，未记分）").format("、".join(result.excused))
-        self.ctx.changed(summary)
         self.all_present()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
+            return
+        show_problem(self.problem, exc.message)
+        self.problem_list.setPlainText(exc.details)
+        self.problem_list.setVisible(bool(exc.details))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.pages.base import Page
 from app.ui.pages.entry_batch import BatchEntryTab
@@ -13,6 +14,8 @@ from app.ui.pages.entry_single import SingleEntryTab
 
 
 class EntryPage(Page):
+    depends_on = Kind.ROSTER | Kind.SETTINGS | Kind.RULES | Kind.LEDGER  # who, which items, what is left of a cap
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("积分录入")

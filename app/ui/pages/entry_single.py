@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app.domain.errors import AppError
 from app.domain.points import format_points
 from app.services import ledger
+from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.entry_fields import EntryFields
 from app.ui.pickers import MemberPicker
 from app.ui.widgets import error_label, show_problem
@@ -79,17 +81,26 @@ class SingleEntryTab(QWidget):
             show_problem(self.problem, self.tr("请先在左边选择党员。"))
             return
         name = self.picker.current_name()
-        try:
-            change = ledger.record_entry(
-                self.ctx.store, self.ctx.actor, self.fields.request_for(member_id), approve=self.fields.approve, today=self.ctx.today()
-            )
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            return
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        request, approve = self.fields.request_for(member_id), self.fields.approve
+        self.save_button.setEnabled(False)
+        self.ctx.write(
+            lambda _control: ledger.record_entry(store, actor, request, approve=approve, today=today),
+            Kind.LEDGER, self._saved, parent=self, on_problem=self._refused,
+            summary=lambda change: self.tr("{0}：{1}").format(name, change.summary),
+        )
+
+    def _saved(self, _change) -> None:
         show_problem(self.problem, "")
         self.fields.note_edit.clear()
         self.fields.evidence_edit.clear()
-        self.ctx.changed(self.tr("{0}：{1}").format(name, change.summary))
         self.update_preview()
         self.picker.search.setFocus(Qt.FocusReason.OtherFocusReason)
         self.picker.search.selectAll()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, AppError):
+            show_problem(self.problem, exc.message)
+        else:
+            show_error(self, exc)

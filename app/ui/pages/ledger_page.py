@@ -11,16 +11,19 @@ from app.domain.periods import Month
 from app.domain.points import format_points
 from app.services import ledger, member_queries, rulesets
 from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.entry_rows import entry_columns, reversals_beside
 from app.ui.pages.base import Page
 from app.ui.pages.review_tab import ReviewTab
-from app.ui.table_models import RowTableModel
+from app.ui.models.table_models import RowTableModel
 from app.ui.widgets import EnumBox, hint_label, make_table, search_edit
 
 
 class LedgerPage(Page):
+    depends_on = Kind.LEDGER | Kind.ROSTER | Kind.RULES  # the entries, their members' names, the items to filter by
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("积分台账")
@@ -166,9 +169,12 @@ class LedgerPage(Page):
             format_points(entry.points), format_points(-entry.points),
         )
 
-        def reverse(reason: str) -> None:
-            change = ledger.reverse_entry(self.ctx.store, self.ctx.actor, entry.id, reason, today=self.ctx.today())
-            self.ctx.changed(change.summary)
-            self.select_entry(entry.id)
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
 
-        return self.open_dialog(ReasonDialog(self.tr("冲正积分记录"), text, reverse, self, self.tr("如 录入错误：该党员已按时完成任务")))
+        def reverse(reason: str):
+            return lambda _control: ledger.reverse_entry(store, actor, entry.id, reason, today=today)
+
+        dialog = ReasonDialog(self.ctx, self.tr("冲正积分记录"), text, reverse, Kind.LEDGER, self,
+                              self.tr("如 录入错误：该党员已按时完成任务"))
+        dialog.saved.connect(lambda _change: self.select_entry(entry.id))
+        return self.open_dialog(dialog)

@@ -11,6 +11,7 @@ from app.domain.enums import MemberClass, MemberStatus
 from app.domain.errors import AppError
 from app.services import member_queries, organisation
 from app.services.member_queries import RosterQuery, RosterRow
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.controllers.roster_files import RosterFiles
 from app.ui.dialogs.member_dialog import MemberDialog
@@ -30,6 +31,8 @@ STATUS_CHOICES = (
 
 
 class MembersPage(Page):
+    depends_on = Kind.ROSTER | Kind.SETTINGS | Kind.LEDGER  # groups; the month's and year's points; flags
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("党员名册")

@@ -4,8 +4,8 @@ The page shows the round (`load_view`) as a step strip with each step's buttons,
 candidates table, and under it the selected member's star history, the objections and the
 评先评优 list. Which buttons are enabled is decided in controllers/rating_state.py; each
 button opens a dialog (dialogs/rating_*.py) whose service call runs on the job runner; the
-files for the township go through controllers/rating_files.py. After every write the page
-calls `ctx.changed`, which reloads it and marks the other pages stale.
+files for the township go through controllers/rating_files.py. Every write is a
+`ctx.write(..., Kind.RATING)`: this page reloads, and the other pages that show the rating.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplit
 from app.domain.errors import AppError, NotFound
 from app.services import totals
 from app.services.rating_queries import CandidateRow, RoundView, load_view
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.controllers.rating_files import RatingFiles
 from app.ui.controllers.rating_state import (
@@ -35,6 +36,8 @@ from app.ui.widgets import make_table, title_label
 
 
 class RatingPage(Page):
+    depends_on = Kind.RATING | Kind.LEDGER | Kind.ROSTER | Kind.RULES  # the round; before assessing, the live ranking
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("星级评定")

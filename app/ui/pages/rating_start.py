@@ -11,6 +11,7 @@ from app.domain.errors import AppError
 from app.domain.points import format_points
 from app.domain.rating import RatingScheme
 from app.services import rating, rulesets, totals
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.models.rating_models import star_text
@@ -125,14 +126,13 @@ class RatingStartPanel(QWidget):
         store, actor, today, year = self.ctx.store, self.ctx.actor, self.ctx.today(), self.year
         on, overrides = date_of(self.date_edit), self.overrides()
         self.start_button.setEnabled(False)
-        self.job = self.ctx.jobs.submit(
-            lambda _control: rating.start_round(store, actor, year, on, today=today, **overrides),
-            on_result=self._started, on_error=self._failed,
+        self.job = self.ctx.write(
+            lambda _control: rating.start_round(store, actor, year, on, today=today, **overrides), Kind.RATING,
+            self._started, parent=self, on_problem=self._failed,
         )
 
     def _started(self, change) -> None:
         self.start_button.setEnabled(True)
-        self.ctx.changed(change.summary)
         self.started.emit(change)
 
     def _failed(self, exc: BaseException) -> None:

@@ -9,7 +9,7 @@ from app.services import rating
 from app.services.rating_queries import CandidateRow, ObjectionRow, RoundView, member_star_history
 from app.ui.context import UiContext
 from app.ui.models.rating_models import award_columns, award_summary, history_columns, objection_columns, stars_word
-from app.ui.table_models import RowTableModel
+from app.ui.models.table_models import RowTableModel
 from app.ui.widgets import fit_columns, hint_label, make_table
 
 HISTORY, OBJECTIONS, AWARDS = range(3)

@@ -8,9 +8,11 @@ from app.domain.enums import EntryStatus
 from app.domain.errors import AppError
 from app.services import ledger
 from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.entry_rows import review_columns
-from app.ui.table_models import RowTableModel
+from app.ui.models.table_models import RowTableModel
 from app.ui.widgets import error_label, hint_label, make_table, show_problem
 
 
@@ -73,11 +75,15 @@ class ReviewTab(QWidget):
         if not entries:
             show_problem(self.problem, self.tr("请先选中要审核的记录（可按住 Ctrl 多选，或点“全选”）。"))
             return
-        try:
-            change = ledger.review_entries(self.ctx.store, self.ctx.actor, [e.id for e in entries], approve, self.note_edit.text())
-        except AppError as exc:
-            show_problem(self.problem, exc.message)
-            return
+        store, actor, ids, note = self.ctx.store, self.ctx.actor, [e.id for e in entries], self.note_edit.text()
         show_problem(self.problem, "")
-        self.note_edit.clear()
-        self.ctx.changed(change.summary)
+        self.ctx.write(
+            lambda _control: ledger.review_entries(store, actor, ids, approve, note), Kind.LEDGER,
+            lambda _change: self.note_edit.clear(), parent=self, on_problem=self._refused,
+        )
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, AppError):
+            show_problem(self.problem, exc.message)
+        else:
+            show_error(self, exc)

@@ -12,12 +12,12 @@ from app.domain.errors import AppError, NotFound
 from app.domain.points import format_points
 from app.domain.rules import RuleItem, RuleSet
 from app.services import rulesets
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.new_rule_set_dialog import NewRuleSetDialog
 from app.ui.dialogs.rule_item_dialog import RuleItemDialog
-from app.ui.errors import show_error
 from app.ui.pages.base import Page
-from app.ui.table_models import CENTER, Column, RowTableModel
+from app.ui.models.table_models import CENTER, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -52,6 +52,8 @@ def scheme_summary(rule_set: RuleSet) -> str:
 
 
 class RulesPage(Page):
+    depends_on = Kind.RULES | Kind.LEDGER  # an item becomes “已使用” once an entry uses it
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("积分细则")
@@ -189,9 +191,8 @@ class RulesPage(Page):
         item = self.selected_item()
         if item is None:
             return
-        try:
-            change = rulesets.save_rule_item(self.ctx.store, self.ctx.actor, self.year, replace(item, active=not item.active))
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(change.summary)
+        store, actor, year, toggled = self.ctx.store, self.ctx.actor, self.year, replace(item, active=not item.active)
+        self.ctx.write(
+            lambda _control: rulesets.save_rule_item(store, actor, year, toggled), Kind.RULES,
+            lambda _change: self.select_code(item.code), parent=self,
+        )

@@ -9,10 +9,11 @@ from app.domain.errors import AppError
 from app.domain.points import format_points
 from app.services import totals
 from app.services.totals import RankingRow
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.member_detail import MemberDetail
 from app.ui.pages.base import Page
-from app.ui.table_models import CENTER, RIGHT, Column, RowTableModel
+from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -27,6 +28,8 @@ def is_near_edge(row: RankingRow) -> bool:
 
 
 class TotalsPage(Page):
+    depends_on = Kind.LEDGER | Kind.ROSTER | Kind.RULES | Kind.SETTINGS  # points, who is in the branch and its groups, the bands
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("积分统计")

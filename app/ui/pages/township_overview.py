@@ -1,7 +1,7 @@
 """汇总总览 (township database): the gathered branches side by side for a year, and one ranking across them.
 
 Read-only: the figures are computed from the villages' gathered records the same way each village's
-own 积分统计 computes its year ranking. Loading runs through ctx.jobs (many villages take a while);
+own 积分统计 computes its year ranking. Loading is a query on the job runner (many villages take a while);
 a result that arrives after the clerk has already picked another year is dropped.
 """
 
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.points import format_points
 from app.services import gather
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.models.township_models import BranchLine, branch_model, ranking_model
@@ -43,6 +44,8 @@ def fit_height(splitter: QSplitter, table, rows: int, extra: int = 0, share: flo
 
 
 class TownshipOverviewPage(Page):
+    depends_on = Kind.TOWNSHIP | Kind.SETTINGS  # the gathered villages; the township's name
+
     gather_requested = Signal()
     township_named = Signal(str)
 
@@ -50,7 +53,6 @@ class TownshipOverviewPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("汇总总览")
         self.overview: gather.TownshipOverview | None = None
-        self._generation = 0
         self._fitted = False  # the branch table's height is fitted to its rows once, then left to the clerk
         layout = QVBoxLayout(self)
         controls = QHBoxLayout()
@@ -142,22 +144,16 @@ class TownshipOverviewPage(Page):
         self.reload()
 
     def reload(self) -> None:
-        self._generation += 1
-        generation, store, year = self._generation, self.ctx.store, self.year()
+        store, year = self.ctx.store, self.year()
         self.summary_label.setText(self.tr("正在计算 {0} 年的汇总……").format(year))
 
-        def load(control):
+        def load(_control):
             return gather.township_overview(store, year), gather.gathered_branches(store)
 
-        self.ctx.jobs.submit(
-            load,
-            on_result=lambda result: self._loaded(generation, *result),
-            on_error=lambda exc: self._failed(generation, exc),
-        )
+        # latest=self: when the clerk asks for another year meanwhile, the older answer is dropped
+        self.ctx.read(load, lambda result: self._loaded(*result), parent=self, on_problem=self._failed, latest=self)
 
-    def _loaded(self, generation: int, overview: gather.TownshipOverview, gathered: list[gather.GatheredBranch]) -> None:
-        if generation != self._generation:
-            return  # the clerk asked for another year meanwhile
+    def _loaded(self, overview: gather.TownshipOverview, gathered: list[gather.GatheredBranch]) -> None:
         self.overview = overview
         by_id = {b.branch_id: b for b in gathered}
         lines = [BranchLine(overview.year, summary, by_id.get(summary.branch_id)) for summary in overview.branches]
@@ -189,9 +185,7 @@ class TownshipOverviewPage(Page):
         if overview.township:
             self.township_named.emit(overview.township)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         self.overview = None
         self.branch_model.set_rows([])
         self.ranking_model.set_rows([])

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.services import rating_exchange
 from app.services.rating_exchange import VerificationDetail, VerificationRow
+from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.township_decision import TownshipDecisionDialog
 from app.ui.errors import show_error
@@ -40,6 +41,8 @@ from app.ui.widgets import fit_columns, hint_label, make_table, title_label
 
 
 class TownshipVerifyPage(Page):
+    depends_on = Kind.RATING | Kind.TOWNSHIP  # the villages' reports and the decisions on them
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("验星")
@@ -220,13 +223,11 @@ class TownshipVerifyPage(Page):
 
         def done(change) -> None:
             if change.created:
-                self._wanted = change.created[0]
-            self.ctx.changed(change.summary)
+                self.select_report(change.created[0])
 
-        self.ctx.jobs.submit(
-            lambda control: rating_exchange.import_for_verification(store, actor, path),
-            on_result=done,
-            on_error=lambda exc: show_error(self, exc, self.tr("没有导入")),
+        self.ctx.write(
+            lambda _control: rating_exchange.import_for_verification(store, actor, path), Kind.RATING, done,
+            parent=self, on_problem=lambda exc: show_error(self, exc, self.tr("没有导入")),
         )
 
     def decide(self, verified: bool) -> TownshipDecisionDialog | None:

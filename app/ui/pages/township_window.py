@@ -10,7 +10,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu, QVBoxLayout
 
 from app.services import gather
-from app.ui import extensions
+from app.ui import menu_actions
+from app.ui.changes import Kind
 from app.ui.errors import show_error
 from app.ui.pages.base import Page
 from app.ui.pages.township_overview import TownshipOverviewPage
@@ -71,9 +72,7 @@ class TownshipWindow(ShellWindow):
 
     def open_backup(self, kind: str):
         """备份 / 恢复 / 汇总 in the backup dialog; gathering goes into this database and refreshes the overview."""
-        dialog = extensions.open_backup(self, kind)
-        if dialog is None:
-            return None
+        dialog = menu_actions.open_backup(self, kind)
         if self.ctx.store.path is not None:
             dialog.set_township_file(self.ctx.store.path)
             dialog.township_button.setVisible(False)  # this window shows this database; gather here
@@ -82,11 +81,11 @@ class TownshipWindow(ShellWindow):
         return dialog
 
     def _gathered(self, report) -> None:
-        self.ctx.changed(report.summary)
+        self.ctx.changed(Kind.TOWNSHIP, report.summary)
         self.show_page("overview")
 
     def update_branch(self) -> None:
-        """After a restore (extensions calls this): a village's backup restored here makes a village window."""
+        """After a restore (menu_actions calls this): a village's backup restored here makes a village window."""
         try:
             still_township = gather.is_township_database(self.ctx.store)
         except Exception as exc:

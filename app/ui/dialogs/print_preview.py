@@ -1,4 +1,4 @@
-"""Print preview, save as PDF and printing of a report's PDF; batch rendering off the UI thread.
+"""Print preview, save as PDF and printing of a report's PDF.
 
 The reports are finished PDFs (bytes) from app.reports. To preview or print them, each page
 is rendered with pypdfium2 into an image and painted onto the QPrinter, full page, so the
@@ -6,28 +6,28 @@ page lands on paper exactly where the PDF puts it (certificate offsets depend on
 Saving as PDF writes the original bytes (vector, fonts embedded), never the raster.
 
 Threading: `paint_pdf`, the dialogs and `save_pdf` run on the UI thread. Building report
-data and rendering a batch (a township's scorecards) is slow, so it runs in a `ReportJob`
-on its own worker thread; the job reports progress, can be cancelled, and delivers the
-bytes or the error through signals emitted on the UI thread. Dialogs are opened with open()/show(), never
-exec(), except through `run_dialog`, which tests replace.
+data and rendering a batch (a township's scorecards) is slow: the print dialogs
+(dialogs/print_dialog.py, dialogs/rating_print_dialog.py) run it on the window's one job
+runner with a cancellable progress dialog (`UiContext.read(..., progress=...)`) and hand the
+finished bytes to `open_print_preview`. Dialogs are opened with open()/show(), never exec(),
+except through `run_dialog`, which tests replace.
 """
 
 from __future__ import annotations
 
-import threading
-import traceback
 from pathlib import Path
 from typing import Callable
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPaintEngine
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QToolBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QToolBar, QWidget
 
 from app.domain.errors import AppError
-from app.reports.progress import Progress, RenderCancelled
+from app.reports.progress import Progress
 from app.services.files import write_pdf
+from app.ui.errors import show_error
 
 PRINT_DPI_MAX = 300
 PREVIEW_DPI_MAX = 150
@@ -206,8 +206,6 @@ class PdfPrintPreview(QPrintPreviewDialog):
         if self.on_error is not None:
             self.on_error(exc)
         else:
-            from app.ui.errors import show_error
-
             show_error(self, exc)
 
 
@@ -217,145 +215,3 @@ def open_print_preview(parent: QWidget | None, pdf: bytes, title: str, suggested
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
-
-
-# ---- rendering off the UI thread ----
-
-
-class _WorkerThread(QThread):
-    def __init__(self, job: "ReportJob") -> None:
-        super().__init__(job)
-        self._job = job
-
-    def run(self) -> None:
-        self._job._work()
-
-
-class ReportJob(QObject):
-    """Runs `build(progress)` (report data, then the renderer) on a worker thread.
-
-    The job object lives on the UI thread and emits all its signals there, so any slot or
-    plain function connected to them may touch widgets. `build` runs on the worker thread:
-    it must open its own database sessions (the services do, per call) and must not touch
-    widgets. It calls progress(done, total) now and then; after `cancel()` that call raises
-    RenderCancelled. Exactly one of `finished(bytes)`, `failed(message, details)` or
-    `cancelled()` is emitted, after the last `progress`.
-
-    Keep the job referenced (or give it a parent) until it has ended; `wait()` blocks until
-    the worker thread is done (call it before the program exits).
-    """
-
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str, str)
-    cancelled = Signal()
-    _progress_from_worker = Signal(int, int)
-
-    def __init__(self, build: Callable[[Progress], bytes], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._build = build
-        self._cancel = threading.Event()
-        self._outcome: tuple = ("cancelled",)
-        self._thread = _WorkerThread(self)
-        self._thread.finished.connect(self._deliver)
-        self._progress_from_worker.connect(self.progress, Qt.ConnectionType.QueuedConnection)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Ask the job to stop at its next progress report (only sets a thread-safe flag)."""
-        self._cancel.set()
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
-
-    def wait(self, milliseconds: int = 30_000) -> bool:
-        return self._thread.wait(milliseconds)
-
-    def _progress(self, done: int, total: int) -> None:  # worker thread
-        if self._cancel.is_set():
-            raise RenderCancelled()
-        self._progress_from_worker.emit(done, total)
-
-    def _work(self) -> None:  # worker thread
-        try:
-            if self._cancel.is_set():
-                raise RenderCancelled()
-            pdf = self._build(self._progress)
-            if self._cancel.is_set():
-                raise RenderCancelled()
-        except RenderCancelled:
-            self._outcome = ("cancelled",)
-        except AppError as exc:
-            self._outcome = ("failed", exc.message, exc.details or "")
-        except Exception as exc:  # noqa: BLE001 - any failure must reach the clerk, not vanish
-            self._outcome = (
-                "failed",
-                "生成报表时遇到了意外的问题，没有生成文件。请把详细信息复制给技术支持。",
-                "".join(traceback.format_exception(exc)),
-            )
-        else:
-            self._outcome = ("finished", pdf)
-
-    @Slot()
-    def _deliver(self) -> None:  # UI thread, after the worker thread has finished
-        kind, *values = self._outcome
-        {"finished": self.finished, "failed": self.failed, "cancelled": self.cancelled}[kind].emit(*values)
-
-
-def start_report_job(
-    build: Callable[[Progress], bytes],
-    parent: QObject | None = None,
-    *,
-    on_finished: Callable[[bytes], None] | None = None,
-    on_failed: Callable[[str, str], None] | None = None,
-    on_cancelled: Callable[[], None] | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> ReportJob:
-    """Make a job, connect the callbacks (they run on the UI thread), start it, return it."""
-    job = ReportJob(build, parent)
-    for signal, callback in (
-        (job.finished, on_finished), (job.failed, on_failed), (job.cancelled, on_cancelled), (job.progress, on_progress),
-    ):
-        if callback is not None:
-            signal.connect(callback)
-    job.start()
-    return job
-
-
-class ReportProgress(QProgressDialog):
-    """A progress bar for a ReportJob: follows its progress, its Cancel button cancels it."""
-
-    def __init__(self, job: ReportJob, label: str = "正在生成……", parent: QWidget | None = None) -> None:
-        super().__init__(label, "取消", 0, 0, parent)
-        self.setWindowTitle("生成报表")
-        self.setMinimumDuration(300)
-        self.setAutoClose(True)
-        self.setAutoReset(False)
-        self.job = job
-        job.progress.connect(self._advance)
-        self.canceled.connect(self._cancel_job)
-        for signal in (job.finished, job.failed, job.cancelled):
-            signal.connect(self._finish)
-
-    @Slot()
-    def _cancel_job(self) -> None:
-        self.job.cancel()
-
-    @Slot(int, int)
-    def _advance(self, done: int, total: int) -> None:
-        if total > 0:
-            self.setMaximum(total)
-            self.setValue(min(done, total))
-        else:  # the page count is not known yet: a busy bar that still moves
-            self.setMaximum(0)
-            self.setValue(done)
-
-    def _finish(self, *_result) -> None:
-        self.canceled.disconnect(self._cancel_job)  # closing a progress dialog emits canceled
-        self.close()

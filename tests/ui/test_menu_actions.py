@@ -1,9 +1,11 @@
-"""Smoke tests of the menu entries that open other issues' windows: backup/restore/gather and printing."""
+"""The backup and print menu entries: their texts, the dialogs they open, and what the window does after."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QAction
+
+from app.ui.dialogs.backup_dialog import BackupDialog
 
 pytestmark = pytest.mark.gui
 
@@ -12,10 +14,19 @@ def _action(window, name) -> QAction:
     return next(a for a in window.backup_actions + window.print_actions if a.objectName() == name)
 
 
+def test_the_file_and_print_menus_hold_the_entries(demo_window):
+    assert [a.text() for a in demo_window.backup_actions] == ["备份到U盘…", "恢复备份…", "汇总各村备份…"]
+    assert [a.text() for a in demo_window.print_actions] == ["打印积分卡、公示表、证书…"]
+    assert demo_window.print_actions[0].shortcut().toString() == "Ctrl+P"
+    menus = {action.text(): [a.text() for a in action.menu().actions()] for action in demo_window.menuBar().actions()}
+    assert "恢复备份…" in menus["文件(&F)"] and menus["打印(&P)"] == ["打印积分卡、公示表、证书…"]
+
+
 def test_backup_restore_and_gather_open_the_backup_dialog_on_their_tab(demo_window):
     for name, tab in (("action_backup", 0), ("action_restore", 1), ("action_gather", 2)):
         _action(demo_window, name).trigger()
         dialog = demo_window.backup_dialog
+        assert isinstance(dialog, BackupDialog)
         assert dialog.isVisible() and dialog.tabs.currentIndex() == tab
         assert dialog.runner is demo_window.ctx.jobs
         dialog.close()
@@ -24,13 +35,14 @@ def test_backup_restore_and_gather_open_the_backup_dialog_on_their_tab(demo_wind
 def test_a_restored_database_refreshes_every_page(demo_window):
     _action(demo_window, "action_restore").trigger()
     dialog = demo_window.backup_dialog
-    members = demo_window.pages["members"]
-    totals = demo_window.pages["totals"]
-    totals.stale = False
+    members = demo_window.show_page("members")
+    pages = demo_window.pages.values()
+    for page in pages:
+        page.stale = False
     dialog.database_replaced.emit(demo_window.ctx.store.path)
     assert "已从备份恢复" in demo_window.statusBar().currentMessage()
-    assert totals.stale  # refreshed when next shown
-    assert members.model.total == 35
+    assert all(page.stale for page in pages if page is not members)  # refreshed when next shown
+    assert not members.stale and members.model.total == 35  # the page in view refreshed at once
     dialog.close()
 
 

@@ -4,12 +4,12 @@ Self-contained: the window opens `BackupDialog(store, actor, parent, runner=...)
 and listens to `database_replaced` (the restored file is in place; the store's engine was
 disposed and reconnects to the new file on next use, so refresh every view) and `gathered`.
 
-Long work (snapshot, key derivation, writing, verifying, merging) runs off the UI thread
-through `runner.submit(fn, on_result, on_error, on_progress)` — the window's JobRunner
-(app/ui/jobs.py) fits; without one the dialog uses its own single QThread runner. `fn`
-receives a control whose `progress(done, total)` is called from the worker; results and
-errors arrive on the UI thread. Dialog methods that ask the clerk (`ask_folder`,
-`ask_backup_file`, `ask_township_file`, `confirm`) are separate so tests can replace them.
+Long work (snapshot, key derivation, writing, verifying, merging) runs on the window's one job
+runner (app/ui/jobs.py JobRunner; a dialog opened on its own makes one): the service's
+progress and sentences reach the dialog, results and errors arrive on the UI thread. The
+dialog does not refresh the window itself: the window listens to its two signals. Dialog
+methods that ask the clerk (`ask_folder`, `ask_backup_file`, `ask_township_file`, `confirm`)
+are separate so tests can replace them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -45,7 +45,8 @@ from app.services import backup, drives, gather, operators, restore, township_ov
 from app.services.context import Actor
 from app.services.paths import data_dir
 from app.ui.errors import describe, show_error
-from app.ui.table_models import RowTableModel
+from app.ui.jobs import JobControl, JobRunner
+from app.ui.models.table_models import RowTableModel
 from db.store import Store
 
 OVERVIEW_COLUMNS = [
@@ -63,79 +64,15 @@ OVERVIEW_COLUMNS = [
 ]
 
 
-# ----------------------------------------------------------------------------- a minimal job runner
+# ----------------------------------------------------------------------------- progress
 
 
-class _Control:
-    def __init__(self, thread: "_JobThread") -> None:
-        self._thread = thread
-
-    def progress(self, done: int, total: int) -> None:
-        self._thread.progressed.emit(done, total)
-
-    def message(self, text: str) -> None:
-        self._thread.said.emit(text)
-
-
-class _JobThread(QThread):
-    progressed = Signal(int, int)
-    said = Signal(str)
-    done = Signal(object, object)
-
-    def __init__(self, fn, parent=None) -> None:
-        super().__init__(parent)
-        self.fn = fn
-
-    def run(self) -> None:
-        try:
-            result = self.fn(_Control(self))
-        except BaseException as exc:  # delivered to the UI thread
-            self.done.emit(None, exc)
-        else:
-            self.done.emit(result, None)
-
-
-class ThreadRunner(QObject):
-    """One job at a time on a QThread; the same `submit` signature as app.ui.jobs.JobRunner."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.thread: _JobThread | None = None
-        self.message: Callable[[str], None] | None = None
-
-    def submit(self, fn, on_result=None, on_error=None, on_progress=None):
-        thread = _JobThread(fn, self)
-        if on_progress:
-            thread.progressed.connect(on_progress)
-        if self.message:
-            thread.said.connect(self.message)
-
-        def finish(result, error) -> None:
-            thread.wait()
-            if error is None:
-                if on_result:
-                    on_result(result)
-            elif on_error:
-                on_error(error)
-            thread.deleteLater()
-
-        thread.done.connect(finish)
-        self.thread = thread
-        thread.start()
-        return thread
-
-    def wait(self, msecs: int = 30000) -> bool:
-        return self.thread.wait(msecs) if self.thread else True
-
-
-def _reporter(control) -> Callable[[float, str], None]:
+def _reporter(control: JobControl) -> Callable[[float, str], None]:
     """A service's progress(fraction, sentence) → the runner's control."""
-    say = getattr(control, "message", None)
 
     def report(fraction: float, text: str) -> None:
         control.progress(int(fraction * 1000), 1000)
-        if say:
-            say(text)
+        control.say(text)
 
     return report
 
@@ -148,12 +85,10 @@ class BackupDialog(QDialog):
     gathered = Signal(object)  # GatherReport
     job_finished = Signal()
 
-    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None, runner: Any = None) -> None:
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.store, self.actor = store, actor
-        self.runner = runner or ThreadRunner(self)
-        if isinstance(self.runner, ThreadRunner):
-            self.runner.message = self._show_message
+        self.runner = runner or JobRunner(self)
         self.setWindowTitle(self.tr("备份与恢复"))
         self.resize(720, 520)
         self.target_folder: Path | None = None
@@ -492,7 +427,7 @@ class BackupDialog(QDialog):
             self._failed(exc)
             self.job_finished.emit()
 
-        self.runner.submit(fn, on_result=done, on_error=failed, on_progress=self._progressed)
+        self.runner.submit(fn, on_result=done, on_error=failed, on_progress=self._progressed, on_message=self._show_message)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
