@@ -24,9 +24,11 @@ from app.domain.chain import (
     ENTRIES,
     FIELDS,
     ChainResult,
+    Extension,
     Head,
     StoredLink,
     chain_links,
+    compare_heads,
     link_hash,
     normalise,
     uuid_text,
@@ -189,3 +191,16 @@ def describe_row(connection, chain: str, row_id: str) -> str:
         return "" if row is None else describe_entry(*row)
     row = execute("SELECT created_at, summary FROM audit_log WHERE id = :id", {"id": row_id}).fetchone()
     return "" if row is None else f"{str(row[0])[:19]} {row[1]}"
+
+
+def compare_with_recorded(connection, recorded: dict[str, Head]) -> list[Extension]:
+    """How the chains in this file relate to heads recorded elsewhere (a backup's manifest, the
+    township's copy, a report file): each must be the same or extend it. A whole chain that was
+    edited and then recomputed passes its own check but not this one."""
+    results = []
+    for chain, old in recorded.items():
+        if chain not in CHAINS:
+            continue
+        new = read_head(connection, chain)
+        results.append(compare_heads(chain, old, new, hash_at(connection, chain, old.seq) if old.seq else None))
+    return results

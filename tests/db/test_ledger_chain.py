@@ -165,3 +165,35 @@ def test_the_chain_check_names_each_tampering_in_one_sentence(ledger_file):
         "积分台账的防篡改保护被人换过：audit_log_no_delete、points_entries_no_delete、points_entries_no_rewrite 名字还在，内容已不是本程序写的。",
         "积分台账第 3 条（张三 2026-03-03 B02 10 分）的内容与当初记下的不符，被人改写过。",
     ]
+
+
+def _recompute_whole_chain(raw, chain_name: str) -> None:
+    """What a careful forger does after an edit: hash every row again, so the chain holds."""
+    columns = ", ".join(chain.FIELDS[chain_name])
+    prev = chain.GENESIS
+    for row in raw.execute(f"SELECT {columns} FROM {chain_name} ORDER BY chain_seq").fetchall():
+        digest = link_hash(prev, chain_name, normalise(chain_name, dict(zip(chain.FIELDS[chain_name], row))))
+        raw.execute(f"UPDATE {chain_name} SET chain_prev = ?, chain_hash = ? WHERE id = ?", (prev, digest, row[0]))
+        prev = digest
+
+
+def test_an_edit_with_the_whole_chain_recomputed_shows_against_a_recorded_head(ledger_file):
+    raw = _raw(ledger_file)
+    recorded = ledger_chain.read_heads(raw)
+    assert all(e.kind == "same" for e in ledger_chain.compare_with_recorded(raw, recorded))
+    _drop_ledger_triggers(raw)
+    raw.execute("UPDATE points_entries SET points = points * 10 WHERE chain_seq = 3")
+    _recompute_whole_chain(raw, ENTRIES)
+    assert ledger_chain.verify_stored(raw, ENTRIES).ok  # the chain alone cannot tell
+    kinds = {e.chain: e.kind for e in ledger_chain.compare_with_recorded(raw, recorded)}
+    assert kinds == {ENTRIES: chain.REWRITTEN, AUDIT: "same"}
+
+
+def test_rows_cut_from_the_end_show_against_a_recorded_head(ledger_file):
+    raw = _raw(ledger_file)
+    recorded = ledger_chain.read_heads(raw)
+    _drop_ledger_triggers(raw)
+    raw.execute("DELETE FROM points_entries WHERE chain_seq >= 6")
+    assert ledger_chain.verify_stored(raw, ENTRIES).ok
+    extension = ledger_chain.compare_with_recorded(raw, {ENTRIES: recorded[ENTRIES]})[0]
+    assert (extension.kind, extension.old.seq, extension.new.seq) == (chain.MISSING, 7, 5)
