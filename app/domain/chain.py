@@ -162,6 +162,20 @@ class Head:
 EMPTY_HEAD = Head(0, GENESIS)
 
 
+def paper_code(head: Head) -> str:
+    """The check code printed on a notice: the ledger chain's length and the first 8 hex digits
+    of its head, e.g. "711-94289CB3". Later, the row at that position must carry that hash."""
+    return f"{head.seq}-{check_code(head.hash)}"
+
+
+def parse_paper_code(code: str) -> tuple[int, str] | None:
+    """(seq, 8 hex digits upper case) of a printed code, or None when it is not one."""
+    seq, _, prefix = (code or "").strip().upper().partition("-")
+    if not seq.isdigit() or len(prefix) != CODE_LENGTH or any(c not in "0123456789ABCDEF" for c in prefix):
+        return None
+    return int(seq), prefix
+
+
 class StoredLink(NamedTuple):
     """One row as read back: its chain columns, its id (to name it) and its normalised fields."""
 

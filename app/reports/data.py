@@ -65,6 +65,7 @@ class IssueInfo:
     notice_end: date
     objection_contact: str = DEFAULT_OBJECTION_CONTACT
     objection_phone: str = ""
+    check_code: str = ""  # the ledger chain's head as printed (app.domain.chain.paper_code); "" prints none
 
     def __post_init__(self) -> None:
         if not self.issuing_org.strip():
@@ -85,6 +86,7 @@ class IssueInfo:
         notice_start: date | None = None,
         objection_contact: str = DEFAULT_OBJECTION_CONTACT,
         objection_phone: str = "",
+        check_code: str = "",
     ) -> "IssueInfo":
         if not 1 <= notice_days <= 60:
             raise ValidationError(f"公示天数应在 1 到 60 天之间，收到的是 {notice_days}。")
@@ -96,6 +98,7 @@ class IssueInfo:
             notice_end=start + timedelta(days=notice_days - 1),
             objection_contact=(objection_contact or "").strip() or DEFAULT_OBJECTION_CONTACT,
             objection_phone=(objection_phone or "").strip(),
+            check_code=check_code,
         )
 
 

@@ -56,6 +56,11 @@ def _objection_sentence(issue: IssueInfo) -> str:
     return f"公示期间，党员和群众如有异议，请向{issue.objection_contact}反映{phone}。"
 
 
+def check_code_line(code: str) -> str:
+    """Printed under the date, so that the sheet on the board can be matched with the file later."""
+    return f"台账校验码 {code}"
+
+
 def _period_sentence(issue: IssueInfo) -> str:
     return f"公示时间：{date_text(issue.notice_start)}至{date_text(issue.notice_end)}（共{issue.notice_days}天）。"
 
@@ -94,7 +99,10 @@ def _with_sign_off(data: list[list[str]], style: list, issue: IssueInfo, widths:
     columns = len(widths)
     first = max(0, columns - max(2, (columns + 1) // 2))
     span = sum(widths[first:])
-    text = "\n".join([*wrap_text(issue.issuing_org, span - 2 * CELL_PADDING, size * 1.1), date_text(issue.issued_on)])
+    lines = [*wrap_text(issue.issuing_org, span - 2 * CELL_PADDING, size * 1.1), date_text(issue.issued_on)]
+    if issue.check_code:
+        lines.append(check_code_line(issue.check_code))
+    text = "\n".join(lines)
     row = len(data)
     data.append([""] * first + [text] + [""] * (columns - first - 1))
     style += [
