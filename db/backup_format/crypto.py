@@ -1,8 +1,9 @@
 """Keys and the cipher of an encrypted backup (see the package docstring for the rules).
 
 Passphrase → Unicode NFC → UTF-8 → Argon2id (or scrypt) → 32-byte key; the compressed
-database sealed with AES-256-GCM, the header as associated data; a key-check value tells a
-wrong passphrase from a damaged file. Parameters read from a file are capped before any
+database sealed with AES-256-GCM chunk by chunk (version 2; version 1 files, one GCM message
+over the whole payload, are still read, in pieces); a key-check value tells a wrong
+passphrase from a damaged file. Parameters read from a file are capped before any
 work is done. Errors are those of app.domain.errors; their sentences live there.
 """
 
@@ -13,7 +14,6 @@ import hmac
 import os
 import unicodedata
 from functools import cache
-from typing import Callable
 
 from app.domain.errors import (
     Argon2Missing,
@@ -36,13 +36,13 @@ MIN_PASSPHRASE = 6
 
 __all__ = [
     "KEY_CHECK_LABEL", "NONCE_SIZE", "TAG_SIZE", "CIPHER", "DEFAULT_ARGON2", "DEFAULT_SCRYPT", "MIN_PASSPHRASE",
-    "normalise_passphrase",
-    "default_kdf", "checked_kdf_params", "derive_key", "key_check", "seal", "unseal",
+    "normalise_passphrase", "default_kdf", "checked_kdf_params", "derive_key", "key_check", "new_encryption",
+    "opening_key", "chunk_aad", "ChunkCipher", "WholeGcmReader",
 ]
 
 
 def normalise_passphrase(passphrase: str) -> bytes:
-    """Frozen for format version 1: Unicode NFC, then UTF-8 (no trimming, no case folding)."""
+    """Frozen for format versions 1 and 2: Unicode NFC, then UTF-8 (no trimming, no case folding)."""
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
@@ -126,35 +126,87 @@ def key_check(key: bytes) -> str:
     return hmac.new(key, KEY_CHECK_LABEL, hashlib.sha256).digest()[:16].hex()
 
 
-def seal(passphrase: str, kdf: dict | None) -> tuple[dict, Callable[[bytes, bytes], bytes]]:
-    """The manifest's `encryption` field for a new file, and a function that encrypts.
+def new_encryption(passphrase: str, kdf: dict | None) -> tuple[dict, bytes]:
+    """The manifest's `encryption` field for a new version-2 file, and the key.
 
-    A passphrase shorter than MIN_PASSPHRASE characters is refused. The function takes (plain bytes, header) and returns ciphertext || tag; the header (the
-    bytes before the digest) is the associated data, so it is built before encrypting.
+    A passphrase shorter than MIN_PASSPHRASE characters is refused; the salt is fresh unless
+    `kdf` brings one (tests), so every file has its own key.
     """
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     if len(passphrase) < MIN_PASSPHRASE:
         raise PassphraseTooShort(MIN_PASSPHRASE)
     kdf = dict(kdf) if kdf else default_kdf()
     kdf.setdefault("salt", os.urandom(16).hex())
     key = derive_key(passphrase, kdf)
-    nonce = os.urandom(NONCE_SIZE)
-    encryption = {"cipher": CIPHER, "nonce": nonce.hex(), "kdf": checked_kdf_params(kdf), "key_check": key_check(key)}
-    return encryption, lambda plain, header: AESGCM(key).encrypt(nonce, plain, header)
+    return {"cipher": CIPHER, "kdf": checked_kdf_params(kdf), "key_check": key_check(key)}, key
 
 
-def unseal(encryption: dict, payload: bytes, header: bytes, passphrase: str | None) -> bytes:
-    """The plain bytes of an encrypted payload; tells a missing or wrong passphrase from damage."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+def opening_key(encryption: dict, passphrase: str | None) -> bytes:
+    """The key of an encrypted file; tells a missing or wrong passphrase from damage (key check)."""
     if passphrase is None or passphrase == "":
         raise PassphraseRequired()
     key = derive_key(passphrase, encryption["kdf"])
     if not hmac.compare_digest(key_check(key), encryption["key_check"]):
         raise WrongPassphrase()
-    try:
-        return AESGCM(key).decrypt(bytes.fromhex(encryption["nonce"]), payload, header)
-    except InvalidTag:
-        raise BackupAltered(details="AES-GCM tag mismatch") from None
+    return key
+
+
+def chunk_aad(header_digest: bytes, index: int, final: bool) -> bytes:
+    """Associated data of chunk `index`: the header digest, the index (8 bytes), the final flag (1 byte)."""
+    return header_digest + index.to_bytes(8, "big") + (b"\x01" if final else b"\x00")
+
+
+class ChunkCipher:
+    """AES-256-GCM over one chunk at a time (version 2): body = nonce || ciphertext || tag.
+
+    Each chunk has a fresh random 12-byte nonce; its associated data binds it to this file's
+    header, to its place in the stream and to whether it is the last chunk, so truncation,
+    reordering and chunks swapped in from elsewhere all fail the tag.
+    """
+
+    OVERHEAD = NONCE_SIZE + TAG_SIZE
+
+    def __init__(self, key: bytes, header_digest: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self._aead = AESGCM(key)
+        self._digest = header_digest
+
+    def seal(self, index: int, final: bool, plain: bytes) -> bytes:
+        nonce = os.urandom(NONCE_SIZE)
+        return nonce + self._aead.encrypt(nonce, plain, chunk_aad(self._digest, index, final))
+
+    def open(self, index: int, final: bool, body: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
+        if len(body) <= self.OVERHEAD:
+            raise BackupDamaged(details=f"chunk {index}: {len(body)} bytes")
+        try:
+            return self._aead.decrypt(body[:NONCE_SIZE], body[NONCE_SIZE:], chunk_aad(self._digest, index, final))
+        except InvalidTag:
+            raise BackupAltered(details=f"AES-GCM tag mismatch in chunk {index}") from None
+
+
+class WholeGcmReader:
+    """Version 1: one AES-GCM message over the whole payload, decrypted in pieces.
+
+    The tag (the payload's last 16 bytes) is checked by `finish`; until then the plain bytes are
+    unauthenticated, so the caller writes them only to a local staging file it throws away on
+    any error.
+    """
+
+    def __init__(self, key: bytes, nonce: bytes, tag: bytes, header: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        self._decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
+        self._decryptor.authenticate_additional_data(header)
+
+    def update(self, data: bytes) -> bytes:
+        return self._decryptor.update(data)
+
+    def finish(self) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
+        try:
+            return self._decryptor.finalize()
+        except InvalidTag:
+            raise BackupAltered(details="AES-GCM tag mismatch") from None
