@@ -28,7 +28,7 @@ A chunk record::
                  encrypted — nonce (12 random bytes) || AES-256-GCM ciphertext of the next
                  bytes of the zlib stream || tag (16); B = that length + 28
 
-The zlib stream (RFC 1950; written at level 6 through zlib.compressobj) of the SQLite file is
+The zlib stream (RFC 1950; written at level 1 through zlib.compressobj) of the SQLite file is
 cut into pieces of exactly `chunk_size` bytes (manifest; 1 MiB = 1,048,576 when written,
 at most 16 MiB when read); the last piece has 1 to chunk_size bytes and goes in the final
 chunk. Chunks are numbered from 0. An encrypted chunk i is sealed with its own nonce and the
@@ -70,6 +70,10 @@ Manifest fields of version 2 (all present; `null` where stated)::
     branch            {"id": UUID, "name": str, "township": str} or null
     counts            {table name: number of rows} for every table of the database
     audit_records     rows in audit_log;  last_change_at  newest audit_log.created_at or null
+    chain_heads       {"points_entries": {"seq": n, "hash": hex}, "audit_log": {...}}: the heads of
+                      the ledger chains (app/domain/chain.py) when the snapshot was taken; null
+                      for a database older than schema 0003. Added later than version 2's first
+                      files: a reader treats it as optional.
     chain_heads       {chain: {"seq": n, "hash": hex}}: the heads of the ledger's hash chains
                       (app/domain/chain.py), null for a database from before they existed
     database_size     bytes of the SQLite file, 1 <= size <= 256 GiB (the hard ceiling)

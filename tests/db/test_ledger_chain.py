@@ -197,3 +197,17 @@ def test_rows_cut_from_the_end_show_against_a_recorded_head(ledger_file):
     assert ledger_chain.verify_stored(raw, ENTRIES).ok
     extension = ledger_chain.compare_with_recorded(raw, {ENTRIES: recorded[ENTRIES]})[0]
     assert (extension.kind, extension.old.seq, extension.new.seq) == (chain.MISSING, 7, 5)
+
+
+def test_a_backup_manifest_records_the_chain_heads(ledger_file):
+    from datetime import datetime, timezone
+
+    from db.backup_format import read_database_facts
+    from db.backup_format.checks import manifest_chain_heads
+    from db.backup_format.framing import Manifest, new_manifest
+
+    raw = _raw(ledger_file)
+    facts = read_database_facts(raw)
+    manifest = Manifest(new_manifest(facts, datetime.now(timezone.utc), "test", 1))
+    assert manifest_chain_heads(manifest) == ledger_chain.read_heads(raw)
+    assert manifest_chain_heads(Manifest({"counts": {}})) == {}
