@@ -10,7 +10,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.domain.enums import MemberClass, Membership
-from app.services import members, operators, organisation, rulesets
+from app.services import organisation
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.rules import rulesets
 from db.store import Store
 
 TODAY = date(2026, 11, 23)

@@ -35,7 +35,7 @@ class Mutant:
 
 MUTANTS = (
     # The reversal sign of a veto: SQL month sums (every figure from the store) and the domain's own grouping.
-    Mutant("reversal sign in the SQL month sums", "app/services/scoring_queries.py",
+    Mutant("reversal sign in the SQL month sums", "app/services/totals/scoring.py",
            "case((PointsEntry.reverses_id.is_(None), 1), else_=-1)", "case((PointsEntry.reverses_id.is_(None), 1), else_=1)"),
     Mutant("reversal sign in the domain's grouping", "app/domain/scoring.py",
            "acc[1] += line.sign", "acc[1] += 1"),
@@ -68,7 +68,7 @@ MUTANTS = (
     Mutant("total goes below zero", "app/domain/scoring.py",
            "        total = max(ZERO, total)\n", "        total = total\n"),
     # The carried base (next year starts from a share of this year's total).
-    Mutant("carried base ignored", "app/services/scoring_queries.py",
+    Mutant("carried base ignored", "app/services/totals/scoring.py",
            "previous = self.finals(year - 1) if rule_set.base_carry_share is not None else None",
            "previous = None"),
 )

@@ -16,9 +16,13 @@ from pathlib import Path
 from app.cli.commands import EXIT_FAILED, EXIT_OK
 from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
 from app.domain.points import format_points
-from app.services import backup, gather, operators, restore, township_overview
-from app.services.backup import PASSPHRASE_ENV
-from app.services.drives import is_removable_path
+from app.services.backup import archive as backup
+from app.services.township import gather
+from app.services.accounts import operators
+from app.services.backup import restore
+from app.services.township import overview as township_overview
+from app.services.backup.archive import PASSPHRASE_ENV
+from app.services.backup.drives import is_removable_path
 from app.services.paths import database_url, default_database_path
 from sqlalchemy.engine import make_url
 from db.store import Store

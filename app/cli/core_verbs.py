@@ -8,7 +8,9 @@ from app.cli.commands import EXIT_FAILED, EXIT_OK, open_existing_store
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.domain.points import format_points
-from app.services import check, demo, operators, totals
+from app.services import check, demo
+from app.services.accounts import operators
+from app.services.totals import ranking as totals
 from app.services.paths import database_url
 from db.store import Store
 

@@ -16,7 +16,7 @@ from app.cli.core_verbs import parse_day
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, NOTICE_DAYS, CertificateOptions
-from app.services import report_data
+from app.services.printing import report_data
 from app.services.files import check_output_path, write_pdf
 
 ORDER = 40

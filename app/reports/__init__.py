@@ -1,6 +1,6 @@
 """Printed paper, rendered with reportlab only: report data first, then the renderer.
 
-Data classes (app.reports.data) are built by app.services.report_data; each renderer takes
+Data classes (app.reports.data) are built by app.services.printing.report_data; each renderer takes
 one and returns the PDF as bytes, which app.services.files writes to disk atomically (this
 package writes no files). Fonts, page geometry and styles live in app.reports.layout.
 

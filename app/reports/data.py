@@ -1,4 +1,4 @@
-"""Report data: plain, frozen values built by app.services.report_data and asserted in tests.
+"""Report data: plain, frozen values built by app.services.printing.report_data and asserted in tests.
 
 Nothing here knows about the database or about reportlab. Points are Decimals exactly as the
 scoring engine computed them; the renderers only format them. No ID numbers or phone numbers

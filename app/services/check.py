@@ -10,7 +10,7 @@ from app.domain.enums import EntryStatus
 from app.domain.points import format_points
 from app.domain.rules import CountedLine, cap_overruns
 from app.services.context import read_session
-from app.services.rulesets import rule_set_from_record
+from app.services.rules.rulesets import rule_set_from_record
 from db.engine import is_sqlite
 from db.models import AttendanceRecord, AuditRecord, Member, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.store import Store

@@ -15,10 +15,13 @@ from app.domain.enums import Attendance, Gender, MeetingKind, MemberClass, Membe
 from app.domain.errors import ConflictError
 from app.domain.idcard import id_check_char
 from app.domain.periods import Month
-from app.services import ledger, members, organisation, rulesets
+from app.services import organisation
+from app.services.ledger import entries as ledger
+from app.services.roster import members
+from app.services.rules import rulesets
 from app.services.context import Actor
-from app.services.ledger import EntryRequest
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.ledger.entries import EntryRequest
+from app.services.ledger.queries import EntryFilter, list_entries
 from db.store import Store
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"

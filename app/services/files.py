@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.domain.errors import AppError, StoreError, ValidationError, folder_not_file
-from app.services.drives import place_of
+from app.services.backup.drives import place_of
 
 Progress = Callable[[float, str], None]
 

@@ -8,7 +8,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.errors import AppError
-from app.services import gather, operators, organisation
+from app.services import organisation
+from app.services.township import gather
+from app.services.accounts import operators
 from app.services.paths import database_url
 from app.ui.errors import describe, show_error
 from app.ui.fonts import install_bundled_font

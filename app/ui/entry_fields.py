@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QLineEdit,
 
 from app.domain.enums import ValueKind
 from app.domain.points import format_points
-from app.services.ledger import EntryRequest
+from app.services.ledger.entries import EntryRequest
 from app.ui.context import UiContext
 from app.ui.pickers import RuleItemBox
 from app.ui.widgets import calendar_edit, date_of, hint_label

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.domain.enums import EntryStatus
 from app.domain.points import format_points
-from app.services.ledger_queries import EntryRow
+from app.services.ledger.queries import EntryRow
 from app.ui.models.table_models import CENTER, RIGHT, Column
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls

@@ -7,7 +7,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
-from app.services import auto_backup, gather, organisation
+from app.services import organisation
+from app.services.backup import automatic as auto_backup
+from app.services.township import gather
 from app.ui import menu_actions
 from app.ui.changes import Kind, concerns
 from app.ui.dialogs.wizard import FirstRunWizard

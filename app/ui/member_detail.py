@@ -11,8 +11,8 @@ from app.domain.enums import Category
 from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
-from app.services import totals
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.totals import ranking as totals
+from app.services.ledger.queries import EntryFilter, list_entries
 from app.ui.context import UiContext
 from app.ui.entry_rows import reversals_beside, row_colour
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QList
 from app.domain.enums import Category
 from app.domain.errors import AppError
 from app.domain.rules import RuleItem
-from app.services import member_queries, organisation, rulesets
+from app.services import organisation
+from app.services.roster import queries as member_queries
+from app.services.rules import rulesets
 from app.ui.context import UiContext
 from app.ui.widgets import IdBox, search_edit
 

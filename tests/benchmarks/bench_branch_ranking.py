@@ -34,7 +34,10 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.domain.enums import EntryStatus, MemberClass, MemberStatus, Membership
-from app.services import operators, organisation, rulesets, totals
+from app.services import organisation
+from app.services.accounts import operators
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
 from db.models import Member, PointsEntry, RuleItemRecord
 from db.store import Store
 

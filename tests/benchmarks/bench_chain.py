@@ -35,7 +35,10 @@ from sqlalchemy import select
 
 from app.domain.chain import ENTRIES, ENTRY_FIELDS, GENESIS, link_hash, normalise
 from app.domain.enums import EntryStatus, MemberClass, Membership
-from app.services import members, operators, organisation, rulesets
+from app.services import organisation
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.rules import rulesets
 from db import ledger_chain
 from db.models import PointsEntry, RuleItemRecord
 from db.store import Store

@@ -9,7 +9,7 @@ It builds a branch of N members with Chinese names (pinyin keys as the members s
 them) and about three approved entries each, then, in the same process and alternating:
 
 - ours:     the real MembersPage: a key pressed in its search box (QTest.keyClick) → the SQL
-            search/sort/page of app.services.member_queries → the paged table model reset →
+            search/sort/page of app.services.roster.queries → the paged table model reset →
             the table repainted (viewport().repaint(), so the figure includes drawing);
 - baseline: what the page would do with the existing service: members.list_members (all
             rows loaded, filtered in Python) → a RowTableModel holding every matching row →
@@ -45,12 +45,15 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from app.domain.enums import EntryStatus, MemberClass, MemberStatus, Membership  # noqa: E402
 from app.domain.names import pinyin_keys  # noqa: E402
-from app.services import members, operators, organisation, rulesets  # noqa: E402
+from app.services import organisation  # noqa: E402
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.rules import rulesets
 from app.ui.app import make_application  # noqa: E402
 from app.ui.context import UiContext  # noqa: E402
 from app.ui.jobs import JobRunner  # noqa: E402
 from app.ui.pages.members_page import MembersPage  # noqa: E402
-from app.ui.table_models import RowTableModel  # noqa: E402
+from app.ui.models.table_models import RowTableModel  # noqa: E402
 from app.ui.widgets import make_table  # noqa: E402
 from db.models import Member, OrgUnit, PointsEntry, RuleItemRecord  # noqa: E402
 from db.store import Store  # noqa: E402

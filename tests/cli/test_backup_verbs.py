@@ -11,7 +11,8 @@ import pytest
 
 import main as entry
 from app.cli import backup_verbs
-from app.services import operators, organisation
+from app.services import organisation
+from app.services.accounts import operators
 from conftest import add
 from db.store import Store
 from services.backup_child import content_digest
@@ -122,7 +123,7 @@ def test_gather_needs_a_township_database_and_prints_the_comparison(capsys, vill
     with Store.open_file(other) as store:
         admin = operators.ensure_admin(store)
         organisation.setup_branch(store, admin, "城关镇党委", "东风村党支部", [])
-        from app.services import rulesets
+        from app.services.rules import rulesets
 
         rulesets.create_rule_set(store, admin, 2026, template="village_100")
         add(store, admin, "赵六")

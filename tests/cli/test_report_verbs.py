@@ -12,7 +12,8 @@ import pytest
 import main as entry
 from app.domain.periods import Month
 from app.domain.points import format_points
-from app.services import report_data, totals
+from app.services.printing import report_data
+from app.services.totals import ranking as totals
 from db.store import Store
 from tests.reports.report_support import all_lines, assert_only_bundled_fonts, demo_database, page_texts
 

@@ -11,8 +11,8 @@ import pytest
 
 from app.domain import chain
 from app.domain.chain import AUDIT, ENTRIES, link_hash, normalise
-from app.services import ledger
-from app.services.ledger import EntryRequest
+from app.services.ledger import entries as ledger
+from app.services.ledger.entries import EntryRequest
 from conftest import TODAY, add
 from db import ledger_chain
 from db.ledger_guard import EXPECTED_TRIGGER_SQL, trigger_problems

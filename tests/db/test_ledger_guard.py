@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.errors import LedgerTampered
-from app.services import ledger
-from app.services.ledger import EntryRequest
+from app.services.ledger import entries as ledger
+from app.services.ledger.entries import EntryRequest
 from conftest import TODAY, add
 from db.models import AuditRecord, PointsEntry
 

@@ -18,7 +18,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.domain.errors import LedgerTampered, SchemaTooNew
-from app.services import check, demo, ledger_queries, operators, totals
+from app.services import check, demo
+from app.services.ledger import queries as ledger_queries
+from app.services.accounts import operators
+from app.services.totals import ranking as totals
 from conftest import TODAY
 from db.models import PointsEntry
 from db.store import Store
@@ -105,8 +108,8 @@ def test_newer_schema_is_refused_on_postgres(pg_url):
 
 
 def test_rating_round_on_postgres(pg_url):
-    from app.services import rating
-    from app.services.rating_queries import load_view
+    from app.services.rating import rounds as rating
+    from app.services.rating.queries import load_view
 
     later = date(2026, 12, 31)
     with Store(pg_url) as store:

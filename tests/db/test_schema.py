@@ -121,7 +121,8 @@ def upgrade():
 
 def test_older_file_is_copied_then_migrated_without_losing_rows(tmp_path, monkeypatch, db_path):
     from conftest import add
-    from app.services import operators, organisation
+    from app.services import organisation
+    from app.services.accounts import operators
 
     head = head_revision()
     with Store.open_file(db_path) as store:
@@ -160,7 +161,8 @@ def test_failed_migration_rolls_back_whole(tmp_path, monkeypatch, db_path):
 
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema-*.db")), ids=lambda p: p.name)
 def test_every_released_schema_opens_and_checks_clean(tmp_path, fixture):
-    from app.services import check, totals
+    from app.services import check
+    from app.services.totals import ranking as totals
 
     copy = tmp_path / fixture.name
     shutil.copy(fixture, copy)
@@ -171,7 +173,7 @@ def test_every_released_schema_opens_and_checks_clean(tmp_path, fixture):
         assert len(ranking.rows) == 36
         if fixture.name >= "schema-0002":
             from app.domain.rating import RoundStatus
-            from app.services.rating_queries import load_view
+            from app.services.rating.queries import load_view
 
             view = load_view(store, 2026)
             assert view.status is RoundStatus.PUBLICISING and len(view.objections) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import report_data
+from app.services.printing import report_data
 from db.store import Store
 from tests.reports.report_support import DEMO_DAY, demo_database, large_branch
 

@@ -17,8 +17,12 @@ from pathlib import Path
 import pypdf
 
 from app.domain.enums import MemberClass
-from app.services import demo, ledger, members, operators, organisation, rulesets
-from app.services.ledger import EntryRequest
+from app.services import demo, organisation
+from app.services.ledger import entries as ledger
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.rules import rulesets
+from app.services.ledger.entries import EntryRequest
 from db.store import Store
 
 DEMO_DAY = date(2026, 11, 23)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from app.domain.chain import Head, paper_code, parse_paper_code
 from app.domain.periods import Month
 from app.reports import render_monthly_notice, render_star_notice
-from app.services import report_data
+from app.services.printing import report_data
 from tests.reports.report_support import page_texts
 
 CODE = paper_code(Head(711, "94289cb3ae3d082e78b461dfada96d90962426ef1231ee30154506e2bf46bd57"))

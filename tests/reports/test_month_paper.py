@@ -28,8 +28,11 @@ from app.domain.points import format_points
 from app.reports import render_monthly_notice, render_scorecards
 from app.reports.data import ScorecardBatch
 from app.reports.layout import FONT_FILES, FONTS_DIR
-from app.services import ledger, report_data, rulesets, totals
-from app.services.ledger import EntryRequest
+from app.services.ledger import entries as ledger
+from app.services.printing import report_data
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
+from app.services.ledger.entries import EntryRequest
 from conftest import TODAY, add
 from tests.reports.report_support import all_lines, assert_only_bundled_fonts, page_lines, page_sizes, page_texts
 

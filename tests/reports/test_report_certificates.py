@@ -13,7 +13,8 @@ from app.reports import render_annual, render_certificates
 from app.reports.certificates import star_points
 from app.reports.data import Certificate, CertificateBatch, CertificateOptions
 from app.reports.text import chinese_date
-from app.services import report_data, totals
+from app.services.printing import report_data
+from app.services.totals import ranking as totals
 from tests.reports.report_support import (
     all_lines,
     assert_only_bundled_fonts,

@@ -10,7 +10,8 @@ from app.domain.periods import Month
 from app.domain.points import format_points
 from app.reports import render_monthly_notice, render_star_notice
 from app.reports.text import star_title, stars_text
-from app.services import report_data, totals
+from app.services.printing import report_data
+from app.services.totals import ranking as totals
 from tests.reports.report_support import (
     all_lines,
     assert_only_bundled_fonts,

@@ -12,7 +12,8 @@ from app.domain.periods import Month
 from app.domain.points import format_points
 from app.reports import RenderCancelled, page_count, render_scorecards
 from app.reports.data import CardEntry, IssueInfo, Scorecard, ScorecardBatch
-from app.services import report_data, totals
+from app.services.printing import report_data
+from app.services.totals import ranking as totals
 from tests.reports.report_support import (
     assert_only_bundled_fonts,
     dark_share,

@@ -75,7 +75,8 @@ def _hook_calls(kill_at: int | None):
 
 
 def _operation(command: dict):
-    from app.services import backup, restore
+    from app.services.backup import archive as backup
+    from app.services.backup import restore
     from db.store import Store
 
     if command["op"] == "backup":
@@ -91,8 +92,8 @@ def _operation(command: dict):
 
 
 def _serve() -> None:
-    import app.services.backup  # noqa: F401  (imported once, before any fork)
-    import app.services.restore  # noqa: F401
+    import app.services.backup.archive  # noqa: F401  (imported once, before any fork)
+    import app.services.backup.restore  # noqa: F401
     import db.store  # noqa: F401
 
     print("ready", flush=True)

@@ -18,10 +18,18 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.enums import MemberStatus
-from app.services import auto_backup, backup, check, demo, drives, files, members, operators, paths, rating, restore, totals
-from app.services.backup import BackupDamaged, BackupTooNew, BackupWriteFailed, WrongPassphrase
-from app.services.restore import RestoreNeedsConfirmation
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services import check, demo, files, paths
+from app.services.backup import automatic as auto_backup
+from app.services.backup import archive as backup
+from app.services.backup import drives
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.rating import rounds as rating
+from app.services.backup import restore
+from app.services.totals import ranking as totals
+from app.services.backup.archive import BackupDamaged, BackupTooNew, BackupWriteFailed, WrongPassphrase
+from app.services.backup.restore import RestoreNeedsConfirmation
+from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db import backup_format as fmt
 from db.base import Base
@@ -493,7 +501,8 @@ def test_automatic_backups_daily_on_close_with_rotation(tmp_path, store, admin, 
 
 
 def test_each_database_keeps_its_own_automatic_backups(tmp_path, store, admin, village_year):
-    from app.services import demo, operators
+    from app.services import demo
+    from app.services.accounts import operators
 
     add(store, admin, "张三")
     with Store.open_file(tmp_path / "demo.db") as other:

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backup, operators, restore
+from app.services.backup import archive as backup
+from app.services.accounts import operators
+from app.services.backup import restore
 from conftest import add
 from db import backup_format as fmt
 from db.store import Store
@@ -58,7 +60,8 @@ def zygote():
 def small_branch(path: Path) -> None:
     with Store.open_file(path) as store:
         admin = operators.ensure_admin(store)
-        from app.services import organisation, rulesets
+        from app.services import organisation
+        from app.services.rules import rulesets
 
         organisation.setup_branch(store, admin, "城关镇党委", "红星村党支部", ["第一党小组"])
         rulesets.create_rule_set(store, admin, 2026, template="village_100")

@@ -24,8 +24,9 @@ def _writer(db_path: str, own_member: str, shared_member: str, start, results) -
     import uuid
 
     from app.domain.errors import CapExceeded
-    from app.services import ledger, operators
-    from app.services.ledger import EntryRequest
+    from app.services.ledger import entries as ledger
+    from app.services.accounts import operators
+    from app.services.ledger.entries import EntryRequest
     from db.store import Store
 
     outcome = {"own": 0, "shared": 0, "capped": 0, "other": []}

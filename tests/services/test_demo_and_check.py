@@ -5,8 +5,9 @@ import sqlite3
 import pytest
 
 from app.domain.errors import ConflictError
-from app.services import check, demo, totals
-from app.services.ledger_queries import list_entries
+from app.services import check, demo
+from app.services.totals import ranking as totals
+from app.services.ledger.queries import list_entries
 from conftest import TODAY
 
 
@@ -28,7 +29,7 @@ def test_demo_branch_is_realistic_and_consistent(demo_store):
 
 
 def test_demo_is_deterministic(tmp_path, admin, demo_store):
-    from app.services import operators
+    from app.services.accounts import operators
     from db.store import Store
 
     store, _ = demo_store

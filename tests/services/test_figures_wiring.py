@@ -28,11 +28,18 @@ import pytest
 
 from app.domain.enums import MemberClass
 from app.domain.periods import Month
-from app.services import backup, gather, ledger, operators, report_data, rulesets, totals, township_overview
-from app.services.ledger import EntryRequest
-from app.services.member_queries import RosterQuery, roster_page
-from app.services.rating_queries import load_view
-from app.services import rating
+from app.services.backup import archive as backup
+from app.services.township import gather
+from app.services.ledger import entries as ledger
+from app.services.accounts import operators
+from app.services.printing import report_data
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
+from app.services.township import overview as township_overview
+from app.services.ledger.entries import EntryRequest
+from app.services.roster.queries import RosterQuery, roster_page
+from app.services.rating.queries import load_view
+from app.services.rating import rounds as rating
 from conftest import TODAY, add
 from db.store import Store
 

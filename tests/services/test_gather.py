@@ -15,9 +15,16 @@ from sqlalchemy import select, update
 
 from app.domain.enums import EntryStatus, MemberStatus
 from app.domain.errors import ValidationError
-from app.services import backup, demo, gather, ledger, members, operators, organisation, totals, township_overview
-from app.services.ledger import EntryRequest
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services import demo, organisation
+from app.services.backup import archive as backup
+from app.services.township import gather
+from app.services.ledger import entries as ledger
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.totals import ranking as totals
+from app.services.township import overview as township_overview
+from app.services.ledger.entries import EntryRequest
+from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db.models import Member, Operator, OrgUnit, PointsEntry
 from db.store import Store

@@ -10,9 +10,12 @@ from sqlalchemy import func, select
 
 from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass, Role
 from app.domain.errors import CapExceeded, ConflictError, PermissionDenied, RuleViolation, ValidationError
-from app.services import ledger, members, operators, totals
-from app.services.ledger import BatchRejected, EntryRequest
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.ledger import entries as ledger
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.totals import ranking as totals
+from app.services.ledger.entries import BatchRejected, EntryRequest
+from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db.models import AttendanceRecord, AuditRecord, Meeting, PointsEntry
 

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
 from app.domain.errors import AppError, ValidationError
-from app.services import member_excel, members
-from app.services.member_excel import COLUMNS, ImportRejected, parse_date_text
+from app.services.roster import excel as member_excel
+from app.services.roster import members
+from app.services.roster.excel import COLUMNS, ImportRejected, parse_date_text
 from conftest import TODAY, add
 from db.models import AuditRecord, Member, MemberEvent
 

@@ -8,8 +8,11 @@ from datetime import date
 import pytest
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
-from app.services import member_excel, members, operators, organisation
-from app.services.members import MemberInput
+from app.services import organisation
+from app.services.roster import excel as member_excel
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.roster.members import MemberInput
 from conftest import TODAY
 from db.store import Store
 

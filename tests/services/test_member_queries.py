@@ -7,9 +7,12 @@ from decimal import Decimal
 
 from app.domain.enums import MemberClass, MemberStatus, Membership
 from app.domain.periods import Month
-from app.services import ledger, member_queries, members, totals
-from app.services.ledger import EntryRequest
-from app.services.member_queries import RosterQuery
+from app.services.ledger import entries as ledger
+from app.services.roster import queries as member_queries
+from app.services.roster import members
+from app.services.totals import ranking as totals
+from app.services.ledger.entries import EntryRequest
+from app.services.roster.queries import RosterQuery
 from conftest import TODAY, add
 
 NOVEMBER = Month(2026, 11)

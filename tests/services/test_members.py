@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
 from app.domain.errors import ConflictError, ValidationError
-from app.services import members
-from app.services.members import MemberFilter, MemberInput
+from app.services.roster import members
+from app.services.roster.members import MemberFilter, MemberInput
 from conftest import TODAY, add
 from db.models import AuditRecord, Member
 

@@ -9,9 +9,11 @@ import pytest
 
 from app.reports.certificates import render_certificates
 from app.reports.notices import render_star_notice
-from app.services import ledger, rating, report_data
-from app.services.ledger import EntryRequest
-from app.services.rating_queries import load_view
+from app.services.ledger import entries as ledger
+from app.services.rating import rounds as rating
+from app.services.printing import report_data
+from app.services.ledger.entries import EntryRequest
+from app.services.rating.queries import load_view
 from tests.reports.report_support import page_texts
 from tests.services.test_rating_round import LATER, TOTALS, _give
 from conftest import add
@@ -103,7 +105,7 @@ def test_the_notice_lists_who_the_quota_moved_down_and_why(store, admin, edge_id
 
 def test_the_estimate_before_a_round_lists_the_same_moves(store, admin, branch, tmp_path):
     # The village template with a quota of 20% written into its scheme.
-    from app.services import rulesets
+    from app.services.rules import rulesets
     from tests.domain.conftest import TEMPLATES
 
     text = (TEMPLATES / "village_100.toml").read_text(encoding="utf-8")

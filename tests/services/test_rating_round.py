@@ -10,10 +10,14 @@ import pytest
 from app.domain.enums import MemberClass
 from app.domain.errors import ConflictError, RuleViolation, ValidationError
 from app.domain.rating import RoundStatus, StarStage
-from app.services import ledger, operators, rating, rating_exchange, totals
-from app.services.ledger import EntryRequest
-from app.services.ledger_queries import list_entries
-from app.services.rating_queries import load_view, member_star_history
+from app.services.ledger import entries as ledger
+from app.services.accounts import operators
+from app.services.rating import rounds as rating
+from app.services.rating import exchange as rating_exchange
+from app.services.totals import ranking as totals
+from app.services.ledger.entries import EntryRequest
+from app.services.ledger.queries import list_entries
+from app.services.rating.queries import load_view, member_star_history
 from conftest import add
 from db.store import Store
 

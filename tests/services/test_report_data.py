@@ -12,9 +12,12 @@ from app.domain.enums import EntryStatus, MemberClass
 from app.domain.errors import NotFound, ValidationError
 from app.domain.periods import Month
 from app.domain.points import ZERO
-from app.services import ledger, members, report_data, totals
-from app.services.ledger import EntryRequest
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.ledger import entries as ledger
+from app.services.roster import members
+from app.services.printing import report_data
+from app.services.totals import ranking as totals
+from app.services.ledger.entries import EntryRequest
+from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db.store import Store
 from tests.reports.report_support import demo_database

@@ -9,8 +9,9 @@ import pytest
 from app.domain.enums import Category, ValueKind
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.rules import RuleItem
-from app.services import ledger, rulesets
-from app.services.ledger import EntryRequest
+from app.services.ledger import entries as ledger
+from app.services.rules import rulesets
+from app.services.ledger.entries import EntryRequest
 from conftest import TODAY, add
 
 

@@ -6,8 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 from app.domain.enums import Membership
-from app.services import ledger, rulesets, totals
-from app.services.ledger import EntryRequest
+from app.services.ledger import entries as ledger
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
+from app.services.ledger.entries import EntryRequest
 from conftest import TODAY, add
 
 D = Decimal
@@ -79,7 +81,7 @@ def test_next_years_base_is_a_share_of_this_years_total(store, admin, branch):
 
 
 def test_members_who_left_before_the_period_are_not_ranked(store, admin, village_year):
-    from app.services import members
+    from app.services.roster import members
 
     zhang, li = add(store, admin, "张三"), add(store, admin, "李四")
     _approve(store, admin, EntryRequest(li, "B02", date(2026, 3, 5)))

@@ -8,9 +8,14 @@ from datetime import date
 import pytest
 
 from app.domain.errors import NotFound, ValidationError
-from app.services import backup, gather, operators, rating, rating_exchange, township_overview
+from app.services.backup import archive as backup
+from app.services.township import gather
+from app.services.accounts import operators
+from app.services.rating import rounds as rating
+from app.services.rating import exchange as rating_exchange
+from app.services.township import overview as township_overview
 from app.services.context import unit_of_work
-from app.services.rating_queries import load_view
+from app.services.rating.queries import load_view
 from conftest import add
 from db.rating_models import TownshipVerification
 from db.store import Store

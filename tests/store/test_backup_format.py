@@ -301,7 +301,8 @@ def test_a_database_damaged_inside_is_refused(tmp_path, snapshot):
 
 def test_snapshot_of_a_live_wal_database_includes_uncheckpointed_rows(tmp_path, store, branch):
     from app.domain.enums import MemberClass
-    from app.services import members, operators
+    from app.services.roster import members
+    from app.services.accounts import operators
 
     members.add_member(store, operators.ensure_admin(store), members.MemberInput(name="王秀英", member_class=MemberClass.RETIRED))
     assert Path(f"{store.path}-wal").stat().st_size > 0

@@ -12,7 +12,8 @@ import sqlite3
 
 import pytest
 
-from app.services import demo, operators
+from app.services import demo
+from app.services.accounts import operators
 from app.ui.app import make_application
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow

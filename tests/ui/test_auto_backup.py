@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import auto_backup, backup, gather, operators
+from app.services.backup import automatic as auto_backup
+from app.services.backup import archive as backup
+from app.services.township import gather
+from app.services.accounts import operators
 from app.services.paths import data_dir
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow

@@ -8,7 +8,12 @@ import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.domain.errors import ValidationError
-from app.services import backup, drives, members, operators, organisation, rulesets
+from app.services import organisation
+from app.services.backup import archive as backup
+from app.services.backup import drives
+from app.services.roster import members
+from app.services.accounts import operators
+from app.services.rules import rulesets
 from app.ui.app import make_application
 from app.ui.dialogs.backup_dialog import BackupDialog
 from app.ui.jobs import JobRunner

@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from PySide6.QtCore import QDate
 
 from app.domain.enums import Attendance, EntryStatus, MeetingKind
-from app.services.ledger_queries import EntryFilter, list_entries
-from app.services.member_excel import COLUMNS
+from app.services.ledger.queries import EntryFilter, list_entries
+from app.services.roster.excel import COLUMNS
 
 pytestmark = pytest.mark.gui
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate
 
 from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
 from app.services import organisation
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import add
 
 pytestmark = pytest.mark.gui

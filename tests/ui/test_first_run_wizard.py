@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import organisation, rulesets
+from app.services import organisation
+from app.services.rules import rulesets
 
 pytestmark = pytest.mark.gui
 

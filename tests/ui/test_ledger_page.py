@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from app.domain.enums import EntryStatus, Role
-from app.services import member_queries, operators
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.roster import queries as member_queries
+from app.services.accounts import operators
+from app.services.ledger.queries import EntryFilter, list_entries
 
 pytestmark = pytest.mark.gui
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain.enums import MemberStatus
-from app.services import members
-from app.services.member_excel import COLUMNS
+from app.services.roster import members
+from app.services.roster.excel import COLUMNS
 from conftest import add
 
 pytestmark = pytest.mark.gui
@@ -114,7 +114,7 @@ def test_editing_keeps_what_the_form_does_not_touch(page):
     saved = members.get_member(store, member_id)
     assert saved.post_title == "环境监督岗" and saved.is_vanguard_post
     assert [e.kind for e in members.member_history(store, member_id)] == ["joined"]
-    from app.services.member_queries import member_input_for
+    from app.services.roster.queries import member_input_for
 
     assert member_input_for(store, member_id).full_member_date == date(2001, 7, 1)
 

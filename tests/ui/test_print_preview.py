@@ -15,7 +15,7 @@ from app.domain.errors import ValidationError
 from app.domain.periods import Month
 from app.reports import render_certificates, render_scorecards
 from app.reports.data import Certificate, CertificateBatch
-from app.services import report_data
+from app.services.printing import report_data
 from app.ui.dialogs import print_preview
 from app.ui.dialogs.print_preview import PdfPrintPreview, paint_pdf, pdf_page_count, prepare_printer, save_pdf
 from app.ui.errors import describe

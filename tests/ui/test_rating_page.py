@@ -17,9 +17,12 @@ from PySide6.QtTest import QAbstractItemModelTester
 from app.domain.enums import MemberClass, Role
 from app.domain.errors import RuleViolation
 from app.domain.rating import RoundStatus, StarStage
-from app.services import ledger, operators, rating, rating_exchange
-from app.services.ledger import EntryRequest
-from app.services.rating_queries import load_view
+from app.services.ledger import entries as ledger
+from app.services.accounts import operators
+from app.services.rating import rounds as rating
+from app.services.rating import exchange as rating_exchange
+from app.services.ledger.entries import EntryRequest
+from app.services.rating.queries import load_view
 from app.ui.controllers.rating_state import CURRENT, DONE, PROBLEM, UPCOMING
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow

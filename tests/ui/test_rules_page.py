@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import rulesets
+from app.services.rules import rulesets
 
 pytestmark = pytest.mark.gui
 

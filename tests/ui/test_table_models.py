@@ -8,7 +8,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from app.domain.enums import Attendance, MemberClass
 from app.domain.periods import Month
-from app.services import member_queries
+from app.services.roster import queries as member_queries
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceModel, AttendanceRow
 from app.ui.models.roster_model import PAGE_SIZE, RosterTableModel
 from app.ui.models.table_models import ROW_ROLE, RowTableModel

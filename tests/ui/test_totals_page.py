@@ -6,7 +6,7 @@ import pytest
 
 from app.domain.enums import EntryStatus
 from app.domain.points import format_points
-from app.services.ledger_queries import EntryFilter, list_entries
+from app.services.ledger.queries import EntryFilter, list_entries
 
 pytestmark = pytest.mark.gui
 

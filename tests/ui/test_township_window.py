@@ -19,8 +19,14 @@ from PySide6.QtWidgets import QWizard
 from sqlalchemy import update
 
 from app.domain.rating import RoundStatus
-from app.services import backup, demo, gather, operators, organisation, rating, rating_exchange, totals
-from app.services.rating_queries import load_view
+from app.services import demo, organisation
+from app.services.backup import archive as backup
+from app.services.township import gather
+from app.services.accounts import operators
+from app.services.rating import rounds as rating
+from app.services.rating import exchange as rating_exchange
+from app.services.totals import ranking as totals
+from app.services.rating.queries import load_view
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
 from conftest import TODAY

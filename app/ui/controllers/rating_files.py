@@ -12,7 +12,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import AppError
-from app.services import organisation, rating_exchange
+from app.services import organisation
+from app.services.rating import exchange as rating_exchange
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.rating_round_dialogs import REPORT_SUFFIX, with_suffix

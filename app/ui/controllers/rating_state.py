@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from app.domain.enums import MemberClass
 from app.domain.points import format_points
 from app.domain.rating import LOCKED, NEXT_STATUS, REOPENABLE, RatingScheme, RoundStatus, StarStage
-from app.services.rating_queries import RoundView
+from app.services.rating.queries import RoundView
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

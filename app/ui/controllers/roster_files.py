@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtWidgets import QWidget
 
-from app.services import member_excel
+from app.services.roster import excel as member_excel
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.export_dialog import ExportDialog

@@ -41,7 +41,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import AppError, ValidationError
 from app.domain.points import format_points
-from app.services import backup, drives, gather, operators, restore, township_overview
+from app.services.backup import archive as backup
+from app.services.backup import drives
+from app.services.township import gather
+from app.services.accounts import operators
+from app.services.backup import restore
+from app.services.township import overview as township_overview
 from app.services.context import Actor
 from app.services.paths import data_dir
 from app.ui.errors import describe, show_error

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.member_excel import ImportRejected
+from app.services.roster.excel import ImportRejected
 from app.ui.models.table_models import CENTER, Column, RowTableModel
 from app.ui.widgets import fit_columns, make_table
 

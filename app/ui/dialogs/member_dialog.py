@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 from app.domain.enums import Gender, MemberClass, Membership
 from app.domain.errors import AppError, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, normalise_id_number, validate_id_number
-from app.services import member_queries, members, organisation
-from app.services.members import MemberInput
+from app.services import organisation
+from app.services.roster import queries as member_queries
+from app.services.roster import members
+from app.services.roster.members import MemberInput
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.saving import save_and_close

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from app.domain.errors import AppError
 from app.domain.periods import Month
-from app.services import report_data
+from app.services.printing import report_data
 from app.ui.context import UiContext
 from app.ui.dialogs import print_preview
 from app.ui.errors import describe, show_error

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QVBoxLayout, QWid
 
 from app.domain.errors import AppError
 from app.services.context import Change
-from app.services.rating_queries import CandidateRow
+from app.services.rating.queries import CandidateRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.saving import save_and_close

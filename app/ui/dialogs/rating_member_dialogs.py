@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 
 from app.domain.enums import MemberClass
 from app.domain.points import format_points
-from app.services import rating
+from app.services.rating import rounds as rating
 from app.services.context import Change
-from app.services.rating_queries import RoundView
+from app.services.rating.queries import RoundView
 from app.ui.context import UiContext
 from app.ui.dialogs.rating_form import CandidateBox, RatingFormDialog
 from app.ui.models.rating_models import star_text, stars_word

@@ -1,6 +1,6 @@
 """打印公示 / 打印荣誉证书 from the rating round's frozen results, previewed with app.ui.dialogs.print_preview.
 
-The report data (app.services.report_data) and the PDF (app.reports) are built on the job
+The report data (app.services.printing.report_data) and the PDF (app.reports) are built on the job
 runner; the preview opens on the UI thread. A report that cannot be made (nobody with that
 many stars…) says why inside the dialog.
 """
@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
-from app.services import report_data
-from app.services.rating_queries import RoundView
+from app.services.printing import report_data
+from app.services.rating.queries import RoundView
 from app.ui.context import UiContext
 from app.ui.dialogs import print_preview
 from app.ui.dialogs.rating_member_dialogs import stars_box

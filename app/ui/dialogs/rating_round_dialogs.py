@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, Q
 
 from app.domain.errors import AppError, ValidationError
 from app.domain.rating import RoundStatus
-from app.services import organisation, rating, rating_exchange
-from app.services.rating_queries import RoundView
+from app.services import organisation
+from app.services.rating import rounds as rating
+from app.services.rating import exchange as rating_exchange
+from app.services.rating.queries import RoundView
 from app.ui.context import UiContext
 from app.ui.dialogs.rating_form import RatingFormDialog
 from app.ui.dialogs.rating_member_dialogs import _text_edit, stars_box

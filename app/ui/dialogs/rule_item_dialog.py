@@ -28,7 +28,7 @@ from app.domain.enums import CapPeriod, Category, MemberClass, ValueKind
 from app.domain.errors import AppError, ConflictError, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import RuleItem
-from app.services import rulesets
+from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.saving import save_and_close

@@ -12,8 +12,8 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.services import rating_exchange
-from app.services.rating_exchange import VerificationRow
+from app.services.rating import exchange as rating_exchange
+from app.services.rating.exchange import VerificationRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.saving import save_and_close

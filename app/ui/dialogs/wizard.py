@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import OrgKind
-from app.services import demo, gather, organisation, rulesets
+from app.services import demo, organisation
+from app.services.township import gather
+from app.services.rules import rulesets
 from app.ui.changes import EVERYTHING, Kind
 from app.ui.context import UiContext
 from app.ui.errors import describe

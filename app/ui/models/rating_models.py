@@ -16,8 +16,8 @@ from PySide6.QtCore import QCoreApplication
 from app.domain.enums import MemberClass
 from app.domain.points import format_points
 from app.domain.rating import RatingScheme
-from app.services.rating import AwardRow
-from app.services.rating_queries import CandidateRow, ObjectionRow, RoundView, StarChangeRow
+from app.services.rating.rounds import AwardRow
+from app.services.rating.queries import CandidateRow, ObjectionRow, RoundView, StarChangeRow
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls

@@ -14,7 +14,7 @@ from typing import Callable
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from app.domain.points import format_points
-from app.services.member_queries import RosterPage, RosterQuery, RosterRow
+from app.services.roster.queries import RosterPage, RosterQuery, RosterRow
 from app.ui.models.table_models import CENTER, RIGHT, Column, cell_data, display_text, header_data
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls

@@ -1,6 +1,6 @@
 """The township's tables: branches side by side, the township-wide ranking, received reports, a report's candidates.
 
-Each is a `RowTableModel` over plain rows from app.services.gather and app.services.rating_exchange;
+Each is a `RowTableModel` over plain rows from app.services.township.gather and app.services.rating.exchange;
 this module only says which columns they show and how.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from app.domain.points import format_points
-from app.services.gather import BranchSummary, GatheredBranch
-from app.services.rating_exchange import ReportedCandidate, ReportedObjection
+from app.services.township.gather import BranchSummary, GatheredBranch
+from app.services.rating.exchange import ReportedCandidate, ReportedObjection
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
-from app.services import ledger
+from app.services.ledger import entries as ledger
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error

@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
 from app.domain.enums import Attendance, MeetingKind, MemberClass
 from app.domain.errors import AppError
 from app.domain.rules import RuleSet
-from app.services import ledger, member_queries, organisation, rulesets
+from app.services import organisation
+from app.services.ledger import entries as ledger
+from app.services.roster import queries as member_queries
+from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.domain.errors import AppError
 from app.domain.points import format_points
-from app.services import ledger
+from app.services.ledger import entries as ledger
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error

@@ -9,8 +9,10 @@ from app.domain.enums import EntryStatus
 from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import format_points
-from app.services import ledger, member_queries, rulesets
-from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.services.ledger import entries as ledger
+from app.services.roster import queries as member_queries
+from app.services.rules import rulesets
+from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.reason_dialog import ReasonDialog

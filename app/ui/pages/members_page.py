@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 
 from app.domain.enums import MemberClass, MemberStatus
 from app.domain.errors import AppError
-from app.services import member_queries, organisation
-from app.services.member_queries import RosterQuery, RosterRow
+from app.services import organisation
+from app.services.roster import queries as member_queries
+from app.services.roster.queries import RosterQuery, RosterRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.controllers.roster_files import RosterFiles

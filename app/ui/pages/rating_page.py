@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError, NotFound
-from app.services import totals
-from app.services.rating_queries import CandidateRow, RoundView, load_view
+from app.services.totals import ranking as totals
+from app.services.rating.queries import CandidateRow, RoundView, load_view
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.controllers.rating_files import RatingFiles

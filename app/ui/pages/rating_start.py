@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QL
 from app.domain.errors import AppError
 from app.domain.points import format_points
 from app.domain.rating import RatingScheme
-from app.services import rating, rulesets, totals
+from app.services.rating import rounds as rating
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
-from app.services import rating
-from app.services.rating_queries import CandidateRow, ObjectionRow, RoundView, member_star_history
+from app.services.rating import rounds as rating
+from app.services.rating.queries import CandidateRow, ObjectionRow, RoundView, member_star_history
 from app.ui.context import UiContext
 from app.ui.models.rating_models import award_columns, award_summary, history_columns, objection_columns, stars_word
 from app.ui.models.table_models import RowTableModel

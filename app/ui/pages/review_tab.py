@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 from app.domain.enums import EntryStatus
 from app.domain.errors import AppError
-from app.services import ledger
-from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
+from app.services.ledger import entries as ledger
+from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error

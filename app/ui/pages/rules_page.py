@@ -11,7 +11,7 @@ from app.domain.enums import Category, MemberClass
 from app.domain.errors import AppError, NotFound
 from app.domain.points import format_points
 from app.domain.rules import RuleItem, RuleSet
-from app.services import rulesets
+from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.new_rule_set_dialog import NewRuleSetDialog

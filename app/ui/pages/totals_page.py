@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBo
 
 from app.domain.errors import AppError
 from app.domain.points import format_points
-from app.services import totals
-from app.services.totals import RankingRow
+from app.services.totals import ranking as totals
+from app.services.totals.ranking import RankingRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.member_detail import MemberDetail

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.points import format_points
-from app.services import gather
+from app.services.township import gather
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import rating_exchange
-from app.services.rating_exchange import VerificationDetail, VerificationRow
+from app.services.rating import exchange as rating_exchange
+from app.services.rating.exchange import VerificationDetail, VerificationRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.township_decision import TownshipDecisionDialog

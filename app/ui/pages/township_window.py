@@ -1,6 +1,6 @@
 """The window on a township's gathering database: 汇总总览 and 验星, the backup menu, nothing of a village's own.
 
-run_gui opens this instead of MainWindow when app.services.gather.is_township_database says so.
+run_gui opens this instead of MainWindow when app.services.township.gather.is_township_database says so.
 Like MainWindow it is a thin shell (app.ui.shell: menus, the left navigation, the stacked pages, the
 status bar) and hands a change of database back to run_gui through `next_database` / `reopen_same`.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu, QVBoxLayout
 
-from app.services import gather
+from app.services.township import gather
 from app.ui import menu_actions
 from app.ui.changes import Kind
 from app.ui.errors import show_error

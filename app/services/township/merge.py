@@ -35,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import Table, insert, select, text, update
 
 from app.domain.enums import EntryStatus, OrgKind
-from app.services.backup import Manifest, local_time
+from app.services.backup.archive import Manifest, local_time
 from app.services.context import unit_of_work
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, put_setting, read_settings
 from db.base import Base

@@ -21,8 +21,8 @@ from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.organisation import require_branch_id
-from app.services.rating_lock import ensure_year_open
-from app.services.rulesets import RuleSetView, load_rule_set_view
+from app.services.rating.lock import ensure_year_open
+from app.services.rules.rulesets import RuleSetView, load_rule_set_view
 from db.models import AttendanceRecord, Meeting, Member, PointsEntry, RuleItemRecord
 from db.store import Store
 

@@ -47,11 +47,14 @@ from app.reports.data import (
     StarNotice,
     star_title,
 )
-from app.services import members, organisation, rulesets, totals
+from app.services import organisation
+from app.services.roster import members
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
 from app.services.context import read_session
-from app.services.ledger_queries import EntryFilter, EntryRow, list_entries
-from app.services.rating_queries import RoundView, load_view
-from app.services.totals import RankingRow
+from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
+from app.services.rating.queries import RoundView, load_view
+from app.services.totals.ranking import RankingRow
 from db.models import AppraisalRecord
 from db.store import Store
 
@@ -235,7 +238,7 @@ def _round_issue(store: Store, view: RoundView, settings: IssueSettings | None) 
 
 def star_notice(store: Store, year: int, settings: IssueSettings | None = None) -> StarNotice:
     """Members by stars for the year: the rating round's results, or (before it) the engine's estimate."""
-    from app.services import rating_queries
+    from app.services.rating import queries as rating_queries
 
     branch = organisation.get_branch(store)
     view = frozen_round(store, year)

@@ -12,11 +12,11 @@ meant to run on the UI's database worker thread, never on the UI thread):
 - `verify_backup(path, passphrase)` checks a file end to end (checksum or authentication tag,
   SQLite integrity, schema) using a local temporary folder, never the stick.
 - `inspect_backup`, `read_backup_file`, `unpack_backup` and `upgrade_staged_copy` are the
-  steps restore (app.services.restore) and the township's gathering (app.services.gather)
+  steps restore (app.services.backup.restore) and the township's gathering (app.services.township.gather)
   build on.
 
-Elsewhere: restoring in app.services.restore, the daily automatic backup in
-app.services.auto_backup, removable drives in app.services.drives.
+Elsewhere: restoring in app.services.backup.restore, the daily automatic backup in
+app.services.backup.automatic, removable drives in app.services.backup.drives.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from app.domain.errors import (  # re-exported: the UI and the command line catc
     WrongPassphrase,
     folder_not_file,
 )
-from app.services.drives import place_of
+from app.services.backup.drives import place_of
 from app.services.files import TEMP_MARK, Progress, fsync_file, plain_os_error, remove_quietly, remove_stale, write_atomically
 from db import backup_format as fmt
 from db.backup_format import EXTENSION, DatabaseFacts, Manifest

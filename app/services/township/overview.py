@@ -1,6 +1,6 @@
 """The township's side-by-side overview of the gathered branches, and one ranking across them.
 
-Read-only queries over a township's gathering database (app.services.gather fills it).
+Read-only queries over a township's gathering database (app.services.township.gather fills it).
 Run on the database worker thread; return plain dataclasses.
 """
 
@@ -19,7 +19,7 @@ from app.domain.points import ZERO
 from app.domain.scoring import BranchYear
 from app.domain.standing import rank
 from app.services.context import read_session
-from app.services.scoring_queries import BranchScorer
+from app.services.totals.scoring import BranchScorer
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
 from db.models import OrgUnit
 from db.store import Store
@@ -95,7 +95,7 @@ def gathered_branches(store: Store) -> list[GatheredBranch]:
 def township_overview(store: Store, year: int) -> TownshipOverview:
     """Every gathered branch side by side for `year`, and one ranking across the township.
 
-    Scores follow the village's own year ranking (app.services.totals): approved entries, the
+    Scores follow the village's own year ranking (app.services.totals.ranking): approved entries, the
     rule set of that branch and year, last year's carried base, the appraisal, vetoes, and the
     five-star quota applied within each branch.
     """

@@ -15,7 +15,7 @@ from app.domain.scoring import MemberYearScore
 from app.domain.standing import near_band_edge, rank
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
-from app.services.scoring_queries import BranchScorer, ScoredBranch, ScoredMember, group_names
+from app.services.totals.scoring import BranchScorer, ScoredBranch, ScoredMember, group_names
 from db.store import Store
 
 EDGE_MARGIN = Decimal("3")
@@ -106,7 +106,7 @@ def _next_is_five(rule_set, total) -> bool:
 def branch_ranking(store: Store, year: int, month: int | None = None, quarter: int | None = None) -> Ranking:
     """Month, quarter or year ranking; ties share a rank (1, 2, 2, 4) and are listed by pinyin.
 
-    Every figure comes from the one scorer (app.services.scoring_queries): a month or quarter
+    Every figure comes from the one scorer (app.services.totals.scoring): a month or quarter
     ranks the period's points, the year ranks the final total; stars on the year are after the
     five-star quota, on a month or quarter the band stars of the year to date.
     """

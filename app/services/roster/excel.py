@@ -34,10 +34,10 @@ from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
 from app.domain.errors import ImportRejected, ValidationError  # ImportRejected: re-exported for the UI
 from app.domain.idcard import mask_id_number, mask_phone
 from app.domain.names import pinyin_keys
-from app.services import members
+from app.services.roster import members
 from app.services.context import Actor, Change, unit_of_work
 from app.services.files import plain_os_error, write_atomically
-from app.services.members import MemberFilter, MemberInput
+from app.services.roster.members import MemberFilter, MemberInput
 from app.services.organisation import get_branch, require_branch_id
 from db.models import Member, MemberEvent
 from db.store import Store

@@ -1,6 +1,6 @@
 """Reading the ledger: filtered entry lists for the window, the cards and the command line.
 
-Totals never come from here: they come from the one scorer (app.services.scoring_queries)."""
+Totals never come from here: they come from the one scorer (app.services.totals.scoring)."""
 
 from __future__ import annotations
 

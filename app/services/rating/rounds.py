@@ -1,7 +1,7 @@
 """The year's star rating round, step by step, every step dated and signed.
 
 申报创星 start_round / declare → 审核评星 assess / override → 公示亮星 publicise /
-record_objection / answer_objection → 上报验星 (app/services/rating_exchange.py) →
+record_objection / answer_objection → 上报验星 (app/services/rating/exchange.py) →
 动态调星 adjust. Results are frozen in the round's candidates when it is assessed, so the
 notice and certificates print what was decided, not live totals that may move later.
 """
@@ -30,11 +30,11 @@ from app.domain.rating import (
     dual_report_applies,
     propose,
 )
-from app.services import totals
+from app.services.totals import ranking as totals
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.organisation import require_branch_id
-from app.services.rating_queries import candidate_facts, load_round, load_view
-from app.services.rulesets import get_rule_set
+from app.services.rating.queries import candidate_facts, load_round, load_view
+from app.services.rules.rulesets import get_rule_set
 from db.rating_models import RatingCandidate, RatingObjection, RatingRound, RatingStarChange, RatingStep
 from db.store import Store
 

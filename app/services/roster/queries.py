@@ -4,7 +4,7 @@
 line but too slow per keystroke for a large roster (see tests/benchmarks/bench_members_search.py).
 Here the search (name, full pinyin, pinyin initials), the filters, the order and the page are
 all done by the database. The points of the rows on a page come from the one scorer
-(app.services.scoring_queries), fed only that page's members: 本月得分 is the month's points and
+(app.services.totals.scoring), fed only that page's members: 本月得分 is the month's points and
 本年得分 the year to date at the month's end (base included, 0 after a veto), the same figures
 as the month ranking. Sorting by points scores the whole branch once and orders in Python.
 
@@ -27,9 +27,9 @@ from app.domain.errors import MemberNotFound
 from app.domain.periods import Month
 from app.domain.points import ZERO
 from app.services.context import read_session
-from app.services.members import MemberInput
+from app.services.roster.members import MemberInput
 from app.services.organisation import require_branch_id
-from app.services.scoring_queries import BranchScorer
+from app.services.totals.scoring import BranchScorer
 from db.models import Member, OrgUnit
 from db.store import Store
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app.domain.errors import BackupError, BackupWriteFailed
-from app.services.backup import EXTENSION, BackupResult, backup_to, database_path
+from app.services.backup.archive import EXTENSION, BackupResult, backup_to, database_path
 from app.services.files import plain_os_error
 from app.services.paths import data_dir
 from db import backup_format as fmt

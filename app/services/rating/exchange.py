@@ -27,7 +27,7 @@ from app.domain.enums import Role
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.files import plain_os_error, write_atomically
 from app.services.organisation import get_branch, require_branch_id
-from app.services.rating_queries import RoundView, load_round, load_view
+from app.services.rating.queries import RoundView, load_round, load_view
 from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
 from db.store import Store
 

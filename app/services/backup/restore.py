@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from app.domain.errors import BackupError, BackupWriteFailed, RestoreNeedsConfirmation, folder_not_file
-from app.services.backup import (
+from app.services.backup.archive import (
     DatabaseFacts,
     Manifest,
     fold_wal,

@@ -6,11 +6,11 @@ under one township committee (OrgUnit). It is marked by the store setting `towns
 as a target.
 
 `gather` finds the backup files, reads and verifies each one into a local temporary copy
-(upgrading an older schema there) and merges it (app.services.gather_merge, where the
+(upgrading an older schema there) and merges it (app.services.township.merge, where the
 merging rules are). Importing the same backup twice changes nothing (it is recognised by
 its creation time and skipped), and the order in which files arrive does not matter (they
 are applied oldest first). What was gathered is recorded per branch in the store setting
-`gathered:<branch uuid>`. The side-by-side overview is app.services.township_overview.
+`gathered:<branch uuid>`. The side-by-side overview is app.services.township.overview.
 
 Runs on the database worker thread; each backup is merged in one transaction (all or nothing).
 """
@@ -27,7 +27,7 @@ from typing import Callable
 
 from app.domain.enums import OrgKind
 from app.domain.errors import AppError, ValidationError
-from app.services.backup import (
+from app.services.backup.archive import (
     EXTENSION,
     Manifest,
     Progress,
@@ -37,10 +37,10 @@ from app.services.backup import (
     upgrade_staged_copy,
 )
 from app.services.context import Actor, Change, read_session, unit_of_work
-from app.services.gather_merge import Conflict, FileResult, merge_backup
+from app.services.township.merge import Conflict, FileResult, merge_backup
 from app.services.organisation import BRANCH_SETTING
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, gathered_record, put_setting, read_settings
-from app.services.township_overview import (  # re-exported: the township window's pages import them from here
+from app.services.township.overview import (  # re-exported: the township window's pages import them from here
     BranchSummary,
     GatheredBranch,
     TownshipOverview,

@@ -21,7 +21,7 @@ from app.domain.enums import Category, EntryStatus, MemberClass, MemberStatus, M
 from app.domain.periods import Month
 from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, BranchYear, MonthSum, carried_base, score_branch_year
-from app.services.rulesets import rule_set_from_record
+from app.services.rules.rulesets import rule_set_from_record
 from db.models import AppraisalRecord, Member, OrgUnit, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.types import Points
 

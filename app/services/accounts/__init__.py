@@ -1,0 +1,2 @@
+"""Operators and their roles (operators).
+"""

@@ -1,0 +1,3 @@
+"""The township's gathering database: gather village backups (gather), the merge rules and
+conflicts (merge), the branches side by side and one ranking across them (overview).
+"""
