@@ -252,16 +252,8 @@ def _open_rows(path: Path) -> Iterable[tuple]:
 
 def read_sheet(path: str | Path, groups: dict[str, uuid.UUID]) -> list[SheetRow]:
     """Every non-empty data row of the sheet, parsed; a row that cannot be parsed carries its problem."""
-    path = Path(path)
-    rows = _open_rows(path)
-    header_index = next((i for i, row in enumerate(rows[:20]) if "姓名" in [_header_key(c) for c in row]), None)
-    if header_index is None:
-        raise ValidationError("表格前 20 行中找不到“姓名”列。请使用导入模板，第一行写列名。")
-    header = [_header_key(c) for c in rows[header_index]]
-    missing = [title for title in REQUIRED_COLUMNS if title not in header]
-    if missing:
-        raise ValidationError(f"表格中缺少“{'”“'.join(missing)}”列，请使用导入模板。")
-    position = {title: header.index(title) for title in COLUMNS if title in header}
+    rows = _open_rows(Path(path))
+    header_index, position = _header(rows)
     parsed = []
     for offset, values in enumerate(rows[header_index + 1:], start=header_index + 2):
         if all(_text(v) == "" for v in values):
@@ -273,6 +265,18 @@ def read_sheet(path: str | Path, groups: dict[str, uuid.UUID]) -> list[SheetRow]
         except ValidationError as exc:
             parsed.append(SheetRow(offset, name, None, exc.message))
     return parsed
+
+
+def _header(rows: list) -> tuple[int, dict[str, int]]:
+    """The header row's index (within the first 20 rows) and each known column's position."""
+    header_index = next((i for i, row in enumerate(rows[:20]) if "姓名" in [_header_key(c) for c in row]), None)
+    if header_index is None:
+        raise ValidationError("表格前 20 行中找不到“姓名”列。请使用导入模板，第一行写列名。")
+    header = [_header_key(c) for c in rows[header_index]]
+    missing = [title for title in REQUIRED_COLUMNS if title not in header]
+    if missing:
+        raise ValidationError(f"表格中缺少“{'”“'.join(missing)}”列，请使用导入模板。")
+    return header_index, {title: header.index(title) for title in COLUMNS if title in header}
 
 
 def _member_input(cell: dict, groups: dict[str, uuid.UUID]) -> MemberInput:
