@@ -50,6 +50,36 @@ LOCKED = {RoundStatus.REPORTED, RoundStatus.VERIFIED}
 REOPENABLE = {RoundStatus.REPORTED, RoundStatus.VERIFIED, RoundStatus.RETURNED}
 
 
+class RoundAction(LabelledEnum):
+    """What a person does inside a round; each is allowed only at some steps (ALLOWED_AT)."""
+
+    DECLARE = "declare", "登记创星申报"
+    DUAL_REPORT = "dual_report", "登记双报到情况"
+    OVERRIDE = "override", "调整测评结果"
+    OBJECT = "object", "登记异议"
+    ANSWER = "answer", "答复异议"
+    ADJUST = "adjust", "动态调星"
+
+
+# The one table of when each action is allowed; services refuse and the window greys out from it.
+ALLOWED_AT = {
+    RoundAction.DECLARE: frozenset({RoundStatus.APPLYING}),
+    RoundAction.DUAL_REPORT: frozenset({RoundStatus.APPLYING, RoundStatus.ASSESSING}),
+    RoundAction.OVERRIDE: frozenset({RoundStatus.ASSESSING}),
+    RoundAction.OBJECT: frozenset({RoundStatus.PUBLICISING}),
+    RoundAction.ANSWER: frozenset({RoundStatus.PUBLICISING}),
+    RoundAction.ADJUST: frozenset({RoundStatus.VERIFIED}),
+}
+
+
+def check_action(action: RoundAction, current: RoundStatus) -> None:
+    """Refuse `action` outside the steps it belongs to, naming those steps and the current one."""
+    allowed = ALLOWED_AT[action]
+    if current not in allowed:
+        steps = "或".join(f"“{status.label}”" for status in RoundStatus if status in allowed)
+        raise ConflictError(f"{action.label}只能在{steps}阶段进行，评定现在处于“{current.label}”阶段。")
+
+
 def check_transition(current: RoundStatus, target: RoundStatus) -> None:
     if target not in NEXT_STATUS[current]:
         raise ConflictError(f"评定目前处于“{current.label}”阶段，不能直接进入“{target.label}”。")

@@ -12,8 +12,10 @@ from app.domain.errors import ConflictError, ValidationError
 from app.domain.rating import (
     CandidateFacts,
     RatingScheme,
+    RoundAction,
     RoundStatus,
     award_eligibility,
+    check_action,
     check_star_change,
     check_transition,
     propose,
@@ -189,3 +191,12 @@ def test_scheme_round_trips_and_validates():
         RatingScheme(BANDS, five_star_quota=D("1.5"))
     with pytest.raises(ValidationError):
         RatingScheme(())
+
+
+def test_each_action_is_allowed_only_at_its_steps():
+    check_action(RoundAction.OBJECT, RoundStatus.PUBLICISING)
+    with pytest.raises(ConflictError) as refused:
+        check_action(RoundAction.DUAL_REPORT, RoundStatus.PUBLICISING)
+    assert refused.value.message == "登记双报到情况只能在“申报创星”或“审核评星”阶段进行，评定现在处于“公示亮星”阶段。"
+    with pytest.raises(ConflictError):
+        check_action(RoundAction.ADJUST, RoundStatus.REPORTED)

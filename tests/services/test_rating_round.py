@@ -66,7 +66,7 @@ def test_a_whole_round(tmp_path, store, admin, branch_ten):
     rating.declare(store, admin, 2026, ids["乙"], 5, "全年积极参加组织生活，带头参加志愿服务", date(2026, 11, 20), today=LATER)
     # 2 审核评星: the proposal is the scheme applied by hand
     rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
-    with pytest.raises(ConflictError, match="不能再申报"):
+    with pytest.raises(ConflictError, match="申报只能在“申报创星”阶段进行"):
         rating.declare(store, admin, 2026, ids["甲"], 5, "迟到的申报", date(2026, 11, 21), today=LATER)
     view = load_view(store, 2026)
     proposed = {c.name[-1]: c.proposed_stars for c in view.candidates}

@@ -21,9 +21,11 @@ from app.domain.rating import (
     REOPENABLE,
     CandidateFacts,
     RatingScheme,
+    RoundAction,
     RoundStatus,
     StarStage,
     award_eligibility,
+    check_action,
     check_star_change,
     check_publicity_days,
     check_transition,
@@ -112,8 +114,7 @@ def declare(store: Store, actor: Actor, year: int, member_id: uuid.UUID, stars: 
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
-        if record.status is not RoundStatus.APPLYING:
-            raise ConflictError(f"评定已进入“{record.status.label}”阶段，不能再申报。")
+        check_action(RoundAction.DECLARE, record.status)
         candidate = _candidate(uow.session, record.id, member_id)
         candidate.declared_stars, candidate.declaration, candidate.declared_on = stars, (statement or "").strip(), on
         uow.audit("declare", "rating_candidate", candidate.id, f"{candidate.name} 申报 {stars} 星", statement=statement)
@@ -126,8 +127,7 @@ def set_dual_report(store: Store, actor: Actor, year: int, member_id: uuid.UUID,
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
-        if record.status not in (RoundStatus.APPLYING, RoundStatus.ASSESSING):
-            raise ConflictError("双报到情况只能在申报或审核阶段登记。")
+        check_action(RoundAction.DUAL_REPORT, record.status)
         candidate = _candidate(uow.session, record.id, member_id)
         if candidate.member_class is not MemberClass.IN_SERVICE:
             raise ValidationError(f"{candidate.name}不是在职党员，不需要登记双报到。")
@@ -187,8 +187,7 @@ def override(store: Store, actor: Actor, year: int, member_id: uuid.UUID, new_st
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
-        if record.status is not RoundStatus.ASSESSING:
-            raise ConflictError(f"只有在“审核评星”阶段才能调整测评结果，现在是“{record.status.label}”。")
+        check_action(RoundAction.OVERRIDE, record.status)
         candidate = _candidate(uow.session, record.id, member_id)
         _change_stars(uow, record, candidate, new_stars, reason, on, StarStage.OVERRIDE)
         return Change(f"已将{candidate.name}调整为{new_stars}星。", updated=[candidate.id])
@@ -221,8 +220,7 @@ def record_objection(store: Store, actor: Actor, year: int, member_id: uuid.UUID
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
-        if record.status is not RoundStatus.PUBLICISING:
-            raise ConflictError("只有在公示期间才能登记异议。")
+        check_action(RoundAction.OBJECT, record.status)
         if not record.publicity_start <= raised_on <= record.publicity_end:
             raise ValidationError(
                 f"异议日期不在公示期（{record.publicity_start:%Y-%m-%d} 至 {record.publicity_end:%Y-%m-%d}）内。"
@@ -250,8 +248,7 @@ def answer_objection(store: Store, actor: Actor, objection_id: uuid.UUID, answer
         if objection is None:
             raise NotFound("找不到这条异议。")
         record = uow.session.get(RatingRound, objection.round_id)
-        if record.status is not RoundStatus.PUBLICISING:
-            raise ConflictError("公示阶段已经结束，不能再答复异议。")
+        check_action(RoundAction.ANSWER, record.status)
         if objection.answered_on is not None:
             raise ConflictError("这条异议已经答复过了。")
         objection.answer, objection.upheld, objection.answered_on, objection.answered_by = answer.strip(), upheld, on, actor.id
@@ -270,8 +267,7 @@ def adjust(store: Store, actor: Actor, year: int, member_id: uuid.UUID, new_star
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
-        if record.status is not RoundStatus.VERIFIED:
-            raise ConflictError("动态调星只能在乡镇验星之后进行。")
+        check_action(RoundAction.ADJUST, record.status)
         candidate = _candidate(uow.session, record.id, member_id)
         _change_stars(uow, record, candidate, new_stars, reason, on, StarStage.ADJUSTMENT)
         return Change(f"已将{candidate.name}调整为{new_stars}星。", updated=[candidate.id])
