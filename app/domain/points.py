@@ -8,7 +8,9 @@ from app.domain.errors import ValidationError
 
 ZERO = Decimal("0.00")
 _HUNDREDTH = Decimal("0.01")
-# No points value, quantity or cap in any scheme comes near this; beyond it is a typing slip.
+# No points value, quantity or cap a clerk types comes near this; beyond it is a typing slip.
+# The limit is for typed input only (`points`): sums the program computes — a township's
+# or a county's total — go through `exact_points`, which has no such limit.
 LARGEST = Decimal("1000000")
 
 
@@ -39,7 +41,12 @@ def points(value) -> Decimal:
         raise InvalidNumber(f"“{value}”不是有效的数字。")
     if abs(result) >= LARGEST:
         raise InvalidNumber(f"数字“{value}”不合理，请检查是否多输了位数。")
-    return result.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+    return exact_points(result)
+
+
+def exact_points(value: Decimal) -> Decimal:
+    """A computed figure (a sum, a share, a factor applied) to two places, half up, of any size."""
+    return Decimal(value).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def to_hundredths(value: Decimal) -> int:
@@ -52,5 +59,5 @@ def from_hundredths(value: int) -> Decimal:
 
 def format_points(value: Decimal) -> str:
     """'12', '-0.5', '3.25': what the clerk expects to read, without trailing zeros."""
-    text = format(points(value).normalize(), "f")
+    text = format(exact_points(value).normalize(), "f")
     return "0" if text in ("-0", "0") else text

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from app.domain.enums import AppraisalMode, Category
 from app.domain.periods import Month
-from app.domain.points import ZERO, points
+from app.domain.points import ZERO, exact_points
 from app.domain.rules import RuleSet
 from app.domain.standing import QuotaResult, apply_five_star_quota, grade_for, stars_for
 
@@ -119,7 +119,7 @@ def combine_points(rule_set: RuleSet, base_start: Decimal, by_category: dict[Cat
     total = base_component + others
     if rule_set.floor_total_at_zero:
         total = max(ZERO, total)
-    return base_component, points(total)
+    return base_component, exact_points(total)
 
 
 def apply_appraisal(rule_set: RuleSet, total: Decimal, appraisal: Appraisal | None) -> tuple[Decimal, bool]:
@@ -128,12 +128,12 @@ def apply_appraisal(rule_set: RuleSet, total: Decimal, appraisal: Appraisal | No
     if rule.mode == AppraisalMode.SHARE:
         if appraisal is None or appraisal.score is None:
             return total, True
-        return points(total * (1 - rule.share) + appraisal.score * rule.share), False
+        return exact_points(total * (1 - rule.share) + appraisal.score * rule.share), False
     if rule.mode == AppraisalMode.FACTOR:
         factor = rule.factor_for(appraisal.grade) if appraisal and appraisal.grade else None
         if factor is None:
             return total, True
-        return points(total * factor), False
+        return exact_points(total * factor), False
     return total, False
 
 
@@ -217,7 +217,7 @@ def carried_base(rule_set: RuleSet, previous_final_total: Decimal | None) -> Dec
     """This year's starting base: a share of last year's total where the scheme says so."""
     if rule_set.base_carry_share is None or previous_final_total is None:
         return rule_set.base_points
-    return points(previous_final_total * rule_set.base_carry_share)
+    return exact_points(previous_final_total * rule_set.base_carry_share)
 
 
 

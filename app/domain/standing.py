@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Iterable
 
-from app.domain.points import format_points, points
+from app.domain.points import exact_points, format_points
 from app.domain.rules import Band, RuleSet
 
 
@@ -181,7 +181,7 @@ def near_band_edge(total: Decimal, bands: Iterable[Band], margin: Decimal) -> Ba
     above = sorted((band for band in bands if band.min_points > total), key=lambda band: band.min_points)
     if not above:
         return None
-    gap = points(above[0].min_points - total)
+    gap = exact_points(above[0].min_points - total)
     if gap <= margin:
         label = above[0].label or f"{above[0].stars}星"
         return BandEdge(label, gap)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import ValidationError
-from app.domain.points import InvalidNumber, points
+from app.domain.points import LARGEST, InvalidNumber, exact_points, format_points, points
 
 D = Decimal
 
@@ -52,3 +52,11 @@ def test_junk_gets_the_clerks_sentence(value, sentence):
         points(value)
     assert raised.value.message == sentence
     assert isinstance(raised.value, ValidationError)
+
+
+def test_the_typing_limit_is_for_typed_input_only():
+    with pytest.raises(InvalidNumber):
+        points("1000000")
+    # A county's total is a sum the program made: printed and rounded, never refused.
+    assert format_points(Decimal("12345678.5")) == "12345678.5"
+    assert exact_points(LARGEST * 3 + Decimal("0.005")) == Decimal("3000000.01")
