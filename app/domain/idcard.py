@@ -26,6 +26,20 @@ def normalise_id_number(text: str) -> str:
     return (text or "").translate(_FULL_WIDTH).strip().replace(" ", "").replace("\u3000", "").upper()
 
 
+_LEGACY_SHAPE = re.compile(r"[0-9]{15}")
+
+
+def upgrade_legacy_id(text: str) -> str | None:
+    """A 15-digit first-generation number as its 18-digit form (century 19 inserted, check
+    character added), or None when `text` is not 15 digits. The birth date inside is checked
+    later by `validate_id_number`."""
+    number = normalise_id_number(text)
+    if not _LEGACY_SHAPE.fullmatch(number):
+        return None
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + id_check_char(first17)
+
+
 def validate_id_number(text: str, today: date | None = None) -> str:
     """Return the normalised 18-character number or raise ValidationError saying what is wrong."""
     number = normalise_id_number(text)

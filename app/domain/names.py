@@ -7,6 +7,9 @@ in a table of surname readings first.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from pypinyin import Style, lazy_pinyin
 
 SURNAME_READINGS = {
@@ -19,6 +22,21 @@ SURNAME_READINGS = {
     "过": "guo", "黑": "he", "那": "na", "曲": "qu", "石": "shi", "殷": "yin", "隗": "wei",
     "繁": "po", "尉": "yu", "汤": "tang", "车": "che", "宁": "ning", "强": "qiang", "陆": "lu",
 }
+
+
+_SPACES = re.compile(r"\s+")
+_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", "‧": "·", "∙": "·", "⋅": "·", "●": "·"})
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+
+
+def normalise_name(text: str | None) -> str:
+    """A name as stored and as searched: full-width letters made ordinary, every kind of space
+    (full-width, tab, line break) made one, spaces between Chinese characters dropped
+    (“张　三”, “张 三” → “张三”), and the dots of minority names made one “·”."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_DOTS)
+    text = _SPACES.sub(" ", text).strip()
+    text = _CJK_GAP.sub("", text)
+    return text.replace(" · ", "·").replace(" ·", "·").replace("· ", "·")
 
 
 def _surname_split(name: str) -> tuple[list[str], str]:
@@ -39,7 +57,7 @@ def pinyin_keys(name: str) -> tuple[str, str]:
 
 
 def name_matches(query: str, name: str, full_pinyin: str, initials: str) -> bool:
-    query = query.strip().lower()
+    query = normalise_name(query).lower()
     if not query:
         return True
     if query in name:

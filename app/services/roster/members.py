@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
 from app.domain.errors import ConflictError, DateNotYet, MemberNotFound, NotFound, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
-from app.domain.names import name_matches, pinyin_keys
+from app.domain.names import name_matches, normalise_name, pinyin_keys
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from db.models import Member, MemberEvent, OrgUnit
@@ -113,7 +113,7 @@ def validate_member_input(data: MemberInput, today: date) -> MemberInput:
 
 
 def _checked_name(name: str | None) -> str:
-    name = (name or "").strip()
+    name = normalise_name(name)
     if not name:
         raise ValidationError("请填写姓名。")
     if len(name) > 50:
@@ -390,7 +390,7 @@ def member_history(store: Store, member_id: uuid.UUID) -> list[MemberEventRow]:
 
 def find_member_by_name(store: Store, name: str) -> MemberRow:
     """The single member called `name` (command line); a clear error when none or several."""
-    matches = [row for row in list_members(store, MemberFilter(statuses=())) if row.name == name.strip()]
+    matches = [row for row in list_members(store, MemberFilter(statuses=())) if row.name == normalise_name(name)]
     if not matches:
         raise NotFound(f"本支部没有名为“{name}”的党员。")
     if len(matches) > 1:

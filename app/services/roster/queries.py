@@ -24,6 +24,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
 from app.domain.errors import MemberNotFound
+from app.domain.names import normalise_name
 from app.domain.periods import Month
 from app.domain.points import ZERO
 from app.services.context import read_session
@@ -100,7 +101,7 @@ def _escape_like(text: str) -> str:
 
 def text_condition(text: str):
     """The SQL form of app.domain.names.name_matches (None when there is nothing to search)."""
-    query = (text or "").strip().lower()
+    query = normalise_name(text).lower()
     if not query:
         return None
     pattern = _escape_like(query)
