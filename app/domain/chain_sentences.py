@@ -33,13 +33,14 @@ def break_details(found: Break) -> str:
     )
 
 
-def extension_sentence(who: str, extension: Extension) -> str:
-    """A newer copy of a chain that does not extend the head recorded before."""
+def extension_sentence(whose: str, extension: Extension) -> str:
+    """A newer copy of a chain that does not extend the head recorded before; `whose` says whose
+    chain it is ("红星村党支部这份备份的", "这个数据库的")."""
     name, old, new = CHAIN_NAMES.get(extension.chain, extension.chain), extension.old, extension.new
     if extension.kind == MISSING:
-        return f"{who}：这份备份的{name}只有 {new.seq} 条，比以前记下的 {old.seq} 条还少，有记录被删除了。"
+        return f"{whose}{name}只有 {new.seq} 条，比以前记下的 {old.seq} 条还少，有记录被删除了。"
     return (
-        f"{who}：这份备份的{name}第 {old.seq} 条与以前记下的不一致（校验码 {check_code(extension.hash_at_old_seq)}，"
+        f"{whose}{name}第 {old.seq} 条与以前记下的不一致（校验码 {check_code(extension.hash_at_old_seq)}，"
         f"应为 {check_code(old.hash)}），之前的记录被改写、删除或调换了顺序。"
     )
 

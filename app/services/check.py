@@ -6,31 +6,26 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
 
+from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code
+from app.domain.chain_sentences import extension_details, extension_sentence
 from app.domain.enums import EntryStatus
 from app.domain.points import format_points
 from app.domain.rules import CountedLine, cap_overruns
 from app.services.context import read_session
 from app.services.rules.rulesets import rule_set_from_record
+from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
+from db import ledger_chain
+from db.chain_check import ChainCheck, check_chains
 from db.engine import is_sqlite
 from db.models import AttendanceRecord, AuditRecord, Member, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.store import Store
-
-EXPECTED_TRIGGERS = {
-    "points_entries_no_delete",
-    "points_entries_no_rewrite",
-    "audit_log_no_delete",
-    "audit_log_no_update",
-    "rating_steps_no_update",
-    "rating_steps_no_delete",
-    "rating_star_changes_no_update",
-    "rating_star_changes_no_delete",
-}
-
 
 @dataclass
 class CheckReport:
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    details: list[str] = field(default_factory=list)  # for the chain's findings: what to copy
+    chain_heads: dict[str, Head] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -42,6 +37,7 @@ def check_store(store: Store) -> CheckReport:
     with read_session(store) as session:
         if is_sqlite(store.engine):
             _check_sqlite(session, report)
+        _check_chain(session, is_sqlite(store.engine), report)
         _check_ledger(session, report)
         _check_caps(session, report)
     return report
@@ -54,10 +50,57 @@ def _check_sqlite(session, report: CheckReport) -> None:
     broken = session.execute(text("PRAGMA foreign_key_check")).fetchall()
     if broken:
         report.problems.append(f"有 {len(broken)} 条记录引用了不存在的记录。")
-    triggers = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
-    missing = EXPECTED_TRIGGERS - triggers
-    if missing:
-        report.problems.append("积分台账的防篡改保护被移除了：" + "、".join(sorted(missing)))
+
+
+def _is_township(session) -> bool:
+    settings = read_settings(session)
+    return bool(settings.get(TOWNSHIP_SETTING)) or any(key.startswith(GATHERED_PREFIX) for key in settings)
+
+
+def _check_chain(session, sqlite: bool, report: CheckReport) -> None:
+    """The ledger and audit chains row by row in plain SQL, the guarding triggers by their SQL.
+
+    In a township database the gathered rows stand outside its own chain (each branch's chain
+    was verified when its backup was gathered), so only unchained rows are let pass there."""
+    found = check_chains(session.connection(), sqlite, include_unchained=not _is_township(session))
+    _add_chain_findings(found, report)
+
+
+def _add_chain_findings(found: ChainCheck, report: CheckReport) -> None:
+    for finding in found.findings:
+        report.problems.append(finding.sentence)
+        report.details.append(finding.details)
+    report.chain_heads = dict(found.heads)
+    report.counts["台账链"] = found.rows.get(ENTRIES, 0)
+    report.counts["日志链"] = found.rows.get(AUDIT, 0)
+
+
+@dataclass(frozen=True)
+class LedgerVerdict:
+    """What the window's background check shows: sound or not, the first finding, details to copy."""
+
+    ok: bool
+    sentence: str
+    details: str
+    heads: dict[str, Head]
+    check_code: str
+
+
+def verify_ledger(store: Store, recorded: dict[str, Head] | None = None) -> LedgerVerdict:
+    """The chain part of `check` alone, for the window to run in the background at start-up and
+    on a schedule (on the database worker; reads only). `recorded`: heads kept elsewhere (the
+    last backup's manifest, see db.backup_format.checks.manifest_chain_heads), which the file's
+    chains must equal or extend — this is what catches an edit followed by a recomputed chain."""
+    with read_session(store) as session:
+        connection = session.connection()
+        found = check_chains(connection, is_sqlite(store.engine), include_unchained=not _is_township(session))
+        extensions = ledger_chain.compare_with_recorded(connection, recorded or {})
+    problems = [(f.sentence, f.details) for f in found.findings]
+    problems += [(extension_sentence("这个数据库的", e), extension_details(e)) for e in extensions if not e.ok]
+    code = paper_code(found.heads.get(ENTRIES, EMPTY_HEAD))
+    if not problems:
+        return LedgerVerdict(True, f"积分台账和操作日志的防篡改链完整（台账校验码 {code}）。", "", found.heads, code)
+    return LedgerVerdict(False, problems[0][0], "\n".join(d for _, d in problems), found.heads, code)
 
 
 def _check_ledger(session, report: CheckReport) -> None:
