@@ -11,6 +11,8 @@ from app.domain.points import format_points
 from app.services import check, demo
 from app.services.accounts import operators
 from app.services.totals import ranking as totals
+from app.services.township import gather as township_gather
+from app.services.township.overview import gathered_branches
 from app.services.paths import database_url
 from db.store import Store
 
@@ -32,6 +34,9 @@ def register(verbs, add_common) -> dict:
     period.add_argument("--month", metavar="YYYY-MM", help="月度排名，例如 2026-10")
     period.add_argument("--quarter", metavar="YYYY-Q", help="季度排名，例如 2026-3（第 3 季度）")
     period.add_argument("--year", metavar="YYYY", help="年度排名，例如 2026")
+    totals_parser.add_argument(
+        "--branch", metavar="支部名称", help="乡镇或县汇总库中只排某一个支部（不写则排汇总的全部支部）"
+    )
 
     check_parser = verbs.add_parser("check", help="检查数据库", description="检查数据库文件完整性和积分台账是否自洽，只读不写。")
     add_common(check_parser)
@@ -80,20 +85,37 @@ def run_totals(args) -> int:
     else:
         year, kwargs = parse_year(args.year), {}
     with open_existing_store(args.db, read_only=True) as store:
-        ranking = totals.branch_ranking(store, year, **kwargs)
+        ranking = _ranking(store, year, kwargs, args.branch)
     print(f"{ranking.label}积分排名（{ranking.rule_set_name}）")
     period_title = "全年总分" if ranking.kind == "year" else "本期积分"
-    widths = (6, 10, 12, 10, 10, 10, 12)
-    print(_columns(("名次", "姓名", "党小组", period_title, "年度累计", "等次", "星级", "提示"), widths))
+    across = any(row.branch_name for row in ranking.rows)
+    widths = (6, 10, 14 if across else 12, 10, 10, 10, 12)
+    where = "支部" if across else "党小组"
+    print(_columns(("名次", "姓名", where, period_title, "年度累计", "等次", "星级", "提示"), widths))
     for row in ranking.rows:
         stars = "★" * row.stars if row.stars else "—"
         cells = (
-            str(row.rank), row.name, row.group_name, format_points(row.period_points),
+            str(row.rank), row.name, row.branch_name if across else row.group_name, format_points(row.period_points),
             format_points(row.year_to_date), row.grade, stars, "；".join(row.flags),
         )
         print(_columns(cells, widths))
     print(f"共 {len(ranking.rows)} 人。")
     return EXIT_OK
+
+
+def _ranking(store, year: int, period: dict, branch_name: str | None):
+    """A village's own ranking; on a township's or county's gathering, one branch or all of them."""
+    if not township_gather.is_township_database(store):
+        if branch_name:
+            raise ValidationError("--branch 只用于乡镇或县的汇总数据库，本数据库只有一个支部。")
+        return totals.branch_ranking(store, year, **period)
+    branches = {b.branch_id: b.name for b in gathered_branches(store)}
+    if branch_name:
+        found = [branch_id for branch_id, name in branches.items() if name == branch_name.strip()]
+        if not found:
+            raise ValidationError(f"汇总库中没有名为“{branch_name}”的支部，已汇总的有：{'、'.join(sorted(branches.values()))}。")
+        return totals.branch_ranking(store, year, branch_id=found[0], **period)
+    return totals.ranking_across(store, branches, year, **period)
 
 
 def _display_width(text: str) -> int:

@@ -37,6 +37,7 @@ class RankingRow:
     vetoed: bool
     flags: tuple[str, ...]
     score: MemberYearScore  # the scorer's own figures behind this row (the year, or the year to date)
+    branch_name: str = ""  # set in a ranking across branches
 
 
 @dataclass(frozen=True)
@@ -103,49 +104,91 @@ def _next_is_five(rule_set, total) -> bool:
     return bool(above) and above[0].stars == 5
 
 
-def branch_ranking(store: Store, year: int, month: int | None = None, quarter: int | None = None) -> Ranking:
+@dataclass(frozen=True)
+class _Scored:
+    """One branch's scores with what its rows need: group names, branch name, whether the quota is full."""
+
+    scored: ScoredBranch
+    groups: dict[uuid.UUID, str]
+    branch_name: str
+
+    @property
+    def quota_full(self) -> bool:
+        quota = self.scored.branch.quota
+        return bool(quota and quota.demoted)
+
+
+def _score_for_ranking(session, branch_id: uuid.UUID, branch_name: str, year: int, up_to, start) -> _Scored:
+    return _Scored(score_branch(session, branch_id, year, up_to, start), group_names(session, branch_id), branch_name)
+
+
+def _ranked_rows(kind: str, months: list[int], branches: list[_Scored]) -> tuple[RankingRow, ...]:
+    """One ranking over the members of the given branches (one branch, or a whole township)."""
+    where: dict[uuid.UUID, _Scored] = {}
+    values = []
+    for part in branches:
+        for member_id, score in part.scored.branch.scores.items():
+            where[member_id] = part
+            values.append((member_id, score.final_total if kind == "year" else score.months_total(months)))
+    ranked = rank(values, tie_order=lambda member_id: (where[member_id].scored.members[member_id].name_pinyin, str(member_id)))
+    return tuple(_row(entry, kind, where[entry.key]) for entry in ranked)
+
+
+def _row(entry, kind: str, part: _Scored) -> RankingRow:
+    member = part.scored.members[entry.key]
+    score, stars = part.scored.branch.scores[entry.key], part.scored.branch.stars[entry.key]
+    return RankingRow(
+        rank=entry.rank,
+        member_id=member.id,
+        name=member.name,
+        name_pinyin=member.name_pinyin,
+        group_name=part.groups.get(member.group_id, "") if member.group_id else "",
+        member_class=member.member_class,
+        membership=member.membership,
+        period_points=entry.value,
+        year_to_date=score.final_total,
+        grade=score.grade,
+        stars=stars,
+        vetoed=score.vetoed,
+        flags=_flags(kind, part.scored.rule_set, member, score, part.quota_full),
+        score=score,
+        branch_name=part.branch_name,
+    )
+
+
+def branch_ranking(
+    store: Store, year: int, month: int | None = None, quarter: int | None = None, branch_id: uuid.UUID | None = None
+) -> Ranking:
     """Month, quarter or year ranking; ties share a rank (1, 2, 2, 4) and are listed by pinyin.
 
     Every figure comes from the one scorer (app.services.totals.scoring): a month or quarter
     ranks the period's points, the year ranks the final total; stars on the year are after the
-    five-star quota, on a month or quarter the band stars of the year to date.
+    five-star quota, on a month or quarter the band stars of the year to date. `branch_id`
+    picks one branch of a township's gathering (default: the database's own branch).
     """
     kind, label, months, up_to, start = _period(year, month, quarter)
-    branch_id = require_branch_id(store)
+    branch_id = branch_id or require_branch_id(store)
     with read_session(store) as session:
-        scored = score_branch(session, branch_id, year, up_to, start)
-        groups = group_names(session, branch_id)
-    result, rule_set = scored.branch, scored.rule_set
-    quota = result.quota.quota if result.quota else None
-    quota_full = bool(result.quota and result.quota.demoted)
-    values = [
-        (member_id, score.final_total if kind == "year" else score.months_total(months))
-        for member_id, score in result.scores.items()
-    ]
-    members = scored.members
-    ranked = rank(values, tie_order=lambda member_id: (members[member_id].name_pinyin, str(member_id)))
-    rows = []
-    for entry in ranked:
-        member, score, stars = members[entry.key], result.scores[entry.key], result.stars[entry.key]
-        rows.append(
-            RankingRow(
-                rank=entry.rank,
-                member_id=member.id,
-                name=member.name,
-                name_pinyin=member.name_pinyin,
-                group_name=groups.get(member.group_id, "") if member.group_id else "",
-                member_class=member.member_class,
-                membership=member.membership,
-                period_points=entry.value,
-                year_to_date=score.final_total,
-                grade=score.grade,
-                stars=stars,
-                vetoed=score.vetoed,
-                flags=_flags(kind, rule_set, member, score, quota_full),
-                score=score,
-            )
-        )
-    return Ranking(year, kind, label, rule_set.name, tuple(rows), quota)
+        part = _score_for_ranking(session, branch_id, "", year, up_to, start)
+    quota = part.scored.branch.quota
+    return Ranking(year, kind, label, part.scored.rule_set.name, _ranked_rows(kind, months, [part]), quota.quota if quota else None)
+
+
+def ranking_across(
+    store: Store, branches: dict[uuid.UUID, str], year: int, month: int | None = None, quarter: int | None = None
+) -> Ranking:
+    """One ranking across several branches (a township's or a county's gathering), each scored by
+    its own rule set and quota; branches without a rule set for the year are left out."""
+    kind, label, months, up_to, start = _period(year, month, quarter)
+    parts = []
+    with read_session(store) as session:
+        for branch_id, name in branches.items():
+            if BranchScorer(session, branch_id).rule_set(year) is not None:
+                parts.append(_score_for_ranking(session, branch_id, name, year, up_to, start))
+    if not parts:
+        raise NotFound(f"汇总的支部都还没有 {year} 年的积分细则，无法统计。")
+    names = "、".join(sorted({part.scored.rule_set.name for part in parts}))
+    return Ranking(year, kind, label, names, _ranked_rows(kind, months, parts), None)
 
 
 def member_year(store: Store, member_id: uuid.UUID, year: int) -> MemberYearScore:
