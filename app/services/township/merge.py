@@ -41,10 +41,15 @@ from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, put_s
 from db.base import Base
 from db.models import Member, OrgUnit
 
-SKIPPED_TABLES = {"store_settings"}
+# chain_starts belongs to each file's own chains; gathered chains are verified and their heads
+# kept per branch at gathering, so gathered ledger rows enter the township unchained.
+SKIPPED_TABLES = {"store_settings", "chain_starts"}
+CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
 # Columns the township changes on purpose; they are neither compared nor updated.
-ADAPTED_COLUMNS = {"operators": {"username", "active", "password_hash"}}
+ADAPTED_COLUMNS = {
+    "operators": {"username", "active", "password_hash"}, "points_entries": CHAIN_COLUMNS, "audit_log": CHAIN_COLUMNS,
+}
 TABLE_LABELS = {
     "members": "党员", "points_entries": "积分记录", "audit_log": "操作日志", "attendance": "会议考勤",
     "meetings": "会议", "member_events": "党员变动记录", "rule_sets": "积分细则", "rule_items": "细则项目",
@@ -222,6 +227,8 @@ class _Merger:
             row["password_hash"] = None
         if table.name == "members":
             self._drop_duplicate_id_number(row)
+        if table.name in ("points_entries", "audit_log"):
+            row.update(dict.fromkeys(CHAIN_COLUMNS))
         return row
 
     def _free_username(self, username: str, operator_id) -> str:
