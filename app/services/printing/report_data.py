@@ -21,6 +21,7 @@ from typing import Iterable
 
 from sqlalchemy import select
 
+from app.domain.chain import ENTRIES, paper_code
 from app.domain.enums import AppraisalMode, Category, EntryStatus, MemberClass
 from app.domain.errors import NotFound, ValidationError
 from app.domain.rating import RoundStatus
@@ -55,6 +56,7 @@ from app.services.context import read_session
 from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
 from app.services.rating.queries import RoundView, load_view
 from app.services.totals.ranking import RankingRow
+from db.ledger_chain import read_head
 from db.models import AppraisalRecord
 from db.store import Store
 
@@ -75,7 +77,9 @@ class IssueSettings:
 
 
 def issue_info(store: Store, settings: IssueSettings | None = None) -> IssueInfo:
-    """The issuing block with defaults filled in: this branch, today, five days' notice."""
+    """The issuing block with defaults filled in: this branch, today, five days' notice, and the
+    ledger's check code (its chain's length and head), so a sheet on the board can be matched
+    against the file later."""
     settings = settings or IssueSettings()
     issuing_org = (settings.issuing_org or "").strip() or organisation.get_branch(store).name
     return IssueInfo.make(
@@ -85,7 +89,14 @@ def issue_info(store: Store, settings: IssueSettings | None = None) -> IssueInfo
         notice_start=settings.notice_start,
         objection_contact=settings.objection_contact,
         objection_phone=settings.objection_phone,
+        check_code=ledger_check_code(store),
     )
+
+
+def ledger_check_code(store: Store) -> str:
+    """The code printed on notices: e.g. 711-94289CB3 (see app.domain.chain.paper_code)."""
+    with read_session(store) as session:
+        return paper_code(read_head(session.connection(), ENTRIES))
 
 
 def member_ids_by_name(store: Store, names: Iterable[str]) -> list[uuid.UUID]:
