@@ -19,10 +19,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from app import __version__
 from app.domain.errors import SchemaTooNew, StoreError
+from app.locations import MIGRATIONS_DIR  # the migration scripts, in the source tree or the frozen build
 from db.engine import is_sqlite, sqlite_path
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 APPLICATION_ID = 0x444A4647  # "DJFG": 党建积分 files, readable at header offset 68
 
 
@@ -70,13 +71,26 @@ def require_current_schema(engine: Engine) -> SchemaReport:
     if revision is None:
         raise StoreError("这个文件不是本程序的数据库（或是空文件），程序没有改动它。", details="no alembic_version")
     if revision not in revisions:
-        raise SchemaTooNew(details=f"file revision {revision}, known {revisions}")
+        raise _too_new(engine, revision, revisions)
     if revision != revisions[-1]:
         raise StoreError(
             "这个数据库是旧版本程序建立的，查看前需要先升级：请用本程序正常打开它一次（会先自动保存安全副本）。",
             details=f"file revision {revision}, newest {revisions[-1]}",
         )
     return SchemaReport(revision, revision, False, None)
+
+
+def _too_new(engine: Engine, revision: str, revisions: list[str]) -> SchemaTooNew:
+    """The refusal of a file from a newer program, naming its schema number (user_version) and ours."""
+    file_schema = None
+    if is_sqlite(engine):
+        try:
+            with engine.connect() as connection:  # reading a pragma changes nothing in the file
+                file_schema = connection.exec_driver_sql("PRAGMA user_version").scalar() or None
+        except (DatabaseError, OperationalError):
+            pass  # the sentence then says "a newer version" without the number
+    details = f"file revision {revision} (schema {file_schema}), known {revisions}"
+    return SchemaTooNew.with_versions(file_schema, len(revisions), __version__, details)
 
 
 def ensure_schema(engine: Engine) -> SchemaReport:
@@ -96,7 +110,7 @@ def ensure_schema(engine: Engine) -> SchemaReport:
             details=f"tables without alembic_version: {sorted(tables)[:10]}",
         )
     if revision is not None and revision not in revisions:
-        raise SchemaTooNew(details=f"file revision {revision}, known {revisions}")
+        raise _too_new(engine, revision, revisions)
     if revision == revisions[-1]:
         return SchemaReport(revision, revision, False, None)
     safety_copy = None

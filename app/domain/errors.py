@@ -185,6 +185,13 @@ class SchemaTooNew(StoreError):
 
     sentence = newer_program("这个数据库", "打开", made="建立的")
 
+    @classmethod
+    def with_versions(cls, file_schema: int | None, known_schema: int, program: str, details: str = "") -> "SchemaTooNew":
+        """The sentence with the numbers: the file's schema, the newest this program knows, its version."""
+        found = f"数据库结构第 {file_schema} 版" if file_schema else "数据库结构是更新的版本"
+        made = f"建立的（{found}，本程序 {program} 版只认识到第 {known_schema} 版）"
+        return cls(newer_program("这个数据库", "打开", made=made), details)
+
 
 class LedgerTampered(StoreError):
     """An attempt to edit or delete a ledger row in place."""

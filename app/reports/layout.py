@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -32,8 +31,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.domain.errors import AppError
+from app.locations import FONTS_DIR  # the bundled font, in the source tree or the frozen build
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "LXGWWenKai"
 FONT_BOLD = "LXGWWenKai-Bold"
 FONT_FILES = {FONT: "LXGWWenKai-Regular.ttf", FONT_BOLD: "LXGWWenKai-Bold.ttf"}
