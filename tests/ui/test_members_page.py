@@ -204,8 +204,8 @@ def test_template_and_masked_export(page, tmp_path, monkeypatch):
     assert not dialog.full_data.isChecked()
     dialog.accept()
     sheet = load_workbook(exported).active
-    assert sheet.max_row == 36
-    assert all("*" in str(sheet.cell(row=r, column=5).value) for r in range(2, 37))
+    assert sheet.max_row == 39  # title, branch line, masking line, header, 35 members
+    assert all("*" in str(sheet.cell(row=r, column=5).value) for r in range(5, 40))
     assert "已导出 35 名党员" in page.ctx.parent().statusBar().currentMessage()
 
 

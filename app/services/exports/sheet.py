@@ -1,0 +1,155 @@
+"""Writing one or more tables to an .xlsx the clerk can print from WPS or Excel.
+
+A `Table` is a title, lines under it (branch, period, what is masked), columns with their kind
+(text, number, points, date, stars) and rows of plain values. `write_tables` lays each table on
+its own sheet: title merged over the columns, header frozen and repeated on every printed page,
+fitted to the page width. Text that starts with = + − - @ or a tab is stored as text with
+Excel's quote prefix, so it never becomes a live formula, even after the clerk edits the cell.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from app.services.files import write_atomically
+
+FORMULA_STARTS = ("=", "+", "-", "−", "@", "\t", "\r")
+FORMATS = {"int": "0", "points": "0.0#", "date": "yyyy-mm-dd", "text": "@", "month": "yyyy-mm"}
+MASKED_NOTE = "身份证号、联系电话已打码（需要完整信息时请选择“完整导出”）。"
+FULL_NOTE = "本表含完整的身份证号和联系电话，请妥善保管，不要张贴或外传。"
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Col:
+    title: str
+    width: float = 12
+    kind: str = "text"  # text | int | points | date | month | plain (text without the @ format)
+
+
+@dataclass
+class Table:
+    sheet_name: str
+    title: str
+    lines: list[str]
+    columns: list[Col]
+    rows: Sequence[Sequence]
+    footer: list[str] = field(default_factory=list)
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _put(sheet, row: int, column: int, value, col: Col):
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+    cell = sheet.cell(row=row, column=column)
+    if looks_like_formula(value):
+        cell.value = value
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    else:
+        cell.value = value
+    if isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool):
+        cell.number_format = FORMATS.get(col.kind, "General")
+        if isinstance(value, date) and col.kind not in ("date", "month"):
+            cell.number_format = FORMATS["date"]
+    elif col.kind == "text":
+        cell.number_format = "@"
+    cell.border = BOX
+    return cell
+
+
+def _head(sheet, table: Table) -> int:
+    width = max(1, len(table.columns))
+    last = get_column_letter(width)
+    sheet["A1"] = table.title
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.row_dimensions[1].height = 30
+    row = 2
+    for line in table.lines:
+        _plain_line(sheet, row, line, last)
+        row += 1
+    for index, col in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=row, column=index, value=col.title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = col.width
+    return row
+
+
+def _plain_line(sheet, row: int, line: str, last: str) -> None:
+    cell = sheet.cell(row=row, column=1)
+    cell.value = line
+    if looks_like_formula(line):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    sheet.merge_cells(f"A{row}:{last}{row}")
+
+
+def _page_setup(sheet, header_row: int, columns: int) -> None:
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if columns > 8 else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+
+
+def _fill(sheet, table: Table, header_row: int, progress: Progress | None, done: int, total: int) -> int:
+    row = header_row
+    for row, values in enumerate(table.rows, start=header_row + 1):
+        for column, (value, col) in enumerate(zip(values, table.columns), start=1):
+            _put(sheet, row, column, value, col)
+        done += 1
+        if progress and done % 200 == 0:
+            progress(done, total)
+    last = get_column_letter(max(1, len(table.columns)))
+    for line in table.footer:
+        row += 1
+        _plain_line(sheet, row, line, last)
+    return done
+
+
+def build_workbook(tables: Iterable[Table], progress: Progress | None = None) -> Workbook:
+    tables = list(tables)
+    book = Workbook()
+    book.remove(book.active)
+    total = sum(len(table.rows) for table in tables)
+    done = 0
+    for table in tables:
+        sheet = book.create_sheet(table.sheet_name[:31])
+        header_row = _head(sheet, table)
+        done = _fill(sheet, table, header_row, progress, done, total)
+        _page_setup(sheet, header_row, len(table.columns))
+    return book
+
+
+def write_tables(path: str | Path, tables: Iterable[Table], progress: Progress | None = None) -> Path:
+    """Build the workbook in memory and write it all or nothing."""
+    path = Path(path)
+    book = build_workbook(tables, progress)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue(), locked_hint="这个文件正在 Excel/WPS 中打开")
+    return path
