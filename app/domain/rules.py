@@ -143,6 +143,14 @@ class AttendanceRule:
 
 
 @dataclass(frozen=True)
+class AttendanceEffect:
+    """What one member's attendance at a meeting records: an item, or nothing (and why)."""
+
+    item_code: str | None = None
+    exempt: bool = False  # an item the branch exempted this member from: nothing recorded
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     name: str
@@ -185,6 +193,25 @@ class RuleSet:
             if rule.meeting_kind == meeting_kind and rule.attendance is attendance:
                 return rule.item_code
         return None
+
+    def attendance_effect(self, meeting_kind: str, attendance: Attendance, member_class: MemberClass) -> AttendanceEffect:
+        """The item a member's attendance turns into, both ways: absent or late deduct, present
+        earns where the rule set says so (e.g. `present = "R01"`), excused nothing.
+
+        A member the branch exempted (老弱病残) gets nothing from an item marked exempt_excused
+        and earns nothing by attending; an earning item that does not apply to the member's
+        class records nothing either (attending is never an error).
+        """
+        code = self.attendance_item(meeting_kind, attendance)
+        if code is None:
+            return AttendanceEffect()
+        item = self.item(code)
+        earns = item.sign > 0
+        if member_class is MemberClass.EXEMPT_FRAIL and (item.exempt_excused or earns):
+            return AttendanceEffect(exempt=True)
+        if earns and not item.applies_to(member_class):
+            return AttendanceEffect()
+        return AttendanceEffect(code)
 
 
 @dataclass(frozen=True)

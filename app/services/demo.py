@@ -150,6 +150,7 @@ class _DemoLedger:
         self.bonus_used = {mid: Decimal(0) for mid in member_ids}
         self.volunteer_used = {mid: Decimal(0) for mid in member_ids}
         self.active = set(member_ids)
+        self.attended: set = set()  # (member, month) that earned R01 by attending a meeting
 
     def run(self) -> int:
         meetings = 0
@@ -167,23 +168,31 @@ class _DemoLedger:
     def _run_month(self, month: Month) -> int:
         """The month's meetings held so far; a closed month also gets its duty points. Returns meetings held."""
         closed = month.last_day < self.today
-        missed: set = set()
         held = 0
         for kind, day, title in self._meetings_of(month):
             if day > self.today:
                 continue
-            missed |= self._hold_meeting(kind, day, title, approve=closed)
+            self._hold_meeting(kind, day, title, approve=closed)
             held += 1
         if closed:
-            self._month_end(month, missed, approve=closed)
+            self._month_end(month, approve=closed)
         return held
 
-    def _hold_meeting(self, kind: MeetingKind, day: date, title: str, approve: bool) -> set:
-        """Records one meeting's attendance; returns who was absent or late."""
+    def _hold_meeting(self, kind: MeetingKind, day: date, title: str, approve: bool) -> None:
+        """Records one meeting's attendance (the rule set turns it into entries)."""
         attendance = {mid: self._attendance(mid) for mid in self._expected_at(kind, day)}
-        missed = {mid for mid, status in attendance.items() if status in (Attendance.ABSENT, Attendance.LATE)}
         ledger.record_meeting(self.store, self.actor, kind, title, day, attendance, approve=approve, today=self.today)
-        return missed
+        self._count_attendance_points(attendance, Month.of(day))
+
+    def _count_attendance_points(self, attendance: dict, month: Month) -> None:
+        """Attending earns R01 (2, once a month, exempt members nothing) as the rule set says: kept
+        in step so the month's duty rating stays under the year's cap of 70."""
+        for mid, status in attendance.items():
+            if status is not Attendance.PRESENT or self.members[mid][1] is MemberClass.EXEMPT_FRAIL:
+                continue
+            if (mid, month) not in self.attended and self.duty_used[mid] + 2 <= 70:
+                self.attended.add((mid, month))
+                self.duty_used[mid] += 2
 
     def _expected_at(self, kind: MeetingKind, day: date) -> list:
         attendees = [mid for mid in self.members if mid in self.active]
@@ -218,15 +227,12 @@ class _DemoLedger:
             return Attendance.EXCUSED
         return Attendance.ABSENT if roll < 0.97 else Attendance.LATE
 
-    def _month_end(self, month: Month, missed: set, approve: bool) -> None:
+    def _month_end(self, month: Month, approve: bool) -> None:
         day = month.last_day
         requests = []
         for mid in self.members:
             if mid not in self.active or self.members[mid][1] is MemberClass.EXEMPT_FRAIL:
                 continue
-            if mid not in missed and self.duty_used[mid] + 2 <= 70:
-                requests.append(EntryRequest(mid, "R01", day, note="当月组织生活全勤"))
-                self.duty_used[mid] += 2
             rating = min(Decimal(self.diligence[mid] - self.rng.choice([0, 0, 1])), 70 - self.duty_used[mid])
             if rating >= 1:
                 requests.append(EntryRequest(mid, "R02", day, points=rating, note=f"{month.label}履职评定"))

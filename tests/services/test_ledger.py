@@ -101,10 +101,11 @@ def test_meeting_with_mixed_attendance(store, admin, zhang):
         approve=True, today=TODAY,
     )
     assert result.excused == ["王五"]
+    # present earns R01 (+2, 按时参加当月组织生活), absent J01 −2, late J02 −0.5, exempt 王五 nothing
     by_member = {row.member_name: (row.item_code, row.points) for row in list_entries(store)}
-    assert by_member == {"李四": ("J01", D("-2.00")), "赵六": ("J02", D("-0.50"))}
+    assert by_member == {"张三": ("R01", D("2.00")), "李四": ("J01", D("-2.00")), "赵六": ("J02", D("-0.50"))}
     ranking = totals.branch_ranking(store, 2026, month=4)
-    assert {r.name: r.period_points for r in ranking.rows} == {"张三": 0, "王五": 0, "李四": D("-2"), "赵六": D("-0.5")}
+    assert {r.name: r.period_points for r in ranking.rows} == {"张三": D("2"), "王五": 0, "李四": D("-2"), "赵六": D("-0.5")}
     with store.session() as session:
         statuses = {a.status for a in session.scalars(select(AttendanceRecord))}
     assert statuses == {Attendance.PRESENT, Attendance.ABSENT, Attendance.LATE}

@@ -81,7 +81,7 @@ def test_a_clerks_first_day(store, admin, make_window, tmp_path, monkeypatch):
     meeting.model.set_status_of("王五", Attendance.LATE)
     meeting.model.set_status_of("赵六", Attendance.EXCUSED)
     meeting.save_button.click()
-    assert "生成积分记录 2 条" in status()
+    assert "生成积分记录 3 条" in status()  # 张三 present R01 +2, 李四 absent J03 −2, 王五 late J02 −0.5
 
     # 5. a duty rating for 张三, entered as a single entry
     single = entry_page.single
@@ -103,14 +103,14 @@ def test_a_clerks_first_day(store, admin, make_window, tmp_path, monkeypatch):
     ledger_page = window.show_page("ledger")
     review = ledger_page.review
     ledger_page.tabs.setCurrentWidget(review)
-    assert review.model.rowCount() == 3
+    assert review.model.rowCount() == 4
     review.table.selectAll()
     review.approve_button.click()
     assert review.model.rowCount() == 0
 
     totals_page = window.show_page("totals")
     ranking = _ranking(totals_page)
-    assert ranking["张三"].period_points == Decimal("4") and ranking["张三"].rank == 1
+    assert ranking["张三"].period_points == Decimal("6") and ranking["张三"].rank == 1  # R01 2 + R02 4
     assert ranking["李四"].period_points == Decimal("-2") and ranking["李四"].rank == 4
     assert ranking["王五"].period_points == Decimal("-0.5")
 
@@ -133,4 +133,4 @@ def test_a_clerks_first_day(store, admin, make_window, tmp_path, monkeypatch):
     assert ranking["李四"].period_points == Decimal("0")
     assert ranking["李四"].rank == 2 and ranking["王五"].rank == 4
     approved = list_entries(store, EntryFilter(status=EntryStatus.APPROVED))
-    assert len(approved) == 4
+    assert len(approved) == 5

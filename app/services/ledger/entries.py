@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, MemberClass, Role
-from app.domain.errors import AppError, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
+from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, Role
+from app.domain.errors import AppError, CapExceeded, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
+from app.services.ledger.meetings import refuse_same_meeting
 from app.services.organisation import require_branch_id
 from app.services.rating.lock import ensure_year_open
 from app.services.rules.rulesets import RuleSetView, load_rule_set_view
@@ -242,8 +243,13 @@ def record_meeting(
     note: str = "",
     approve: bool = False,
     today: date | None = None,
+    allow_duplicate: bool = False,
 ) -> MeetingResult:
-    """A meeting recorded once from its attendance list; the rule set turns statuses into entries."""
+    """A meeting recorded once from its attendance list; the rule set turns statuses into entries.
+
+    A meeting of the same kind and date whose list shares a member is refused with
+    SameMeetingExists (one sentence naming it) unless the caller confirms `allow_duplicate`.
+    """
     _check_approver(actor, approve)
     today = today or date.today()
     title = (title or "").strip() or kind.label
@@ -253,6 +259,8 @@ def record_meeting(
         session = uow.session
         pricer = _Pricer(session, branch_id, today)
         rule_set = pricer.view(held_on.year).rule_set
+        if not allow_duplicate:
+            refuse_same_meeting(session, branch_id, kind, held_on, attendance)
         meeting = Meeting(branch_id=branch_id, kind=kind, title=title, held_on=held_on, location=location, note=note, created_by=actor.id)
         session.add(meeting)
         session.flush()
@@ -307,13 +315,18 @@ def _attendance_entry(
     """(entry id, None) for an attendance the rule set scores, (None, name) for an exempt member's
     excused item, (None, None) for an attendance that scores nothing."""
     member = pricer.member(member_id)
-    code = rule_set.attendance_item(meeting.kind.value, status)
-    if code is None:
-        return None, None
-    if rule_set.item(code).exempt_excused and member.member_class is MemberClass.EXEMPT_FRAIL:
+    effect = rule_set.attendance_effect(meeting.kind.value, status, member.member_class)
+    if effect.exempt:
         return None, member.name
-    request = EntryRequest(member_id, code, meeting.held_on, note=f"{meeting.title}：{status.label}")
-    return _new_entry(uow, pricer, request, approve, meeting_id=meeting.id).id, None
+    if effect.item_code is None:
+        return None, None
+    request = EntryRequest(member_id, effect.item_code, meeting.held_on, note=f"{meeting.title}：{status.label}")
+    try:
+        return _new_entry(uow, pricer, request, approve, meeting_id=meeting.id).id, None
+    except CapExceeded:
+        if rule_set.item(effect.item_code).sign < 0:
+            raise
+        return None, None  # attending earns up to the item's cap (e.g. once a month), never an error
 
 
 def _attendance_counts_sentence(attendance: dict[uuid.UUID, Attendance]) -> str:

@@ -1,0 +1,113 @@
+"""Meetings as records: the month's list, one meeting's detail, the same meeting twice, and
+attendance mapped to the rule set both ways (village_100: present R01 +2 once a month,
+absent J01 −2 / theme day J03 −2, late J02 −0.5, excused and exempt members nothing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
+from app.domain.periods import Month
+from app.services.ledger import entries as ledger
+from app.services.ledger import meetings
+from app.services.ledger.meetings import SameMeetingExists
+from app.services.totals import ranking as totals
+from conftest import TODAY, add
+from db.models import Meeting, PointsEntry
+
+D = Decimal
+P, E, A, L = Attendance.PRESENT, Attendance.EXCUSED, Attendance.ABSENT, Attendance.LATE
+
+
+@pytest.fixture
+def people(store, admin, village_year, branch):
+    first, second = branch.groups
+    return {
+        "张三": add(store, admin, "张三", group_id=first.id),
+        "李四": add(store, admin, "李四", group_id=first.id),
+        "王五": add(store, admin, "王五", group_id=second.id, member_class=MemberClass.EXEMPT_FRAIL),
+        "赵六": add(store, admin, "赵六", group_id=second.id),
+    }
+
+
+def _meet(store, admin, people, statuses, kind=MeetingKind.THEME_DAY, on=date(2026, 10, 5), title="10月主题党日", **options):
+    attendance = {people[name]: status for name, status in statuses.items()}
+    return ledger.record_meeting(store, admin, kind, title, on, attendance, approve=True, today=TODAY, **options)
+
+
+def _month_points(store, month=10):
+    return {r.name: r.period_points for r in totals.branch_ranking(store, 2026, month=month).rows}
+
+
+def test_present_earns_absent_and_late_deduct_excused_and_exempt_nothing(store, admin, people):
+    result = _meet(store, admin, people, {"张三": P, "李四": A, "王五": P, "赵六": L})
+    # 张三 +2 (R01), 李四 −2 (J03, theme day), 王五 exempt: nothing, 赵六 −0.5 (J02)
+    assert result.excused == ["王五"]
+    assert _month_points(store) == {"张三": D(2), "李四": D(-2), "王五": 0, "赵六": D("-0.5")}
+    # a second meeting in the month: R01 is capped at 2 a month, so attending again earns nothing
+    # and is not an error; 李四 present now earns his 2 for the month
+    _meet(store, admin, people, {"张三": P, "李四": P}, kind=MeetingKind.GROUP_MEETING, on=date(2026, 10, 20), title="10月党小组会")
+    assert _month_points(store) == {"张三": D(2), "李四": D(0), "王五": 0, "赵六": D("-0.5")}
+
+
+def test_the_same_meeting_saved_twice_is_refused_and_deducts_once(store, admin, people):
+    statuses = {"张三": P, "李四": A, "赵六": E}
+    _meet(store, admin, people, statuses)
+    with pytest.raises(SameMeetingExists) as caught:
+        _meet(store, admin, people, statuses)
+    message = caught.value.message
+    assert message.count("。") == 1 and message.endswith("。")
+    assert "2026-10-05" in message and "主题党日“10月主题党日”" in message and "出席 1 人，请假 1 人，缺席 1 人" in message
+    assert caught.value.existing.id is not None
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Meeting)) == 1
+    assert _month_points(store)["李四"] == D(-2)  # once, not −4
+    # the clerk confirms it really was another meeting: then it is saved
+    _meet(store, admin, people, statuses, allow_duplicate=True)
+    assert _month_points(store)["李四"] == D(-4)
+
+
+def test_meetings_that_do_not_overlap_are_not_the_same(store, admin, people):
+    kind, on = MeetingKind.GROUP_MEETING, date(2026, 10, 20)
+    _meet(store, admin, people, {"张三": P, "李四": A}, kind=kind, on=on, title="第一党小组会")
+    _meet(store, admin, people, {"王五": E, "赵六": A}, kind=kind, on=on, title="第二党小组会")  # other group
+    _meet(store, admin, people, {"张三": P, "李四": A}, kind=MeetingKind.PARTY_LECTURE, on=on, title="党课")  # other kind
+    _meet(store, admin, people, {"张三": P, "李四": A}, kind=kind, on=date(2026, 10, 21), title="补开")  # other day
+    assert len(meetings.list_meetings(store, Month(2026, 10))) == 4
+
+
+def test_the_months_list_counts_statuses_and_names_the_scope(store, admin, people):
+    _meet(store, admin, people, {"张三": P, "李四": A, "王五": E, "赵六": L})
+    _meet(store, admin, people, {"王五": P, "赵六": A}, kind=MeetingKind.GROUP_MEETING, on=date(2026, 10, 19), title="第二党小组会")
+    _meet(store, admin, people, {"张三": P}, kind=MeetingKind.STUDY, on=date(2026, 11, 2), title="11月集中学习")
+    rows = meetings.list_meetings(store, Month(2026, 10))
+    assert [(r.held_on.day, r.kind, r.title, r.scope, r.present, r.excused, r.absent, r.late) for r in rows] == [
+        (5, MeetingKind.THEME_DAY, "10月主题党日", "全体党员", 1, 1, 1, 1),
+        (19, MeetingKind.GROUP_MEETING, "第二党小组会", "第二党小组", 1, 0, 1, 0),
+    ]
+    assert rows[0].counts_text == "出席 1 人，请假 1 人，缺席 1 人，迟到/早退 1 人"
+    assert [r.title for r in meetings.list_meetings(store, Month(2026, 11))] == ["11月集中学习"]
+    assert meetings.list_meetings(store, Month(2026, 9)) == []
+
+
+def test_one_meeting_shows_each_members_attendance_and_entries(store, admin, people):
+    result = _meet(store, admin, people, {"张三": P, "李四": A, "王五": A, "赵六": L}, title="10月主题党日")
+    detail = meetings.meeting_detail(store, result.meeting_id)
+    assert (detail.branch, detail.township, detail.recorded_by) == ("红星村党支部", "城关镇党委", "管理员")
+    # group by group (第一: 李四 张三 by pinyin; 第二: 王五 赵六)
+    assert [(l.name, l.group_name, l.status, l.points) for l in detail.lines] == [
+        ("李四", "第一党小组", A, D(-2)),
+        ("张三", "第一党小组", P, D(2)),
+        ("王五", "第二党小组", A, D(0)),
+        ("赵六", "第二党小组", L, D("-0.5")),
+    ]
+    zhang = detail.lines[1]
+    [entry] = zhang.entries
+    assert (entry.item_code, entry.item_name, entry.points, entry.status) == ("R01", "按时参加当月组织生活", D(2), EntryStatus.APPROVED)
+    assert detail.points_total == D("-0.5")  # 2 − 2 − 0.5
+    assert [l.name for l in detail.with_status(A)] == ["李四", "王五"]
+    assert detail.changes == ()
