@@ -111,3 +111,83 @@ def test_one_meeting_shows_each_members_attendance_and_entries(store, admin, peo
     assert detail.points_total == D("-0.5")  # 2 − 2 − 0.5
     assert [l.name for l in detail.with_status(A)] == ["李四", "王五"]
     assert detail.changes == ()
+
+
+# ---- correcting attendance later: reversing entries with a reason, never an edit
+
+
+def _entries(store):
+    with store.session() as session:
+        return [(e.points, e.status, e.reverses_id is not None, e.review_note) for e in
+                session.scalars(select(PointsEntry).order_by(PointsEntry.created_at, PointsEntry.reverses_id.is_not(None)))]
+
+
+def test_absent_corrected_to_excused_reverses_the_deduction(store, admin, people):
+    from app.services import check
+    from app.services.ledger.attendance import correct_attendance
+
+    result = _meet(store, admin, people, {"张三": P, "李四": A})
+    assert _month_points(store)["李四"] == D(-2)
+    change = correct_attendance(store, admin, result.meeting_id, people["李四"], E, "实际已请假，考勤登记错误", today=TODAY)
+    assert change.summary == "已将李四在“10月主题党日”的考勤由缺席改为请假，冲正原记的 -2 分，新状态不记分。"
+    assert _month_points(store)["李四"] == D(0)  # −2 + 2
+    detail = meetings.meeting_detail(store, result.meeting_id)
+    li = next(line for line in detail.lines if line.name == "李四")
+    assert li.status is E and li.points == D(0)
+    assert [(e.item_code, e.points, e.reversed_later, e.reverses_id is not None) for e in li.entries] == [
+        ("J03", D(-2), True, False), ("J03", D(2), False, True),
+    ]
+    [(line, change_kept)] = detail.changes
+    assert (line.name, change_kept.from_status, change_kept.to_status, change_kept.reason, change_kept.by) == (
+        "李四", A, E, "实际已请假，考勤登记错误", "管理员")
+    assert detail.meeting.excused == 1 and detail.meeting.absent == 0 and detail.meeting.corrections == 1
+    assert check.check_store(store).ok
+
+
+def test_absent_corrected_to_present_reverses_and_earns(store, admin, people):
+    from app.services.ledger.attendance import correct_attendance
+
+    result = _meet(store, admin, people, {"张三": P, "李四": A})
+    change = correct_attendance(store, admin, result.meeting_id, people["李四"], P, "签到表漏记", today=TODAY)
+    assert change.summary == "已将李四在“10月主题党日”的考勤由缺席改为出席，冲正原记的 -2 分，新记 +2 分。"
+    assert _month_points(store)["李四"] == D(2)  # −2 + 2 + 2
+    # and back again: the R01 is reversed, the absence deducted anew
+    correct_attendance(store, admin, result.meeting_id, people["李四"], A, "核实后确未参加", today=TODAY)
+    assert _month_points(store)["李四"] == D(-2)  # −2 + 2 + 2 − 2 − 2
+    detail = meetings.meeting_detail(store, result.meeting_id)
+    li = next(line for line in detail.lines if line.name == "李四")
+    assert [(c.from_status, c.to_status) for c in li.changes] == [(A, P), (P, A)]
+    assert [e.points for e in li.entries] == [D(-2), D(2), D(2), D(-2), D(-2)]
+    assert li.points == D(-2)
+
+
+def test_a_pending_entry_is_rejected_not_reversed(store, admin, people):
+    from app.services.ledger.attendance import correct_attendance
+
+    attendance = {people["李四"]: A, people["赵六"]: L}
+    result = ledger.record_meeting(store, admin, MeetingKind.THEME_DAY, "", date(2026, 11, 5), attendance, today=TODAY)
+    change = correct_attendance(store, admin, result.meeting_id, people["赵六"], P, "实际准时到会", today=TODAY)
+    assert "驳回待审核的 -0.5 分，新记 +2 分" in change.summary
+    rows = _entries(store)
+    assert (D("-0.50"), EntryStatus.REJECTED, False, "实际准时到会") in rows
+    assert not any(reversal for _, _, reversal, _ in rows)
+
+
+def test_a_correction_needs_a_reviewer_a_reason_and_a_change(store, admin, people):
+    from app.domain.enums import Role
+    from app.domain.errors import NotFound, PermissionDenied, ValidationError
+    from app.services.accounts import operators
+    from app.services.ledger.attendance import correct_attendance
+
+    result = _meet(store, admin, people, {"张三": P, "李四": A})
+    clerk = operators.add_operator(store, admin, "lu", "录入员小陆", Role.CLERK)
+    before = _entries(store)
+    with pytest.raises(PermissionDenied):
+        correct_attendance(store, clerk, result.meeting_id, people["李四"], E, "请假", today=TODAY)
+    with pytest.raises(ValidationError, match="原因"):
+        correct_attendance(store, admin, result.meeting_id, people["李四"], E, "  ", today=TODAY)
+    with pytest.raises(ValidationError, match="已经是缺席"):
+        correct_attendance(store, admin, result.meeting_id, people["李四"], A, "重复", today=TODAY)
+    with pytest.raises(NotFound, match="赵六不在"):
+        correct_attendance(store, admin, result.meeting_id, people["赵六"], P, "补登", today=TODAY)
+    assert _entries(store) == before

@@ -225,7 +225,7 @@ def _entries_by_member(session, meeting_id: uuid.UUID) -> dict[uuid.UUID, list[M
         select(PointsEntry, RuleItemRecord.code, RuleItemRecord.name)
         .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
         .where(PointsEntry.meeting_id == meeting_id)
-        .order_by(PointsEntry.created_at, PointsEntry.reverses_id.is_not(None))
+        .order_by(PointsEntry.created_at, PointsEntry.chain_seq)
     )
     by_member: dict[uuid.UUID, list[MeetingEntry]] = defaultdict(list)
     for entry, code, name in rows:

@@ -1,0 +1,145 @@
+"""Correcting a meeting's attendance later: through the ledger, never by editing it.
+
+Changing one member's status undoes what the old status recorded (an approved entry gets a
+reversing entry with the reason, a pending one is rejected with it), records what the new
+status earns or costs by the rule set (as record_meeting would have), and keeps the change
+in the audit log (append-only, chained): from which status to which, why, by whom, and the
+entries it reversed, rejected and created. The attendance row then shows the new status; its
+history is read back from the audit log (app.services.ledger.meetings.meeting_detail).
+
+Reviewers only (it reverses entries), in one unit of work: all of it or nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from app.domain.enums import Attendance, EntryStatus, Role
+from app.domain.errors import NotFound, ValidationError
+from app.domain.points import format_points
+from app.services.context import Actor, Change, UnitOfWork, unit_of_work
+from app.services.ledger.entries import _attendance_entry, _Pricer
+from app.services.ledger.meetings import CORRECTION
+from app.services.organisation import require_branch_id
+from db.models import AttendanceRecord, Meeting, Member, PointsEntry
+from db.store import Store
+
+
+@dataclass
+class AttendanceCorrected(Change):
+    """What a correction did: `created` holds the reversing and the new entries, `updated` the
+    entries rejected and the attendance row."""
+
+    meeting_id: uuid.UUID | None = None
+    reversed: list[uuid.UUID] = field(default_factory=list)
+    rejected: list[uuid.UUID] = field(default_factory=list)
+    new_entry_id: uuid.UUID | None = None
+
+
+def _signed(value) -> str:
+    text = format_points(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _undo_entries(uow: UnitOfWork, meeting: Meeting, member: Member, reason: str) -> tuple[list[PointsEntry], list[PointsEntry]]:
+    """Reverse the member's approved entries from this meeting, reject the pending ones.
+
+    Returns (reversing entries created, entries rejected)."""
+    session = uow.session
+    reversed_ids = set(
+        session.scalars(select(PointsEntry.reverses_id).where(PointsEntry.meeting_id == meeting.id, PointsEntry.reverses_id.is_not(None)))
+    )
+    standing = session.scalars(
+        select(PointsEntry).where(
+            PointsEntry.meeting_id == meeting.id, PointsEntry.member_id == member.id,
+            PointsEntry.reverses_id.is_(None), PointsEntry.status != EntryStatus.REJECTED,
+        ).order_by(PointsEntry.created_at)
+    ).all()
+    now = datetime.now(timezone.utc)
+    reversals, rejected = [], []
+    for entry in standing:
+        if entry.id in reversed_ids:
+            continue
+        if entry.status is EntryStatus.PENDING:
+            entry.status, entry.reviewed_by, entry.reviewed_at, entry.review_note = EntryStatus.REJECTED, uow.actor.id, now, reason
+            uow.audit("reject", "points_entry", entry.id, f"驳回 {member.name} {entry.occurred_on:%Y-%m-%d} 的记录（更正考勤）", note=reason)
+            rejected.append(entry)
+            continue
+        reversal = PointsEntry(
+            member_id=entry.member_id, rule_item_id=entry.rule_item_id, occurred_on=entry.occurred_on,
+            quantity=entry.quantity, points=-entry.points, note=f"冲正：{reason}", status=EntryStatus.APPROVED,
+            entered_by=uow.actor.id, reviewed_by=uow.actor.id, reviewed_at=now, review_note=reason,
+            reverses_id=entry.id, meeting_id=meeting.id,
+        )
+        session.add(reversal)
+        session.flush()
+        uow.audit("reverse", "points_entry", reversal.id,
+                  f"冲正 {member.name} {entry.occurred_on:%Y-%m-%d} 的 {format_points(entry.points)} 分", reason=reason, reverses=entry.id)
+        reversals.append(reversal)
+    return reversals, rejected
+
+
+def _what_happened(reversals: list[PointsEntry], rejected: list[PointsEntry], new_entry: PointsEntry | None, exempt: bool) -> str:
+    parts = [f"冲正原记的 {_signed(e.points * -1)} 分" for e in reversals]
+    parts += [f"驳回待审核的 {_signed(e.points)} 分" for e in rejected]
+    if new_entry is not None:
+        parts.append(f"新记 {_signed(new_entry.points)} 分")
+    elif exempt:
+        parts.append("新状态免考核，不记分")
+    else:
+        parts.append("新状态不记分")
+    return "，".join(parts)
+
+
+def correct_attendance(
+    store: Store,
+    actor: Actor,
+    meeting_id: uuid.UUID,
+    member_id: uuid.UUID,
+    status: Attendance,
+    reason: str,
+    today: date | None = None,
+) -> AttendanceCorrected:
+    """Change one member's status at a recorded meeting, with a reason, through reversing entries."""
+    actor.require(Role.REVIEWER, action="更正考勤")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("更正考勤必须写明原因。")
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None or meeting.branch_id != branch_id:
+            raise NotFound("找不到这次会议的记录。")
+        record = session.scalar(
+            select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id, AttendanceRecord.member_id == member_id)
+        )
+        pricer = _Pricer(session, branch_id, today or date.today())
+        member = pricer.member(member_id)
+        if record is None:
+            raise NotFound(f"{member.name}不在“{meeting.title}”的考勤名单上。")
+        old = record.status
+        if old is status:
+            raise ValidationError(f"{member.name}在“{meeting.title}”的考勤已经是{status.label}，不用更正。")
+        rule_set = pricer.view(meeting.held_on.year).rule_set  # also refuses a locked year
+        reversals, rejected = _undo_entries(uow, meeting, member, reason)
+        entry_id, exempt_name = _attendance_entry(uow, pricer, rule_set, meeting, member_id, status, approve=True)
+        new_entry = session.get(PointsEntry, entry_id) if entry_id else None
+        record.status, record.entry_id, record.note = status, entry_id, reason
+        uow.audit(
+            CORRECTION, "attendance", record.id,
+            f"更正{member.name}在{meeting.held_on:%Y-%m-%d}“{meeting.title}”的考勤：{old.label}改为{status.label}",
+            reason=reason, meeting_id=meeting.id, member_id=member.id, from_status=old.value, to_status=status.value,
+            reversed=[e.id for e in reversals], rejected=[e.id for e in rejected], created=[entry_id] if entry_id else [],
+        )
+        what = _what_happened(reversals, rejected, new_entry, exempt_name is not None)
+        return AttendanceCorrected(
+            f"已将{member.name}在“{meeting.title}”的考勤由{old.label}改为{status.label}，{what}。",
+            created=[e.id for e in reversals] + ([entry_id] if entry_id else []),
+            updated=[e.id for e in rejected] + [record.id],
+            meeting_id=meeting.id, reversed=[e.id for e in reversals], rejected=[e.id for e in rejected], new_entry_id=entry_id,
+        )
