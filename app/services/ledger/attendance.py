@@ -112,16 +112,8 @@ def correct_attendance(
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None or meeting.branch_id != branch_id:
-            raise NotFound("找不到这次会议的记录。")
-        record = session.scalar(
-            select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id, AttendanceRecord.member_id == member_id)
-        )
         pricer = _Pricer(session, branch_id, today or date.today())
-        member = pricer.member(member_id)
-        if record is None:
-            raise NotFound(f"{member.name}不在“{meeting.title}”的考勤名单上。")
+        meeting, record, member = _listed(session, pricer, branch_id, meeting_id, member_id)
         old = record.status
         if old is status:
             raise ValidationError(f"{member.name}在“{meeting.title}”的考勤已经是{status.label}，不用更正。")
@@ -129,17 +121,32 @@ def correct_attendance(
         reversals, rejected = _undo_entries(uow, meeting, member, reason)
         entry_id, exempt_name = _attendance_entry(uow, pricer, rule_set, meeting, member_id, status, approve=True)
         new_entry = session.get(PointsEntry, entry_id) if entry_id else None
+        created = [entry_id] if entry_id else []
         record.status, record.entry_id, record.note = status, entry_id, reason
+        reversed_ids, rejected_ids = [e.id for e in reversals], [e.id for e in rejected]
         uow.audit(
             CORRECTION, "attendance", record.id,
             f"更正{member.name}在{meeting.held_on:%Y-%m-%d}“{meeting.title}”的考勤：{old.label}改为{status.label}",
             reason=reason, meeting_id=meeting.id, member_id=member.id, from_status=old.value, to_status=status.value,
-            reversed=[e.id for e in reversals], rejected=[e.id for e in rejected], created=[entry_id] if entry_id else [],
+            reversed=reversed_ids, rejected=rejected_ids, created=created,
         )
         what = _what_happened(reversals, rejected, new_entry, exempt_name is not None)
         return AttendanceCorrected(
             f"已将{member.name}在“{meeting.title}”的考勤由{old.label}改为{status.label}，{what}。",
-            created=[e.id for e in reversals] + ([entry_id] if entry_id else []),
-            updated=[e.id for e in rejected] + [record.id],
-            meeting_id=meeting.id, reversed=[e.id for e in reversals], rejected=[e.id for e in rejected], new_entry_id=entry_id,
+            created=reversed_ids + created, updated=rejected_ids + [record.id],
+            meeting_id=meeting.id, reversed=reversed_ids, rejected=rejected_ids, new_entry_id=entry_id,
         )
+
+
+def _listed(session, pricer: _Pricer, branch_id: uuid.UUID, meeting_id: uuid.UUID, member_id: uuid.UUID):
+    """(meeting, attendance row, member), or NotFound naming what is missing."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.branch_id != branch_id:
+        raise NotFound("找不到这次会议的记录。")
+    member = pricer.member(member_id)
+    record = session.scalar(
+        select(AttendanceRecord).where(AttendanceRecord.meeting_id == meeting.id, AttendanceRecord.member_id == member_id)
+    )
+    if record is None:
+        raise NotFound(f"{member.name}不在“{meeting.title}”的考勤名单上。")
+    return meeting, record, member
