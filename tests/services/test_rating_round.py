@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from decimal import Decimal
 
@@ -111,6 +112,11 @@ def test_a_whole_round(tmp_path, store, admin, branch_ten):
     report = tmp_path / "红星村-2026.jfrating"
     rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 27), report, today=LATER)
     assert load_view(store, 2026).status is RoundStatus.REPORTED
+    # The report names the ledger the stars were decided on: its chain's length and head then.
+    payload, _ = rating_exchange.read_exchange_file(report, rating_exchange.REPORT_FORMAT)
+    with sqlite3.connect(f"file:{store.path}?mode=ro", uri=True) as raw:
+        seq, head = raw.execute("SELECT chain_seq, chain_hash FROM points_entries ORDER BY chain_seq DESC LIMIT 1").fetchone()
+    assert payload["ledger_chain_head"] == {"seq": seq, "hash": head, "code": f"{seq}-{head[:8].upper()}"}
     with pytest.raises(RuleViolation, match="锁定"):
         ledger.record_entry(store, admin, EntryRequest(ids["癸"], "B02", date(2026, 11, 1)), today=LATER)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -21,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import __version__
+from app.domain.chain import ENTRIES, Head, paper_code
 from app.domain.errors import ConflictError, DateNotYet, RatingReportNotFound, ValidationError, newer_program
 from app.domain.rating import RoundStatus, check_transition
 from app.domain.enums import Role
@@ -28,6 +30,7 @@ from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.files import plain_os_error, write_atomically
 from app.services.organisation import get_branch, require_branch_id
 from app.services.rating.queries import RoundView, load_round, load_view
+from db.ledger_chain import read_head
 from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
 from db.store import Store
 
@@ -106,8 +109,27 @@ def _report_payload(view: RoundView, branch_name: str, township: str) -> dict:
              "answer": o.answer, "upheld": o.upheld}
             for o in view.objections
         ],
+        "ledger_chain_head": _reported_head(view),
         "program_version": __version__,
     }
+
+
+_HEAD_NOTE = re.compile(r"台账链 (\d+) 条，链头 ([0-9a-f]{64})")
+
+
+def _head_note(head: Head) -> str:
+    """The report step's note: the ledger chain as it stood when the round was locked."""
+    return f"台账链 {head.seq} 条，链头 {head.hash}"
+
+
+def _reported_head(view: RoundView) -> dict | None:
+    """The chain head written into the report step's note when the round was locked, so that the
+    report file — and a copy exported again later — name the ledger the stars were decided on."""
+    for step in view.steps:
+        found = _HEAD_NOTE.search(step.note or "") if step.action == "report" else None
+        if found:
+            return {"seq": int(found.group(1)), "hash": found.group(2), "code": paper_code(Head(int(found.group(1)), found.group(2)))}
+    return None
 
 
 def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Path | str, today: date | None = None) -> Change:
@@ -129,7 +151,9 @@ def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Pat
         if open_objections:
             raise ConflictError(f"还有 {len(open_objections)} 条异议没有答复，答复后才能上报。")
         record.status = RoundStatus.REPORTED
-        uow.session.add(RatingStep(round_id=record.id, action="report", status_after=RoundStatus.REPORTED, on_date=on, operator_id=actor.id))
+        head = read_head(uow.session.connection(), ENTRIES)
+        uow.session.add(RatingStep(round_id=record.id, action="report", status_after=RoundStatus.REPORTED, on_date=on,
+                                   operator_id=actor.id, note=_head_note(head)))
         uow.session.flush()
     view = load_view(store, year)
     data, digest = _envelope(REPORT_FORMAT, _report_payload(view, branch.name, branch.township))
