@@ -22,8 +22,8 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
-from app.domain.errors import ConflictError, NotFound
+from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass, MemberStatus
+from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.periods import Month
 from app.domain.points import ZERO
 from app.services.context import read_session
@@ -310,3 +310,48 @@ def refuse_same_meeting(session, branch_id: uuid.UUID, kind: MeetingKind, held_o
     if existing is not None:
         raise SameMeetingExists(existing)
 
+
+
+# ---- who is expected (the sign-in sheet before the meeting)
+
+
+@dataclass(frozen=True)
+class ScopeMember:
+    id: uuid.UUID
+    name: str
+    group_name: str
+    member_class: MemberClass
+
+
+def members_in_scope(store: Store, held_on: date, group_id: uuid.UUID | None = None) -> tuple[str, list[ScopeMember]]:
+    """(scope, members) expected at a meeting on `held_on`: on the roll that day, of the party
+    group when one is given, party group by group and then by pinyin."""
+    branch_id = require_branch_id(store)
+    with read_session(store) as session:
+        groups = _group_names(session, branch_id)
+        if group_id is not None and group_id not in groups:
+            raise NotFound("本支部没有这个党小组。")
+        query = select(Member).where(
+            Member.branch_id == branch_id,
+            (Member.status == MemberStatus.ACTIVE) | (Member.status_date > held_on),
+            Member.in_branch_since.is_(None) | (Member.in_branch_since <= held_on),
+        )
+        if group_id is not None:
+            query = query.where(Member.group_id == group_id)
+        found = session.scalars(query).all()
+        ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
+        scope = groups[group_id][1] if group_id is not None else WHOLE_BRANCH
+        return scope, [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
+
+
+def find_meeting(store: Store, kind: MeetingKind, held_on: date, scope: str | None = None) -> MeetingRow:
+    """The one meeting of `kind` on `held_on` (of that scope when several), for the command line."""
+    found = [row for row in list_meetings(store, Month.of(held_on)) if row.kind is kind and row.held_on == held_on]
+    if scope:
+        found = [row for row in found if row.scope == scope]
+    if not found:
+        raise NotFound(f"{held_on:%Y-%m-%d} 没有登记过{kind.label}" + (f"（{scope}）。" if scope else "。"))
+    if len(found) > 1:
+        scopes = "、".join(row.scope for row in found)
+        raise ValidationError(f"{held_on:%Y-%m-%d} 登记了 {len(found)} 次{kind.label}（{scopes}），请用 --group 指明是哪一次。")
+    return found[0]
