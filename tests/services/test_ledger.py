@@ -14,7 +14,8 @@ from app.services.ledger import entries as ledger
 from app.services.roster import members
 from app.services.accounts import operators
 from app.services.totals import ranking as totals
-from app.services.ledger.entries import BatchRejected, EntryRequest
+from app.domain.errors import BatchRejected
+from app.services.ledger.entries import EntryRequest
 from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db.models import AttendanceRecord, AuditRecord, Meeting, PointsEntry

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -125,5 +124,4 @@ def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab = page.meeting
     tab.date_edit.setDate(QDate(2026, 12, 5))
     tab.save_button.click()
-    assert "还没到" in tab.problem.text()
-    assert date(2026, 12, 5) > date(2026, 11, 23)
+    assert "还没到" in tab.problem.text() and "2026-12-05" in tab.problem.text()

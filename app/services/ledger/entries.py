@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, Role
-from app.domain.errors import AppError, CapExceeded, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
+from app.domain.errors import AppError, BatchRejected, CapExceeded, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
@@ -44,18 +44,6 @@ class LineError:
     index: int
     member_name: str
     message: str
-
-
-class BatchRejected(ValidationError):
-    """Some lines of a batch are not allowed; nothing was saved."""
-
-    def __init__(self, errors: list[LineError]) -> None:
-        first = errors[0]
-        super().__init__(
-            f"有 {len(errors)} 条记录不符合细则，整批都没有保存。第一条：{first.member_name}：{first.message}",
-            details="\n".join(f"第 {e.index + 1} 条 {e.member_name}：{e.message}" for e in errors),
-        )
-        self.errors = errors
 
 
 @dataclass(frozen=True)
