@@ -15,7 +15,9 @@ import importlib
 _EXPORTS = {
     "render_annual": "app.reports.annual",
     "render_certificates": "app.reports.certificates",
+    "render_meeting_record": "app.reports.meeting_papers",
     "render_monthly_notice": "app.reports.notices",
+    "render_signin_sheet": "app.reports.meeting_papers",
     "render_star_notice": "app.reports.notices",
     "render_scorecards": "app.reports.scorecards",
     "page_count": "app.reports.reading",
