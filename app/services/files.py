@@ -2,7 +2,8 @@
 
 This is the one place for both jobs:
 
-- `write_atomically` never leaves a half file: the bytes go to a hidden temporary name in the
+- `write_atomically` (bytes in memory) and `write_streamed` (a file made piece by piece, in
+  constant memory) never leave a half file: the bytes go to a hidden temporary name in the
   target folder (`.<name>.partial-<random>`), are written in chunks and fsynced, optionally
   read back from the device and compared, then renamed over (or, with `keep_existing`,
   beside) the final name, and the folder is fsynced on POSIX. On any failure the temporary
@@ -23,14 +24,16 @@ import glob
 import hashlib
 import os
 import secrets
+import shutil
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from app.domain.errors import AppError, StoreError, ValidationError, folder_not_file
 from app.services.backup.drives import place_of
 
 Progress = Callable[[float, str], None]
+T = TypeVar("T")
 
 CHUNK = 1 << 20
 TEMP_MARK = ".partial-"
@@ -42,8 +45,8 @@ _write = os.write
 _fsync = os.fsync
 
 __all__ = [
-    "Progress", "plain_os_error", "check_output_path", "write_atomically", "write_pdf", "fsync_file", "fsync_folder",
-    "unused_name", "remove_quietly", "remove_stale",
+    "Progress", "plain_os_error", "check_output_path", "write_atomically", "write_streamed", "AtomicSink", "write_pdf",
+    "fsync_file", "fsync_folder", "unused_name", "remove_quietly", "remove_stale", "remove_orphaned", "process_alive",
 ]
 
 
@@ -138,6 +141,56 @@ def write_atomically(
       bad blocks returns other bytes than it was given).
     progress(fraction, sentence): while writing, and before verifying.
     """
+    final, _ = write_streamed(
+        path, lambda sink: sink.write(data), total=len(data), outcome=outcome, place=place, locked_hint=locked_hint,
+        error=error, keep_existing=keep_existing, verify=verify, progress=progress,
+    )
+    return final
+
+
+class AtomicSink:
+    """The hidden temporary file a `write_streamed` producer writes into: each byte goes
+    through `_write` (short writes retried) and into the SHA-256 the read-back compares with."""
+
+    def __init__(self, fd: int, report: Progress, total: int | None) -> None:
+        self._fd, self._report, self._total = fd, report, total
+        self.written = 0
+        self.hash = hashlib.sha256()
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            count = _write(self._fd, view[done : done + CHUNK])
+            if count <= 0:
+                raise OSError(errno.EIO, "short write")
+            self.hash.update(view[done : done + count])
+            done += count
+            self.written += count
+            if self._total:
+                self._report(self.written / self._total, "正在写入文件……")
+        return done
+
+
+def write_streamed(
+    path: Path | str,
+    produce: Callable[[AtomicSink], T],
+    *,
+    outcome: str | None = None,
+    place: str | None = None,
+    locked_hint: str | None = None,
+    error: type[AppError] = StoreError,
+    keep_existing: bool = False,
+    verify: bool = False,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> tuple[Path, T]:
+    """write_atomically for a file made piece by piece: `produce(sink)` calls `sink.write`
+    as often as it likes (nothing is held in memory here); returns (the path written, what
+    `produce` returned). `total`: the bytes expected, for progress; the producer reports
+    itself when it is not given. Everything else as write_atomically; an exception from
+    `produce` leaves nothing behind either.
+    """
     path = Path(path)
     folder, name = path.parent, path.name
     outcome = outcome or f"“{name}”没有保存。"
@@ -147,9 +200,8 @@ def write_atomically(
     remove_stale(folder, f".{glob.escape(path.stem)}*{TEMP_MARK}*")  # left by an earlier write that was cut off
     final = unused_name(folder, name) if keep_existing else path
     temp = folder / f".{final.name}{TEMP_MARK}{secrets.token_hex(4)}"
-    expected = hashlib.sha256(data).digest()
     try:
-        _write_new_file(temp, data, report)
+        result, expected = _produce_new_file(temp, produce, report, total)
         if verify:
             report(1.0, "正在校验写入的文件……")
             if _read_back_digest(temp) != expected:
@@ -171,7 +223,7 @@ def write_atomically(
     except BaseException:
         remove_quietly(temp)
         raise
-    return final
+    return final, result
 
 
 def write_pdf(path: Path | str, pdf: bytes) -> Path:
@@ -180,20 +232,16 @@ def write_pdf(path: Path | str, pdf: bytes) -> Path:
     return write_atomically(path, pdf, locked_hint="这个文件正被 PDF 阅读器打开")
 
 
-def _write_new_file(temp: Path, data: bytes, report: Progress) -> None:
+def _produce_new_file(temp: Path, produce: Callable[[AtomicSink], T], report: Progress, total: int | None) -> tuple[T, bytes]:
+    """(what produce returned, SHA-256 of the bytes it wrote) for a new file at `temp`, fsynced."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:
-        view = memoryview(data)
-        written = 0
-        while written < len(data):
-            count = _write(fd, view[written : written + CHUNK])
-            if count <= 0:
-                raise OSError(errno.EIO, "short write")
-            written += count
-            report(written / len(data), "正在写入文件……")
+        sink = AtomicSink(fd, report, total)
+        result = produce(sink)
         _fsync(fd)
     finally:
         os.close(fd)
+    return result, sink.hash.digest()
 
 
 def _read_back_digest(path: Path) -> bytes:
@@ -256,6 +304,57 @@ def remove_quietly(path: Path | str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` still runs (unsure counts as running: its files are kept)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "nt":
+        try:
+            os.kill(pid, 0)  # signal 0: only asks
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True  # EPERM: it runs, as another user
+        return True
+    return _windows_process_alive(pid)
+
+
+def _windows_process_alive(pid: int) -> bool:
+    import ctypes  # os.kill on Windows would terminate the process: ask the kernel instead
+
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return kernel32.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def remove_orphaned(folder: Path, prefix: str) -> list[Path]:
+    """Remove the files and folders in `folder` named `<prefix><pid>-…` whose process is gone
+    (a restore or backup that was cut off), whatever their age; those of a running process stay.
+    Returns what was removed; never raises."""
+    removed = []
+    try:
+        entries = list(folder.glob(glob.escape(prefix) + "*"))
+    except OSError:
+        return removed
+    for entry in entries:
+        pid = entry.name[len(prefix) :].split("-", 1)[0]
+        if not (pid.isascii() and pid.isdigit()) or process_alive(int(pid)):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            remove_quietly(entry)
+        if not os.path.lexists(entry):
+            removed.append(entry)
+    return removed
 
 
 def remove_stale(folder: Path, pattern: str, older_than: float = STALE_TEMP_SECONDS) -> None:

@@ -3,11 +3,15 @@
 `prepare_restore` + `commit_restore` (or `restore`, both at once) work on a database file
 that nobody has open (the window closes its store first). Nothing existing changes until
 `commit_restore`; see it for the order of the swap and what a crash at any moment leaves.
+The backup is streamed into the staged copy (a few MiB of memory whatever its size), after
+checking that the disk has room for it and for the safety copy; a staged copy left by a
+restore that was cut off is removed at the next start (`clean_interrupted_work`).
 Runs on the UI's database worker thread, never on the UI thread; never imports Qt.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 import shutil
@@ -21,12 +25,24 @@ from app.domain.errors import BackupError, BackupWriteFailed, RestoreNeedsConfir
 from app.services.backup.archive import (
     DatabaseFacts,
     Manifest,
+    clean_stale_staging,
     fold_wal,
     local_time,
     unpack_file,
     upgrade_staged_copy,
 )
-from app.services.files import TEMP_MARK, Progress, fsync_file, fsync_folder, plain_os_error, remove_quietly, remove_stale, unused_name
+from app.services.files import (
+    TEMP_MARK,
+    Progress,
+    fsync_file,
+    fsync_folder,
+    plain_os_error,
+    remove_orphaned,
+    remove_quietly,
+    remove_stale,
+    unused_name,
+)
+from app.services.paths import default_database_path
 from db import backup_format as fmt
 from db.schema import known_revisions
 
@@ -34,7 +50,10 @@ OUTCOME = "没有恢复，当前数据库没有改动。"
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-__all__ = ["RestoreNeedsConfirmation", "RestorePlan", "RestoreResult", "prepare_restore", "commit_restore", "restore"]
+__all__ = [
+    "RestoreNeedsConfirmation", "RestorePlan", "RestoreResult", "prepare_restore", "commit_restore", "restore",
+    "clean_interrupted_work",
+]
 
 
 @dataclass(frozen=True)
@@ -110,10 +129,10 @@ def prepare_restore(
         raise _disk_error(exc) from exc
     if target.exists() and not _is_our_database_or_empty(target):
         raise BackupError(f"“{target.name}”不是本程序的数据库文件，为免覆盖别的文件，{OUTCOME}")
-    remove_stale(target.parent, f".{target.name}.restoring-*")
-    temp = target.with_name(f".{target.name}.restoring-{secrets.token_hex(4)}")
+    clean_interrupted_work(target)
+    temp = target.with_name(f"{_staging_prefix(target)}{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        manifest, facts = unpack_file(backup_path, passphrase, temp, report)
+        manifest, facts = unpack_file(backup_path, passphrase, temp, report, OUTCOME, also_needed=_size(target))
         migrated_from = None
         if facts.schema_revision != known_revisions()[-1]:
             report(0.6, "正在升级备份里的数据库……")
@@ -131,6 +150,33 @@ def prepare_restore(
     plan.warnings = _warnings(plan)
     report(1.0, "备份已校验，可以恢复。")
     return plan
+
+
+def _staging_prefix(target: Path) -> str:
+    """`.<name>.restoring-`: the staged copy is `.<name>.restoring-<pid>-<random>` beside the target."""
+    return f".{target.name}.restoring-"
+
+
+def _size(path: Path) -> int:
+    """Bytes of a database and its WAL (what its safety copy can take), 0 when absent."""
+    return sum(Path(f"{path}{suffix}").stat().st_size for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
+
+
+def clean_interrupted_work(database: Path | str | None = None) -> list[Path]:
+    """Remove what a restore, backup, verification or gathering that was cut off left behind:
+    staged copies beside `database` (`.<name>.restoring-<pid>-…`, with their side files) and
+    staging folders in the system's temporary folder (`jfbak-<pid>-…`), of processes that no
+    longer run, whatever their age. The window and the command line call this at start
+    (main.py); `database` defaults to the default database file. Never raises.
+    """
+    removed = clean_stale_staging()
+    try:
+        target = Path(database) if database else default_database_path()
+        removed += remove_orphaned(target.parent, _staging_prefix(target))
+        remove_stale(target.parent, glob.escape(_staging_prefix(target)) + "?" * 8)  # older programs: .restoring-<8 hex>, after an hour
+    except (OSError, ValueError):
+        pass
+    return removed
 
 
 def _is_our_database_or_empty(path: Path) -> bool:

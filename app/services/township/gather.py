@@ -17,8 +17,6 @@ Runs on the database worker thread; each backup is merged in one transaction (al
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,9 +29,10 @@ from app.services.backup.archive import (
     EXTENSION,
     Manifest,
     Progress,
+    file_sha256,
     inspect_backup,
-    read_backup_file,
-    unpack_backup,
+    staging_folder,
+    unpack_file,
     upgrade_staged_copy,
 )
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -169,16 +168,15 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
         return result
     secret = passphrase(path, manifest) if callable(passphrase) and manifest.encrypted else passphrase
     try:
-        data = read_backup_file(path)
-        with tempfile.TemporaryDirectory(prefix="jfbak-gather-") as work:
+        with staging_folder() as work:
             staged = Path(work) / "village.db"
-            manifest, facts = unpack_backup(data, secret if manifest.encrypted else None, staged)
+            manifest, facts = unpack_file(path, secret if manifest.encrypted else None, staged, lambda fraction, text: None)
             if facts.schema_revision != known_revisions()[-1]:
                 upgrade_staged_copy(staged)
             newer = record is None or manifest.created_at > datetime.fromisoformat(record["created_at"])
             source = make_engine(sqlite_url(staged))
             try:
-                merge_backup(store, actor, source, manifest, newer, hashlib.sha256(data).hexdigest(), path, result)
+                merge_backup(store, actor, source, manifest, newer, file_sha256(path), path, result)
             finally:
                 source.dispose()
     except AppError as exc:
