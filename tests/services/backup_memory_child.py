@@ -1,0 +1,113 @@
+"""A large database built fast, and one backup verb run under a memory limit (not a test module).
+
+`build_large_store(path, megabytes)` makes a database of this program (schema, a branch,
+a 2026 rule set) and then fills a `filler` table with ledger-like rows (Chinese text and
+random hex, about 4:1 under zlib) through one INSERT ... SELECT per 20,000 rows until the file
+is at least that large: about 150 MB/s here.
+
+Run as a script::
+
+    python tests/services/backup_memory_child.py LIMIT_MB VERB '{"arguments": ...}'
+
+it sets RLIMIT_AS to LIMIT_MB before importing anything of the program, runs the verb
+(backup, verify or restore, through the services the window and the command line use) and
+prints one JSON line: seconds, peak resident memory (VmHWM) and peak address space (VmPeak)
+in MB, and the error, if any. The address-space limit is what makes a verb that reads the
+whole file fail outright instead of merely using a lot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sqlite3
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+FILLER_ROWS = 20_000  # of about 1.7 KB each
+
+
+def build_large_store(path: Path | str, megabytes: int) -> Path:
+    """A database of this program of at least `megabytes` MB."""
+    from app.services import organisation
+    from app.services.accounts import operators
+    from app.services.rules import rulesets
+    from db.store import Store
+
+    path = Path(path)
+    with Store.open_file(path) as store:
+        admin = operators.ensure_admin(store)
+        organisation.setup_branch(store, admin, "城关镇党委", "红星村党支部", ["第一党小组"])
+        rulesets.create_rule_set(store, admin, 2026, template="village_100")
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute("PRAGMA journal_mode=OFF")  # a throwaway file: no journal while filling
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, member TEXT, reason TEXT, points INTEGER, made TEXT)")
+        while path.stat().st_size < megabytes << 20:
+            raw.execute(
+                """WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < ?)
+                INSERT INTO filler (member, reason, points, made)
+                SELECT lower(hex(randomblob(16))),
+                       replace(printf('%.20c', '_'), '_', '参加党员活动日，清理村道垃圾' || (value % 97) || '次；')
+                           || hex(randomblob(300)),
+                       value % 13 - 3,
+                       '2026-' || printf('%02d', 1 + value % 12) || '-' || printf('%02d', 1 + value % 28) || ' 08:30:00'
+                FROM s""",
+                (FILLER_ROWS,),
+            )
+            raw.commit()
+        raw.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
+def memory_mb() -> dict[str, float]:
+    """Peak resident (VmHWM) and peak address space (VmPeak) of this process, in MB."""
+    found = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(("VmHWM:", "VmPeak:")):
+                name, value = line.split(":")
+                found[name] = int(value.split()[0]) / 1024
+    return {"peak_mb": found.get("VmHWM", 0.0), "address_space_mb": found.get("VmPeak", 0.0)}
+
+
+def run_verb(verb: str, arguments: dict) -> None:
+    from app.services.backup import archive, restore
+    from db.store import Store
+
+    if verb == "backup":
+        with Store.open_file(arguments["db"]) as store:
+            archive.backup_to(store, arguments["folder"], arguments.get("passphrase"), kdf=arguments.get("kdf"))
+    elif verb == "verify":
+        archive.verify_backup(arguments["backup"], arguments.get("passphrase"))
+    elif verb == "restore":
+        restore.restore(arguments["backup"], arguments["target"], arguments.get("passphrase"), allow_replacing_newer=True)
+    else:
+        raise ValueError(verb)
+
+
+def main() -> None:
+    limit = int(sys.argv[1]) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import app.services.backup.archive  # noqa: F401  (imported before the clock starts)
+    import app.services.backup.restore  # noqa: F401
+    import db.store  # noqa: F401
+
+    started = time.perf_counter()
+    answer: dict = {}
+    try:
+        run_verb(sys.argv[2], json.loads(sys.argv[3]))
+    except BaseException as exc:  # reported to the test, which fails on it
+        answer["error"] = repr(exc)
+    answer["seconds"] = time.perf_counter() - started
+    answer.update(memory_mb())
+    print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    main()
