@@ -10,6 +10,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parser, handlers = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    from app.services.backup.restore import clean_interrupted_work
+
+    clean_interrupted_work(args.db)  # what a restore or backup cut off last time left behind
     if args.verb is None:
         from app.ui.app import run_gui
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import random
 import shutil
@@ -188,8 +189,10 @@ def test_a_flipped_byte_is_refused(scene, encrypted):
     source = sorted(scene.stick.glob("*.jfbak"))[1 if encrypted else 0]
     blob = source.read_bytes()
     header_end = fmt.parse_header(blob).payload_offset
+    trailer = len(blob) - fmt.TRAILER.size
     rng = random.Random(7)
-    positions = [10, 12, 20, header_end - 5] + rng.sample(range(header_end, len(blob)), 10)
+    # The header, the first chunk's word, its body (the ciphertext of an encrypted file), the trailer.
+    positions = [10, 12, 20, header_end - 5, header_end + 1] + rng.sample(range(header_end + 4, trailer), 10) + [trailer + 3]
     flipped = scene.stick / "flip" / "flipped.jfbak"
     flipped.parent.mkdir()
     for position in positions:
@@ -198,7 +201,7 @@ def test_a_flipped_byte_is_refused(scene, encrypted):
         flipped.write_bytes(bytes(damaged))
         with pytest.raises(BackupDamaged) as caught:
             restore.restore(flipped, scene.live, "old-passphrase" if encrypted else None)
-        if position >= header_end and encrypted:
+        if header_end + 4 <= position < trailer and encrypted:
             assert caught.value.message == "口令正确，但备份文件已损坏或被改动过，无法解密，请换用其他备份。"
         elif position >= header_end or position == header_end - 5:
             assert caught.value.message == DAMAGED
@@ -233,6 +236,68 @@ def test_a_backup_from_a_newer_schema_is_refused(scene, tmp_path):
             attempt()
         assert caught.value.message == message
     scene.assert_untouched()
+
+
+def test_backups_in_the_first_format_still_verify_and_restore(tmp_path):
+    """Files written before the streamed layout (tests/fixtures/README.md): schema 0002 inside."""
+    for name, passphrase in (("backup-v1-plain.jfbak", None), ("backup-v1-encrypted.jfbak", "村里的口令2026")):
+        report = backup.verify_backup(FIXTURES / name, passphrase)
+        assert report.manifest.format_version == 1 and report.manifest.counts["members"] == 3
+        result = restore.restore(FIXTURES / name, tmp_path / name / "jifen.db", passphrase)
+        with Store.open_file(result.target) as store:
+            assert sorted(m.name for m in members.list_members(store)) == ["张三", "李四", "王五"]
+
+
+def test_a_restored_database_is_the_snapshot_byte_for_byte(scene, tmp_path):
+    newest = sorted(scene.stick.glob("*.jfbak"))[0]
+    with open(newest, "rb") as handle:
+        handle.seek(-fmt.TRAILER.size, os.SEEK_END)
+        snapshot_sha256 = fmt.TRAILER.unpack(handle.read())[2]  # taken from the snapshot while it was written
+    result = restore.restore(newest, tmp_path / "fresh" / "jifen.db")
+    assert hashlib.sha256(result.target.read_bytes()).digest() == snapshot_sha256
+
+
+def test_restore_and_verify_refuse_when_the_disk_cannot_hold_the_database(scene, monkeypatch):
+    newest = sorted(scene.stick.glob("*.jfbak"))[0]
+    size = fmt.read_manifest(newest).database_size
+    usage = shutil.disk_usage(scene.live.parent)
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: usage._replace(free=size // 2))
+    with pytest.raises(BackupWriteFailed) as caught:
+        restore.restore(newest, scene.live, allow_replacing_newer=True)
+    assert caught.value.message.startswith("本机磁盘空间不够（需要约 ") and caught.value.message.endswith("没有恢复，当前数据库没有改动。")
+    with pytest.raises(BackupWriteFailed) as caught:
+        backup.verify_backup(newest)
+    assert caught.value.message.startswith("本机磁盘空间不够")
+    scene.assert_untouched()
+
+
+def test_what_an_interrupted_restore_left_is_removed_at_the_next_start(tmp_path, monkeypatch, scene):
+    import subprocess
+    import sys
+    import tempfile
+
+    import main as entry
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = int(gone.stdout)
+    folder = scene.live.parent
+    left = [folder / f".{scene.live.name}.restoring-{dead}-0a1b2c3d{suffix}" for suffix in ("", "-journal")]
+    running = folder / f".{scene.live.name}.restoring-{os.getpid()}-4e5f6a7b"  # a restore under way here
+    legacy_fresh = folder / f".{scene.live.name}.restoring-89abcdef"  # an older program's, just made
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    staging = tmp_path / "temp" / f"jfbak-{dead}-xyz"
+    (staging / "sub").mkdir(parents=True)
+    (staging / "sub" / "verify.db").write_bytes(b"x" * 1000)
+    for path in [*left, running, legacy_fresh]:
+        path.write_bytes(b"half a database")
+    assert entry.main(["totals", "--db", str(scene.live), "--year", "2026"]) == 0
+    assert [path.exists() for path in left] == [False, False] and not staging.exists()
+    assert running.exists() and legacy_fresh.exists()
+    os.utime(legacy_fresh, (time.time() - 7200, time.time() - 7200))
+    removed = restore.clean_interrupted_work(scene.live)
+    assert not legacy_fresh.exists() and running.exists() and removed == []
+    running.unlink()
 
 
 # ----------------------------------------------------------------------------- writing faults
