@@ -22,6 +22,7 @@ def _decimal(spin: QDoubleSpinBox) -> Decimal:
 
 class EntryFields(QWidget):
     changed = Signal()
+    items_loaded = Signal(str)  # the year's items are in: "" or why there are none
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +34,7 @@ class EntryFields(QWidget):
         form.addRow(self.tr("日期"), self.date_edit)
         self.item_box = RuleItemBox(ctx)
         self.item_box.currentIndexChanged.connect(self._item_changed)
+        self.item_box.loaded.connect(self.items_loaded)
         form.addRow(self.tr("细则项目"), self.item_box)
         self.item_hint = hint_label()
         form.addRow("", self.item_hint)
@@ -58,11 +60,9 @@ class EntryFields(QWidget):
         form.addRow("", self.approve_check)
         self.form = form
 
-    def reload(self) -> str:
-        """Reload the year's items (after the rules changed); returns a problem sentence or ""."""
-        problem = self.item_box.load_year(date_of(self.date_edit).year, force=True)
-        self._item_changed()
-        return problem
+    def reload(self) -> None:
+        """Ask for the year's items again (after the rules changed); `items_loaded` says when they are in."""
+        self.item_box.load_year(date_of(self.date_edit).year, force=True)
 
     def _date_changed(self) -> None:
         self.item_box.load_year(date_of(self.date_edit).year)

@@ -106,12 +106,23 @@ class MainWindow(ShellWindow):
             self.update_branch()
 
     def update_branch(self) -> None:
-        try:
-            branch_id = organisation.current_branch_id(self.ctx.store)
-            branch = organisation.get_branch(self.ctx.store, branch_id) if branch_id else None
-        except AppError as exc:
-            self.statusBar().showMessage(exc.message)
-            branch = None
+        """Ask which branch this database holds (on the database worker); the pages open once it is known."""
+        store = self.ctx.store
+
+        def ask(_control):
+            branch_id = organisation.current_branch_id(store)
+            return organisation.get_branch(store, branch_id) if branch_id else None
+
+        self.ctx.read(ask, self._show_branch, parent=self, on_problem=self._branch_problem, latest=(self, "branch"))
+
+    def _branch_problem(self, exc: BaseException) -> None:
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(exc.message)
+        self._show_branch(None)
+
+    def _show_branch(self, branch) -> None:
         self.has_branch = branch is not None
         self.nav.setEnabled(self.has_branch)
         self.new_member_action.setEnabled(self.has_branch)

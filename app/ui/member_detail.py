@@ -13,7 +13,9 @@ from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
 from app.services.totals import ranking as totals
 from app.services.ledger.queries import EntryFilter, list_entries
+from app.ui.asking import Asker
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.entry_rows import reversals_beside, row_colour
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table, title_label
@@ -23,6 +25,7 @@ class MemberDetail(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.asker = Asker(self, ctx)
         self.member_id: uuid.UUID | None = None
         self.year = ctx.today().year
         self._entries = []
@@ -69,16 +72,29 @@ class MemberDetail(QWidget):
         self.entry_model.set_rows([])
 
     def show_member(self, member_id: uuid.UUID, name: str, year: int) -> None:
+        """Ask for the member's year on the database worker; shown when it comes."""
         self.member_id, self.year = member_id, year
         self.title.setText(self.tr("{0}　{1}年").format(name, year))
-        try:
-            score = totals.member_year(self.ctx.store, member_id, year)
-            self._entries = list_entries(self.ctx.store, EntryFilter(member_id=member_id, year=year))
-        except AppError as exc:
-            self.summary.setText(exc.message)
-            self.month_model.set_rows([])
-            self.entry_model.set_rows([])
+        store = self.ctx.store
+
+        def ask(_control):
+            return member_id, totals.member_year(store, member_id, year), list_entries(store, EntryFilter(member_id=member_id, year=year))
+
+        self.asker.read(ask, self._show_year, on_problem=self._problem)
+
+    def _problem(self, exc: BaseException) -> None:
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
             return
+        self.summary.setText(exc.message)
+        self.month_model.set_rows([])
+        self.entry_model.set_rows([])
+
+    def _show_year(self, answer) -> None:
+        member_id, score, entries = answer
+        if member_id != self.member_id:  # cleared (or another member chosen) while it was being read
+            return
+        self._entries, year = entries, self.year
         parts = [self.tr("基础分 {0}").format(format_points(score.base_component))]
         for category in Category:
             if category is not Category.BASE and score.by_category.get(category, ZERO) != ZERO:

@@ -1,4 +1,8 @@
-"""Choosing members and rule items: pinyin search for members, items grouped by category."""
+"""Choosing members and rule items: pinyin search for members, items grouped by category.
+
+Both ask the store on the database worker (app/ui/asking.py) and fill themselves when the
+answer comes: `MemberPicker.selection_changed` and `RuleItemBox.loaded` say it has.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,23 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QList
 
 from app.domain.enums import Category
 from app.domain.errors import AppError
-from app.domain.rules import RuleItem
+from app.domain.rules import RuleItem, RuleSet
 from app.services import organisation
 from app.services.roster import queries as member_queries
 from app.services.rules import rulesets
+from app.ui.asking import Asker
 from app.ui.context import UiContext
 from app.ui.widgets import IdBox, search_edit
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def group_choices(store) -> list[tuple[str, uuid.UUID]]:
+    """(name, id) of the branch's groups; none when the branch cannot be read. Runs on the worker."""
+    try:
+        return [(g.name, g.id) for g in organisation.get_branch(store).groups]
+    except AppError:
+        return []
 
 
 class MemberPicker(QWidget):
@@ -27,6 +40,7 @@ class MemberPicker(QWidget):
     def __init__(self, ctx: UiContext, multi: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.multi = ctx, multi
+        self.asker = Asker(self, ctx)
         self._checked: set[uuid.UUID] = set()
         self._names: dict[uuid.UUID, str] = {}
         layout = QVBoxLayout(self)
@@ -57,18 +71,28 @@ class MemberPicker(QWidget):
             layout.addWidget(self.count_label)
 
     def reload_groups(self) -> None:
-        try:
-            groups = [(g.name, g.id) for g in organisation.get_branch(self.ctx.store).groups]
-        except AppError:
-            groups = []
+        store = self.ctx.store
+        self.asker.read(lambda _control: group_choices(store), self._show_groups, key="groups")
+
+    def _show_groups(self, groups: list) -> None:
+        chosen = self.group_box.current_id()
         self.group_box.fill(self.tr("全部党小组"), groups)
+        if self.group_box.current_id() != chosen:  # the group shown is gone
+            self.reload()
 
     def reload(self) -> None:
+        store, text, group_id = self.ctx.store, self.search.text(), self.group_box.current_id()
+
+        def ask(_control) -> list:
+            try:
+                return member_queries.find_members(store, text, group_id)
+            except AppError:
+                return []
+
+        self.asker.read(ask, self._show_choices)
+
+    def _show_choices(self, choices: list) -> None:
         current = self.current_id()
-        try:
-            choices = member_queries.find_members(self.ctx.store, self.search.text(), self.group_box.current_id())
-        except AppError:
-            choices = []
         self.list.blockSignals(True)
         self.list.clear()
         for choice in choices:
@@ -145,28 +169,38 @@ class MemberPicker(QWidget):
 class RuleItemBox(QComboBox):
     """The active items of a year's rule set, category by category, e.g. “J01 缺席支部党员大会（-2 分/次）”."""
 
+    loaded = Signal(str)  # the year's items are in: "" or a sentence saying why there are none
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.asker = Asker(self, ctx)
         self.year: int | None = None
         self._items: dict[str, RuleItem] = {}
         self.setMinimumWidth(360)
         self.setMaxVisibleItems(20)
 
-    def load_year(self, year: int, force: bool = False) -> str:
-        """Items of `year`; returns "" or a sentence saying why there are none."""
+    def load_year(self, year: int, force: bool = False) -> None:
+        """Ask for the items of `year` (unless shown already); `loaded` fires when they are in."""
         if year == self.year and not force:
-            return "" if self._items else self.tr("{0} 年的积分细则还没有建立。").format(year)
-        chosen = self.current_code()
+            return
         self.year = year
+        store = self.ctx.store
+
+        def ask(_control) -> tuple[RuleSet | None, str]:
+            try:
+                return rulesets.get_rule_set(store, year).rule_set, ""
+            except AppError as exc:
+                return None, exc.message
+
+        self.asker.read(ask, self._show_items)
+
+    def _show_items(self, answer: tuple[RuleSet | None, str]) -> None:
+        rule_set, problem = answer
+        chosen = self.current_code()
         self.blockSignals(True)
         self.clear()
         self._items = {}
-        problem = ""
-        try:
-            rule_set = rulesets.get_rule_set(self.ctx.store, year).rule_set
-        except AppError as exc:
-            rule_set, problem = None, exc.message
         if rule_set is not None:
             for category in Category:
                 items = [i for i in rule_set.items if i.category is category and i.active]
@@ -182,7 +216,7 @@ class RuleItemBox(QComboBox):
         self.setCurrentIndex(index if index >= 0 else self._first_item_index())
         self.blockSignals(False)
         self.currentIndexChanged.emit(self.currentIndex())
-        return problem
+        self.loaded.emit(problem)
 
     def _first_item_index(self) -> int:
         return next((i for i in range(self.count()) if self.itemData(i)), -1)

@@ -345,13 +345,15 @@ def test_a_step_runs_on_the_worker_thread_and_the_page_follows(app, qtbot, store
     made = MainWindow(store, admin, today=LATER, jobs=JobRunner())
     qtbot.addWidget(made)
     made.show()
+    qtbot.waitUntil(lambda: made.has_branch, timeout=10000)  # the branch, too, is read on the worker
     page = made.show_page("rating")
+    qtbot.waitUntil(lambda: page.view is not None, timeout=10000)
     page.select_member_named("党员甲")
     dialog = page.default_action()  # double-click in 申报创星: the declaration
     assert dialog.member_box.current().name == "党员甲"
     dialog.statement_edit.setPlainText("争创五星")
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
-    made.ctx.jobs.wait()
-    assert page.model.line_named("党员甲").candidate.declared_stars == 5
+    qtbot.waitUntil(lambda: page.model.line_named("党员甲").candidate.declared_stars == 5, timeout=10000)
+    assert page.selected_member_id() == ids["甲"]  # kept across the reload that came after the write
     assert load_view(store, 2026).candidate(ids["甲"]).declaration == "争创五星"

@@ -64,7 +64,8 @@ def test_the_roster_model_pages_and_sorts_in_sql(app, store, admin, branch):
     for number in range(PAGE_SIZE + 30):
         add(store, admin, f"党员{number:03d}")
     model = RosterTableModel(
-        lambda query, offset, limit, with_total: member_queries.roster_page(store, query, Month.of(TODAY), offset, limit, with_total)
+        lambda query, offset, limit, with_total, deliver: deliver(
+            member_queries.roster_page(store, query, Month.of(TODAY), offset, limit, with_total))
     )
     _tester = _check(model)
     model.set_query(member_queries.RosterQuery())

@@ -4,6 +4,11 @@ Only the first page (100 rows) is fetched when the search text changes, so a key
 one query whether the branch has 70 members or 70,000. Scrolling further calls `fetchMore`.
 The number of matches is known at once when it fits on the page; otherwise the page asks for
 it separately (`set_total`), after the clerk stops typing.
+
+The model never queries the store itself: it asks its `fetch` function (the page's, which runs
+the query on the database worker through `ctx.read`) and takes the page of rows when it is
+delivered on the UI thread. An answer to a query that was replaced meanwhile (a new keystroke,
+another sort) is dropped; `rows_shown` fires once the first page of a query is in.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain.points import format_points
 from app.services.roster.queries import RosterPage, RosterQuery, RosterRow
@@ -20,7 +25,8 @@ from app.ui.models.table_models import CENTER, RIGHT, Column, cell_data, display
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 PAGE_SIZE = 100
-Loader = Callable[[RosterQuery, int, int, bool], RosterPage]
+# fetch(query, offset, limit, with_total, deliver): ask for the rows; `deliver(page)` on the UI thread.
+Fetch = Callable[[RosterQuery, int, int, bool, Callable[[RosterPage], None]], None]
 
 
 def _date(value) -> str:
@@ -47,9 +53,11 @@ def roster_columns() -> list[tuple[str, Column]]:
 
 
 class RosterTableModel(QAbstractTableModel):
-    def __init__(self, loader: Loader, parent=None) -> None:
+    rows_shown = Signal()  # the first page of the current query is in (after set_query)
+
+    def __init__(self, fetch: Fetch, parent=None) -> None:
         super().__init__(parent)
-        self._loader = loader
+        self._fetch = fetch
         spec = roster_columns()
         self._sort_keys = [key for key, _ in spec]
         self._columns = [column for _, column in spec]
@@ -58,6 +66,8 @@ class RosterTableModel(QAbstractTableModel):
         self._total: int | None = 0
         self._has_more = False
         self._changing = False
+        self._asked = 0  # which query the answers belong to: an older one's are dropped
+        self._fetching = False  # a further page is on its way
         self.query = RosterQuery()
 
     @property
@@ -70,9 +80,17 @@ class RosterTableModel(QAbstractTableModel):
 
     def set_query(self, query: RosterQuery, with_total: bool = False) -> None:
         """Run the query again from the first page (after a keystroke, a filter, or a change)."""
-        page = self._loader(query, 0, PAGE_SIZE, with_total)
+        self._asked += 1
+        asked = self._asked
+        self.query = query  # asked for now, so a sort or a filter made before the answer builds on it
+        self._fetching = False
+        self._has_more = False  # until the answer: no further page of the rows still shown
+        self._fetch(query, 0, PAGE_SIZE, with_total, lambda page: self._first_page(asked, page))
+
+    def _first_page(self, asked: int, page: RosterPage) -> None:
+        if asked != self._asked:
+            return
         self.beginResetModel()
-        self.query = query
         self._rows = list(page.rows)
         self._texts = [self._row_texts(row) for row in self._rows]
         self._total = page.total
@@ -84,6 +102,11 @@ class RosterTableModel(QAbstractTableModel):
             self.endResetModel()
         finally:
             self._changing = False
+        self.rows_shown.emit()
+
+    def fetch_failed(self) -> None:
+        """The page's query failed: let a later scroll ask again."""
+        self._fetching = False
 
     def reload(self) -> None:
         self.set_query(self.query, with_total=True)
@@ -120,12 +143,19 @@ class RosterTableModel(QAbstractTableModel):
         return header_data(self._columns, section, orientation, role)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._changing and self._has_more
+        return not parent.isValid() and not self._changing and not self._fetching and self._has_more
 
     def fetchMore(self, parent=QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        page = self._loader(self.query, len(self._rows), PAGE_SIZE, False)
+        self._fetching = True
+        asked = self._asked
+        self._fetch(self.query, len(self._rows), PAGE_SIZE, False, lambda page: self._more(asked, page))
+
+    def _more(self, asked: int, page: RosterPage) -> None:
+        if asked != self._asked:
+            return
+        self._fetching = False
         self._has_more = page.has_more
         if page.total is not None:
             self._total = page.total

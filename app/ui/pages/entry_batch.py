@@ -26,6 +26,7 @@ class BatchEntryTab(QWidget):
         right.addWidget(hint_label(self.tr("勾选左边的党员，给他们记同一个项目。有一人不符合细则，整批都不保存，并列出原因。")))
         self.fields = EntryFields(ctx)
         self.fields.changed.connect(self._update_summary)
+        self.fields.items_loaded.connect(lambda problem: show_problem(self.problem, problem))
         right.addWidget(self.fields)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
@@ -49,7 +50,7 @@ class BatchEntryTab(QWidget):
     def refresh(self) -> None:
         self.picker.reload_groups()
         self.picker.reload()
-        show_problem(self.problem, self.fields.reload())
+        self.fields.reload()
         self._update_summary()
 
     def _update_summary(self) -> None:

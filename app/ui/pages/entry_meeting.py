@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
 from app.domain.enums import Attendance, MeetingKind, MemberClass
 from app.domain.errors import AppError
 from app.domain.rules import RuleSet
-from app.services import organisation
 from app.services.ledger import entries as ledger
 from app.services.roster import queries as member_queries
 from app.services.rules import rulesets
 from app.ui.changes import Kind
+from app.ui.asking import Asker
 from app.ui.context import UiContext
 from app.ui.errors import show_error
+from app.ui.pickers import group_choices
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
 from app.ui.widgets import EnumBox, IdBox, calendar_edit, date_of, error_label, fit_columns, hint_label, make_table, show_problem
 
@@ -33,6 +34,7 @@ class MeetingTab(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.asker = Asker(self, ctx)
         self.rule_set: RuleSet | None = None
         layout = QHBoxLayout(self)
         left = QFormLayout()
@@ -106,29 +108,47 @@ class MeetingTab(QWidget):
     # -- data
 
     def refresh(self) -> None:
-        try:
-            groups = [(g.name, g.id) for g in organisation.get_branch(self.ctx.store).groups]
-        except AppError:
-            groups = []
-        self.group_box.fill(self.tr("全体党员"), groups)
+        store = self.ctx.store
+        self.asker.read(lambda _control: group_choices(store), self._show_groups, key="groups")
         self._load_rules()
         self.load_members()
 
+    def _show_groups(self, groups: list) -> None:
+        chosen = self.group_box.current_id()
+        self.group_box.fill(self.tr("全体党员"), groups)
+        if self.group_box.current_id() != chosen:  # the group shown is gone
+            self.load_members()
+
     def _load_rules(self) -> None:
-        try:
-            self.rule_set = rulesets.get_rule_set(self.ctx.store, date_of(self.date_edit).year).rule_set
-            show_problem(self.problem, "")
-        except AppError as exc:
-            self.rule_set = None
-            show_problem(self.problem, exc.message)
+        store, year = self.ctx.store, date_of(self.date_edit).year
+
+        def ask(_control) -> tuple[RuleSet | None, str]:
+            try:
+                return rulesets.get_rule_set(store, year).rule_set, ""
+            except AppError as exc:
+                return None, exc.message
+
+        self.asker.read(ask, self._show_rules, key="rules")
+
+    def _show_rules(self, answer: tuple[RuleSet | None, str]) -> None:
+        self.rule_set, problem = answer
+        show_problem(self.problem, problem)
         self.model.effects_changed()
 
     def load_members(self) -> None:
-        try:
-            choices = member_queries.find_members(self.ctx.store, "", self.group_box.current_id(), limit=100_000)
-        except AppError:
-            choices = []
-        self.model.set_rows([AttendanceRow(c.id, c.name, c.group_name, c.member_class) for c in choices])
+        store, group_id = self.ctx.store, self.group_box.current_id()
+
+        def ask(_control) -> list[AttendanceRow]:
+            try:
+                choices = member_queries.find_members(store, "", group_id, limit=100_000)
+            except AppError:
+                choices = []
+            return [AttendanceRow(c.id, c.name, c.group_name, c.member_class) for c in choices]
+
+        self.asker.read(ask, self._show_members, key="members")
+
+    def _show_members(self, rows: list[AttendanceRow]) -> None:
+        self.model.set_rows(rows)
         fit_columns(self.table)
         header = self.table.horizontalHeader()
         widest = max(header.fontMetrics().horizontalAdvance(status.label) for status in Attendance) + 28

@@ -9,6 +9,7 @@ from app.domain.errors import AppError
 from app.domain.points import format_points
 from app.services.ledger import entries as ledger
 from app.ui.changes import Kind
+from app.ui.asking import Asker
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.entry_fields import EntryFields
@@ -20,6 +21,7 @@ class SingleEntryTab(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.asker = Asker(self, ctx)
         row = QHBoxLayout(self)
         self.picker = MemberPicker(ctx)
         self.picker.selection_changed.connect(self.update_preview)
@@ -27,6 +29,7 @@ class SingleEntryTab(QWidget):
         right = QVBoxLayout()
         self.fields = EntryFields(ctx)
         self.fields.changed.connect(self.update_preview)
+        self.fields.items_loaded.connect(lambda problem: show_problem(self.problem, problem))
         right.addWidget(self.fields)
         self.preview_label = QLabel()
         self.preview_label.setObjectName("entryPreview")
@@ -51,29 +54,36 @@ class SingleEntryTab(QWidget):
     def refresh(self) -> None:
         self.picker.reload_groups()
         self.picker.reload()
-        show_problem(self.problem, self.fields.reload())
+        self.fields.reload()
         self.update_preview()
 
-    def update_preview(self) -> bool:
-        """Show what the entry is worth and the cap left; False (with the reason) when it is not allowed."""
+    def update_preview(self) -> None:
+        """Ask what the entry is worth and the cap left; the save button is enabled when it is allowed."""
         member_id = self.picker.current_id()
         if member_id is None or self.fields.item_box.current_item() is None:
+            self.asker.read(lambda _control: None, lambda _answer: None, key="preview")  # drops an older answer
             self.preview_label.setText(self.tr("请选择党员和细则项目。"))
             self.save_button.setEnabled(False)
-            return False
-        request = self.fields.request_for(member_id)
-        try:
-            preview = ledger.preview_entry(self.ctx.store, request, today=self.ctx.today())
-        except AppError as exc:
-            self.preview_label.setText(f"<span style='color:#C00000'>{exc.message}</span>")
-            self.save_button.setEnabled(False)
-            return False
-        text = self.tr("{0}：本次记 <b>{1}</b> 分").format(self.picker.current_name(), format_points(preview.points))
+            return
+        store, request, today, name = self.ctx.store, self.fields.request_for(member_id), self.ctx.today(), self.picker.current_name()
+        self.asker.read(
+            lambda _control: ledger.preview_entry(store, request, today=today),
+            lambda preview: self._show_preview(name, preview), key="preview", on_problem=self._preview_refused,
+        )
+
+    def _show_preview(self, name: str, preview) -> None:
+        text = self.tr("{0}：本次记 <b>{1}</b> 分").format(name, format_points(preview.points))
         if preview.remaining_cap is not None:
             text += self.tr("；记之前上限内还可记 {0} 分").format(format_points(preview.remaining_cap))
         self.preview_label.setText(text)
         self.save_button.setEnabled(True)
-        return True
+
+    def _preview_refused(self, exc: BaseException) -> None:
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
+            return
+        self.preview_label.setText(f"<span style='color:#C00000'>{exc.message}</span>")
+        self.save_button.setEnabled(False)
 
     def save(self) -> None:
         member_id = self.picker.current_id()

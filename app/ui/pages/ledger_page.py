@@ -16,6 +16,7 @@ from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.reason_dialog import ReasonDialog
+from app.ui.errors import show_error
 from app.ui.entry_rows import entry_columns, reversals_beside
 from app.ui.pages.base import Page
 from app.ui.pages.review_tab import ReviewTab
@@ -29,11 +30,13 @@ class LedgerPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = self.tr("积分台账")
+        self._wanted_entry = None  # the entry to select once the entries come back
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         entries = QWidget()
         self._entries_tab(entries)
         self.review = ReviewTab(ctx)
+        self.review.rows_shown.connect(self._update_review_title)
         self.tabs.addTab(entries, self.tr("全部记录"))
         self.tabs.addTab(self.review, self.tr("待审核"))
         layout.addWidget(self.tabs)
@@ -88,7 +91,6 @@ class LedgerPage(Page):
         self._load_items()
         self.reload()
         self.review.refresh()
-        self._update_review_title()
 
     def _update_review_title(self) -> None:
         count = self.review.model.rowCount()
@@ -99,17 +101,27 @@ class LedgerPage(Page):
         self.reload()
 
     def _load_items(self) -> None:
+        store, year = self.ctx.store, self.year_spin.value()
+
+        def ask(_control) -> list[tuple[str, str]]:
+            try:
+                return [(f"{item.code} {item.name}", item.code) for item in rulesets.get_rule_set(store, year).rule_set.items]
+            except AppError:
+                return []
+
+        self.read(ask, self._show_items, key="items")
+
+    def _show_items(self, items: list[tuple[str, str]]) -> None:
         chosen = self.item_box.currentData()
         self.item_box.blockSignals(True)
         self.item_box.clear()
         self.item_box.addItem(self.tr("全部项目"), None)
-        try:
-            for item in rulesets.get_rule_set(self.ctx.store, self.year_spin.value()).rule_set.items:
-                self.item_box.addItem(f"{item.code} {item.name}", item.code)
-        except AppError:
-            pass
+        for label, code in items:
+            self.item_box.addItem(label, code)
         self.item_box.setCurrentIndex(max(0, self.item_box.findData(chosen)) if chosen else 0)
         self.item_box.blockSignals(False)
+        if self.item_box.currentData() != chosen:  # the item filtered by is not in this year's rules
+            self.reload()
 
     def entry_filter(self) -> EntryFilter:
         month = self.month_box.currentData()
@@ -121,19 +133,33 @@ class LedgerPage(Page):
         )
 
     def reload(self) -> None:
-        try:
-            rows = list_entries(self.ctx.store, self.entry_filter())
-            text = self.search.text().strip()
+        store, entry_filter, text = self.ctx.store, self.entry_filter(), self.search.text().strip()
+
+        def ask(_control) -> list[EntryRow]:
+            rows = list_entries(store, entry_filter)
             if text:
-                wanted = {c.id for c in member_queries.find_members(self.ctx.store, text, limit=100_000)}
+                wanted = {c.id for c in member_queries.find_members(store, text, limit=100_000)}
                 rows = [row for row in rows if row.member_id in wanted]
-        except AppError as exc:
-            self.model.set_rows([])
-            self.count_label.setText(exc.message)
+            return rows
+
+        self.read(ask, self._show_rows, on_problem=self._rows_problem)
+
+    def _rows_problem(self, exc: BaseException) -> None:
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
             return
+        self.model.set_rows([])
+        self.count_label.setText(exc.message)
+
+    def _show_rows(self, rows: list[EntryRow]) -> None:
+        selected = self.selected_entry()
+        keep = self._wanted_entry or (selected.id if selected else None)
+        self._wanted_entry = None
         self.model.set_rows(reversals_beside(rows))
         total = sum((row.points for row in rows if row.status is EntryStatus.APPROVED), start=0)
         self.count_label.setText(self.tr("共 {0} 条，已审核合计 {1} 分").format(len(rows), format_points(total)))
+        if keep is not None:
+            self._select_entry_now(keep)
         self._update_buttons()
 
     def focus_search(self) -> None:
@@ -148,6 +174,11 @@ class LedgerPage(Page):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def select_entry(self, entry_id) -> bool:
+        """Select the entry; when the entries are still being read again (after a write), once they are in."""
+        self._wanted_entry = entry_id if self.loading() else None
+        return self._select_entry_now(entry_id)
+
+    def _select_entry_now(self, entry_id) -> bool:
         for row in range(self.model.rowCount()):
             if self.model.row_at(row).id == entry_id:
                 self.table.selectRow(row)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 
 from app.domain.enums import MemberClass, MemberStatus
 from app.domain.errors import AppError
-from app.services import organisation
 from app.services.roster import queries as member_queries
 from app.services.roster.queries import RosterQuery, RosterRow
 from app.ui.changes import Kind
@@ -21,6 +20,7 @@ from app.ui.errors import show_error
 from app.ui.models.roster_model import RosterTableModel
 from app.ui.pages.base import Page
 from app.ui.periods import current_month
+from app.ui.pickers import group_choices
 from app.ui.widgets import EnumBox, IdBox, hint_label, make_table, search_edit
 
 STATUS_CHOICES = (
@@ -45,7 +45,9 @@ class MembersPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(self._filter_row())
         layout.addLayout(self._button_row())
-        self.model = RosterTableModel(self._load_page, self)
+        self._wanted_id = None  # the member to select once the rows come back
+        self.model = RosterTableModel(self._fetch_page, self)
+        self.model.rows_shown.connect(self._rows_shown)
         self.table = make_table(self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -115,17 +117,37 @@ class MembersPage(Page):
 
     # -- data
 
-    def _load_page(self, query: RosterQuery, offset: int, limit: int, with_total: bool):
-        return member_queries.roster_page(self.ctx.store, query, current_month(self.ctx), offset, limit, with_total)
+    def _fetch_page(self, query: RosterQuery, offset: int, limit: int, with_total: bool, deliver) -> None:
+        store, month = self.ctx.store, current_month(self.ctx)
+        more = offset > 0
+
+        def failed(exc: BaseException) -> None:
+            if more:
+                self.model.fetch_failed()
+            self._roster_problem(exc)
+
+        self.read(
+            lambda _control: member_queries.roster_page(store, query, month, offset, limit, with_total),
+            deliver, key="more" if more else "rows", on_problem=failed,
+        )
+
+    def _roster_problem(self, exc: BaseException) -> None:
+        if isinstance(exc, AppError):
+            self.count_label.setText(exc.message)
+        else:
+            show_error(self, exc)
 
     def refresh(self) -> None:
         """Groups may have changed; then the rows."""
-        try:
-            groups = [(g.name, g.id) for g in organisation.get_branch(self.ctx.store).groups]
-        except AppError:
-            groups = []
-        self.group_box.fill(self.tr("全部党小组"), groups)
+        store = self.ctx.store
+        self.read(lambda _control: group_choices(store), self._show_groups, key="groups")
         self.apply_filters(count_now=True)
+
+    def _show_groups(self, groups: list) -> None:
+        chosen = self.group_box.current_id()
+        self.group_box.fill(self.tr("全部党小组"), groups)
+        if self.group_box.current_id() != chosen:  # the group shown is gone
+            self.apply_filters(count_now=True)
 
     def query(self) -> RosterQuery:
         return replace(
@@ -137,33 +159,37 @@ class MembersPage(Page):
         )
 
     def apply_filters(self, count_now: bool = False) -> None:
-        """Show the first page for the search and filters; count the matches now or once typing stops."""
-        selected = self.selected_member()
-        try:
-            self.model.set_query(self.query(), with_total=count_now)
-        except AppError as exc:
-            self.count_label.setText(exc.message)
-            return
+        """Ask for the first page for the search and filters; count the matches now or once typing stops."""
+        if self._wanted_id is None:
+            selected = self.selected_member()
+            self._wanted_id = selected.id if selected else None
+        self._count_timer.stop()
+        self.model.set_query(self.query(), with_total=count_now)
+
+    def _rows_shown(self) -> None:
         if self.model.total is None:
             self.count_label.setText(self.tr("{0} 多人…").format(self.model.rowCount()))
             self._count_timer.start()
         else:
-            self._count_timer.stop()
             self._show_count()
-        if selected:
-            row = self.model.row_of(selected.id)
+        wanted, self._wanted_id = self._wanted_id, None
+        if wanted is not None:
+            row = self.model.row_of(wanted)
             if row >= 0:
                 self.table.selectRow(row)
         self._update_buttons()
 
     def count_matches(self) -> None:
         """The exact number of matches (the roster may be far longer than the first page)."""
-        try:
-            self.model.set_total(member_queries.count_roster(self.ctx.store, self.model.query))
-        except AppError as exc:
-            self.count_label.setText(exc.message)
-            return
-        self._show_count()
+        store, query = self.ctx.store, self.model.query
+
+        def counted(total: int) -> None:
+            if query == self.model.query:
+                self.model.set_total(total)
+                self._show_count()
+
+        self.read(lambda _control: member_queries.count_roster(store, query), counted, key="count",
+                  on_problem=self._roster_problem)
 
     def _show_count(self) -> None:
         self.count_label.setText(self.tr("共 {0} 人").format(self.model.total))

@@ -11,6 +11,7 @@ files for the township go through controllers/rating_files.py. Every write is a
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
@@ -29,10 +30,42 @@ from app.ui.dialogs import rating_round_dialogs as round_dialogs
 from app.ui.dialogs.rating_print_dialog import CERTIFICATES, NOTICE, RatingPrintDialog
 from app.ui.models.rating_models import CandidateTableModel, candidate_lines
 from app.ui.pages.base import Page
-from app.ui.pages.rating_start import RatingStartPanel
+from app.ui.pages.rating_start import RatingStartPanel, StartAnswer, ask_start
 from app.ui.pages.rating_steps import ElidedLabel, StepStrip
-from app.ui.pages.rating_tabs import RatingTabs
+from app.ui.pages.rating_tabs import RatingTabs, ask_awards
 from app.ui.widgets import make_table, title_label
+
+
+@dataclass(frozen=True)
+class RoundAnswer:
+    """Everything the page shows for a year, read in one go on the database worker."""
+
+    year: int
+    view: RoundView | None
+    problem: str = ""
+    live: dict = field(default_factory=dict)  # before the assessment: member id → (rank, points) today
+    start: StartAnswer | None = None  # before the round: the scheme it would use
+    awards: tuple[list, str] = ([], "")
+
+
+def ask_round(store, year: int) -> RoundAnswer:
+    try:
+        view = load_view(store, year)
+    except NotFound:
+        return RoundAnswer(year, None, start=ask_start(store, year))
+    except AppError as exc:
+        return RoundAnswer(year, None, exc.message, start=ask_start(store, year))
+    return RoundAnswer(year, view, live=_live_ranking(store, view), awards=ask_awards(store, view))
+
+
+def _live_ranking(store, view: RoundView) -> dict:
+    """Before the assessment freezes them: today's ranks and totals, for orientation only."""
+    if any(c.final_total is not None for c in view.candidates):
+        return {}
+    try:
+        return {row.member_id: (row.rank, row.period_points) for row in totals.branch_ranking(store, view.year).rows}
+    except AppError:
+        return {}
 
 
 class RatingPage(Page):
@@ -42,6 +75,7 @@ class RatingPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("星级评定")
         self.view: RoundView | None = None
+        self._wanted_member: uuid.UUID | None = None  # the member to select once the round comes back
         self.files = RatingFiles(ctx, self)
         self.buttons: dict[str, QPushButton] = {}
         layout = QVBoxLayout(self)
@@ -131,16 +165,14 @@ class RatingPage(Page):
         self.reload()
 
     def reload(self) -> None:
-        year = self.year_spin.value()
-        selected = self.selected_member_id()
-        try:
-            self.view = load_view(self.ctx.store, year)
-        except NotFound:
-            self.view = None
-        except AppError as exc:
-            self.view = None
-            self.count_label.setText(exc.message)
-        view = self.view
+        store, year = self.ctx.store, self.year_spin.value()
+        self.read(lambda _control: ask_round(store, year), self._show_round)
+
+    def _show_round(self, answer: RoundAnswer) -> None:
+        year, view = answer.year, answer.view
+        selected = self._wanted_member or self.selected_member_id()
+        self._wanted_member = None
+        self.view = view
         self.strip.set_states(step_states(view))
         text, warning = banner_text(view)
         self.banner.setText(text)
@@ -150,8 +182,8 @@ class RatingPage(Page):
             self.status_label.setText(self.tr("{0} 年星级评定").format(year))
             self.scheme_label.setText("")
             self.scheme_label.setVisible(False)
-            self.count_label.setText("")
-            self.start_panel.load(year)
+            self.count_label.setText(answer.problem)
+            self.start_panel.show(year, answer.start)
             self.stack.setCurrentIndex(0)
             self.model.set_rows([])
             self.tabs.load(None)
@@ -160,21 +192,12 @@ class RatingPage(Page):
             self.scheme_label.setText(scheme_text(view.scheme))
             self.scheme_label.setVisible(True)
             self.stack.setCurrentIndex(1)
-            self.model.set_rows(candidate_lines(view, self._live_ranking(view)))
+            self.model.set_rows(candidate_lines(view, answer.live))
             self.count_label.setText(self._counts(view))
-            self.tabs.load(view)
-            if not self.select_member(selected):
+            self.tabs.load(view, answer.awards)
+            if not self._select_member_now(selected):
                 self.tabs.show_member(None)
         self.update_actions()
-
-    def _live_ranking(self, view: RoundView) -> dict:
-        """Before the assessment freezes them: today's ranks and totals, for orientation only."""
-        if any(c.final_total is not None for c in view.candidates):
-            return {}
-        try:
-            return {row.member_id: (row.rank, row.period_points) for row in totals.branch_ranking(self.ctx.store, view.year).rows}
-        except AppError:
-            return {}
 
     def _counts(self, view: RoundView) -> str:
         text = self.tr("共 {0} 人").format(len(view.candidates))
@@ -202,6 +225,11 @@ class RatingPage(Page):
         return self.model.row_at(rows[0].row()).candidate if rows else None
 
     def select_member(self, member_id) -> bool:
+        """Select the member; when the round is still being read again (after a write), once it is in."""
+        self._wanted_member = member_id if self.loading() else None
+        return self._select_member_now(member_id)
+
+    def _select_member_now(self, member_id) -> bool:
         row = self.model.row_of(member_id) if member_id else -1
         if row >= 0:
             self.table.selectRow(row)

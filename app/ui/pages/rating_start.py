@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +28,25 @@ def _spin(low: int, high: int, value: int, suffix: str) -> QSpinBox:
     spin.setSuffix(suffix)
     spin.setMinimumWidth(110)
     return spin
+
+
+@dataclass(frozen=True)
+class StartAnswer:
+    """What the panel shows before the round starts: the scheme and how many members, or why not."""
+
+    scheme: RatingScheme | None
+    count: int = 0
+    problem: str = ""
+
+
+def ask_start(store, year: int) -> StartAnswer:
+    """The year's scheme and the number of members to rate (on the database worker)."""
+    try:
+        scheme = RatingScheme.from_rule_set(rulesets.get_rule_set(store, year).rule_set)
+        count = len(totals.branch_ranking(store, year).rows)
+    except AppError as exc:
+        return StartAnswer(None, problem=exc.message)
+    return StartAnswer(scheme, count)
 
 
 class RatingStartPanel(QWidget):
@@ -79,25 +99,21 @@ class RatingStartPanel(QWidget):
         outer.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
 
-    def load(self, year: int) -> None:
+    def show(self, year: int, answer: StartAnswer) -> None:
         """Show the year's rule-set scheme with the program's defaults for what the round adds."""
         self.year = year
         self.heading.setText(self.tr("{0} 年星级评定还没有开始").format(year))
-        show_problem(self.problem, "")
-        try:
-            rule_set = rulesets.get_rule_set(self.ctx.store, year).rule_set
-            scheme = RatingScheme.from_rule_set(rule_set)
-            count = len(totals.branch_ranking(self.ctx.store, year).rows)
-        except AppError as exc:
+        show_problem(self.problem, answer.problem)
+        scheme = answer.scheme
+        if scheme is None:
             self.bands_label.setText("—")
             self.probation_label.setText("—")
-            show_problem(self.problem, exc.message)
             self.intro.setText("")
             self.start_button.setEnabled(False)
             return
         self.intro.setText(self.tr(
             "开始后，{0} 名在册党员都列入评定名单，可以登记创星申报和双报到情况；之后按步骤测评、公示、上报乡镇。"
-        ).format(count))
+        ).format(answer.count))
         lines = [
             self.tr("{0} 分及以上　{1}").format(format_points(band.min_points), star_text(band.stars))
             for band in sorted(scheme.star_bands, key=lambda b: -b.min_points)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.enums import EntryStatus
@@ -9,6 +10,7 @@ from app.domain.errors import AppError
 from app.services.ledger import entries as ledger
 from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
 from app.ui.changes import Kind
+from app.ui.asking import Asker
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.entry_rows import review_columns
@@ -17,9 +19,12 @@ from app.ui.widgets import error_label, hint_label, make_table, show_problem
 
 
 class ReviewTab(QWidget):
+    rows_shown = Signal()  # the pending entries came back from the worker
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.asker = Asker(self, ctx)
         layout = QVBoxLayout(self)
         if not ctx.can_review:
             layout.addWidget(hint_label(self.tr("只有审核员可以审核。你可以在这里看到等待审核的记录。")))
@@ -48,12 +53,23 @@ class ReviewTab(QWidget):
         self.ctx.remember_table(self.table, "review")
 
     def refresh(self) -> None:
-        try:
-            rows = list_entries(self.ctx.store, EntryFilter(status=EntryStatus.PENDING))
-        except AppError as exc:
-            rows = []
-            show_problem(self.problem, exc.message)
-        self.model.set_rows(sorted(rows, key=lambda r: (r.occurred_on, r.member_name)))
+        store = self.ctx.store
+
+        def ask(_control) -> tuple[list[EntryRow], str]:
+            try:
+                rows = list_entries(store, EntryFilter(status=EntryStatus.PENDING))
+            except AppError as exc:
+                return [], exc.message
+            return sorted(rows, key=lambda r: (r.occurred_on, r.member_name)), ""
+
+        self.asker.read(ask, self._show_rows)
+
+    def _show_rows(self, answer: tuple[list[EntryRow], str]) -> None:
+        rows, problem = answer
+        if problem:
+            show_problem(self.problem, problem)
+        self.model.set_rows(rows)
+        self.rows_shown.emit()
 
     def selected_entries(self) -> list[EntryRow]:
         return [self.model.row_at(index.row()) for index in self.table.selectionModel().selectedRows()]

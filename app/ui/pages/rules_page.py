@@ -51,6 +51,16 @@ def scheme_summary(rule_set: RuleSet) -> str:
     return translate("RulesPage", "；").join(parts) + translate("RulesPage", "。")
 
 
+def _rule_set_of(store, year: int) -> tuple[rulesets.RuleSetView | None, str]:
+    """The year's rule set, or None with "" (not made yet) or the reason it cannot be read (on the worker)."""
+    try:
+        return rulesets.get_rule_set(store, year), ""
+    except NotFound:
+        return None, ""
+    except AppError as exc:
+        return None, exc.message
+
+
 class RulesPage(Page):
     depends_on = Kind.RULES | Kind.LEDGER  # an item becomes “已使用” once an entry uses it
 
@@ -58,6 +68,7 @@ class RulesPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("积分细则")
         self.view: rulesets.RuleSetView | None = None
+        self._wanted_code: str | None = None  # the item to select once the rules come back
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("年度")))
@@ -111,44 +122,57 @@ class RulesPage(Page):
         return state + (self.tr("，已使用") if used else "")
 
     def refresh(self) -> None:
-        chosen = self.year_box.currentData()
-        try:
-            years = rulesets.rule_set_years(self.ctx.store)
-        except AppError:
-            years = []
+        store, chosen = self.ctx.store, self.year
+
+        def ask(_control):
+            try:
+                years = rulesets.rule_set_years(store)
+            except AppError:
+                years = []
+            return years, chosen, _rule_set_of(store, chosen)
+
+        self.read(ask, self._show_years, key="rules")
+
+    def _show_years(self, answer) -> None:
+        years, chosen, loaded = answer
         this_year = self.ctx.today().year
         shown = sorted(set(years) | {this_year, this_year + 1}, reverse=True)
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for year in shown:
             self.year_box.addItem(self.tr("{0} 年").format(year) + ("" if year in years else self.tr("（未建立）")), year)
-        self.year_box.setCurrentIndex(max(0, self.year_box.findData(chosen or this_year)))
+        self.year_box.setCurrentIndex(max(0, self.year_box.findData(chosen)))
         self.year_box.blockSignals(False)
         self._years = years
-        self._load()
+        if self.year == chosen:
+            self._show_rule_set(loaded)
+        else:
+            self._load()
 
     @property
     def year(self) -> int:
         return self.year_box.currentData() or self.ctx.today().year
 
     def _load(self) -> None:
-        try:
-            self.view = rulesets.get_rule_set(self.ctx.store, self.year)
-        except NotFound:
-            self.view = None
-        except AppError as exc:
-            self.view = None
-            self.summary_label.setText(exc.message)
+        store, year = self.ctx.store, self.year
+        self.read(lambda _control: _rule_set_of(store, year), self._show_rule_set, key="rules")
+
+    def _show_rule_set(self, loaded) -> None:
+        self.view, problem = loaded
+        keep = self._wanted_code or (self.selected_item().code if self.selected_item() else None)
+        self._wanted_code = None
         if self.view is None:
             self.model.set_rows([])
             self.name_label.setText(self.tr("{0} 年的积分细则还没有建立。").format(self.year))
-            self.summary_label.setText(self.tr("点“建立本年细则”，从模板或往年的细则建立。"))
+            self.summary_label.setText(problem or self.tr("点“建立本年细则”，从模板或往年的细则建立。"))
         else:
             rule_set = self.view.rule_set
             items = sorted(rule_set.items, key=lambda i: (CATEGORY_ORDER.index(i.category), not i.active))
             self.model.set_rows(items)
             self.name_label.setText(f"{rule_set.name}　（{self.view.source}）")
             self.summary_label.setText(scheme_summary(rule_set))
+            if keep:
+                self._select_code_now(keep)
         self._update_buttons()
 
     def selected_item(self) -> RuleItem | None:
@@ -156,6 +180,11 @@ class RulesPage(Page):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def select_code(self, code: str) -> bool:
+        """Select the item; when the rules are still being read again (after a write), once they are in."""
+        self._wanted_code = code if self.loading("rules") else None
+        return self._select_code_now(code)
+
+    def _select_code_now(self, code: str) -> bool:
         for row in range(self.model.rowCount()):
             if self.model.row_at(row).code == code:
                 self.table.selectRow(row)

@@ -11,6 +11,7 @@ from app.services.totals import ranking as totals
 from app.services.totals.ranking import RankingRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.member_detail import MemberDetail
 from app.ui.pages.base import Page
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
@@ -127,25 +128,30 @@ class TotalsPage(Page):
         self.reload()
 
     def reload(self) -> None:
-        kind, period, year = self.kind_box.currentData(), self.period_box.currentData(), self.year_spin.value()
-        selected = self.selected_row()
-        try:
-            self.ranking = totals.branch_ranking(
-                self.ctx.store, year, month=period if kind == MONTH else None, quarter=period if kind == QUARTER else None
-            )
-        except AppError as exc:
-            self.ranking = None
-            self.model.set_rows([])
-            self.summary_label.setText(exc.message)
-            self.detail.clear()
+        store, kind, period, year = self.ctx.store, self.kind_box.currentData(), self.period_box.currentData(), self.year_spin.value()
+        month, quarter = (period if kind == MONTH else None), (period if kind == QUARTER else None)
+        self.read(lambda _control: totals.branch_ranking(store, year, month=month, quarter=quarter),
+                  self._show_ranking, on_problem=self._ranking_problem)
+
+    def _ranking_problem(self, exc: BaseException) -> None:
+        if not isinstance(exc, AppError):
+            show_error(self, exc)
             return
-        rows = [r for r in self.ranking.rows if is_near_edge(r)] if self.near_edge_check.isChecked() else list(self.ranking.rows)
+        self.ranking = None
+        self.model.set_rows([])
+        self.summary_label.setText(exc.message)
+        self.detail.clear()
+
+    def _show_ranking(self, ranking: totals.Ranking) -> None:
+        selected = self.selected_row()
+        self.ranking = ranking
+        rows = [r for r in ranking.rows if is_near_edge(r)] if self.near_edge_check.isChecked() else list(ranking.rows)
         self.model.set_rows(rows)
-        text = self.tr("{0}：共 {1} 人").format(self.ranking.label, len(self.ranking.rows))
+        text = self.tr("{0}：共 {1} 人").format(ranking.label, len(ranking.rows))
         if self.near_edge_check.isChecked():
             text += self.tr("，其中 {0} 人离下一星级只差几分").format(len(rows))
-        if self.ranking.five_star_quota is not None:
-            text += self.tr("；五星名额 {0} 人").format(self.ranking.five_star_quota)
+        if ranking.five_star_quota is not None:
+            text += self.tr("；五星名额 {0} 人").format(ranking.five_star_quota)
         self.summary_label.setText(text)
         if selected is not None:
             self.select_member(selected.member_id)
