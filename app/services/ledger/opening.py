@@ -1,0 +1,296 @@
+"""The months before go-live: points kept on paper or in Excel brought in as opening entries.
+
+A branch that starts in November brings January–October in from its monthly points register:
+
+- wide (the usual register): one row per member, one column per month (1月 … 12月), each cell
+  that month's points; or
+- long: one row per member and month (月份, 分值), optionally per item (项目: the code or name
+  of an item of the year's rule set).
+
+A month's points go on an opening item of the year's rule set (期初导入, added once: one for
+points earned, one for points lost, outside the caps, since the branch already scored those
+months); a row that names an item is priced by that item like any entry. Every entry goes
+through the ledger's own path (entries._record: priced, audited, chained), approved, dated the
+month's last day, its note starting “期初导入”, so it counts in totals and stars and is
+reversed like any entry. All rows or none; a month already brought in is refused, so importing
+the same file twice adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import select
+
+from app.domain.enums import Category, EntryStatus, Role, ValueKind
+from app.domain.errors import AppError, ImportRejected, ValidationError
+from app.domain.names import normalise_name
+from app.domain.periods import Month
+from app.domain.points import format_points
+from app.services.context import Actor, Change, unit_of_work
+from app.services.ledger.entries import EntryRequest, _Pricer, _record
+from app.services.organisation import require_branch_id
+from app.services.roster import cells
+from app.services.roster.headers import header_key, match_title
+from app.services.rules.rulesets import load_rule_set_view
+from app.services.workbooks import read_sheets
+from db.models import Member, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.store import Store
+
+Progress = Callable[[int, int], None]
+OPENING_NOTE = "期初导入"
+EARNED_CODE, LOST_CODE = "QC1", "QC2"
+OPENING_ITEMS = {
+    EARNED_CODE: ("期初导入（得分）", Category.DUTY, Decimal("0"), Decimal("999")),
+    LOST_CODE: ("期初导入（扣分）", Category.DEDUCTION, Decimal("-999"), Decimal("0")),
+}
+_CHINESE_MONTHS = {name: number for number, name in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1)}
+_MONTH_TITLE = re.compile(r"(?:(\d{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:得分|积分|分)?")
+_VALUE_TITLES = {"分值", "得分", "积分", "本月得分", "月得分", "本月积分", "分数"}
+_ITEM_TITLES = {"项目", "项目编号", "编号", "积分项目", "细则项目", "事项"}
+_MONTH_TITLES = {"月份", "月", "年月", "时间", "日期"}
+
+
+def is_opening(note: str) -> bool:
+    return (note or "").startswith(OPENING_NOTE)
+
+
+@dataclass(frozen=True)
+class OpeningLine:
+    row: int
+    name: str
+    month: Month
+    points: Decimal
+    item_code: str | None  # None: the month's points on the opening items
+    id_number: str = ""
+
+
+@dataclass(frozen=True)
+class OpeningProblem:
+    row: int
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        who = f"（{self.name}）" if self.name else ""
+        return f"第 {self.row} 行{who}：{self.message}"
+
+
+def month_of_title(title, year: int) -> int | None:
+    match = _MONTH_TITLE.fullmatch(header_key(title))
+    if not match or (match.group(1) and int(match.group(1)) != year):
+        return None
+    number = int(match.group(2)) if match.group(2).isdigit() else _CHINESE_MONTHS.get(match.group(2))
+    return number if number and 1 <= number <= 12 else None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    header_index: int
+    name_at: int
+    id_at: int | None
+    months: dict[int, int]  # column → month (wide)
+    month_at: int | None  # long
+    value_at: int | None
+    item_at: int | None
+
+
+def _layout_of(row: tuple, index: int, year: int) -> _Layout | None:
+    keys = [header_key(value) for value in row]
+    fields = [match_title(value) for value in row]
+    if "name" not in fields:
+        return None
+    months = {col: m for col, value in enumerate(row) if (m := month_of_title(value, year))}
+    find = lambda titles: next((col for col, key in enumerate(keys) if key in titles), None)  # noqa: E731
+    value_at = find(_VALUE_TITLES)
+    if not months and value_at is None:
+        return None
+    id_at = fields.index("id_number") if "id_number" in fields else None
+    return _Layout(index, fields.index("name"), id_at, months if value_at is None else {}, find(_MONTH_TITLES), value_at, find(_ITEM_TITLES))
+
+
+def _find_layout(rows: list[tuple], year: int) -> _Layout | None:
+    for index, row in enumerate(rows[:30]):
+        layout = _layout_of(row, index, year)
+        if layout:
+            return layout
+    return None
+
+
+def _points(value, what: str) -> Decimal | None:
+    if value is None or cells.text_of(value) in ("", "-", "—", "/"):
+        return None
+    try:
+        number = Decimal(str(value)) if isinstance(value, (int, float)) else Decimal(cells.plain_of(value))
+    except InvalidOperation:
+        raise ValidationError(f"{what}“{cells.text_of(value)}”不是分数。") from None
+    if abs(number) > 999 or number != number.quantize(Decimal("0.01")):
+        raise ValidationError(f"{what}“{cells.text_of(value)}”不合理（最多两位小数，不超过 999 分）。")
+    return number or None
+
+
+def _long_month(value, year: int) -> Month:
+    if isinstance(value, date):
+        month = Month.of(value)
+    else:
+        text = cells.plain_of(value)
+        month = Month(year, int(text)) if text.isdigit() and len(text) <= 2 else Month.parse(text.replace("月", ""))
+    if month.year != year:
+        raise ValidationError(f"月份 {month.label} 不是 {year} 年的。")
+    return month
+
+
+def _row_lines(number: int, values: tuple, layout: _Layout, year: int) -> list[OpeningLine]:
+    cell = lambda col: values[col] if col is not None and col < len(values) else None  # noqa: E731
+    name = normalise_name(cells.text_of(cell(layout.name_at)))
+    id_number = cells.parse_id_number(cell(layout.id_at), []) if layout.id_at is not None else ""
+    if layout.months:
+        found = [(month, _points(cell(col), f"{month}月积分")) for col, month in layout.months.items()]
+        return [OpeningLine(number, name, Month(year, m), p, None, id_number) for m, p in found if p is not None]
+    value = _points(cell(layout.value_at), "分值")
+    if value is None:
+        return []
+    item = cells.plain_of(cell(layout.item_at)).upper() or None
+    return [OpeningLine(number, name, _long_month(cell(layout.month_at), year), value, item, id_number)]
+
+
+def _skippable(values: tuple, layout: _Layout) -> bool:
+    name = cells.text_of(values[layout.name_at]) if layout.name_at < len(values) else ""
+    return not name or match_title(name) == "name" or bool(re.search(r"\d|合计|总计|填表|审核|签字|日期|注", name))
+
+
+def read_opening_file(path: str | Path, year: int) -> tuple[list[OpeningLine], list[OpeningProblem]]:
+    """Every month's points of every member row, and the rows that could not be read."""
+    sheet = read_sheets(Path(path), lambda _name, rows: _find_layout(rows, year) is not None)
+    layout = _find_layout(sheet.rows, year)
+    if layout is None:
+        raise ValidationError(
+            f"“{Path(path).name}”中找不到“姓名”列和 {year} 年的月份列（1月……12月），也没有“月份”和“分值”列；请用积分导入模板。"
+        )
+    lines: list[OpeningLine] = []
+    problems: list[OpeningProblem] = []
+    for offset, values in enumerate(sheet.rows[layout.header_index + 1:], start=layout.header_index + 2):
+        if _skippable(values, layout):
+            continue
+        try:
+            lines.extend(_row_lines(offset, values, layout, year))
+        except ValidationError as exc:
+            problems.append(OpeningProblem(offset, cells.text_of(values[layout.name_at]), exc.message))
+    return lines, problems
+
+
+# ---------------------------------------------------------------- saving
+
+
+def _ensure_opening_items(uow, branch_id: uuid.UUID, year: int) -> None:
+    """The year's rule set gets the two opening items once (audited like any new item)."""
+    record = uow.session.scalar(select(RuleSetRecord).where(RuleSetRecord.branch_id == branch_id, RuleSetRecord.year == year))
+    if record is None:
+        raise ValidationError(f"{year} 年的积分细则还没有建立，请先建立细则再导入积分。")
+    have = {item.code for item in record.items}
+    for order, (code, (name, category, low, high)) in enumerate(OPENING_ITEMS.items(), start=len(record.items)):
+        if code in have:
+            continue
+        item = RuleItemRecord(rule_set_id=record.id, code=code, name=name, category=category, value_kind=ValueKind.RANGE,
+                              min_value=low, max_value=high, outside_cap=True, sort_order=order,
+                              description="上线前各月的积分（从 Excel 导入的期初记录），不受上限约束。")
+        uow.session.add(item)
+        uow.session.flush()
+        uow.audit("create", "rule_item", item.id, f"{year} 年细则新增项目 {code} {name}（期初导入用）")
+    uow.session.expire(record)
+
+
+def _members(session, branch_id: uuid.UUID) -> tuple[dict[str, uuid.UUID], dict[str, list[uuid.UUID]]]:
+    by_id, by_name = {}, {}
+    for member_id, name, number in session.execute(select(Member.id, Member.name, Member.id_number).where(Member.branch_id == branch_id)):
+        if number:
+            by_id[number] = member_id
+        by_name.setdefault(name, []).append(member_id)
+    return by_id, by_name
+
+
+def _member_for(line: OpeningLine, by_id: dict, by_name: dict) -> uuid.UUID:
+    if line.id_number:
+        if line.id_number not in by_id:
+            raise ValidationError(f"身份证号 {line.id_number[:6]}…不在本支部名册上，请先导入名册。")
+        return by_id[line.id_number]
+    found = by_name.get(line.name, [])
+    if len(found) != 1:
+        raise ValidationError(f"名册上{'没有' if not found else f'有 {len(found)} 名'}叫“{line.name}”的党员" + ("，请先导入名册。" if not found else "，请加上身份证号区分。"))
+    return found[0]
+
+
+def _already(session, member_id: uuid.UUID, month: Month) -> bool:
+    notes = session.scalars(
+        select(PointsEntry.note).where(
+            PointsEntry.member_id == member_id, PointsEntry.occurred_on.between(month.first_day, month.last_day),
+            PointsEntry.status != EntryStatus.REJECTED, PointsEntry.reverses_id.is_(None),
+            ~PointsEntry.id.in_(select(PointsEntry.reverses_id).where(PointsEntry.reverses_id.is_not(None))),
+        )
+    )
+    return any(is_opening(note) for note in notes)
+
+
+def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
+    code = line.item_code or (EARNED_CODE if line.points > 0 else LOST_CODE)
+    on = min(line.month.last_day, today)
+    note = f"{OPENING_NOTE}：{line.month.label}（{file_name} 第 {line.row} 行）"
+    return EntryRequest(member_id, code, on, points=line.points, note=note, evidence=file_name)
+
+
+def _save_line(uow, pricer: _Pricer, line: OpeningLine, members: tuple, file_name: str, batch_id: uuid.UUID) -> uuid.UUID:
+    member_id = _member_for(line, *members)
+    if line.item_code is None and _already(uow.session, member_id, line.month):
+        raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
+    request = _request(line, member_id, file_name, pricer.today)
+    if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
+        request.points = None  # a fixed or per-unit item: the item's own value, checked against the sheet below
+    entry = _record(uow, pricer, request, True, batch_id=batch_id)[0]
+    if entry.points != line.points:
+        raise ValidationError(f"项目 {line.item_code} 按细则记 {format_points(entry.points)} 分，表中是 {format_points(line.points)} 分。")
+    return entry.id
+
+
+def import_opening(
+    store: Store, actor: Actor, path: str | Path, year: int, today: date | None = None, progress: Progress | None = None,
+) -> Change:
+    """Bring the months already kept into the ledger as approved opening entries: all rows or none."""
+    actor.require(Role.REVIEWER, action="导入期初积分")
+    path, today = Path(path), today or date.today()
+    lines, problems = read_opening_file(path, year)
+    if not lines and not problems:
+        raise ValidationError(f"“{path.name}”里没有 {year} 年的积分。")
+    branch_id = require_branch_id(store)
+    batch_id, created = uuid.uuid4(), []
+    with unit_of_work(store, actor) as uow:
+        _ensure_opening_items(uow, branch_id, year)
+        pricer = _Pricer(uow.session, branch_id, today)
+        members = _members(uow.session, branch_id)
+        for done, line in enumerate(lines, start=1):
+            try:
+                created.append(_save_line(uow, pricer, line, members, path.name, batch_id))
+            except AppError as exc:
+                problems.append(OpeningProblem(line.row, line.name, f"{line.month.label}：{exc.message}"))
+            if progress and done % 100 == 0:
+                progress(done, len(lines) + 1)
+        if problems:
+            raise ImportRejected(sorted(problems, key=lambda p: p.row), len({line.row for line in lines} | {p.row for p in problems}))
+        uow.audit("import", "points_entry", None, f"从“{path.name}”导入 {year} 年期初积分 {len(created)} 条", file=path.name, batch=str(batch_id))
+        if progress:
+            progress(len(lines) + 1, len(lines) + 1)  # the last chance to cancel: still inside the transaction
+    people = len({(line.name, line.id_number) for line in lines})
+    return Change(f"已从“{path.name}”导入 {year} 年期初积分 {len(created)} 条（{people} 名党员），已计入积分。", created=created)
+
+
+def load_view_codes(store: Store, year: int) -> list[tuple[str, str]]:
+    """(code, name) of the year's items, for the template's notes."""
+    branch_id = require_branch_id(store)
+    with store.session() as session:
+        view = load_rule_set_view(session, branch_id, year)
+    return [(item.code, item.name) for item in view.rule_set.items] if view else []
