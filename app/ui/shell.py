@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import ValidationError
+from app.services import startup
 from app.services.context import Actor
 from app.ui import menu_actions
 from app.ui.context import UiContext
@@ -212,7 +213,9 @@ class ShellWindow(QMainWindow):
             self.next_database = None
 
     def _about(self) -> None:
-        self.ctx.inform(self, self.tr("关于"), self._about_text().format(self.ctx.store.path or self.ctx.store.url))
+        database = self.ctx.store.path or self.ctx.store.url
+        facts = "\n".join(startup.about_lines(database))  # version, data folder, database, the font's licence
+        self.ctx.inform(self, self.tr("关于"), self._about_text().format(database) + "\n\n" + facts)
 
     def closeEvent(self, event) -> None:
         if self.ctx.jobs.busy and not self.ctx.confirm(self, self.tr("还有工作没做完"), self._busy_question()):

@@ -1,0 +1,116 @@
+"""What a first start on a bare machine needs, without Qt: the crash log, the check for the
+system libraries Qt's X11 plugin needs, and the facts the 关于 box shows.
+
+The window (app.ui.app) calls these; nothing here shows anything. Writing the crash log never
+raises: if the data folder cannot be written, the log goes to the system's temporary folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from app.locations import APP_TITLE, FONT_LICENCE, FROZEN, VERSION, portable_marker, program_dir
+from app.services.backup.automatic import auto_backup_folder
+from app.services.paths import data_dir, default_database_path, logs_dir
+
+# Qt 6.5+'s xcb platform plugin loads these at start; Debian's package for each.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+APT_HINT = "sudo apt install " + " ".join(XCB_LIBRARIES.values())
+
+
+def write_crash_log(kind, value, trace) -> Path:
+    """Write what went wrong to <data folder>/logs/crash-<time>.log and return its path."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    lines = [
+        f"{APP_TITLE} {VERSION}（{'冻结版' if FROZEN else '源码运行'}）",
+        f"时间：{datetime.now().isoformat(timespec='seconds')}",
+        f"系统：{platform.platform()}，Python {platform.python_version()}",
+        f"程序位置：{program_dir()}",
+        f"数据文件夹：{data_dir()}",
+        "",
+        "".join(traceback.format_exception(kind, value, trace)),
+    ]
+    text = "\n".join(lines)
+    for folder in (logs_dir(), Path(tempfile.gettempdir())):
+        path = folder / f"crash-{stamp}.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir()) / f"crash-{stamp}.log"  # nowhere writable; the sentence still names a place
+
+
+def crash_sentence(log: Path) -> str:
+    return f"程序遇到了意外的问题，刚才的操作没有完成。经过已记在“{log}”，请把这个文件交给技术支持。"
+
+
+def missing_xcb_packages() -> list[str]:
+    """The Debian packages whose libraries Qt's xcb plugin needs and this machine cannot load."""
+    bundled = Path(getattr(sys, "_MEIPASS", "")) if FROZEN else None
+    missing = []
+    for library, package in XCB_LIBRARIES.items():
+        if bundled is not None and any(bundled.rglob(library)):
+            continue
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    return missing
+
+
+def uses_x11() -> bool:
+    """Whether Qt is about to start its xcb plugin (Linux, a display, no other platform asked for)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    wanted = os.environ.get("QT_QPA_PLATFORM", "")
+    if wanted:
+        return wanted.startswith("xcb")
+    return bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
+
+
+def platform_plugin_sentence(missing: list[str]) -> str:
+    packages = " ".join(missing or XCB_LIBRARIES.values())
+    return (
+        f"{APP_TITLE}无法打开窗口：Qt 的 X11 显示插件（xcb）加载不了，通常是系统缺少它需要的软件包。"
+        f"请让管理员安装：sudo apt install {packages}，然后再启动本程序。命令行功能（--help）不受影响。"
+    )
+
+
+def about_lines(database: Path | str) -> list[str]:
+    """The facts 帮助 → 关于 shows under the window's own description."""
+    lines = [f"版本：{VERSION}"]
+    marker = portable_marker()
+    if marker is not None and not os.environ.get("DYJF_DATA_DIR"):
+        lines.append(f"便携版：数据保存在程序旁的文件夹（因为有 {marker.name}）")
+    lines += [
+        f"数据文件夹：{data_dir()}",
+        f"数据库文件：{database or default_database_path()}",
+        f"自动备份：{auto_backup_folder()}",
+        f"字体：{FONT_LICENCE}，许可证全文随程序附带（resources/fonts/OFL.txt）",
+    ]
+    return lines
+
+
+def portable_title() -> str | None:
+    """What the window's title adds in portable mode ("便携版，数据在 …"); None otherwise."""
+    if portable_marker() is None or os.environ.get("DYJF_DATA_DIR"):
+        return None
+    return f"便携版，数据在 {data_dir()}"
