@@ -269,6 +269,14 @@ def _parsed(values: tuple, mapping: dict[int, str | None], groups: dict, notes: 
             continue
         attribute, reader = READERS[key]
         parsed[attribute] = reader(values[index], groups, notes)
+    return _birth_from_id(parsed)
+
+
+def _birth_from_id(parsed: dict[str, object]) -> dict[str, object]:
+    """A birth date written as year-month only takes its day from the ID number when they agree."""
+    number, born = str(parsed.get("id_number") or ""), parsed.get("birth_date")
+    if born and born.day == 1 and len(number) == 18 and number[6:12] == f"{born:%Y%m}":
+        parsed.pop("birth_date")
     return parsed
 
 
