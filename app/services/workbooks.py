@@ -112,6 +112,9 @@ def _bounded_rows(path: Path, sheet, progress: Progress | None) -> list[tuple]:
     for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
         if len(rows) >= MAX_ROWS:
             raise _refuse(path, f"工作表“{sheet.title}”超过 {MAX_ROWS:,} 行，远超一个支部的名册，请只保留要导入的行。")
+        values = list(values)
+        while values and values[-1] is None:
+            values.pop()
         rows.append(tuple(_bounded_cell(path, value, len(rows) + 1) for value in values))
         if progress and len(rows) % ROWS_PER_PROGRESS == 0:
             progress(len(rows), MAX_ROWS)

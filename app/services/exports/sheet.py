@@ -77,10 +77,9 @@ def _put(sheet, row: int, column: int, value, col: Col):
 def _head(sheet, table: Table) -> int:
     width = max(1, len(table.columns))
     last = get_column_letter(width)
-    sheet["A1"] = table.title
+    _plain_line(sheet, 1, table.title, last)
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    sheet.merge_cells(f"A1:{last}1")
     sheet.row_dimensions[1].height = 30
     row = 2
     for line in table.lines:
