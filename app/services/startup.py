@@ -87,10 +87,15 @@ def uses_x11() -> bool:
 
 
 def platform_plugin_sentence(missing: list[str]) -> str:
-    packages = " ".join(missing or XCB_LIBRARIES.values())
+    """Why no window can open: the missing Debian packages when known, else both usual causes."""
+    if missing:
+        return (
+            f"{APP_TITLE}无法打开窗口：系统缺少 Qt 的 X11 显示插件（xcb）需要的软件包。"
+            f"请让管理员安装：sudo apt install {' '.join(missing)}，然后再启动本程序。命令行功能（--help）不受影响。"
+        )
     return (
-        f"{APP_TITLE}无法打开窗口：Qt 的 X11 显示插件（xcb）加载不了，通常是系统缺少它需要的软件包。"
-        f"请让管理员安装：sudo apt install {packages}，然后再启动本程序。命令行功能（--help）不受影响。"
+        f"{APP_TITLE}无法打开窗口：Qt 的 X11 显示插件（xcb）启动不了。请确认是在图形桌面里启动的（DISPLAY 已设置），"
+        f"并且装有 {APT_HINT.removeprefix('sudo apt install ')}。命令行功能（--help）不受影响。"
     )
 
 
