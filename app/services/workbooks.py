@@ -9,6 +9,7 @@ memory stays small. Every refusal is a ValidationError the window and the comman
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,28 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise _refuse(path, f"工作簿展开后有 {total // MB} MB，远超一个支部的名册，请只保留要导入的工作表。")
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+SCAN_CHUNK = 1 << 20
+
+
+def _count_rows(archive: zipfile.ZipFile, name: str) -> int:
+    """Rows in a worksheet, counted on the compressed stream (openpyxl may read a whole sheet
+    before the first row), stopping once past MAX_ROWS."""
+    rows, carry = 0, b""
+    with archive.open(name) as stream:
+        while rows <= MAX_ROWS and (chunk := stream.read(SCAN_CHUNK)):
+            text = carry + chunk
+            rows += len(_ROW_TAG.findall(text[: len(text) - 16])) if len(text) > 16 else 0
+            carry = text[-16:] if len(text) > 16 else text
+    return rows + len(_ROW_TAG.findall(carry))
+
+
+def _check_rows(path: Path, archive: zipfile.ZipFile) -> None:
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and _count_rows(archive, name) > MAX_ROWS:
+            raise _refuse(path, f"一个工作表超过 {MAX_ROWS:,} 行，远超一个支部的名册，请只保留要导入的行。")
+
+
 def check_workbook_file(path: Path) -> None:
     """Refuse, with one sentence, a file that is missing, not an .xlsx, or too large to read safely."""
     try:
@@ -87,6 +110,7 @@ def check_workbook_file(path: Path) -> None:
         _check_kind(path, head, size)
         with zipfile.ZipFile(path) as archive:
             _check_members(path, archive.infolist())
+            _check_rows(path, archive)
     except FileNotFoundError as exc:
         raise ValidationError(f"找不到文件“{path}”。", details=str(exc)) from exc
     except zipfile.BadZipFile as exc:
@@ -98,9 +122,9 @@ def check_workbook_file(path: Path) -> None:
 
 
 def _open(path: Path):
+    check_workbook_file(path)  # before openpyxl is even imported: a refusal costs nothing
     from openpyxl import load_workbook
 
-    check_workbook_file(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook

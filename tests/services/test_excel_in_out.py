@@ -135,6 +135,14 @@ def _million_rows(handle):
     handle.write(b"</sheetData></worksheet>")
 
 
+def _million_small_rows(handle):
+    handle.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    chunk = b"".join(b'<row r="%d"/>' % i for i in range(1, 10001))
+    for _ in range(100):
+        handle.write(chunk)
+    handle.write(b"</sheetData></worksheet>")
+
+
 def _huge_cell(handle):
     handle.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
     block = b"A" * (1 << 20)
@@ -145,6 +153,7 @@ def _huge_cell(handle):
 
 @pytest.mark.parametrize("kind, words", [
     ("million_rows", "远超一个支部的名册"),
+    ("million_small_rows", "超过 20,000 行"),
     ("huge_cell", "远超一个支部的名册"),
     ("not_a_workbook", "不是 Excel 工作簿"),
     ("old_xls", ".xls"),
@@ -155,6 +164,8 @@ def test_hostile_files_are_refused_quickly_in_little_memory(tmp_path, kind, word
     workbook = b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
     if kind == "million_rows":
         _zip(path, {"xl/workbook.xml": workbook, "xl/worksheets/sheet1.xml": _million_rows})
+    elif kind == "million_small_rows":
+        _zip(path, {"xl/workbook.xml": workbook, "xl/worksheets/sheet1.xml": _million_small_rows})
     elif kind == "huge_cell":
         _zip(path, {"xl/workbook.xml": workbook, "xl/worksheets/sheet1.xml": _huge_cell})
     elif kind == "not_a_workbook":
