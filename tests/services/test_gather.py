@@ -24,6 +24,7 @@ from app.services.accounts import operators
 from app.services.totals import ranking as totals
 from app.services.township import overview as township_overview
 from app.services.ledger.entries import EntryRequest
+from app.services.backup.archive import unpack_file
 from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db.models import Member, Operator, OrgUnit, PointsEntry
@@ -171,36 +172,83 @@ def test_order_of_arrival_does_not_matter(villages, township, tmp_path):
     assert [(r.member_id, r.final_total, r.stars) for r in got.rows] == [(r.member_id, r.final_total, r.stars) for r in expected.rows]
 
 
-def test_a_record_that_differs_is_reported_not_overwritten(villages, township, tmp_path):
+def _tampered_backup(village, tmp_path, name: str, *statements) -> Path:
+    """A backup of a copy of the village file edited behind the program's back: the guarding
+    triggers dropped, the edit made, the triggers put back exactly as they were."""
+    tampered = tmp_path / f"{name}.db"
+    shutil.copy(village.db, tampered)
+    with closing(sqlite3.connect(tampered)) as raw:
+        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for trigger, _ in triggers:
+            raw.execute(f"DROP TRIGGER {trigger}")
+        for statement in statements:
+            raw.execute(statement)
+        for _, sql in triggers:
+            raw.execute(sql)
+        raw.commit()
+    stick = tmp_path / f"{name}-stick"
+    stick.mkdir()
+    with Store.open_file(tampered) as tampered_store:
+        return backup.backup_to(tampered_store, stick).path
+
+
+def _township_rows(store) -> tuple:
+    with closing(sqlite3.connect(store.path)) as raw:
+        return raw.execute("SELECT count(*), sum(points) FROM points_entries").fetchone()
+
+
+def test_a_rewritten_ledger_is_refused_naming_the_branch_and_the_row(villages, township, tmp_path):
     root, sticks, made = villages
     store, admin = township
     village = made[2]
     gather.gather(store, admin, [village.first])
-    # Someone edited the village file behind the program's back (triggers removed).
-    tampered = tmp_path / "tampered.db"
-    shutil.copy(village.db, tampered)
-    with closing(sqlite3.connect(tampered)) as raw:
-        raw.execute("DROP TRIGGER points_entries_no_rewrite")
-        raw.execute("DROP TRIGGER audit_log_no_update")
-        entry_id, old_points = raw.execute("SELECT id, points FROM points_entries WHERE status = 'approved' ORDER BY id LIMIT 1").fetchone()
-        raw.execute("UPDATE points_entries SET points = points + 500 WHERE id = ?", (entry_id,))
-        raw.execute("UPDATE audit_log SET summary = '改过的日志' WHERE id = (SELECT id FROM audit_log ORDER BY id LIMIT 1)")
-        raw.commit()
-    stick = tmp_path / "tampered-stick"
+    before = _township_rows(store)
+    tampered = _tampered_backup(
+        village, tmp_path, "rewritten",
+        "UPDATE points_entries SET points = points + 500 WHERE id = (SELECT id FROM points_entries ORDER BY chain_seq LIMIT 1 OFFSET 3)",
+    )
+    result = gather.gather(store, admin, [tampered]).files[0]
+    assert result.status == "failed"
+    assert result.message.startswith(f"{village.name}这份备份没有汇总：") and "积分台账第 4 条" in result.message
+    assert _township_rows(store) == before
+
+
+def test_entries_deleted_behind_the_programs_back_are_refused(villages, township, tmp_path):
+    root, sticks, made = villages
+    store, admin = township
+    village = made[2]
+    gather.gather(store, admin, [village.first])
+    before = _township_rows(store)
+    tampered = _tampered_backup(
+        village, tmp_path, "shortened",
+        "DELETE FROM points_entries WHERE chain_seq > (SELECT max(chain_seq) - 2 FROM points_entries)"
+        " AND id NOT IN (SELECT reverses_id FROM points_entries WHERE reverses_id IS NOT NULL)",
+    )
+    result = gather.gather(store, admin, [tampered]).files[0]
+    assert result.status == "failed" and result.message.startswith(f"{village.name}这份备份没有汇总：")
+    assert "被人删除了" in result.message
+    assert _township_rows(store) == before
+
+
+def test_a_newer_backup_with_rows_missing_is_refused_never_called_the_same(villages, township, tmp_path):
+    """A clerk restored an old backup and sent a fresh backup of it: the file is sound on its own,
+    but its ledger no longer reaches the head the township kept from the branch's last backup."""
+    root, sticks, made = villages
+    store, admin = township
+    village = made[0]
+    gather.gather(store, admin, [village.newer])
+    before = _township_rows(store)
+    older = tmp_path / "restored-old.db"
+    unpack_file(village.first, None, older, lambda fraction, text: None)
+    stick = tmp_path / "again"
     stick.mkdir()
-    with Store.open_file(tampered) as tampered_store:
-        tampered_backup = backup.backup_to(tampered_store, stick).path
-    result = gather.gather(store, admin, [tampered_backup]).files[0]
-    tables = sorted(c.table for c in result.conflicts)
-    assert tables == ["audit_log", "points_entries"]
-    entry_conflict = next(c for c in result.conflicts if c.table == "points_entries")
-    assert entry_conflict.columns == ("points",)
-    assert "积分记录" in entry_conflict.sentence and "保留了先汇总的内容" in entry_conflict.sentence
-    with closing(sqlite3.connect(store.path)) as raw:
-        assert raw.execute("SELECT points FROM points_entries WHERE id = ?", (entry_id,)).fetchone()[0] == old_points
-        assert raw.execute("SELECT count(*) FROM audit_log WHERE summary = '改过的日志'").fetchone()[0] == 0
-    stored = next(b for b in township_overview.gathered_branches(store) if b.name == village.name)
-    assert stored.conflicts == 2
+    with Store.open_file(older) as restored:
+        again = backup.backup_to(restored, stick).path
+    result = gather.gather(store, admin, [again]).files[0]
+    assert result.status == "failed" and result.message.startswith(f"{village.name}这份备份没有汇总：")
+    assert "比以前记下的" in result.message and "有记录被删除了" in result.message
+    assert "相同" not in result.message
+    assert _township_rows(store) == before
 
 
 def test_failures_are_reported_and_the_rest_is_gathered(villages, township, tmp_path):

@@ -17,14 +17,18 @@ Runs on the database worker thread; each backup is merged in one transaction (al
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from app.domain.chain import Head
+from app.domain.chain_sentences import extension_details, extension_sentence
 from app.domain.enums import OrgKind
-from app.domain.errors import AppError, ValidationError
+from app.domain.errors import AppError, LedgerTampered, ValidationError
 from app.services.backup.archive import (
     EXTENSION,
     Manifest,
@@ -47,7 +51,9 @@ from app.services.township.overview import (  # re-exported: the township window
     gathered_branches,
     township_overview,
 )
+from db.chain_check import check_chains
 from db.engine import make_engine, sqlite_url
+from db.ledger_chain import compare_with_recorded
 from db.models import OrgUnit
 from db.schema import known_revisions
 from db.store import Store
@@ -174,15 +180,35 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
             if facts.schema_revision != known_revisions()[-1]:
                 upgrade_staged_copy(staged)
             newer = record is None or manifest.created_at > datetime.fromisoformat(record["created_at"])
+            heads = _verified_heads(staged, branch.get("name", ""), record if newer else None)
             source = make_engine(sqlite_url(staged))
             try:
-                merge_backup(store, actor, source, manifest, newer, file_sha256(path), path, result)
+                merge_backup(store, actor, source, manifest, newer, file_sha256(path), path, result, heads)
             finally:
                 source.dispose()
     except AppError as exc:
         result.status, result.message = "failed", exc.message
         return result
     return result
+
+
+def _verified_heads(staged: Path, branch_name: str, record: dict | None) -> dict[str, Head]:
+    """The staged village file's chain heads, once its chains verify and — for a newer backup of a
+    branch gathered before — once they extend the heads kept then; otherwise the file is refused
+    with the branch named and what is wrong (rows rewritten, deleted, inserted or re-ordered)."""
+    with closing(sqlite3.connect(f"file:{staged}?mode=ro", uri=True)) as connection:
+        found = check_chains(connection, sqlite=True)
+        if not found.ok:
+            first = found.findings[0]
+            raise LedgerTampered(f"{branch_name}这份备份没有汇总：{first.sentence}", details=first.details)
+        recorded = {chain: head for chain, head in ((c, Head.from_json(v)) for c, v in (record or {}).get("chain_heads", {}).items()) if head}
+        for extension in compare_with_recorded(connection, recorded):
+            if extension.kind not in ("same", "extends"):
+                raise LedgerTampered(
+                    f"{branch_name}这份备份没有汇总：" + extension_sentence(f"{branch_name}这份更新的备份里，", extension),
+                    details=extension_details(extension),
+                )
+    return found.heads
 
 
 # ----------------------------------------------------------------------------- township mode (asked by the GUI)

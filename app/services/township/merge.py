@@ -99,11 +99,15 @@ class _NothingChanged(Exception):
     """Raised inside the unit of work so that a merge that changes nothing writes nothing."""
 
 
-def merge_backup(store, actor, source, manifest: Manifest, newer: bool, file_hash: str, path: Path, result: FileResult) -> None:
+def merge_backup(
+    store, actor, source, manifest: Manifest, newer: bool, file_hash: str, path: Path, result: FileResult,
+    chain_heads: dict | None = None,
+) -> None:
     """Merge the records of `source` (the engine of the unpacked village database) into `store`.
 
     `newer`: the backup is newer than the last one gathered for its branch, so mutable records
-    may be overwritten and the branch's gathered record is replaced. Fills in `result`.
+    may be overwritten and the branch's gathered record is replaced, keeping `chain_heads` (the
+    file's verified heads, which the branch's next backup must extend). Fills in `result`.
     """
     branch = manifest.branch
     try:
@@ -127,6 +131,7 @@ def merge_backup(store, actor, source, manifest: Manifest, newer: bool, file_has
                     "gathered_at": datetime.now(timezone.utc).isoformat(),
                     "conflicts": len(result.conflicts),
                     "conflict_details": [c.as_json() for c in result.conflicts[:MAX_STORED_CONFLICTS]],
+                    "chain_heads": {chain: head.as_json() for chain, head in (chain_heads or {}).items()},
                 }
                 put_setting(session, GATHERED_PREFIX + branch["id"], json.dumps(value, ensure_ascii=False, default=str))
             uow.audit(
