@@ -175,6 +175,11 @@ class JobRunner(QObject):
         """Work (not a query) is queued or running: closing now would cut it off."""
         return any(job.is_work for job in self._running)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing queued, running, or waiting to be delivered on the UI thread (queries included)."""
+        return not self._running
+
     def wait(self, msecs: int = 30000) -> bool:
         """Block until the worker is idle (tests and shutdown only)."""
         return self._pool.waitForDone(msecs)
