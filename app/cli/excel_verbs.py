@@ -25,7 +25,7 @@ from app.services.files import check_output_path
 ORDER = 35
 EXPORT_KINDS = {
     "roster": "党员名册", "ranking": "积分排名（--month/--quarter/--year）", "member": "一名党员的全年积分（--member --year）",
-    "ledger": "积分台账（--year 或 --month，可加 --member --item --status）", "rating": "星级评定（--year）",
+    "ledger": "积分台账（--year 或 --month，可加 --member --item --status）", "rating": "星级评定（--year）", "meetings": "会议一览（--month 或 --year）",
     "roster-template": "名册导入模板", "points-template": "期初积分导入模板（--year）",
 }
 STATUSES = {"pending": EntryStatus.PENDING, "approved": EntryStatus.APPROVED, "rejected": EntryStatus.REJECTED}
@@ -173,6 +173,9 @@ def _export(args, store, out: Path) -> str:
         year = None if month else _needs_year(args)
         chosen = EntryFilter(member_id, year, month, (args.item or "").upper() or None, STATUSES.get(args.status))
         return f"已导出积分台账 {tables.export_ledger(store, out, chosen)} 条"
+    if kind == "meetings":
+        year, period = _period(args)
+        return f"已导出会议 {tables.export_meetings(store, out, year, **period)} 次"
     return f"已导出星级评定 {tables.export_rating(store, out, _needs_year(args))} 人"
 
 

@@ -298,6 +298,18 @@ def test_rating_export(store, admin, branch, village_year, tmp_path):
     _no_formulas(out)
 
 
+def test_meetings_export(store, admin, branch, village_year, tmp_path):
+    from app.domain.enums import Attendance, MeetingKind
+
+    zhang = add(store, admin, "张三")
+    entries.record_meeting(store, admin, MeetingKind.THEME_DAY, "=十月主题党日", date(2026, 10, 8), {zhang: Attendance.ABSENT}, today=TODAY)
+    out = tmp_path / "会议.xlsx"
+    assert tables.export_meetings(store, out, 2026, today=TODAY) == 1
+    sheet = load_workbook(out).active
+    assert sheet["A1"].value == "红星村党支部2026年会议一览" and sheet["C4"].value == "=十月主题党日" and sheet["H4"].value == 1
+    _no_formulas(out)
+
+
 # ---------------------------------------------------------------- command line
 
 

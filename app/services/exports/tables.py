@@ -144,5 +144,21 @@ def export_rating(store, path: str | Path, year: int, today: date | None = None)
     return len(rows)
 
 
+def export_meetings(store, path: str | Path, year: int, month: int | None = None, today: date | None = None) -> int:
+    """The meeting list (app.services.ledger.meetings) of a month, or of every month of the year."""
+    from app.services.ledger.meetings import list_meetings
+
+    months = [Month(year, month)] if month else [Month(year, m) for m in range(1, 13)]
+    meetings = [row for m in months for row in list_meetings(store, m)]
+    period = months[0].label if month else f"{year}年"
+    columns = [Col("日期", 11, "date"), Col("会议", 12), Col("主题", 30), Col("地点", 14), Col("参会范围", 12), Col("出席", 6, "int"),
+               Col("请假", 6, "int"), Col("缺席", 6, "int"), Col("迟到早退", 8, "int"), Col("考勤更正", 8, "int")]
+    rows = [[m.held_on, m.kind.label, m.title, m.location, m.scope, m.present, m.excused, m.absent, m.late, m.corrections] for m in meetings]
+    table = Table("会议", f"{get_branch(store).name}{period}会议一览", _lines(store, period, today), columns, rows,
+                  footer=[f"共 {len(rows)} 次会议。"])
+    write_tables(path, [table])
+    return len(rows)
+
+
 def month_filter(text: str | None) -> Month | None:
     return Month.parse(text) if text else None
