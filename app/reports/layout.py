@@ -212,10 +212,20 @@ def draw_page_number(canvas: Canvas, geometry: PageGeometry, page: int, total: i
     canvas.restoreState()
 
 
-def numbered_canvas_class(geometry: PageGeometry, title: str, on_page=None):
+def draw_last_page_note(canvas: Canvas, geometry: PageGeometry, note: str, size: float = 8) -> None:
+    """A small note at the right of the bottom margin (the ledger's check code on a notice)."""
+    canvas.saveState()
+    canvas.setFont(FONT, size)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(geometry.width - geometry.right, geometry.bottom / 2 - size / 3, note)
+    canvas.restoreState()
+
+
+def numbered_canvas_class(geometry: PageGeometry, title: str, on_page=None, last_page_note: str = ""):
     """A platypus canvas maker that holds pages back until the end to print '第 X 页 共 Y 页'.
 
-    `on_page(page_number)` is called as each page is finished (progress, cancellation).
+    `on_page(page_number)` is called as each page is finished (progress, cancellation);
+    `last_page_note` is printed small in the bottom margin of the last page.
     """
 
     class NumberedCanvas(Canvas):
@@ -235,6 +245,8 @@ def numbered_canvas_class(geometry: PageGeometry, title: str, on_page=None):
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 draw_page_number(self, geometry, number, total)
+                if last_page_note and number == total:
+                    draw_last_page_note(self, geometry, last_page_note)
                 super().showPage()
             super().save()
 

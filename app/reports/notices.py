@@ -100,8 +100,6 @@ def _with_sign_off(data: list[list[str]], style: list, issue: IssueInfo, widths:
     first = max(0, columns - max(2, (columns + 1) // 2))
     span = sum(widths[first:])
     lines = [*wrap_text(issue.issuing_org, span - 2 * CELL_PADDING, size * 1.1), date_text(issue.issued_on)]
-    if issue.check_code:
-        lines.append(check_code_line(issue.check_code))
     text = "\n".join(lines)
     row = len(data)
     data.append([""] * first + [text] + [""] * (columns - first - 1))
@@ -156,8 +154,10 @@ def _build(
     scale: float,
     invariant: bool,
     progress: Progress | None,
+    check_code: str = "",
 ) -> bytes:
-    """Head across the page, then the table (ending in the sign-off) in one or two columns.
+    """Head across the page, then the table (ending in the sign-off) in one or two columns;
+    the ledger's check code, when given, small in the bottom margin of the last page.
 
     `make_table(width)` builds the table for a column width (tables cannot be re-wrapped
     to another width once measured). With `columns=None` one column is used when the whole
@@ -196,7 +196,8 @@ def _build(
         author="党员积分管理", invariant=1 if invariant else 0, initialFontName=FONT,
     )
     story: list[Flowable] = [NextPageTemplate("later"), *head, FrameBreak(), make_table(column_width)]
-    canvas_class = numbered_canvas_class(geometry, title, on_page=lambda page: report(progress, page, 0))
+    note = check_code_line(check_code) if check_code else ""
+    canvas_class = numbered_canvas_class(geometry, title, on_page=lambda page: report(progress, page, 0), last_page_note=note)
     document.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()
 
@@ -300,7 +301,7 @@ def render_monthly_notice(
     return _build(
         geometry, title, _head(title, intro, scale),
         lambda width: _notice_table(notice, width, size, scale),
-        columns, f"{title}（续）", scale, invariant, progress,
+        columns, f"{title}（续）", scale, invariant, progress, notice.issue.check_code,
     )
 
 
@@ -413,5 +414,5 @@ def render_star_notice(
     return _build(
         geometry, title, _head(title, intro, scale),
         lambda width: _star_table(notice, width, size, scale),
-        1, f"{title}（续）", scale, invariant, progress,
+        1, f"{title}（续）", scale, invariant, progress, notice.issue.check_code,
     )
