@@ -1,0 +1,63 @@
+"""The window's weekly chain check: due once a week, passes on a sound file, and catches a ledger
+cut short behind the program's back against the heads an earlier check (or a backup) recorded."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import date, timedelta
+
+import pytest
+
+from app.services import demo
+from app.services.backup import archive as backup
+from app.services.ledger.watch import chain_check_due, run_scheduled_chain_check
+from conftest import TODAY
+
+
+@pytest.fixture
+def demo_branch(store, admin):
+    demo.create_demo_branch(store, admin, today=TODAY)
+    return store
+
+
+def _cut_the_ledger_short(path, rows: int) -> None:
+    """Drop the guarding triggers, delete the newest entries and their audit rows, put the triggers back."""
+    with closing(sqlite3.connect(path)) as raw:
+        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for name, _ in triggers:
+            raw.execute(f"DROP TRIGGER {name}")
+        newest = [row[0] for row in raw.execute(
+            "SELECT id FROM points_entries WHERE id NOT IN (SELECT reverses_id FROM points_entries WHERE reverses_id IS NOT NULL)"
+            " ORDER BY chain_seq DESC LIMIT ?", (rows,))]
+        raw.executemany("DELETE FROM points_entries WHERE id = ?", [(i,) for i in newest])
+        raw.executemany("DELETE FROM audit_log WHERE entity_id = ?", [(i,) for i in newest])
+        for _, sql in triggers:
+            raw.execute(sql)
+        raw.commit()
+
+
+def test_the_check_runs_once_a_week_and_passes_on_a_sound_file(demo_branch, admin):
+    assert chain_check_due(demo_branch, TODAY)
+    first = run_scheduled_chain_check(demo_branch, admin, TODAY)
+    assert first.ran and first.verdict.ok and "防篡改链完整" in first.verdict.sentence
+    assert not chain_check_due(demo_branch, TODAY + timedelta(days=6))
+    assert not run_scheduled_chain_check(demo_branch, admin, TODAY + timedelta(days=6)).ran
+    assert chain_check_due(demo_branch, TODAY + timedelta(days=7))
+
+
+def test_a_ledger_cut_short_after_a_good_check_is_caught(demo_branch, admin, db_path):
+    assert run_scheduled_chain_check(demo_branch, admin, TODAY).verdict.ok
+    _cut_the_ledger_short(db_path, 2)
+    later = run_scheduled_chain_check(demo_branch, admin, TODAY + timedelta(days=7))
+    assert later.ran and not later.verdict.ok
+    assert "比以前记下的" in later.verdict.sentence
+
+
+def test_the_newest_backup_also_counts_as_a_witness(demo_branch, admin, db_path, tmp_path):
+    folder = tmp_path / "auto"
+    folder.mkdir()
+    backup.backup_to(demo_branch, folder, name="auto-20261123-120000.jfbak")
+    _cut_the_ledger_short(db_path, 1)
+    verdict = run_scheduled_chain_check(demo_branch, admin, TODAY, backup_folder=folder).verdict
+    assert not verdict.ok and "比以前记下的" in verdict.sentence
