@@ -113,6 +113,10 @@ def test_the_members_page_asks_on_the_worker(qtbot, window, guard):
     page.count_matches()
     _settled(qtbot, window)
     assert page.model.total == 35 and page.selected_member().id == chosen.id
+    dialog = page.edit_member()  # the form asks for the member, his history and the groups
+    _settled(qtbot, window)
+    assert dialog.name_edit.text() == chosen.name and dialog.save_button.isEnabled()
+    dialog.reject()
     _no_ui_thread_calls(guard)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtWidgets import QWidget
 
-from app.domain.errors import AppError
-from app.services import organisation
 from app.services.rating import exchange as rating_exchange
 from app.ui.changes import Kind
 from app.ui.context import UiContext
@@ -29,12 +27,8 @@ class RatingFiles(QObject):
         self.widget = parent
         self.last_job = None
 
-    def export_again(self, year: int) -> None:
+    def export_again(self, year: int, branch: str) -> None:
         """The stick with the report was lost: write the very same report once more."""
-        try:
-            branch = organisation.get_branch(self.ctx.store).name
-        except AppError:
-            branch = ""
         suggested = self.tr("{0}{1}年星级评定上报{2}").format(branch, year, REPORT_SUFFIX)
         chosen = self.ctx.ask_save_path(self.widget, self.tr("重新导出上报文件"), suggested, self.tr(REPORT_FILTER))
         if not chosen:

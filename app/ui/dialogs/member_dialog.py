@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -28,13 +29,32 @@ from app.services.roster import queries as member_queries
 from app.services.roster import members
 from app.services.roster.members import MemberInput
 from app.ui.changes import Kind
+from app.ui.asking import Asker
 from app.ui.context import UiContext
 from app.ui.dialogs.saving import save_and_close
+from app.ui.errors import show_error
 from app.ui.widgets import DateField, EnumBox, IdBox, error_label, hint_label, show_problem
 
 # Which field to put the cursor in when the service's sentence mentions it.
 FIELD_WORDS = (("身份证", "id_edit"), ("电话", "phone_edit"), ("出生", "birth_edit"), ("转正", "full_date_edit"),
                ("入党", "join_edit"), ("姓名", "name_edit"), ("性别", "gender_box"), ("党小组", "group_box"))
+
+
+@dataclass(frozen=True)
+class MemberLoaded:
+    """What the form needs from the store: the branch's groups and, to edit, the member and his history."""
+
+    groups: list
+    member: MemberInput | None = None
+    history: list = field(default_factory=list)
+
+
+def _ask_member(store, member_id: uuid.UUID | None) -> MemberLoaded:
+    """On the database worker."""
+    groups = [(g.name, g.id) for g in organisation.get_branch(store).groups]
+    if member_id is None:
+        return MemberLoaded(groups)
+    return MemberLoaded(groups, member_queries.member_input_for(store, member_id), members.member_history(store, member_id))
 
 
 class MemberDialog(QDialog):
@@ -63,8 +83,25 @@ class MemberDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        if member_id:
-            self._fill(member_queries.member_input_for(ctx.store, member_id))
+        self.save_button.setEnabled(False)  # until the groups (and the member) are in
+        store = ctx.store
+        self.asker = Asker(self, ctx)
+        self.asker.read(lambda _control: _ask_member(store, member_id), self._show_loaded, on_problem=self._not_loaded)
+
+    def _show_loaded(self, answer: MemberLoaded) -> None:
+        self.group_box.fill(self.tr("（未分组）"), answer.groups)
+        if answer.member is not None:
+            self._fill(answer.member)
+        for event in answer.history:
+            label = members.EVENT_LABELS.get(event.kind, event.kind)
+            where = event.to_unit or event.from_unit
+            text = f"{event.occurred_on:%Y-%m-%d}　{label}" + (f"　{where}" if where else "") + (f"　{event.reason}" if event.reason else "")
+            self.history_list.addItem(text)
+        self.save_button.setEnabled(True)
+
+    def _not_loaded(self, exc: BaseException) -> None:
+        show_error(self.parentWidget(), exc)
+        QTimer.singleShot(0, self.reject)  # after open(): with the synchronous runner this runs before it
 
     # -- layout
 
@@ -110,7 +147,7 @@ class MemberDialog(QDialog):
         self.full_date_edit = DateField(self.tr("转正日期"))
         form.addRow(self.tr("转正日期"), self.full_date_edit)
         self.group_box = IdBox()
-        self.group_box.fill(self.tr("（未分组）"), [(g.name, g.id) for g in organisation.get_branch(self.ctx.store).groups])
+        self.group_box.fill(self.tr("（未分组）"), [])
         form.addRow(self.tr("党小组"), self.group_box)
         flags = QGridLayout()
         self.hub_check = QCheckBox(self.tr("党员中心户"))
@@ -128,11 +165,6 @@ class MemberDialog(QDialog):
         layout = QVBoxLayout(box)
         self.history_list = QListWidget()
         self.history_list.setMaximumHeight(90)
-        for event in members.member_history(self.ctx.store, self.member_id):
-            label = members.EVENT_LABELS.get(event.kind, event.kind)
-            where = event.to_unit or event.from_unit
-            text = f"{event.occurred_on:%Y-%m-%d}　{label}" + (f"　{where}" if where else "") + (f"　{event.reason}" if event.reason else "")
-            self.history_list.addItem(text)
         layout.addWidget(self.history_list)
         return box
 

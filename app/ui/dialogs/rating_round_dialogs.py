@@ -11,9 +11,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QRadioButton, QSpinBox, QWidget
 
-from app.domain.errors import AppError, ValidationError
+from app.domain.errors import ValidationError
 from app.domain.rating import RoundStatus
-from app.services import organisation
 from app.services.rating import rounds as rating
 from app.services.rating import exchange as rating_exchange
 from app.services.rating.queries import RoundView
@@ -155,7 +154,7 @@ class AnswerDialog(RatingFormDialog):
 class ReportDialog(RatingFormDialog):
     """上报验星: lock the round and write the report file the clerk carries to the township."""
 
-    def __init__(self, ctx: UiContext, view: RoundView, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, view: RoundView, branch_name: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, self.tr("上报乡镇验星"), self.tr(
             "上报后，{0} 年的评定和积分都会锁定：不能再补记、审核或冲正积分，除非重新打开评定（会留下记录）。"
             "按“确定”后选择保存上报文件的位置（可以直接存到U盘），再把文件交给乡镇党委。"
@@ -164,10 +163,7 @@ class ReportDialog(RatingFormDialog):
         self.date_edit = calendar_edit(ctx.today())
         self.form.addRow(self.tr("上报日期"), self.date_edit)
         self.path: Path | None = None
-        try:
-            self.branch_name = organisation.get_branch(ctx.store).name
-        except AppError:
-            self.branch_name = ""
+        self.branch_name = branch_name  # read with the round, on the worker
 
     def suggested_name(self) -> str:
         return self.tr("{0}{1}年星级评定上报{2}").format(self.branch_name, self.year, REPORT_SUFFIX)

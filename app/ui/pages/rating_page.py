@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError, NotFound
+from app.services import organisation
 from app.services.totals import ranking as totals
 from app.services.rating.queries import CandidateRow, RoundView, load_view
 from app.ui.changes import Kind
@@ -46,6 +47,7 @@ class RoundAnswer:
     live: dict = field(default_factory=dict)  # before the assessment: member id → (rank, points) today
     start: StartAnswer | None = None  # before the round: the scheme it would use
     awards: tuple[list, str] = ([], "")
+    branch_name: str = ""  # for the names of the files handed to the township
 
 
 def ask_round(store, year: int) -> RoundAnswer:
@@ -55,7 +57,11 @@ def ask_round(store, year: int) -> RoundAnswer:
         return RoundAnswer(year, None, start=ask_start(store, year))
     except AppError as exc:
         return RoundAnswer(year, None, exc.message, start=ask_start(store, year))
-    return RoundAnswer(year, view, live=_live_ranking(store, view), awards=ask_awards(store, view))
+    try:
+        branch_name = organisation.get_branch(store).name
+    except AppError:
+        branch_name = ""
+    return RoundAnswer(year, view, live=_live_ranking(store, view), awards=ask_awards(store, view), branch_name=branch_name)
 
 
 def _live_ranking(store, view: RoundView) -> dict:
@@ -75,6 +81,7 @@ class RatingPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("星级评定")
         self.view: RoundView | None = None
+        self.branch_name = ""
         self._wanted_member: uuid.UUID | None = None  # the member to select once the round comes back
         self.files = RatingFiles(ctx, self)
         self.buttons: dict[str, QPushButton] = {}
@@ -173,6 +180,7 @@ class RatingPage(Page):
         selected = self._wanted_member or self.selected_member_id()
         self._wanted_member = None
         self.view = view
+        self.branch_name = answer.branch_name
         self.strip.set_states(step_states(view))
         text, warning = banner_text(view)
         self.banner.setText(text)
@@ -306,13 +314,13 @@ class RatingPage(Page):
     def report(self):
         if not self._allowed("report"):
             return None
-        dialog = round_dialogs.ReportDialog(self.ctx, self.view, self)
+        dialog = round_dialogs.ReportDialog(self.ctx, self.view, self.branch_name, self)
         dialog.saved.connect(lambda change: self.ctx.inform(self, self.tr("已上报"), change.summary))
         return self.open_dialog(dialog)
 
     def export_again(self) -> None:
         if self._allowed("export_again"):
-            self.files.export_again(self.view.year)
+            self.files.export_again(self.view.year, self.branch_name)
 
     def apply_verification(self) -> None:
         if self._allowed("apply_verification"):
