@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
 from app.domain.errors import AppError
 from app.services import organisation
 from app.services.backup import automatic as auto_backup
+from app.services.ledger import watch
 from app.services.township import gather
 from app.ui import menu_actions
 from app.ui.changes import Kind, concerns
 from app.ui.dialogs.wizard import FirstRunWizard
-from app.ui.errors import show_error
+from app.ui.errors import ErrorDialog, show_error
 from app.ui.pages.base import Page
 from app.ui.pages.entry_page import EntryPage
 from app.ui.pages.ledger_page import LedgerPage
@@ -36,6 +37,8 @@ class MainWindow(ShellWindow):
     def _ready(self) -> None:
         self.wizard: FirstRunWizard | None = None
         self.auto_backup_problem = None  # the message shown when the automatic backup on closing failed
+        self.chain_check_started = False
+        self.chain_warning: ErrorDialog | None = None  # shown when the weekly chain check fails
         self.setup_page = self._setup_needed_page()
         self.stack.addWidget(self.setup_page)
         self.ctx.data_changed.connect(self._data_changed)
@@ -131,9 +134,31 @@ class MainWindow(ShellWindow):
             self.stack.setCurrentWidget(self.setup_page)
             return
         self.branch_label.setText(f"{branch.township}\n{branch.name}")
+        if not self.chain_check_started:
+            self.chain_check_started = True
+            self._check_ledger_chain()
         if self.stack.currentWidget() is self.setup_page:
             last = self.ctx.window_state.value(self.PAGE_STATE_KEY, "members")
             self.show_page(last if last in self.pages else "members")
+
+    def _check_ledger_chain(self) -> None:
+        """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?"""
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        folder = auto_backup.auto_backup_folder(store)
+        self.ctx.write(
+            lambda _control: watch.run_scheduled_chain_check(store, actor, today, folder),
+            Kind.NONE, self._chain_checked, summary=lambda result: "", cancellable=False,
+            on_problem=lambda exc: self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc)))),
+        )
+
+    def _chain_checked(self, result) -> None:
+        if not result.ran or result.verdict.ok:
+            return
+        self.chain_warning = ErrorDialog(
+            self, self.tr("积分台账可能被改动过"),
+            self.tr("{0}请不要再录入，先联系乡镇核对最近一次备份。").format(result.verdict.sentence), result.verdict.details,
+        )
+        self.chain_warning.open()
 
     def focus_search(self) -> None:
         page = self.current_page()

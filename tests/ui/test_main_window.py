@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
@@ -129,3 +132,24 @@ def test_run_gui_reopens_on_the_file_the_clerk_chose(tmp_path, monkeypatch, app)
     monkeypatch.setattr(type(app), "exec", lambda self: 0)
     assert app_module.run_gui(str(tmp_path / "first.db")) == 0
     assert opened == ["first.db", "second.db"]
+
+
+def test_a_rewritten_ledger_is_told_when_the_window_opens(demo_store, make_window):
+    """The weekly chain check runs as the window opens; a row changed behind the program's back
+    (triggers dropped, one entry multiplied by ten, triggers put back) is shown in one sentence."""
+    with closing(sqlite3.connect(demo_store.path)) as raw:
+        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for name, _ in triggers:
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("UPDATE points_entries SET points = points * 10 WHERE chain_seq = 5")
+        for _, sql in triggers:
+            raw.execute(sql)
+        raw.commit()
+    window = make_window(demo_store)
+    warning = window.chain_warning
+    assert warning is not None and warning.isVisible()
+    assert "积分台账第 5 条" in warning.message and "请不要再录入" in warning.message
+
+
+def test_a_sound_ledger_opens_without_a_warning(demo_window):
+    assert demo_window.chain_check_started and demo_window.chain_warning is None
