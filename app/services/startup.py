@@ -95,7 +95,7 @@ def platform_plugin_sentence(missing: list[str]) -> str:
         )
     return (
         f"{APP_TITLE}无法打开窗口：Qt 的 X11 显示插件（xcb）启动不了。请确认是在图形桌面里启动的（DISPLAY 已设置），"
-        f"并且装有 {APT_HINT.removeprefix('sudo apt install ')}。命令行功能（--help）不受影响。"
+        f"并且已安装 Qt 需要的软件包：{APT_HINT}。命令行功能（--help）不受影响。"
     )
 
 
