@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
 from app.domain.errors import AppError
 from app.services import organisation
 from app.services.backup import automatic as auto_backup
+from app.services.instance import claim_window
 from app.services.ledger import watch
 from app.services.township import gather
 from app.ui import menu_actions
@@ -39,6 +40,9 @@ class MainWindow(ShellWindow):
         self.auto_backup_problem = None  # the message shown when the automatic backup on closing failed
         self.chain_check_started = False
         self.chain_warning: ErrorDialog | None = None  # shown when the weekly chain check fails
+        self.window_claim, self.other_window = claim_window(self.ctx.store.path)
+        if self.window_claim is None:
+            self._say_other_window()
         self.setup_page = self._setup_needed_page()
         self.stack.addWidget(self.setup_page)
         self.ctx.data_changed.connect(self._data_changed)
@@ -144,9 +148,8 @@ class MainWindow(ShellWindow):
     def _check_ledger_chain(self) -> None:
         """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?"""
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
-        folder = auto_backup.auto_backup_folder(store)
-        self.ctx.write(
-            lambda _control: watch.run_scheduled_chain_check(store, actor, today, folder),
+        self.ctx.write(  # the folder, too, is found on the worker: it asks the store for the branch
+            lambda _control: watch.run_scheduled_chain_check(store, actor, today, auto_backup.auto_backup_folder(store)),
             Kind.NONE, self._chain_checked, summary=lambda result: "", cancellable=False,
             on_problem=lambda exc: self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc)))),
         )
@@ -185,8 +188,17 @@ class MainWindow(ShellWindow):
             self.reopen_same = False
         return True
 
+    def _say_other_window(self) -> None:
+        """Two windows on one file lose nothing (writes wait for each other), but confuse the clerk."""
+        text = self.tr("这个数据库已经在{0}中打开了。两个窗口可以同时使用，数据不会丢失，"
+                       "但一个窗口里看到的可能不是另一个窗口刚改过的内容；最好先关掉其中一个。").format(self.other_window)
+        self.statusBar().showMessage(text)
+        self.ctx.inform(self, self.tr("数据库已在别的窗口中打开"), text)
+
     def _closing(self) -> None:
         self._auto_backup()
+        if self.window_claim is not None:
+            self.window_claim.release()
 
     def _auto_backup(self) -> None:
         """On closing a village's database: at most one automatic backup a day into the data folder.

@@ -153,3 +153,18 @@ def test_a_rewritten_ledger_is_told_when_the_window_opens(demo_store, make_windo
 
 def test_a_sound_ledger_opens_without_a_warning(demo_window):
     assert demo_window.chain_check_started and demo_window.chain_warning is None
+
+
+def test_a_second_window_on_the_same_database_says_so(demo_store, make_window, monkeypatch):
+    told = []
+    first = make_window(demo_store)
+    assert first.window_claim is not None
+    monkeypatch.setattr(type(first.ctx), "inform", lambda self, parent, title, text: told.append((title, text)))
+    other = make_window(demo_store)
+    assert other.window_claim is None
+    assert told and told[0][0] == "数据库已在别的窗口中打开" and "本机另一个窗口（进程" in told[0][1]
+    assert "最好先关掉其中一个" in other.statusBar().currentMessage()
+    first.close()
+    assert not first.window_claim.held
+    third = make_window(demo_store)  # the first window's hold went with it
+    assert third.window_claim is not None and third.window_claim.held
