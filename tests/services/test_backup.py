@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.enums import MemberStatus
-from app.services import check, demo, files, paths
+from app.services import check, demo, files, organisation, paths
 from app.services.backup import automatic as auto_backup
 from app.services.backup import archive as backup
 from app.services.backup import drives
@@ -446,8 +446,6 @@ def test_restore_of_another_branch_asks_first(tmp_path, scene):
     other = tmp_path / "other.db"
     with Store.open_file(other) as store:
         admin = operators.ensure_admin(store)
-        from app.services import organisation
-
         organisation.setup_branch(store, admin, "城关镇党委", "东风村党支部", [])
         made = backup.backup_to(store, scene.stick, now=NOW)
     scene.earlier[made.path.name] = made.path.read_bytes()
@@ -457,6 +455,34 @@ def test_restore_of_another_branch_asks_first(tmp_path, scene):
     finally:
         plan.discard()
     scene.assert_untouched()
+
+
+def test_two_branches_of_the_same_name_are_told_apart(tmp_path, scene):
+    """Another township's 红星村党支部: the warning names the townships and the ids, not the same words twice."""
+    other = tmp_path / "namesake.db"
+    with Store.open_file(other) as store:
+        admin = operators.ensure_admin(store)
+        organisation.setup_branch(store, admin, "向阳镇党委", "红星村党支部", [])
+        made = backup.backup_to(store, scene.stick, now=NOW)
+        theirs = str(organisation.current_branch_id(store))
+    scene.earlier[made.path.name] = made.path.read_bytes()
+    plan = restore.prepare_restore(made.path, scene.live)
+    try:
+        [warning] = [w for w in plan.warnings if "恢复后当前数据库的内容会被换掉" in w]
+        assert warning.startswith(f"这个备份是“向阳镇党委 红星村党支部”（编号 {theirs[:8]}）的数据，而当前数据库是“城关镇党委 红星村党支部”（编号 ")
+    finally:
+        plan.discard()
+    scene.assert_untouched()
+
+
+def test_branch_labels_grow_only_when_the_names_alone_would_read_the_same():
+    east = {"name": "东风村党支部", "township": "城关镇党委", "id": "aaaaaaaa-1111"}
+    red = {"name": "红星村党支部", "township": "城关镇党委", "id": "bbbbbbbb-2222"}
+    namesake = {"name": "红星村党支部", "township": "向阳镇党委", "id": "cccccccc-3333"}
+    assert restore.tell_branches_apart(east, red) == ("“东风村党支部”", "“红星村党支部”")
+    assert restore.tell_branches_apart(namesake, red) == (
+        "“向阳镇党委 红星村党支部”（编号 cccccccc）", "“城关镇党委 红星村党支部”（编号 bbbbbbbb）"
+    )
 
 
 def test_restore_refuses_while_the_database_is_open_elsewhere(scene, store):

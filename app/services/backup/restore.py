@@ -62,6 +62,7 @@ class CurrentState:
     readable: bool
     branch_name: str = ""
     branch_id: str | None = None
+    township: str = ""
     last_change_at: str | None = None
     lost_changes: int = 0  # audit records only the current database has
     new_changes: int = 0  # audit records only the backup has
@@ -215,10 +216,25 @@ def _current_state(target: Path, backup: DatabaseFacts) -> CurrentState:
         readable=True,
         branch_name=branch.get("name", ""),
         branch_id=branch.get("id"),
+        township=branch.get("township", ""),
         last_change_at=current.last_change_at,
         lost_changes=len(current.audit_ids - backup.audit_ids),
         new_changes=len(backup.audit_ids - current.audit_ids),
     )
+
+
+def tell_branches_apart(first: dict, second: dict) -> tuple[str, str]:
+    """Two branches as one sentence names them: “name”, or, where the names alone read the same,
+    “township name”（编号 first 8 characters of the id）, so the difference is visible."""
+    def label(branch: dict, full: bool) -> str:
+        name = f"“{branch.get('name') or '未命名支部'}”"
+        if not full:
+            return name
+        township = branch.get("township") or ""
+        return f"“{township + ' ' if township else ''}{branch.get('name') or '未命名支部'}”（编号 {str(branch.get('id', ''))[:8]}）"
+
+    same_name = (first.get("name") or "") == (second.get("name") or "")
+    return label(first, same_name), label(second, same_name)
 
 
 def _warnings(plan: RestorePlan) -> list[str]:
@@ -227,10 +243,10 @@ def _warnings(plan: RestorePlan) -> list[str]:
     if current.exists and not current.readable:
         warnings.append("当前数据库无法读取（可能已经损坏）；恢复前会把它原样另存一份。")
     if current.branch_id and backup_branch.get("id") and current.branch_id != backup_branch.get("id"):
-        warnings.append(
-            f"这个备份是“{backup_branch.get('name')}”的数据，而当前数据库是“{current.branch_name}”的，"
-            "恢复后当前数据库的内容会被换掉。"
+        theirs, ours = tell_branches_apart(
+            backup_branch, {"name": current.branch_name, "township": current.township, "id": current.branch_id}
         )
+        warnings.append(f"这个备份是{theirs}的数据，而当前数据库是{ours}的，恢复后当前数据库的内容会被换掉。")
     if current.lost_changes:
         warnings.append(
             f"当前数据库里有 {current.lost_changes} 项修改是这个备份里没有的"
