@@ -38,8 +38,6 @@ DOCSTRING_MARKER = re.compile(r"^\s*(#\s*)?complexity:\s*\S")
 # a "# complexity:" comment that says why.
 ALLOWED = {
     # Named in issue 9 as being simplified by other engineers.
-    "app/ui/controllers/rating_state.py::_current": 17,
-    "app/ui/models/rating_models.py::candidate_hints": 16,
 }
 
 

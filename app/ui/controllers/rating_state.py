@@ -91,27 +91,52 @@ def step_states(view: RoundView | None) -> list[StepState]:
     return states
 
 
-def _current(view: RoundView, title: str, step) -> StepState:
-    status = view.status
-    if status is RoundStatus.APPLYING:
-        declared = sum(1 for c in view.candidates if c.declared_stars)
-        text = translate("RatingState", "已申报 {0}/{1} 人").format(declared, len(view.candidates))
-        return StepState(title, CURRENT, text)
-    if status is RoundStatus.ASSESSING:
-        return StepState(title, CURRENT, translate("RatingState", "支委会审核中"))
-    if status is RoundStatus.PUBLICISING:
+def _applying(view: RoundView, _step) -> tuple[str, str]:
+    declared = sum(1 for c in view.candidates if c.declared_stars)
+    return CURRENT, translate("RatingState", "已申报 {0}/{1} 人").format(declared, len(view.candidates))
+
+
+def _assessing(_view: RoundView, _step) -> tuple[str, str]:
+    return CURRENT, translate("RatingState", "支委会审核中")
+
+
+def _publicising(view: RoundView, _step) -> tuple[str, str]:
+    text = translate("RatingState", "公示 {0:%m-%d} 至 {1:%m-%d}").format(view.publicity_start, view.publicity_end)
+    if view.objections:
         waiting = sum(1 for o in view.objections if o.answered_on is None)
-        text = translate("RatingState", "公示 {0:%m-%d} 至 {1:%m-%d}").format(view.publicity_start, view.publicity_end)
-        if view.objections:
-            text += translate("RatingState", "\n异议 {0} 条，待答复 {1} 条").format(len(view.objections), waiting)
-        return StepState(title, CURRENT, text)
-    if status is RoundStatus.REPORTED:
-        return StepState(title, CURRENT, translate("RatingState", "{0:%m-%d} 已上报，待验星").format(step.on_date) if step else "")
-    if status is RoundStatus.RETURNED:
-        return StepState(title, PROBLEM, translate("RatingState", "{0:%m-%d} 乡镇退回").format(step.on_date) if step else "")
+        text += translate("RatingState", "\n异议 {0} 条，待答复 {1} 条").format(len(view.objections), waiting)
+    return CURRENT, text
+
+
+def _reported(_view: RoundView, step) -> tuple[str, str]:
+    return CURRENT, translate("RatingState", "{0:%m-%d} 已上报，待验星").format(step.on_date) if step else ""
+
+
+def _returned(_view: RoundView, step) -> tuple[str, str]:
+    return PROBLEM, translate("RatingState", "{0:%m-%d} 乡镇退回").format(step.on_date) if step else ""
+
+
+def _verified(view: RoundView, _step) -> tuple[str, str]:
     adjusted = sum(1 for c in view.candidates for h in c.history if h.stage is StarStage.ADJUSTMENT)
-    text = translate("RatingState", "验星后可随时调星") if not adjusted else translate("RatingState", "已调星 {0} 次").format(adjusted)
-    return StepState(title, CURRENT, text)
+    if not adjusted:
+        return CURRENT, translate("RatingState", "验星后可随时调星")
+    return CURRENT, translate("RatingState", "已调星 {0} 次").format(adjusted)
+
+
+# The current step's state and detail, by the round's status.
+CURRENT_DETAIL = {
+    RoundStatus.APPLYING: _applying,
+    RoundStatus.ASSESSING: _assessing,
+    RoundStatus.PUBLICISING: _publicising,
+    RoundStatus.REPORTED: _reported,
+    RoundStatus.RETURNED: _returned,
+    RoundStatus.VERIFIED: _verified,
+}
+
+
+def _current(view: RoundView, title: str, step) -> StepState:
+    state, detail = CURRENT_DETAIL[view.status](view, step)
+    return StepState(title, state, detail)
 
 
 def banner_text(view: RoundView | None) -> tuple[str, bool]:

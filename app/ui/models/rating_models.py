@@ -63,19 +63,26 @@ def dual_report_text(candidate: CandidateRow) -> str:
     return translate("RatingModels", "已落实") if candidate.dual_report_served else translate("RatingModels", "未落实")
 
 
+def _star_hints(candidate: CandidateRow) -> list[str]:
+    """What moved the stars: the points' band against the assessment, an adjustment, a higher declaration."""
+    hints = []
+    band, proposed, stars = candidate.band_stars, candidate.proposed_stars, candidate.stars
+    if band is not None and proposed is not None and band > proposed and not candidate.vetoed:
+        hints.append(translate("RatingModels", "按积分{0}星，测评为{1}星").format(band, proposed))
+    if stars is not None and proposed is not None and stars != proposed:
+        hints.append(translate("RatingModels", "已调整（测评{0}）").format(stars_word(proposed)))
+    if candidate.declared_stars and stars is not None and candidate.declared_stars > stars:
+        hints.append(translate("RatingModels", "申报高于评定"))
+    return hints
+
+
 def candidate_hints(candidate: CandidateRow, scheme: RatingScheme) -> tuple[str, ...]:
     hints: list[str] = []
     if candidate.vetoed:
         hints.append(translate("RatingModels", "一票否决"))
     if candidate.member_class is MemberClass.IN_SERVICE and not candidate.dual_report_served:
         hints.append(translate("RatingModels", "未落实双报到，最高{0}星").format(scheme.dual_report_max_stars))
-    if candidate.band_stars is not None and candidate.proposed_stars is not None and candidate.band_stars > candidate.proposed_stars \
-            and not candidate.vetoed:
-        hints.append(translate("RatingModels", "按积分{0}星，测评为{1}星").format(candidate.band_stars, candidate.proposed_stars))
-    if candidate.stars is not None and candidate.proposed_stars is not None and candidate.stars != candidate.proposed_stars:
-        hints.append(translate("RatingModels", "已调整（测评{0}）").format(stars_word(candidate.proposed_stars)))
-    if candidate.declared_stars and candidate.stars is not None and candidate.declared_stars > candidate.stars:
-        hints.append(translate("RatingModels", "申报高于评定"))
+    hints += _star_hints(candidate)
     hints.extend(flag for flag in candidate.flags if flag not in hints)
     return tuple(hints)
 
