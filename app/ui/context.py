@@ -177,8 +177,8 @@ class UiContext(QObject):
 
     # -- things tests replace
 
-    def ask_open_path(self, parent: QWidget, title: str, file_filter: str) -> str:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    def ask_open_path(self, parent: QWidget, title: str, file_filter: str, folder: str = "") -> str:
+        path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
         return path
 
     def ask_save_path(self, parent: QWidget, title: str, suggested: str, file_filter: str) -> str:

@@ -172,14 +172,16 @@ def test_importing_a_sheet_with_bad_rows_lists_them_and_imports_nothing(page, tm
     ])
     monkeypatch.setattr(page.ctx, "ask_open_path", lambda *args: bad)
     page.import_button.click()
-    dialog = page.files.problems_dialog
+    dialog = page.files.import_dialog
     assert dialog is not None and dialog.isVisible()
-    assert [dialog.model.row_at(r).row for r in range(dialog.model.rowCount())] == [3, 4]
-    assert "校验位" in dialog.model.data(dialog.model.index(0, 2))
+    assert [row.row for row in dialog.preview.refused] == [3, 4]
+    assert "校验位" in dialog.row_detail(dialog.preview.refused[0])
+    assert not dialog.import_button.isEnabled()  # 全部无误才导入: nothing goes in
     assert page.model.total == 35
     dialog.copy_button.click()
     assert "第 4 行（新党员丙）" in QApplication.clipboard().text()
-    dialog.close()
+    dialog.cancel_button.click()
+    assert not dialog.isVisible() and page.model.total == 35
 
     good = _sheet(tmp_path / "改好的名册.xlsx", [
         {"姓名": "新党员甲", "党员类别": "无职党员", "党小组": "第一党小组", "入党日期": "2001.07.01"},
@@ -187,6 +189,7 @@ def test_importing_a_sheet_with_bad_rows_lists_them_and_imports_nothing(page, tm
     ])
     monkeypatch.setattr(page.ctx, "ask_open_path", lambda *args: good)
     page.import_button.click()
+    page.files.import_dialog.import_button.click()
     assert page.model.total == 37
     assert "导入党员 2 名" in page.ctx.parent().statusBar().currentMessage()
 
