@@ -39,7 +39,8 @@ def describe(exc: BaseException) -> tuple[str, str]:
     details = "".join(traceback.format_exception(exc))
     if isinstance(exc, OSError):
         folder = Path(exc.filename).parent if isinstance(exc.filename, str) and exc.filename else None
-        plain = plain_os_error(exc, "刚才的操作没有完成。", folder=folder, locked_hint="这个文件正在别的程序中打开")
+        plain = plain_os_error(exc, translate("errors", "刚才的操作没有完成。"), folder=folder,
+                               locked_hint=translate("errors", "这个文件正在别的程序中打开"))
         return plain.message, details
     return translate("errors", "程序遇到了意外的问题，刚才的操作没有完成。请把详细信息复制给技术支持。"), details
 
