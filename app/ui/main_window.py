@@ -172,21 +172,33 @@ class MainWindow(ShellWindow):
         self.show_page("members").add_member()
 
     def start_first_run(self) -> FirstRunWizard | None:
-        if self.reopen_as_township():  # a township's database has no branch: never the village wizard
-            return None
+        """The first-run wizard, unless the file is a township's gathering database (asked on the
+        worker); returns the wizard at once with the tests' synchronous runner."""
+        self.wizard = None
+        store = self.ctx.store
+        self.ctx.read(lambda _control: gather.is_township_database(store), self._first_run_or_township, parent=self)
+        return self.wizard
+
+    def _first_run_or_township(self, township: bool) -> None:
+        if township:  # a township's database has no branch: never the village wizard
+            self._reopen_as_township()
+            return
         self.wizard = FirstRunWizard(self.ctx, self)
         self.wizard.accepted.connect(self.reopen_as_township)  # the clerk chose 乡镇汇总数据库
         self.wizard.open()
-        return self.wizard
 
-    def reopen_as_township(self) -> bool:
+    def reopen_as_township(self) -> None:
         """On a township's gathering database, close so that run_gui reopens it in the township window."""
-        if not gather.is_township_database(self.ctx.store):
-            return False
+        store = self.ctx.store
+        self.ctx.read(
+            lambda _control: gather.is_township_database(store),
+            lambda township: self._reopen_as_township() if township else None, parent=self,
+        )
+
+    def _reopen_as_township(self) -> None:
         self.reopen_same = True
         if not self.close():
             self.reopen_same = False
-        return True
 
     def _say_other_window(self) -> None:
         """Two windows on one file lose nothing (writes wait for each other), but confuse the clerk."""

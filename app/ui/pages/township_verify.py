@@ -140,15 +140,21 @@ class TownshipVerifyPage(Page):
         self.reload()
 
     def reload(self) -> None:
+        """Ask for the received reports on the database worker; show them when they come."""
         wanted = self._wanted or (self.selected_row().id if self.selected_row() else None)
         self._wanted = None
-        try:
-            rows = rating_exchange.township_verifications(self.ctx.store)
-        except Exception as exc:  # shown, and the page stays usable
-            self.model.set_rows([])
-            self._show_detail(None)
-            show_error(self, exc)
-            return
+        store = self.ctx.store
+        self.ctx.read(
+            lambda _control: rating_exchange.township_verifications(store),
+            lambda rows: self._show_rows(rows, wanted), parent=self, on_problem=self._list_failed, latest=(self, "list"),
+        )
+
+    def _list_failed(self, exc: BaseException) -> None:
+        self.model.set_rows([])
+        self._show_detail(None)
+        show_error(self, exc)
+
+    def _show_rows(self, rows: list[VerificationRow], wanted) -> None:
         self.model.set_rows(rows)
         self.body.setCurrentWidget(self.empty_page if not rows else self.body.widget(0))
         if rows and not self._fitted:
@@ -179,11 +185,15 @@ class TownshipVerifyPage(Page):
         if row is None:
             self._show_detail(None)
             return
-        try:
-            self._show_detail(rating_exchange.verification_detail(self.ctx.store, row.id))
-        except Exception as exc:
-            self._show_detail(None)
-            show_error(self, exc)
+        store, chosen = self.ctx.store, row.id
+        self.ctx.read(
+            lambda _control: rating_exchange.verification_detail(store, chosen),
+            self._show_detail, parent=self, on_problem=self._detail_failed, latest=(self, "detail"),
+        )
+
+    def _detail_failed(self, exc: BaseException) -> None:
+        self._show_detail(None)
+        show_error(self, exc)
 
     def _show_detail(self, detail: VerificationDetail | None) -> None:
         self.detail = detail

@@ -86,11 +86,10 @@ class TownshipWindow(ShellWindow):
 
     def update_branch(self) -> None:
         """After a restore (menu_actions calls this): a village's backup restored here makes a village window."""
-        try:
-            still_township = gather.is_township_database(self.ctx.store)
-        except Exception as exc:
-            show_error(self, exc)
-            return
+        store = self.ctx.store
+        self.ctx.read(lambda _control: gather.is_township_database(store), self._township_or_not, parent=self)
+
+    def _township_or_not(self, still_township: bool) -> None:
         if not still_township:
             self.reopen_same = True
             if not self.close():
