@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.enums import Category
 from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
+from app.services.exports import tables as exports
 from app.services.totals import ranking as totals
 from app.services.ledger.queries import EntryFilter, list_entries
 from app.ui.asking import Asker
 from app.ui.context import UiContext
+from app.ui.controllers.excel_out import ExcelOut
 from app.ui.errors import show_error
 from app.ui.entry_rows import reversals_beside, row_colour
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
@@ -27,6 +29,8 @@ class MemberDetail(QWidget):
         self.ctx = ctx
         self.asker = Asker(self, ctx)
         self.member_id: uuid.UUID | None = None
+        self.name = ""
+        self.out = ExcelOut(ctx, self)
         self.year = ctx.today().year
         self._entries = []
         layout = QVBoxLayout(self)
@@ -36,6 +40,9 @@ class MemberDetail(QWidget):
         top.addWidget(self.title)
         self.summary = QLabel()
         top.addWidget(self.summary, 1)
+        self.export_button = QPushButton(self.tr("导出全年到Excel…"))
+        self.export_button.clicked.connect(self.export_year)
+        top.addWidget(self.export_button)
         layout.addLayout(top)
         columns = [Column("", lambda r: r["label"])]
         columns += [Column(self.tr("{0}月").format(m), lambda r, m=m: r.get(m, ""), RIGHT) for m in range(1, 13)]
@@ -66,6 +73,7 @@ class MemberDetail(QWidget):
 
     def clear(self) -> None:
         self.member_id = None
+        self.export_button.setEnabled(False)
         self.title.setText(self.tr("党员明细"))
         self.summary.setText(self.tr("在上面的排名中点一名党员，查看他每月的积分和记录。"))
         self.month_model.set_rows([])
@@ -73,7 +81,8 @@ class MemberDetail(QWidget):
 
     def show_member(self, member_id: uuid.UUID, name: str, year: int) -> None:
         """Ask for the member's year on the database worker; shown when it comes."""
-        self.member_id, self.year = member_id, year
+        self.member_id, self.year, self.name = member_id, year, name
+        self.export_button.setEnabled(True)
         self.title.setText(self.tr("{0}　{1}年").format(name, year))
         store = self.ctx.store
 
@@ -114,6 +123,17 @@ class MemberDetail(QWidget):
             count_row[month] = counts.get(month, 0)
         self.month_model.set_rows([points_row, count_row])
         self.select_month(last_month)
+
+    def export_year(self) -> None:
+        """The member's year out to .xlsx: each month by category, the year's result, every entry."""
+        if self.member_id is None:
+            return
+        store, member_id, year, today = self.ctx.store, self.member_id, self.year, self.ctx.today()
+        self.out.export(
+            self.tr("导出党员全年积分"), self.tr("{0}{1}年积分.xlsx").format(self.name, year),
+            lambda target, _control: exports.export_member_year(store, target, member_id, year, today=today),
+            lambda count, target: self.tr("已导出{0} {1} 年的积分（{2} 条记录）到 {3}。").format(self.name, year, count, target),
+        )
 
     def select_month(self, month: int) -> None:
         self.month_table.selectionModel().select(

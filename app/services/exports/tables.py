@@ -20,6 +20,7 @@ from app.services.ledger.queries import EntryFilter, list_entries
 from app.services.organisation import get_branch
 from app.services.rating.queries import load_view
 from app.services.roster import members
+from app.services.roster.queries import find_members
 from app.services.totals import ranking as totals
 
 CATEGORIES = (Category.BASE, Category.DUTY, Category.BONUS, Category.DEDUCTION, Category.VETO)
@@ -102,13 +103,19 @@ def export_member_year(store, path: str | Path, member_id: uuid.UUID, year: int,
     return len(entries)
 
 
-def export_ledger(store, path: str | Path, entry_filter: EntryFilter, today: date | None = None) -> int:
-    """The ledger with the filters the clerk chose, entry by entry (never summed here)."""
+def export_ledger(store, path: str | Path, entry_filter: EntryFilter, today: date | None = None, search: str = "") -> int:
+    """The ledger with the filters the clerk chose, entry by entry (never summed here); `search` keeps the
+    entries of the members a name or pinyin search finds, as the ledger page does."""
     entries = list_entries(store, entry_filter)
+    if search:
+        found = {row.id for row in find_members(store, search, limit=100_000)}
+        entries = [entry for entry in entries if entry.member_id in found]
     period = entry_filter.month.label if entry_filter.month else (f"{entry_filter.year}年" if entry_filter.year else "全部年份")
     chosen = [period]
     if entry_filter.member_id:
         chosen.append(f"党员：{_member_name(store, entry_filter.member_id)}")
+    if search:
+        chosen.append(f"查找：{search}")
     if entry_filter.item_code:
         chosen.append(f"项目：{entry_filter.item_code}")
     if entry_filter.status:

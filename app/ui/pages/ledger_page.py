@@ -9,12 +9,14 @@ from app.domain.enums import EntryStatus
 from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import format_points
+from app.services.exports import tables as exports
 from app.services.ledger import entries as ledger
 from app.services.roster import queries as member_queries
 from app.services.rules import rulesets
 from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.controllers.excel_out import ExcelOut
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.errors import show_error
 from app.ui.entry_rows import entry_columns, reversals_beside
@@ -31,6 +33,7 @@ class LedgerPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("积分台账")
         self._wanted_entry = None  # the entry to select once the entries come back
+        self.out = ExcelOut(ctx, self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         entries = QWidget()
@@ -83,6 +86,9 @@ class LedgerPage(Page):
         self.reverse_button.clicked.connect(self.reverse_selected)
         self.reverse_button.setVisible(self.ctx.can_review)
         actions.addWidget(self.reverse_button)
+        self.export_button = QPushButton(self.tr("导出Excel…"))
+        self.export_button.clicked.connect(self.export_entries)
+        actions.addWidget(self.export_button)
         layout.addLayout(actions)
 
     # -- data
@@ -166,6 +172,16 @@ class LedgerPage(Page):
         self.tabs.setCurrentIndex(0)
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def export_entries(self) -> None:
+        """The entries with the filters and search shown, out to .xlsx."""
+        store, entry_filter, text, today = self.ctx.store, self.entry_filter(), self.search.text().strip(), self.ctx.today()
+        period = entry_filter.month.label if entry_filter.month else self.tr("{0}年").format(entry_filter.year)
+        self.out.export(
+            self.tr("导出积分台账"), self.tr("积分台账{0}.xlsx").format(period),
+            lambda target, _control: exports.export_ledger(store, target, entry_filter, today=today, search=text),
+            lambda count, target: self.tr("已导出 {0} 条积分记录到 {1}。").format(count, target),
+        )
 
     # -- reversal
 

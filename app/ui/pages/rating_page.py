@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplit
 
 from app.domain.errors import AppError, NotFound
 from app.services import organisation
+from app.services.exports import tables as exports
 from app.services.totals import ranking as totals
 from app.services.rating.queries import CandidateRow, RoundView, load_view
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.controllers.excel_out import ExcelOut
 from app.ui.controllers.rating_files import RatingFiles
 from app.ui.controllers.rating_state import (
     ADJUST, APPLY, ASSESS, PUBLICISE, REPORT, action_states, banner_text, scheme_text, step_states,
@@ -125,6 +127,9 @@ class RatingPage(Page):
         self.reopen_button.clicked.connect(lambda: self.reopen())
         self.buttons["reopen"] = self.reopen_button
         row.addWidget(self.reopen_button)
+        self.export_button = QPushButton(self.tr("导出Excel…"))
+        self.export_button.clicked.connect(self.export_round)
+        row.addWidget(self.export_button)
         return row
 
     def _step_buttons(self) -> None:
@@ -325,6 +330,15 @@ class RatingPage(Page):
     def apply_verification(self) -> None:
         if self._allowed("apply_verification"):
             self.files.apply_verification()
+
+    def export_round(self) -> None:
+        """The year's round out to .xlsx: candidates with the totals it froze, its steps and objections."""
+        store, year, today = self.ctx.store, self.year_spin.value(), self.ctx.today()
+        ExcelOut(self.ctx, self).export(
+            self.tr("导出星级评定"), self.tr("{0}年度星级评定.xlsx").format(year),
+            lambda target, _control: exports.export_rating(store, target, year, today=today),
+            lambda count, target: self.tr("已导出 {0} 年星级评定（{1} 名党员）到 {2}。").format(year, count, target),
+        )
 
     def reopen(self):
         if self._allowed("reopen"):

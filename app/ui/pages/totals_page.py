@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.domain.points import format_points
+from app.services.exports import tables as exports
 from app.services.totals import ranking as totals
 from app.services.totals.ranking import RankingRow
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.controllers.excel_out import ExcelOut
 from app.ui.errors import show_error
 from app.ui.member_detail import MemberDetail
 from app.ui.pages.base import Page
@@ -35,6 +37,7 @@ class TotalsPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("积分统计")
         self.ranking: totals.Ranking | None = None
+        self.out = ExcelOut(ctx, self)
         layout = QVBoxLayout(self)
         controls = QHBoxLayout()
         self.kind_box = QComboBox()
@@ -58,6 +61,9 @@ class TotalsPage(Page):
         controls.addStretch(1)
         self.summary_label = QLabel()
         controls.addWidget(self.summary_label)
+        self.export_button = QPushButton(self.tr("导出Excel…"))
+        self.export_button.clicked.connect(self.export_ranking)
+        controls.addWidget(self.export_button)
         layout.addLayout(controls)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = RowTableModel(self._columns(), self)
@@ -157,6 +163,17 @@ class TotalsPage(Page):
             self.select_member(selected.member_id)
         else:
             self.detail.clear()
+
+    def export_ranking(self) -> None:
+        """The ranking shown (month, quarter or year) out to .xlsx, as the scorer ranks it."""
+        store, kind, period, year = self.ctx.store, self.kind_box.currentData(), self.period_box.currentData(), self.year_spin.value()
+        month, quarter = (period if kind == MONTH else None), (period if kind == QUARTER else None)
+        label, today = (self.period_box.currentText() if kind != YEAR else ""), self.ctx.today()
+        self.out.export(
+            self.tr("导出积分排名"), self.tr("{0}年{1}积分排名.xlsx").format(year, label),
+            lambda target, _control: exports.export_ranking(store, target, year, month=month, quarter=quarter, today=today),
+            lambda count, target: self.tr("已导出 {0} 人的积分排名到 {1}。").format(count, target),
+        )
 
     def selected_row(self) -> RankingRow | None:
         rows = self.table.selectionModel().selectedRows()
