@@ -117,7 +117,7 @@ def _decorate(window: MainWindow | TownshipWindow) -> None:
 
         def close_now() -> None:
             window.ctx.jobs.wait()
-            print(f"窗口标题：{window.windowTitle()}", flush=True)  # what the smoke test reads back
+            print(f"window-title: {window.windowTitle()}", flush=True)  # what the smoke test reads back (not for the clerk)
             window.close()
             QApplication.instance().quit()
 

@@ -113,7 +113,7 @@ def test_window_opens_offscreen_and_closes(installed, home, tmp_path):
     db = tmp_path / "branch.db"
     run(installed, "demo", "--db", str(db), "--until", "2026-11-23", env=env, cwd=tmp_path)
     result = run(installed, "--db", str(db), env={**env, "DYJF_QUIT_AFTER_MS": "2500"}, cwd=tmp_path)
-    assert "窗口标题：党员积分管理" in result.stdout
+    assert "window-title: 党员积分管理" in result.stdout
     assert (data / "window-state.ini").is_file(), "closing saved the window's geometry"
     assert list((data / "backups").rglob("auto-*.jfbak")), "closing made the day's automatic backup"
 
