@@ -14,6 +14,7 @@ from app.services.ledger import watch
 from app.services.township import gather
 from app.ui import menu_actions
 from app.ui.changes import Kind, concerns
+from app.ui.dialogs.opening_points_dialog import OpeningPointsDialog
 from app.ui.dialogs.wizard import FirstRunWizard
 from app.ui.errors import ErrorDialog, show_error
 from app.ui.pages.base import Page
@@ -85,6 +86,9 @@ class MainWindow(ShellWindow):
         self._action(file_menu, self.tr("从 Excel 导入党员…"), members.files.import_file)
         self._action(file_menu, self.tr("导出党员名册到 Excel…"), members.files.export)
         self._action(file_menu, self.tr("下载党员名册导入模板…"), members.files.save_template)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("导入期初积分（上线前各月）…"), self.open_opening_points)
+        self._action(file_menu, self.tr("下载期初积分导入模板…"), lambda: self.open_opening_points().save_template())
 
     def _middle_menus(self) -> None:
         print_menu = self.menuBar().addMenu(self.tr("打印(&P)"))
@@ -167,6 +171,12 @@ class MainWindow(ShellWindow):
         page = self.current_page()
         if isinstance(page, Page):
             page.focus_search()
+
+    def open_opening_points(self) -> OpeningPointsDialog:
+        """期初积分: the months before go-live from the branch's Excel register, with its template."""
+        self.opening_dialog = OpeningPointsDialog(self.ctx, self)
+        self.opening_dialog.open()
+        return self.opening_dialog
 
     def _new_member(self) -> None:
         self.show_page("members").add_member()
