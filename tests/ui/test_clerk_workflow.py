@@ -61,13 +61,15 @@ def test_a_clerks_first_day(store, admin, make_window, tmp_path, monkeypatch):
     ]
     monkeypatch.setattr(window.ctx, "ask_open_path", lambda *a: _sheet(tmp_path / "bad.xlsx", rows))
     members_page.import_button.click()
-    problems = members_page.files.problems_dialog
-    assert [p.row for p in problems.rejected.problems] == [4] and "电话" in problems.rejected.problems[0].message
+    preview = members_page.files.import_dialog
+    assert [p.row for p in preview.preview.refused] == [4] and "电话" in preview.preview.refused[0].problem
+    assert not preview.import_button.isEnabled()  # 全部无误才导入
+    preview.cancel_button.click()
     assert members_page.model.total == 1
-    problems.close()
     rows[2]["联系电话"] = "13900139000"
     monkeypatch.setattr(window.ctx, "ask_open_path", lambda *a: _sheet(tmp_path / "good.xlsx", rows))
     members_page.import_button.click()
+    members_page.files.import_dialog.import_button.click()
     assert members_page.model.total == 4
 
     # 4. a theme day with mixed attendance

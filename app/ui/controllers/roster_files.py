@@ -17,7 +17,6 @@ from app.services.roster import excel as member_excel
 from app.ui.context import UiContext
 from app.ui.controllers.excel_out import ExcelOut, excel_filter, may_export_full_data
 from app.ui.dialogs.export_dialog import ExportDialog
-from app.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from app.ui.dialogs.roster_import_dialog import RosterImportDialog
 
 
@@ -27,7 +26,6 @@ class RosterFiles(QObject):
         self.ctx = ctx
         self.widget = parent
         self.out = ExcelOut(ctx, parent)
-        self.problems_dialog: ImportProblemsDialog | None = None
         self.import_dialog: RosterImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.last_job = None
