@@ -1,6 +1,6 @@
 """The backup and print menu entries both windows share.
 
-备份到U盘 / 恢复备份 / 汇总各村备份 open app/ui/dialogs/backup_dialog.py on the right tab;
+备份到U盘 / 恢复备份 / 汇总各村备份 open app/ui/dialogs/backup/dialog.py on the right tab;
 打印 opens app/ui/dialogs/print_dialog.py, which previews with app/ui/dialogs/print_preview.py.
 Both dialogs run their work on the window's one job runner (`window.ctx.jobs`).
 """
@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from app.ui.changes import Kind
-from app.ui.dialogs.backup_dialog import BackupDialog
+from app.ui.dialogs.backup.dialog import BackupDialog
 from app.ui.dialogs.print_dialog import PrintDialog
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls

@@ -15,7 +15,7 @@ from app.services.roster import members
 from app.services.accounts import operators
 from app.services.rules import rulesets
 from app.ui.app import make_application
-from app.ui.dialogs.backup_dialog import BackupDialog
+from app.ui.dialogs.backup.dialog import BackupDialog
 from app.ui.jobs import JobRunner
 from conftest import add
 from db.store import Store

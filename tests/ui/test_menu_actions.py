@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QAction
 
-from app.ui.dialogs.backup_dialog import BackupDialog
+from app.ui.dialogs.backup.dialog import BackupDialog
 
 pytestmark = pytest.mark.gui
 
