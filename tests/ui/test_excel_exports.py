@@ -121,11 +121,16 @@ def test_the_ledger_goes_out_with_its_filters_and_search(demo_window, tmp_path, 
     assert f"已导出 {shown} 条积分记录" in _status(demo_window)
 
 
+def test_a_year_without_a_round_has_nothing_to_export(demo_window):
+    assert not demo_window.show_page("rating").export_button.isEnabled()
+
+
 def test_the_star_rating_round_goes_out(demo_store, make_window, tmp_path, monkeypatch):
     admin = operators.ensure_admin(demo_store)
     rounds.start_round(demo_store, admin, 2026, date(2026, 11, 20), today=date(2026, 11, 23))
     window = make_window(demo_store)
     page = window.show_page("rating")
+    assert page.export_button.isEnabled()
     monkeypatch.setattr(page.ctx, "ask_save_path", SaveDialog(tmp_path / "评星.xlsx"))
     page.export_button.click()
     book = _opened(tmp_path / "评星.xlsx")

@@ -210,6 +210,7 @@ class RatingPage(Page):
             self.tabs.load(view, answer.awards)
             if not self._select_member_now(selected):
                 self.tabs.show_member(None)
+        self.export_button.setEnabled(view is not None)
         self.update_actions()
 
     def _counts(self, view: RoundView) -> str:
