@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.domain.errors import AppError
 from app.services.ledger import entries as ledger
 from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.errors import show_error
 from app.ui.entry_fields import EntryFields
+from app.ui.pages.entry_save_row import SaveRow
 from app.ui.pickers import MemberPicker
-from app.ui.widgets import error_label, hint_label, show_problem
+from app.ui.widgets import hint_label, show_problem
 
 
 class BatchEntryTab(QWidget):
@@ -31,19 +30,9 @@ class BatchEntryTab(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         right.addWidget(self.summary_label)
-        self.problem = error_label()
-        right.addWidget(self.problem)
-        self.problem_list = QPlainTextEdit()
-        self.problem_list.setReadOnly(True)
-        self.problem_list.setVisible(False)
-        self.problem_list.setMaximumHeight(140)
-        right.addWidget(self.problem_list)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.save_button = QPushButton(self.tr("保存这一批"))
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        right.addLayout(buttons)
+        self.save_row = SaveRow(self.tr("保存这一批"), self.save, list_height=140)
+        self.problem, self.problem_list, self.save_button = self.save_row.problem, self.save_row.problem_list, self.save_row.save_button
+        right.addWidget(self.save_row)
         right.addStretch(1)
         row.addLayout(right, 3)
 
@@ -77,16 +66,10 @@ class BatchEntryTab(QWidget):
         )
 
     def _saved(self, _change) -> None:
-        show_problem(self.problem, "")
-        self.problem_list.setVisible(False)
+        self.save_row.clear()
         self.picker.set_checked([])
         self.fields.note_edit.clear()
 
     def _refused(self, exc: BaseException) -> None:
         self._update_summary()
-        if not isinstance(exc, AppError):
-            show_error(self, exc)
-            return
-        show_problem(self.problem, exc.message)
-        self.problem_list.setPlainText(exc.details)
-        self.problem_list.setVisible(bool(exc.details))
+        self.save_row.refused(exc)

@@ -24,10 +24,10 @@ from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.asking import Asker
 from app.ui.context import UiContext
-from app.ui.errors import show_error
+from app.ui.pages.entry_save_row import SaveRow
 from app.ui.pickers import group_choices
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
-from app.ui.widgets import EnumBox, IdBox, calendar_edit, date_of, error_label, fit_columns, hint_label, make_table, show_problem
+from app.ui.widgets import EnumBox, IdBox, calendar_edit, date_of, fit_columns, hint_label, make_table, show_problem
 
 
 class MeetingTab(QWidget):
@@ -90,19 +90,9 @@ class MeetingTab(QWidget):
         right.addWidget(self.table, 1)
         self.counts_label = QLabel()
         right.addWidget(self.counts_label)
-        self.problem = error_label()
-        right.addWidget(self.problem)
-        self.problem_list = QPlainTextEdit()
-        self.problem_list.setReadOnly(True)
-        self.problem_list.setVisible(False)
-        self.problem_list.setMaximumHeight(120)
-        right.addWidget(self.problem_list)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.save_button = QPushButton(self.tr("保存会议和考勤"))
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        right.addLayout(buttons)
+        self.save_row = SaveRow(self.tr("保存会议和考勤"), self.save, list_height=120)
+        self.problem, self.problem_list, self.save_button = self.save_row.problem, self.save_row.problem_list, self.save_row.save_button
+        right.addWidget(self.save_row)
         return right
 
     # -- data
@@ -205,15 +195,9 @@ class MeetingTab(QWidget):
 
     def _saved(self, _result) -> None:
         self.save_button.setEnabled(True)
-        show_problem(self.problem, "")
-        self.problem_list.setVisible(False)
+        self.save_row.clear()
         self.all_present()
 
     def _refused(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if not isinstance(exc, AppError):
-            show_error(self, exc)
-            return
-        show_problem(self.problem, exc.message)
-        self.problem_list.setPlainText(exc.details)
-        self.problem_list.setVisible(bool(exc.details))
+        self.save_row.refused(exc)
