@@ -188,12 +188,15 @@ class IdBox(QComboBox):
         self.blockSignals(False)
 
 
-def dialog_buttons(ok_text: str, on_ok, on_cancel) -> tuple[QDialogButtonBox, QPushButton]:
-    """OK and Cancel in Chinese whatever Qt translation is loaded; the OK button says what it does."""
+def dialog_buttons(ok_text: str, on_ok, on_cancel, cancel_text: str | None = None) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK and Cancel in Chinese whatever Qt translation is loaded; the OK button says what it does.
+
+    `cancel_text` replaces 取消 where nothing is left to cancel (关闭).
+    """
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok_button.setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("widgets", "取消"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text or translate("widgets", "取消"))
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(on_cancel)
     return buttons, ok_button

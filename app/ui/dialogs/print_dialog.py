@@ -2,7 +2,8 @@
 
 The preview, printing and saving as PDF are app/ui/dialogs/print_preview.py's; this dialog only
 chooses what to print and builds it, on the window's job runner, with the report data services
-and renderers.
+and renderers (the building and the buttons are app/ui/dialogs/report_dialog.py's, shared with
+the rating round's print dialog).
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QListWidget, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import QComboBox, QFormLayout, QListWidget, QSpinBox, QVBoxLayout, QWidget
 
-from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.services.printing import report_data
 from app.ui.context import UiContext
-from app.ui.dialogs import print_preview
-from app.ui.errors import describe, show_error
-from app.ui.widgets import error_label, hint_label, show_problem
+from app.ui.dialogs.report_dialog import ReportDialog
+from app.ui.widgets import hint_label
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -72,16 +71,11 @@ def build_report(store, kind: str, month: Month, year: int, paper: str) -> Calla
     return build
 
 
-class PrintDialog(QDialog):
+class PrintDialog(ReportDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.preview = None
-        self.job = None
+        super().__init__(ctx, parent)
         self.kinds = report_kinds()
         self.setWindowTitle(self.tr("打印"))
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         self.kind_list = QListWidget()
         for kind in self.kinds:
@@ -91,8 +85,12 @@ class PrintDialog(QDialog):
         layout.addWidget(self.kind_list)
         self.kind_hint = hint_label()
         layout.addWidget(self.kind_hint)
+        layout.addLayout(self._period_form(ctx.today()))
+        self.add_foot(layout)
+        self._kind_changed(self.kind_list.currentRow())
+
+    def _period_form(self, today) -> QFormLayout:
         form = QFormLayout()
-        today = ctx.today()
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setValue(today.year)
@@ -108,17 +106,7 @@ class PrintDialog(QDialog):
         self.paper_box = QComboBox()
         self.paper_box.addItems(["A4", "A3"])
         form.addRow(self.tr("纸张"), self.paper_box)
-        layout.addLayout(form)
-        self.problem = error_label()
-        layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.preview_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.preview_button.setText(self.tr("生成并预览"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
-        buttons.accepted.connect(self.make_preview)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self._kind_changed(self.kind_list.currentRow())
+        return form
 
     @property
     def kind(self) -> ReportKind:
@@ -134,20 +122,4 @@ class PrintDialog(QDialog):
         kind = self.kind
         month = Month(self.year_spin.value(), self.month_box.currentData())
         build = build_report(self.ctx.store, kind.key, month, self.year_spin.value(), self.paper_box.currentText())
-        show_problem(self.problem, "")
-
-        def built(result) -> None:
-            pdf, title = result
-            try:
-                self.preview = print_preview.open_print_preview(self.parent(), pdf, title, f"{title}.pdf")
-            except AppError as exc:  # a PDF the preview cannot open: said, and the dialog stays
-                show_error(self, exc)
-                return
-            self.ctx.say(self.tr("已生成“{0}”，请在预览中打印或另存为 PDF。").format(title))
-            self.accept()
-
-        self.job = self.ctx.read(
-            build, built, parent=self, on_problem=lambda exc: show_problem(self.problem, describe(exc)[0]),
-            progress=(self.tr("生成报表"), self.tr("正在生成“{0}”…").format(self.tr(kind.label))),
-            on_cancelled=lambda: show_problem(self.problem, self.tr("已取消，没有生成报表。")),
-        )
+        self.build_and_preview(build, self.tr(kind.label))

@@ -1,7 +1,8 @@
 """打印公示 / 打印荣誉证书 from the rating round's frozen results, previewed with app.ui.dialogs.print_preview.
 
 The report data (app.services.printing.report_data) and the PDF (app.reports) are built on the job
-runner; the preview opens on the UI thread. A report that cannot be made (nobody with that
+runner; the preview opens on the UI thread (both through app/ui/dialogs/report_dialog.py, shared
+with 打印). A report that cannot be made (nobody with that
 many stars…) says why inside the dialog.
 """
 
@@ -10,17 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
-from app.domain.errors import AppError
 from app.services.printing import report_data
 from app.services.rating.queries import RoundView
 from app.ui.context import UiContext
-from app.ui.dialogs import print_preview
 from app.ui.dialogs.rating_member_dialogs import stars_box
-from app.ui.errors import show_error
-from app.ui.widgets import error_label, hint_label, show_problem
+from app.ui.dialogs.report_dialog import ReportDialog
+from app.ui.widgets import hint_label
 
 NOTICE, CERTIFICATES = "notice", "certificates"
 
@@ -40,13 +38,10 @@ def build_rating_report(store, kind: str, year: int, paper: str, min_stars: int,
     return build
 
 
-class RatingPrintDialog(QDialog):
+class RatingPrintDialog(ReportDialog):
     def __init__(self, ctx: UiContext, view: RoundView, kind: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.view, self.kind = ctx, view, kind
-        self.preview = None
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(460)
+        super().__init__(ctx, parent)
+        self.view, self.kind = view, kind
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.paper_box = QComboBox()
@@ -67,15 +62,7 @@ class RatingPrintDialog(QDialog):
             form.addRow("", hint_label(self.tr("选“五星”只打印五星党员；选“四星”打印四星及以上。")))
         layout.addWidget(hint_label(text))
         layout.addLayout(form)
-        self.problem = error_label()
-        layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.preview_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.preview_button.setText(self.tr("生成并预览"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
-        buttons.accepted.connect(self.make_preview)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.add_foot(layout)
 
     def title(self) -> str:
         if self.kind == NOTICE:
@@ -87,25 +74,4 @@ class RatingPrintDialog(QDialog):
         build = build_rating_report(self.ctx.store, self.kind, self.view.year, self.paper_box.currentText(),
                                     self.stars_box.currentData(), issued_on)
         title = self.title()
-        show_problem(self.problem, "")
-
-        def built(pdf: bytes) -> None:
-            try:
-                self.preview = print_preview.open_print_preview(self.parent(), pdf, title, f"{title}.pdf")
-            except AppError as exc:  # a PDF the preview cannot open: said, and the dialog stays
-                show_error(self, exc)
-                return
-            self.ctx.say(self.tr("已生成“{0}”，请在预览中打印或另存为 PDF。").format(title))
-            self.accept()
-
-        self.job = self.ctx.read(
-            build, built, parent=self, on_problem=self._failed,
-            progress=(self.tr("生成报表"), self.tr("正在生成“{0}”…").format(title)),
-            on_cancelled=lambda: show_problem(self.problem, self.tr("已取消，没有生成报表。")),
-        )
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, AppError):
-            show_problem(self.problem, exc.message)
-        else:
-            show_error(self, exc)
+        self.build_and_preview(lambda control: (build(control), title), title)
