@@ -125,3 +125,32 @@ def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab.date_edit.setDate(QDate(2026, 12, 5))
     tab.save_button.click()
     assert "还没到" in tab.problem.text() and "2026-12-05" in tab.problem.text()
+
+
+def test_present_members_show_what_attending_earns(page, people):
+    tab = page.meeting
+    tab.kind_box.set_current(MeetingKind.THEME_DAY)
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    effects = {row.name: tab._effect(row) for row in tab.model.rows()}
+    # village_100: attending earns R01 (2 a month); an exempt member earns nothing by attending.
+    assert effects == {"张三": "2 分/次（R01）", "李四": "2 分/次（R01）", "王五": "2 分/次（R01）", "赵老六": "免考核，不记分"}
+
+
+def test_the_same_meeting_saved_twice_asks_first(page, store, people, monkeypatch):
+    tab = page.meeting
+    page.tabs.setCurrentWidget(tab)
+    tab.kind_box.set_current(MeetingKind.THEME_DAY)
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    tab.model.set_status_of("王五", Attendance.ABSENT)
+    tab.save_button.click()
+    asked = []
+    monkeypatch.setattr(type(page.ctx), "confirm", lambda self, parent, title, text: asked.append(text) or False)
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    tab.model.set_status_of("王五", Attendance.ABSENT)
+    tab.save_button.click()
+    assert asked and "确实是另一次会议" in asked[0]
+    assert [e.points for e in _entries(store, month=None, year=2026, item_code="J03")] == [Decimal("-2.00")]
+    monkeypatch.setattr(type(page.ctx), "confirm", lambda self, parent, title, text: True)
+    tab.model.set_status_of("王五", Attendance.ABSENT)
+    tab.save_button.click()
+    assert len(_entries(store, month=None, year=2026, item_code="J03")) == 2

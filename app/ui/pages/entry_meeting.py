@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Attendance, MeetingKind, MemberClass
+from app.domain.enums import Attendance, MeetingKind
 from app.domain.errors import AppError
 from app.domain.rules import RuleSet
 from app.services.ledger import entries as ledger
+from app.services.ledger.meetings import SameMeetingExists
 from app.services.roster import queries as member_queries
 from app.services.rules import rulesets
 from app.ui.changes import Kind
@@ -154,12 +155,13 @@ class MeetingTab(QWidget):
     def _effect(self, row: AttendanceRow) -> str:
         if self.rule_set is None:
             return ""
-        code = self.rule_set.attendance_item(self.kind_box.current().value, row.status)
-        if code is None:
-            return self.tr("不记分")
-        item = self.rule_set.item(code)
-        if item.exempt_excused and row.member_class is MemberClass.EXEMPT_FRAIL:
+        # The rule set's own mapping (both ways: absent/late deduct, present earns where it says).
+        effect = self.rule_set.attendance_effect(self.kind_box.current().value, row.status, row.member_class)
+        if effect.exempt:
             return self.tr("免考核，不记分")
+        if effect.item_code is None:
+            return self.tr("不记分")
+        item = self.rule_set.item(effect.item_code)
         return f"{item.value_text()}（{item.code}）"
 
     def _update_counts(self, *_args) -> None:
@@ -177,14 +179,15 @@ class MeetingTab(QWidget):
     def all_present(self) -> None:
         self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
 
-    def save(self) -> None:
+    def save(self, allow_duplicate: bool = False) -> None:
         store, actor, today, kind = self.ctx.store, self.ctx.actor, self.ctx.today(), self.kind_box.current()
         title, on, attendance = self.title_edit.text(), date_of(self.date_edit), self.model.attendance()
         location, note = self.location_edit.text(), self.note_edit.toPlainText()
         self.save_button.setEnabled(False)
         self.ctx.write(
             lambda _control: ledger.record_meeting(
-                store, actor, kind, title, on, attendance, location=location, note=note, today=today),
+                store, actor, kind, title, on, attendance, location=location, note=note, today=today,
+                allow_duplicate=allow_duplicate),
             Kind.LEDGER, self._saved, parent=self, on_problem=self._refused, summary=self._summary,
         )
 
@@ -200,4 +203,10 @@ class MeetingTab(QWidget):
 
     def _refused(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        if isinstance(exc, SameMeetingExists):
+            # Saving the same meeting twice would deduct the absentees twice: ask first.
+            question = self.tr("{0}\n\n确实是另一次会议、要再记一次吗？").format(exc.message)
+            if self.ctx.confirm(self, self.tr("这次会议已经记过了"), question):
+                self.save(allow_duplicate=True)
+                return
         self.save_row.refused(exc)
