@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,7 +34,9 @@ from app.ui.errors import show_error
 from app.ui.jobs import JobRunner
 from app.ui.pages.base import Page
 from app.ui.widgets import hint_label
-from app.ui.window_state import WindowState
+from app.ui.window_state import DialogsFitTheScreen, WindowState, fit_to_screen
+
+DEFAULT_SIZE = QSize(1260, 800)
 from db.store import Store
 
 
@@ -67,7 +70,7 @@ class ShellWindow(QMainWindow):
         self.reopen_same = False  # this database belongs in the other kind of window; run_gui reopens it so
         file_name = store.path.name if store.path else store.engine.url.render_as_string(hide_password=True)
         self.setWindowTitle(self._window_title().format(file_name))
-        self.setMinimumSize(QSize(1100, 640))
+        self.setMinimumSize(QSize(1000, 600))  # 1280×720 less the task bar still fits
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = self._create_pages()
         for page in self.pages.values():
@@ -79,11 +82,15 @@ class ShellWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._menus()
+        self.dialog_cap = DialogsFitTheScreen(self)
+        QApplication.instance().installEventFilter(self.dialog_cap)
         self.operator_label = QLabel(self.tr("操作员：{0}（{1}）").format(actor.display_name, actor.role.label))
         self.statusBar().addPermanentWidget(self.operator_label)
         self.ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        if not self.ctx.window_state.restore_geometry(self, self.GEOMETRY_KEY):
-            self.resize(1260, 800)
+        if not self.ctx.window_state.restore_geometry(self, self.GEOMETRY_KEY) and fit_to_screen(self, DEFAULT_SIZE):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)  # a laptop smaller than the default
+        else:
+            fit_to_screen(self, self.size())  # a saved size from a larger screen never exceeds this one
         self._ready()
 
     # -- what each window fills in

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize
+from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
 from app.services.paths import data_dir
 
@@ -44,3 +44,45 @@ class WindowState:
 
     def sync(self) -> None:
         self._settings.sync()
+
+
+def available_size(widget: QWidget) -> QSize | None:
+    """The usable size of the screen the widget is on (without the task bar), or None offscreen-less."""
+    screen = widget.screen()
+    return screen.availableGeometry().size() if screen is not None else None
+
+
+def fit_to_screen(widget: QWidget, default: QSize) -> bool:
+    """Size a top-level window to `default`, never larger than the screen; True when the screen is
+    smaller than `default` and the window should open maximised (the 1366×768 laptop)."""
+    screen = available_size(widget)
+    if screen is None:
+        widget.resize(default)
+        return False
+    widget.resize(default.boundedTo(screen))
+    minimum = widget.minimumSize()
+    if minimum.width() > screen.width() or minimum.height() > screen.height():
+        widget.setMinimumSize(minimum.boundedTo(screen))
+    return screen.width() < default.width() or screen.height() < default.height()
+
+
+def cap_to_screen(widget: QWidget) -> None:
+    """A dialog never larger than the screen it opens on."""
+    screen = available_size(widget)
+    if screen is None:
+        return
+    widget.setMaximumSize(widget.maximumSize().boundedTo(screen))
+    if widget.minimumWidth() > screen.width() or widget.minimumHeight() > screen.height():
+        widget.setMinimumSize(widget.minimumSize().boundedTo(screen))
+    widget.resize(widget.size().boundedTo(screen))
+
+
+
+class DialogsFitTheScreen(QObject):
+    """Installed on the application by the window: every dialog, when shown, is capped to its screen,
+    whichever module made it (a 1280×720 laptop must never get a dialog whose buttons are off-screen)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
+            cap_to_screen(watched)
+        return False
