@@ -13,8 +13,10 @@ File dialogs and yes/no questions go through methods here, so tests can replace 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from itertools import count
+from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -29,6 +31,12 @@ from app.ui.jobs import Job, JobCancelled, JobControl, JobRunner, run_with_progr
 from app.ui.widgets import fit_columns
 from app.ui.window_state import WindowState
 from db.store import Store
+
+
+def file_kind(file_filter: str) -> str:
+    """The kind of file a dialog asks for, by its filter's first extension: 'xlsx', 'db', 'pdf'…"""
+    found = re.search(r"\*\.(\w+)", file_filter or "")
+    return found.group(1).lower() if found else "other"
 
 
 class UiContext(QObject):
@@ -177,13 +185,31 @@ class UiContext(QObject):
 
     # -- things tests replace
 
-    def ask_open_path(self, parent: QWidget, title: str, file_filter: str, folder: str = "") -> str:
-        path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
+    def ask_open_path(self, parent: QWidget, title: str, file_filter: str, folder: str = "", key: str = "") -> str:
+        """The file to open ('' when cancelled); starts in the folder last used for this kind of file
+        (`key`, by default the filter's first extension) unless `folder` is given, and remembers it."""
+        key = key or file_kind(file_filter)
+        path, _ = QFileDialog.getOpenFileName(parent, title, folder or self.last_folder(key), file_filter)
+        self._remember_folder(key, path)
         return path
 
-    def ask_save_path(self, parent: QWidget, title: str, suggested: str, file_filter: str) -> str:
+    def ask_save_path(self, parent: QWidget, title: str, suggested: str, file_filter: str, key: str = "") -> str:
+        """The file to save to; a bare suggested name starts in the folder last used for this kind of file."""
+        key = key or file_kind(file_filter)
+        folder = self.last_folder(key)
+        if folder and suggested and not Path(suggested).is_absolute() and Path(suggested).parent == Path("."):
+            suggested = str(Path(folder) / suggested)
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+        self._remember_folder(key, path)
         return path
+
+    def last_folder(self, key: str) -> str:
+        folder = self.window_state.value(f"folders/{key}", "")
+        return folder if isinstance(folder, str) and folder and Path(folder).is_dir() else ""
+
+    def _remember_folder(self, key: str, path: str) -> None:
+        if path:
+            self.window_state.set_value(f"folders/{key}", str(Path(path).parent))
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
         answer = QMessageBox.question(parent, title, text)

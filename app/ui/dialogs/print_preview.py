@@ -28,12 +28,14 @@ from app.domain.errors import AppError
 from app.reports.progress import Progress
 from app.services.files import write_pdf
 from app.ui.errors import show_error
+from app.ui.window_state import WindowState
 
 PRINT_DPI_MAX = 300
 PREVIEW_DPI_MAX = 150
 PREVIEW_DPI_MIN = 50
 # The preview keeps every page's image in memory: spend at most this many pixels on it.
 PREVIEW_PIXEL_BUDGET = 120_000_000
+PDF_FOLDER_KEY = "folders/pdf"  # the same key UiContext.ask_save_path uses for *.pdf
 
 
 def _open(pdf: bytes) -> pdfium.PdfDocument:
@@ -126,8 +128,15 @@ def run_dialog(dialog) -> int:
 
 
 def ask_save_path(parent: QWidget | None, suggested_name: str) -> str:
-    """The file the clerk picks to save a PDF to ('' when cancelled); tests replace this."""
+    """The file the clerk picks to save a PDF to ('' when cancelled), starting in the folder the last
+    PDF went to; tests replace this."""
+    state = WindowState()
+    folder = state.value(PDF_FOLDER_KEY, "")
+    if isinstance(folder, str) and folder and Path(folder).is_dir():
+        suggested_name = str(Path(folder) / suggested_name)
     path, _ = QFileDialog.getSaveFileName(parent, "另存为 PDF", suggested_name, "PDF 文件 (*.pdf)")
+    if path:
+        state.set_value(PDF_FOLDER_KEY, str(Path(path).parent))
     return path
 
 
