@@ -9,7 +9,7 @@ from io import BytesIO
 import pypdf
 import pytest
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QToolBar, QWidget
 
 from app.domain.errors import ValidationError
 from app.domain.periods import Month
@@ -199,3 +199,17 @@ def test_open_print_preview_shows_without_blocking(qapp, qtbot, certificates_pdf
     assert dialog.isVisible() and dialog.windowTitle() == "2026年度荣誉证书"
     assert dialog.findChild(QPrintPreviewWidget).pageCount() == 3
     dialog.close()
+
+
+def test_the_preview_opens_fitted_to_width_with_its_tool_bar_in_chinese(app, qtbot, certificates_pdf):
+    """Issue 10: the preview opened too small to read; page setup and the tool bar are Chinese."""
+    dialog = PdfPrintPreview(certificates_pdf, "证书")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    widget = dialog.findChild(QPrintPreviewWidget)
+    assert widget.zoomMode() == QPrintPreviewWidget.ZoomMode.FitToWidth
+    screen = dialog.screen().availableGeometry()
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+    texts = [action.text() for action in dialog.findChild(QToolBar).actions() if action.text()]
+    assert "打印设置" in texts or "页面设置" in texts
+    assert not [text for text in texts if any("a" <= c.lower() <= "z" for c in text) and text != "另存为 PDF"]

@@ -20,8 +20,8 @@ from typing import Callable
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, Signal, Slot
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPaintEngine
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QAction, QImage, QPageLayout, QPageSize, QPainter, QPaintEngine
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QFileDialog, QToolBar, QWidget
 
 from app.domain.errors import AppError
@@ -188,10 +188,27 @@ class PdfPrintPreview(QPrintPreviewDialog):
         self.on_error = on_error
         self.setWindowTitle(title)
         self.paintRequested.connect(self._paint)
+        self.preview_widget = self.findChild(QPrintPreviewWidget)
+        self.fit_width_action = self.findChild(QAction, "fitWidthAction")
         toolbar = self.findChild(QToolBar)
         self.save_action = toolbar.addAction("另存为 PDF") if toolbar else None
         if self.save_action is not None:
             self.save_action.triggered.connect(self.save_as)
+
+    def showEvent(self, event) -> None:
+        """Opens as large as the screen allows and fitted to the page's width: readable at once."""
+        super().showEvent(event)
+        screen = self.screen()
+        if screen is not None and not self.isMaximized():
+            available = screen.availableGeometry()
+            self.resize(min(available.width(), max(self.width(), available.width() * 9 // 10)), available.height())
+        self.fit_to_width()
+
+    def fit_to_width(self) -> None:
+        if self.fit_width_action is not None and not self.fit_width_action.isChecked():
+            self.fit_width_action.trigger()
+        elif self.preview_widget is not None:
+            self.preview_widget.fitToWidth()
 
     @Slot(QPrinter)
     def _paint(self, printer: QPrinter) -> None:
