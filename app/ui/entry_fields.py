@@ -57,6 +57,7 @@ class EntryFields(QWidget):
         form.addRow(self.tr("佐证材料"), self.evidence_edit)
         self.approve_check = QCheckBox(self.tr("直接审核通过（审核员）"))
         self.approve_check.setVisible(ctx.can_review)
+        self.approve_check.toggled.connect(self.changed)
         form.addRow("", self.approve_check)
         self.form = form
 
@@ -69,35 +70,54 @@ class EntryFields(QWidget):
         self.changed.emit()
 
     def _item_changed(self) -> None:
+        """Each item starts from its own defaults: one time, and a range item with no value chosen yet."""
         item = self.item_box.current_item()
         kind = item.value_kind if item else ValueKind.FIXED
+        self.blockSignals(True)  # one `changed` at the end, for the item's own values
         self.points_spin.setEnabled(kind is ValueKind.RANGE)
         self.quantity_spin.setEnabled(kind is not ValueKind.RANGE)
-        if kind is ValueKind.RANGE:
-            low, high = sorted((float(item.min_value), float(item.max_value)))
-            self.points_spin.setRange(low, high)
-            self.points_spin.setValue(high if high > 0 else low)
-            self.quantity_spin.setValue(1)
-        else:
-            self.points_spin.setRange(-1000, 1000)
-            self.points_spin.setValue(0)
         self.quantity_spin.setDecimals(1 if kind is ValueKind.PER_UNIT else 0)
         self.quantity_spin.setMinimum(0.5 if kind is ValueKind.PER_UNIT else 1)
+        self.quantity_spin.setValue(1)  # never the previous item's count
+        if kind is ValueKind.RANGE:
+            low, high = sorted((float(item.min_value), float(item.max_value)))
+            # Starts empty (below the range, shown as 请选择分值): an extreme would be awarded by one Enter.
+            self.points_spin.setRange(low - 0.5, high)
+            self.points_spin.setSpecialValueText(self.tr("请选择分值"))
+            self.points_spin.setValue(low - 0.5)
+        else:
+            self.points_spin.setSpecialValueText("")
+            self.points_spin.setRange(-1000, 1000)
+            self.points_spin.setValue(0)
         unit = item.unit if item and kind is ValueKind.PER_UNIT else self.tr("次")
         self.quantity_spin.setSuffix(f" {unit}")
-        hint = ""
-        if item is not None:
-            hint = item.value_text()
-            if item.cap_text():
-                hint += "；" + item.cap_text()
-            if item.description:
-                hint += "；" + item.description
-        self.item_hint.setText(hint)
+        self.item_hint.setText(self._hint(item))
+        self.blockSignals(False)
         self.changed.emit()
+
+    @staticmethod
+    def _hint(item) -> str:
+        if item is None:
+            return ""
+        hint = item.value_text()
+        if item.cap_text():
+            hint += "；" + item.cap_text()
+        if item.description:
+            hint += "；" + item.description
+        return hint
+
+    def value_missing(self) -> bool:
+        """A range item whose value the clerk has not chosen yet."""
+        item = self.item_box.current_item()
+        return item is not None and item.value_kind is ValueKind.RANGE and self.points_spin.value() == self.points_spin.minimum()
+
+    def range_text(self) -> str:
+        item = self.item_box.current_item()
+        return "" if item is None else self.tr("{0} 到 {1} 分").format(format_points(item.min_value), format_points(item.max_value))
 
     def request_for(self, member_id: uuid.UUID) -> EntryRequest:
         item = self.item_box.current_item()
-        chosen = _decimal(self.points_spin) if item is not None and item.value_kind is ValueKind.RANGE else None
+        chosen = _decimal(self.points_spin) if item is not None and item.value_kind is ValueKind.RANGE and not self.value_missing() else None
         return EntryRequest(
             member_id=member_id,
             item_code=item.code if item else "",

@@ -154,3 +154,88 @@ def test_the_same_meeting_saved_twice_asks_first(page, store, people, monkeypatc
     tab.model.set_status_of("王五", Attendance.ABSENT)
     tab.save_button.click()
     assert len(_entries(store, month=None, year=2026, item_code="J03")) == 2
+
+
+# -- entry forms that cannot mislead (issue 10)
+
+
+def test_the_next_item_starts_from_its_own_quantity(page, store, people):
+    tab = page.single
+    tab.picker.search.setText("zs")
+    tab.fields.date_edit.setDate(QDate(2026, 11, 20))
+    tab.fields.item_box.select_code("B01")  # volunteer service, per hour
+    tab.fields.quantity_spin.setValue(3)
+    tab.fields.item_box.select_code("B02")  # a letter of thanks: once, 1 point
+    assert tab.fields.quantity_spin.value() == 1
+    assert "本次记 <b>1</b> 分" in tab.preview_label.text()
+    tab.save_button.click()
+    [entry] = _entries(store, member_id=people["张三"])
+    assert (entry.item_code, entry.points) == ("B02", Decimal("1.00"))
+
+
+def test_a_range_item_starts_empty_and_asks_for_a_value(page, store, people):
+    tab = page.single
+    tab.picker.search.setText("ls")
+    tab.fields.date_edit.setDate(QDate(2026, 10, 31))
+    tab.fields.item_box.select_code("K02")  # a range down to -10
+    assert tab.fields.value_missing()
+    assert tab.fields.points_spin.text() == "请选择分值"
+    assert "请先选择分值" in tab.preview_label.text() and not tab.save_button.isEnabled()
+    tab.save()  # Enter in the note field
+    assert "请先选择分值" in tab.problem.text()
+    assert _entries(store, member_id=people["李四"]) == []
+    tab.fields.item_box.select_code("B04")
+    assert tab.fields.value_missing()
+    tab.fields.points_spin.setValue(3)
+    assert "本次记 <b>3</b> 分" in tab.preview_label.text() and tab.save_button.isEnabled()
+
+
+def test_the_sentence_beside_save_says_whether_it_waits_for_review(page, people):
+    tab = page.single
+    tab.picker.search.setText("zs")
+    tab.fields.date_edit.setDate(QDate(2026, 11, 20))
+    tab.fields.item_box.select_code("B02")
+    text = tab.preview_label.text()
+    assert text.startswith("张三：B02 收到群众感谢信或锦旗，本次记 <b>1</b> 分") and "保存后等待审核" in text
+    tab.fields.approve_check.setChecked(True)
+    assert "直接审核通过" in tab.preview_label.text()
+    assert tab.preview_label.font().pointSizeF() >= 14 or "15pt" in tab.preview_label.styleSheet()
+    assert tab.preview_label.parentWidget() is tab.save_button.parentWidget()
+
+
+def test_after_saving_the_page_confirms_and_undo_takes_it_back(page, store, people):
+    tab = page.single
+    tab.picker.search.setText("zs")
+    tab.fields.date_edit.setDate(QDate(2026, 11, 20))
+    tab.fields.item_box.select_code("B02")
+    assert not tab.saved_box.isVisible()
+    tab.save_button.click()
+    assert tab.saved_box.isVisible() and "已保存：张三" in tab.saved_label.text()
+    tab.undo_button.click()
+    [entry] = _entries(store, member_id=people["张三"])
+    assert entry.status is EntryStatus.REJECTED
+    assert "已撤销" in tab.saved_label.text()
+
+    tab.fields.approve_check.setChecked(True)  # approved at once: undone by a reversing entry
+    tab.save_button.click()
+    tab.undo_button.click()
+    approved = [e for e in _entries(store, member_id=people["张三"]) if e.status is EntryStatus.APPROVED]
+    assert sorted(e.points for e in approved) == [Decimal("-1.00"), Decimal("1.00")]
+    assert any("录入错误" in e.note for e in approved)
+
+
+def test_the_meeting_scope_resets_and_the_title_follows_the_date(page, store, people):
+    tab = page.meeting
+    tab.kind_box.set_current(MeetingKind.GROUP_MEETING)
+    tab.date_edit.setDate(QDate(2026, 10, 8))
+    assert tab.title_edit.text() == "10月党小组会"
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    assert tab.title_edit.text() == "11月党小组会"
+    tab.group_box.setCurrentIndex(2)
+    assert [row.name for row in tab.model.rows()] == ["王五", "赵老六"]
+    tab.save_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+    assert tab.group_box.currentIndex() == 0 and tab.model.rowCount() == 4
+    tab.title_edit.setText("十一月专题党小组会")
+    tab.date_edit.setDate(QDate(2026, 10, 9))
+    assert tab.title_edit.text() == "十一月专题党小组会"  # the clerk's own title stays

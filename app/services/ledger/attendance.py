@@ -150,3 +150,27 @@ def _listed(session, pricer: _Pricer, branch_id: uuid.UUID, meeting_id: uuid.UUI
     if record is None:
         raise NotFound(f"{member.name}不在“{meeting.title}”的考勤名单上。")
     return meeting, record, member
+
+
+def undo_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str = "录入错误", today: date | None = None) -> Change:
+    """Take back an entry just saved, through the ledger: an approved one is reversed (reviewers,
+    reverse_entry), a pending one is rejected with the reason, by a reviewer or by whoever entered it."""
+    from app.services.ledger.entries import reverse_entry  # the one reversal
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("撤销必须写明原因。")
+    with unit_of_work(store, actor) as uow:
+        entry = uow.session.get(PointsEntry, entry_id)
+        if entry is None:
+            raise NotFound("找不到这条积分记录。")
+        if entry.status is EntryStatus.PENDING:
+            if entry.entered_by != actor.id:
+                actor.require(Role.REVIEWER, action="撤销别人录入的积分")
+            entry.status, entry.reviewed_by, entry.reviewed_at, entry.review_note = (
+                EntryStatus.REJECTED, actor.id, datetime.now(timezone.utc), reason)
+            uow.audit("reject", "points_entry", entry.id, f"撤销 {entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录", note=reason)
+            return Change(f"已撤销{entry.member.name}的这条记录（{reason}），不计分。", updated=[entry.id])
+        if entry.status is EntryStatus.REJECTED:
+            raise ValidationError("这条记录已经驳回，不计分，不用撤销。")
+    return reverse_entry(store, actor, entry_id, reason, today=today)

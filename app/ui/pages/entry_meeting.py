@@ -44,9 +44,11 @@ class MeetingTab(QWidget):
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         left.addRow(self.tr("会议类型"), self.kind_box)
         self.title_edit = QLineEdit()
+        self._auto_title = ""
         left.addRow(self.tr("会议名称"), self.title_edit)
         self.date_edit = calendar_edit(ctx.today())
         self.date_edit.dateChanged.connect(self._load_rules)
+        self.date_edit.dateChanged.connect(self._retitle)
         left.addRow(self.tr("日期"), self.date_edit)
         self.location_edit = QLineEdit()
         self.location_edit.setPlaceholderText(self.tr("如 村党群服务中心"))
@@ -147,10 +149,16 @@ class MeetingTab(QWidget):
         header.resizeSection(STATUS_COLUMN + 1, max(header.sectionSize(STATUS_COLUMN + 1), header.fontMetrics().horizontalAdvance(self.tr("-0.5 分/次（J02）")) + 28))  # a typical effect
 
     def _kind_changed(self) -> None:
-        kind = self.kind_box.current()
-        month = date_of(self.date_edit)
-        self.title_edit.setText(self.tr("{0}月{1}").format(month.month, kind.label))
+        self._retitle()
         self.model.effects_changed()
+
+    def _retitle(self) -> None:
+        """The title follows the kind and the date's month, unless the clerk wrote a title of his own."""
+        if self.title_edit.text() not in ("", self._auto_title):
+            return
+        kind, month = self.kind_box.current(), date_of(self.date_edit).month
+        self._auto_title = self.tr("{0}月{1}").format(month, kind.label)
+        self.title_edit.setText(self._auto_title)
 
     def _effect(self, row: AttendanceRow) -> str:
         if self.rule_set is None:
@@ -199,6 +207,10 @@ class MeetingTab(QWidget):
     def _saved(self, _result) -> None:
         self.save_button.setEnabled(True)
         self.save_row.clear()
+        self.title_edit.clear()  # the next meeting starts from its own title …
+        self._retitle()
+        if self.group_box.currentIndex() != 0:
+            self.group_box.setCurrentIndex(0)  # … and from the whole branch (reloads the grid)
         self.all_present()
 
     def _refused(self, exc: BaseException) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.domain.points import format_points
+from app.services.ledger import attendance
 from app.services.ledger import entries as ledger
 from app.ui.changes import Kind
 from app.ui.asking import Asker
@@ -31,25 +32,48 @@ class SingleEntryTab(QWidget):
         self.fields.changed.connect(self.update_preview)
         self.fields.items_loaded.connect(lambda problem: show_problem(self.problem, problem))
         right.addWidget(self.fields)
-        self.preview_label = QLabel()
-        self.preview_label.setObjectName("entryPreview")
-        self.preview_label.setWordWrap(True)
-        self.preview_label.setStyleSheet("font-size: 13pt; padding: 6px; background: #F3F7FB;")
-        right.addWidget(self.preview_label)
         self.problem = error_label()
         right.addWidget(self.problem)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.save_button = QPushButton(self.tr("保存（Enter）"))
-        self.save_button.setDefault(True)
-        self.save_button.setAutoDefault(True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        right.addLayout(buttons)
+        right.addLayout(self._save_line())
+        right.addWidget(self._saved_box())
         right.addStretch(1)
         row.addLayout(right, 3)
         self.fields.note_edit.returnPressed.connect(self.save)
         self.fields.evidence_edit.returnPressed.connect(self.save)
+
+    def _save_line(self) -> QHBoxLayout:
+        """What will be recorded, in one sentence in large type, beside 保存."""
+        line = QHBoxLayout()
+        self.preview_label = QLabel()
+        self.preview_label.setObjectName("entryPreview")
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setStyleSheet("font-size: 15pt; padding: 8px; background: #F3F7FB;")
+        line.addWidget(self.preview_label, 1)
+        self.save_button = QPushButton(self.tr("保存（Enter）"))
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(True)
+        self.save_button.setMinimumHeight(44)
+        self.save_button.clicked.connect(self.save)
+        line.addWidget(self.save_button)
+        return line
+
+    def _saved_box(self) -> QFrame:
+        """After saving: what was saved, inside the page, with 撤销 (reason 录入错误)."""
+        self.saved_box = QFrame()
+        self.saved_box.setObjectName("entrySaved")
+        self.saved_box.setStyleSheet("#entrySaved { background: #E8F5E9; border: 1px solid #81C784; border-radius: 4px; }")
+        box = QHBoxLayout(self.saved_box)
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setStyleSheet("font-size: 12pt;")
+        box.addWidget(self.saved_label, 1)
+        self.undo_button = QPushButton(self.tr("撤销"))
+        self.undo_button.setToolTip(self.tr("撤销刚保存的这条记录，原因记为“录入错误”"))
+        self.undo_button.clicked.connect(self.undo)
+        box.addWidget(self.undo_button)
+        self.saved_box.setVisible(False)
+        self.last_entry_id = None
+        return self.saved_box
 
     def refresh(self) -> None:
         self.picker.reload_groups()
@@ -65,6 +89,11 @@ class SingleEntryTab(QWidget):
             self.preview_label.setText(self.tr("请选择党员和细则项目。"))
             self.save_button.setEnabled(False)
             return
+        if self.fields.value_missing():
+            self.asker.read(lambda _control: None, lambda _answer: None, key="preview")
+            self.preview_label.setText(self.tr("这一项的分值在 {0} 之间，请先选择分值。").format(self.fields.range_text()))
+            self.save_button.setEnabled(False)
+            return
         store, request, today, name = self.ctx.store, self.fields.request_for(member_id), self.ctx.today(), self.picker.current_name()
         self.asker.read(
             lambda _control: ledger.preview_entry(store, request, today=today),
@@ -72,10 +101,12 @@ class SingleEntryTab(QWidget):
         )
 
     def _show_preview(self, name: str, preview) -> None:
-        text = self.tr("{0}：本次记 <b>{1}</b> 分").format(name, format_points(preview.points))
+        item = preview.item
+        text = self.tr("{0}：{1} {2}，本次记 <b>{3}</b> 分").format(name, item.code, item.name, format_points(preview.points))
+        text += self.tr("，直接审核通过，立即计入") if self.fields.approve else self.tr("，保存后等待审核")
         if preview.remaining_cap is not None:
-            text += self.tr("；记之前上限内还可记 {0} 分").format(format_points(preview.remaining_cap))
-        self.preview_label.setText(text)
+            text += self.tr("（上限内还可记 {0} 分）").format(format_points(preview.remaining_cap))
+        self.preview_label.setText(text + self.tr("。"))
         self.save_button.setEnabled(True)
 
     def _preview_refused(self, exc: BaseException) -> None:
@@ -90,7 +121,10 @@ class SingleEntryTab(QWidget):
         if member_id is None:
             show_problem(self.problem, self.tr("请先在左边选择党员。"))
             return
-        name = self.picker.current_name()
+        if self.fields.value_missing():
+            show_problem(self.problem, self.tr("请先选择分值（{0}）。").format(self.fields.range_text()))
+            return
+        name = self._saving_name = self.picker.current_name()
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
         request, approve = self.fields.request_for(member_id), self.fields.approve
         self.save_button.setEnabled(False)
@@ -100,13 +134,38 @@ class SingleEntryTab(QWidget):
             summary=lambda change: self.tr("{0}：{1}").format(name, change.summary),
         )
 
-    def _saved(self, _change) -> None:
+    def _saved(self, change) -> None:
         show_problem(self.problem, "")
+        self.last_entry_id = change.created[0] if change.created else None
+        self.saved_label.setText(self.tr("已保存：{0}，{1}").format(self._saving_name, change.summary))
+        self.undo_button.setEnabled(self.last_entry_id is not None)
+        self.saved_box.setVisible(True)
         self.fields.note_edit.clear()
         self.fields.evidence_edit.clear()
         self.update_preview()
         self.picker.search.setFocus(Qt.FocusReason.OtherFocusReason)
         self.picker.search.selectAll()
+
+    def undo(self) -> None:
+        """Take back the entry just saved, through the ledger, with the reason 录入错误."""
+        entry_id = self.last_entry_id
+        if entry_id is None:
+            return
+        store, actor, today, reason = self.ctx.store, self.ctx.actor, self.ctx.today(), self.tr("录入错误")
+        self.undo_button.setEnabled(False)
+        self.ctx.write(
+            lambda _control: attendance.undo_entry(store, actor, entry_id, reason, today=today),
+            Kind.LEDGER, self._undone, parent=self, on_problem=self._undo_refused,
+        )
+
+    def _undone(self, change) -> None:
+        self.last_entry_id = None
+        self.saved_label.setText(change.summary)
+        self.update_preview()
+
+    def _undo_refused(self, exc: BaseException) -> None:
+        self.undo_button.setEnabled(True)
+        self._refused(exc)
 
     def _refused(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
