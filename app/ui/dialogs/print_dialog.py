@@ -8,13 +8,29 @@ the rating round's print dialog).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QListWidget, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.periods import Month
+from app.reports.data import DEFAULT_OBJECTION_CONTACT, MAX_OFFSET_MM, NOTICE_DAYS, CertificateOptions
 from app.services.printing import report_data
 from app.ui.context import UiContext
 from app.ui.dialogs.report_dialog import ReportDialog
@@ -47,45 +63,75 @@ def report_kinds() -> list[ReportKind]:
     ]
 
 
-def build_report(store, kind: str, month: Month, year: int, paper: str) -> Callable:
+@dataclass(frozen=True)
+class PrintOptions:
+    """Every printing option the command line has (app/cli/report_verbs.py), chosen in the window."""
+
+    paper: str = "A4"
+    per_page: int = 1
+    min_stars: int = 5
+    certificate: CertificateOptions = CertificateOptions()
+    issue: report_data.IssueSettings = report_data.IssueSettings()
+
+
+def build_report(store, kind: str, month: Month, year: int, options: PrintOptions | str = PrintOptions()) -> Callable:
     """The job: report data, then the renderer (runs on the worker thread, opens its own sessions)."""
     from app import reports
+
+    if isinstance(options, str):  # the paper alone, as before
+        options = PrintOptions(paper=options)
+    settings, paper = options.issue, options.paper
 
     def build(control) -> tuple[bytes, str]:
         progress = control.progress
         if kind == "scorecards":
-            batch = report_data.scorecards(store, month)
-            return reports.render_scorecards(batch, progress=progress), translate("PrintDialog", "{0}积分卡").format(month.label)
+            batch = report_data.scorecards(store, month, None, settings)
+            pdf = reports.render_scorecards(batch, per_page=options.per_page, progress=progress)
+            return pdf, translate("PrintDialog", "{0}积分卡").format(month.label)
         if kind == "notice":
-            notice = report_data.monthly_notice(store, month)
+            notice = report_data.monthly_notice(store, month, settings)
             return reports.render_monthly_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}积分公示表").format(month.label)
         if kind == "stars":
-            notice = report_data.star_notice(store, year)
+            notice = report_data.star_notice(store, year, settings)
             return reports.render_star_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}年度星级评定公示").format(year)
         if kind == "certificates":
-            batch = report_data.certificates(store, year)
-            return reports.render_certificates(batch, progress=progress), translate("PrintDialog", "{0}年度荣誉证书").format(year)
-        batch = report_data.annual_summaries(store, year)
+            batch = report_data.certificates(store, year, None, options.min_stars, settings)
+            pdf = reports.render_certificates(batch, options.certificate, progress=progress)
+            return pdf, translate("PrintDialog", "{0}年度荣誉证书").format(year)
+        batch = report_data.annual_summaries(store, year, None, settings)
         return reports.render_annual(batch, progress=progress), translate("PrintDialog", "{0}年度积分汇总").format(year)
 
     return build
+
+
+ISSUED = ("stars", "notice")  # the sheets with a publicity period and an objection contact
+SIGNED = ("scorecards", "notice", "stars", "certificates", "annual")
 
 
 class PrintDialog(ReportDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.kinds = report_kinds()
+        self.prefs = PrintPreferences(ctx.window_state, ctx.store)
         self.setWindowTitle(self.tr("打印"))
         layout = QVBoxLayout(self)
         self.kind_list = QListWidget()
         for kind in self.kinds:
             self.kind_list.addItem(self.tr(kind.label))
-        self.kind_list.setCurrentRow(1)
+        self.kind_list.setMaximumHeight(self.kind_list.sizeHintForRow(0) * len(self.kinds) + 8)
+        self.kind_list.setCurrentRow(self.prefs.kind_row(len(self.kinds)))
         self.kind_list.currentRowChanged.connect(self._kind_changed)
         layout.addWidget(self.kind_list)
         self.kind_hint = hint_label()
         layout.addWidget(self.kind_hint)
-        layout.addLayout(self._period_form(ctx.today()))
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(self._period_form(ctx.today()))
+        left.addWidget(self._certificate_box())
+        left.addStretch(1)
+        columns.addLayout(left)
+        columns.addWidget(self._issue_box(ctx.today()))
+        layout.addLayout(columns)
         self.add_foot(layout)
         self._kind_changed(self.kind_list.currentRow())
 
@@ -105,8 +151,60 @@ class PrintDialog(ReportDialog):
         form.addRow(self.tr("月份"), self.month_box)
         self.paper_box = QComboBox()
         self.paper_box.addItems(["A4", "A3"])
+        self.paper_box.setCurrentText(self.prefs.text("paper", "A4"))
         form.addRow(self.tr("纸张"), self.paper_box)
+        self.per_page_box = QComboBox()
+        self.per_page_box.addItem(self.tr("每页一张"), 1)
+        self.per_page_box.addItem(self.tr("每页两张（上下两张，沿虚线裁开）"), 2)
+        self.per_page_box.setCurrentIndex(max(0, self.per_page_box.findData(self.prefs.number("per_page", 1))))
+        form.addRow(self.tr("积分卡"), self.per_page_box)
         return form
+
+    def _certificate_box(self) -> QGroupBox:
+        self.certificate_group = QGroupBox(self.tr("荣誉证书"))
+        form = QFormLayout(self.certificate_group)
+        self.stars_spin = QSpinBox()
+        self.stars_spin.setRange(1, 5)
+        self.stars_spin.setValue(self.prefs.number("min_stars", 5))
+        self.stars_spin.setSuffix(self.tr(" 星及以上"))
+        form.addRow(self.tr("发给"), self.stars_spin)
+        self.right_spin, self.down_spin = (self._offset_spin("offset_right"), self._offset_spin("offset_down"))
+        form.addRow(self.tr("向右移动"), self.right_spin)
+        form.addRow(self.tr("向下移动"), self.down_spin)
+        self.variable_check = QCheckBox(self.tr("只打印姓名等文字（套打预印证书纸）"))
+        self.variable_check.setChecked(self.prefs.flag("variable_only"))
+        form.addRow(self.variable_check)
+        return self.certificate_group
+
+    def _offset_spin(self, name: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(-MAX_OFFSET_MM, MAX_OFFSET_MM)
+        spin.setDecimals(1)
+        spin.setSuffix(self.tr(" 毫米"))
+        spin.setValue(self.prefs.decimal(name))
+        return spin
+
+    def _issue_box(self, today) -> QGroupBox:
+        self.issue_group = QGroupBox(self.tr("落款与公示"))
+        form = QFormLayout(self.issue_group)
+        self.issuer_edit = QLineEdit(self.prefs.text("issuer", ""))
+        self.issuer_edit.setPlaceholderText(self.tr("默认本支部名称"))
+        form.addRow(self.tr("落款单位"), self.issuer_edit)
+        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        form.addRow(self.tr("落款日期"), self.date_edit)
+        self.days_spin = QSpinBox()
+        self.days_spin.setRange(1, 30)
+        self.days_spin.setValue(self.prefs.number("notice_days", NOTICE_DAYS))
+        self.days_spin.setSuffix(self.tr(" 天"))
+        form.addRow(self.tr("公示天数"), self.days_spin)
+        self.contact_edit = QLineEdit(self.prefs.text("contact", "") or DEFAULT_OBJECTION_CONTACT)
+        form.addRow(self.tr("受理异议"), self.contact_edit)
+        self.phone_edit = QLineEdit(self.prefs.text("phone", ""))
+        self.phone_edit.setPlaceholderText(self.tr("支部或乡镇的公开电话"))
+        form.addRow(self.tr("联系电话"), self.phone_edit)
+        return self.issue_group
 
     @property
     def kind(self) -> ReportKind:
@@ -117,9 +215,75 @@ class PrintDialog(ReportDialog):
         self.kind_hint.setText(self.tr(kind.hint))
         self.month_box.setEnabled(kind.monthly)
         self.paper_box.setEnabled(kind.key in ("notice", "stars"))
+        self.per_page_box.setEnabled(kind.key == "scorecards")
+        self.certificate_group.setEnabled(kind.key == "certificates")
+        for widget in (self.days_spin, self.contact_edit, self.phone_edit):
+            widget.setEnabled(kind.key in ISSUED)
+
+    def options(self) -> PrintOptions:
+        day = self.date_edit.date()
+        issue = report_data.IssueSettings(
+            issuing_org=self.issuer_edit.text().strip() or None,
+            issued_on=date(day.year(), day.month(), day.day()),
+            notice_days=self.days_spin.value(),
+            objection_contact=self.contact_edit.text().strip() or DEFAULT_OBJECTION_CONTACT,
+            objection_phone=self.phone_edit.text().strip(),
+        )
+        certificate = CertificateOptions(self.right_spin.value(), self.down_spin.value(), self.variable_check.isChecked())
+        return PrintOptions(self.paper_box.currentText(), self.per_page_box.currentData(), self.stars_spin.value(), certificate, issue)
 
     def make_preview(self) -> None:
-        kind = self.kind
+        kind, options = self.kind, self.options()
+        self.prefs.remember(self.kind_list.currentRow(), options)
         month = Month(self.year_spin.value(), self.month_box.currentData())
-        build = build_report(self.ctx.store, kind.key, month, self.year_spin.value(), self.paper_box.currentText())
+        build = build_report(self.ctx.store, kind.key, month, self.year_spin.value(), options)
         self.build_and_preview(build, self.tr(kind.label))
+
+
+class PrintPreferences:
+    """The clerk's printing choices, remembered per branch (per database file) in the window state's
+    preferences (not its geometry): issuer, publicity days, objection contact and phone, paper…
+    The issue date is not remembered: it is the day of printing."""
+
+    def __init__(self, state, store) -> None:
+        self.state = state
+        where = str(store.path.resolve()) if store.path else store.url
+        self.prefix = "print/" + hashlib.sha1(where.encode("utf-8")).hexdigest()[:12]
+
+    def _value(self, name: str, default):
+        return self.state.value(f"{self.prefix}/{name}", default)
+
+    def text(self, name: str, default: str) -> str:
+        value = self._value(name, default)
+        return value if isinstance(value, str) else default
+
+    def number(self, name: str, default: int) -> int:
+        try:
+            return int(self._value(name, default))
+        except (TypeError, ValueError):
+            return default
+
+    def decimal(self, name: str) -> float:
+        try:
+            return float(self._value(name, 0))
+        except (TypeError, ValueError):
+            return 0.0
+
+    def flag(self, name: str) -> bool:
+        return str(self._value(name, "false")).lower() == "true"
+
+    def kind_row(self, count: int) -> int:
+        row = self.number("kind", 1)
+        return row if 0 <= row < count else 1
+
+    def remember(self, kind_row: int, options: PrintOptions) -> None:
+        issue, certificate = options.issue, options.certificate
+        for name, value in (
+            ("kind", kind_row), ("paper", options.paper), ("per_page", options.per_page), ("min_stars", options.min_stars),
+            ("offset_right", certificate.offset_right_mm), ("offset_down", certificate.offset_down_mm),
+            ("variable_only", "true" if certificate.variable_only else "false"),
+            ("issuer", issue.issuing_org or ""), ("notice_days", issue.notice_days),
+            ("contact", issue.objection_contact), ("phone", issue.objection_phone),
+        ):
+            self.state.set_value(f"{self.prefix}/{name}", value)
+        self.state.sync()

@@ -1,0 +1,67 @@
+"""打印 has every option the command line has, remembered per branch (issue 10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pypdf
+import pytest
+from PySide6.QtCore import QDate
+
+from app.ui import menu_actions
+from app.ui.dialogs.print_dialog import PrintDialog
+
+pytestmark = pytest.mark.gui
+
+
+def _text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(BytesIO(pdf)).pages)
+
+
+def test_the_notice_prints_with_the_issuer_date_contact_phone_and_days_chosen(demo_window, monkeypatch):
+    made = {}
+    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.update(pdf=build(_Control())[0]))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(1)
+    dialog.month_box.setCurrentIndex(9)
+    dialog.issuer_edit.setText("红旗村党支部委员会")
+    dialog.date_edit.setDate(QDate(2026, 11, 3))
+    dialog.days_spin.setValue(7)
+    dialog.contact_edit.setText("村纪检委员")
+    dialog.phone_edit.setText("0791-1234567")
+    dialog.paper_box.setCurrentText("A3")
+    dialog.make_preview()
+    text = _text(made["pdf"])
+    for expected in ("红旗村党支部委员会", "村纪检委员", "0791-1234567", "7"):
+        assert expected in text, expected
+    options = dialog.options()
+    assert options.issue.issued_on == date(2026, 11, 3) and options.paper == "A3"
+    dialog.close()
+
+    again = menu_actions.open_print_dialog(demo_window)  # remembered for this branch, the date excepted
+    assert again.issuer_edit.text() == "红旗村党支部委员会" and again.days_spin.value() == 7
+    assert again.contact_edit.text() == "村纪检委员" and again.phone_edit.text() == "0791-1234567"
+    assert again.paper_box.currentText() == "A3" and again.kind.key == "notice"
+    again.close()
+
+
+def test_two_scorecards_a_page_halve_the_pages(demo_window, monkeypatch):
+    made = []
+    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append(build(_Control())[0]))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(0)
+    dialog.month_box.setCurrentIndex(9)
+    assert dialog.per_page_box.isEnabled() and not dialog.days_spin.isEnabled()
+    dialog.make_preview()
+    dialog.per_page_box.setCurrentIndex(1)
+    dialog.make_preview()
+    one, two = (len(pypdf.PdfReader(BytesIO(pdf)).pages) for pdf in made)
+    assert two == (one + 1) // 2
+    dialog.close()
+
+
+class _Control:
+    @staticmethod
+    def progress(*_args) -> None:
+        pass
