@@ -25,6 +25,9 @@ from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.asking import Asker
 from app.ui.context import UiContext
+from app.reports.meeting_papers import render_signin_sheet
+from app.services.printing import meeting_papers
+from app.ui.pages.entry_meetings import open_preview
 from app.ui.pages.entry_save_row import SaveRow
 from app.ui.pickers import group_choices
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
@@ -61,6 +64,10 @@ class MeetingTab(QWidget):
         left.addRow(self.tr("备注"), self.note_edit)
         self.approve_button_hint = hint_label(self.tr("保存后每个缺席、迟到的人各生成一条积分记录，等待审核。"))
         left.addRow(self.approve_button_hint)
+        self.signin_button = QPushButton(self.tr("打印签到表（会前）"))
+        self.signin_button.setToolTip(self.tr("按上面的会议类型、日期、地点和参会范围打印签到表，开会时让大家签到"))
+        self.signin_button.clicked.connect(self.print_signin)
+        left.addRow(self.signin_button)
         left_box = QWidget()
         left_box.setLayout(left)
         left_box.setMaximumWidth(380)
@@ -186,6 +193,16 @@ class MeetingTab(QWidget):
 
     def all_present(self) -> None:
         self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
+
+    def print_signin(self) -> None:
+        """签到表 before the meeting: the scope's members on the roll that day."""
+        store, kind, on, group_id = self.ctx.store, self.kind_box.current(), date_of(self.date_edit), self.group_box.current_id()
+        location, title = self.location_edit.text(), self.title_edit.text()
+        open_preview(
+            self, self.ctx,
+            lambda: render_signin_sheet(meeting_papers.signin_sheet(store, kind, on, location, group_id, title)),
+            self.tr("签到表 {0}").format(title),
+        )
 
     def save(self, allow_duplicate: bool = False) -> None:
         store, actor, today, kind = self.ctx.store, self.ctx.actor, self.ctx.today(), self.kind_box.current()

@@ -1,0 +1,111 @@
+"""会议记录: the month's meetings listed, one opened with its attendance and entries, corrected
+by a reviewer with a reason, and its papers printed through the preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate
+
+from app.domain.enums import Attendance, EntryStatus, MeetingKind, Role
+from app.services.accounts import operators
+from app.services.ledger import entries as ledger
+from app.services.ledger.queries import EntryFilter, list_entries
+from app.ui.dialogs import print_preview
+from tests.ui.test_entry_page import people  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def meeting(store, admin, people):  # noqa: F811
+    attendance = {member_id: Attendance.PRESENT for member_id in people.values()}
+    attendance[people["王五"]] = Attendance.ABSENT
+    attendance[people["李四"]] = Attendance.LATE
+    result = ledger.record_meeting(store, admin, MeetingKind.THEME_DAY, "11月主题党日", date(2026, 11, 5), attendance,
+                                   location="村党群服务中心", today=date(2026, 11, 25), approve=True)
+    return result.meeting_id
+
+
+@pytest.fixture
+def opened(store, meeting, make_window):
+    page = make_window(store).show_page("entry")
+    page.tabs.setCurrentWidget(page.meetings)
+    tab = page.meetings
+    tab.month_edit.setDate(QDate(2026, 11, 1))
+    tab.list_table.selectRow(0)
+    return tab
+
+
+def _texts(model, column):
+    return [model.item(row, column).text() for row in range(model.rowCount())]
+
+
+def test_the_month_lists_its_meetings_with_their_counts(opened):
+    tab = opened
+    assert tab.list_model.rowCount() == 1
+    row = [tab.list_model.item(0, c).text() for c in range(tab.list_model.columnCount())]
+    assert row[:4] == ["11-05", "主题党日", "11月主题党日", "全体党员"]
+    assert row[4:8] == ["2", "0", "1", "1"]  # present, excused, absent, late
+    tab.month_edit.setDate(QDate(2026, 10, 1))
+    assert tab.list_model.rowCount() == 0 and "还没有登记会议" in tab.list_hint.text()
+
+
+def test_opening_a_meeting_shows_each_member_with_the_entries(opened):
+    tab = opened
+    assert "11月主题党日" in tab.heading.text() and "缺席 1 人" in tab.heading.text()
+    names = _texts(tab.detail_model, 0)
+    assert sorted(names) == ["张三", "李四", "王五", "赵老六"]
+    by_name = dict(zip(names, zip(_texts(tab.detail_model, 2), _texts(tab.detail_model, 3), _texts(tab.detail_model, 4))))
+    assert by_name["王五"] == ("缺席", "J03 -2 分", "-2")
+    assert by_name["李四"] == ("迟到/早退", "J02 -0.5 分", "-0.5")
+    assert by_name["张三"][1] == "R01 2 分"
+
+
+def test_a_reviewer_corrects_one_members_attendance_with_a_reason(opened, store):
+    tab = opened
+    assert tab.select_member("王五")
+    tab.status_box.set_current(Attendance.EXCUSED)
+    tab.correct_button.click()
+    assert "必须写明原因" in tab.problem.text()
+    tab.reason_edit.setText("补交请假条")
+    tab.correct_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+    names = _texts(tab.detail_model, 0)
+    line = names.index("王五")
+    assert tab.detail_model.item(line, 2).text() == "请假"
+    assert "冲正" in tab.detail_model.item(line, 3).text() and tab.detail_model.item(line, 4).text() == "0"
+    assert "缺席改为请假（补交请假条）" in tab.detail_model.item(line, 5).text()
+    assert [tab.list_model.item(0, c).text() for c in (5, 6, 8)] == ["1", "0", "1"]
+    points = [e.points for e in list_entries(store, EntryFilter(item_code="J03", month=None, year=2026))]
+    assert sorted(points) == [Decimal("-2.00"), Decimal("2.00")]
+
+
+def test_a_clerk_sees_why_he_cannot_correct(store, admin, meeting, make_window):
+    clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
+    page = make_window(store, actor=clerk).show_page("entry")
+    tab = page.meetings
+    assert not tab.correct_button.isVisibleTo(tab) and not tab.reason_edit.isVisibleTo(tab)
+    assert tab.correction_refusal.isVisibleTo(tab) and "审核员" in tab.correction_refusal.text()
+
+
+def test_the_papers_print_through_the_preview(opened, monkeypatch):
+    tab = opened
+    shown = []
+    monkeypatch.setattr(print_preview, "open_print_preview", lambda parent, pdf, title, name: shown.append((title, pdf[:5])))
+    tab.signin_button.click()
+    tab.record_button.click()
+    assert shown == [("签到表 11月主题党日", b"%PDF-"), ("会议记录 11月主题党日", b"%PDF-")]
+
+
+def test_the_signin_sheet_prints_before_the_meeting(store, people, make_window, monkeypatch):  # noqa: F811
+    page = make_window(store).show_page("entry")
+    tab = page.meeting
+    shown = []
+    monkeypatch.setattr(print_preview, "open_print_preview", lambda parent, pdf, title, name: shown.append((title, pdf[:5])))
+    tab.kind_box.set_current(MeetingKind.GROUP_MEETING)
+    tab.date_edit.setDate(QDate(2026, 11, 28))
+    tab.signin_button.click()
+    assert shown == [("签到表 11月党小组会", b"%PDF-")]
