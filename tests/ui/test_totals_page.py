@@ -16,8 +16,17 @@ def page(demo_window):
     return demo_window.show_page("totals")
 
 
+def test_the_page_opens_on_the_current_month_and_remembers_the_kind(page, demo_store, make_window):
+    assert page.kind_box.currentData() == "month" and page.period_box.currentData() == 11  # TODAY is in November 2026
+    assert "2026年11月" in page.summary_label.text()
+    page.set_period("quarter")
+    page.ctx.window_state.sync()
+    again = make_window(demo_store).show_page("totals")
+    assert again.kind_box.currentData() == "quarter" and again.period_box.currentData() == 4
+
+
 def test_the_year_ranking_shows_stars_and_who_is_near_the_next_band(page):
-    assert page.kind_box.currentData() == "year"
+    page.set_period("year")
     assert page.model.rowCount() == 36
     top = page.model.row_at(0)
     assert top.rank == 1

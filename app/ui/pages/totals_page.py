@@ -20,6 +20,7 @@ from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
+KIND_STATE_KEY = "totals/kind"  # the kind of ranking last looked at (the period itself is always the current one)
 
 
 def star_text(stars: int) -> str:
@@ -43,7 +44,9 @@ class TotalsPage(Page):
         self.kind_box = QComboBox()
         for key, label in ((MONTH, self.tr("月度排名")), (QUARTER, self.tr("季度排名")), (YEAR, self.tr("年度排名"))):
             self.kind_box.addItem(label, key)
-        self.kind_box.setCurrentIndex(2)  # the year: what the clerk most often wants to see
+        # The clerk's work is monthly: the current month, unless the clerk last looked at a quarter or the year.
+        remembered = ctx.window_state.value(KIND_STATE_KEY, MONTH)
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(remembered)))
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         controls.addWidget(self.kind_box)
         self.year_spin = QSpinBox()
@@ -114,6 +117,7 @@ class TotalsPage(Page):
         self.period_box.blockSignals(False)
 
     def _kind_changed(self) -> None:
+        self.ctx.window_state.set_value(KIND_STATE_KEY, self.kind_box.currentData())
         self._fill_periods()
         if self.kind_box.currentData() != YEAR:
             self.near_edge_check.setChecked(False)
