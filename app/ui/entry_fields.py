@@ -113,7 +113,7 @@ class EntryFields(QWidget):
 
     def range_text(self) -> str:
         item = self.item_box.current_item()
-        return "" if item is None else self.tr("{0} 到 {1} 分").format(format_points(item.min_value), format_points(item.max_value))
+        return "" if item is None else self.tr("{0} 至 {1} 分").format(format_points(item.min_value), format_points(item.max_value))
 
     def request_for(self, member_id: uuid.UUID) -> EntryRequest:
         item = self.item_box.current_item()

@@ -47,15 +47,15 @@ def test_the_month_lists_its_meetings_with_their_counts(opened):
     tab = opened
     assert tab.list_model.rowCount() == 1
     row = [tab.list_model.item(0, c).text() for c in range(tab.list_model.columnCount())]
-    assert row[:4] == ["11-05", "主题党日", "11月主题党日", "全体党员"]
-    assert row[4:8] == ["2", "0", "1", "1"]  # present, excused, absent, late
+    assert row[:3] == ["11-05", "主题党日", "全体党员"]
+    assert row[3:7] == ["2", "0", "1", "1"]  # present, excused, absent, late
     tab.month_edit.setDate(QDate(2026, 10, 1))
     assert tab.list_model.rowCount() == 0 and "还没有登记会议" in tab.list_hint.text()
 
 
 def test_opening_a_meeting_shows_each_member_with_the_entries(opened):
     tab = opened
-    assert "11月主题党日" in tab.heading.text() and "缺席 1 人" in tab.heading.text()
+    assert "11月主题党日" in tab.heading.text() and "缺席 1 人" in tab.counts_label.text()
     names = _texts(tab.detail_model, 0)
     assert sorted(names) == ["张三", "李四", "王五", "赵老六"]
     by_name = dict(zip(names, zip(_texts(tab.detail_model, 2), _texts(tab.detail_model, 3), _texts(tab.detail_model, 4))))
@@ -78,7 +78,7 @@ def test_a_reviewer_corrects_one_members_attendance_with_a_reason(opened, store)
     assert tab.detail_model.item(line, 2).text() == "请假"
     assert "冲正" in tab.detail_model.item(line, 3).text() and tab.detail_model.item(line, 4).text() == "0"
     assert "缺席改为请假（补交请假条）" in tab.detail_model.item(line, 5).text()
-    assert [tab.list_model.item(0, c).text() for c in (5, 6, 8)] == ["1", "0", "1"]
+    assert [tab.list_model.item(0, c).text() for c in (4, 5, 7)] == ["1", "0", "1"]
     points = [e.points for e in list_entries(store, EntryFilter(item_code="J03", month=None, year=2026))]
     assert sorted(points) == [Decimal("-2.00"), Decimal("2.00")]
 

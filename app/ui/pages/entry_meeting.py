@@ -62,7 +62,7 @@ class MeetingTab(QWidget):
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(70)
         left.addRow(self.tr("备注"), self.note_edit)
-        self.approve_button_hint = hint_label(self.tr("保存后每个缺席、迟到的人各生成一条积分记录，等待审核。"))
+        self.approve_button_hint = hint_label(self.tr("保存后按细则为每人生成积分记录（缺席、迟到扣分，出席按细则记分），等待审核。"))
         left.addRow(self.approve_button_hint)
         self.signin_button = QPushButton(self.tr("打印签到表（会前）"))
         self.signin_button.setToolTip(self.tr("按上面的会议类型、日期、地点和参会范围打印签到表，开会时让大家签到"))

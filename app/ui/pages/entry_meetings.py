@@ -43,6 +43,7 @@ from app.ui.widgets import EnumBox, error_label, fit_columns, hint_label, make_t
 def _item(text: str, data=None, align_right: bool = False) -> QStandardItem:
     item = QStandardItem(text)
     item.setEditable(False)
+    item.setToolTip(text)
     if data is not None:
         item.setData(str(data), Qt.ItemDataRole.UserRole)
     if align_right:
@@ -61,8 +62,9 @@ class MeetingsTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._list_side())
         splitter.addWidget(self._detail_side())
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([540, 580])  # the counts stay in sight at 1366×768
         layout.addWidget(splitter)
 
     # -- layout
@@ -93,9 +95,10 @@ class MeetingsTab(QWidget):
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel(self.tr("请在左边选择一次会议。"))
-        self.heading.setWordWrap(True)
         self.heading.setStyleSheet("font-size: 12pt; font-weight: bold;")
         column.addWidget(self.heading)
+        self.counts_label = QLabel()
+        column.addWidget(self.counts_label)
         self.detail_model = QStandardItemModel(0, 0, self)
         self.detail_table = make_table(self)
         self.detail_table.setModel(self.detail_model)
@@ -103,6 +106,8 @@ class MeetingsTab(QWidget):
         column.addLayout(self._correction_row())
         self.problem = error_label()
         column.addWidget(self.problem)
+        self.done_label = hint_label()
+        column.addWidget(self.done_label)
         prints = QHBoxLayout()
         prints.addStretch(1)
         self.signin_button = QPushButton(self.tr("打印签到表"))
@@ -160,15 +165,18 @@ class MeetingsTab(QWidget):
 
     def _show_list(self, rows: list[MeetingRow]) -> None:
         self.list_model.clear()
-        headers = [self.tr("日期"), self.tr("会议类型"), self.tr("会议名称"), self.tr("范围")] + [s.label for s in Attendance]
+        headers = [self.tr("日期"), self.tr("会议类型"), self.tr("范围")] + [s.label for s in Attendance]
         self.list_model.setHorizontalHeaderLabels(headers + [self.tr("更正")])
         for row in rows:
             counts = [_item(str(row.count(status)), align_right=True) for status in Attendance]
             self.list_model.appendRow(
-                [_item(f"{row.held_on:%m-%d}", row.id), _item(row.kind.label), _item(row.title), _item(row.scope), *counts,
+                [_item(f"{row.held_on:%m-%d}", row.id), _item(row.kind.label), _item(row.scope), *counts,
                  _item(str(row.corrections) if row.corrections else "", align_right=True)]
             )
         fit_columns(self.list_table)
+        header = self.list_table.horizontalHeader()
+        for column in range(3, self.list_model.columnCount()):  # the counts: as narrow as their headings
+            header.resizeSection(column, header.fontMetrics().horizontalAdvance(headers[column] if column < len(headers) else self.tr("更正")) + 14)
         self.list_hint.setText(
             self.tr("{0} 共登记 {1} 次会议。").format(self.month().label, len(rows)) if rows
             else self.tr("{0} 还没有登记会议；在“会议考勤”里保存后会列在这里。").format(self.month().label)
@@ -206,12 +214,15 @@ class MeetingsTab(QWidget):
             [self.tr("姓名"), self.tr("党小组"), self.tr("考勤"), self.tr("积分记录"), self.tr("计分"), self.tr("更正记录")]
         )
         show_problem(self.problem, "")
+        self.done_label.setText("")
         self._enable()
         if detail is None:
             self.heading.setText(self.tr("请在左边选择一次会议。"))
+            self.counts_label.setText("")
             return
         row = detail.meeting
-        self.heading.setText(self.tr("{0:%Y-%m-%d} {1}（{2}）：{3}").format(row.held_on, row.title, row.scope, row.counts_text))
+        self.heading.setText(self.tr("{0:%Y-%m-%d} {1}（{2}）").format(row.held_on, row.title, row.scope))
+        self.counts_label.setText(row.counts_text)
         for line in detail.lines:
             self.detail_model.appendRow(self._line_items(line))
         fit_columns(self.detail_table)
@@ -265,7 +276,7 @@ class MeetingsTab(QWidget):
         self.correct_button.setEnabled(True)
         self.refresh()
         show_problem(self.problem, "")
-        self.list_hint.setText(change.summary)
+        self.done_label.setText(change.summary)
 
     def _correction_refused(self, exc: BaseException) -> None:
         self.correct_button.setEnabled(self.detail is not None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
@@ -48,6 +49,9 @@ class SingleEntryTab(QWidget):
         self.preview_label.setObjectName("entryPreview")
         self.preview_label.setWordWrap(True)
         self.preview_label.setStyleSheet("font-size: 15pt; padding: 8px; background: #F3F7FB;")
+        large = QFont(self.preview_label.font())
+        large.setPointSizeF(15)
+        self.preview_label.setMinimumHeight(2 * QFontMetrics(large).lineSpacing() + 20)  # the sentence may take two lines
         line.addWidget(self.preview_label, 1)
         self.save_button = QPushButton(self.tr("保存（Enter）"))
         self.save_button.setDefault(True)

@@ -1,0 +1,55 @@
+"""Screenshots of the entry page's tabs at 1366×768 (looked at by a person; kept in /tmp)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+
+from app.domain.enums import Attendance, MeetingKind
+from tests.ui.test_entry_meetings import meeting  # noqa: F401  (the fixtures)
+from tests.ui.test_entry_page import people  # noqa: F401
+
+pytestmark = pytest.mark.gui
+
+SHOTS = Path(os.environ.get("ENTRY_SHOTS", "/tmp/entry_shots"))
+
+
+def _shot(window, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    assert window.grab().save(str(path))
+    return path
+
+
+def test_screens_at_1366x768(store, meeting, make_window, qtbot):  # noqa: F811
+    window = make_window(store)
+    window.resize(1366, 768)
+    page = window.show_page("entry")
+    single = page.single
+    single.picker.search.setText("zs")
+    single.fields.date_edit.setDate(QDate(2026, 11, 20))
+    single.fields.item_box.select_code("B04")
+    _shot(window, "single_range_empty")
+    single.fields.points_spin.setValue(3)
+    single.fields.note_edit.setText("村道硬化项目")
+    _shot(window, "single_preview")
+    single.save_button.click()
+    _shot(window, "single_saved")
+
+    page.tabs.setCurrentWidget(page.meeting)
+    page.meeting.kind_box.set_current(MeetingKind.GROUP_MEETING)
+    _shot(window, "meeting")
+
+    page.tabs.setCurrentWidget(page.meetings)
+    tab = page.meetings
+    tab.month_edit.setDate(QDate(2026, 11, 1))
+    tab.list_table.selectRow(0)
+    tab.select_member("王五")
+    tab.status_box.set_current(Attendance.EXCUSED)
+    tab.reason_edit.setText("补交请假条")
+    tab.correct_button.click()
+    _shot(window, "meetings")
+    assert all((SHOTS / f"{n}.png").stat().st_size > 0 for n in ("single_preview", "single_saved", "meeting", "meetings"))
