@@ -113,6 +113,7 @@ class PrintDialog(ReportDialog):
         super().__init__(ctx, parent)
         self.kinds = report_kinds()
         self.prefs = PrintPreferences(ctx.window_state, ctx.store)
+        self.setMinimumWidth(640)
         self.setWindowTitle(self.tr("打印"))
         layout = QVBoxLayout(self)
         self.kind_list = QListWidget()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.enums import EntryStatus
@@ -18,6 +18,10 @@ from app.ui.models.table_models import RowTableModel
 from app.ui.widgets import error_label, hint_label, make_table, show_problem
 
 
+ITEM_COLUMN = 2  # 项目 in review_columns()
+ITEM_COLUMN_MAX = 420
+
+
 class ReviewTab(QWidget):
     rows_shown = Signal()  # the pending entries came back from the worker
 
@@ -31,6 +35,8 @@ class ReviewTab(QWidget):
         self.model = RowTableModel(review_columns(), self)
         self.table = make_table(self, multi_select=True)
         self.table.setModel(self.model)
+        # Long item names (按时参加当月组织生活…) keep both ends visible, the whole name in the tooltip.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.select_all_button = QPushButton(self.tr("全选"))
@@ -69,7 +75,16 @@ class ReviewTab(QWidget):
         if problem:
             show_problem(self.problem, problem)
         self.model.set_rows(rows)
+        self._widen_item_column()
         self.rows_shown.emit()
+
+    def _widen_item_column(self) -> None:
+        """The 项目 column at least as wide as its longest name, up to ITEM_COLUMN_MAX pixels."""
+        if not self.model.rowCount():
+            return
+        wanted = min(self.table.sizeHintForColumn(ITEM_COLUMN) + 12, ITEM_COLUMN_MAX)
+        if self.table.columnWidth(ITEM_COLUMN) < wanted:
+            self.table.setColumnWidth(ITEM_COLUMN, wanted)
 
     def selected_entries(self) -> list[EntryRow]:
         return [self.model.row_at(index.row()) for index in self.table.selectionModel().selectedRows()]
