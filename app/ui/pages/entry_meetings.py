@@ -58,6 +58,7 @@ class MeetingsTab(QWidget):
         self.asker = Asker(self, ctx)
         self.detail: MeetingDetail | None = None
         self._wanted: uuid.UUID | None = None  # the meeting to open again when the list comes back
+        self._done: tuple[uuid.UUID | None, str] = (None, "")  # the last correction's sentence, shown with its meeting
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._list_side())
@@ -214,7 +215,8 @@ class MeetingsTab(QWidget):
             [self.tr("姓名"), self.tr("党小组"), self.tr("考勤"), self.tr("积分记录"), self.tr("计分"), self.tr("更正记录")]
         )
         show_problem(self.problem, "")
-        self.done_label.setText("")
+        done_for, done_text = self._done
+        self.done_label.setText(done_text if detail is not None and detail.meeting.id == done_for else "")
         self._enable()
         if detail is None:
             self.heading.setText(self.tr("请在左边选择一次会议。"))
@@ -273,10 +275,9 @@ class MeetingsTab(QWidget):
 
     def _corrected(self, change) -> None:
         self.reason_edit.clear()
-        self.correct_button.setEnabled(True)
-        self.refresh()
-        show_problem(self.problem, "")
+        self._done = (change.meeting_id, change.summary)
         self.done_label.setText(change.summary)
+        self.refresh()
 
     def _correction_refused(self, exc: BaseException) -> None:
         self.correct_button.setEnabled(self.detail is not None)
