@@ -109,3 +109,24 @@ def test_the_signin_sheet_prints_before_the_meeting(store, people, make_window, 
     tab.date_edit.setDate(QDate(2026, 11, 28))
     tab.signin_button.click()
     assert shown == [("签到表 11月党小组会", b"%PDF-")]
+
+
+def test_a_clerk_takes_back_his_own_entry_and_a_viewer_still_sees_the_meetings(store, admin, meeting, make_window):
+    clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
+    page = make_window(store, actor=clerk).show_page("entry")
+    single = page.single
+    single.picker.search.setText("zs")
+    single.fields.date_edit.setDate(QDate(2026, 11, 20))
+    single.fields.item_box.select_code("B02")
+    assert "保存后等待审核" in single.preview_label.text()
+    single.save_button.click()
+    single.undo_button.click()
+    [entry] = [e for e in list_entries(store, EntryFilter(item_code="B02")) if e.member_name == "张三"]
+    assert entry.status is EntryStatus.REJECTED and entry.review_note == "录入错误"
+
+    viewer = operators.add_operator(store, admin, "look", "李主任", Role.VIEWER)
+    page = make_window(store, actor=viewer).show_page("entry")
+    assert page.tabs.currentWidget() is page.meetings and page.meetings.isEnabled()
+    assert not page.single.isEnabled() and not page.meeting.isEnabled()
+    page.meetings.month_edit.setDate(QDate(2026, 11, 1))
+    assert page.meetings.list_model.rowCount() == 1

@@ -53,3 +53,17 @@ def test_screens_at_1366x768(store, meeting, make_window, qtbot):  # noqa: F811
     tab.correct_button.click()
     _shot(window, "meetings")
     assert all((SHOTS / f"{n}.png").stat().st_size > 0 for n in ("single_preview", "single_saved", "meeting", "meetings"))
+
+
+def test_the_meetings_as_a_clerk_sees_them(store, admin, meeting, make_window):  # noqa: F811
+    from app.domain.enums import Role
+    from app.services.accounts import operators
+
+    clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
+    window = make_window(store, actor=clerk)
+    window.resize(1366, 768)
+    page = window.show_page("entry")
+    page.tabs.setCurrentWidget(page.meetings)
+    page.meetings.month_edit.setDate(QDate(2026, 11, 1))
+    page.meetings.list_table.selectRow(0)
+    assert _shot(window, "meetings_clerk").stat().st_size > 0

@@ -156,6 +156,7 @@ def undo_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str = "�
     """Take back an entry just saved, through the ledger: an approved one is reversed (reviewers,
     reverse_entry), a pending one is rejected with the reason, by a reviewer or by whoever entered it."""
     from app.services.ledger.entries import reverse_entry  # the one reversal
+    from app.services.rating.lock import ensure_year_open
 
     reason = (reason or "").strip()
     if not reason:
@@ -167,6 +168,7 @@ def undo_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str = "�
         if entry.status is EntryStatus.PENDING:
             if entry.entered_by != actor.id:
                 actor.require(Role.REVIEWER, action="撤销别人录入的积分")
+            ensure_year_open(uow.session, entry.member.branch_id, entry.occurred_on.year)
             entry.status, entry.reviewed_by, entry.reviewed_at, entry.review_note = (
                 EntryStatus.REJECTED, actor.id, datetime.now(timezone.utc), reason)
             uow.audit("reject", "points_entry", entry.id, f"撤销 {entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录", note=reason)
