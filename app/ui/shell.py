@@ -30,6 +30,7 @@ from app.services import startup
 from app.services.context import Actor
 from app.ui import menu_actions
 from app.ui.context import UiContext
+from app.ui.dialogs.help_dialog import HelpDialog
 from app.ui.errors import show_error
 from app.ui.jobs import JobRunner
 from app.ui.pages.base import Page
@@ -176,6 +177,7 @@ class ShellWindow(QMainWindow):
             self._action(view_menu, self.pages[key].title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{number}")
         self._view_actions(view_menu)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.help_action = self._action(help_menu, self.tr("使用说明"), self.open_help, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, self.tr("关于党员积分管理"), self._about)
 
     # -- behaviour
@@ -218,6 +220,12 @@ class ShellWindow(QMainWindow):
         self.next_database = path
         if not self.close():
             self.next_database = None
+
+    def open_help(self) -> HelpDialog:
+        """帮助 → 使用说明 (F1): the clerk's month, step by step, with pictures of this window."""
+        self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+        return self.help_dialog
 
     def _about(self) -> None:
         database = self.ctx.store.path or self.ctx.store.url
