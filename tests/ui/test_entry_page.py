@@ -239,3 +239,14 @@ def test_the_meeting_scope_resets_and_the_title_follows_the_date(page, store, pe
     tab.title_edit.setText("十一月专题党小组会")
     tab.date_edit.setDate(QDate(2026, 10, 9))
     assert tab.title_edit.text() == "十一月专题党小组会"  # the clerk's own title stays
+
+
+def test_a_batch_with_a_range_item_and_no_value_is_refused(page, store, people):
+    tab = page.batch
+    tab.picker.check_all(True)
+    tab.fields.date_edit.setDate(QDate(2026, 11, 2))
+    tab.fields.item_box.select_code("B04")
+    assert tab.fields.value_missing()
+    tab.save_button.click()
+    assert "选定分值" in tab.problem.text()
+    assert _entries(store, item_code="B04") == []
