@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QSize, Qt
 
 from app.domain.enums import Attendance, MeetingKind
 from tests.ui.test_entry_meetings import meeting  # noqa: F401  (the fixtures)
@@ -24,9 +24,18 @@ def _shot(window, name: str) -> Path:
     return path
 
 
+def _laptop_window(make_window, store, size, actor=None):
+    """The window at a laptop's size (the offscreen screen is 800×800, where it would open maximised)."""
+    window = make_window(store, actor=actor, shown=False)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.setMaximumSize(size)
+    window.resize(size)
+    window.show()
+    return window
+
+
 def test_screens_at_1366x768(store, meeting, make_window, qtbot):  # noqa: F811
-    window = make_window(store)
-    window.resize(1366, 768)
+    window = _laptop_window(make_window, store, QSize(1366, 768))
     page = window.show_page("entry")
     single = page.single
     single.picker.search.setText("zs")
@@ -60,10 +69,34 @@ def test_the_meetings_as_a_clerk_sees_them(store, admin, meeting, make_window): 
     from app.services.accounts import operators
 
     clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
-    window = make_window(store, actor=clerk)
-    window.resize(1366, 768)
+    window = _laptop_window(make_window, store, QSize(1366, 768), actor=clerk)
     page = window.show_page("entry")
     page.tabs.setCurrentWidget(page.meetings)
     page.meetings.month_edit.setDate(QDate(2026, 11, 1))
     page.meetings.list_table.selectRow(0)
     assert _shot(window, "meetings_clerk").stat().st_size > 0
+
+
+@pytest.mark.parametrize("size", ["1366x768", "1280x720"])
+def test_nothing_is_cut_on_the_entry_tabs(store, meeting, make_window, size):  # noqa: F811
+    from tests.ui.screen_check import LAPTOPS, cut_off, settle, usable
+
+    window = _laptop_window(make_window, store, usable(LAPTOPS[size]))
+    settle()
+    assert window.size() == usable(LAPTOPS[size])
+    page = window.show_page("entry")
+    page.single.picker.search.setText("zs")
+    page.single.fields.date_edit.setDate(QDate(2026, 11, 20))
+    page.single.fields.item_box.select_code("B02")
+    page.single.save_button.click()
+    page.meetings.month_edit.setDate(QDate(2026, 11, 1))
+    page.meetings.list_table.selectRow(0)
+    problems = {}
+    for number, tab in enumerate((page.single, page.meeting, page.meetings)):
+        page.tabs.setCurrentWidget(tab)
+        settle()
+        _shot(window, f"entry-{number + 1}-{size}")
+        found = [p for p in cut_off(window) if "TabBar" not in p]
+        if found:
+            problems[type(tab).__name__] = found
+    assert problems == {}
