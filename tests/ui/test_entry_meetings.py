@@ -62,6 +62,7 @@ def test_opening_a_meeting_shows_each_member_with_the_entries(opened):
     assert by_name["王五"] == ("缺席", "J03 -2 分", "-2")
     assert by_name["李四"] == ("迟到/早退", "J02 -0.5 分", "-0.5")
     assert by_name["张三"][1] == "R01 2 分"
+    assert by_name["赵老六"] == ("出席（免考核）", "", "0")
 
 
 def test_a_reviewer_corrects_one_members_attendance_with_a_reason(opened, store):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.enums import Attendance, EntryStatus, Role
+from app.domain.enums import Attendance, EntryStatus, MemberClass, Role
 from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import format_points
@@ -235,7 +235,8 @@ class MeetingsTab(QWidget):
             self.tr("{0}改为{1}（{2}）").format(c.from_status.label, c.to_status.label, c.reason) for c in line.changes
         )
         points = format_points(line.points) + (self.tr("（待审核）") if line.pending else "")
-        return [_item(line.name, line.member_id), _item(line.group_name), _item(line.status.label), _item(entries),
+        status = line.status.label + (self.tr("（免考核）") if line.member_class is MemberClass.EXEMPT_FRAIL else "")
+        return [_item(line.name, line.member_id), _item(line.group_name), _item(status), _item(entries),
                 _item(points, align_right=True), _item(changes)]
 
     def _entry_text(self, entry) -> str:
