@@ -53,6 +53,7 @@ def _status(window) -> str:
 
 def test_rankings_month_quarter_and_year_go_out_as_the_page_shows_them(demo_window, tmp_path, monkeypatch):
     page = demo_window.show_page("totals")
+    page.set_period("year")  # the page opens on the current month
     dialog = SaveDialog(tmp_path / "年度", tmp_path / "季度.xlsx", tmp_path / "月度.xlsx")
     monkeypatch.setattr(page.ctx, "ask_save_path", dialog)
 
@@ -190,3 +191,20 @@ def test_cancel_before_the_export_starts_writes_nothing(demo_window, tmp_path, m
     page.export_button.click()
     assert not (tmp_path / "不要.xlsx").exists()
     assert "已取消导出" in _status(demo_window)
+
+
+def test_the_months_meetings_go_out_from_the_meetings_tab(demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("entry")
+    tab = page.meetings
+    tab.month_edit.setDate(tab.month_edit.date().addMonths(-1))  # October 2026: the demo's meetings
+    shown = tab.list_model.rowCount()
+    assert shown > 0
+    monkeypatch.setattr(page.ctx, "ask_save_path", SaveDialog(tmp_path / "会议.xlsx"))
+    tab.export_button.click()
+    sheet = _opened(tmp_path / "会议.xlsx").active
+    assert "2026年10月" in sheet["A1"].value
+    top = _header(sheet, "日期")
+    listed = [row for row in sheet.iter_rows(min_row=top + 1, values_only=True) if row[1]]  # the total line has no kind
+    assert len(listed) == shown
+    assert [row[1] for row in listed][:3] == ["主题党日", "支部党员大会", "党课"]
+    assert f"已导出 {shown} 次会议" in _status(demo_window)

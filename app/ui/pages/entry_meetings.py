@@ -29,12 +29,14 @@ from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import format_points
 from app.reports.meeting_papers import render_meeting_record, render_signin_sheet
+from app.services.exports import tables as exports
 from app.services.ledger import attendance, meetings
 from app.services.ledger.meetings import MeetingDetail, MeetingRow
 from app.services.printing import meeting_papers
 from app.ui.asking import Asker
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.controllers.excel_out import ExcelOut
 from app.ui.dialogs import print_preview
 from app.ui.errors import show_error
 from app.ui.widgets import EnumBox, error_label, fit_columns, hint_label, make_table, show_problem
@@ -56,6 +58,7 @@ class MeetingsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.asker = Asker(self, ctx)
+        self.out = ExcelOut(ctx, self)
         self.detail: MeetingDetail | None = None
         self._wanted: uuid.UUID | None = None  # the meeting to open again when the list comes back
         self._done: tuple[uuid.UUID | None, str] = (None, "")  # the last correction's sentence, shown with its meeting
@@ -81,6 +84,9 @@ class MeetingsTab(QWidget):
         self.month_edit.dateChanged.connect(self.refresh)
         top.addWidget(self.month_edit)
         top.addStretch(1)
+        self.export_button = QPushButton(self.tr("导出Excel…"))
+        self.export_button.clicked.connect(self.export_meetings)
+        top.addWidget(self.export_button)
         column.addLayout(top)
         self.list_model = QStandardItemModel(0, 0, self)
         self.list_table = make_table(self)
@@ -146,6 +152,15 @@ class MeetingsTab(QWidget):
         self.correct_button.setEnabled(opened)
 
     # -- reading
+
+    def export_meetings(self) -> None:
+        """The month's meetings with their attendance counts out to .xlsx."""
+        store, month, today = self.ctx.store, self.month(), self.ctx.today()
+        self.out.export(
+            self.tr("导出会议列表"), self.tr("{0}会议列表.xlsx").format(month.label),
+            lambda target, _control: exports.export_meetings(store, target, month.year, month=month.month, today=today),
+            lambda count, target: self.tr("已导出 {0} 次会议到 {1}。").format(count, target),
+        )
 
     def month(self) -> Month:
         chosen = self.month_edit.date()
