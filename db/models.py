@@ -241,3 +241,19 @@ class StoreSetting(RecordMixin, UpdatedMixin, Base):
 
     key: Mapped[str] = mapped_column(String(50), unique=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class MemberMonthSum(Base):
+    """A member's approved points of one month and category under one rule set, kept in the same
+    transaction as the entry that changes them (db/summaries.py); derived from the ledger, so
+    `check` recomputes and compares them. `vetoes`: veto entries minus their reversals."""
+
+    __tablename__ = "member_month_sums"
+
+    rule_set_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_column(Category), primary_key=True)
+    points: Mapped[Decimal] = mapped_column(Points)
+    vetoes: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,9 +12,11 @@ from db.ledger_chain import install_ledger_chain
 from db.ledger_guard import install_ledger_guard
 import db.rating_models  # noqa: F401  (every table is mapped before the first session)
 from db.schema import SchemaReport, ensure_schema, require_current_schema
+from db.summaries import install_summaries
 
 install_ledger_guard(Session)
 install_ledger_chain(Session)
+install_summaries(Session)
 
 
 class Store:

@@ -1,0 +1,166 @@
+"""Summaries per member and month: the approved points of each member, month and category under
+each rule set, kept beside the ledger so that a ranking reads a few rows a member instead of
+every entry.
+
+One place keeps them: `add_approved`, called by a flush hook (installed with the ledger chain in
+db/store.py) for every entry that becomes approved in a session — created approved (one entry,
+a batch, a meeting, an opening import), approved in review, or a reversal — so the summary
+changes in the same transaction as the entry. Bulk writes that bypass the ORM (a township's
+gathering, migration 0004) call `rebuild` for the rule sets they touched.
+
+`ledger_sums` is the same figure computed from the ledger itself: `check` compares the two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import case, delete, event, extract, func, insert, select, type_coerce
+from sqlalchemy.orm import Session
+
+from app.domain.enums import Category, EntryStatus
+from db.models import MemberMonthSum, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.types import Points
+
+Key = tuple  # (rule_set_id, year, member_id, month, category)
+
+
+def _veto_count():
+    return case(
+        (RuleItemRecord.category == Category.VETO, case((PointsEntry.reverses_id.is_(None), 1), else_=-1)), else_=0
+    )
+
+
+def ledger_sums_query(rule_set_ids=None):
+    """SELECT rule_set_id, year, member_id, month, category, points, vetoes from the approved entries."""
+    year, month = extract("year", PointsEntry.occurred_on), extract("month", PointsEntry.occurred_on)
+    query = (
+        select(
+            RuleItemRecord.rule_set_id, year, PointsEntry.member_id, month, RuleItemRecord.category,
+            type_coerce(func.sum(PointsEntry.points), Points), func.sum(_veto_count()),
+        )
+        .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
+        .where(PointsEntry.status == EntryStatus.APPROVED)
+        .group_by(RuleItemRecord.rule_set_id, year, PointsEntry.member_id, month, RuleItemRecord.category)
+    )
+    if rule_set_ids is not None:
+        query = query.where(RuleItemRecord.rule_set_id.in_(list(rule_set_ids)))
+    return query
+
+
+def _rows(result) -> dict[Key, tuple[Decimal, int]]:
+    return {
+        (rule_set_id, int(year), member_id, int(month), category): (value, int(vetoes or 0))
+        for rule_set_id, year, member_id, month, category, value, vetoes in result
+    }
+
+
+def ledger_sums(session, rule_set_ids=None) -> dict[Key, tuple[Decimal, int]]:
+    return _rows(session.execute(ledger_sums_query(rule_set_ids)))
+
+
+def kept_sums(session, rule_set_ids=None) -> dict[Key, tuple[Decimal, int]]:
+    s = MemberMonthSum
+    query = select(s.rule_set_id, s.year, s.member_id, s.month, s.category, s.points, s.vetoes)
+    if rule_set_ids is not None:
+        query = query.where(s.rule_set_id.in_(list(rule_set_ids)))
+    return _rows(session.execute(query))
+
+
+def mismatches(session) -> list[tuple[Key, tuple | None, tuple | None]]:
+    """(key, kept, ledger) wherever the kept summaries differ from the ledger's own sums
+    (None: no row on that side)."""
+    ledger, kept = ledger_sums(session), kept_sums(session)
+    keys = sorted((key for key in ledger.keys() | kept.keys() if ledger.get(key) != kept.get(key)), key=str)
+    return [(key, kept.get(key), ledger.get(key)) for key in keys]
+
+
+def rebuild(session, rule_set_ids=None) -> None:
+    """Recompute the summaries of the given rule sets (all when None) from the ledger."""
+    table = MemberMonthSum.__table__
+    wipe = delete(table)
+    if rule_set_ids is not None:
+        rule_set_ids = list(rule_set_ids)
+        wipe = wipe.where(table.c.rule_set_id.in_(rule_set_ids))
+    session.execute(wipe)
+    columns = ["rule_set_id", "year", "member_id", "month", "category", "points", "vetoes"]
+    session.execute(insert(table).from_select(columns, ledger_sums_query(rule_set_ids)))
+
+
+def rebuild_branch(session, branch_id: uuid.UUID) -> None:
+    rebuild(session, session.scalars(select(RuleSetRecord.id).where(RuleSetRecord.branch_id == branch_id)).all())
+
+
+# ----------------------------------------------------------------------------- kept as entries are written
+
+
+def _upsert(session, table, rows: list[dict]):
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    statement = dialect_insert(table)
+    keys = [column.name for column in table.primary_key.columns]
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={"points": table.c.points + statement.excluded.points, "vetoes": table.c.vetoes + statement.excluded.vetoes},
+    )
+
+
+def add_approved(session, entries: list[PointsEntry]) -> None:
+    """Add entries that have just become approved to their month's summaries (same transaction)."""
+    if not entries:
+        return
+    item_ids = {entry.rule_item_id for entry in entries}
+    items = {
+        item_id: (rule_set_id, category)
+        for item_id, rule_set_id, category in session.execute(
+            select(RuleItemRecord.id, RuleItemRecord.rule_set_id, RuleItemRecord.category).where(RuleItemRecord.id.in_(item_ids))
+        )
+    }
+    totals: dict[Key, list] = defaultdict(lambda: [Decimal(0), 0])
+    for entry in entries:
+        rule_set_id, category = items[entry.rule_item_id]
+        key = (rule_set_id, entry.occurred_on.year, entry.member_id, entry.occurred_on.month, category)
+        totals[key][0] += Decimal(entry.points)
+        if category is Category.VETO:
+            totals[key][1] += -1 if entry.reverses_id is not None else 1
+    rows = [
+        {"rule_set_id": k[0], "year": k[1], "member_id": k[2], "month": k[3], "category": k[4], "points": v[0], "vetoes": v[1]}
+        for k, v in totals.items()
+    ]
+    table = MemberMonthSum.__table__
+    session.execute(_upsert(session, table, rows), rows)
+
+
+def _became_approved(session: Session) -> list[PointsEntry]:
+    found = [obj for obj in session.new if isinstance(obj, PointsEntry) and obj.status is EntryStatus.APPROVED]
+    for obj in session.dirty:
+        if isinstance(obj, PointsEntry):
+            history = _status_history(obj)
+            if obj.status is EntryStatus.APPROVED and history.has_changes() and EntryStatus.APPROVED not in history.deleted:
+                found.append(obj)
+    return found
+
+
+def _status_history(obj):
+    from sqlalchemy import inspect
+
+    return inspect(obj).attrs.status.history
+
+
+def _before_flush(session, flush_context, instances) -> None:
+    add_approved(session, _became_approved(session))
+
+
+def install_summaries(session_class=Session) -> None:
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+
+
+def uninstall_summaries(session_class=Session) -> None:
+    if event.contains(session_class, "before_flush", _before_flush):
+        event.remove(session_class, "before_flush", _before_flush)
