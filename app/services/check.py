@@ -14,7 +14,7 @@ from app.domain.rules import CountedLine, cap_overruns
 from app.services.context import read_session
 from app.services.rules.rulesets import rule_set_from_record
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
-from db import ledger_chain
+from db import ledger_chain, summaries
 from db.chain_check import ChainCheck, check_chains
 from db.engine import is_sqlite
 from db.models import AttendanceRecord, AuditRecord, Member, PointsEntry, RuleItemRecord, RuleSetRecord
@@ -40,7 +40,23 @@ def check_store(store: Store) -> CheckReport:
         _check_chain(session, is_sqlite(store.engine), report)
         _check_ledger(session, report)
         _check_caps(session, report)
+        _check_summaries(session, report)
     return report
+
+
+def _check_summaries(session, report: CheckReport) -> None:
+    """The summaries kept per member and month, recomputed from the ledger and compared."""
+    found = summaries.mismatches(session)
+    if not found:
+        return
+    (rule_set_id, year, member_id, month, category), kept, ledger = found[0]
+    member = session.get(Member, member_id)
+    kept_text = f"{format_points(kept[0])} 分" if kept else "没有"
+    ledger_text = f"{format_points(ledger[0])} 分" if ledger else "没有记录"
+    report.problems.append(
+        f"积分月汇总与台账不符：{member.name if member else '?'} {year}年{month}月的“{category.label}”汇总为{kept_text}，"
+        f"台账合计为{ledger_text}（共 {len(found)} 处不符）。"
+    )
 
 
 def _check_sqlite(session, report: CheckReport) -> None:

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, extract, func, select, type_coerce
+from sqlalchemy import case, extract, func, inspect, select, type_coerce
 
 from app.domain.enums import Category, EntryStatus, MemberClass, MemberStatus, Membership
 from app.domain.periods import Month
 from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, BranchYear, MonthSum, carried_base, score_branch_year
 from app.services.rules.rulesets import rule_set_from_record
-from db.models import AppraisalRecord, Member, OrgUnit, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import AppraisalRecord, Member, MemberMonthSum, OrgUnit, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.types import Points
 
 
@@ -53,7 +53,39 @@ class ScoredBranch:
 
 
 def month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
-    """Approved points of `year` per member, month and category, reversals included (they net out)."""
+    """Approved points of `year` per member, month and category, reversals included (they net out):
+    read from the summaries kept beside the ledger (db/summaries.py), or summed from the ledger
+    when the file has none (an older schema opened read-only)."""
+    if not _has_summaries(session):
+        return ledger_month_sums(session, branch_id, year, member_ids)
+    kept = MemberMonthSum
+    query = (
+        select(kept.member_id, kept.month, kept.category, kept.points, kept.vetoes)
+        .join(RuleSetRecord, RuleSetRecord.id == kept.rule_set_id)
+        .where(RuleSetRecord.branch_id == branch_id, RuleSetRecord.year == year, kept.year == year)
+    )
+    if member_ids is not None:
+        query = query.where(kept.member_id.in_(list(member_ids)))
+    grouped: dict[uuid.UUID, list[MonthSum]] = {}
+    for member_id, month_no, category, value, vetoes in session.execute(query):
+        grouped.setdefault(member_id, []).append(MonthSum(member_id, month_no, category, value, vetoes))
+    return grouped
+
+
+_SUMMARIES_KEPT: dict[str, bool] = {}
+
+
+def _has_summaries(session) -> bool:
+    bind = session.get_bind()
+    key = str(bind.url)
+    if not _SUMMARIES_KEPT.get(key):
+        _SUMMARIES_KEPT[key] = inspect(session.connection()).has_table(MemberMonthSum.__tablename__)
+    return _SUMMARIES_KEPT[key]
+
+
+def ledger_month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
+    """Approved points of `year` per member, month and category, reversals included (they net out),
+    summed from the ledger itself (a file without the kept summaries, and what they must equal)."""
     month = extract("month", PointsEntry.occurred_on)
     veto = case(
         (RuleItemRecord.category == Category.VETO, case((PointsEntry.reverses_id.is_(None), 1), else_=-1)), else_=0

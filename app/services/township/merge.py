@@ -38,12 +38,14 @@ from app.domain.enums import EntryStatus, OrgKind
 from app.services.backup.archive import Manifest, local_time
 from app.services.context import unit_of_work
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, put_setting, read_settings
+from db import summaries
 from db.base import Base
 from db.models import Member, OrgUnit
 
 # chain_starts belongs to each file's own chains; gathered chains are verified and their heads
 # kept per branch at gathering, so gathered ledger rows enter the township unchained.
-SKIPPED_TABLES = {"store_settings", "chain_starts"}
+# member_month_sums are derived: the gathered branch's are recomputed after its rows are merged.
+SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums"}
 CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
 # Columns the township changes on purpose; they are neither compared nor updated.
@@ -118,6 +120,7 @@ def merge_backup(
                 session.execute(text("PRAGMA defer_foreign_keys = ON"))
             merger = _Merger(session, source, branch, newer, result)
             merger.run()
+            summaries.rebuild_branch(session, uuid.UUID(branch["id"]))
             if not newer and not any(result.inserted.values()) and not any(result.updated.values()):
                 raise _NothingChanged
             if newer:
