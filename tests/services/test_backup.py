@@ -103,7 +103,7 @@ def table_rows(path: Path) -> dict[str, list]:
     """Every row of every mapped table, decoded by the models' column types, ordered by id."""
     with Store.open_file(path) as store, store.engine.connect() as connection:
         return {
-            table.name: [tuple(row) for row in connection.execute(select(table).order_by(table.c.id))]
+            table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
             for table in Base.metadata.sorted_tables
         }
 
