@@ -118,7 +118,8 @@ class RatingStartPanel(QWidget):
             self.tr("{0} 分及以上　{1}").format(format_points(band.min_points), star_text(band.stars))
             for band in sorted(scheme.star_bands, key=lambda b: -b.min_points)
         ]
-        self.bands_label.setText("\n".join(lines))
+        # One line: five lines would not fit a 1280×720 laptop with the rest of the form below.
+        self.bands_label.setText("　　".join(lines))
         self.quota_check.setChecked(scheme.five_star_quota is not None)
         self.quota_spin.setEnabled(scheme.five_star_quota is not None)
         if scheme.five_star_quota is not None:
