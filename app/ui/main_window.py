@@ -230,7 +230,15 @@ class MainWindow(ShellWindow):
         """
         if not self.has_branch or self.ctx.store.path is None:
             return
-        try:
-            auto_backup.auto_backup_if_due(self.ctx.store)
-        except Exception as exc:  # noqa: BLE001 - closing goes on; the clerk is told what failed
-            self.auto_backup_problem = show_error(None, exc, self.tr("自动备份没有完成"))
+        store, failed = self.ctx.store, []
+
+        def backup(_control) -> None:  # on the database worker, like every service call
+            try:
+                auto_backup.auto_backup_if_due(store)
+            except Exception as exc:  # noqa: BLE001 - closing goes on; the clerk is told what failed
+                failed.append(exc)
+
+        self.ctx.jobs.submit(backup)
+        self.ctx.jobs.wait()  # the window is closing: the backup must be done before the program ends
+        if failed:
+            self.auto_backup_problem = show_error(None, failed[0], self.tr("自动备份没有完成"))
