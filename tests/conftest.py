@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,6 +18,26 @@ from app.services.rules import rulesets
 from db.store import Store
 
 TODAY = date(2026, 11, 23)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config.dyjf_exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """End the test process once pytest has reported, without the interpreter's final clean-up.
+
+    PySide6 6.x can abort in garbage collection while Python shuts down ("bool_dealloc: deallocating
+    True or False", seen after threaded job runners in several GUI tests of one run): the results
+    are already printed, but the abort would turn a green run into exit status 134. The status
+    pytest decided is kept.
+    """
+    status = getattr(config, "dyjf_exit_status", None)
+    if status is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
 
@@ -240,5 +240,6 @@ class MainWindow(ShellWindow):
 
         self.ctx.jobs.submit(backup)
         self.ctx.jobs.wait()  # the window is closing: the backup must be done before the program ends
+        QCoreApplication.processEvents()  # deliver the finished job now, while the window still exists
         if failed:
             self.auto_backup_problem = show_error(None, failed[0], self.tr("自动备份没有完成"))

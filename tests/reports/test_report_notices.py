@@ -64,7 +64,9 @@ def test_monthly_notice_shows_the_engines_ranking(demo_store, notice):
     assert "说明：本年累计为1月至10月已审核的积分，含基础分。" in flat
     assert "△ 经支部会议决定调整考核项目。" in flat and "一票否决：本年度积分按 0 分计，不得评星，不得评先评优。" in flat
     assert "老弱病残" not in flat and "免考" not in flat
-    assert page_lines(texts[0])[-2:] == ["红星村党支部", "2026年11月23日"]
+    # The sign-off, then the ledger's check code small in the bottom margin.
+    assert page_lines(texts[0])[-3:-1] == ["红星村党支部", "2026年11月23日"]
+    assert page_lines(texts[0])[-1].startswith("台账校验码 ")
     assert "第 1 页" not in flat  # a single page carries no page number
 
 
@@ -109,7 +111,7 @@ def test_a_branch_of_200_members_pages_correctly(large_store, settings):
         headings = _heading_count(text)
         assert headings == 2 if number < len(texts) else headings in (1, 2)
     last = page_lines(texts[-1])
-    assert last[-3:-1] == ["红旗社区党委", "2026年11月23日"]
+    assert last[-4:-2] == ["红旗社区党委", "2026年11月23日"] and last[-1].startswith("台账校验码 ")
     assert sum(line in ranking_names for line in last) >= 3, "the sign-off is kept with the last rows"
     _assert_ranking_rows(all_lines(render_monthly_notice(notice, paper="A3")), ranking)
 
