@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import io
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from app.domain.points import ZERO
 from app.reports.data import AnnualBatch, AnnualSummary
 from app.reports.grid import (
+    PORTRAIT_LABEL_WIDTH,
+    PORTRAIT_TABLE,
     Cell,
     Column,
-    GridStyle,
     draw_rows,
     draw_signature_lines,
     header_row,
@@ -25,13 +25,13 @@ from app.reports.grid import (
     measure_table,
     spanning_row,
 )
-from app.reports.layout import BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, PageGeometry, draw_page_number, new_canvas
+from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, draw_page_number, new_canvas
 from app.reports.progress import Progress, report
 from app.reports.text import date_text, points_text, signed_points, star_title, stars_text, wrap_text
 
-GEOMETRY = PageGeometry(*A4, left=18 * mm, right=18 * mm, top=16 * mm, bottom=16 * mm)
-STYLE = GridStyle(size=10.5, leading=13.5, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=7 * mm)
-LABEL_WIDTH = 22 * mm
+GEOMETRY = A4_PORTRAIT
+STYLE = PORTRAIT_TABLE
+LABEL_WIDTH = PORTRAIT_LABEL_WIDTH
 EXPLANATION = (
     "说明：年度累计含基础分，基础分只扣不加、扣完为止；当月合计为当月各项积分之和；"
     "星级已按五星名额调整；有一票否决事项的，全年积分按 0 分计，不得评星。"

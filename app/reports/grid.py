@@ -36,6 +36,11 @@ class GridStyle:
     header_fill: object = LABEL_FILL
 
 
+# The house table for A4 portrait paper (the annual summary, the sign-in sheet, the meeting record).
+PORTRAIT_TABLE = GridStyle(size=10.5, leading=13.5, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=7 * mm)
+PORTRAIT_LABEL_WIDTH = 22 * mm
+
+
 @dataclass(frozen=True)
 class Cell:
     """A cell with its own look; plain strings are ordinary cells."""

@@ -79,6 +79,10 @@ class PageGeometry:
         return self.height - self.top - self.bottom
 
 
+# A4 portrait with the house margins (the annual summary, the sign-in sheet, the meeting record).
+A4_PORTRAIT = PageGeometry(*A4, left=18 * mm, right=18 * mm, top=16 * mm, bottom=16 * mm)
+
+
 def page_geometry(paper: str = "A4", landscape_: bool = False, margin_mm: float = 15) -> PageGeometry:
     """A4 or A3, portrait or landscape, with even margins (A3 margins scale up a little)."""
     try:

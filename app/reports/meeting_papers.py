@@ -12,11 +12,12 @@ import io
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.reports.grid import (
+    PORTRAIT_LABEL_WIDTH,
+    PORTRAIT_TABLE,
     Cell,
     Column,
     GridStyle,
@@ -28,14 +29,14 @@ from app.reports.grid import (
     measure_table,
     spanning_row,
 )
-from app.reports.layout import BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, PageGeometry, draw_page_number, new_canvas
+from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, draw_page_number, new_canvas
 from app.reports.meeting_data import MeetingRecordPaper, SigninSheet
 from app.reports.text import date_text, signed_points, wrap_text
 
-GEOMETRY = PageGeometry(*A4, left=18 * mm, right=18 * mm, top=16 * mm, bottom=16 * mm)
-STYLE = GridStyle(size=10.5, leading=13.5, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=7 * mm)
+GEOMETRY = A4_PORTRAIT
+STYLE = PORTRAIT_TABLE
 SIGN_STYLE = GridStyle(size=11, leading=14, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=10 * mm)
-LABEL_WIDTH = 22 * mm
+LABEL_WIDTH = PORTRAIT_LABEL_WIDTH
 GAP = 4 * mm
 RUNNING = 12  # height of the running title on later pages
 
