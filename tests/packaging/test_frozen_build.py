@@ -166,7 +166,7 @@ def test_older_build_refuses_a_newer_database_with_the_version_numbers(installed
 
     env = clean_env(home, DYJF_DATA_DIR=str(tmp_path / "data"))
     db = tmp_path / "newer.db"
-    shutil.copy(FIXTURES / "schema-0003.db", db)
+    shutil.copy(sorted(FIXTURES.glob("schema-*.db"))[-1], db)  # the newest schema this build knows
     raw = sqlite3.connect(db)
     known = raw.execute("PRAGMA user_version").fetchone()[0]
     raw.execute("UPDATE alembic_version SET version_num = 'f00d_from_the_future'")
