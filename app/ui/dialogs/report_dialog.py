@@ -25,6 +25,13 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 
 
 class ReportDialog(QDialog):
+    def __init_subclass__(cls, **kwargs) -> None:
+        # Each dialog builds its own report (make_preview calls build_and_preview); checked here,
+        # when the class is defined, as the house's other required hooks are.
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "make_preview", None)):
+            raise TypeError(f"{cls.__name__} must define make_preview()")
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -40,9 +47,6 @@ class ReportDialog(QDialog):
         buttons, self.preview_button = dialog_buttons(
             translate("ReportDialog", "生成并预览"), self.make_preview, self.reject, cancel_text=translate("ReportDialog", "关闭"))
         layout.addWidget(buttons)
-
-    def make_preview(self) -> None:
-        raise NotImplementedError  # each dialog builds its own report with build_and_preview
 
     def build_and_preview(self, build: Callable[[JobControl], tuple[bytes, str]], label: str) -> Job:
         """`build(control)` on the job runner returns the PDF and its title; `label` names it while it is built."""
