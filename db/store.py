@@ -11,6 +11,7 @@ from db.engine import make_engine, make_session_factory, sqlite_path, sqlite_url
 from db.ledger_chain import install_ledger_chain
 from db.ledger_guard import install_ledger_guard
 import db.rating_models  # noqa: F401  (every table is mapped before the first session)
+import db.practice_models  # noqa: F401
 from db.schema import SchemaReport, ensure_schema, require_current_schema
 from db.summaries import install_summaries
 
