@@ -102,10 +102,22 @@ class OrgKind(LabelledEnum):
 
 
 class Role(LabelledEnum):
+    """What an account may do. A person can hold several; an administrator may do everything.
+
+    In a village: 录入员 enters points, meetings and roster changes; 审核人 (the branch secretary)
+    reviews and runs the star rating; 管理员 keeps accounts, rule sets, settings and restores.
+    In the township's gathering database: 验星 verifies star ratings, 汇总 gathers backups."""
+
     ADMIN = "admin", "管理员"
     CLERK = "clerk", "录入员"
-    REVIEWER = "reviewer", "审核员"
+    REVIEWER = "reviewer", "审核人"
+    VERIFIER = "verifier", "验星"
+    GATHERER = "gatherer", "汇总"
     VIEWER = "viewer", "查看"
+
+
+# Most privileged first: the order in which an account's roles are listed.
+ROLE_ORDER = (Role.ADMIN, Role.REVIEWER, Role.CLERK, Role.VERIFIER, Role.GATHERER, Role.VIEWER)
 
 
 class AppraisalMode(LabelledEnum):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.domain.enums import Role
+from app.domain.enums import ROLE_ORDER, Role
 from app.domain.errors import AppError, ConflictError, PermissionDenied, StoreError
 from db.engine import BUSY_TIMEOUT_MS
 from db.models import AuditRecord
@@ -23,16 +23,68 @@ from db.store import Store
 
 @dataclass(frozen=True)
 class Actor:
-    """The operator on whose behalf a service runs."""
+    """The operator on whose behalf a service runs, as established at log-in.
+
+    `roles` is every role the account holds (a single Role is accepted and wrapped, so older
+    callers that pass one role keep working). `data_key` is the branch's 32-byte data key
+    unwrapped with the operator's password at log-in (None before log-in or in a township's
+    gathering database); it is kept out of repr and comparisons so it is never printed or logged.
+    """
 
     id: uuid.UUID
     username: str
     display_name: str
-    role: Role
+    roles: frozenset[Role]
+    data_key: bytes | None = field(default=None, repr=False, compare=False)
+
+    def __init__(
+        self,
+        id: uuid.UUID,
+        username: str,
+        display_name: str,
+        roles: Role | Iterable[Role] | None = None,
+        data_key: bytes | None = None,
+        *,
+        role: Role | None = None,
+    ) -> None:
+        if roles is None and role is None:
+            raise TypeError("Actor needs roles= (or role=)")
+        held = set(_as_roles(roles)) | set(_as_roles(role))
+        if not held:
+            raise ValueError("an Actor holds at least one role")
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "username", username)
+        object.__setattr__(self, "display_name", display_name)
+        object.__setattr__(self, "roles", frozenset(held))
+        object.__setattr__(self, "data_key", data_key)
+
+    @property
+    def role(self) -> Role:
+        """The most privileged role held (for a one-word label; checks use `roles`)."""
+        return min(self.roles, key=ROLE_ORDER.index)
+
+    @property
+    def roles_label(self) -> str:
+        return "、".join(role.label for role in sorted(self.roles, key=ROLE_ORDER.index))
+
+    def holds(self, *roles: Role) -> bool:
+        """True if the actor holds any of `roles`, or is an administrator."""
+        return Role.ADMIN in self.roles or not self.roles.isdisjoint(roles)
 
     def require(self, *roles: Role, action: str) -> None:
-        if self.role is not Role.ADMIN and self.role not in roles:
-            raise PermissionDenied(f"“{self.display_name}”是{self.role.label}，没有{action}的权限。")
+        if not self.holds(*roles):
+            raise PermissionDenied(f"“{self.display_name}”是{self.roles_label}，没有{action}的权限。")
+
+    def with_data_key(self, data_key: bytes | None) -> "Actor":
+        return Actor(self.id, self.username, self.display_name, self.roles, data_key)
+
+
+def _as_roles(value: Role | Iterable[Role] | None) -> Iterable[Role]:
+    if value is None:
+        return ()
+    if isinstance(value, Role):
+        return (value,)
+    return tuple(Role(v) for v in value)
 
 
 @dataclass

@@ -55,7 +55,7 @@ class EntryFields(QWidget):
         self.evidence_edit = QLineEdit()
         self.evidence_edit.setPlaceholderText(self.tr("可不填，如 照片编号、签到表"))
         form.addRow(self.tr("佐证材料"), self.evidence_edit)
-        self.approve_check = QCheckBox(self.tr("直接审核通过（审核员）"))
+        self.approve_check = QCheckBox(self.tr("直接审核通过（审核人）"))
         self.approve_check.setVisible(ctx.can_review)
         self.approve_check.toggled.connect(self.changed)
         form.addRow("", self.approve_check)

@@ -85,7 +85,7 @@ class ShellWindow(QMainWindow):
         self._menus()
         self.dialog_cap = DialogsFitTheScreen(self)
         QApplication.instance().installEventFilter(self.dialog_cap)
-        self.operator_label = QLabel(self.tr("操作员：{0}（{1}）").format(actor.display_name, actor.role.label))
+        self.operator_label = QLabel(self.tr("操作员：{0}（{1}）").format(actor.display_name, actor.roles_label))
         self.statusBar().addPermanentWidget(self.operator_label)
         self.ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         if not self.ctx.window_state.restore_geometry(self, self.GEOMETRY_KEY) and fit_to_screen(self, DEFAULT_SIZE):

@@ -89,7 +89,7 @@ def test_a_clerk_sees_why_he_cannot_correct(store, admin, meeting, make_window):
     page = make_window(store, actor=clerk).show_page("entry")
     tab = page.meetings
     assert not tab.correct_button.isVisibleTo(tab) and not tab.reason_edit.isVisibleTo(tab)
-    assert tab.correction_refusal.isVisibleTo(tab) and "审核员" in tab.correction_refusal.text()
+    assert tab.correction_refusal.isVisibleTo(tab) and "审核人" in tab.correction_refusal.text()
 
 
 def test_the_papers_print_through_the_preview(opened, monkeypatch):

@@ -280,7 +280,7 @@ def test_a_clerk_registers_declarations_but_the_reviewer_decides(store, ids, win
     clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
     page = window(clerk).show_page("rating")
     assert page.buttons["declare"].isEnabled() and page.buttons["dual_report"].isEnabled()
-    assert not page.buttons["assess"].isEnabled() and "审核员" in page.buttons["assess"].toolTip()
+    assert not page.buttons["assess"].isEnabled() and "审核人" in page.buttons["assess"].toolTip()
     assert page.model.data(page.model.index(0, 4)) == "98"  # live total before the assessment, in grey
     assert page.model.line_named("党员甲").frozen is False
 

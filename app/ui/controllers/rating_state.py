@@ -194,7 +194,7 @@ def action_states(view: RoundView | None, today: date, can_review: bool) -> dict
         return {key: ActionState(False, translate("RatingState", "请先开始本年度的星级评定。")) for key in ACTIONS}
     status = view.status
     stage = translate("RatingState", "评定现在处于“{0}”阶段。").format(status.label)
-    reviewer = translate("RatingState", "只有审核员可以做这一步。")
+    reviewer = translate("RatingState", "只有审核人可以做这一步。")
 
     def when(condition: bool, why: str = "", review: bool = False) -> ActionState:
         if not condition:

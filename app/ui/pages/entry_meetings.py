@@ -131,7 +131,7 @@ class MeetingsTab(QWidget):
         """Reviewers get the correction; anyone else one sentence saying why not."""
         row = QHBoxLayout()
         refusal = self.ctx.refusal(Role.REVIEWER, action=self.tr("更正考勤"))
-        self.correction_refusal = hint_label(self.tr("只有审核员可以更正考勤（会冲正原来的积分记录）。") if refusal else "")
+        self.correction_refusal = hint_label(self.tr("只有审核人可以更正考勤（会冲正原来的积分记录）。") if refusal else "")
         self.correction_refusal.setVisible(bool(refusal))
         row.addWidget(self.correction_refusal, 1)
         self.status_box = EnumBox(Attendance)

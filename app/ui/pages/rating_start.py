@@ -130,7 +130,7 @@ class RatingStartPanel(QWidget):
             self.probation_label.setText(self.tr("不另设要求"))
         self.start_button.setEnabled(self.ctx.can_review)
         if not self.ctx.can_review:
-            show_problem(self.problem, self.tr("只有审核员可以开始星级评定。"))
+            show_problem(self.problem, self.tr("只有审核人可以开始星级评定。"))
 
     def overrides(self) -> dict:
         quota = Decimal(self.quota_spin.value()) / 100 if self.quota_check.isChecked() else None

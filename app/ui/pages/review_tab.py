@@ -31,7 +31,7 @@ class ReviewTab(QWidget):
         self.asker = Asker(self, ctx)
         layout = QVBoxLayout(self)
         if not ctx.can_review:
-            layout.addWidget(hint_label(self.tr("只有审核员可以审核。你可以在这里看到等待审核的记录。")))
+            layout.addWidget(hint_label(self.tr("只有审核人可以审核。你可以在这里看到等待审核的记录。")))
         self.model = RowTableModel(review_columns(), self)
         self.table = make_table(self, multi_select=True)
         self.table.setModel(self.model)
