@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.enums import (
@@ -257,3 +257,21 @@ class MemberMonthSum(Base):
     category: Mapped[Category] = mapped_column(enum_column(Category), primary_key=True)
     points: Mapped[Decimal] = mapped_column(Points)
     vetoes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DataKeyWrap(RecordMixin, UpdatedMixin, Base):
+    """The branch's data key, wrapped for one account (by its password) or for the recovery code.
+
+    `kdf` holds the Argon2id parameters and salt the wrapping key was derived with; `key_id`
+    is the data key's fingerprint, the same on every wrap of one branch
+    (app/services/accounts/keyring.py)."""
+
+    __tablename__ = "data_key_wraps"
+    __table_args__ = (UniqueConstraint("kind", "operator_id"),)
+
+    kind: Mapped[str] = mapped_column(String(20))
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operators.id"))
+    key_id: Mapped[str] = mapped_column(String(32))
+    kdf: Mapped[dict] = mapped_column(JSONText)
+    nonce: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)

@@ -16,8 +16,8 @@ made in one place, app.services.files.plain_os_error, which returns one of these
     │   └── RowsRejected ── ImportRejected, BatchRejected
     ├── NotFound ── MemberNotFound, EntryNotFound
     ├── ConflictError
-    ├── PermissionDenied
-    ├── StoreError ── LedgerTampered
+    ├── PermissionDenied ── PersonalDataLocked, DataKeyWrongSecret ── RecoveryCodeWrong, DataKeyMissing
+    ├── StoreError ── LedgerTampered, PersonalDataDamaged
     │   └── SchemaTooNew ─────────────┐
     └── BackupError                   │
         ├── BackupTooNew ◀────────────┘ (both: "made by a newer program")
@@ -160,6 +160,28 @@ class PermissionDenied(AppError):
     """The operator's role does not allow this action."""
 
 
+class PersonalDataLocked(PermissionDenied):
+    """Personal data (ID number, phone, birth date) asked for without the branch's data key."""
+
+    sentence = "没有登录（或这个账号还没有打开本支部的数据），不能保存或查看身份证号、电话和出生日期，请先登录。"
+
+
+class DataKeyWrongSecret(PermissionDenied):
+    """The password (or recovery code) does not open this account's copy of the data key."""
+
+    sentence = "密码不对，打不开本支部的数据，请核对后再输入一次。"
+
+
+class RecoveryCodeWrong(DataKeyWrongSecret):
+    sentence = "恢复码不对，请对照恢复单逐个核对后再输入一次（字母不分大小写，横线可以不输）。"
+
+
+class DataKeyMissing(PermissionDenied):
+    """No copy of the data key exists for this account (or no recovery code was set)."""
+
+    sentence = "这个账号还没有本支部数据的钥匙，请管理员登录后重新设置这个账号的密码。"
+
+
 # ----------------------------------------------------------------------------- the database file
 
 
@@ -195,6 +217,12 @@ class SchemaTooNew(StoreError):
 
 class LedgerTampered(StoreError):
     """An attempt to edit or delete a ledger row in place."""
+
+
+class PersonalDataDamaged(StoreError):
+    """A sealed personal field that does not open under the branch's data key."""
+
+    sentence = "有党员的身份证号、电话或出生日期无法解开（数据被改动过，或来自别的支部），请用“检查数据”查看。"
 
 
 # ----------------------------------------------------------------------------- backups
