@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 from app.domain.enums import EntryStatus
 from app.domain.errors import LedgerTampered
 from db.models import AuditRecord, PointsEntry
+from db.shop_models import ShopRedemption, ShopStockIn
+
+# Shop history (db/shop_models.py): neither changed nor deleted once written, like the audit log.
+SHOP_HISTORY = (ShopStockIn, ShopRedemption)
 
 REVIEW_COLUMNS = {"status", "reviewed_by", "reviewed_at", "review_note"}
 
@@ -40,11 +44,15 @@ def install_ledger_guard(session_class=Session) -> None:
                 raise LedgerTampered(
                     "积分记录和操作日志不能删除。", details=f"delete of {type(obj).__name__} {obj.id}"
                 )
+            if isinstance(obj, SHOP_HISTORY):
+                raise LedgerTampered("积分超市的入库和兑换记录不能删除；如有错误，请登记冲正记录。", details=f"delete of {type(obj).__name__} {obj.id}")
         for obj in session.dirty:
             if isinstance(obj, AuditRecord) and session.is_modified(obj):
                 raise LedgerTampered("操作日志不能修改。", details=f"update of audit {obj.id}")
             if isinstance(obj, PointsEntry):
                 _check_entry_update(obj)
+            if isinstance(obj, SHOP_HISTORY) and session.is_modified(obj):
+                raise LedgerTampered("积分超市的入库和兑换记录不能修改；如有错误，请登记冲正记录。", details=f"update of {type(obj).__name__} {obj.id}")
 
 
 # The guarding triggers of a SQLite file, as the migrations create them (0001 the deletes,
@@ -76,6 +84,7 @@ EXPECTED_TRIGGER_SQL = dict([
     _append_only("audit_log", "update", "audit log"),
     *[_append_only(table, verb, "rating history") for table in ("rating_steps", "rating_star_changes") for verb in ("update", "delete")],
     *[_append_only("chain_starts", verb, "chain starts", "are") for verb in ("update", "delete")],
+    *[_append_only(table, verb, "shop history") for table in ("shop_stock_ins", "shop_redemptions") for verb in ("update", "delete")],
 ])
 
 

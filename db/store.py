@@ -12,6 +12,7 @@ from db.ledger_chain import install_ledger_chain
 from db.ledger_guard import install_ledger_guard
 import db.rating_models  # noqa: F401  (every table is mapped before the first session)
 import db.practice_models  # noqa: F401
+import db.shop_models  # noqa: F401
 from db.schema import SchemaReport, ensure_schema, require_current_schema
 from db.summaries import install_summaries
 

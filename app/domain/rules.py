@@ -15,6 +15,8 @@ from app.domain.enums import Attendance, Category, CapPeriod, MemberClass, Membe
 from app.domain.errors import CapExceeded, RuleViolation, ValidationError
 from app.domain.periods import period_bounds, period_label
 from app.domain.points import ZERO, format_points, points
+from app.domain.board import BoardRule
+from app.domain.shop import ShopRule
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,9 @@ class RuleSet:
     attendance_rules: tuple[AttendanceRule, ...] = ()
     probation_flag_below: Decimal | None = None
     floor_total_at_zero: bool = True
+    dual_report_hours: Decimal | None = None  # 双报到: the year's service hours that meet the duty
+    shop: ShopRule = field(default_factory=ShopRule)  # the honour shop's earning and expiry (app/domain/shop.py)
+    board: BoardRule = field(default_factory=BoardRule)  # the red-and-black board (app/domain/board.py)
 
     def __post_init__(self) -> None:
         codes = [item.code for item in self.items]

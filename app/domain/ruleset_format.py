@@ -12,7 +12,10 @@ from typing import Any
 from app.domain.enums import Attendance, Category, CapPeriod, MemberClass, ValueKind
 from app.domain.errors import ValidationError
 from app.domain.points import points
+from app.domain.board import board_rule_from_dict, board_rule_to_dict
+from app.domain.service_hours import check_threshold
 from app.domain.rules import AppraisalRule, AttendanceRule, Band, CategoryCap, RuleItem, RuleSet
+from app.domain.shop import shop_rule_from_dict, shop_rule_to_dict
 
 
 def _number(value: Any, where: str) -> Decimal:
@@ -124,6 +127,9 @@ def rule_set_from_dict(data: dict, year: int) -> RuleSet:
         attendance_rules=attendance,
         probation_flag_below=_optional_number(scheme, "probation_flag_below", where),
         floor_total_at_zero=bool(scheme.get("floor_total_at_zero", True)),
+        dual_report_hours=check_threshold(_optional_number(scheme, "dual_report_hours", where)),
+        shop=shop_rule_from_dict(data.get("shop", {})),
+        board=board_rule_from_dict(data.get("board", {})),
     )
 
 
@@ -183,7 +189,7 @@ def rule_set_to_dict(rule_set: RuleSet, description: str = "") -> dict:
     scheme: dict[str, Any] = {"name": rule_set.name, "base_points": str(rule_set.base_points)}
     if description:
         scheme["description"] = description
-    for key in ("base_carry_share", "five_star_quota", "probation_flag_below"):
+    for key in ("base_carry_share", "five_star_quota", "probation_flag_below", "dual_report_hours"):
         value = getattr(rule_set, key)
         if value is not None:
             scheme[key] = str(value)
@@ -206,5 +212,7 @@ def rule_set_to_dict(rule_set: RuleSet, description: str = "") -> dict:
         "grade_bands": [{"min": str(b.min_points), "label": b.label} for b in rule_set.grade_bands],
         "star_bands": [{"min": str(b.min_points), "stars": b.stars} for b in rule_set.star_bands],
         "attendance": list(meetings.values()),
+        "shop": shop_rule_to_dict(rule_set.shop),
+        "board": board_rule_to_dict(rule_set.board),
         "items": [item_to_dict(item) for item in rule_set.items],
     }

@@ -6,6 +6,7 @@ from db.base import Base
 import db.models  # noqa: F401  (registers the tables on Base.metadata)
 import db.rating_models  # noqa: F401
 import db.practice_models  # noqa: F401
+import db.shop_models  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:

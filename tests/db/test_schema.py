@@ -190,6 +190,7 @@ def test_migrations_build_exactly_what_the_models_declare(store):
 
     import db.rating_models  # noqa: F401
     import db.practice_models  # noqa: F401
+    import db.shop_models  # noqa: F401
     from db.base import Base
 
     with store.engine.connect() as connection:
