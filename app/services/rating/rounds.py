@@ -35,6 +35,7 @@ from app.domain.rating import (
 from app.services.totals import ranking as totals
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.organisation import require_branch_id
+from app.services.practice import dual_report
 from app.services.rating.queries import candidate_facts, load_round, load_view
 from app.services.rules.rulesets import get_rule_set
 from db.rating_models import RatingCandidate, RatingObjection, RatingRound, RatingStarChange, RatingStep
@@ -89,8 +90,9 @@ def start_round(
         record = RatingRound(branch_id=branch_id, year=year, status=RoundStatus.APPLYING, scheme=scheme.to_dict(), created_by=actor.id)
         uow.session.add(record)
         uow.session.flush()
-        for row in roster:
-            uow.session.add(_new_candidate(record.id, row))
+        candidates = [_new_candidate(record.id, row) for row in roster]
+        uow.session.add_all(candidates)
+        dual_report.apply_to_candidates(uow.session, branch_id, year, candidates)
         uow.session.add(RatingStep(round_id=record.id, action="start", status_after=RoundStatus.APPLYING, on_date=on, operator_id=actor.id))
         uow.audit("start", "rating_round", record.id, f"开始 {year} 年星级评定（申报创星）", candidates=len(roster))
         return Change(f"已开始 {year} 年星级评定，{len(roster)} 名党员可以申报。", created=[record.id])
@@ -121,8 +123,9 @@ def declare(store: Store, actor: Actor, year: int, member_id: uuid.UUID, stars: 
         return Change(f"已登记{candidate.name}申报{stars}星。", updated=[candidate.id])
 
 
-def set_dual_report(store: Store, actor: Actor, year: int, member_id: uuid.UUID, served: bool) -> Change:
-    """Whether an in-service member served in his home community (双报到) this year."""
+def set_dual_report(store: Store, actor: Actor, year: int, member_id: uuid.UUID, served: bool, reason: str = "") -> Change:
+    """Whether an in-service member served in his home community (双报到) this year; where the
+    rule set decides it by hours, a hand decision needs a reason (app/services/practice/dual_report.py)."""
     actor.require(Role.CLERK, Role.REVIEWER, action="登记双报到情况")
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
@@ -131,6 +134,7 @@ def set_dual_report(store: Store, actor: Actor, year: int, member_id: uuid.UUID,
         candidate = _candidate(uow.session, record.id, member_id)
         if candidate.member_class is not MemberClass.IN_SERVICE:
             raise ValidationError(f"{candidate.name}不是在职党员，不需要登记双报到。")
+        dual_report.note_hand_decision(uow, branch_id, year, member_id, candidate.name, served, reason)
         candidate.dual_report_served = served
         uow.audit("dual_report", "rating_candidate", candidate.id, f"{candidate.name} 双报到：{'已落实' if served else '未落实'}")
         return Change(f"已登记{candidate.name}的双报到情况。", updated=[candidate.id])
@@ -154,6 +158,7 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
             candidate = by_member[row.member_id]
             candidate.final_total, candidate.vetoed, candidate.rank = row.period_points, row.vetoed, row.rank
             candidate.flags = list(row.flags)
+        dual_report.apply_to_candidates(uow.session, branch_id, year, by_member.values())
         uow.session.flush()
         proposals = propose(scheme, [_facts(c) for c in by_member.values()])
         for member_id, proposal in proposals.items():
