@@ -1,0 +1,127 @@
+"""Charts on paper: the shared layout puts figures where they belong, and the PDF is vector,
+in the bundled font, readable in black and white, and not blank."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.reports.chart_data import Chart, ChartSet, Guide, Series
+from app.reports.chart_layout import STYLES, Box, hatch_segments, lay_out, nice_ticks
+from app.reports.charts import ROW_PITCH, chart_drawing, page_parts, render_chart_set, render_chart_sheet
+from app.services.charts.export import png_from_pdf
+from tests.reports.report_support import assert_only_bundled_fonts, dark_share, first_page_png, page_sizes, page_texts
+
+D = Decimal
+MONTHS = tuple(f"{m}月" for m in range(1, 13))
+
+
+def width_of(text: str, size: float) -> float:
+    return len(text) * size
+
+
+def year_chart() -> Chart:
+    return Chart(
+        "逐月积分与年度累计", MONTHS,
+        bars=(Series("本人当月积分", (D(2), D(7), D(-4)) + (None,) * 9), Series("支部当月人均", (D(2), D(3), D("-0.67")) + (None,) * 9)),
+        lines=(Series("年度累计", (D(22), D(29), D(25)) + (None,) * 9),),
+        guides=(Guide("五星 90分", D(90)),),
+    )
+
+
+def test_ticks_are_round_and_cover_the_range():
+    assert nice_ticks(0, 93) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(-4, 7) == [-5, 0, 5, 10]
+    assert nice_ticks(0, 0) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+
+def test_bars_stand_on_zero_and_scale_with_their_figures():
+    layout = lay_out(year_chart(), 600, 300, width_of, 10)
+    mine = [box for box in layout.boxes if box.style == 0]
+    assert len(mine) == 3 and len(layout.boxes) == 6  # months without figures draw nothing
+    feb, mar = mine[1], mine[2]
+    zero = feb.y + feb.h
+    assert mar.y == pytest.approx(zero)  # a negative bar hangs below zero
+    assert feb.h / mar.h == pytest.approx(7 / 4)
+    assert layout.lines[0].points[0][1] < zero  # the running total is drawn above zero
+
+
+def test_the_exact_figure_is_under_the_pointer():
+    layout = lay_out(year_chart(), 600, 300, width_of, 10)
+    feb = [box for box in layout.boxes if box.style == 0][1]
+    assert layout.tip_at(feb.x + feb.w / 2, feb.y + feb.h / 2) == "2月　本人当月积分：7分"
+    x, y = layout.lines[0].points[2]
+    assert layout.tip_at(x + 1, y - 1) == "3月　年度累计：25分"
+    average = [box for box in layout.boxes if box.style == 1][2]
+    assert layout.tip_at(average.x + average.w / 2, average.y + 1) == "3月　支部当月人均：-0.67分"
+    assert layout.tip_at(0, 0) == ""
+
+
+def test_guides_and_the_value_axis_reach_the_star_line():
+    layout = lay_out(year_chart(), 600, 300, width_of, 10)
+    guide = next(rule for rule in layout.rules if rule.kind == "guide")
+    axis_tops = [label.text for label in layout.labels if label.muted]
+    assert "100" in axis_tops and "五星 90分" in axis_tops
+    assert guide.y1 == guide.y2
+
+
+def test_series_differ_by_hatch_not_only_by_colour():
+    hatches = [hatch for _, hatch in STYLES]
+    assert len(set(hatches)) == len(hatches)
+    box = Box(0, 0, 30, 20, 1, "")
+    for hatch in "/-x|\\":
+        segments = hatch_segments(box, hatch, 4)
+        assert segments
+        for x1, y1, x2, y2 in segments:
+            assert 0 <= min(x1, x2) and max(x1, x2) <= 30 and 0 <= min(y1, y2) and max(y1, y2) <= 20
+
+
+def test_stacked_bars_pile_up_and_deductions_hang_below():
+    chart = Chart("每月各类积分", ("1月",), bars=(Series("履职分", (D(5),)), Series("加分", (D(2),)), Series("扣分", (D(-2),))), stacked=True)
+    boxes = lay_out(chart, 300, 200, width_of, 10).boxes
+    duty, bonus, loss = boxes
+    assert bonus.y + bonus.h == pytest.approx(duty.y)  # on top of the duty points
+    assert loss.y == pytest.approx(duty.y + duty.h)  # from zero downwards
+    assert duty.x == bonus.x == loss.x
+
+
+def test_a_long_horizontal_chart_is_cut_on_one_scale():
+    names = tuple(f"第{n:03d}村党支部" for n in range(1, 301))
+    chart = Chart("各支部人均积分", names, bars=(Series("人均", tuple(D(n % 97) for n in range(300))),), horizontal=True)
+    parts = page_parts(chart, 700)
+    assert sum(len(p.categories) for p in parts) == 300
+    assert all(p.value_max == D(96) for p in parts)
+    assert len(parts[0].categories) * ROW_PITCH < 700
+
+
+def test_the_pdf_is_vector_in_the_bundled_font_and_not_blank(tmp_path):
+    charts = ChartSet("红星村党支部2026年度积分图表", "规则：村党员百分制积分细则", (year_chart(), year_chart()))
+    pdf = render_chart_set(charts, "红星村党支部　二〇二六年十一月二十三日", invariant=True)
+    assert_only_bundled_fonts(pdf)
+    assert len(page_sizes(pdf)) == 1
+    text = page_texts(pdf)[0]
+    assert "逐月积分与年度累计" in text and "五星 90分" in text and "支部当月人均" in text
+    assert b"/Subtype /Image" not in pdf  # drawn, not pasted in as a picture
+    assert 0.01 < dark_share(pdf) < 0.5
+    first_page_png(pdf, tmp_path / "chart-page")  # the picture one looks at
+
+
+def test_a_picture_of_the_sheet():
+    charts = ChartSet("甲 2026年度积分", "", (year_chart(),))
+    png = png_from_pdf(render_chart_sheet(charts))
+    assert png.startswith(b"\x89PNG")
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png)).convert("L")
+    dark = sum(image.histogram()[:128])
+    assert image.size[0] > 1000 and 0.005 < dark / (image.size[0] * image.size[1]) < 0.5
+
+
+def test_an_empty_chart_still_draws_its_frame():
+    chart = Chart("扣分项目", (), bars=(Series("扣分", ()),), horizontal=True)
+    assert chart.is_empty
+    drawing = chart_drawing(chart, 300, 120)
+    assert drawing.width == 300

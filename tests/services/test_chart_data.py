@@ -1,0 +1,190 @@
+"""Chart figures against values worked out by hand, and against the tables that show the same.
+
+One branch on village_100 (base 20, only deducted), 2026, two party groups:
+
+    member  group  entries                                             by month                year
+    甲      一     R01 +2 Jan Feb Mar, B04 +5 Feb, meeting 5 May present   1:2 2:7 3:2 5:2          20+8+5 = 33
+                   (R01 +2)
+    乙      一     R01 +2 Jan, J05 −2 (base) Mar, K01 −2 Mar,             1:2 3:−4 4:0             18+2−2 = 18
+                   K01 −2 Apr reversed, meeting excused
+    丙      二     R01 +2 Jan Feb, V04 veto Feb, meeting absent (J01 −2)  1:2 2:2 5:−2             0 (veto)
+
+Running totals: 甲 22 29 31 31 33 …; 乙 22 22 18 …; 丙 22 then 0 from February (veto).
+Branch month averages over three: 2, 3, −0.67, 0, 0, then 0.
+Groups: 一 totals 4 7 −2 0 2, averages 2 3.5 −1 0 1; 二 totals 2 2 0 0 −2.
+Stars (bands 90/80/70/60/0): 甲 and 乙 one star, 丙 vetoed. Deductions: J01, J05, K01 two each.
+Attendance: the May meeting, 1 present of 3 → 33.3%.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.domain.enums import Attendance, MeetingKind
+from app.domain.periods import Month
+from app.services import organisation
+from app.services.backup import archive as backup
+from app.services.charts import branch as branch_charts
+from app.services.charts import member as member_charts
+from app.services.charts import township as township_charts
+from app.services.accounts import operators
+from app.services.ledger import entries as ledger
+from app.services.ledger.entries import EntryRequest
+from app.services.printing import report_data
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
+from app.services.township import gather
+from app.services.township import overview as township_overview
+from conftest import TODAY, add
+from db.store import Store
+
+D = Decimal
+BLANK = (D(0),) * 7
+
+
+@pytest.fixture
+def year_2026(store, admin, branch):
+    rulesets.create_rule_set(store, admin, 2026, template="village_100")
+    groups = {g.name: g.id for g in organisation.get_branch(store).groups}
+    ids = {
+        "甲": add(store, admin, "甲", group_id=groups["第一党小组"]),
+        "乙": add(store, admin, "乙", group_id=groups["第一党小组"]),
+        "丙": add(store, admin, "丙", group_id=groups["第二党小组"]),
+    }
+
+    def give(name, code, day, **values):
+        return ledger.record_entry(store, admin, EntryRequest(ids[name], code, day, **values), approve=True, today=TODAY)
+
+    for month in (1, 2, 3):
+        give("甲", "R01", date(2026, month, 3))
+    give("甲", "B04", date(2026, 2, 10), points=D(5))
+    give("乙", "R01", date(2026, 1, 3))
+    give("乙", "J05", date(2026, 3, 8))
+    give("乙", "K01", date(2026, 3, 9))
+    wrong = give("乙", "K01", date(2026, 4, 9))
+    ledger.reverse_entry(store, admin, wrong.created[0], "记错了人")
+    give("丙", "R01", date(2026, 1, 3))
+    give("丙", "R01", date(2026, 2, 3))
+    give("丙", "V04", date(2026, 2, 15))
+    ledger.record_meeting(
+        store, admin, MeetingKind.BRANCH_ASSEMBLY, "五月支部党员大会", date(2026, 5, 5),
+        {ids["甲"]: Attendance.PRESENT, ids["乙"]: Attendance.EXCUSED, ids["丙"]: Attendance.ABSENT},
+        approve=True, today=TODAY,
+    )
+    return ids
+
+
+def months(*values) -> tuple:
+    return tuple(D(str(v)) if v is not None else None for v in values)
+
+
+def test_a_members_year_chart(store, year_2026):
+    charts = member_charts.member_charts(store, year_2026["甲"], 2026)
+    chart = charts.year_chart
+    assert chart.bars[0].values == months(2, 7, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0)
+    assert chart.bars[1].values == months(2, 3, "-0.67", 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    assert chart.lines[0].values == months(22, 29, 31, 31, 33, 33, 33, 33, 33, 33, 33, 33)
+    assert [g.value for g in chart.guides] == [D(60), D(70), D(80), D(90)]
+    assert chart.guides[-1].label == "五星 90分"
+    stacked = {s.name: s.values for s in charts.category_chart.bars}
+    assert stacked == {"履职分": months(2, 2, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0), "加分": months(0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)}
+    assert charts.category_chart.stacked
+
+
+def test_the_running_total_floors_the_base_and_a_veto_makes_it_zero(store, year_2026):
+    yi = member_charts.member_charts(store, year_2026["乙"], 2026).year_chart
+    assert yi.lines[0].values[:4] == months(22, 22, 18, 18)
+    bing = member_charts.member_charts(store, year_2026["丙"], 2026).year_chart
+    assert bing.lines[0].values[:3] == months(22, 0, 0)
+    assert bing.bars[0].values[:5] == months(2, 2, 0, 0, -2)
+
+
+def test_member_chart_figures_are_the_tables_figures(store, year_2026):
+    """The running total at year's end is the ranking's year figure; each bar the month ranking's."""
+    ranking = totals.branch_ranking(store, 2026)
+    summaries = {s.member_name: s for s in report_data.annual_summaries(store, 2026).summaries}
+    for name, member_id in year_2026.items():
+        chart = member_charts.member_charts(store, member_id, 2026).year_chart
+        assert chart.lines[0].values[-1] == ranking.row_for(member_id).year_to_date
+        assert chart.lines[0].values == tuple(m.year_to_date for m in summaries[name].months)
+        may = totals.branch_ranking(store, 2026, month=5).row_for(member_id).period_points
+        assert chart.bars[0].values[4] == may
+
+
+def test_up_to_a_month_leaves_the_later_months_blank(store, year_2026):
+    chart = member_charts.member_charts(store, year_2026["甲"], 2026, Month(2026, 3)).year_chart
+    assert chart.bars[0].values[3:] == (None,) * 9
+    assert chart.lines[0].values[:3] == months(22, 29, 31)
+    assert "1—3月" in member_charts.member_charts(store, year_2026["甲"], 2026, Month(2026, 3)).charts.title
+
+
+def test_party_groups_month_by_month(store, year_2026):
+    charts = branch_charts.branch_charts(store, 2026, kinds=("groups",))
+    totals_chart, averages_chart = charts.charts
+    assert [s.name for s in totals_chart.bars] == ["第一党小组", "第二党小组"]
+    assert totals_chart.bars[0].values[:5] == months(4, 7, -2, 0, 2)
+    assert totals_chart.bars[1].values[:5] == months(2, 2, 0, 0, -2)
+    assert averages_chart.lines[0].values[:5] == months(2, "3.5", -1, 0, 1)
+    assert averages_chart.lines[1].values[:5] == months(2, 2, 0, 0, -2)
+
+
+def test_stars_deductions_and_attendance(store, year_2026):
+    stars, deductions, attendance = branch_charts.branch_charts(store, 2026, kinds=("stars", "deductions", "attendance")).charts
+    assert stars.categories == ("一票否决", "未达星级", "一星", "二星", "三星", "四星", "五星")
+    assert stars.bars[0].values == months(1, 0, 2, 0, 0, 0, 0)
+    assert len(stars.bars) == 1  # no rule set for 2025: nothing to compare with
+    assert deductions.categories == ("J01 无故缺席三会一课", "J05 未按时缴纳党费（每催缴一次）", "K01 防汛、防火等急难险重任务中受到批评")
+    assert deductions.bars[0].values == months(2, 2, 2)
+    assert deductions.bars[0].notes == ("1次", "1次", "1次")
+    assert attendance.bars[0].values[4] == D("33.3")
+    assert attendance.bars[0].values[0] is None
+    assert attendance.bars[0].notes[4] == "实到1人次／应到3人次"
+
+
+def test_stars_this_year_against_last(store, admin, year_2026):
+    rulesets.create_rule_set(store, admin, 2025, template="village_100")
+    stars = branch_charts.branch_charts(store, 2026, kinds=("stars",)).charts[0]
+    assert [s.name for s in stars.bars] == ["2026年", "2025年"]
+    # 2025 had no entries: everyone on the roll that year stood at the base of 20, one star.
+    assert stars.bars[1].values == months(0, 0, 3, 0, 0, 0, 0)
+
+
+def test_deductions_add_up_to_what_the_scorer_lost(store, year_2026):
+    """Items that net below zero add up to the base and deduction losses of the scored year."""
+    deductions = branch_charts.branch_charts(store, 2026, kinds=("deductions",)).charts[0]
+    ranking = totals.branch_ranking(store, 2026)
+    from app.domain.enums import Category
+
+    lost = -sum((row.score.by_category.get(c, D(0)) for row in ranking.rows for c in (Category.BASE, Category.DEDUCTION)), D(0))
+    assert sum(deductions.bars[0].values) == lost
+
+
+def test_the_township_charts(store, admin, year_2026, tmp_path):
+    (tmp_path / "stick").mkdir()
+    made = backup.backup_to(store, tmp_path / "stick")
+    with Store.open_file(tmp_path / "township.db") as township:
+        clerk = operators.ensure_admin(township)
+        gather.gather(township, clerk, [made.path.parent], lambda path, manifest: None)
+        overview = township_overview.township_overview(township, 2026)
+        branch_id = township_charts.branch_id_by_name(township, "红星村党支部")
+        charts = township_charts.township_charts(township, 2026, branch_id=branch_id)
+    averages, stars, attendance, over_months = charts.charts
+    assert averages.categories == ("红星村党支部",)
+    assert averages.bars[0].values == (D("17.00"),)  # (33 + 18 + 0) / 3
+    assert averages.bars[0].values[0] == overview.branches[0].average
+    assert {s.name: s.values[0] for s in stars.bars} == {
+        "五星": D(0), "四星": D(0), "三星": D(0), "二星": D(0), "一星": D("66.7"), "未评星": D("33.3"),
+    }
+    assert attendance.bars[0].values == (D("33.3"),)
+    assert over_months.bars[0].values[:3] == months(2, 3, "-0.67")
+    assert over_months.lines[0].values[:3] == months(2, 3, "-0.67")  # one branch: the township is the branch
+    assert over_months.bars[0].notes[0] == "第1名／共1个支部"
+
+
+def test_a_chart_without_figures_is_empty(store, branch, admin):
+    rulesets.create_rule_set(store, admin, 2026, template="village_100")
+    charts = branch_charts.branch_charts(store, 2026, kinds=("deductions", "attendance"))
+    assert all(chart.is_empty for chart in charts.charts)
