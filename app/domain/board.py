@@ -10,6 +10,7 @@ off, as the rule says); a member exempted from assessment (老弱病残) is left
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
@@ -96,6 +97,7 @@ class BoardCandidate:
     total: Decimal
     vetoed: bool = False
     exempt: bool = False
+    sort_key: str = ""  # how ties are listed (the roster's pinyin); the name when empty
 
 
 @dataclass(frozen=True)
@@ -121,22 +123,30 @@ def make_board(rule: BoardRule, candidates: Iterable[BoardCandidate]) -> Board:
     from app.domain.standing import rank
 
     people = [c for c in candidates if not (c.exempt and rule.exempt == "omit")]
-    vetoed = [c for c in people if c.vetoed]
-    order = {c.key: (c.name, str(c.key)) for c in people}
+    order = {c.key: (c.sort_key or c.name, str(c.key)) for c in people}
     ranked = rank(((c.key, c.total) for c in people if not c.vetoed), tie_order=order.get)
-    by_key = {c.key: c for c in people}
-    counts: dict[int, int] = {}
-    for row in ranked:
-        counts[row.rank] = counts.get(row.rank, 0) + 1
     red_places, black_places = rule.places(len(ranked))
-    red_cut = ranked[red_places - 1].value if 0 < red_places <= len(ranked) else None
-    red = [row for row in ranked if red_places and (red_cut is None or row.value >= red_cut)]
+    red = _down_to(ranked, red_places, lambda row, cut: row.value >= cut)
+    worst_first = sorted(ranked, key=lambda row: (row.value, order[row.key]))
     red_keys = {row.key for row in red}
-    bottom = list(reversed(ranked))
-    black_cut = bottom[black_places - 1].value if 0 < black_places <= len(bottom) else None
-    black = [row for row in bottom if black_places and (black_cut is None or row.value <= black_cut) and row.key not in red_keys]
-    lines = lambda rows: tuple(BoardLine(r.key, by_key[r.key].name, r.value, r.rank, counts[r.rank] > 1) for r in rows)  # noqa: E731
-    black_lines = lines(black)
+    black = [row for row in _down_to(worst_first, black_places, lambda row, cut: row.value <= cut) if row.key not in red_keys]
+    black_lines = _lines(black, people, ranked)
     if rule.vetoed == "black":
-        black_lines += tuple(BoardLine(c.key, c.name, c.total, None, vetoed=True) for c in sorted(vetoed, key=lambda c: order[c.key]))
-    return Board(lines(red), black_lines, len(ranked))
+        vetoed = sorted((c for c in people if c.vetoed), key=lambda c: order[c.key])
+        black_lines += tuple(BoardLine(c.key, c.name, c.total, None, vetoed=True) for c in vetoed)
+    red_lines = _lines(red, people, ranked)
+    return Board(red_lines, black_lines, len(ranked))
+
+
+def _lines(rows: list, people: list[BoardCandidate], ranked: list) -> tuple[BoardLine, ...]:
+    names = {c.key: c.name for c in people}
+    shared = Counter(row.rank for row in ranked)
+    return tuple(BoardLine(r.key, names[r.key], r.value, r.rank, shared[r.rank] > 1) for r in rows)
+
+
+def _down_to(rows: list, places: int, reaches) -> list:
+    """The first `places` rows and every later row tied with the last of them."""
+    if places <= 0 or not rows:
+        return []
+    cut = rows[min(places, len(rows)) - 1].value
+    return [row for row in rows if reaches(row, cut)]

@@ -130,6 +130,7 @@ class ShopYear:
     lapsed: Decimal
     carried: Decimal  # into the next year
     lines: tuple[PassbookLine, ...] = field(default=())
+    earned_months: tuple[tuple[int, Decimal], ...] = field(default=())
 
     @property
     def closing(self) -> Decimal:
@@ -155,7 +156,9 @@ def shop_year(
     if lapsed:
         lines.append(PassbookLine(date(year, 12, 31), "年末清零", ZERO, lapsed, ZERO))
     spent = sum((m.points for m in movements), ZERO)
-    return ShopYear(year, opening, sum(earned.values(), ZERO), spent, lapsed, balance - lapsed, tuple(lines))
+    return ShopYear(
+        year, opening, sum(earned.values(), ZERO), spent, lapsed, balance - lapsed, tuple(lines), tuple(sorted(earned.items()))
+    )
 
 
 def available(opening: Decimal, earned: dict[int, Decimal], spent: Decimal, on: date) -> Decimal:

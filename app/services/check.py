@@ -13,6 +13,7 @@ from app.domain.points import format_points
 from app.domain.rules import CountedLine, cap_overruns
 from app.services.context import read_session
 from app.services.rules.rulesets import rule_set_from_record
+from app.services.shop.checks import shop_problems
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
 from db import ledger_chain, summaries
 from db.chain_check import ChainCheck, check_chains
@@ -41,6 +42,7 @@ def check_store(store: Store) -> CheckReport:
         _check_ledger(session, report)
         _check_caps(session, report)
         _check_summaries(session, report)
+        report.problems.extend(shop_problems(session))
     return report
 
 

@@ -1,0 +1,108 @@
+"""Members' shop balances: earned from the one scorer, spent from the redemptions, year by year.
+
+Earned shop points come from the scorer's month-by-category sums (app/services/totals/scoring.py,
+BranchScorer) under each year's shop rule (app/domain/shop.py); spent is read from the
+redemption records. A year opens with what the year before carried (nothing carries past a
+year whose rule lets the remainder lapse). Runs inside a caller's read or write session.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import func, select
+
+from app.domain.points import ZERO
+from app.domain.shop import Movement, ShopRule, ShopYear, earned_by_month, shop_year
+from app.services.totals.scoring import BranchScorer
+from db.models import Member, RuleSetRecord
+from db.shop_models import ShopGoods, ShopRedemption
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """One member's line on the shop page and in the township's sums."""
+
+    member_id: uuid.UUID
+    name: str
+    opening: Decimal
+    earned: Decimal
+    spent: Decimal
+    lapsed: Decimal
+    balance: Decimal  # now: opening + earned − spent (before the year-end lapse)
+
+
+def movements(session, branch_id: uuid.UUID, up_to_year: int, member_ids=None) -> dict[uuid.UUID, dict[int, list[Movement]]]:
+    """Redemptions and reversals of the branch up to `up_to_year`, per member and year."""
+    query = (
+        select(ShopRedemption, ShopGoods.name, ShopGoods.unit)
+        .join(ShopGoods, ShopGoods.id == ShopRedemption.goods_id)
+        .where(ShopRedemption.branch_id == branch_id, ShopRedemption.redeemed_on <= date(up_to_year, 12, 31))
+        .order_by(ShopRedemption.redeemed_on, ShopRedemption.slip_no)
+    )
+    if member_ids is not None:
+        query = query.where(ShopRedemption.member_id.in_(list(member_ids)))
+    grouped: dict[uuid.UUID, dict[int, list[Movement]]] = defaultdict(lambda: defaultdict(list))
+    for record, goods_name, unit in session.execute(query):
+        count = abs(record.quantity)
+        text = f"兑换 {goods_name} {count}{unit}" if record.reverses_id is None else f"冲正 {goods_name} {count}{unit}（{record.note.removeprefix('冲正：')}）"
+        grouped[record.member_id][record.redeemed_on.year].append(Movement(record.redeemed_on, record.points, text, record.slip_no))
+    return grouped
+
+
+def first_year(session, branch_id: uuid.UUID) -> int | None:
+    return session.scalar(select(func.min(RuleSetRecord.year)).where(RuleSetRecord.branch_id == branch_id))
+
+
+def shop_years(session, branch_id: uuid.UUID, year: int, member_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, list[ShopYear]]:
+    """Every member's shop years from the branch's first rule-set year up to `year`.
+
+    Members are those the scorer scores in each year plus anyone with redemptions."""
+    ids = None if member_ids is None else list(member_ids)
+    scorer = BranchScorer(session, branch_id)
+    moved = movements(session, branch_id, year, ids)
+    start = min(first_year(session, branch_id) or year, year)
+    years: dict[uuid.UUID, list[ShopYear]] = defaultdict(list)
+    carried: dict[uuid.UUID, Decimal] = {}
+    for current in range(start, year + 1):
+        scored = scorer.year(current, member_ids=ids)
+        rule = scored.rule_set.shop if scored else ShopRule()
+        scores = scored.branch.scores if scored else {}
+        people = set(scores) | {m for m, by_year in moved.items() if current in by_year} | {m for m, v in carried.items() if v}
+        for member_id in people:
+            score = scores.get(member_id)
+            earned = earned_by_month(rule, score.month_categories, score.vetoed) if score else {}
+            result = shop_year(current, carried.get(member_id, ZERO), earned, moved.get(member_id, {}).get(current, []), rule.carry_over)
+            years[member_id].append(result)
+            carried[member_id] = result.carried
+    return dict(years)
+
+
+def branch_balances(session, branch_id: uuid.UUID, year: int, member_ids=None) -> list[BalanceRow]:
+    """Each member's shop year `year`, by pinyin: everyone the scorer scores that year (with zeros
+    when he earned nothing) and anyone who redeemed or carried points into it."""
+    found = shop_years(session, branch_id, year, member_ids)
+    query = select(Member.id, Member.name, Member.name_pinyin).where(Member.branch_id == branch_id)
+    if member_ids is not None:
+        query = query.where(Member.id.in_(list(member_ids)))
+    rows = []
+    for member_id, name, pinyin in sorted(session.execute(query), key=lambda r: (r.name_pinyin, r.name)):
+        last = [y for y in found.get(member_id, []) if y.year == year]
+        if not last:
+            continue
+        y = last[0]
+        rows.append(BalanceRow(member_id, name, y.opening, y.earned, y.spent, y.lapsed, y.closing))
+    return rows
+
+
+def member_year(session, branch_id: uuid.UUID, member_id: uuid.UUID, year: int) -> ShopYear:
+    """One member's shop year (an empty year when he has neither earned nor spent anything)."""
+    for found in shop_years(session, branch_id, year, [member_id]).get(member_id, []):
+        if found.year == year:
+            return found
+    return shop_year(year, ZERO, {}, [], True)

@@ -1,0 +1,74 @@
+"""The shop part of `check`: stock never negative and equal to what came in less what went out;
+every member's kept spending equal to his redemptions; reversals the exact opposite of what they
+reverse. Reports problems as sentences, changes nothing; works on a branch or a township file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import extract, func, select, type_coerce
+
+from app.domain.points import ZERO, format_points
+from db.models import Member
+from db.shop_models import ShopAccount, ShopGoods, ShopRedemption, ShopStockIn
+from db.types import Points
+
+
+def shop_problems(session) -> list[str]:
+    return _stock_problems(session) + _account_problems(session) + _reversal_problems(session)
+
+
+def _stock_problems(session) -> list[str]:
+    received = dict(session.execute(select(ShopStockIn.goods_id, func.sum(ShopStockIn.quantity)).group_by(ShopStockIn.goods_id)).all())
+    issued = dict(session.execute(select(ShopRedemption.goods_id, func.sum(ShopRedemption.quantity)).group_by(ShopRedemption.goods_id)).all())
+    problems = []
+    for goods in session.scalars(select(ShopGoods).order_by(ShopGoods.name)):
+        expected = (received.get(goods.id) or 0) - (issued.get(goods.id) or 0)
+        if goods.stock < 0:
+            problems.append(f"积分超市“{goods.name}”的库存为 {goods.stock} {goods.unit}，库存不能为负数。")
+        if goods.stock != expected:
+            problems.append(
+                f"积分超市“{goods.name}”的库存记为 {goods.stock} {goods.unit}，"
+                f"入库减兑换应为 {expected} {goods.unit}。"
+            )
+    return problems
+
+
+def _account_problems(session) -> list[str]:
+    year = extract("year", ShopRedemption.redeemed_on)
+    spent: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for member_id, in_year, total in session.execute(
+        select(ShopRedemption.member_id, year, type_coerce(func.sum(ShopRedemption.points), Points)).group_by(ShopRedemption.member_id, year)
+    ):
+        spent[(member_id, int(in_year))] = total
+    kept = {(a.member_id, a.year): a.spent for a in session.scalars(select(ShopAccount))}
+    problems = []
+    for key in sorted(set(spent) | set(kept), key=lambda k: (k[1], str(k[0]))):
+        if kept.get(key, ZERO) != spent.get(key, ZERO):
+            member = session.get(Member, key[0])
+            problems.append(
+                f"积分超市账户与兑换记录不符：{member.name if member else '?'} {key[1]} 年已兑换记为 "
+                f"{format_points(kept.get(key, ZERO))} 分，兑换记录合计 {format_points(spent.get(key, ZERO))} 分，"
+                "可兑换余额因此不对。"
+            )
+    return problems
+
+
+def _reversal_problems(session) -> list[str]:
+    problems = []
+    for model, what in ((ShopRedemption, "兑换"), (ShopStockIn, "入库")):
+        original = model.__table__.alias("original")
+        reversal = model.__table__
+        rows = session.execute(
+            select(reversal.c.id).join(original, original.c.id == reversal.c.reverses_id)
+            .where(reversal.c.quantity != -original.c.quantity)
+        ).all()
+        if model is ShopRedemption:
+            rows += session.execute(
+                select(reversal.c.id).join(original, original.c.id == reversal.c.reverses_id)
+                .where(reversal.c.points != -original.c.points)
+            ).all()
+        if rows:
+            problems.append(f"积分超市有 {len(rows)} 条{what}冲正记录与原记录的数量或积分不相反。")
+    return problems
