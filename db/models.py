@@ -24,7 +24,7 @@ from app.domain.enums import (
     ValueKind,
 )
 from db.base import Base, ChainMixin, RecordMixin, UpdatedMixin, enum_column
-from db.types import JSONText, Points, UTCDateTime
+from db.types import JSONText, Points, RoleSet, UTCDateTime
 
 
 class OrgUnit(RecordMixin, UpdatedMixin, Base):
@@ -47,9 +47,18 @@ class Operator(RecordMixin, UpdatedMixin, Base):
 
     username: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
-    role: Mapped[Role] = mapped_column(enum_column(Role))
+    roles: Mapped[frozenset[Role]] = mapped_column(RoleSet())
+    # Argon2id (app/services/accounts/passwords.py); None only for the built-in administrator
+    # of a database made before accounts had passwords, until the first set-up gives it one.
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Log-in slow-down, kept in the file so that restarting the program does not reset it:
+    # failures since the last success, and the moment before which no password is checked.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an administrator resets the password: the owner chooses a new one at log-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Member(RecordMixin, UpdatedMixin, Base):

@@ -6,9 +6,10 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Integer, Text
+from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.types import TypeDecorator
 
+from app.domain.enums import Role
 from app.domain.points import from_hundredths, to_hundredths
 
 
@@ -53,6 +54,24 @@ class JSONText(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else json.loads(value)
+
+
+class RoleSet(TypeDecorator):
+    """An account's roles as their values joined by commas ("admin,clerk"), readable in the file
+    and the same on every backend; a frozenset of Role in Python."""
+
+    impl = String(100)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return ",".join(sorted(Role(role).value for role in value))
+
+    def process_result_value(self, value: str | None, dialect):
+        if value is None:
+            return None
+        return frozenset(Role(part) for part in value.split(",") if part)
 
 
 def utc_now() -> datetime:

@@ -17,6 +17,7 @@ made in one place, app.services.files.plain_os_error, which returns one of these
     ├── NotFound ── MemberNotFound, EntryNotFound
     ├── ConflictError
     ├── PermissionDenied ── PersonalDataLocked, DataKeyWrongSecret ── RecoveryCodeWrong, DataKeyMissing
+    │   └── LoginRequired, LoginRefused
     ├── StoreError ── LedgerTampered, PersonalDataDamaged
     │   └── SchemaTooNew ─────────────┐
     └── BackupError                   │
@@ -180,6 +181,23 @@ class DataKeyMissing(PermissionDenied):
     """No copy of the data key exists for this account (or no recovery code was set)."""
 
     sentence = "这个账号还没有本支部数据的钥匙，请管理员登录后重新设置这个账号的密码。"
+
+
+class LoginRequired(PermissionDenied):
+    """A command that reads personal data or writes, run without a valid log-in."""
+
+    sentence = "请先登录：用 --operator 登录名（或环境变量 DYJF_OPERATOR）指定账号，并输入密码。"
+
+
+class LoginRefused(PermissionDenied):
+    """A log-in (or an unlock) that failed: unknown or switched-off account, wrong password,
+    or too many wrong passwords in a row (`wait_seconds` until the next try is checked)."""
+
+    sentence = "登录名或密码不对，请核对后再试。"
+
+    def __init__(self, message: str | None = None, details: str = "", wait_seconds: int = 0) -> None:
+        super().__init__(message, details)
+        self.wait_seconds = wait_seconds
 
 
 # ----------------------------------------------------------------------------- the database file

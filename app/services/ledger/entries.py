@@ -16,9 +16,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, Role
-from app.domain.errors import AppError, BatchRejected, CapExceeded, ConflictError, MemberNotFound, NotFound, RuleViolation, ValidationError
+from app.domain.errors import (
+    AppError, BatchRejected, CapExceeded, ConflictError, MemberNotFound, NotFound, PermissionDenied, RuleViolation, ValidationError,
+)
 from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
+from app.services.accounts.security_settings import four_eyes_in_force
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.ledger.meetings import refuse_same_meeting
 from app.services.organisation import require_branch_id
@@ -181,11 +184,21 @@ def _check_approver(actor: Actor, approve: bool) -> None:
         actor.require(Role.REVIEWER, action="审核积分")
 
 
+FOUR_EYES_OWN_ENTRY = "按“录入与审核分开”的设置，自己录入的积分要由另一位审核人审核"
+
+
+def _check_four_eyes(uow: UnitOfWork, approve: bool) -> None:
+    """Entering and approving in one step is the same account approving its own entry."""
+    if approve and four_eyes_in_force(uow.session):
+        raise PermissionDenied(f"{FOUR_EYES_OWN_ENTRY}，不能录入时直接审核通过；请保存为待审核。")
+
+
 def record_entry(store: Store, actor: Actor, request: EntryRequest, approve: bool = False, today: date | None = None) -> Change:
     """One points entry, pending review unless `approve` (reviewers only)."""
     _check_approver(actor, approve)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
+        _check_four_eyes(uow, approve)
         entry, member, item = _record(uow, _Pricer(uow.session, branch_id, today or date.today()), request, approve)
         return Change(_entry_summary(member, item, entry), created=[entry.id])
 
@@ -198,6 +211,7 @@ def record_batch(store: Store, actor: Actor, requests: list[EntryRequest], appro
     branch_id = require_branch_id(store)
     batch_id = uuid.uuid4()
     with unit_of_work(store, actor) as uow:
+        _check_four_eyes(uow, approve)
         pricer = _Pricer(uow.session, branch_id, today or date.today())
         errors: list[LineError] = []
         created: list[uuid.UUID] = []
@@ -244,6 +258,7 @@ def record_meeting(
     _check_meeting_date_and_attendance(held_on, today, attendance)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
+        _check_four_eyes(uow, approve)
         session = uow.session
         pricer = _Pricer(session, branch_id, today)
         rule_set = pricer.view(held_on.year).rule_set
@@ -343,14 +358,9 @@ def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], appro
     with unit_of_work(store, actor) as uow:
         now = datetime.now(timezone.utc)
         vetoed: list[str] = []
+        four_eyes = approve and four_eyes_in_force(uow.session)
         for entry_id in entry_ids:
-            entry = uow.session.get(PointsEntry, entry_id)
-            if entry is None:
-                raise NotFound("找不到这条积分记录。")
-            if entry.status is not EntryStatus.PENDING:
-                # The label already says it: 已审核 / 已驳回.
-                raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录{entry.status.label}，不能再审核。")
-            ensure_year_open(uow.session, entry.member.branch_id, entry.occurred_on.year)
+            entry = _pending_entry(uow, entry_id, actor if four_eyes else None)
             entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
             entry.reviewed_by, entry.reviewed_at, entry.review_note = actor.id, now, (note or "").strip()
             uow.audit("approve" if approve else "reject", "points_entry", entry.id,
@@ -360,6 +370,21 @@ def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], appro
         verb = "通过" if approve else "驳回"
         veto = f"，其中一票否决：{'；'.join(dict.fromkeys(vetoed))}" if vetoed else ""
         return Change(f"已{verb} {len(entry_ids)} 条记录{veto}。", updated=list(entry_ids))
+
+
+def _pending_entry(uow: UnitOfWork, entry_id: uuid.UUID, not_entered_by: Actor | None) -> PointsEntry:
+    """The entry to review, refused if gone, already reviewed, in a locked year, or (four eyes)
+    entered by the reviewer himself."""
+    entry = uow.session.get(PointsEntry, entry_id)
+    if entry is None:
+        raise NotFound("找不到这条积分记录。")
+    if not_entered_by is not None and entry.entered_by == not_entered_by.id:
+        raise PermissionDenied(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录是你录入的，{FOUR_EYES_OWN_ENTRY}。")
+    if entry.status is not EntryStatus.PENDING:
+        # The label already says it: 已审核 / 已驳回.
+        raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录{entry.status.label}，不能再审核。")
+    ensure_year_open(uow.session, entry.member.branch_id, entry.occurred_on.year)
+    return entry
 
 
 def reverse_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str, today: date | None = None) -> Change:

@@ -50,7 +50,8 @@ CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
 # Columns the township changes on purpose; they are neither compared nor updated.
 ADAPTED_COLUMNS = {
-    "operators": {"username", "active", "password_hash"}, "points_entries": CHAIN_COLUMNS, "audit_log": CHAIN_COLUMNS,
+    "operators": {"username", "active", "password_hash", "failed_logins", "blocked_until", "last_login_at", "must_change_password"},
+    "points_entries": CHAIN_COLUMNS, "audit_log": CHAIN_COLUMNS,
 }
 TABLE_LABELS = {
     "members": "党员", "points_entries": "积分记录", "audit_log": "操作日志", "attendance": "会议考勤",
@@ -231,8 +232,8 @@ class _Merger:
     def _prepare_insert(self, table: Table, row: dict) -> dict:
         if table.name == "operators":
             row["username"] = self._free_username(row["username"], row["id"])
-            row["active"] = False
-            row["password_hash"] = None
+            # A village's account is a name in the township's file, never a way into it.
+            row.update(active=False, password_hash=None, failed_logins=0, blocked_until=None, must_change_password=False)
         if table.name == "members":
             self._drop_duplicate_id_number(row)
         if table.name in ("points_entries", "audit_log"):

@@ -1,0 +1,82 @@
+"""The first administrator, and the recovery code printed for him.
+
+A database needs its first account when no active account has a password: a new file, or one
+made before accounts had passwords (its built-in 管理员 is then given the password, so the audit
+trail keeps naming the same account). Setting it up makes the branch's data key, wraps it for
+this password and for a fresh recovery code; the code is returned once, to be printed on the
+recovery sheet (app/reports/recovery_sheet.py), and never stored in the clear.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.domain.enums import Role
+from app.domain.errors import ConflictError
+from app.services.accounts import keyring
+from app.services.accounts.operators import DEFAULT_ADMIN, _check_username, actor_from
+from app.services.accounts.passwords import check_new_password, hash_password
+from app.services.context import Actor, read_session, unit_of_work
+from db.models import Operator
+from db.store import Store
+
+
+@dataclass(frozen=True)
+class FirstAdmin:
+    actor: Actor
+    recovery_code: str
+
+
+def needs_first_account(store: Store) -> bool:
+    with read_session(store) as session:
+        holder = select(Operator.id).where(Operator.active.is_(True), Operator.password_hash.is_not(None)).limit(1)
+        return session.scalar(holder) is None
+
+
+def _claim_or_create(store: Store, username: str, display_name: str) -> Actor:
+    """The passwordless built-in administrator if there is one, else a new account (not yet saved)."""
+    with read_session(store) as session:
+        built_in = session.scalar(select(Operator).where(Operator.username == DEFAULT_ADMIN, Operator.password_hash.is_(None)))
+        if built_in is not None:
+            return actor_from(built_in)
+    return Actor(uuid.uuid4(), username, display_name, Role.ADMIN)
+
+
+def create_first_admin(store: Store, username: str, display_name: str, password: str, repeated: str | None = None) -> FirstAdmin:
+    """Give the database its first administrator with a password, its data key and recovery code."""
+    if not needs_first_account(store):
+        raise ConflictError("这个数据库已经有设置了密码的账号，请用它登录；忘记密码请用恢复单。")
+    username, display_name = _check_username(username), display_name.strip() or "管理员"
+    check_new_password(password, repeated, (username, display_name))
+    actor = _claim_or_create(store, username, display_name)
+    with unit_of_work(store, actor) as uow:
+        operator = uow.session.get(Operator, actor.id)
+        if operator is None:
+            operator = Operator(id=actor.id, username=username, display_name=display_name, roles=frozenset({Role.ADMIN}))
+            uow.session.add(operator)
+        clash = uow.session.scalar(select(Operator.id).where(Operator.username == username, Operator.id != actor.id))
+        if clash is not None:
+            raise ConflictError(f"登录名“{username}”已经有人用了，请换一个。")
+        operator.username, operator.display_name, operator.active = username, display_name, True
+        operator.roles = frozenset(operator.roles) | {Role.ADMIN}
+        operator.password_hash = hash_password(password)
+        operator.failed_logins, operator.blocked_until, operator.must_change_password = 0, None, False
+        uow.session.flush()
+        data_key = keyring.set_up(uow, operator.id, password)
+        recovery_code = keyring.new_recovery_code()
+        keyring.set_recovery(uow, data_key, recovery_code)
+        uow.audit("setup", "operator", operator.id, f"设置第一个管理员账号 {username}（{display_name}）并打印恢复单")
+        return FirstAdmin(actor_from(operator, data_key), recovery_code)
+
+
+def new_recovery_code(store: Store, actor: Actor) -> str:
+    """A new recovery code replacing the old one (the sheet was lost or the code was used)."""
+    actor.require(action="重新生成恢复码")
+    with unit_of_work(store, actor) as uow:
+        recovery_code = keyring.new_recovery_code()
+        keyring.set_recovery(uow, actor.data_key, recovery_code)
+        uow.audit("recovery_code", "operator", actor.id, f"{actor.display_name}重新生成了恢复码（旧恢复单作废）")
+        return recovery_code
