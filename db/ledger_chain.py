@@ -12,6 +12,8 @@ same head.
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ from app.domain.chain import (
     CHAINS,
     EMPTY_HEAD,
     ENTRIES,
+    VERSION_TAG,
     FIELDS,
     ChainResult,
     Extension,
@@ -33,6 +36,7 @@ from app.domain.chain import (
     normalise,
     uuid_text,
     verify_chain,
+    verify_rendered,
 )
 from app.domain.chain_sentences import describe_entry
 from db.models import AuditRecord, PointsEntry
@@ -130,7 +134,61 @@ def iter_links(connection, chain: str, include_unchained: bool = True) -> Iterat
 
 
 def verify_stored(connection, chain: str, include_unchained: bool = True) -> ChainResult:
+    """Verify `chain` as stored. On SQLite the canonical text of each row is rendered by SQLite
+    itself (json_array, in C) and only hashed here, which is what makes millions of rows
+    affordable; any row whose rendering does not hash right is judged again in Python's form."""
+    raw = _sqlite_connection(connection)
+    if raw is not None and _renders_json(raw):
+        try:
+            return verify_rendered(chain, _rendered_rows(raw, chain, include_unchained), lambda row: _link_at(raw, chain, row[5]))
+        except sqlite3.OperationalError as error:
+            if "BLOB" not in str(error):
+                raise
+            # a BLOB in a hashed column (only a raw edit puts one there): Python's form says where
     return verify_chain(chain, iter_links(connection, chain, include_unchained))
+
+
+def _sqlite_connection(connection) -> sqlite3.Connection | None:
+    """The plain sqlite3 connection behind `connection` (the same transaction), or None off SQLite."""
+    if _is_dbapi(connection):
+        return connection
+    if connection.dialect.name != "sqlite":
+        return None
+    return connection.connection.driver_connection
+
+
+def _renders_json(raw: sqlite3.Connection) -> bool:
+    try:
+        return raw.execute("SELECT json_array('a', 1, NULL)").fetchone()[0] == '["a",1,null]'
+    except sqlite3.OperationalError:  # an SQLite built without JSON
+        return False
+
+
+def _rendered_sql(chain: str) -> str:
+    """Chain columns, id, the canonical JSON text of the row as SQLite renders it, and rowid.
+
+    json_array writes text (escapes included), integers and NULL exactly as the canonical
+    encoder does (tests/db/test_ledger_chain.py compares them over every character class).
+    A REAL it writes in its own way (1.0e+20, not 1e+20): such a row does not hash right and
+    is judged in Python's form; only a hash made on purpose from SQLite's rendering would pass,
+    which is no more than recomputing the chain (caught against the heads recorded elsewhere).
+    Checking every value's type in SQL would cost as much as the rendering itself."""
+    columns = ", ".join(FIELDS[chain])
+    return f"SELECT chain_seq, chain_prev, chain_hash, id, json_array('{VERSION_TAG}', '{chain}', {columns}), rowid FROM {chain}"
+
+
+def _rendered_rows(raw: sqlite3.Connection, chain: str, include_unchained: bool) -> Iterator[tuple]:
+    """Plain tuples (seq, prev, hash, id, canonical text, rowid): verify_rendered's rows."""
+    yield from raw.execute(_rendered_sql(chain) + " WHERE chain_seq IS NOT NULL ORDER BY chain_seq")
+    if include_unchained:
+        yield from raw.execute(_rendered_sql(chain) + " WHERE chain_seq IS NULL")
+
+
+def _link_at(raw: sqlite3.Connection, chain: str, rowid: int) -> StoredLink:
+    """The row at `rowid` as a StoredLink in Python's canonical form (stored values as they are)."""
+    columns = ", ".join(("chain_seq", "chain_prev", "chain_hash", *FIELDS[chain]))
+    row = raw.execute(f"SELECT {columns} FROM {chain} WHERE rowid = ?", (rowid,)).fetchone()
+    return next(chain_links(chain, iter([row]), stored_text=True))
 
 
 def hash_at(connection, chain: str, seq: int) -> str | None:

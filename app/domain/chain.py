@@ -134,6 +134,15 @@ def link_hash(prev: str, chain: str, values: Sequence) -> str:
     return hashlib.sha256(f"{prev}\n{_encode([VERSION_TAG, chain, *values])}".encode("utf-8")).hexdigest()
 
 
+def hashes_to(chain: str, prev: str, values: Sequence, stored: str | None) -> bool:
+    """Does the row hash to `stored`? A value the program never writes (a BLOB put in by hand)
+    has no canonical text: such a row is not the one that was chained."""
+    try:
+        return link_hash(prev, chain, values) == stored
+    except TypeError:
+        return False
+
+
 def check_code(head_hash: str | None) -> str:
     """The short code printed on paper: the first 8 hex digits of a chain head, upper case."""
     return (head_hash or GENESIS)[:CODE_LENGTH].upper()
@@ -244,7 +253,7 @@ class _Walker:
     def _verify(self, link: StoredLink) -> None:
         if link.hash is None or link.prev is None or link.seq is None:
             self._break(UNCHAINED, link)
-        elif link_hash(link.prev, self.chain, link.values) != link.hash:
+        elif not hashes_to(self.chain, link.prev, link.values, link.hash):
             self._break(REWRITTEN, link)
         elif link.seq <= self.head.seq:
             self._break(INSERTED, link, detail=f"seq {link.seq} used twice")
@@ -294,10 +303,13 @@ def _follow_sound_links(walker: _Walker, links: Iterator[StoredLink]) -> None:
     chain, sha256 = walker.chain, hashlib.sha256
     for link in links:
         row_seq, prev, stored, row_id, values = link
-        # the same text as link_hash, spelt out: this loop runs once per row of the ledger
-        if prev == digest and row_seq == seq + 1 and stored == sha256(
-            f"{prev}\n{_encode([VERSION_TAG, chain, *values])}".encode("utf-8")
-        ).hexdigest():
+        try:  # the same text as link_hash, spelt out: this loop runs once per row of the ledger
+            sound = prev == digest and row_seq == seq + 1 and stored == sha256(
+                f"{prev}\n{_encode([VERSION_TAG, chain, *values])}".encode("utf-8")
+            ).hexdigest()
+        except TypeError:  # no canonical text (see hashes_to): the walker names the row
+            sound = False
+        if sound:
             remember((prev, row_id, row_seq))
             seq, digest, rows = row_seq, stored, rows + 1
             continue
@@ -305,6 +317,43 @@ def _follow_sound_links(walker: _Walker, links: Iterator[StoredLink]) -> None:
         walker.step(link)
         return
     walker.head, walker.rows = Head(seq, digest), rows
+
+
+def verify_rendered(chain: str, rows: Iterable[tuple], link_of) -> ChainResult:
+    """`verify_chain` over rows whose canonical text the store rendered itself (SQLite's json_array).
+
+    Each row is a plain tuple (seq, prev, hash, row id, text, key): `text` is the canonical JSON
+    of the row's fields as the store wrote it (None when it could not), `key` finds the row again.
+
+    The rendering only speeds up rows that are sound: a row whose text does not hash to its
+    stored hash (a rendering that differs from `_encode`, or a real break) is read again through
+    `link_of(row)` — its StoredLink as `chain_links` makes it — and judged exactly as
+    `verify_chain` judges it. For every value the program writes (text, integers, NULL) the two
+    renderings are the same text, so what passes and what breaks is defined by `link_hash`.
+    """
+    walker = _Walker(chain)
+    seq, digest, count, remember, sha256 = 0, GENESIS, 0, walker.recent.append, hashlib.sha256
+    rows = iter(rows)
+    for row in rows:
+        row_seq, prev, stored, row_id, text, _ = row
+        sound = prev == digest and row_seq == seq + 1
+        if sound and text is not None and stored == sha256(f"{prev}\n{text}".encode("utf-8")).hexdigest():
+            remember((prev, row_id, row_seq))
+            seq, digest, count = row_seq, stored, count + 1
+            continue
+        link = link_of(row)
+        if sound and hashes_to(chain, prev, link.values, stored):
+            remember((prev, row_id, row_seq))
+            seq, digest, count = row_seq, stored, count + 1
+            continue
+        walker.head, walker.rows = Head(seq, digest), count
+        walker.step(link)
+        for later in rows:  # past the first break only the hashes matter (a re-order shows later)
+            walker.step(StoredLink(later[0], later[1], later[2], later[3], ()))
+        break
+    else:
+        walker.head, walker.rows = Head(seq, digest), count
+    return ChainResult(chain, walker.head, walker.rows, walker.first_break)
 
 
 def chain_links(chain: str, rows: Iterator[tuple], stored_text: bool = False) -> Iterator[StoredLink]:

@@ -211,3 +211,35 @@ def test_a_backup_manifest_records_the_chain_heads(ledger_file):
     manifest = Manifest(new_manifest(facts, datetime.now(timezone.utc), "test", 1))
     assert manifest_chain_heads(manifest) == ledger_chain.read_heads(raw)
     assert manifest_chain_heads(Manifest({"counts": {}})) == {}
+
+
+def test_sqlite_renders_stored_values_as_the_canonical_encoder_does():
+    """verify_stored hashes SQLite's json_array text: for text (every escape class, Chinese,
+    astral characters), integers and NULL it must be the canonical encoder's text exactly."""
+    from app.domain.chain import _encode
+
+    raw = sqlite3.connect(":memory:")
+    characters = [chr(c) for c in range(0x800)] + ["\u2028", "\u2029", "\ufeff", "\uffff", "😀", "党员积分"]
+    values = ["a" + c + '"\\b' for c in characters] + [0, -150, 2**62, None, "", "2026-03-01 08:00:00.000000"]
+    for value in values:
+        rendered = raw.execute("SELECT json_array('dyjf-chain-1', 'audit_log', ?, ?)", (value, value)).fetchone()[0]
+        assert rendered == _encode(["dyjf-chain-1", "audit_log", value, value]), repr(value)
+
+
+def test_rows_sqlite_renders_otherwise_are_judged_in_pythons_form(ledger_file):
+    """A REAL (rendered 1.0e+20 by SQLite, 1e+20 by Python) hashed the canonical way still
+    verifies; a BLOB, which json_array refuses, is verified in Python's form and breaks there."""
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    columns = ", ".join(chain.ENTRY_FIELDS)
+    row = list(raw.execute(f"SELECT {columns} FROM points_entries WHERE chain_seq = 7").fetchone())
+    prev = raw.execute("SELECT chain_prev FROM points_entries WHERE chain_seq = 7").fetchone()[0]
+    row[chain.ENTRY_FIELDS.index("points")] = 1e20
+    digest = link_hash(prev, ENTRIES, row)
+    raw.execute("UPDATE points_entries SET points = 1e20, chain_hash = ? WHERE chain_seq = 7", (digest,))
+    assert raw.execute("SELECT typeof(points) FROM points_entries WHERE chain_seq = 7").fetchone()[0] == "real"
+    result = ledger_chain.verify_stored(raw, ENTRIES)
+    assert result.ok and result.head == chain.Head(7, digest)
+    raw.execute("UPDATE points_entries SET note = x'00' WHERE chain_seq = 5")
+    found = ledger_chain.verify_stored(raw, ENTRIES).first_break
+    assert (found.kind, found.seq) == (chain.REWRITTEN, 5)
