@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli import practice_reports
 from app.cli.commands import EXIT_OK, open_existing_store
 from app.cli.core_verbs import parse_day
 from app.domain.enums import MeetingKind
@@ -28,7 +29,7 @@ ORDER = 40
 MONTHLY = {"scorecards": "积分卡", "notice": "积分公示表"}
 YEARLY = {"stars": "星级评定公示", "certificates": "荣誉证书", "annual": "年度积分汇总"}
 MEETING = {"signin": "签到表", "meeting": "会议记录"}
-KINDS = {**MONTHLY, **YEARLY, **MEETING}
+KINDS = {**MONTHLY, **YEARLY, **MEETING, **practice_reports.KINDS}
 WITH_MEMBERS = {"scorecards", "certificates", "annual"}
 
 
@@ -39,11 +40,12 @@ def register(verbs, add_common) -> dict:
         description=(
             "生成 PDF：scorecards 积分卡、notice 积分公示表（按月，--month）；"
             "stars 星级评定公示、certificates 荣誉证书、annual 年度积分汇总（按年，--year）；"
-            "signin 会前签到表、meeting 会议记录（按会议日期 --on 和会议类型 --type）。"
+            "signin 会前签到表、meeting 会议记录（按会议日期 --on 和会议类型 --type）；"
+            + practice_reports.HELP
         ),
     )
     add_common(parser)
-    parser.add_argument("kind", metavar="种类", choices=list(KINDS), help="scorecards | notice | stars | certificates | annual | signin | meeting")
+    parser.add_argument("kind", metavar="种类", choices=list(KINDS), help=" | ".join(KINDS))
     period = parser.add_mutually_exclusive_group(required=True)
     period.add_argument("--month", metavar="YYYY-MM", help="月份（积分卡、公示表），例如 2026-10")
     period.add_argument("--year", metavar="YYYY", help="年度（星级公示、证书、年度汇总），例如 2026")
@@ -66,12 +68,15 @@ def register(verbs, add_common) -> dict:
     parser.add_argument("--group", metavar="党小组", help="签到表：只列这个党小组的党员；会议记录：同一天有几次时指明是哪个党小组的")
     parser.add_argument("--place", metavar="地点", help="签到表：会议地点")
     parser.add_argument("--title", metavar="名称", help="签到表：会议名称（默认“11月主题党日”这样的月份加类型）")
+    practice_reports.add_arguments(parser)
     return {"report": run_report}
 
 
 def _check_options(args) -> None:
     """Every option that does not belong to the chosen kind is refused, not ignored."""
     kind, name = args.kind, KINDS[args.kind]
+    if kind in practice_reports.KINDS:
+        return practice_reports.check_options(args)
     if kind in MONTHLY and not args.month:
         raise ValidationError(f"{name}按月打印，请用 --month 指定月份，例如 --month 2026-10。")
     if kind in YEARLY and not args.year:
@@ -94,6 +99,7 @@ def _check_options(args) -> None:
         "title": ("--title", {"signin"}),
         "issuer": ("--issuer", set(MONTHLY) | set(YEARLY)),
         "date": ("--date", set(MONTHLY) | set(YEARLY)),
+        **practice_reports.ONLY,
     }
     for attribute, (flag, kinds) in only.items():
         if getattr(args, attribute) not in (None, False) and kind not in kinds:
@@ -149,6 +155,8 @@ def run_report(args) -> int:
     from app.reports import page_count
 
     _check_options(args)
+    if args.kind in practice_reports.KINDS:
+        return practice_reports.run(args)
     out = check_output_path(Path(args.out).expanduser())
     if args.kind in MEETING:
         _meeting_kind(args)

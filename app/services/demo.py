@@ -17,6 +17,7 @@ from app.domain.idcard import id_check_char
 from app.domain.periods import Month
 from app.services import organisation
 from app.services.ledger import entries as ledger
+from app.services.practice import demo as practice_demo
 from app.services.roster import members
 from app.services.rules import rulesets
 from app.services.context import Actor
@@ -92,6 +93,7 @@ def create_demo_branch(store: Store, actor: Actor, today: date | None = None, se
     member_ids = _add_members(store, actor, rng, branch, today)
     ledger_plan = _DemoLedger(store, actor, rng, member_ids, today, [group.id for group in branch.groups])
     meetings = ledger_plan.run()
+    practice_demo.seed_practice(store, actor, today, seed)
     entries = list_entries(store, EntryFilter(year=today.year))
     return DemoSummary(
         branch=branch.name,

@@ -74,7 +74,8 @@ class TallyResult:
 
 def _members_of_year(session, branch_id: uuid.UUID, year: int) -> list[BallotMember]:
     """Members on the roster at the end of the year's appraisal (active, or left after the year)."""
-    groups = {u.id: u.name for u in session.scalars(select(OrgUnit).where(OrgUnit.parent_id == branch_id))}
+    units = list(session.scalars(select(OrgUnit).where(OrgUnit.parent_id == branch_id).order_by(OrgUnit.sort_order, OrgUnit.name)))
+    groups, order = {u.id: u.name for u in units}, {u.name: index for index, u in enumerate(units)}
     found = []
     for member in session.scalars(select(Member).where(Member.branch_id == branch_id)):
         gone = member.status is not MemberStatus.ACTIVE and (member.status_date is None or member.status_date.year <= year)
@@ -82,7 +83,7 @@ def _members_of_year(session, branch_id: uuid.UUID, year: int) -> list[BallotMem
         if gone or (joined is not None and joined.year > year):
             continue
         found.append(BallotMember(member.id, member.name, groups.get(member.group_id, "")))
-    return sorted(found, key=lambda m: (m.group_name or "\uffff", m.name))
+    return sorted(found, key=lambda m: (order.get(m.group_name, len(order)), m.name))
 
 
 def ballot_paper(store: Store, year: int) -> BallotPaper:
@@ -173,7 +174,8 @@ def tally_result(store: Store, year: int) -> TallyResult:
             who = members.get(line.member_id)
             rows.append(TallyRow(line.member_id, who.name if who else names.get(line.member_id, "?"), who.group_name if who else "",
                                  counted, convert(counted, tally.ballots_returned)))
-        rows.sort(key=lambda r: (r.group_name or "\uffff", r.name))
+        order = {m.member_id: index for index, m in enumerate(members.values())}
+        rows.sort(key=lambda r: (order.get(r.member_id, len(order)), r.name))
         return TallyResult(branch.township, branch.name, year, tally.held_on, tally.ballots_issued, tally.ballots_returned,
                            tally.counters, tuple(rows), CONVERSION_RULES, folding)
 

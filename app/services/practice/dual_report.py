@@ -264,10 +264,10 @@ def year_rows(store: Store, year: int) -> list[DualReportRow]:
 
 def service_lines(store: Store, member_id: uuid.UUID, start: date, end: date) -> list[ServiceLine]:
     with read_session(store) as session:
-        return _service_lines(session, [member_id], start, end).get(member_id, [])
+        return service_lines_between(session, [member_id], start, end).get(member_id, [])
 
 
-def _service_lines(session, member_ids, start: date, end: date) -> dict[uuid.UUID, list[ServiceLine]]:
+def service_lines_between(session, member_ids, start: date, end: date) -> dict[uuid.UUID, list[ServiceLine]]:
     records = list(session.scalars(
         select(ServiceRecord)
         .where(ServiceRecord.member_id.in_(list(member_ids)), ServiceRecord.served_on.between(start, end))
