@@ -12,6 +12,7 @@ from app.domain.enums import EntryStatus
 from app.domain.points import format_points
 from app.domain.rules import CountedLine, cap_overruns
 from app.services.context import read_session
+from app.services.practice.checks import check_practice
 from app.services.rules.rulesets import rule_set_from_record
 from app.services.shop.checks import shop_problems
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
@@ -42,6 +43,7 @@ def check_store(store: Store) -> CheckReport:
         _check_ledger(session, report)
         _check_caps(session, report)
         _check_summaries(session, report)
+        check_practice(session, report)
         report.problems.extend(shop_problems(session))
     return report
 

@@ -19,13 +19,14 @@ from sqlalchemy import func, select, type_coerce
 from app.domain.enums import MemberClass, MemberStatus, Role
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.points import ZERO, format_points
-from app.domain.rating import dual_report_applies
+from app.domain.rating import ALLOWED_AT, RoundAction, dual_report_applies
 from app.domain.service_hours import DualReportDecision, check_service, check_threshold, decide_dual_report
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.rules.rulesets import rule_set_from_record
 from db.models import Member, OrgUnit, RuleSetRecord
 from db.practice_models import DualReportOverride, DualReportProfile, ServiceRecord
+from db.rating_models import RatingCandidate, RatingRound
 from db.store import Store
 from db.types import Points
 
@@ -234,6 +235,28 @@ def note_hand_decision(uow: UnitOfWork, branch_id: uuid.UUID, year: int, member_
         uow.session.flush()
         uow.audit("override", "dual_report_override", row.id,
                   f"{name} {year} 年双报到认定为{'已落实' if served else '未落实'}", reason=reason)
+
+
+def override(store: Store, actor: Actor, year: int, member_id: uuid.UUID, served: bool, reason: str) -> Change:
+    """The branch decides a member's 双报到 for `year` against his hours, with a written reason.
+
+    A star-rating round that is open for it (申报创星 or 审核评星) takes the decision at once;
+    a later round reads it when it starts."""
+    actor.require(Role.CLERK, Role.REVIEWER, action="认定双报到情况")
+    if not (reason or "").strip():
+        raise ValidationError("支部认定双报到情况，必须写明原因。")
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        member = _in_service_member(uow.session, branch_id, member_id)
+        note_hand_decision(uow, branch_id, year, member_id, member.name, served, reason)
+        for candidate in uow.session.scalars(
+            select(RatingCandidate).join(RatingRound, RatingRound.id == RatingCandidate.round_id).where(
+                RatingRound.branch_id == branch_id, RatingRound.year == year, RatingCandidate.member_id == member_id,
+                RatingRound.status.in_(list(ALLOWED_AT[RoundAction.DUAL_REPORT])),
+            )
+        ):
+            candidate.dual_report_served = served
+        return Change(f"已认定{member.name} {year} 年双报到{'已' if served else '未'}落实。")
 
 
 def year_rows(store: Store, year: int) -> list[DualReportRow]:

@@ -57,6 +57,9 @@ TABLE_LABELS = {
     "members": "党员", "points_entries": "积分记录", "audit_log": "操作日志", "attendance": "会议考勤",
     "meetings": "会议", "member_events": "党员变动记录", "rule_sets": "积分细则", "rule_items": "细则项目",
     "appraisals": "民主评议", "org_units": "组织", "operators": "操作员",
+    "dual_report_profiles": "双报到信息", "service_records": "双报到服务记录", "dual_report_overrides": "双报到认定",
+    "appraisal_tallies": "民主评议计票", "appraisal_tally_lines": "民主评议得票", "resident_cadres": "驻村干部",
+    "cadre_rule_sets": "驻村干部考核细则", "cadre_points": "驻村干部积分",
 }
 MAX_STORED_CONFLICTS = 50
 
