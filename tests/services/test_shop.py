@@ -21,29 +21,18 @@ from app.services.rules import rulesets
 from app.services.shop import balances, goods, redemptions, settings
 from app.services.shop.redemptions import RedemptionRequest
 from conftest import TODAY, add
+from tests.services.shop_year import approved, two_shop_years
 from db.shop_models import ShopRedemption
 
 D = Decimal
 
 
-def _approved(store, admin, member, code, on):
-    ledger.record_entry(store, admin, EntryRequest(member, code, on), approve=True, today=TODAY)
+_approved = approved
 
 
 @pytest.fixture
 def shop_years(store, admin, branch):
-    """Two rule-set years: 2025 earns on duty and bonus points one for one and carries over;
-    2026 earns on bonus points only, two for one, and lets the remainder lapse."""
-    rulesets.create_rule_set(store, admin, 2025, template="village_100")
-    rulesets.create_rule_set(store, admin, 2026, template="village_100")
-    settings.save_shop_rule(store, admin, 2025, ShopRule(frozenset({Category.DUTY, Category.BONUS}), D("1"), carry_over=True))
-    settings.save_shop_rule(store, admin, 2026, ShopRule(frozenset({Category.BONUS}), D("2"), carry_over=False))
-    zhang = add(store, admin, "张三")
-    soap = goods.add_goods(store, admin, goods.GoodsInput("肥皂", D("3"), "块", donor="供销社")).created[0]
-    towel = goods.add_goods(store, admin, goods.GoodsInput("毛巾", D("5"), "条", donor="爱心企业")).created[0]
-    goods.receive_stock(store, admin, soap, 10, date(2025, 1, 5))
-    goods.receive_stock(store, admin, towel, 2, date(2026, 1, 5))
-    return zhang, soap, towel
+    return two_shop_years(store, admin)
 
 
 def _year(store, member, year):

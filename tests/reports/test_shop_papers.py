@@ -1,0 +1,84 @@
+"""The honour shop's papers built from a shop year worked by hand, rendered and read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportlab.lib.pagesizes import A3, A4
+
+from app.domain.board import BoardRule
+from app.domain.periods import Month
+from app.reports.shop_papers import render_board_notice, render_passbooks, render_redemption_slips, render_shop_month_report
+from app.services.printing import shop_papers
+from app.services.printing.report_data import IssueSettings
+from app.services.shop import settings
+from tests.reports.report_support import all_lines, assert_only_bundled_fonts, page_sizes
+from tests.services.shop_year import approved, worked_year
+from conftest import add
+
+PRINTED = date(2026, 11, 23)
+
+
+def _size(pdf):
+    return [tuple(round(v) for v in size) for size in page_sizes(pdf)]
+
+
+def test_the_redemption_slip_has_two_parts_with_the_same_figures(store, admin, branch):
+    _, _, _, towel_out, towel_back = worked_year(store, admin)
+    batch = shop_papers.redemption_slips(store, [towel_out, towel_back])
+    out, back = batch.slips
+    assert (out.slip_no, out.points, out.balance_after, out.reverses_slip) == (2, 5, 2, None)
+    assert (back.slip_no, back.points, back.balance_after, back.reverses_slip, back.title) == (3, -5, 7, 2, "积分兑换冲正凭证")
+    pdf = render_redemption_slips(batch, invariant=True)
+    assert _size(pdf) == [(round(A4[0]), round(A4[1]))] * 2
+    text = "\n".join(all_lines(pdf))
+    for words in ("积分兑换凭证", "第一联 存根 超市留存", "第二联 党员收执", "No. 000002", "张三", "毛巾", "5 分/条",
+                  "兑换后余额", "2 分", "积分兑换冲正凭证", "冲正 No. 000002：尺码不合，退回", "退回 5 分", "沿虚线裁开"):
+        assert words in text, words
+    assert text.count("No. 000002") >= 3  # both parts of slip 2, and the reversal's note
+    assert_only_bundled_fonts(pdf)
+
+
+def test_the_passbook_page_shows_earned_spent_and_balance(store, admin, branch):
+    worked_year(store, admin)
+    [page] = shop_papers.passbooks(store, 2026, today=PRINTED).pages
+    assert (page.member_name, page.opening, page.earned, page.spent, page.lapsed, page.carried) == ("张三", 1, 6, 0, 7, 0)
+    pdf = render_passbooks(shop_papers.passbooks(store, 2026, today=PRINTED), invariant=True)
+    lines = all_lines(pdf)
+    text = "\n".join(lines)
+    for words in ("2026年度党员积分存折", "上年结转", "2月积分入账", "4月积分入账", "兑换 毛巾 1条（No. 000002）",
+                  "年末清零", "加分每 1 分折合 2 个兑换积分，年末结余清零", "本年存入 6 分", "结转下年 0 分"):
+        assert words in text, words
+    assert_only_bundled_fonts(pdf)
+
+
+def test_the_monthly_report_balances_the_stock(store, admin, branch):
+    worked_year(store, admin)
+    may = shop_papers.shop_month_report(store, Month(2026, 5), today=PRINTED)
+    assert [(s.goods_name, s.opening, s.received, s.issued, s.closing) for s in may.stock] == [("毛巾", 2, 0, 1, 1), ("肥皂", 9, 0, 0, 9)]
+    june = shop_papers.shop_month_report(store, Month(2026, 6), today=PRINTED)
+    assert [(s.goods_name, s.opening, s.issued, s.closing) for s in june.stock] == [("毛巾", 1, -1, 2), ("肥皂", 9, 0, 9)]
+    assert june.points_total == -5 and june.members == 0
+    pdf = render_shop_month_report(may, invariant=True)
+    text = "\n".join(all_lines(pdf))
+    for words in ("积分超市2026年5月库存及兑换情况表", "上月结存", "本月兑出", "000002", "张三", "兑换 1 笔", "净使用积分 5 分"):
+        assert words in text, words
+    assert_only_bundled_fonts(pdf)
+
+
+def test_the_board_notice_states_its_rule_and_prints_on_a3(store, admin, branch):
+    worked_year(store, admin)
+    li = add(store, admin, "李四")
+    approved(store, admin, li, "B02", date(2026, 4, 2))
+    settings.save_board_rule(store, admin, 2026, BoardRule("count", 1, 1))
+    notice = shop_papers.board_notice(store, 2026, quarter=2, settings=IssueSettings(issued_on=PRINTED))
+    # Second quarter: 张三 B03 +2 and K01 −2 in April → 0; 李四 B02 +1.
+    assert [(l.name, l.points_text, l.rank_text) for l in notice.red] == [("李四", "1", "第1名")]
+    assert [(l.name, l.points_text) for l in notice.black] == [("张三", "0")]
+    for paper, size in (("A4", A4), ("A3", A3)):
+        pdf = render_board_notice(notice, paper, invariant=True)
+        assert _size(pdf) == [(round(size[0]), round(size[1]))]
+        text = "\n".join(all_lines(pdf))
+        for words in ("2026年第2季度党员积分红黑榜", "红榜（1 名）", "黑榜（1 名）", "李四", "张三", "红榜取本期积分前 1 名"):
+            assert words in text, words
+        assert_only_bundled_fonts(pdf)
