@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.enums import Category
 from app.domain.errors import AppError
@@ -14,7 +14,9 @@ from app.domain.points import ZERO, format_points
 from app.services.exports import tables as exports
 from app.services.totals import ranking as totals
 from app.services.ledger.queries import EntryFilter, list_entries
+from app.services.charts.member import member_charts
 from app.ui.asking import Asker
+from app.ui.charts.panel import ChartPanel
 from app.ui.context import UiContext
 from app.ui.controllers.excel_out import ExcelOut
 from app.ui.errors import show_error
@@ -57,8 +59,16 @@ class MemberDetail(QWidget):
         self.month_table.setFixedHeight(height)
         self.month_table.selectionModel().selectionChanged.connect(self._show_month)
         layout.addWidget(self.month_table)
+        self.tabs = QTabWidget(self)  # the month's entries, or the year as charts
+        entries_tab = QWidget()
+        entries_layout = QVBoxLayout(entries_tab)
+        entries_layout.setContentsMargins(0, 4, 0, 0)
+        self.charts = ChartPanel(ctx)
+        self.tabs.addTab(entries_tab, self.tr("当月记录"))
+        self.tabs.addTab(self.charts, self.tr("全年图表"))
+        layout.addWidget(self.tabs, 1)
         self.entries_label = hint_label(self.tr("点上面的一个月份，查看当月的每一条记录。"))
-        layout.addWidget(self.entries_label)
+        entries_layout.addWidget(self.entries_label)
         self.entry_model = RowTableModel([
             Column(self.tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER, colour=row_colour),
             Column(self.tr("项目"), lambda r: f"{r.item_code} {r.item_name}", colour=row_colour),
@@ -68,7 +78,7 @@ class MemberDetail(QWidget):
         ], self)
         self.entry_table = make_table(self)
         self.entry_table.setModel(self.entry_model)
-        layout.addWidget(self.entry_table, 1)
+        entries_layout.addWidget(self.entry_table, 1)
         self.clear()
 
     def clear(self) -> None:
@@ -78,6 +88,7 @@ class MemberDetail(QWidget):
         self.summary.setText(self.tr("在上面的排名中点一名党员，查看他每月的积分和记录。"))
         self.month_model.set_rows([])
         self.entry_model.set_rows([])
+        self.charts.clear(self.tr("在上面的排名中点一名党员，查看他全年的图表。"))
 
     def show_member(self, member_id: uuid.UUID, name: str, year: int) -> None:
         """Ask for the member's year on the database worker; shown when it comes."""
@@ -90,6 +101,9 @@ class MemberDetail(QWidget):
             return member_id, totals.member_year(store, member_id, year), list_entries(store, EntryFilter(member_id=member_id, year=year))
 
         self.asker.read(ask, self._show_year, on_problem=self._problem)
+        today = self.ctx.today()
+        up_to = Month(year, today.month) if year == today.year else None
+        self.charts.show_charts(lambda _control: member_charts(store, member_id, year, up_to).charts)
 
     def _problem(self, exc: BaseException) -> None:
         if not isinstance(exc, AppError):

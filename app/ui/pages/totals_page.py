@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
+from app.domain.periods import Month
 from app.domain.points import format_points
+from app.services.charts.branch import branch_charts
 from app.services.exports import tables as exports
 from app.services.totals import ranking as totals
 from app.services.totals.ranking import RankingRow
 from app.ui.changes import Kind
+from app.ui.charts.panel import ChartPanel
 from app.ui.context import UiContext
 from app.ui.controllers.excel_out import ExcelOut
 from app.ui.errors import show_error
@@ -79,7 +82,11 @@ class TotalsPage(Page):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([420, 280])
-        layout.addWidget(splitter, 1)
+        self.tabs = QTabWidget(self)  # the ranking with one member's year, or the branch as charts
+        self.tabs.addTab(splitter, self.tr("排名"))
+        self.charts = ChartPanel(ctx, self.depends_on)
+        self.tabs.addTab(self.charts, self.tr("图表"))
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(hint_label(self.tr(
             "只计已审核的记录。年度累计含基础分；年度排名还计入民主评议、一票否决和五星名额。点一行查看该党员每月的积分和记录。"
         )))
@@ -142,6 +149,9 @@ class TotalsPage(Page):
         month, quarter = (period if kind == MONTH else None), (period if kind == QUARTER else None)
         self.read(lambda _control: totals.branch_ranking(store, year, month=month, quarter=quarter),
                   self._show_ranking, on_problem=self._ranking_problem)
+        today = self.ctx.today()
+        up_to = Month(year, today.month) if year == today.year and today.month < 12 else None
+        self.charts.show_charts(lambda _control: branch_charts(store, year, up_to))
 
     def _ranking_problem(self, exc: BaseException) -> None:
         if not isinstance(exc, AppError):

@@ -7,6 +7,7 @@ a result that arrives after the clerk has already picked another year is dropped
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -18,13 +19,16 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.points import format_points
+from app.services.charts.township import township_charts
 from app.services.township import gather
 from app.ui.changes import Kind
+from app.ui.charts.panel import ChartPanel
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.models.township_models import BranchLine, branch_model, ranking_model
@@ -54,6 +58,7 @@ class TownshipOverviewPage(Page):
         self.title = self.tr("汇总总览")
         self.overview: gather.TownshipOverview | None = None
         self._fitted = False  # the branch table's height is fitted to its rows once, then left to the clerk
+        self._charted_branch: str | None = None  # the branch whose months the charts show
         layout = QVBoxLayout(self)
         controls = QHBoxLayout()
         self.year_spin = QSpinBox()
@@ -71,7 +76,11 @@ class TownshipOverviewPage(Page):
         layout.addLayout(controls)
 
         self.body = QStackedWidget()
-        self.body.addWidget(self._tables())
+        self.views = QTabWidget()  # the tables, or the branches side by side as charts
+        self.views.addTab(self._tables(), self.tr("表格"))
+        self.charts = ChartPanel(ctx, self.depends_on)
+        self.views.addTab(self.charts, self.tr("图表"))
+        self.body.addWidget(self.views)
         self.empty_page = self._empty_page()
         self.body.addWidget(self.empty_page)
         layout.addWidget(self.body, 1)
@@ -152,6 +161,15 @@ class TownshipOverviewPage(Page):
 
         # latest=self: when the clerk asks for another year meanwhile, the older answer is dropped
         self.ctx.read(load, lambda result: self._loaded(*result), parent=self, on_problem=self._failed, latest=self)
+        self._ask_charts()
+
+    def _ask_charts(self) -> None:
+        """The branches side by side, and the branch chosen in the ranking's filter month by month."""
+        store, year, chosen = self.ctx.store, self.year(), self.branch_filter.currentData()
+        self._charted_branch = chosen
+        branch_id = uuid.UUID(chosen) if chosen else None
+        # the whole year, as the tables beside it score it (months not reached yet stay blank)
+        self.charts.show_charts(lambda _control: township_charts(store, year, None, branch_id))
 
     def _loaded(self, overview: gather.TownshipOverview, gathered: list[gather.GatheredBranch]) -> None:
         self.overview = overview
@@ -200,6 +218,8 @@ class TownshipOverviewPage(Page):
             self.ranking_label.clear()
             return
         branch = self.branch_filter.currentData()
+        if branch != self._charted_branch:
+            self._ask_charts()
         rows = [r for r in self.overview.rows if branch is None or str(r.branch_id) == branch]
         self.ranking_model.set_rows(rows)
         fives = sum(1 for r in rows if r.stars == 5)

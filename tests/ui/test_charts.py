@@ -1,0 +1,129 @@
+"""Charts on screen: every chart renders offscreen, not blank, in the bundled font; tooltips give
+the exact figure; a chart saves as PNG; charts follow the data when it changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QFontInfo, QImage
+
+from app.services.charts.branch import branch_charts
+from app.services.charts.member import member_charts
+from app.services.ledger import entries as ledger
+from app.services.ledger.entries import EntryRequest
+from app.services.totals import ranking as totals
+from app.ui.changes import Kind
+from app.ui.charts.painter import chart_family
+from app.ui.charts.view import ChartView
+from conftest import TODAY
+from db.store import Store
+
+pytestmark = pytest.mark.gui
+
+
+def ink_share(image: QImage) -> float:
+    """Share of sampled pixels that are not white."""
+    step, inked, seen = 4, 0, 0
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            seen += 1
+            inked += QColor(image.pixel(x, y)).lightness() < 235
+    return inked / seen
+
+
+def shown_view(qtbot, chart, width=900) -> ChartView:
+    view = ChartView()
+    qtbot.addWidget(view)
+    view.set_chart(chart, "没有数据")
+    view.resize(width, view.height())
+    view.show()
+    return view
+
+
+def test_every_chart_renders_in_the_bundled_font(app, qtbot, demo_store, tmp_path):
+    member_id = totals.branch_ranking(demo_store, 2026).rows[0].member_id
+    charts = [*member_charts(demo_store, member_id, 2026).charts.charts, *branch_charts(demo_store, 2026).charts]
+    assert len(charts) == 7
+    family = chart_family()
+    assert "WenKai" in family.replace(" ", "")
+    for number, chart in enumerate(charts):
+        view = shown_view(qtbot, chart)
+        assert QFontInfo(view.font()).family() == family
+        image = view.image(scale=1)
+        image.save(str(tmp_path / f"chart-{number}.png"))
+        assert not chart.is_empty, chart.title
+        assert 0.02 < ink_share(image) < 0.8, chart.title
+
+
+def test_the_tooltip_is_the_exact_figure(app, qtbot, demo_store):
+    row = totals.branch_ranking(demo_store, 2026, month=10).rows[0]
+    chart = member_charts(demo_store, row.member_id, 2026).year_chart
+    view = shown_view(qtbot, chart)
+    layout = view.layout_now()
+    october = [box for box in layout.boxes if box.style == 0][9]
+    tip = view.tip_at(QPoint(round(october.x + october.w / 2) + 8, round(october.y + october.h / 2) + 6))
+    from app.domain.points import format_points
+
+    assert tip == f"10月　本人当月积分：{format_points(row.period_points)}分"
+
+
+def test_a_chart_is_saved_as_png(app, qtbot, demo_window, tmp_path, monkeypatch):
+    page = demo_window.show_page("totals")
+    page.tabs.setCurrentWidget(page.charts)
+    assert page.charts.views, "the branch's charts are drawn when the tab is shown"
+    target = tmp_path / "星级分布.png"
+    monkeypatch.setattr(page.ctx, "ask_save_path", lambda *args, **kwargs: str(target))
+    page.charts.export(page.charts.views[2])
+    image = QImage(str(target))
+    assert image.width() == page.charts.views[2].width() * 2
+    assert ink_share(image) > 0.02
+
+
+def test_charts_follow_the_data(app, qtbot, demo_window):
+    page = demo_window.show_page("totals")
+    page.tabs.setCurrentWidget(page.charts)
+    before = page.charts.charts.charts[0].bars[0].values[10]  # the first group's November total
+    store, ctx = page.ctx.store, page.ctx
+    group_member = next(r for r in totals.branch_ranking(store, 2026).rows if r.group_name == page.charts.charts.charts[0].bars[0].name)
+    ctx.write(lambda _c: ledger.record_entry(store, ctx.actor, EntryRequest(group_member.member_id, "B02", date(2026, 11, 20)),
+                                             approve=True, today=TODAY), Kind.LEDGER)
+    after = page.charts.charts.charts[0].bars[0].values[10]
+    assert after == before + Decimal(1)
+
+
+def test_the_member_detail_shows_the_members_year(app, qtbot, demo_window, tmp_path):
+    page = demo_window.show_page("totals")
+    demo_window.resize(1366, 768)
+    page.table.selectRow(0)
+    detail = page.detail
+    detail.tabs.setCurrentWidget(detail.charts)
+    row = page.selected_row()
+    assert detail.charts.charts.title.startswith(row.name)
+    assert [v.chart.title for v in detail.charts.views] == ["逐月积分与年度累计", "每月各类积分"]
+    qtbot.wait(50)
+    demo_window.grab().save(str(tmp_path / "member-charts.png"))
+    page.table.clearSelection()
+    assert detail.charts.views == [] and "点一名党员" in detail.charts.heading.text()
+
+
+def test_a_problem_is_one_sentence_in_the_panel(app, qtbot, demo_window):
+    page = demo_window.show_page("totals")
+    page.tabs.setCurrentWidget(page.charts)
+    page.year_spin.setValue(2030)
+    assert "2030 年的积分细则还没有建立" in page.charts.heading.text()
+    assert page.charts.views == []
+
+
+def test_look_at_the_totals_charts(app, qtbot, demo_window, tmp_path):
+    page = demo_window.show_page("totals")
+    demo_window.resize(1366, 768)
+    page.tabs.setCurrentWidget(page.charts)
+    qtbot.wait(50)  # let the layouts settle as the event loop would
+    assert all(view.height() >= 200 and view.visibleRegion().boundingRect().height() > 0 for view in page.charts.views[:1])
+    demo_window.grab().save(str(tmp_path / "totals-charts.png"))
+    page.charts.scroll.verticalScrollBar().setValue(900)
+    qtbot.wait(20)
+    demo_window.grab().save(str(tmp_path / "totals-charts-2.png"))
