@@ -4,6 +4,7 @@
     main.py report stars|certificates|annual --year 2026 --out FILE.pdf [--member 姓名 ...]
     main.py report signin --on 2026-11-05 --type 主题党日 [--group 党小组] [--place 地点] [--title 名称] --out FILE.pdf
     main.py report meeting --on 2026-11-05 --type 主题党日 [--group 党小组] --out FILE.pdf
+    main.py report slips|passbook|shop-month|board ...   (the honour shop and the board: app/cli/shop_reports.py)
 
 Everything is checked before any work is done; the PDF is built in memory and written
 atomically, so a failure (one plain Chinese line on stderr, non-zero exit) leaves no file.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli import practice_reports
+from app.cli import practice_reports, shop_reports
 from app.cli.commands import EXIT_OK, open_existing_store
 from app.cli.core_verbs import parse_day
 from app.domain.enums import MeetingKind
@@ -29,7 +30,7 @@ ORDER = 40
 MONTHLY = {"scorecards": "积分卡", "notice": "积分公示表"}
 YEARLY = {"stars": "星级评定公示", "certificates": "荣誉证书", "annual": "年度积分汇总"}
 MEETING = {"signin": "签到表", "meeting": "会议记录"}
-KINDS = {**MONTHLY, **YEARLY, **MEETING, **practice_reports.KINDS}
+KINDS = {**MONTHLY, **YEARLY, **MEETING, **practice_reports.KINDS, **shop_reports.KINDS}
 WITH_MEMBERS = {"scorecards", "certificates", "annual"}
 
 
@@ -42,6 +43,7 @@ def register(verbs, add_common) -> dict:
             "stars 星级评定公示、certificates 荣誉证书、annual 年度积分汇总（按年，--year）；"
             "signin 会前签到表、meeting 会议记录（按会议日期 --on 和会议类型 --type）；"
             + practice_reports.HELP
+            + shop_reports.HELP
         ),
     )
     add_common(parser)
@@ -77,6 +79,8 @@ def _check_options(args) -> None:
     kind, name = args.kind, KINDS[args.kind]
     if kind in practice_reports.KINDS:
         return practice_reports.check_options(args)
+    if kind in shop_reports.KINDS:
+        return shop_reports.check_options(args)
     if kind in MONTHLY and not args.month:
         raise ValidationError(f"{name}按月打印，请用 --month 指定月份，例如 --month 2026-10。")
     if kind in YEARLY and not args.year:
@@ -157,6 +161,8 @@ def run_report(args) -> int:
     _check_options(args)
     if args.kind in practice_reports.KINDS:
         return practice_reports.run(args)
+    if args.kind in shop_reports.KINDS:
+        return shop_reports.run(args)
     out = check_output_path(Path(args.out).expanduser())
     if args.kind in MEETING:
         _meeting_kind(args)
