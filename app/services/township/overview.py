@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from app.domain.points import ZERO
 from app.domain.scoring import BranchYear
 from app.domain.standing import rank
 from app.services.context import read_session
+from app.services.shop.township import ShopActivity, shop_activity
 from app.services.totals.scoring import BranchScorer
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
 from db.models import OrgUnit
@@ -71,6 +72,7 @@ class TownshipOverview:
     township: str
     branches: tuple[BranchSummary, ...]
     rows: tuple[TownshipRow, ...]
+    shop: dict[uuid.UUID, ShopActivity] = field(default_factory=dict)  # each branch's honour shop in the year
 
     @property
     def total(self) -> Decimal:
@@ -116,12 +118,13 @@ def township_overview(store: Store, year: int) -> TownshipOverview:
             for member_id, score in scored.branch.scores.items():
                 values.append((member_id, score.final_total))
                 info[member_id] = (branch_id, branch_name, scored.members[member_id], score, scored.branch.stars[member_id])
+        shop = shop_activity(session, [branch_id for branch_id, _ in branches], year)
     ranked = rank(values, tie_order=lambda member_id: (info[member_id][2].name_pinyin, str(member_id)))
     rows = []
     for entry in ranked:
         branch_id, branch_name, member, score, stars = info[entry.key]
         rows.append(TownshipRow(entry.rank, branch_id, branch_name, entry.key, member.name, entry.value, score.grade, stars, score.vetoed))
-    return TownshipOverview(year, township.name if township else "", tuple(summaries), tuple(rows))
+    return TownshipOverview(year, township.name if township else "", tuple(summaries), tuple(rows), shop)
 
 
 def _summary(branch_id: uuid.UUID, name: str, backup_created_at, branch: BranchYear) -> BranchSummary:
