@@ -60,6 +60,7 @@ TABLE_LABELS = {
     "dual_report_profiles": "双报到信息", "service_records": "双报到服务记录", "dual_report_overrides": "双报到认定",
     "appraisal_tallies": "民主评议计票", "appraisal_tally_lines": "民主评议得票", "resident_cadres": "驻村干部",
     "cadre_rule_sets": "驻村干部考核细则", "cadre_points": "驻村干部积分",
+    "shop_goods": "积分超市商品", "shop_stock_ins": "积分超市入库", "shop_redemptions": "积分超市兑换", "shop_accounts": "积分超市账户",
 }
 MAX_STORED_CONFLICTS = 50
 
