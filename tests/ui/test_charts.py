@@ -127,3 +127,19 @@ def test_look_at_the_totals_charts(app, qtbot, demo_window, tmp_path):
     page.charts.scroll.verticalScrollBar().setValue(900)
     qtbot.wait(20)
     demo_window.grab().save(str(tmp_path / "totals-charts-2.png"))
+
+
+def test_painting_leaves_none_its_references(app, qtbot):
+    """PySide6 6.12 on Python 3.11 takes a reference from None on every void call; a chart
+    painted over and over must give them back, or the interpreter aborts (none_dealloc)."""
+    import sys
+
+    from app.reports.chart_data import Chart, Series
+
+    chart = Chart("年度积分", tuple(str(n) for n in range(2000)), bars=(Series("年度积分", tuple(Decimal(n % 97) for n in range(2000))),))
+    view = shown_view(qtbot, chart)
+    view.image(scale=1)
+    before = sys.getrefcount(None)
+    for _ in range(30):
+        view.image(scale=1)
+    assert sys.getrefcount(None) >= before - 5  # unbalanced, 30 paints lose thousands

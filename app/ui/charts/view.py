@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from app.reports.chart_data import Chart
 from app.reports.chart_layout import Layout, lay_out
-from app.ui.charts.painter import INK, MUTED, Measure, chart_font, paint_layout
+from app.ui.charts.painter import INK, MUTED, Measure, chart_font, keeping_none_alive, paint_layout
 
 TEXT_SIZE = 13.0  # pixels
 ROW_HEIGHT = 20  # pixels per category of a horizontal chart
@@ -65,7 +65,10 @@ class ChartView(QWidget):
         super().resizeEvent(event)
 
     def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
+        keeping_none_alive(self._paint_on, self)
+
+    def _paint_on(self, device) -> None:
+        painter = QPainter(device)
         try:
             self.paint(painter)
         finally:
@@ -102,13 +105,12 @@ class ChartView(QWidget):
     def image(self, scale: float = 2.0) -> QImage:
         """The chart as a picture at `scale` × its size on screen (sharp when printed or pasted)."""
         image = QImage(round(self.width() * scale), round(self.height() * scale), QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(scale)
-        painter = QPainter(image)
-        try:
-            self.paint(painter)
-        finally:
-            painter.end()
+        keeping_none_alive(self._paint_image, image, scale)
         return image
+
+    def _paint_image(self, image: QImage, scale: float) -> None:
+        image.setDevicePixelRatio(scale)
+        self._paint_on(image)
 
     def _menu(self, position: QPoint) -> None:
         if self.chart is None or self.on_export is None:
