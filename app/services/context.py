@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import ROLE_ORDER, Role
-from app.domain.errors import AppError, ConflictError, PermissionDenied, StoreError
+from app.domain.errors import AppError, ConflictError, LoginRequired, PermissionDenied, StoreError
 from db.engine import BUSY_TIMEOUT_MS
-from db.models import AuditRecord
+from db.models import AuditRecord, Operator
 from db.store import Store
 
 
@@ -114,6 +115,12 @@ class UnitOfWork:
         )
 
 
+def _check_account(session: Session, actor: Actor) -> None:
+    active = session.scalar(select(Operator.active).where(Operator.id == actor.id))
+    if not active:
+        raise LoginRequired(f"账号“{actor.username}”已停用或不属于这个数据库，请重新登录。")
+
+
 def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -141,10 +148,15 @@ def store_error_from(exc: SQLAlchemyError) -> AppError:
 
 
 @contextmanager
-def unit_of_work(store: Store, actor: Actor) -> Iterator[UnitOfWork]:
+def unit_of_work(store: Store, actor: Actor, actor_is_new: bool = False) -> Iterator[UnitOfWork]:
+    """One transaction on behalf of `actor`, which must be an active account of this database
+    (an account switched off, or one from another database, writes nothing). `actor_is_new`:
+    the transaction creates the actor's own account (only the first set-up)."""
     session = store.write_session()
     try:
         with session.begin():
+            if not actor_is_new:
+                _check_account(session, actor)
             yield UnitOfWork(session, actor)
     except AppError:
         raise

@@ -34,7 +34,7 @@ from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add
 from db import backup_format as fmt
 from db.base import Base
-from db.models import AppraisalRecord, Member
+from db.models import AppraisalRecord, AuditRecord, Member
 from db.schema import known_revisions
 from db.store import Store
 from services.backup_child import content_digest, files_bytes, integrity_ok
@@ -249,12 +249,20 @@ def test_backups_in_the_first_format_still_verify_and_restore(tmp_path):
 
 
 def test_a_restored_database_is_the_snapshot_byte_for_byte(scene, tmp_path):
+    """The staged copy is the snapshot byte for byte; what is swapped in is that plus the
+    restore's own audit record."""
     newest = sorted(scene.stick.glob("*.jfbak"))[0]
     with open(newest, "rb") as handle:
         handle.seek(-fmt.TRAILER.size, os.SEEK_END)
         snapshot_sha256 = fmt.TRAILER.unpack(handle.read())[2]  # taken from the snapshot while it was written
-    result = restore.restore(newest, tmp_path / "fresh" / "jifen.db")
-    assert hashlib.sha256(result.target.read_bytes()).digest() == snapshot_sha256
+    plan = restore.prepare_restore(newest, tmp_path / "fresh" / "jifen.db")
+    assert hashlib.sha256(plan.temp_path.read_bytes()).digest() == snapshot_sha256
+    staged = content_digest(plan.temp_path)
+    result = restore.commit_restore(plan)
+    assert content_digest(result.target, ignoring_restore_records=True) == staged
+    with Store.open_file(result.target) as store, store.session() as session:
+        [record] = session.scalars(select(AuditRecord).where(AuditRecord.action == "restore")).all()
+        assert newest.name in record.summary and record.details["backup"] == newest.name
 
 
 def test_restore_and_verify_refuse_when_the_disk_cannot_hold_the_database(scene, monkeypatch):

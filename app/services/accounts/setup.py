@@ -52,7 +52,7 @@ def create_first_admin(store: Store, username: str, display_name: str, password:
     username, display_name = _check_username(username), display_name.strip() or "管理员"
     check_new_password(password, repeated, (username, display_name))
     actor = _claim_or_create(store, username, display_name)
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, actor_is_new=True) as uow:
         operator = uow.session.get(Operator, actor.id)
         if operator is None:
             operator = Operator(id=actor.id, username=username, display_name=display_name, roles=frozenset({Role.ADMIN}))

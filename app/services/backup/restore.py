@@ -42,6 +42,8 @@ from app.services.files import (
     remove_stale,
     unused_name,
 )
+from app.services.accounts import restore_audit
+from app.services.context import Actor
 from app.services.paths import default_database_path
 from db import backup_format as fmt
 from db.schema import known_revisions
@@ -113,15 +115,18 @@ def _disk_error(exc: OSError) -> BackupWriteFailed:
 
 
 def prepare_restore(
-    backup_path: Path | str, target: Path | str, passphrase: str | None = None, progress: Progress | None = None
+    backup_path: Path | str, target: Path | str, passphrase: str | None = None, progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> RestorePlan:
     """Verify the backup and stage its database next to `target`; nothing existing is changed.
 
     Older schemas are migrated on the staged copy; newer ones are refused. The plan says how
     the backup compares with the current database (warnings that need the clerk's consent).
+    Over a database with accounts, `actor` must be one of its administrators (restore_audit).
     """
     report = progress or (lambda fraction, text: None)
     backup_path, target = Path(backup_path), Path(target)
+    restore_audit.check_restorer(target, actor)
     if target.is_dir():
         raise BackupError(folder_not_file(target, "请指定数据库文件"))
     try:
@@ -260,7 +265,7 @@ def _warnings(plan: RestorePlan) -> list[str]:
 
 
 def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: datetime | None = None,
-                   progress: Progress | None = None) -> RestoreResult:
+                   progress: Progress | None = None, actor: Actor | None = None) -> RestoreResult:
     """Swap the staged copy in. The target must not be open anywhere (the window closes its store).
 
     Order, and what a kill at any moment leaves behind:
@@ -280,8 +285,11 @@ def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: 
 
     A current file that SQLite cannot open at all (damaged) is copied byte for byte with its
     side files in step 2, and only then are its `-wal`/`-shm` removed, before step 3.
+
+    Between 2 and 3 the staged copy gets the audit record of who restored what (restore_audit).
     """
     report = progress or (lambda fraction, text: None)
+    restore_audit.check_restorer(plan.target, actor)
     if plan.needs_confirmation and not allow_replacing_newer:
         raise RestoreNeedsConfirmation.for_warnings(plan.warnings)
     if not plan.temp_path.exists():
@@ -298,6 +306,7 @@ def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: 
             if not readable:
                 for side in ("-wal", "-shm"):
                     remove_quietly(Path(f"{target}{side}"))
+        _record(plan, actor, safety)
         report(0.8, "正在替换数据库……")
         remove_quietly(Path(f"{target}-journal"))
         os.replace(plan.temp_path, target)
@@ -314,6 +323,18 @@ def commit_restore(plan: RestorePlan, allow_replacing_newer: bool = False, now: 
         raise _disk_error(exc) from exc
     report(1.0, "恢复完成。")
     return RestoreResult(target, safety, plan.manifest, plan.migrated_from)
+
+
+def _record(plan: RestorePlan, actor: Actor | None, safety: Path | None) -> None:
+    """Step 2½: the restore's audit record goes into the staged copy, so the swap brings the data
+    and the record of who restored it together (a kill leaves the old file or both)."""
+    summary = RestoreResult(plan.target, safety, plan.manifest, plan.migrated_from).summary
+    restore_audit.record_restore(
+        plan.temp_path, actor, f"从备份“{plan.backup_path.name}”恢复数据库：{summary}",
+        backup=plan.backup_path.name, backup_created_at=plan.manifest.created_at,
+        safety_copy=safety.name if safety else None, warnings=plan.warnings,
+    )
+    fold_wal(plan.temp_path)
 
 
 class _InUse(Exception):
@@ -367,10 +388,11 @@ def restore(
     passphrase: str | None = None,
     allow_replacing_newer: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> RestoreResult:
     """prepare_restore + commit_restore; refuses (RestoreNeedsConfirmation) when it would lose work."""
-    plan = prepare_restore(backup_path, target, passphrase, progress)
+    plan = prepare_restore(backup_path, target, passphrase, progress, actor=actor)
     try:
-        return commit_restore(plan, allow_replacing_newer, progress=progress)
+        return commit_restore(plan, allow_replacing_newer, progress=progress, actor=actor)
     finally:
         plan.discard()

@@ -78,10 +78,11 @@ class RestoreTab(QWidget):
         if target is None:
             self.host.failed(backup.BackupError(self.tr("只有本机的数据库文件才能从备份恢复。")))
             return
-        source = self.backup_file
+        source, actor = self.backup_file, self.host.actor
         passphrase = self.restore_passphrase.text() if self.restore_passphrase.isEnabled() else None
         self.host.run(
-            lambda control: restore.prepare_restore(source, target, passphrase, progress=reporter(control)), self._restore_checked
+            lambda control: restore.prepare_restore(source, target, passphrase, progress=reporter(control), actor=actor),
+            self._restore_checked,
         )
 
     def _restore_checked(self, plan: restore.RestorePlan) -> None:
@@ -95,10 +96,11 @@ class RestoreTab(QWidget):
             self.host.show_message(self.tr("没有恢复，当前数据库没有改动。"))
             return
         self.host.store.close()  # every pooled connection goes; the engine reconnects to the new file later
+        actor = self.host.actor
 
         def commit(control):
             try:
-                return restore.commit_restore(plan, allow_replacing_newer=True, progress=reporter(control))
+                return restore.commit_restore(plan, allow_replacing_newer=True, progress=reporter(control), actor=actor)
             finally:
                 plan.discard()
 
