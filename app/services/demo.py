@@ -18,6 +18,7 @@ from app.domain.periods import Month
 from app.services import organisation
 from app.services.ledger import entries as ledger
 from app.services.practice import demo as practice_demo
+from app.services.shop.demo import seed_shop
 from app.services.roster import members
 from app.services.rules import rulesets
 from app.services.context import Actor
@@ -94,6 +95,7 @@ def create_demo_branch(store: Store, actor: Actor, today: date | None = None, se
     ledger_plan = _DemoLedger(store, actor, rng, member_ids, today, [group.id for group in branch.groups])
     meetings = ledger_plan.run()
     practice_demo.seed_practice(store, actor, today, seed)
+    seed_shop(store, actor, today, seed)
     entries = list_entries(store, EntryFilter(year=today.year))
     return DemoSummary(
         branch=branch.name,

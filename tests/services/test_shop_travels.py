@@ -61,3 +61,19 @@ def test_backup_restore_and_gathering_carry_the_shop(tmp_path, store, admin, bra
             assert (shop.redemptions, shop.members, shop.points, shop.in_stock) == expected
     for table in SHOP_TABLES:
         assert len(_rows(tmp_path / "乡镇汇总.db", table)) == len(_rows(db_path, table)), table
+
+
+def test_the_demo_branch_has_a_working_shop(tmp_path):
+    from datetime import date
+
+    from app.services import demo
+    from app.services.shop import goods, redemptions
+
+    with Store.open_file(tmp_path / "demo.db") as store:
+        demo.create_demo_branch(store, keyed_admin(store), today=date(2026, 11, 23))
+        shelf = goods.list_goods(store)
+        rows = redemptions.list_redemptions(store, 2026)
+        assert len(shelf) == 5 and all(g.stock >= 0 for g in shelf)
+        assert sum(1 for r in rows if r.reverses_id) == 1 and sum(1 for r in rows if r.quantity > 0) >= 5
+        assert all(r.balance >= 0 for r in _balances(store, 2026))
+        assert check.check_store(store).ok
