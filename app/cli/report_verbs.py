@@ -77,8 +77,6 @@ def register(verbs, add_common) -> dict:
 def _check_options(args) -> None:
     """Every option that does not belong to the chosen kind is refused, not ignored."""
     kind, name = args.kind, KINDS[args.kind]
-    if kind in practice_reports.KINDS:
-        return practice_reports.check_options(args)
     if kind in shop_reports.KINDS:
         return shop_reports.check_options(args)
     if kind in MONTHLY and not args.month:
@@ -158,9 +156,9 @@ def _build_meeting_paper(args, store) -> tuple[bytes, str]:
 def run_report(args) -> int:
     from app.reports import page_count
 
-    _check_options(args)
     if args.kind in practice_reports.KINDS:
-        return practice_reports.run(args)
+        return practice_reports.run(args)  # checks its own options
+    _check_options(args)
     if args.kind in shop_reports.KINDS:
         return shop_reports.run(args)
     out = check_output_path(Path(args.out).expanduser())
