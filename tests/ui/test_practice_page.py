@@ -5,6 +5,7 @@ the papers previewed; every table model passes QAbstractItemModelTester."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -141,3 +142,22 @@ def test_screens_fit(page, demo_window, tmp_path):
             page.tabs.setCurrentIndex(index)
             assert page.tabs.currentWidget().isVisible()
             assert demo_window.grab().save(str(folder / f"practice-{index}-{size[0]}.png"))
+
+
+def test_the_rating_pages_hand_tick_against_the_hours_needs_a_reason(demo_window, demo_store):
+    from app.services.rating import rounds
+    from app.services.rating.queries import load_view
+    from conftest import keyed_admin
+
+    rounds.start_round(demo_store, keyed_admin(demo_store), 2026, date(2026, 11, 20), today=date(2026, 11, 23))
+    below = min(dual_report.year_rows(demo_store, 2026), key=lambda r: r.hours)
+    page = demo_window.show_page("rating")
+    dialog = page.dual_report()
+    dialog.check_for(below.name).setChecked(True)
+    dialog.save()
+    assert "要改变认定结果，请写明原因" in dialog.problem.text()
+    dialog.reason_edit.setText("防汛值守，社区出具证明")
+    dialog.save()
+    served = {c.name: c.dual_report_served for c in load_view(demo_store, 2026).candidates}
+    assert served[below.name] is True
+    assert {r.name: r for r in dual_report.year_rows(demo_store, 2026)}[below.name].decision.overridden
