@@ -76,9 +76,12 @@ class Member(RecordMixin, UpdatedMixin, Base):
     name_initials: Mapped[str] = mapped_column(String(50), default="", index=True)
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
-    phone: Mapped[str] = mapped_column(String(20), default="")
+    # Personal data is sealed under the branch's data key (db/sealed.py); the ID number's keyed
+    # look-up hash keeps it unique and searchable without opening anything.
+    birth_date_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     join_date: Mapped[date | None] = mapped_column(Date)
     full_member_date: Mapped[date | None] = mapped_column(Date)
     membership: Mapped[Membership] = mapped_column(enum_column(Membership))
@@ -284,3 +287,16 @@ class DataKeyWrap(RecordMixin, UpdatedMixin, Base):
     kdf: Mapped[dict] = mapped_column(JSONText)
     nonce: Mapped[bytes] = mapped_column(LargeBinary)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class UnsealedPersonal(Base):
+    """Members' personal data of a file made before it was sealed (schema 0004 and older), set
+    aside by migration 0006 until the first data key exists; emptied by
+    app/services/roster/sealing.py (`seal_existing`), which then vacuums the file."""
+
+    __tablename__ = "unsealed_personal"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str] = mapped_column(String(20), default="")

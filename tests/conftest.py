@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from datetime import date
@@ -13,7 +14,8 @@ import pytest
 from app.domain.enums import MemberClass, Membership
 from app.services import organisation
 from app.services.roster import members
-from app.services.accounts import operators
+from app.services.accounts import keyring, operators
+from app.services.context import unit_of_work
 from app.services.rules import rulesets
 from db.store import Store
 
@@ -59,9 +61,30 @@ def store(db_path):
         yield opened
 
 
+# Argon2id at test strength for the whole test process: wrapping the data key costs
+# microseconds here, not 0.3 s a log-in (tests/services/test_keyring.py checks the stored ones).
+keyring.KDF_PARAMETERS = {"name": "argon2id", "iterations": 1, "memory_kib": 64, "lanes": 1}
+TEST_PASSWORD = "红星村 test 2026"
+
+
+def with_data_key(store, actor):
+    """`actor` holding the branch's data key (made now, wrapped for him, if the branch has none)."""
+    with unit_of_work(store, actor) as uow:
+        if keyring.exists(uow.session):
+            data_key = keyring.unlock(uow.session, actor.id, TEST_PASSWORD)
+        else:
+            data_key = keyring.set_up(uow, actor.id, TEST_PASSWORD)
+    return dataclasses.replace(actor, data_key=data_key)
+
+
+def keyed_admin(store):
+    """The built-in administrator as if logged in: he holds the branch's data key."""
+    return with_data_key(store, operators.ensure_admin(store))
+
+
 @pytest.fixture
 def admin(store):
-    return operators.ensure_admin(store)
+    return keyed_admin(store)
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def _import_roster(args, store, actor) -> int:
     from app.services.roster import excel_export, excel_import
 
     refused_out = check_output_path(Path(args.refused_out).expanduser(), ".xlsx", "有问题的行") if args.refused_out else None
-    preview = excel_import.preview_roster(store, excel_import.load_roster(args.file))
+    preview = excel_import.preview_roster(store, excel_import.load_roster(args.file), actor=actor)
     unused = [f"{c.letter}列“{c.title}”" for c in preview.unused_columns]
     print(f"表头在第 {preview.header_row} 行；没有导入的列：{'、'.join(unused) or '无'}。")
     for notice in preview.notices:

@@ -1,4 +1,4 @@
-"""Mainland resident ID numbers (GB 11643-1999): checksum, birth date, gender, masking."""
+"""Mainland resident ID numbers (GB 11643-1999): checksum, birth date, gender (masking: app/domain/personal.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def id_check_char(first17: str) -> str:
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XXX")
-_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def normalise_id_number(text: str) -> str:
@@ -45,7 +45,7 @@ def validate_id_number(text: str, today: date | None = None) -> str:
     number = normalise_id_number(text)
     if len(number) != 18:
         raise ValidationError(f"身份证号应为 18 位，现在是 {len(number)} 位。")
-    if not _ID_SHAPE.fullmatch(number):
+    if not ID_SHAPE.fullmatch(number):
         raise ValidationError("身份证号前 17 位必须是数字，最后一位是数字或 X。")
     try:
         born = birth_date_from_id(number)
@@ -64,26 +64,6 @@ def birth_date_from_id(number: str) -> date:
 
 def gender_from_id(number: str) -> Gender:
     return Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
-
-
-def mask_id_number(number: str | None) -> str:
-    """Keep the region's first 3 and the last 4 characters: 110***********123X."""
-    if not number:
-        return ""
-    if len(number) <= 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    digits = phone.strip()
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    if len(digits) >= 7:
-        return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
-    return "*" * len(digits)
 
 
 def validate_phone(text: str) -> str:

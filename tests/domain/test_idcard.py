@@ -13,8 +13,6 @@ from app.domain.idcard import (
     birth_date_from_id,
     gender_from_id,
     id_check_char,
-    mask_id_number,
-    mask_phone,
     validate_id_number,
     validate_phone,
 )
@@ -207,45 +205,6 @@ def test_gender_from_id_odd_17th_digit_is_male():
 
 def test_birth_date_from_id():
     assert birth_date_from_id("11010519491231002X") == date(1949, 12, 31)
-
-
-# ---- masking -------------------------------------------------------------------------------
-
-
-def test_mask_id_number_keeps_first_three_and_last_four():
-    assert mask_id_number("11010519491231002X") == "110***********002X"
-    assert len(mask_id_number("11010519491231002X")) == 18
-
-
-@pytest.mark.parametrize("value, expected", [(None, ""), ("", ""), ("1234567", "*******"), ("123", "***")])
-def test_mask_id_number_short_and_empty(value, expected):
-    assert mask_id_number(value) == expected
-
-
-def test_mask_id_number_eight_characters():
-    assert mask_id_number("12345678") == "123*5678"
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("13800138000", "138****8000"),
-        (" 13800138000 ", "138****8000"),
-        ("010-12345678", "010****5678"),
-        ("12345678", "12****78"),
-        ("123456", "******"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_mask_phone(value, expected):
-    assert mask_phone(value) == expected
-
-
-def test_mask_phone_seven_digits_hides_something():
-    masked = mask_phone("1234567")
-    visible = [ch for ch in masked if ch != "*"]
-    assert len(visible) < 7, masked
 
 
 # ---- validate_phone ------------------------------------------------------------------------

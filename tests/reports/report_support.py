@@ -20,10 +20,10 @@ from app.domain.enums import MemberClass
 from app.services import demo, organisation
 from app.services.ledger import entries as ledger
 from app.services.roster import members
-from app.services.accounts import operators
 from app.services.rules import rulesets
 from app.services.ledger.entries import EntryRequest
 from db.store import Store
+from conftest import keyed_admin
 
 DEMO_DAY = date(2026, 11, 23)
 FONT_NAME = re.compile(r"^[A-Z]{6}\+LXGWWenKai-(Regular|Bold)$")
@@ -35,7 +35,7 @@ def demo_database(tmp_path_factory) -> Path:
     if not master.exists():
         master.parent.mkdir(parents=True, exist_ok=True)
         with Store.open_file(master) as store:
-            demo.create_demo_branch(store, operators.ensure_admin(store), today=DEMO_DAY)
+            demo.create_demo_branch(store, keyed_admin(store), today=DEMO_DAY)
     copy = tmp_path_factory.mktemp("demo") / "demo.db"
     shutil.copy(master, copy)
     return copy
@@ -48,7 +48,7 @@ GIVEN = "建国志强伟军明华平刚秀英桂兰玉梅丽娟"
 def large_branch(path: Path, size: int = 200) -> dict[str, object]:
     """A branch of `size` members with one approved duty entry each in October; {name: id}."""
     with Store.open_file(path) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         branch = organisation.setup_branch(store, admin, "城关镇党委", "红旗社区党委", ["第一网格党支部", "第二网格党支部"])
         rulesets.create_rule_set(store, admin, 2026, template="village_100")
         names = ["𠮷祥云", "李䶮", "欧阳司马长孙无忌"]

@@ -24,14 +24,13 @@ from app.services.backup import automatic as auto_backup
 from app.services.backup import archive as backup
 from app.services.backup import drives
 from app.services.roster import members
-from app.services.accounts import operators
 from app.services.rating import rounds as rating
 from app.services.backup import restore
 from app.services.totals import ranking as totals
 from app.services.backup.archive import BackupDamaged, BackupTooNew, BackupWriteFailed, WrongPassphrase
 from app.services.backup.restore import RestoreNeedsConfirmation
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add
+from conftest import TODAY, add, keyed_admin
 from db import backup_format as fmt
 from db.base import Base
 from db.models import AppraisalRecord, AuditRecord, Member
@@ -53,7 +52,7 @@ def demo_file(tmp_path_factory):
     """The demo branch with appraisals and a star-rating round, closed on disk."""
     path = tmp_path_factory.mktemp("demo") / "jifen.db"
     with Store.open_file(path) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         demo.create_demo_branch(store, admin, today=TODAY)
         with store.session() as session, session.begin():
             for index, member in enumerate(session.scalars(select(Member).order_by(Member.name_pinyin)).all()[:8]):
@@ -453,7 +452,7 @@ def test_restore_warns_before_replacing_newer_data_then_keeps_a_safety_copy(scen
 def test_restore_of_another_branch_asks_first(tmp_path, scene):
     other = tmp_path / "other.db"
     with Store.open_file(other) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         organisation.setup_branch(store, admin, "城关镇党委", "东风村党支部", [])
         made = backup.backup_to(store, scene.stick, now=NOW)
     scene.earlier[made.path.name] = made.path.read_bytes()
@@ -469,7 +468,7 @@ def test_two_branches_of_the_same_name_are_told_apart(tmp_path, scene):
     """Another township's 红星村党支部: the warning names the townships and the ids, not the same words twice."""
     other = tmp_path / "namesake.db"
     with Store.open_file(other) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         organisation.setup_branch(store, admin, "向阳镇党委", "红星村党支部", [])
         made = backup.backup_to(store, scene.stick, now=NOW)
         theirs = str(organisation.current_branch_id(store))
@@ -605,7 +604,7 @@ def test_each_database_keeps_its_own_automatic_backups(tmp_path, store, admin, v
 
     add(store, admin, "张三")
     with Store.open_file(tmp_path / "demo.db") as other:
-        demo.create_demo_branch(other, operators.ensure_admin(other), today=NOW.date())
+        demo.create_demo_branch(other, keyed_admin(other), today=NOW.date())
         assert auto_backup.auto_backup_if_due(other, NOW) is not None
         other_folder = auto_backup.auto_backup_folder(other)
     # The demo's backup today does not stand in for the real branch's.

@@ -8,7 +8,7 @@ from app.domain.errors import ConflictError
 from app.services import check, demo
 from app.services.totals import ranking as totals
 from app.services.ledger.queries import list_entries
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_demo_is_deterministic(tmp_path, admin, demo_store):
 
     store, _ = demo_store
     with Store.open_file(tmp_path / "second.db") as other:
-        demo.create_demo_branch(other, operators.ensure_admin(other), today=TODAY)
+        demo.create_demo_branch(other, keyed_admin(other), today=TODAY)
         first = [(r.name, r.period_points) for r in totals.branch_ranking(store, 2026).rows]
         second = [(r.name, r.period_points) for r in totals.branch_ranking(other, 2026).rows]
     assert first == second

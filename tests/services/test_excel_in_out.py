@@ -22,7 +22,7 @@ from app.services.ledger.opening_template import write_points_template
 from app.services.ledger.queries import EntryFilter, list_entries
 from app.services.roster import excel_export, excel_import, members
 from app.services.totals import ranking
-from conftest import TODAY, add
+from conftest import TODAY, add, keyed_admin
 from db.models import AuditRecord, Member, MemberEvent, PointsEntry
 from tests.services import roster_layouts as layouts
 
@@ -55,7 +55,7 @@ def test_cancel_at_every_progress_step_leaves_the_database_as_it_was(store, admi
         steps.append((done, total))
 
     sheet = excel_import.load_roster(path)
-    excel_import.commit_roster(store, admin, excel_import.preview_roster(store, sheet, TODAY, progress=count), today=TODAY, progress=count)
+    excel_import.commit_roster(store, admin, excel_import.preview_roster(store, sheet, TODAY, progress=count, actor=admin), today=TODAY, progress=count)
     assert len(steps) >= 6 and steps[-1][0] == steps[-1][1]
     for fresh in range(len(steps)):
         with_people = tmp_path / f"cancel{fresh}.db"
@@ -64,7 +64,7 @@ def test_cancel_at_every_progress_step_leaves_the_database_as_it_was(store, admi
         from db.store import Store
 
         with Store.open_file(with_people) as other:
-            clerk = operators.ensure_admin(other)
+            clerk = keyed_admin(other)
             organisation.setup_branch(other, clerk, "城关镇党委", "红星村党支部", ["第一党小组"])
             before = _snapshot(other)
             calls = []
@@ -84,24 +84,24 @@ def test_import_twice_adds_nobody_and_a_changed_row_is_an_update_field_by_field(
     path = layouts.system_export(tmp_path / "b.xlsx")
     first = excel_import.import_members(store, admin, path, today=TODAY, good_rows_only=True)
     assert len(first.created) == 3
-    again = excel_import.preview_roster(store, excel_import.load_roster(path), TODAY)
+    again = excel_import.preview_roster(store, excel_import.load_roster(path), TODAY, actor=admin)
     assert again.counts() == {"new": 0, "update": 0, "same": 3, "refused": 1}
     book = load_workbook(path)
     book.active["J2"] = "13800138999"
     book.active["H2"] = "1990-07-02"
     book.save(path)
-    changed = excel_import.preview_roster(store, excel_import.load_roster(path), TODAY)
+    changed = excel_import.preview_roster(store, excel_import.load_roster(path), TODAY, actor=admin)
     (row,) = changed.with_status("update")
     assert [str(c) for c in row.changes] == ["联系电话：13800138000 → 13800138999", "入党日期：1990-07-01 → 1990-07-02"]
     listed = excel_import.commit_roster(store, admin, changed, good_rows_only=True, apply_updates=False, today=TODAY)
     assert listed.created == listed.updated == [] and "1 名信息有变化但没有更新" in listed.summary
     applied = excel_import.commit_roster(store, admin, changed, good_rows_only=True, today=TODAY)
     assert applied.updated == [row.member_id] and len(members.list_members(store)) == 3
-    assert members.get_member(store, row.member_id).phone == "13800138999"
+    assert members.get_member(store, row.member_id, admin).phone == "13800138999"
 
 
 def test_partial_import_round_trip_through_the_refused_rows_file(store, admin, branch, tmp_path):
-    preview = excel_import.preview_roster(store, excel_import.load_roster(layouts.wps_sheet(tmp_path / "e.xlsx")), TODAY)
+    preview = excel_import.preview_roster(store, excel_import.load_roster(layouts.wps_sheet(tmp_path / "e.xlsx")), TODAY, actor=admin)
     excel_import.commit_roster(store, admin, preview, good_rows_only=True, today=TODAY)
     refused = excel_export.write_refused(preview, tmp_path / "问题行.xlsx")
     sheet = load_workbook(refused).active
@@ -185,7 +185,7 @@ def test_a_long_error_list_is_capped_with_a_count_of_the_rest(store, admin, bran
     rows = [["姓名", "党员类别"]] + [[f"党员{i}", "火星党员"] for i in range(80)]
     path = tmp_path / "bad.xlsx"
     layouts._book(rows).save(path)
-    preview = excel_import.preview_roster(store, excel_import.load_roster(path), TODAY)
+    preview = excel_import.preview_roster(store, excel_import.load_roster(path), TODAY, actor=admin)
     lines = preview.problem_lines()
     assert len(lines) == 51 and lines[-1] == "另有 30 行有问题，没有逐一列出（见另存的问题表）。"
 
@@ -277,11 +277,11 @@ def test_every_export_reopens_with_titles_formats_and_no_formulas(store, admin, 
     _no_formulas(out)
 
     masked = tmp_path / "名册.xlsx"
-    excel_export.export_members(store, masked, today=TODAY)
+    excel_export.export_members(store, masked, today=TODAY, actor=admin)
     roster = load_workbook(masked).active
-    assert "已打码" in roster["A3"].value and roster["E5"].value == "110***********002X" and roster["O5"].value == "+1 好人好事"
+    assert "已打码" in roster["A3"].value and roster["E5"].value == "110105********002X" and roster["O5"].value == "+1 好人好事"
     _no_formulas(masked)
-    excel_export.export_members(store, masked, full_personal_data=True, today=TODAY)
+    excel_export.export_members(store, masked, full_personal_data=True, today=TODAY, actor=admin)
     assert load_workbook(masked).active["E5"].value == "11010519491231002X"
 
 

@@ -26,7 +26,7 @@ from app.services.township import overview as township_overview
 from app.services.ledger.entries import EntryRequest
 from app.services.backup.archive import unpack_file
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add
+from conftest import TODAY, add, keyed_admin
 from db.models import Member, Operator, OrgUnit, PointsEntry
 from db.store import Store
 from services.backup_child import content_digest
@@ -62,7 +62,7 @@ def villages(tmp_path_factory):
     for index, (name, seed) in enumerate(VILLAGES):
         path = root / f"village{index}.db"
         with Store.open_file(path) as store:
-            admin = operators.ensure_admin(store)
+            admin = keyed_admin(store)
             demo.create_demo_branch(store, admin, today=TODAY, seed=seed)
             _rename_branch(store, name)
             encrypted = index == 1
@@ -71,7 +71,7 @@ def villages(tmp_path_factory):
     shutil.copy(made[1].first, sticks[2] / "copy-of-dongfeng.jfbak")  # the same backup, twice
     first = made[0]
     with Store.open_file(first.db) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         pending = [e.id for e in list_entries(store, EntryFilter(status=EntryStatus.PENDING))]
         assert pending
         ledger.review_entries(store, admin, pending, approve=True)
@@ -256,7 +256,7 @@ def test_failures_are_reported_and_the_rest_is_gathered(villages, township, tmp_
     store, admin = township
     empty_db = tmp_path / "empty.db"
     with Store.open_file(empty_db) as empty:
-        operators.ensure_admin(empty)
+        keyed_admin(empty)
         empty_backup = backup.backup_to(empty, tmp_path).path
     truncated = tmp_path / "cut.jfbak"
     truncated.write_bytes(made[2].first.read_bytes()[:5000])
@@ -281,21 +281,25 @@ def test_a_village_database_is_not_a_township(villages, tmp_path):
     assert "村支部自己的数据库" in caught.value.message
 
 
-def test_a_member_who_moved_between_villages_keeps_no_id_number_twice(villages, township, tmp_path):
+def test_a_member_who_moved_between_villages_is_gathered_sealed_by_each_village(villages, township, tmp_path):
+    """Each village seals ID numbers with its own key, so the township can neither read them nor
+    tell that two villages hold the same person: both records arrive, sealed, and nothing plain."""
     root, sticks, made = villages
     store, admin = township
     gather.gather(store, admin, [made[2].first])
     with Store.open_file(made[2].db) as village:
-        moved = next(m for m in members.list_members(village) if m.id_number)
+        moved = next(m for m in members.list_members(village, actor=keyed_admin(village)) if m.id_number)
     other = tmp_path / "other.db"
     with Store.open_file(other) as village:
-        village_admin = operators.ensure_admin(village)
+        village_admin = keyed_admin(village)
         organisation.setup_branch(village, village_admin, "城南镇党委", "新村党支部", [])
         add(village, village_admin, moved.name, id_number=moved.id_number, member_class=moved.member_class)
         other_backup = backup.backup_to(village, tmp_path).path
     result = gather.gather(store, admin, [other_backup]).files[0]
     assert result.status == "gathered"
-    assert any("身份证号与已汇总的另一名党员相同" in n for n in result.notices)
     assert any("城南镇党委" in n for n in result.notices)
     with closing(sqlite3.connect(store.path)) as raw:
-        assert raw.execute("SELECT count(*) FROM members WHERE id_number = ?", (moved.id_number,)).fetchone()[0] == 1
+        lookups = [row[0] for row in raw.execute("SELECT id_number_lookup FROM members WHERE name = ? AND id_number_sealed IS NOT NULL", (moved.name,))]
+        assert len(lookups) == 2 and len(set(lookups)) == 2
+        assert raw.execute("SELECT count(*) FROM data_key_wraps").fetchone()[0] == 0
+    assert moved.id_number.encode() not in store.path.read_bytes()

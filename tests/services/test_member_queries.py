@@ -95,8 +95,8 @@ def test_find_members_for_pickers(store, admin, branch):
 
 def test_the_edit_form_gets_every_field_including_the_full_member_date(store, admin, branch):
     member_id = add(store, admin, "张三", full_member_date=date(2001, 7, 1), phone="13800138000", post_title="宣传岗")
-    data = member_queries.member_input_for(store, member_id)
+    data = member_queries.member_input_for(store, member_id, admin)
     assert data.full_member_date == date(2001, 7, 1)
     assert (data.phone, data.post_title, data.id_number) == ("13800138000", "宣传岗", "")
     members.update_member(store, admin, member_id, data, today=TODAY)
-    assert member_queries.member_input_for(store, member_id).full_member_date == date(2001, 7, 1)
+    assert member_queries.member_input_for(store, member_id, admin).full_member_date == date(2001, 7, 1)

@@ -27,7 +27,7 @@ def test_add_member_derives_birth_date_gender_and_pinyin(store, admin, branch):
                     join_date=date(1975, 7, 1), group_id=branch.groups[0].id, phone="138 0013 8000"),
         today=TODAY,
     )
-    row = members.get_member(store, member_id)
+    row = members.get_member(store, member_id, admin)
     assert row.birth_date == date(1949, 12, 31)
     assert row.gender is Gender.FEMALE
     assert row.id_number == VALID_ID

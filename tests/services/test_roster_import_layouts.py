@@ -9,13 +9,13 @@ import pytest
 from app.domain.enums import Gender, MemberClass, Membership
 from app.services.roster import excel_import as roster_import
 from app.services.roster import members
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 from tests.services import roster_layouts as layouts
 
 
 def _preview(store, path, mapping=None):
     sheet = roster_import.load_roster(path)
-    return roster_import.preview_roster(store, sheet, TODAY, mapping)
+    return roster_import.preview_roster(store, sheet, TODAY, mapping, actor=keyed_admin(store))
 
 
 def _by_row(preview):
@@ -23,7 +23,7 @@ def _by_row(preview):
 
 
 def _stored(store):
-    return {row.name: row for row in members.list_members(store)}
+    return {row.name: row for row in members.list_members(store, actor=keyed_admin(store))}
 
 
 def test_township_form_title_year_months_and_signatures(store, admin, branch, tmp_path):
@@ -120,10 +120,10 @@ def test_wps_sheet_spaces_in_names_rounded_and_legacy_ids_repeated_header_notes(
 
 def test_the_clerk_reassigns_a_column_in_the_preview(store, admin, branch, tmp_path):
     sheet = roster_import.load_roster(layouts.township_form(tmp_path / "a.xlsx"))
-    preview = roster_import.preview_roster(store, sheet, TODAY)
+    preview = roster_import.preview_roster(store, sheet, TODAY, actor=admin)
     work_column = next(c.index for c in preview.columns if c.title == "工作单位及职务")
     mapping = roster_import.remap(preview.mapping, work_column, "post_title")
-    again = roster_import.preview_roster(store, sheet, TODAY, mapping)
+    again = roster_import.preview_roster(store, sheet, TODAY, mapping, actor=admin)
     assert {c.title: c.field for c in again.columns}["工作单位及职务"] == "post_title"
     assert _by_row(again)[6].data.post_title == "村卫生室"
     # giving a field to a second column takes it from the first

@@ -13,11 +13,10 @@ import sqlite3
 import pytest
 
 from app.services import demo
-from app.services.accounts import operators
 from app.ui.app import make_application
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 from db.store import Store
 
 
@@ -30,7 +29,7 @@ def app(qapp):
 def demo_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with Store.open_file(path) as store:
-        demo.create_demo_branch(store, operators.ensure_admin(store), today=TODAY)
+        demo.create_demo_branch(store, keyed_admin(store), today=TODAY)
     with sqlite3.connect(path) as connection:  # one stand-alone file, nothing left in -wal
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.execute("PRAGMA journal_mode=DELETE")
@@ -48,7 +47,7 @@ def demo_store(demo_file, tmp_path):
 @pytest.fixture
 def make_window(app, qtbot):
     def make(store, actor=None, shown=True) -> MainWindow:
-        window = MainWindow(store, actor or operators.ensure_admin(store), today=TODAY, jobs=JobRunner(synchronous=True))
+        window = MainWindow(store, actor or keyed_admin(store), today=TODAY, jobs=JobRunner(synchronous=True))
         qtbot.addWidget(window)
         if shown:
             window.show()

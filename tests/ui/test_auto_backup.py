@@ -7,11 +7,10 @@ import pytest
 from app.services.backup import automatic as auto_backup
 from app.services.backup import archive as backup
 from app.services.township import gather
-from app.services.accounts import operators
 from app.services.paths import data_dir
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 
 pytestmark = pytest.mark.gui
 
@@ -56,7 +55,7 @@ def test_no_backup_of_an_empty_database_or_a_township_database(store, admin, mak
     window = make_window(store)  # no branch yet
     assert window.close() and _auto_backups() == []
     gather.start_township_database(store, admin, "城关镇党委")
-    township = TownshipWindow(store, operators.ensure_admin(store), today=TODAY, jobs=JobRunner(synchronous=True))
+    township = TownshipWindow(store, keyed_admin(store), today=TODAY, jobs=JobRunner(synchronous=True))
     qtbot.addWidget(township)
     township.show()
     assert township.close() and _auto_backups() == []

@@ -17,6 +17,7 @@ from app.services.accounts import operators
 from app.services.rating import rounds
 from app.services.rating.queries import load_view
 from app.services.roster import members
+from conftest import keyed_admin
 
 pytestmark = pytest.mark.gui
 
@@ -127,7 +128,7 @@ def test_a_year_without_a_round_has_nothing_to_export(demo_window):
 
 
 def test_the_star_rating_round_goes_out(demo_store, make_window, tmp_path, monkeypatch):
-    admin = operators.ensure_admin(demo_store)
+    admin = keyed_admin(demo_store)
     rounds.start_round(demo_store, admin, 2026, date(2026, 11, 20), today=date(2026, 11, 23))
     window = make_window(demo_store)
     page = window.show_page("rating")
@@ -165,7 +166,7 @@ def test_the_roster_is_masked_unless_asked_and_a_viewer_cannot_ask(demo_store, m
     assert {sheet.cell(row=r, column=5).value for r in range(5, sheet.max_row + 1)} <= stored
     assert sheet.cell(row=5, column=5).number_format == "@"
 
-    admin = operators.ensure_admin(demo_store)
+    admin = keyed_admin(demo_store)
     viewer = operators.add_operator(demo_store, admin, "chakan", "查看员", Role.VIEWER)
     viewer_page = make_window(demo_store, viewer).show_page("members")
     monkeypatch.setattr(viewer_page.ctx, "ask_save_path", SaveDialog(tmp_path / "查看员.xlsx"))

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.accounts import operators
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 from tests.ui.test_reads_on_the_worker import UiThreadGuard
 from tests.ui.test_roster_import_dialog import messy_roster
 
@@ -19,7 +18,7 @@ WAIT = 20000
 
 @pytest.fixture
 def window(app, qtbot, demo_store, monkeypatch):
-    admin = operators.ensure_admin(demo_store)
+    admin = keyed_admin(demo_store)
     guard = UiThreadGuard(demo_store, monkeypatch)
     made = MainWindow(demo_store, admin, today=TODAY, jobs=JobRunner())
     made.guard = guard

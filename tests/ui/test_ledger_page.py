@@ -10,6 +10,7 @@ from app.domain.enums import EntryStatus, Role
 from app.services.roster import queries as member_queries
 from app.services.accounts import operators
 from app.services.ledger.queries import EntryFilter, list_entries
+from conftest import keyed_admin
 
 pytestmark = pytest.mark.gui
 
@@ -88,7 +89,7 @@ def test_reversing_an_entry_needs_a_reason_and_shows_the_reversal_beside_it(page
 
 
 def test_a_clerk_sees_the_queue_but_cannot_review_or_reverse(demo_store, make_window):
-    admin = operators.ensure_admin(demo_store)
+    admin = keyed_admin(demo_store)
     clerk = operators.add_operator(demo_store, admin, "clerk1", "王会计", Role.CLERK)
     window = make_window(demo_store, clerk)
     page = window.show_page("ledger")

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from app.services.ledger.opening import is_opening
 from app.services.ledger.queries import EntryFilter, list_entries
 from app.ui import jobs
+from conftest import keyed_admin
 
 pytestmark = pytest.mark.gui
 
@@ -87,7 +88,7 @@ def test_a_viewer_may_download_the_template_but_not_import(demo_store, make_wind
     from app.domain.enums import Role
     from app.services.accounts import operators
 
-    viewer = operators.add_operator(demo_store, operators.ensure_admin(demo_store), "chakan", "查看员", Role.VIEWER)
+    viewer = operators.add_operator(demo_store, keyed_admin(demo_store), "chakan", "查看员", Role.VIEWER)
     window = make_window(demo_store, viewer)
     dialog = window.open_opening_points()
     assert not dialog.import_button.isEnabled() and dialog.template_button.isEnabled()

@@ -26,7 +26,7 @@ from app.services.rating.queries import load_view
 from app.ui.controllers.rating_state import CURRENT, DONE, PROBLEM, UPCOMING
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow
-from conftest import add
+from conftest import add, keyed_admin
 from db.store import Store
 from tests.reports.report_support import page_texts
 from tests.services.test_rating_round import LATER, TOTALS, _give
@@ -70,7 +70,7 @@ def window(app, qtbot, store, ids, monkeypatch):
     monkeypatch.setattr(print_preview, "open_print_preview", lambda _parent, pdf, title, _name: clerk.previews.append((pdf, title)))
 
     def make(actor=None) -> MainWindow:
-        made = MainWindow(store, actor or operators.ensure_admin(store), today=LATER, jobs=JobRunner(synchronous=True))
+        made = MainWindow(store, actor or keyed_admin(store), today=LATER, jobs=JobRunner(synchronous=True))
         qtbot.addWidget(made)
         made.show()
         made.resize(1260, 800)
@@ -94,7 +94,7 @@ def _stars_of(page, name: str) -> str:
 
 def _township_answers(tmp_path, report, verified: bool, comments: str, on: date):
     with Store.open_file(tmp_path / "township.db") as township:
-        township_admin = operators.ensure_admin(township)
+        township_admin = keyed_admin(township)
         rating_exchange.import_for_verification(township, township_admin, report)
         latest = rating_exchange.township_verifications(township)[0]
         answer = tmp_path / f"{'通过' if verified else '退回'}-{on:%m%d}.jfverify"
@@ -204,7 +204,7 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
     assert report.exists() and "交给乡镇党委" in clerk.told[-1]
     assert page.view.status is RoundStatus.REPORTED and page.strip.states()[3] == CURRENT
     with pytest.raises(RuleViolation, match="锁定"):
-        ledger.record_entry(store, operators.ensure_admin(store), EntryRequest(ids["癸"], "B02", date(2026, 11, 1)), today=LATER)
+        ledger.record_entry(store, keyed_admin(store), EntryRequest(ids["癸"], "B02", date(2026, 11, 1)), today=LATER)
     clerk.save_to = str(tmp_path / "again.jfrating")
     page.export_again()
     assert (tmp_path / "again.jfrating").read_bytes() == report.read_bytes()
@@ -275,7 +275,7 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
 
 
 def test_a_clerk_registers_declarations_but_the_reviewer_decides(store, ids, window):
-    admin = operators.ensure_admin(store)
+    admin = keyed_admin(store)
     rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
     clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
     page = window(clerk).show_page("rating")
@@ -297,7 +297,7 @@ def test_nothing_is_possible_without_a_rule_set(app, qtbot, store, admin, branch
 def test_file_problems_are_told_in_plain_words(tmp_path, store, ids, window):
     from app.ui.errors import ErrorDialog
 
-    admin = operators.ensure_admin(store)
+    admin = keyed_admin(store)
     rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
     rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
     rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
@@ -340,7 +340,7 @@ def test_the_candidates_model_passes_the_model_tester_on_the_demo_branch(demo_st
 
 def test_a_step_runs_on_the_worker_thread_and_the_page_follows(app, qtbot, store, ids):
     """The real, threaded job runner: the dialog waits for the result, then the page reloads."""
-    admin = operators.ensure_admin(store)
+    admin = keyed_admin(store)
     rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
     made = MainWindow(store, admin, today=LATER, jobs=JobRunner())
     qtbot.addWidget(made)

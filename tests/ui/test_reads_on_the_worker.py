@@ -17,11 +17,10 @@ from PySide6.QtCore import QDate, QModelIndex
 from sqlalchemy import event
 
 from app.domain.enums import EntryStatus
-from app.services.accounts import operators
 from app.ui.jobs import JobRunner
 from app.ui.main_window import MainWindow
 from app.ui.models import roster_model
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 
 pytestmark = pytest.mark.gui
 
@@ -59,7 +58,7 @@ class UiThreadGuard:
 
 @pytest.fixture
 def guard(demo_store, monkeypatch):
-    admin = operators.ensure_admin(demo_store)  # the test's own set-up, before the guard
+    admin = keyed_admin(demo_store)  # the test's own set-up, before the guard
     guard = UiThreadGuard(demo_store, monkeypatch)
     guard.admin = admin
     yield guard

@@ -22,14 +22,13 @@ from app.domain.rating import RoundStatus
 from app.services import demo, organisation
 from app.services.backup import archive as backup
 from app.services.township import gather
-from app.services.accounts import operators
 from app.services.rating import rounds as rating
 from app.services.rating import exchange as rating_exchange
 from app.services.totals import ranking as totals
 from app.services.rating.queries import load_view
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 from db.models import OrgUnit, StoreSetting
 from db.store import Store
 
@@ -59,7 +58,7 @@ def villages(tmp_path_factory):
     for index, (name, seed) in enumerate(VILLAGES):
         path = root / f"village{index}.db"
         with Store.open_file(path) as store:
-            admin = operators.ensure_admin(store)
+            admin = keyed_admin(store)
             demo.create_demo_branch(store, admin, today=TODAY, seed=seed)
             with store.session() as session, session.begin():
                 session.execute(update(OrgUnit).where(OrgUnit.id == organisation.current_branch_id(store)).values(name=name))
@@ -69,7 +68,7 @@ def villages(tmp_path_factory):
             backup.backup_to(store, stick)
     report = root / "红星村-2026.jfrating"
     with Store.open_file(made[0].db) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         rating.start_round(store, admin, 2026, date(2026, 11, 24), today=LATER)
         rating.assess(store, admin, 2026, date(2026, 11, 25), today=LATER)
         rating.publicise(store, admin, 2026, date(2026, 11, 26), days=5, objection_contact="村党群服务中心", today=LATER)
@@ -80,13 +79,13 @@ def villages(tmp_path_factory):
 @pytest.fixture
 def township_store(tmp_path):
     with Store.open_file(tmp_path / "乡镇汇总.db") as store:
-        gather.start_township_database(store, operators.ensure_admin(store), "城关镇党委")
+        gather.start_township_database(store, keyed_admin(store), "城关镇党委")
         yield store
 
 
 @pytest.fixture
 def township_window(app, qtbot, township_store):
-    window = TownshipWindow(township_store, operators.ensure_admin(township_store), today=TODAY, jobs=JobRunner(synchronous=True))
+    window = TownshipWindow(township_store, keyed_admin(township_store), today=TODAY, jobs=JobRunner(synchronous=True))
     qtbot.addWidget(window)
     window.show()
     window.resize(1260, 800)
@@ -184,7 +183,7 @@ def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(vill
     assert "已退回" in page.detail_title.text() and "请补充在职党员双报到证明" in page.detail_info.text()
 
     with Store.open_file(village_db) as village:
-        rating_exchange.apply_verification(village, operators.ensure_admin(village), answer, today=LATER)
+        rating_exchange.apply_verification(village, keyed_admin(village), answer, today=LATER)
         view = load_view(village, 2026)
     assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充在职党员双报到证明")
 

@@ -29,7 +29,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from app.domain.enums import Category, EntryStatus, Role, ValueKind
-from app.domain.errors import AppError, ImportRejected, ValidationError
+from app.domain.errors import AppError, ImportRejected, PersonalDataLocked, ValidationError
 from app.domain.names import normalise_name
 from app.domain.periods import Month
 from app.domain.points import format_points
@@ -37,10 +37,12 @@ from app.services.context import Actor, Change, unit_of_work
 from app.services.ledger.entries import EntryRequest, _Pricer, _record
 from app.services.organisation import require_branch_id
 from app.services.roster import cells
+from app.services.roster.personal import sealer_if_unlocked
 from app.services.roster.headers import header_key, match_title
 from app.services.rules.rulesets import load_rule_set_view
 from app.services.workbooks import read_sheets
 from db.models import Member, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.sealed import Sealer
 from db.store import Store
 
 Progress = Callable[[int, int], None]
@@ -206,20 +208,24 @@ def _ensure_opening_items(uow, branch_id: uuid.UUID, year: int) -> None:
     uow.session.expire(record)
 
 
-def _members(session, branch_id: uuid.UUID) -> tuple[dict[str, uuid.UUID], dict[str, list[uuid.UUID]]]:
-    by_id, by_name = {}, {}
-    for member_id, name, number in session.execute(select(Member.id, Member.name, Member.id_number).where(Member.branch_id == branch_id)):
-        if number:
-            by_id[number] = member_id
+def _members(session, branch_id: uuid.UUID, sealer: Sealer | None) -> tuple:
+    """(the sealer, members by their ID number's look-up hash, members by name)."""
+    by_lookup, by_name = {}, {}
+    for member_id, name, lookup in session.execute(select(Member.id, Member.name, Member.id_number_lookup).where(Member.branch_id == branch_id)):
+        if lookup:
+            by_lookup[lookup] = member_id
         by_name.setdefault(name, []).append(member_id)
-    return by_id, by_name
+    return sealer, by_lookup, by_name
 
 
-def _member_for(line: OpeningLine, by_id: dict, by_name: dict) -> uuid.UUID:
+def _member_for(line: OpeningLine, sealer: Sealer | None, by_lookup: dict, by_name: dict) -> uuid.UUID:
     if line.id_number:
-        if line.id_number not in by_id:
+        if sealer is None:
+            raise PersonalDataLocked()
+        found = by_lookup.get(sealer.lookup(line.id_number))
+        if found is None:
             raise ValidationError(f"身份证号 {line.id_number[:6]}…不在本支部名册上，请先导入名册。")
-        return by_id[line.id_number]
+        return found
     found = by_name.get(line.name, [])
     if len(found) != 1:
         raise ValidationError(f"名册上{'没有' if not found else f'有 {len(found)} 名'}叫“{line.name}”的党员" + ("，请先导入名册。" if not found else "，请加上身份证号区分。"))
@@ -271,7 +277,7 @@ def import_opening(
     with unit_of_work(store, actor) as uow:
         _ensure_opening_items(uow, branch_id, year)
         pricer = _Pricer(uow.session, branch_id, today)
-        members = _members(uow.session, branch_id)
+        members = _members(uow.session, branch_id, sealer_if_unlocked(actor))
         for done, line in enumerate(lines, start=1):
             try:
                 created.append(_save_line(uow, pricer, line, members, path.name, batch_id))

@@ -21,12 +21,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
-from app.domain.idcard import mask_id_number, mask_phone
+from app.domain.personal import mask_id_number, mask_phone
 from app.services.exports.sheet import FULL_NOTE, MASKED_NOTE, Col, Table, looks_like_formula, write_tables
 from app.services.files import write_atomically
 from app.services.organisation import get_branch
 from app.services.roster import members
 from app.services.roster.members import MemberFilter
+from app.services.roster.personal import note_full_export
+from app.services.context import Actor
 from db.store import Store
 
 Progress = Callable[[int, int], None]
@@ -130,10 +132,17 @@ def export_members(
     full_personal_data: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    actor: Actor | None = None,
 ) -> int:
-    """Write the roster to `path` in the import columns; returns how many members were written."""
+    """Write the roster to `path` in the import columns; returns how many members were written.
+
+    Personal data is opened with `actor`'s data key (left empty without one) and masked unless
+    `full_personal_data`, which needs an account with the right and is audited.
+    """
     branch = get_branch(store)
-    rows = members.list_members(store, MemberFilter(statuses=statuses))
+    if full_personal_data:
+        note_full_export(store, actor, "导出党员名册 Excel（含完整身份证号和电话）", file=Path(path).name)
+    rows = members.list_members(store, MemberFilter(statuses=statuses), actor)
     which = "全部党员（含已转出、去世）" if not statuses or len(statuses) > 1 else "在册党员"
     table = Table(
         SHEET_NAME,

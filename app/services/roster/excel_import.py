@@ -28,15 +28,18 @@ from typing import Callable
 from sqlalchemy import select
 
 from app.domain.enums import MemberClass, MemberStatus, Membership
-from app.domain.errors import ConflictError, ImportRejected, ValidationError
+from app.domain.errors import ConflictError, ImportRejected, PersonalDataLocked, ValidationError
 from app.domain.names import normalise_name, pinyin_keys
+from app.domain.personal import mask_id_number, mask_phone
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import get_branch
 from app.services.roster import cells, members
 from app.services.roster.headers import LABELS, Header, find_header, match_title
 from app.services.roster.members import MemberInput
+from app.services.roster.personal import PersonalFields, has_personal, open_from, sealer_for, sealer_if_unlocked
 from app.services.workbooks import read_sheets
 from db.models import Member, MemberEvent
+from db.sealed import Sealer
 from db.store import Store
 
 Progress = Callable[[int, int], None]
@@ -298,13 +301,14 @@ class _Context:
     by_id: dict[str, tuple[uuid.UUID, MemberInput]]
     by_name: dict[str, list[tuple[uuid.UUID, MemberInput]]]
     class_mapped: bool
+    sealer: Sealer | None = None
     seen_ids: dict[str, int] = field(default_factory=dict)
 
 
 def _existing_for(parsed: dict, ctx: _Context) -> tuple[uuid.UUID, MemberInput] | None:
     """The member on the roster this row is about: by ID number, else by a name only one member has."""
     if parsed.get("id_number"):
-        return ctx.by_id.get(parsed["id_number"])
+        return ctx.by_id.get(ctx.sealer.lookup(parsed["id_number"])) if ctx.sealer else None
     namesakes = ctx.by_name.get(parsed.get("name", ""), [])
     if len(namesakes) > 1:
         raise ValidationError(f"名册中有 {len(namesakes)} 名叫“{parsed['name']}”的党员，这一行没有身份证号，无法区分是哪一位。")
@@ -359,20 +363,25 @@ def _check_seen(data: MemberInput, number: int, ctx: _Context) -> None:
     ctx.seen_ids[data.id_number] = number
 
 
-def _context(store: Store, today: date, mapping: dict) -> _Context:
+def _context(store: Store, today: date, mapping: dict, actor: Actor | None) -> _Context:
+    """The roster as the rows are compared with it: members by their ID number's look-up hash
+    and by name, personal data opened with the log-in's key (needed once anyone has some)."""
     branch = get_branch(store)
+    sealer = sealer_if_unlocked(actor)
     by_id: dict[str, tuple[uuid.UUID, MemberInput]] = {}
     by_name: dict[str, list[tuple[uuid.UUID, MemberInput]]] = {}
     with read_session(store) as session:
         for member in session.scalars(select(Member).where(Member.branch_id == branch.id)):
-            values = {item.name: getattr(member, item.name) for item in fields(MemberInput)}
-            values["id_number"] = member.id_number or ""
-            pair = (member.id, MemberInput(**values))
-            if member.id_number:
-                by_id[member.id_number] = pair
+            if sealer is None and has_personal(member):
+                raise PersonalDataLocked()
+            values = {name: getattr(member, name) for name in members.PLAIN_FIELDS}
+            personal = open_from(member, sealer)
+            pair = (member.id, MemberInput(**values, id_number=personal.id_number, phone=personal.phone, birth_date=personal.birth_date))
+            if member.id_number_lookup:
+                by_id[member.id_number_lookup] = pair
             by_name.setdefault(member.name, []).append(pair)
     groups = {group.name: group.id for group in branch.groups}
-    return _Context(today, groups, {v: k for k, v in groups.items()}, by_id, by_name, "member_class" in mapping.values())
+    return _Context(today, groups, {v: k for k, v in groups.items()}, by_id, by_name, "member_class" in mapping.values(), sealer)
 
 
 def _notices(mapping: dict) -> list[str]:
@@ -387,13 +396,13 @@ def _notices(mapping: dict) -> list[str]:
 
 def preview_roster(
     store: Store, sheet: RosterSheet, today: date | None = None, mapping: dict[int, str | None] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, actor: Actor | None = None,
 ) -> RosterPreview:
-    """Every row read and checked against the roster; nothing is saved."""
+    """Every row read and checked against the roster (opened with `actor`'s data key); nothing is saved."""
     mapping = default_mapping(sheet) if mapping is None else mapping
     if "name" not in mapping.values():
         raise ValidationError("请指定哪一列是“姓名”。")
-    ctx = _context(store, today or date.today(), mapping)
+    ctx = _context(store, today or date.today(), mapping, actor)
     data_rows = sheet.rows[sheet.header.first_data_index:]
     rows: list[PreviewRow] = []
     skipped: list[SkippedRow] = []
@@ -412,9 +421,15 @@ def preview_roster(
 # ---------------------------------------------------------------- saving
 
 
+def _sealer_for_row(uow, row: PreviewRow, member: Member | None = None):
+    fields_given = PersonalFields(row.data.id_number or "", row.data.phone or "", row.data.birth_date)
+    needed = not fields_given.empty or (member is not None and has_personal(member))
+    return sealer_for(uow.actor) if needed else None
+
+
 def _new_member(uow, branch_id: uuid.UUID, row: PreviewRow, file_name: str, today: date) -> uuid.UUID:
     member = Member(id=uuid.uuid4(), branch_id=branch_id, status=MemberStatus.ACTIVE)
-    members._apply(member, row.data)
+    members._apply(member, row.data, _sealer_for_row(uow, row))
     member.in_branch_since = row.data.join_date
     uow.session.add(member)
     uow.session.add(MemberEvent(member_id=member.id, kind="joined", occurred_on=member.in_branch_since or today,
@@ -425,16 +440,30 @@ def _new_member(uow, branch_id: uuid.UUID, row: PreviewRow, file_name: str, toda
 
 def _update_member(uow, row: PreviewRow, file_name: str) -> uuid.UUID:
     member = uow.session.get(Member, row.member_id)
-    members._apply(member, row.data)
-    changed = {change.label: [change.before, change.after] for change in row.changes}
+    members._apply(member, row.data, _sealer_for_row(uow, row, member))
+    changed = {change.label: _masked_for_audit(change) for change in row.changes}
     uow.audit("update", "member", member.id, f"从 Excel 更新党员 {member.name} 的信息", file=file_name, row=row.row, changed=changed)
     return member.id
 
 
-def _check_still_free(session, rows: list[PreviewRow]) -> None:
+def _masked_for_audit(change: FieldChange) -> list[str]:
+    """An audit row never holds a full ID number, phone or birth date (app/domain/personal.py)."""
+    masks = {
+        ATTRIBUTE_LABELS["id_number"]: mask_id_number,
+        ATTRIBUTE_LABELS["phone"]: mask_phone,
+        ATTRIBUTE_LABELS["birth_date"]: lambda text: f"{text[:4]}年" if text else "",
+    }
+    mask = masks.get(change.label)
+    return [mask(change.before), mask(change.after)] if mask else [change.before, change.after]
+
+
+def _check_still_free(session, rows: list[PreviewRow], sealer) -> None:
     """An ID number registered since the preview (by someone else) stops the import."""
     numbers = [row.data.id_number for row in rows if row.status == "new" and row.data.id_number]
-    if numbers and session.scalar(select(Member.id).where(Member.id_number.in_(numbers)).limit(1)):
+    if numbers and sealer is None:
+        raise PersonalDataLocked()
+    lookups = [sealer.lookup(number) for number in numbers]
+    if lookups and session.scalar(select(Member.id).where(Member.id_number_lookup.in_(lookups)).limit(1)):
         raise ConflictError("预览之后名册有了变化（有人登记了其中的党员），请重新预览后再导入。")
 
 
@@ -454,7 +483,7 @@ def commit_roster(
     total, base = len(preview.rows) * 2, len(preview.rows)
     created, updated = [], []
     with unit_of_work(store, actor) as uow:
-        _check_still_free(uow.session, todo)
+        _check_still_free(uow.session, todo, sealer_if_unlocked(actor))
         branch_id = get_branch(store).id
         for done, row in enumerate(todo, start=1):
             if row.status == "new":
@@ -493,5 +522,5 @@ def import_members(
     """Read, check and save in one call (the command line, and scripts): all rows or none, unless `good_rows_only`."""
     actor.require(action="导入党员名册")
     sheet = load_roster(path)
-    preview = preview_roster(store, sheet, today, progress=progress)
+    preview = preview_roster(store, sheet, today, progress=progress, actor=actor)
     return commit_roster(store, actor, preview, good_rows_only, progress=progress, today=today)

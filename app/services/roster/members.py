@@ -12,8 +12,10 @@ from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgK
 from app.domain.errors import ConflictError, DateNotYet, MemberNotFound, NotFound, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
 from app.domain.names import name_matches, normalise_name, pinyin_keys
+from app.domain.personal import PERSONAL_FIELDS, masked_change
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import require_branch_id
+from app.services.roster.personal import PersonalFields, has_personal, open_from, seal_into, sealer_for, sealer_if_unlocked
 from db.models import Member, MemberEvent, OrgUnit
 from db.store import Store
 
@@ -37,6 +39,13 @@ class MemberInput:
     is_vanguard_post: bool = False
     post_title: str = ""
     note: str = ""
+    # The edit form of a member whose personal data was not revealed: ID number, phone and
+    # birth date are not part of this input and stay as they are.
+    keep_personal: bool = False
+
+
+# The form's fields that are plain columns of a member (personal ones are sealed).
+PLAIN_FIELDS = tuple(f.name for f in fields(MemberInput) if f.name not in (*PERSONAL_FIELDS, "keep_personal"))
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,8 @@ class MemberRow:
     status_date: date | None
     in_branch_since: date | None
     note: str
+    # False when read without a log-in's data key: id_number, phone and birth_date are then empty.
+    personal_open: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,7 +178,8 @@ def _check_full_membership(data: MemberInput) -> None:
         raise ValidationError("预备党员还没有转正日期；已转正的请选“正式党员”。")
 
 
-def _row(member: Member, group_names: dict[uuid.UUID, str]) -> MemberRow:
+def _row(member: Member, group_names: dict[uuid.UUID, str], sealer) -> MemberRow:
+    personal = open_from(member, sealer)
     return MemberRow(
         id=member.id,
         name=member.name,
@@ -175,9 +187,9 @@ def _row(member: Member, group_names: dict[uuid.UUID, str]) -> MemberRow:
         name_initials=member.name_initials,
         gender=member.gender,
         ethnicity=member.ethnicity,
-        birth_date=member.birth_date,
-        id_number=member.id_number or "",
-        phone=member.phone,
+        birth_date=personal.birth_date,
+        id_number=personal.id_number,
+        phone=personal.phone,
         join_date=member.join_date,
         full_member_date=member.full_member_date,
         membership=member.membership,
@@ -191,6 +203,7 @@ def _row(member: Member, group_names: dict[uuid.UUID, str]) -> MemberRow:
         status_date=member.status_date,
         in_branch_since=member.in_branch_since,
         note=member.note,
+        personal_open=sealer is not None,
     )
 
 
@@ -204,24 +217,29 @@ def _check_group(session, branch_id: uuid.UUID, group_id: uuid.UUID | None) -> N
         raise ValidationError("所选党小组不属于本支部。")
 
 
-def _check_unique_id_number(session, id_number: str, member_id: uuid.UUID | None) -> None:
+def _check_unique_id_number(session, sealer, id_number: str, member_id: uuid.UUID | None) -> None:
     if not id_number:
         return
-    other = session.scalar(select(Member).where(Member.id_number == id_number))
+    other = session.scalar(select(Member).where(Member.id_number_lookup == sealer.lookup(id_number)))
     if other is not None and other.id != member_id:
         raise ValidationError(f"身份证号 {id_number[:6]}…已登记给“{other.name}”，同一个人不能登记两次。")
 
 
-def _apply(member: Member, data: MemberInput) -> None:
+def _personal(data: MemberInput) -> PersonalFields:
+    return PersonalFields(data.id_number or "", data.phone or "", data.birth_date)
+
+
+def _apply(member: Member, data: MemberInput, sealer) -> None:
+    """Copy the form onto the member; personal fields sealed (`sealer` None: left as they are,
+    which for a new member means none)."""
     member.name = data.name
     member.name_pinyin, member.name_initials = pinyin_keys(data.name)
     member.member_class = data.member_class
     member.membership = data.membership
     member.gender = data.gender
     member.ethnicity = data.ethnicity
-    member.birth_date = data.birth_date
-    member.id_number = data.id_number or None
-    member.phone = data.phone
+    if sealer is not None:
+        seal_into(member, sealer, _personal(data))
     member.join_date = data.join_date
     member.full_member_date = data.full_member_date
     member.group_id = data.group_id
@@ -240,9 +258,10 @@ def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None
     with unit_of_work(store, actor) as uow:
         session = uow.session
         _check_group(session, branch_id, data.group_id)
-        _check_unique_id_number(session, data.id_number, None)
+        sealer = None if _personal(data).empty else sealer_for(actor)
+        _check_unique_id_number(session, sealer, data.id_number, None)
         member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE)
-        _apply(member, data)
+        _apply(member, data, sealer)
         member.in_branch_since = joined_on or data.join_date
         session.add(member)
         session.flush()
@@ -265,12 +284,19 @@ def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: Member
         if member is None:
             raise MemberNotFound()
         _check_group(session, member.branch_id, data.group_id)
-        _check_unique_id_number(session, data.id_number, member.id)
-        before = {f.name: getattr(member, f.name) for f in fields(MemberInput)}
+        untouched = data.keep_personal or (_personal(data).empty and not has_personal(member))
+        sealer = None if untouched else sealer_for(actor)
+        if sealer is not None:
+            _check_unique_id_number(session, sealer, data.id_number, member.id)
+        before = _form_values(member, sealer)
         old_class = member.member_class
-        _apply(member, data)
-        after = {f.name: getattr(member, f.name) for f in fields(MemberInput)}
-        changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+        _apply(member, data, sealer)
+        after = _form_values(member, sealer)
+        changed = {
+            key: masked_change(key, before[key], after[key]) if key in PERSONAL_FIELDS else [before[key], after[key]]
+            for key in after
+            if before[key] != after[key]
+        }
         if not changed:
             return Change(f"{member.name}的信息没有变化。")
         if old_class is not member.member_class:
@@ -286,6 +312,13 @@ def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: Member
             )
         uow.audit("update", "member", member.id, f"修改党员 {member.name} 的信息", changed=changed)
         return Change(f"已保存{member.name}的信息。", updated=[member.id])
+
+
+def _form_values(member: Member, sealer) -> dict:
+    """What the edit form holds for `member`, personal fields opened (empty without a sealer)."""
+    values = {name: getattr(member, name) for name in PLAIN_FIELDS}
+    personal = open_from(member, sealer)
+    return values | {"id_number": personal.id_number, "phone": personal.phone, "birth_date": personal.birth_date}
 
 
 def _require_active(member: Member | None) -> Member:
@@ -353,8 +386,10 @@ def mark_deceased(store: Store, actor: Actor, member_id: uuid.UUID, on: date, no
         return Change(f"已登记{member.name}去世。", updated=[member.id])
 
 
-def list_members(store: Store, member_filter: MemberFilter | None = None) -> list[MemberRow]:
+def list_members(store: Store, member_filter: MemberFilter | None = None, actor: Actor | None = None) -> list[MemberRow]:
+    """The branch's members; their personal data opened when `actor` holds the data key."""
     member_filter = member_filter or MemberFilter()
+    sealer = sealer_if_unlocked(actor)
     branch_id = require_branch_id(store)
     with read_session(store) as session:
         query = select(Member).where(Member.branch_id == branch_id)
@@ -366,18 +401,19 @@ def list_members(store: Store, member_filter: MemberFilter | None = None) -> lis
             query = query.where(Member.member_class == member_filter.member_class)
         members = session.scalars(query.order_by(Member.name_pinyin, Member.name)).all()
         groups = _group_names(session, branch_id)
-        rows = [_row(member, groups) for member in members]
+        rows = [_row(member, groups, sealer) for member in members]
     if member_filter.query:
         rows = [r for r in rows if name_matches(member_filter.query, r.name, r.name_pinyin, r.name_initials)]
     return rows
 
 
-def get_member(store: Store, member_id: uuid.UUID) -> MemberRow:
+def get_member(store: Store, member_id: uuid.UUID, actor: Actor | None = None) -> MemberRow:
+    """One member; his personal data opened when `actor` holds the data key."""
     with read_session(store) as session:
         member = session.get(Member, member_id)
         if member is None:
             raise MemberNotFound()
-        return _row(member, _group_names(session, member.branch_id))
+        return _row(member, _group_names(session, member.branch_id), sealer_if_unlocked(actor))
 
 
 def member_history(store: Store, member_id: uuid.UUID) -> list[MemberEventRow]:

@@ -14,7 +14,7 @@ Read-only; every function opens its own short session and returns plain rows.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -24,14 +24,17 @@ from sqlalchemy.sql.operators import custom_op
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
 from app.domain.errors import MemberNotFound
+from app.domain.idcard import ID_SHAPE, normalise_id_number, upgrade_legacy_id
 from app.domain.names import normalise_name
 from app.domain.periods import Month
 from app.domain.points import ZERO
-from app.services.context import read_session
-from app.services.roster.members import MemberInput
+from app.services.context import Actor, read_session
+from app.services.roster.members import PLAIN_FIELDS, MemberInput
+from app.services.roster.personal import has_personal, open_from, sealer_for, sealer_if_unlocked
 from app.services.organisation import require_branch_id
 from app.services.totals.scoring import BranchScorer
 from db.models import Member, OrgUnit
+from db.sealed import Sealer
 from db.store import Store
 
 SORT_KEYS = ("name", "gender", "group", "member_class", "membership", "join_date", "flags", "month_points", "year_points")
@@ -99,8 +102,21 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def text_condition(text: str):
-    """The SQL form of app.domain.names.name_matches (None when there is nothing to search)."""
+def id_number_condition(text: str, sealer: Sealer | None):
+    """A full ID number typed into the search box: one look-up of its keyed hash (the number
+    itself is sealed, so only a whole one can be searched). None when `text` is not one."""
+    number = upgrade_legacy_id(text) or normalise_id_number(text)
+    if sealer is None or not ID_SHAPE.fullmatch(number):
+        return None
+    return Member.id_number_lookup == sealer.lookup(number)
+
+
+def text_condition(text: str, sealer: Sealer | None = None):
+    """The SQL form of app.domain.names.name_matches, or of a full ID number (None when there
+    is nothing to search)."""
+    by_id = id_number_condition(text, sealer)
+    if by_id is not None:
+        return by_id
     query = normalise_name(text).lower()
     if not query:
         return None
@@ -115,7 +131,7 @@ def text_condition(text: str):
     )
 
 
-def _conditions(branch_id: uuid.UUID, query: RosterQuery, sqlite: bool = False) -> list:
+def _conditions(branch_id: uuid.UUID, query: RosterQuery, sqlite: bool = False, sealer: Sealer | None = None) -> list:
     # Every member of a database belongs to its one branch, so the index on branch_id selects
     # everything; on SQLite a unary + keeps the planner from walking that index row by row,
     # which is slower than scanning the table.
@@ -127,7 +143,7 @@ def _conditions(branch_id: uuid.UUID, query: RosterQuery, sqlite: bool = False) 
         conditions.append(Member.group_id == query.group_id)
     if query.member_class:
         conditions.append(Member.member_class == query.member_class)
-    searched = text_condition(query.text)
+    searched = text_condition(query.text, sealer)
     if searched is not None:
         conditions.append(searched)
     return conditions
@@ -180,10 +196,10 @@ def _group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:
     return dict(units.all())
 
 
-def count_roster(store: Store, query: RosterQuery) -> int:
+def count_roster(store: Store, query: RosterQuery, actor: Actor | None = None) -> int:
     branch_id = require_branch_id(store)
     with read_session(store) as session:
-        conditions = _conditions(branch_id, query, _is_sqlite(store))
+        conditions = _conditions(branch_id, query, _is_sqlite(store), sealer_if_unlocked(actor))
         return session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0
 
 
@@ -194,15 +210,17 @@ def roster_page(
     offset: int = 0,
     limit: int = DEFAULT_PAGE_SIZE,
     with_total: bool = False,
+    actor: Actor | None = None,
 ) -> RosterPage:
     """One page of the roster matching `query`, with each member's points for `month` and its year.
 
     `total` is the number of matching members when it is known without a second pass over the
     table: always with `with_total`, otherwise when this page is the last one. This keeps a
     search keystroke to one scan; the caller may count separately (`count_roster`) later.
+    A full ID number finds its member when `actor` holds the data key.
     """
     branch_id = require_branch_id(store)
-    conditions = _conditions(branch_id, query, _is_sqlite(store))
+    conditions = _conditions(branch_id, query, _is_sqlite(store), sealer_if_unlocked(actor))
     columns = (
         Member.id, Member.name, Member.gender, Member.group_id, Member.member_class, Member.membership,
         Member.join_date, Member.status, Member.status_date, Member.is_hub_household,
@@ -261,10 +279,13 @@ class MemberChoice:
         return f"{self.name}（{extra}）" if extra else self.name
 
 
-def find_members(store: Store, text: str = "", group_id: uuid.UUID | None = None, limit: int = 500) -> list[MemberChoice]:
-    """Members on the roster (active) matching `text`, in pinyin order, for pickers and grids."""
+def find_members(
+    store: Store, text: str = "", group_id: uuid.UUID | None = None, limit: int = 500, actor: Actor | None = None
+) -> list[MemberChoice]:
+    """Members on the roster (active) matching `text` (or a full ID number, given `actor`'s data
+    key), in pinyin order, for pickers and grids."""
     branch_id = require_branch_id(store)
-    conditions = _conditions(branch_id, RosterQuery(text=text, group_id=group_id), _is_sqlite(store))
+    conditions = _conditions(branch_id, RosterQuery(text=text, group_id=group_id), _is_sqlite(store), sealer_if_unlocked(actor))
     with read_session(store) as session:
         found = session.execute(
             select(Member.id, Member.name, Member.group_id, Member.member_class)
@@ -276,16 +297,21 @@ def find_members(store: Store, text: str = "", group_id: uuid.UUID | None = None
     return [MemberChoice(member_id, name, groups.get(group, "") if group else "", member_class) for member_id, name, group, member_class in found]
 
 
-def member_input_for(store: Store, member_id: uuid.UUID) -> MemberInput:
+def member_input_for(store: Store, member_id: uuid.UUID, actor: Actor | None = None, keep_personal: bool = False) -> MemberInput:
     """Everything the edit form shows for a member, as the form would submit it unchanged.
 
     (`members.get_member` returns a MemberRow, which has no 转正日期; filling the form from it
-    and saving would erase that date.)
+    and saving would erase that date.) Personal data needs the log-in's data key: without it a
+    member who has some cannot be edited (PersonalDataLocked), so a save cannot erase it.
+    `keep_personal`: the form without the personal fields (the window's, until they are
+    revealed), saved with them left as they are.
     """
     with read_session(store) as session:
         member = session.get(Member, member_id)
         if member is None:
             raise MemberNotFound()
-        values = {item.name: getattr(member, item.name) for item in fields(MemberInput)}
-        values["id_number"] = member.id_number or ""
-        return MemberInput(**values)
+        values = {name: getattr(member, name) for name in PLAIN_FIELDS}
+        if keep_personal:
+            return MemberInput(**values, keep_personal=True)
+        personal = open_from(member, sealer_for(actor) if has_personal(member) else None)
+        return MemberInput(**values, id_number=personal.id_number, phone=personal.phone, birth_date=personal.birth_date)

@@ -45,9 +45,13 @@ from db.models import Member, OrgUnit
 # chain_starts belongs to each file's own chains; gathered chains are verified and their heads
 # kept per branch at gathering, so gathered ledger rows enter the township unchained.
 # member_month_sums are derived: the gathered branch's are recomputed after its rows are merged.
-SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums"}
+# Personal data arrives sealed with the village's own key and stays so: the village's wrapped
+# keys stay behind (the township must not be able to open it), and so do plain values of an
+# old file that the village has not sealed yet.
+SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums", "data_key_wraps", "unsealed_personal"}
 CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
+SEALED_ID_COLUMNS = ("id_number_lookup", "id_number_sealed")
 # Columns the township changes on purpose; they are neither compared nor updated.
 ADAPTED_COLUMNS = {
     "operators": {"username", "active", "password_hash", "failed_logins", "blocked_until", "last_login_at", "must_change_password"},
@@ -257,15 +261,17 @@ class _Merger:
             number += 1
 
     def _drop_duplicate_id_number(self, row: dict) -> None:
-        number = row.get("id_number")
-        if not number:
+        """The township cannot read ID numbers (they are sealed with each village's own key); it
+        compares their keyed look-up hashes, which match only within one village's key."""
+        lookup = row.get("id_number_lookup")
+        if not lookup:
             return
         members = Base.metadata.tables["members"]
         holder = self.session.execute(
-            select(members.c.id).where(members.c.id_number == number, members.c.id != row["id"])
+            select(members.c.id).where(members.c.id_number_lookup == lookup, members.c.id != row["id"])
         ).scalar()
         if holder is not None:
-            row["id_number"] = None
+            row["id_number_lookup"] = row["id_number_sealed"] = None
             self.result.notices.append(
                 f"{self.branch_name}的党员“{row.get('name')}”的身份证号与已汇总的另一名党员相同（可能转过组织关系），"
                 "汇总库中没有保存这个身份证号。"
@@ -291,10 +297,10 @@ class _Merger:
         if not self.newer:
             return
         changes = {c: incoming[c] for c in differing}
-        if table.name == "members" and "id_number" in changes:
-            probe = {"id": kept["id"], "id_number": changes["id_number"], "name": incoming.get("name")}
+        if table.name == "members" and "id_number_lookup" in changes:
+            probe = {"id": kept["id"], "name": incoming.get("name"), **{c: incoming.get(c) for c in SEALED_ID_COLUMNS}}
             self._drop_duplicate_id_number(probe)
-            changes["id_number"] = probe["id_number"]
+            changes.update({c: probe[c] for c in SEALED_ID_COLUMNS})
         self._update(table, kept["id"], changes)
 
     def _merge_review(self, table: Table, kept: dict, incoming: dict, differing: list[str]) -> None:
@@ -326,10 +332,10 @@ class _Merger:
 
 
 def _as_gathered(table: Table, kept: dict, incoming: dict) -> dict:
-    """The incoming row as the township would hold it: a member's ID number that was
+    """The incoming row as the township would hold it: a member's (sealed) ID number that was
     dropped on purpose when it was gathered stays dropped."""
-    if table.name == "members" and kept.get("id_number") is None and incoming.get("id_number"):
-        return {**incoming, "id_number": None}
+    if table.name == "members" and kept.get("id_number_lookup") is None and incoming.get("id_number_lookup"):
+        return {**incoming, **dict.fromkeys(SEALED_ID_COLUMNS)}
     return incoming
 
 

@@ -43,12 +43,12 @@ class RosterFiles(QObject):
         path = self.ctx.ask_open_path(self.widget, self.tr("选择要导入的党员名册"), excel_filter(), self.out.folder())
         if not path:
             return
-        store, today, name = self.ctx.store, self.ctx.today(), Path(path).name
+        store, today, name, actor = self.ctx.store, self.ctx.today(), Path(path).name, self.ctx.actor
         self.out.remember_folder(Path(path).parent)
 
         def work(control):
             sheet = member_excel.load_roster(path, control.progress)
-            return member_excel.preview_roster(store, sheet, today, progress=control.progress)
+            return member_excel.preview_roster(store, sheet, today, progress=control.progress, actor=actor)
 
         self.last_job = self.ctx.read(
             work, self.show_preview, parent=self.widget,
@@ -72,11 +72,11 @@ class RosterFiles(QObject):
 
     def _export_chosen(self) -> None:
         dialog = self.export_dialog
-        store, statuses, today = self.ctx.store, dialog.statuses, self.ctx.today()
+        store, statuses, today, actor = self.ctx.store, dialog.statuses, self.ctx.today(), self.ctx.actor
         full = dialog.full_data.isChecked() and dialog.full_data.isEnabled()
 
         def work(target, control):
-            return member_excel.export_members(store, target, statuses, full, progress=control.progress, today=today)
+            return member_excel.export_members(store, target, statuses, full, progress=control.progress, today=today, actor=actor)
 
         def summary(count, target) -> str:
             masked = self.tr("身份证号和电话完整") if full else self.tr("身份证号和电话已打码")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +27,7 @@ from app.domain.errors import AppError, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, normalise_id_number, validate_id_number
 from app.services import organisation
 from app.services.roster import queries as member_queries
-from app.services.roster import members
+from app.services.roster import members, personal
 from app.services.roster.members import MemberInput
 from app.ui.changes import Kind
 from app.ui.asking import Asker
@@ -47,14 +48,17 @@ class MemberLoaded:
     groups: list
     member: MemberInput | None = None
     history: list = field(default_factory=list)
+    masked: personal.MaskedPersonal | None = None
 
 
-def _ask_member(store, member_id: uuid.UUID | None) -> MemberLoaded:
-    """On the database worker."""
+def _ask_member(store, member_id: uuid.UUID | None, actor) -> MemberLoaded:
+    """On the database worker. The member's personal data comes masked: the full values only
+    when the clerk asks (`personal.reveal`, audited)."""
     groups = [(g.name, g.id) for g in organisation.get_branch(store).groups]
     if member_id is None:
         return MemberLoaded(groups)
-    return MemberLoaded(groups, member_queries.member_input_for(store, member_id), members.member_history(store, member_id))
+    form = member_queries.member_input_for(store, member_id, keep_personal=True)
+    return MemberLoaded(groups, form, members.member_history(store, member_id), personal.masked(store, actor, member_id))
 
 
 class MemberDialog(QDialog):
@@ -63,6 +67,7 @@ class MemberDialog(QDialog):
         self.ctx = ctx
         self.member_id = member_id
         self.saved_id: uuid.UUID | None = None
+        self.keep_personal = False  # True while an existing member's personal data shows masked
         self.setWindowTitle(self.tr("修改党员信息") if member_id else self.tr("新增党员"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(820)
@@ -84,14 +89,15 @@ class MemberDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)  # until the groups (and the member) are in
-        store = ctx.store
+        store, actor = ctx.store, ctx.actor
         self.asker = Asker(self, ctx)
-        self.asker.read(lambda _control: _ask_member(store, member_id), self._show_loaded, on_problem=self._not_loaded)
+        self.asker.read(lambda _control: _ask_member(store, member_id, actor), self._show_loaded, on_problem=self._not_loaded)
 
     def _show_loaded(self, answer: MemberLoaded) -> None:
         self.group_box.fill(self.tr("（未分组）"), answer.groups)
         if answer.member is not None:
             self._fill(answer.member)
+            self._show_masked(answer.masked)
         for event in answer.history:
             label = members.EVENT_LABELS.get(event.kind, event.kind)
             where = event.to_unit or event.from_unit
@@ -129,6 +135,12 @@ class MemberDialog(QDialog):
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText(self.tr("手机 11 位，座机带区号"))
         form.addRow(self.tr("联系电话"), self.phone_edit)
+        self.reveal_button = QPushButton(self.tr("显示完整信息并修改"))
+        self.reveal_button.setToolTip(self.tr("身份证号、电话和出生日期平时打码显示；查看完整信息会记入操作日志。"))
+        self.reveal_button.setAutoDefault(False)  # Enter still saves the form
+        self.reveal_button.clicked.connect(self.reveal)
+        self.reveal_button.hide()
+        form.addRow("", self.reveal_button)
         self.note_edit = QLineEdit()
         form.addRow(self.tr("备注"), self.note_edit)
         return box
@@ -187,6 +199,37 @@ class MemberDialog(QDialog):
         self.vanguard_check.setChecked(data.is_vanguard_post)
         self.post_edit.setText(data.post_title)
 
+    def _show_masked(self, masked) -> None:
+        """An existing member's personal data, masked and read-only until revealed."""
+        if masked is None or not masked.present:
+            return
+        self.keep_personal = True
+        hidden = self.tr("（已加密，登录后可见）")
+        for edit, text in ((self.id_edit, masked.id_number), (self.phone_edit, masked.phone)):
+            edit.setReadOnly(True)
+            edit.setText(text)
+            edit.setPlaceholderText(hidden)
+        self.birth_edit.clear()
+        self.birth_edit.setEnabled(False)
+        self.birth_edit.setPlaceholderText(masked.birth_year or hidden)
+        self.reveal_button.setVisible(True)
+        self.reveal_button.setEnabled(personal.may_reveal(self.ctx.actor))
+
+    def reveal(self) -> None:
+        """The full values, from the store (audited), into editable fields."""
+        store, actor, member_id = self.ctx.store, self.ctx.actor, self.member_id
+        self.asker.read(lambda _control: personal.reveal(store, actor, member_id), self._show_revealed,
+                        on_problem=lambda exc: show_error(self, exc))
+
+    def _show_revealed(self, fields) -> None:
+        self.keep_personal = False
+        for edit, text in ((self.id_edit, fields.id_number), (self.phone_edit, fields.phone)):
+            edit.setReadOnly(False)
+            edit.setText(text)
+        self.birth_edit.setEnabled(True)
+        self.birth_edit.set_date(fields.birth_date)
+        self.reveal_button.hide()
+
     def _membership_changed(self) -> None:
         probationary = self.membership_box.current() is Membership.PROBATIONARY
         self.full_date_edit.setEnabled(not probationary)
@@ -195,7 +238,7 @@ class MemberDialog(QDialog):
 
     def _check_id_number(self, text: str) -> None:
         number = normalise_id_number(text)
-        if not number:
+        if not number or self.keep_personal:
             self.id_hint.setText("")
             return
         if len(number) < 18:
@@ -213,14 +256,20 @@ class MemberDialog(QDialog):
         self.gender_box.set_current(gender)
 
     def member_input(self) -> MemberInput:
-        """What the form says; ValidationError when a date cannot be read."""
+        """What the form says; ValidationError when a date cannot be read. Masked personal data
+        is not part of it (kept as it is)."""
+        if self.keep_personal:
+            return replace(self._form_input(), id_number="", phone="", birth_date=None, keep_personal=True)
+        return self._form_input()
+
+    def _form_input(self) -> MemberInput:
         return MemberInput(
             name=self.name_edit.text(),
             member_class=self.class_box.current(),
             membership=self.membership_box.current(),
             gender=self.gender_box.current(),
             ethnicity=self.ethnicity_edit.text(),
-            birth_date=self.birth_edit.date_value(),
+            birth_date=None if self.keep_personal else self.birth_edit.date_value(),
             id_number=self.id_edit.text(),
             phone=self.phone_edit.text(),
             join_date=self.join_edit.date_value(),

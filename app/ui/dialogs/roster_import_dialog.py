@@ -282,7 +282,8 @@ class RosterImportDialog(QDialog):
             self._fill_columns(self.preview)  # the combos as they were
             self._failed(exc)
 
-        self.ctx.read(lambda _control: member_excel.preview_roster(store, sheet, today, mapping), shown,
+        actor = self.ctx.actor
+        self.ctx.read(lambda _control: member_excel.preview_roster(store, sheet, today, mapping, actor=actor), shown,
                       parent=self, on_problem=failed, latest=(self, "preview"))
 
     def choose_refused_path(self) -> None:

@@ -118,7 +118,7 @@ class MembersPage(Page):
     # -- data
 
     def _fetch_page(self, query: RosterQuery, offset: int, limit: int, with_total: bool, deliver) -> None:
-        store, month = self.ctx.store, current_month(self.ctx)
+        store, month, actor = self.ctx.store, current_month(self.ctx), self.ctx.actor
         more = offset > 0
 
         def failed(exc: BaseException) -> None:
@@ -127,7 +127,7 @@ class MembersPage(Page):
             self._roster_problem(exc)
 
         self.read(
-            lambda _control: member_queries.roster_page(store, query, month, offset, limit, with_total),
+            lambda _control: member_queries.roster_page(store, query, month, offset, limit, with_total, actor),
             deliver, key="more" if more else "rows", on_problem=failed,
         )
 
@@ -188,7 +188,8 @@ class MembersPage(Page):
                 self.model.set_total(total)
                 self._show_count()
 
-        self.read(lambda _control: member_queries.count_roster(store, query), counted, key="count",
+        actor = self.ctx.actor
+        self.read(lambda _control: member_queries.count_roster(store, query, actor), counted, key="count",
                   on_problem=self._roster_problem)
 
     def _show_count(self) -> None:

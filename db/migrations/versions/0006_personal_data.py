@@ -1,4 +1,4 @@
-"""personal data at rest: wrapped data keys (issue 13; the sealed member fields follow)
+"""personal data at rest: wrapped data keys, sealed member fields, a keyed look-up hash (issue 13)
 
 `data_key_wraps` holds the branch's data key wrapped for each account and for the recovery
 code. The members' plain `birth_date`, `id_number` and `phone` columns give way to sealed ones
@@ -23,6 +23,11 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
+SET_ASIDE_SQL = """
+INSERT INTO unsealed_personal (member_id, birth_date, id_number, phone)
+SELECT id, birth_date, id_number, COALESCE(phone, '') FROM members
+WHERE id_number IS NOT NULL OR birth_date IS NOT NULL OR COALESCE(phone, '') != ''
+"""
 
 
 def upgrade() -> None:
@@ -40,7 +45,43 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_data_key_wraps')),
     sa.UniqueConstraint('kind', 'operator_id', name=op.f('uq_data_key_wraps_kind_operator_id'))
     )
+    op.create_table('unsealed_personal',
+    sa.Column('member_id', sa.Uuid(), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('id_number', sa.String(length=18), nullable=True),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_unsealed_personal_member_id_members')),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_unsealed_personal'))
+    )
+    op.execute(SET_ASIDE_SQL)
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_members_id_number'), type_='unique')
+        batch_op.drop_column('birth_date')
+        batch_op.drop_column('id_number')
+        batch_op.drop_column('phone')
+        batch_op.add_column(sa.Column('birth_date_sealed', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('id_number_sealed', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('id_number_lookup', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('phone_sealed', sa.LargeBinary(), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_members_id_number_lookup'), ['id_number_lookup'])
 
 
 def downgrade() -> None:
+    """Back to plain columns: values still set aside come back; sealed ones cannot (no key here)."""
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_members_id_number_lookup'), type_='unique')
+        batch_op.drop_column('phone_sealed')
+        batch_op.drop_column('id_number_lookup')
+        batch_op.drop_column('id_number_sealed')
+        batch_op.drop_column('birth_date_sealed')
+        batch_op.add_column(sa.Column('birth_date', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('id_number', sa.String(length=18), nullable=True))
+        batch_op.add_column(sa.Column('phone', sa.String(length=20), nullable=False, server_default=''))
+        batch_op.create_unique_constraint(batch_op.f('uq_members_id_number'), ['id_number'])
+    op.execute(
+        "UPDATE members SET birth_date = (SELECT u.birth_date FROM unsealed_personal u WHERE u.member_id = members.id), "
+        "id_number = (SELECT u.id_number FROM unsealed_personal u WHERE u.member_id = members.id), "
+        "phone = COALESCE((SELECT u.phone FROM unsealed_personal u WHERE u.member_id = members.id), '')"
+    )
+    op.drop_table('unsealed_personal')
     op.drop_table('data_key_wraps')
