@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import case, delete, event, extract, func, insert, select, type_coerce
+from sqlalchemy import case, delete, event, except_, extract, func, insert, select, type_coerce, union
 from sqlalchemy.orm import Session
 
 from app.domain.enums import Category, EntryStatus
@@ -38,8 +38,8 @@ def ledger_sums_query(rule_set_ids=None):
     year, month = extract("year", PointsEntry.occurred_on), extract("month", PointsEntry.occurred_on)
     query = (
         select(
-            RuleItemRecord.rule_set_id, year, PointsEntry.member_id, month, RuleItemRecord.category,
-            type_coerce(func.sum(PointsEntry.points), Points), func.sum(_veto_count()),
+            RuleItemRecord.rule_set_id, year.label("year"), PointsEntry.member_id, month.label("month"), RuleItemRecord.category,
+            type_coerce(func.sum(PointsEntry.points), Points).label("points"), func.sum(_veto_count()).label("vetoes"),
         )
         .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
         .where(PointsEntry.status == EntryStatus.APPROVED)
@@ -61,20 +61,44 @@ def ledger_sums(session, rule_set_ids=None) -> dict[Key, tuple[Decimal, int]]:
     return _rows(session.execute(ledger_sums_query(rule_set_ids)))
 
 
-def kept_sums(session, rule_set_ids=None) -> dict[Key, tuple[Decimal, int]]:
+def kept_sums_query(rule_set_ids=None):
     s = MemberMonthSum
     query = select(s.rule_set_id, s.year, s.member_id, s.month, s.category, s.points, s.vetoes)
     if rule_set_ids is not None:
         query = query.where(s.rule_set_id.in_(list(rule_set_ids)))
-    return _rows(session.execute(query))
+    return query
+
+
+def kept_sums(session, rule_set_ids=None) -> dict[Key, tuple[Decimal, int]]:
+    return _rows(session.execute(kept_sums_query(rule_set_ids)))
+
+
+def mismatch_count(session, shown: int | None = None) -> tuple[int, list[tuple[Key, tuple | None, tuple | None]]]:
+    """How many keys the kept summaries and the ledger's own sums disagree on, and (key, kept,
+    ledger) for the first `shown` of them (None: no row on that side).
+
+    Compared in SQL (EXCEPT both ways), so a county's millions of sums never come into Python."""
+    ledger, kept = ledger_sums_query(), kept_sums_query()
+    sides = [except_(ledger, kept).subquery(), except_(kept, ledger).subquery()]
+    keys = union(*(select(*list(side.c)[:5]) for side in sides)).subquery()
+    count = session.scalar(select(func.count()).select_from(keys)) or 0
+    if not count or shown == 0:
+        return count, []
+    first = session.execute(select(keys).order_by(*keys.c).limit(shown)).all()
+    return count, [_both_sides(session, tuple(key)) for key in first]
+
+
+def _both_sides(session, key: Key) -> tuple[Key, tuple | None, tuple | None]:
+    rule_set_id, _, member_id, _, _ = key
+    ledger = _rows(session.execute(ledger_sums_query([rule_set_id]).where(PointsEntry.member_id == member_id)))
+    kept = _rows(session.execute(kept_sums_query([rule_set_id]).where(MemberMonthSum.member_id == member_id)))
+    key = (key[0], int(key[1]), key[2], int(key[3]), key[4])
+    return key, kept.get(key), ledger.get(key)
 
 
 def mismatches(session) -> list[tuple[Key, tuple | None, tuple | None]]:
-    """(key, kept, ledger) wherever the kept summaries differ from the ledger's own sums
-    (None: no row on that side)."""
-    ledger, kept = ledger_sums(session), kept_sums(session)
-    keys = sorted((key for key in ledger.keys() | kept.keys() if ledger.get(key) != kept.get(key)), key=str)
-    return [(key, kept.get(key), ledger.get(key)) for key in keys]
+    """(key, kept, ledger) wherever the kept summaries differ from the ledger's own sums."""
+    return mismatch_count(session)[1]
 
 
 def rebuild(session, rule_set_ids=None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.commands import EXIT_OK, open_existing_store
+from app.cli.commands import EXIT_OK, logged_in, open_existing_store
 from app.cli.core_verbs import parse_day
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
@@ -101,8 +101,10 @@ def build(args, store) -> tuple[bytes, str]:
 def run(args) -> int:
     from app.reports import page_count
 
+    check_options(args)
     out = check_output_path(Path(args.out).expanduser())
     with open_existing_store(args.db and str(Path(args.db).expanduser()), read_only=True) as store:
+        logged_in(store, args)
         pdf, what = build(args, store)
     write_pdf(out, pdf)
     print(f"已生成{what}，共 {page_count(pdf)} 页：{out}")

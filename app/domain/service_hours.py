@@ -22,7 +22,7 @@ def check_service(served_on: date, hours: Decimal, activity: str, today: date) -
         raise ValidationError(f"服务日期 {served_on:%Y-%m-%d} 还没到，不能提前登记。")
     try:
         value = points(hours)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ArithmeticError):
         raise ValidationError(f"服务时长应为数字（小时），写成了“{hours}”。") from None
     if not ZERO < value <= MAX_HOURS_A_DAY:
         raise ValidationError(f"一次服务的时长应在 0 到 24 小时之间，写成了 {format_points(value)} 小时。")
@@ -63,7 +63,10 @@ def decide_dual_report(hours: Decimal, threshold: Decimal | None, override: tupl
 def check_threshold(hours: Decimal | None) -> Decimal | None:
     if hours is None:
         return None
-    value = points(hours)
+    try:
+        value = points(hours)
+    except (ValueError, TypeError, ArithmeticError):
+        raise ValidationError(f"双报到全年服务时长要求应为数字（小时），写成了“{hours}”。") from None
     if not ZERO < value <= Decimal("1000"):
         raise ValidationError(f"双报到全年服务时长要求应在 0 到 1000 小时之间，写成了 {format_points(value)} 小时。")
     return value

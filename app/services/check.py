@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import func, select, text
+from sqlalchemy import String, extract, func, select, text, type_coerce
 
-from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code
+from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code, uuid_text
 from app.domain.chain_sentences import extension_details, extension_sentence
 from app.domain.enums import EntryStatus
 from app.domain.points import format_points
 from app.domain.rules import CountedLine, cap_overruns
+from app.services.check_ledger import ledger_counts, ledger_problems
 from app.services.context import read_session
 from app.services.practice.checks import check_practice
 from app.services.rules.rulesets import rule_set_from_record
@@ -19,7 +24,8 @@ from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_
 from db import ledger_chain, summaries
 from db.chain_check import ChainCheck, check_chains
 from db.engine import is_sqlite
-from db.models import AttendanceRecord, AuditRecord, Member, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import Member, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.types import Points
 from db.store import Store
 
 @dataclass
@@ -50,8 +56,8 @@ def check_store(store: Store) -> CheckReport:
 
 def _check_summaries(session, report: CheckReport) -> None:
     """The summaries kept per member and month, recomputed from the ledger and compared."""
-    found = summaries.mismatches(session)
-    if not found:
+    count, found = summaries.mismatch_count(session, shown=1)
+    if not count:
         return
     (rule_set_id, year, member_id, month, category), kept, ledger = found[0]
     member = session.get(Member, member_id)
@@ -59,7 +65,7 @@ def _check_summaries(session, report: CheckReport) -> None:
     ledger_text = f"{format_points(ledger[0])} 分" if ledger else "没有记录"
     report.problems.append(
         f"积分月汇总与台账不符：{member.name if member else '?'} {year}年{month}月的“{category.label}”汇总为{kept_text}，"
-        f"台账合计为{ledger_text}（共 {len(found)} 处不符）。"
+        f"台账合计为{ledger_text}（共 {count} 处不符）。"
     )
 
 
@@ -124,75 +130,50 @@ def verify_ledger(store: Store, recorded: dict[str, Head] | None = None) -> Ledg
 
 
 def _check_ledger(session, report: CheckReport) -> None:
-    entries = {entry.id: entry for entry in session.scalars(select(PointsEntry))}
-    report.counts["积分记录"] = len(entries)
-    report.counts["党员"] = session.scalar(select(func.count()).select_from(Member)) or 0
-    items = {item.id: item for item in session.scalars(select(RuleItemRecord))}
-    rule_sets = {rs.id: rs for rs in session.scalars(select(RuleSetRecord))}
-    members = {m.id: m for m in session.scalars(select(Member))}
-    audited = set(session.scalars(select(AuditRecord.entity_id).where(AuditRecord.entity.in_(["points_entry"]))))
-    for entry in entries.values():
-        label = f"{members[entry.member_id].name if entry.member_id in members else '?'} {entry.occurred_on:%Y-%m-%d} 的记录"
-        item = items.get(entry.rule_item_id)
-        _check_rule_set_of(entry, rule_sets.get(item.rule_set_id) if item else None, members.get(entry.member_id), label, report)
-        _check_review_fields(entry, label, report)
-        if entry.id not in audited:
-            report.problems.append(f"{label}在操作日志中没有录入记载。")
-        if entry.reverses_id is not None:
-            _check_reversal(entry, entries.get(entry.reverses_id), label, report)
-    for attendance in session.scalars(select(AttendanceRecord).where(AttendanceRecord.entry_id.is_not(None))):
-        entry = entries.get(attendance.entry_id)
-        if entry is None or entry.meeting_id != attendance.meeting_id or entry.member_id != attendance.member_id:
-            report.problems.append("有一条会议考勤与它生成的积分记录对不上。")
-
-
-def _check_rule_set_of(entry, rule_set, member, label: str, report: CheckReport) -> None:
-    """The entry's rule item exists, belongs to the entry's year and to the member's branch."""
-    if rule_set is None:
-        report.problems.append(f"{label}找不到它所用的细则项目。")
-    elif rule_set.year != entry.occurred_on.year:
-        report.problems.append(f"{label}用的是 {rule_set.year} 年的细则，日期却不在该年。")
-    elif member is not None and member.branch_id != rule_set.branch_id:
-        report.problems.append(f"{label}用了其他支部的细则。")
-
-
-def _check_review_fields(entry, label: str, report: CheckReport) -> None:
-    if entry.status is EntryStatus.PENDING and entry.reviewed_by is not None:
-        report.problems.append(f"{label}待审核，却记有审核人。")
-    if entry.status is not EntryStatus.PENDING and (entry.reviewed_by is None or entry.reviewed_at is None):
-        report.problems.append(f"{label}状态为“{entry.status.label}”，却没有审核人或审核时间。")
-
-
-def _check_reversal(entry, original, label: str, report: CheckReport) -> None:
-    if original is None:
-        report.problems.append(f"{label}是冲正记录，但被冲正的原记录不存在。")
-        return
-    if original.reverses_id is not None:
-        report.problems.append(f"{label}冲正的是另一条冲正记录。")
-    if original.status is not EntryStatus.APPROVED or entry.status is not EntryStatus.APPROVED:
-        report.problems.append(f"{label}：冲正记录和原记录都应是已审核状态。")
-    if (original.member_id, original.rule_item_id, original.occurred_on) != (entry.member_id, entry.rule_item_id, entry.occurred_on):
-        report.problems.append(f"{label}：冲正记录与原记录的党员、项目或日期不一致。")
-    if entry.points != -original.points:
-        report.problems.append(f"{label}：冲正分值与原记录不是相反数。")
+    """The ledger's own rules (rule sets, reviews, audit records, reversals, attendance), in SQL."""
+    report.counts.update(ledger_counts(session))
+    report.problems.extend(ledger_problems(session))
 
 
 def _check_caps(session, report: CheckReport) -> None:
-    """Recompute every cap from the stored entries (pending and approved), as pricing measures them."""
-    names = dict(session.execute(select(Member.id, Member.name)).all())
-    for record in session.scalars(select(RuleSetRecord)):
+    """Recompute every cap from the stored entries (pending and approved), as pricing measures them.
+
+    Every cap period is a month, a quarter or a year, so the entries are summed per rule set,
+    member, item and month in one SQL pass: `cap_overruns` gets one line a month instead of one
+    an entry and finds the same overruns, one rule set at a time."""
+    records = {uuid_text(record.id): record for record in session.scalars(select(RuleSetRecord))}
+    overruns = []
+    for rule_set_id, rows in groupby(_month_sums_by_item(session), key=itemgetter(0)):
+        record = records[rule_set_id]
         rule_set = rule_set_from_record(record)
-        items = {item.id: rule_set.item(item.code) for item in record.items}
-        rows = session.execute(
-            select(PointsEntry.member_id, PointsEntry.rule_item_id, PointsEntry.occurred_on, PointsEntry.points)
-            .where(PointsEntry.rule_item_id.in_(list(items)), PointsEntry.status != EntryStatus.REJECTED)
-        )
+        items = {uuid_text(item.id): rule_set.item(item.code) for item in record.items}
         counted = (
             (member_id, CountedLine(items[item_id].code, items[item_id].category, on, value, items[item_id].outside_cap))
-            for member_id, item_id, on, value in rows
+            for _, member_id, item_id, on, value in rows
         )
-        for overrun in cap_overruns(rule_set, counted):
-            report.problems.append(
-                f"{names.get(overrun.member_id, '?')}在{overrun.period}的“{overrun.what}”累计 "
-                f"{format_points(overrun.used)} 分，超过上限 {format_points(overrun.cap)} 分。"
-            )
+        overruns += cap_overruns(rule_set, counted)
+    ids = {uuid.UUID(overrun.member_id) for overrun in overruns}
+    names = {row.id.hex: row.name for row in session.execute(select(Member.id, Member.name).where(Member.id.in_(ids)))}
+    for overrun in overruns:
+        report.problems.append(
+            f"{names.get(overrun.member_id, '?')}在{overrun.period}的“{overrun.what}”累计 "
+            f"{format_points(overrun.used)} 分，超过上限 {format_points(overrun.cap)} 分。"
+        )
+
+
+def _month_sums_by_item(session):
+    """(rule set, member, item, first day of the month, points) of the entries that count against
+    caps, rule set by rule set (streamed: one rule set's rows at a time reach Python). Ids come
+    as 32 hex digits (uuid_text): a UUID object a row would be most of the time spent."""
+    year, month = extract("year", PointsEntry.occurred_on), extract("month", PointsEntry.occurred_on)
+    keys = (RuleItemRecord.rule_set_id, PointsEntry.member_id, PointsEntry.rule_item_id, year, month)
+    as_text = [type_coerce(key, String) for key in keys[:3]]
+    rows = session.connection().execute(
+        select(*as_text, year, month, type_coerce(func.sum(PointsEntry.points), Points))
+        .join(RuleItemRecord, RuleItemRecord.id == PointsEntry.rule_item_id)
+        .where(PointsEntry.status != EntryStatus.REJECTED)
+        .group_by(*keys)
+        .order_by(RuleItemRecord.rule_set_id)
+    )
+    for rule_set_id, member_id, item_id, year_no, month_no, value in rows:
+        yield uuid_text(rule_set_id), uuid_text(member_id), uuid_text(item_id), date(int(year_no), int(month_no), 1), value

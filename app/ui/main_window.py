@@ -22,12 +22,14 @@ from app.ui.pages.entry_page import EntryPage
 from app.ui.pages.ledger_page import LedgerPage
 from app.ui.pages.members_page import MembersPage
 from app.ui.pages.rules_page import RulesPage
+from app.ui.pages.practice_page import PracticePage
+from app.ui.pages.shop_page import ShopPage
 from app.ui.pages.rating_page import RatingPage
 from app.ui.pages.totals_page import TotalsPage
 from app.ui.shell import ShellWindow
 from app.ui.widgets import hint_label, title_label
 
-PAGE_KEYS = ("members", "rules", "entry", "ledger", "totals", "rating")
+PAGE_KEYS = ("members", "rules", "entry", "ledger", "totals", "rating", "practice", "shop")
 
 
 class MainWindow(ShellWindow):
@@ -64,6 +66,8 @@ class MainWindow(ShellWindow):
             "ledger": LedgerPage(self.ctx),
             "totals": TotalsPage(self.ctx),
             "rating": RatingPage(self.ctx),
+            "practice": PracticePage(self.ctx),
+            "shop": ShopPage(self.ctx),
         }
 
     def _setup_needed_page(self) -> QWidget:

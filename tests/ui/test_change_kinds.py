@@ -34,7 +34,7 @@ def test_switching_a_rule_item_off_leaves_the_roster_page_as_it_is(demo_window):
     assert item.active
     rules.toggle_active()
     assert not rules.selected_item().active and rules.selected_item().code == item.code  # shown at once
-    assert _stale(demo_window) == {"entry", "ledger", "totals", "rating"}
+    assert _stale(demo_window) == {"entry", "ledger", "totals", "rating", "practice", "shop"}
     assert item.code in demo_window.statusBar().currentMessage()
 
 
@@ -48,4 +48,4 @@ def test_transferring_a_member_out_leaves_the_rules_page_as_it_is(demo_window):
     dialog.save()
     assert not dialog.isVisible()
     assert members.model.total == before - 1  # the page in view refreshed at once
-    assert _stale(demo_window) == {"entry", "ledger", "totals", "rating"}
+    assert _stale(demo_window) == {"entry", "ledger", "totals", "rating", "practice", "shop"}

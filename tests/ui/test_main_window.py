@@ -26,7 +26,7 @@ def _dark_pixels(widget) -> int:
 def test_every_page_opens_with_the_demo_branch(demo_window):
     assert "红星村党支部" in demo_window.branch_label.text()
     titles = [demo_window.nav.item(i).text() for i in range(demo_window.nav.count())]
-    assert titles == ["党员名册", "积分细则", "积分录入", "积分台账", "积分统计", "星级评定"]
+    assert titles == ["党员名册", "积分细则", "积分录入", "积分台账", "积分统计", "星级评定", "双报到·评议·驻村", "积分超市"]
     for key in PAGE_KEYS:
         page = demo_window.show_page(key)
         assert demo_window.current_page() is page

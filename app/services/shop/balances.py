@@ -106,3 +106,13 @@ def member_year(session, branch_id: uuid.UUID, member_id: uuid.UUID, year: int) 
         if found.year == year:
             return found
     return shop_year(year, ZERO, {}, [], True)
+
+
+def year_balances(store, year: int) -> list[BalanceRow]:
+    """The shop page's table: every member's shop year (opens its own read session)."""
+    from app.services.context import read_session
+    from app.services.organisation import require_branch_id
+
+    branch_id = require_branch_id(store)
+    with read_session(store) as session:
+        return branch_balances(session, branch_id, year)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, extract, func, inspect, select, type_coerce
+from sqlalchemy import Integer, String, case, extract, func, inspect, literal, select, type_coerce
 
 from app.domain.enums import Category, EntryStatus, MemberClass, MemberStatus, Membership
 from app.domain.periods import Month
+from app.domain.points import from_hundredths
 from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, BranchYear, MonthSum, carried_base, score_branch_year
 from app.services.rules.rulesets import rule_set_from_record
@@ -52,24 +53,45 @@ class ScoredBranch:
         return self.branch.rule_set
 
 
-def month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
+def month_sums(
+    session, branch_id: uuid.UUID, year: int, member_ids=None, by_month: bool = True
+) -> dict[uuid.UUID, list[MonthSum]]:
     """Approved points of `year` per member, month and category, reversals included (they net out):
     read from the summaries kept beside the ledger (db/summaries.py), or summed from the ledger
-    when the file has none (an older schema opened read-only)."""
+    when the file has none (an older schema opened read-only).
+
+    `by_month=False` adds each member's months up in SQL and gives one sum per category, dated
+    December: all a whole year's final total needs (a carried base), in a fraction of the rows."""
     if not _has_summaries(session):
         return ledger_month_sums(session, branch_id, year, member_ids)
     kept = MemberMonthSum
+    month = kept.month if by_month else literal(12)
+    points, vetoes = (kept.points, kept.vetoes) if by_month else (type_coerce(func.sum(kept.points), Points), func.sum(kept.vetoes))
     query = (
-        select(kept.member_id, kept.month, kept.category, kept.points, kept.vetoes)
+        select(type_coerce(kept.member_id, String), month, type_coerce(kept.category, String), type_coerce(points, Integer), vetoes)
         .join(RuleSetRecord, RuleSetRecord.id == kept.rule_set_id)
         .where(RuleSetRecord.branch_id == branch_id, RuleSetRecord.year == year, kept.year == year)
     )
+    if not by_month:
+        query = query.group_by(kept.member_id, kept.category)
     if member_ids is not None:
         query = query.where(kept.member_id.in_(list(member_ids)))
-    grouped: dict[uuid.UUID, list[MonthSum]] = {}
-    for member_id, month_no, category, value, vetoes in session.execute(query):
-        grouped.setdefault(member_id, []).append(MonthSum(member_id, month_no, category, value, vetoes))
-    return grouped
+    # Plain values converted here once per distinct value (a member's UUID, a category, a figure),
+    # not once per row by the column types: this loop is most of a ranking's time.
+    by_text: dict[object, tuple[uuid.UUID, list[MonthSum]]] = {}
+    figures: dict[int, Decimal] = {}
+    for member_text, month_no, category, hundredths, veto_count in session.connection().execute(query).all():
+        member = by_text.get(member_text)
+        if member is None:
+            member = by_text[member_text] = (uuid.UUID(str(member_text)), [])
+        value = figures.get(hundredths)
+        if value is None:
+            value = figures[hundredths] = from_hundredths(hundredths)
+        member[1].append(MonthSum(member[0], month_no, _CATEGORIES[category], value, int(veto_count or 0)))
+    return dict(by_text.values())
+
+
+_CATEGORIES = {category.value: category for category in Category}
 
 
 _SUMMARIES_KEPT: dict[str, bool] = {}
@@ -151,21 +173,22 @@ class BranchScorer:
         return self._rule_sets[year]
 
     def year(
-        self, year: int, up_to: Month | None = None, period_start: date | None = None, member_ids=None
+        self, year: int, up_to: Month | None = None, period_start: date | None = None, member_ids=None, by_month: bool = True
     ) -> ScoredBranch | None:
         """The branch's scores for `year` (None without a rule set).
 
         Scored are the members on the roster at some time between `period_start` (default
         1 January) and the end of `up_to` (default the year's end), and anyone with approved
         entries in that period. `member_ids` limits the scoring to those members (the five-star
-        quota is then over them only: use it for figures, not for stars).
+        quota is then over them only: use it for figures, not for stars). `by_month=False` scores
+        from each member's year sums (see month_sums): right for the year's totals, not its months.
         """
         found = self.rule_set(year)
         if found is None:
             return None
         rule_set_id, rule_set = found
         start, end = period_start or date(year, 1, 1), up_to.last_day if up_to else date(year, 12, 31)
-        sums = month_sums(self.session, self.branch_id, year, member_ids)
+        sums = month_sums(self.session, self.branch_id, year, member_ids, by_month)
         with_entries = {
             member_id for member_id, rows in sums.items() if any(start.month <= row.month <= end.month for row in rows)
         }
@@ -195,7 +218,7 @@ class BranchScorer:
         """Each member's final total of a whole `year` (None when that year has no rule set)."""
         if year not in self._finals:
             self._finals[year] = None  # guards against a cycle while computing
-            scored = self.year(year)
+            scored = self.year(year, by_month=False)
             if scored is not None:
                 self._finals[year] = {member_id: score.final_total for member_id, score in scored.branch.scores.items()}
         return self._finals[year]

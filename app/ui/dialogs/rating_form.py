@@ -30,6 +30,7 @@ class RatingFormDialog(QDialog):
     """
 
     saved = Signal(object)  # the service's Change, on the UI thread
+    kinds = Kind.RATING  # what the write changes (the practice forms reuse this shape: app/ui/dialogs/practice_*.py)
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -68,7 +69,7 @@ class RatingFormDialog(QDialog):
         if work is None:
             return
         self.job = save_and_close(
-            self, self.ctx, lambda _control: work(), Kind.RATING, button=self.ok_button, problem=self.problem,
+            self, self.ctx, lambda _control: work(), self.kinds, button=self.ok_button, problem=self.problem,
             on_done=self._done,
         )
 

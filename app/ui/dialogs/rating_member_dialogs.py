@@ -169,12 +169,16 @@ class DualReportDialog(RatingFormDialog):
         scroll.setWidgetResizable(True)
         scroll.setMinimumHeight(min(360, 40 + 30 * len(self.candidates)))
         self.form.addRow(scroll)
+        # Where the rule set decides 双报到 by service hours, a tick against the hours needs a reason.
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(self.tr("细则按服务时长认定时，改变认定结果须写明原因"))
+        self.form.addRow(self.tr("原因"), self.reason_edit)
 
     def check_for(self, name: str) -> QCheckBox | None:
         return next((check for check, c in zip(self.checks, self.candidates) if c.name == name), None)
 
     def work(self):
-        store, actor, year = self.ctx.store, self.ctx.actor, self.year
+        store, actor, year, reason = self.ctx.store, self.ctx.actor, self.year, self.reason_edit.text()
         changes = [(c.member_id, check.isChecked()) for c, check in zip(self.candidates, self.checks)
                    if check.isChecked() != bool(c.dual_report_served)]
         if not changes:
@@ -185,7 +189,7 @@ class DualReportDialog(RatingFormDialog):
 
         def save() -> Change:
             for member_id, served in changes:
-                last = rating.set_dual_report(store, actor, year, member_id, served)
+                last = rating.set_dual_report(store, actor, year, member_id, served, reason)
             return last if len(changes) == 1 else Change(summary)
 
         return save

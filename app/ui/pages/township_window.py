@@ -14,12 +14,13 @@ from app.ui import menu_actions
 from app.ui.changes import Kind
 from app.ui.errors import show_error
 from app.ui.pages.base import Page
+from app.ui.pages.township_cadres import TownshipCadresPage
 from app.ui.pages.township_overview import TownshipOverviewPage
 from app.ui.pages.township_verify import TownshipVerifyPage
 from app.ui.shell import ShellWindow
 from app.ui.widgets import hint_label
 
-TOWNSHIP_PAGE_KEYS = ("overview", "verify")
+TOWNSHIP_PAGE_KEYS = ("overview", "verify", "cadres")
 
 
 class TownshipWindow(ShellWindow):
@@ -45,7 +46,7 @@ class TownshipWindow(ShellWindow):
         return self.tr("党员积分管理（乡镇汇总）— {0}")
 
     def _create_pages(self) -> dict[str, Page]:
-        return {"overview": TownshipOverviewPage(self.ctx), "verify": TownshipVerifyPage(self.ctx)}
+        return {"overview": TownshipOverviewPage(self.ctx), "verify": TownshipVerifyPage(self.ctx), "cadres": TownshipCadresPage(self.ctx)}
 
     def _navigation_footer(self, layout: QVBoxLayout) -> None:
         layout.addWidget(hint_label(self.tr("乡镇汇总数据库：各村的数据只读，由各村交来的备份汇总而来。")))

@@ -1,0 +1,56 @@
+"""积分超市·红黑榜: the honour shop. 兑换 lists every member's shop points for the year (carried in,
+earned, spent, what he may spend) and the year's redemptions, with 兑换, 冲正 and the slips;
+商品 lists the goods on the shelf with their stock, new goods and stock received. The year's
+passbooks, the shop's monthly report and the red-and-black board are printed from here too."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from app.ui.changes import Kind
+from app.ui.context import UiContext
+from app.ui.dialogs.shop_print_dialog import BOARD, MONTH_REPORT, PASSBOOK, ShopPrintDialog
+from app.ui.pages.base import Page
+from app.ui.pages.shop_goods import GoodsTab
+from app.ui.pages.shop_redeem import RedeemTab
+
+
+class ShopPage(Page):
+    depends_on = Kind.ROSTER | Kind.RULES | Kind.LEDGER
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = self.tr("积分超市")
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("年度")))
+        self.year_box = QComboBox()
+        this_year = ctx.today().year
+        for year in (this_year, this_year - 1):
+            self.year_box.addItem(self.tr("{0} 年").format(year), year)
+        self.year_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        top.addWidget(self.year_box)
+        top.addStretch(1)
+        self.print_buttons = {}
+        for kind, label in ((PASSBOOK, self.tr("打印积分存折…")), (MONTH_REPORT, self.tr("超市月报…")), (BOARD, self.tr("红黑榜…"))):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, k=kind: self.print_paper(k))
+            top.addWidget(button)
+            self.print_buttons[kind] = button
+        layout.addLayout(top)
+        self.tabs = QTabWidget()
+        self.redeem_tab, self.goods_tab = RedeemTab(self), GoodsTab(self)
+        self.tabs.addTab(self.redeem_tab, self.tr("兑换"))
+        self.tabs.addTab(self.goods_tab, self.tr("商品"))
+        layout.addWidget(self.tabs, 1)
+
+    @property
+    def year(self) -> int:
+        return self.year_box.currentData() or self.ctx.today().year
+
+    def refresh(self) -> None:
+        self.redeem_tab.refresh(self.year)
+        self.goods_tab.refresh()
+
+    def print_paper(self, kind: str):
+        return self.open_dialog(ShopPrintDialog(self.ctx, kind, self.year, self))

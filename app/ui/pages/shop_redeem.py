@@ -1,0 +1,144 @@
+"""The 兑换 tab of the shop: every member's shop points for the year (carried in, earned, spent,
+what he may spend), the year's redemptions below with 冲正 and the slips (兑换凭证)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from app.domain.points import format_points
+from app.services.rules import rulesets
+from app.services.shop import balances, goods, redemptions
+from app.ui.changes import Kind
+from app.ui.dialogs.reason_dialog import ReasonDialog
+from app.ui.dialogs.shop_dialogs import RedeemDialog
+from app.ui.dialogs.shop_print_dialog import SLIPS, ShopPrintDialog
+from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
+from app.ui.widgets import fit_columns, hint_label, make_table
+
+
+def _status(row) -> str:
+    return "已冲正" if row.reversed else ("冲正记录" if row.reverses_id else "")
+
+
+class RedeemTab(QWidget):
+    def __init__(self, page) -> None:
+        super().__init__(page)
+        self.page, self.ctx = page, page.ctx
+        self.year = self.ctx.today().year
+        self.shelf = []
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.redeem_button = QPushButton(self.tr("兑换…"))
+        self.reverse_button = QPushButton(self.tr("冲正所选兑换…"))
+        self.slip_button = QPushButton(self.tr("打印所选凭证…"))
+        self.month_slips_button = QPushButton(self.tr("按月打印凭证…"))
+        for button, slot in ((self.redeem_button, self.redeem), (self.reverse_button, self.reverse_redemption),
+                             (self.slip_button, self.print_slip), (self.month_slips_button, self.print_month_slips)):
+            button.clicked.connect(lambda _=False, s=slot: s())
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.summary = hint_label()
+        layout.addWidget(self.summary)
+        self.model = RowTableModel([
+            Column(self.tr("姓名"), lambda r: r.name), Column(self.tr("上年结转"), lambda r: format_points(r.opening), RIGHT),
+            Column(self.tr("本年存入"), lambda r: format_points(r.earned), RIGHT), Column(self.tr("已兑换"), lambda r: format_points(r.spent), RIGHT),
+            Column(self.tr("可兑换余额"), lambda r: format_points(r.balance), RIGHT),
+        ], self)
+        self.table = make_table(self)
+        self.table.setModel(self.model)
+        self.list_model = RowTableModel([
+            Column(self.tr("凭证号"), lambda r: f"{r.slip_no:06d}", CENTER), Column(self.tr("日期"), lambda r: f"{r.redeemed_on:%Y-%m-%d}", CENTER),
+            Column(self.tr("兑换人"), lambda r: r.member_name), Column(self.tr("物品"), lambda r: r.goods_name),
+            Column(self.tr("数量"), lambda r: r.quantity, RIGHT), Column(self.tr("积分"), lambda r: format_points(r.points), RIGHT),
+            Column(self.tr("经办人"), lambda r: r.operator), Column(self.tr("备注"), lambda r: r.note),
+            Column(self.tr("状态"), lambda r: self.tr(_status(r)), CENTER),
+        ], self)
+        self.list = make_table(self)
+        self.list.setModel(self.list_model)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.list)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+
+    def refresh(self, year: int) -> None:
+        self.year = year
+        store = self.ctx.store
+
+        def ask(_control):
+            try:
+                rule = rulesets.get_rule_set(store, year).rule_set.shop.describe()
+            except Exception:  # no rule set this year: balances carried in are still shown
+                rule = None
+            return rule, balances.year_balances(store, year), redemptions.list_redemptions(store, year), goods.list_goods(store)
+
+        self.page.read(ask, self._show, key="shop")
+
+    def _show(self, answer) -> None:
+        rule, rows, listed, self.shelf = answer
+        self.model.set_rows(rows)
+        self.list_model.set_rows(listed)
+        fit_columns(self.table)
+        fit_columns(self.list)
+        kept = [r for r in listed if r.reverses_id is None and not r.reversed]
+        spent = sum((r.points for r in listed), 0)
+        self.summary.setText(self.tr("{0} 年兑换规则：{1}本年兑换 {2} 笔，使用积分 {3} 分。").format(
+            self.year, rule or self.tr("本年还没有积分细则。"), len(kept), format_points(spent)))
+        self._update_buttons()
+
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select(self, name: str) -> bool:
+        for index in range(self.model.rowCount()):
+            if self.model.row_at(index).name == name:
+                self.table.selectRow(index)
+                return True
+        return False
+
+    def selected_redemption(self):
+        rows = self.list.selectionModel().selectedRows()
+        return self.list_model.row_at(rows[0].row()) if rows else None
+
+    def select_slip(self, slip_no: int) -> bool:
+        for index in range(self.list_model.rowCount()):
+            if self.list_model.row_at(index).slip_no == slip_no:
+                self.list.selectRow(index)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        line = self.selected_redemption()
+        self.redeem_button.setEnabled(self.model.rowCount() > 0)
+        self.reverse_button.setEnabled(line is not None and not line.reversed and line.reverses_id is None)
+        self.slip_button.setEnabled(line is not None)
+
+    def redeem(self):
+        row = self.selected()
+        dialog = RedeemDialog(self.ctx, self.model.rows(), self.shelf, row.member_id if row else None, self)
+        return self.page.open_dialog(dialog)
+
+    def reverse_redemption(self):
+        line = self.selected_redemption()
+        if line is None:
+            return None
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        text = self.tr("冲正兑换凭证 No.{0:06d}（{1}“{2}”{3}）：积分和库存退回，原记录保留，另记一条冲正记录。").format(
+            line.slip_no, line.member_name, line.goods_name, line.quantity)
+        return self.page.open_dialog(ReasonDialog(
+            self.ctx, self.tr("冲正兑换"), text,
+            lambda reason: (lambda _control: redemptions.reverse_redemption(store, actor, line.id, reason, today)), Kind.LEDGER, self,
+        ))
+
+    def print_slip(self):
+        line = self.selected_redemption()
+        return None if line is None else self.page.open_dialog(ShopPrintDialog(self.ctx, SLIPS, self.year, self, slip_ids=[line.id]))
+
+    def print_month_slips(self):
+        return self.page.open_dialog(ShopPrintDialog(self.ctx, SLIPS, self.year, self))
