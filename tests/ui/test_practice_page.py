@@ -78,6 +78,7 @@ def test_dual_report_tab(page, demo_store, previews):
 def test_appraisal_tab(page, demo_store, previews):
     tab = page.appraisal_tab
     assert tab.grid.rowCount() == 35 and tab.returned_spin.value() == 33  # the demo's tally is shown
+    assert tab.folding.text() == "本年度细则不计民主评议，评议结果只作记录，不进入年度总分。"  # village_100: mode none
     first = tab.members[0].name
     tab.returned_spin.setValue(40)  # more than the 35 issued: refused whole
     tab.save()

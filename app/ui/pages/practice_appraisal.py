@@ -60,6 +60,8 @@ class AppraisalTab(QWidget):
         self.problem = error_label()
         layout.addWidget(self.problem)
         layout.addWidget(hint_label(self.tr("折算规则：") + "；".join(CONVERSION_RULES) + self.tr("。")))
+        self.folding = hint_label()
+        layout.addWidget(self.folding)
 
     def refresh(self, year: int) -> None:
         self.year = year
@@ -101,6 +103,7 @@ class AppraisalTab(QWidget):
                 self.grid.setItem(index, column, item)
         self.grid.resizeColumnsToContents()
         show_problem(self.problem, "" if self.members else self.tr("{0} 年本支部没有在册党员。").format(self.year))
+        self.folding.setText(result.folding + self.tr("。") if result is not None else self.tr("还没有计票：录入各人的得票后点“保存计票”，评议结果按本年度细则计入年度积分。"))
 
     def set_votes(self, name: str, counts: tuple[int, int, int, int]) -> None:
         """Type one member's votes into the grid (as the clerk does, cell by cell)."""

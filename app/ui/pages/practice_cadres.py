@@ -53,7 +53,7 @@ class CadreTab(QWidget):
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_lines())
         self.lines_model = RowTableModel([
-            Column(self.tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER), Column(self.tr("考核项目"), lambda r: r.item_name),
+            Column(self.tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER), Column(self.tr("考核项目"), lambda r: r.item_name, tooltip=lambda r: r.item_name),
             Column(self.tr("分值"), lambda r: format_points(r.points), CENTER), Column(self.tr("说明"), lambda r: r.note),
             Column(self.tr("状态"), lambda r: self.tr("已冲正") if r.reversed else (self.tr("冲正记录") if r.reverses_id else ""), CENTER),
         ], self)

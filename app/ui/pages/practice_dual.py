@@ -60,7 +60,7 @@ class DualReportTab(QWidget):
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_lines())
         self.lines_model = RowTableModel([
-            Column(self.tr("日期"), lambda r: f"{r.served_on:%Y-%m-%d}", CENTER), Column(self.tr("服务内容"), lambda r: r.activity),
+            Column(self.tr("日期"), lambda r: f"{r.served_on:%Y-%m-%d}", CENTER), Column(self.tr("服务内容"), lambda r: r.activity, tooltip=lambda r: r.activity),
             Column(self.tr("时长"), lambda r: format_points(r.hours), CENTER), Column(self.tr("社区确认人"), lambda r: r.confirmed_by),
             Column(self.tr("备注"), lambda r: r.note),
             Column(self.tr("状态"), lambda r: self.tr("已冲正") if r.reversed else (self.tr("冲正记录") if r.reverses_id else ""), CENTER),
