@@ -8,6 +8,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.domain.points import format_points
@@ -113,3 +114,15 @@ def test_the_shop_page_at_laptop_sizes(page, demo_window, size, tmp_path):
     if target:
         demo_window.grab().save(f"{target}/shop-{size[0]}x{size[1]}.png")
     assert page.redeem_tab.model.rowCount() > 30
+
+
+def test_the_township_overview_line_shows_the_branch_shop():
+    from app.services.shop.township import ShopActivity
+    from app.ui.models.township_models import BranchLine, branch_model
+
+    model = branch_model()
+    QAbstractItemModelTester(model, FATAL)
+    column = next(i for i in range(model.columnCount()) if model.headerData(i, Qt.Orientation.Horizontal) == "积分超市")
+    lines = [BranchLine(2026, None, None, ShopActivity(7, 3, Decimal("19"), 88)), BranchLine(2026, None, None, ShopActivity(0, 0, Decimal("0"), 5))]
+    assert [line.shop_text for line in lines] == ["3 人 7 笔 19 分", "—"]
+    assert column > 0

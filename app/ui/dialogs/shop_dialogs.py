@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
 from app.domain.errors import ValidationError
@@ -22,12 +23,14 @@ from app.ui.context import UiContext
 from app.ui.dialogs.rating_form import RatingFormDialog
 from app.ui.widgets import calendar_edit, date_of, require
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 
 def _price(text: str) -> Decimal:
     try:
         return Decimal(text.strip())
     except InvalidOperation:
-        raise ValidationError("兑换积分应为数字，如 5 或 2.5。") from None
+        raise ValidationError(translate("GoodsDialog", "兑换积分应为数字，如 5 或 2.5。")) from None
 
 
 class RedeemDialog(RatingFormDialog):
@@ -65,8 +68,8 @@ class RedeemDialog(RatingFormDialog):
         return member >= 0 and item >= 0
 
     def work(self):
-        require(self.member_box.currentIndex() >= 0, "请选择兑换人。")
-        require(self.goods_box.currentIndex() >= 0, "请选择要兑换的物品（积分超市还没有上架的物品时，先到“商品”页新增并入库）。")
+        require(self.member_box.currentIndex() >= 0, self.tr("请选择兑换人。"))
+        require(self.goods_box.currentIndex() >= 0, self.tr("请选择要兑换的物品（积分超市还没有上架的物品时，先到“商品”页新增并入库）。"))
         request = redemptions.RedemptionRequest(
             uuid.UUID(self.member_box.currentData()), uuid.UUID(self.goods_box.currentData()), self.quantity.value(),
             date_of(self.day_edit), self.note_edit.text(),
@@ -85,7 +88,7 @@ class GoodsDialog(RatingFormDialog):
         super().__init__(ctx, title, self.tr("兑换积分是换一件（个、袋）所需的积分；库存通过“入库”登记。"), parent)
         self.row = row
         self.name_edit = QLineEdit(row.name if row else "")
-        self.unit_edit = QLineEdit(row.unit if row else "件")
+        self.unit_edit = QLineEdit(row.unit if row else self.tr("件"))
         self.price_edit = QLineEdit(format_points(row.price) if row else "")
         self.donor_edit = QLineEdit(row.donor if row else "")
         self.donor_edit.setPlaceholderText(self.tr("如“镇供销社”“县爱心企业协会”"))

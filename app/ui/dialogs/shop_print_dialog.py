@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
 from app.domain.periods import Month
@@ -18,7 +19,10 @@ from app.ui.dialogs.report_dialog import ReportDialog
 from app.ui.widgets import hint_label
 
 SLIPS, PASSBOOK, MONTH_REPORT, BOARD = "slips", "passbook", "shop-month", "board"
-TITLES = {SLIPS: "积分兑换凭证", PASSBOOK: "积分存折", MONTH_REPORT: "积分超市月报", BOARD: "红黑榜"}
+TITLES = {
+    SLIPS: QT_TRANSLATE_NOOP("ShopPrintDialog", "积分兑换凭证"), PASSBOOK: QT_TRANSLATE_NOOP("ShopPrintDialog", "积分存折"),
+    MONTH_REPORT: QT_TRANSLATE_NOOP("ShopPrintDialog", "积分超市月报"), BOARD: QT_TRANSLATE_NOOP("ShopPrintDialog", "红黑榜"),
+}
 
 
 def build_shop_paper(store, kind: str, year: int, period: tuple[str, int], paper: str, issued_on,

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from app.domain.points import format_points
 from app.services.township.gather import BranchSummary, GatheredBranch
 from app.services.rating.exchange import ReportedCandidate, ReportedObjection
+from app.services.shop.township import ShopActivity
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -47,6 +48,13 @@ class BranchLine:
     year: int
     summary: BranchSummary
     gathered: GatheredBranch | None
+    shop: ShopActivity | None = None  # the branch's honour shop in the year (app/services/shop/township.py)
+
+    @property
+    def shop_text(self) -> str:
+        if self.shop is None or not self.shop.redemptions:
+            return "—"
+        return translate("TownshipModels", "{0} 人 {1} 笔 {2} 分").format(self.shop.members, self.shop.redemptions, format_points(self.shop.points))
 
     @property
     def entries(self) -> int | None:
@@ -83,6 +91,8 @@ def branch_model(parent=None) -> RowTableModel:
             *stars,
             Column(translate("TownshipModels", "否决"), lambda line: line.summary.vetoed, RIGHT, header_tooltip=translate("TownshipModels", "一票否决的人数"),
                    colour=lambda line: RED if line.summary.vetoed else None),
+            Column(translate("TownshipModels", "积分超市"), lambda line: line.shop_text, RIGHT,
+                   header_tooltip=translate("TownshipModels", "本年度在积分超市兑换的人数、笔数（不含冲正掉的）和净使用积分")),
             Column(translate("TownshipModels", "提示"), lambda line: line.note, tooltip=lambda line: line.note, colour=lambda line: RED if line.note else None),
             Column(translate("TownshipModels", "备份时间"), lambda line: _moment_text(line.summary.backup_created_at),
                    header_tooltip=translate("TownshipModels", "最近汇总的这个村的备份是什么时候做的")),

@@ -3,7 +3,7 @@ what he may spend), the year's redemptions below with 冲正 and the slips (兑�
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.domain.points import format_points
@@ -16,9 +16,13 @@ from app.ui.dialogs.shop_print_dialog import SLIPS, ShopPrintDialog
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import fit_columns, hint_label, make_table
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 
 def _status(row) -> str:
-    return "已冲正" if row.reversed else ("冲正记录" if row.reverses_id else "")
+    if row.reversed:
+        return translate("RedeemTab", "已冲正")
+    return translate("RedeemTab", "冲正记录") if row.reverses_id else ""
 
 
 class RedeemTab(QWidget):
@@ -53,7 +57,7 @@ class RedeemTab(QWidget):
             Column(self.tr("兑换人"), lambda r: r.member_name), Column(self.tr("物品"), lambda r: r.goods_name),
             Column(self.tr("数量"), lambda r: r.quantity, RIGHT), Column(self.tr("积分"), lambda r: format_points(r.points), RIGHT),
             Column(self.tr("经办人"), lambda r: r.operator), Column(self.tr("备注"), lambda r: r.note),
-            Column(self.tr("状态"), lambda r: self.tr(_status(r)), CENTER),
+            Column(self.tr("状态"), _status, CENTER),
         ], self)
         self.list = make_table(self)
         self.list.setModel(self.list_model)

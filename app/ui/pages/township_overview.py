@@ -174,7 +174,8 @@ class TownshipOverviewPage(Page):
     def _loaded(self, overview: gather.TownshipOverview, gathered: list[gather.GatheredBranch]) -> None:
         self.overview = overview
         by_id = {b.branch_id: b for b in gathered}
-        lines = [BranchLine(overview.year, summary, by_id.get(summary.branch_id)) for summary in overview.branches]
+        lines = [BranchLine(overview.year, summary, by_id.get(summary.branch_id), overview.shop.get(summary.branch_id))
+                 for summary in overview.branches]
         chosen = self.branch_filter.currentData()
         self.branch_model.set_rows(lines)
         self.branch_filter.blockSignals(True)
