@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli import practice_reports, shop_reports
 from app.cli.commands import EXIT_OK, open_existing_store
+from app.cli import chart_reports, practice_reports, shop_reports
 from app.cli.core_verbs import parse_day
 from app.domain.enums import MeetingKind
 from app.domain.errors import ValidationError
@@ -30,7 +30,7 @@ ORDER = 40
 MONTHLY = {"scorecards": "积分卡", "notice": "积分公示表"}
 YEARLY = {"stars": "星级评定公示", "certificates": "荣誉证书", "annual": "年度积分汇总"}
 MEETING = {"signin": "签到表", "meeting": "会议记录"}
-KINDS = {**MONTHLY, **YEARLY, **MEETING, **practice_reports.KINDS, **shop_reports.KINDS}
+KINDS = {**MONTHLY, **YEARLY, **MEETING, **practice_reports.KINDS, **shop_reports.KINDS, **chart_reports.KINDS}
 WITH_MEMBERS = {"scorecards", "certificates", "annual"}
 
 
@@ -44,6 +44,7 @@ def register(verbs, add_common) -> dict:
             "signin 会前签到表、meeting 会议记录（按会议日期 --on 和会议类型 --type）；"
             + practice_reports.HELP
             + shop_reports.HELP
+            + chart_reports.HELP
         ),
     )
     add_common(parser)
@@ -71,12 +72,15 @@ def register(verbs, add_common) -> dict:
     parser.add_argument("--place", metavar="地点", help="签到表：会议地点")
     parser.add_argument("--title", metavar="名称", help="签到表：会议名称（默认“11月主题党日”这样的月份加类型）")
     practice_reports.add_arguments(parser)
+    chart_reports.add_arguments(parser)
     return {"report": run_report}
 
 
 def _check_options(args) -> None:
     """Every option that does not belong to the chosen kind is refused, not ignored."""
     kind, name = args.kind, KINDS[args.kind]
+    if kind in chart_reports.KINDS:
+        return chart_reports.check_options(args)
     if kind in MONTHLY and not args.month:
         raise ValidationError(f"{name}按月打印，请用 --month 指定月份，例如 --month 2026-10。")
     if kind in YEARLY and not args.year:
@@ -100,6 +104,7 @@ def _check_options(args) -> None:
         "issuer": ("--issuer", set(MONTHLY) | set(YEARLY)),
         "date": ("--date", set(MONTHLY) | set(YEARLY)),
         **practice_reports.ONLY,
+        **chart_reports.ONLY,
     }
     for attribute, (flag, kinds) in only.items():
         if getattr(args, attribute) not in (None, False) and kind not in kinds:
@@ -159,6 +164,8 @@ def run_report(args) -> int:
     if args.kind in shop_reports.KINDS:
         return shop_reports.run(args)  # checks its own options
     _check_options(args)
+    if args.kind in chart_reports.KINDS:
+        return chart_reports.run(args)
     out = check_output_path(Path(args.out).expanduser())
     if args.kind in MEETING:
         _meeting_kind(args)
@@ -194,7 +201,8 @@ def _build(args, store, month, year, member_ids, settings, options) -> tuple[byt
         return reports.render_scorecards(batch, per_page=args.per_page or 1), f"{month.label}积分卡 {len(batch.cards)} 张"
     if kind == "notice":
         notice = report_data.monthly_notice(store, month, settings)
-        return reports.render_monthly_notice(notice, paper=args.paper or "A4"), f"{month.label}积分公示表（{len(notice.rows)} 人）"
+        pdf = chart_reports.notice_with_charts(args, store, reports.render_monthly_notice(notice, paper=args.paper or "A4"), notice)
+        return pdf, f"{month.label}积分公示表（{len(notice.rows)} 人）"
     if kind == "stars":
         notice = report_data.star_notice(store, year, settings)
         return reports.render_star_notice(notice, paper=args.paper or "A4"), f"{year}年度星级评定公示（{notice.rated_count} 人参评）"
@@ -202,7 +210,8 @@ def _build(args, store, month, year, member_ids, settings, options) -> tuple[byt
         batch = report_data.certificates(store, year, member_ids, args.stars or 5, settings)
         return reports.render_certificates(batch, options), f"{year}年度荣誉证书 {len(batch.certificates)} 张"
     batch = report_data.annual_summaries(store, year, member_ids, settings)
-    return reports.render_annual(batch), f"{year}年度积分汇总 {len(batch.summaries)} 份"
+    pdf = reports.render_annual(batch, charts=chart_reports.annual_charts(args, store, year))
+    return pdf, f"{year}年度积分汇总 {len(batch.summaries)} 份"
 
 
 __all__ = ["register", "run_report"]

@@ -12,6 +12,8 @@ import io
 from reportlab.lib.units import mm
 
 from app.domain.points import ZERO
+from app.reports.chart_data import ChartSet
+from app.reports.charts import FOOT, draw_set_page
 from app.reports.data import AnnualBatch, AnnualSummary
 from app.reports.grid import (
     PORTRAIT_LABEL_WIDTH,
@@ -108,16 +110,35 @@ def _draw_summary(canvas, summary: AnnualSummary, issue_line: str) -> None:
     canvas.drawRightString(x + width, g.bottom + 8 * mm, issue_line)
 
 
-def render_annual(batch: AnnualBatch, invariant: bool = False, progress: Progress | None = None) -> bytes:
-    """One page per member in the order of the batch."""
+def _draw_chart_page(canvas, charts: ChartSet, issue_line: str) -> None:
+    """The member's year as charts (months beside the branch's average, the running total
+    against the star bands; the months by category), one above the other."""
+    height = (GEOMETRY.frame_height - 30 * mm - FOOT) / 2
+    draw_set_page(canvas, charts, [(chart, height) for chart in charts.charts[:2]], True, issue_line, GEOMETRY)
+
+
+def render_annual(
+    batch: AnnualBatch, invariant: bool = False, progress: Progress | None = None, charts: dict[str, ChartSet] | None = None
+) -> bytes:
+    """One page per member in the order of the batch; with `charts` (by member name, from
+    app.services.charts.paper) each member's page is followed by a page of his year's charts."""
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, GEOMETRY, f"{batch.branch}{batch.year}年度党员积分汇总", invariant)
     issue_line = f"{batch.issue.issuing_org}　{date_text(batch.issue.issued_on)}"
+    charts = charts or {}
     total = len(batch.summaries)
+    pages = total + sum(1 for summary in batch.summaries if summary.member_name in charts)
+    page = 0
     for number, summary in enumerate(batch.summaries, start=1):
         _draw_summary(canvas, summary, issue_line)
-        draw_page_number(canvas, GEOMETRY, number, total)
+        page += 1
+        draw_page_number(canvas, GEOMETRY, page, pages)
         canvas.showPage()
+        if summary.member_name in charts:
+            _draw_chart_page(canvas, charts[summary.member_name], issue_line)
+            page += 1
+            draw_page_number(canvas, GEOMETRY, page, pages)
+            canvas.showPage()
         report(progress, number, total)
     if not batch.summaries:
         canvas.showPage()

@@ -101,3 +101,46 @@ def test_the_township_charts(capsys, branch_db, tmp_path):
         assert word in text
     code, _, err = chart(capsys, "stars", "--db", str(township_db), "--year", "2026", "--out", str(tmp_path / "x.pdf"))
     assert code != 0 and "只能画 township 图表" in err
+
+
+def report(capsys, *args):
+    try:
+        code = entry.main(["report", *args])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_notice_and_annual_with_chart_pages(capsys, branch_db, tmp_path):
+    plain, charted = tmp_path / "plain.pdf", tmp_path / "charted.pdf"
+    assert report(capsys, "notice", "--db", str(branch_db), "--month", "2026-10", "--out", str(plain))[0] == 0
+    code, _, err = report(capsys, "notice", "--db", str(branch_db), "--month", "2026-10", "--charts", "--out", str(charted))
+    assert code == 0, err
+    pages = page_texts(charted.read_bytes())
+    assert len(pages) == len(page_texts(plain.read_bytes())) + 1 and "公示表附页" in pages[-1]
+    assert_only_bundled_fonts(charted.read_bytes())
+    annual = tmp_path / "annual.pdf"
+    code, _, err = report(capsys, "annual", "--db", str(branch_db), "--year", "2026", "--member", "李䶮", "--charts", "--out", str(annual))
+    assert code == 0, err
+    pages = page_texts(annual.read_bytes())
+    assert len(pages) == 2 and "李䶮" in pages[1] and "逐月积分与年度累计" in pages[1]
+
+
+def test_report_refuses_chart_pages_where_there_are_none(capsys, branch_db, tmp_path):
+    code, _, err = report(capsys, "stars", "--db", str(branch_db), "--year", "2026", "--charts", "--out", str(tmp_path / "s.pdf"))
+    assert code != 0 and "--charts 只用于积分公示表、年度积分汇总" in err
+    code, _, err = report(capsys, "township", "--db", str(branch_db), "--year", "2026", "--out", str(tmp_path / "t.pdf"))
+    assert code != 0 and "乡镇的汇总数据库" in err
+    code, _, err = report(capsys, "township", "--db", str(branch_db), "--month", "2026-10", "--out", str(tmp_path / "t.pdf"))
+    assert code != 0 and "--year" in err
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_help_lists_the_township_report(capsys):
+    try:
+        entry.main(["report", "--help"])
+    except SystemExit:
+        pass
+    out = "".join(capsys.readouterr().out.split())  # argparse wraps the description anywhere
+    assert "township乡镇各支部积分图表" in out and "--charts" in out

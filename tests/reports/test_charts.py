@@ -9,7 +9,7 @@ import pytest
 
 from app.reports.chart_data import Chart, ChartSet, Guide, Series
 from app.reports.chart_layout import STYLES, Box, hatch_segments, lay_out, nice_ticks
-from app.reports.charts import ROW_PITCH, chart_drawing, page_parts, render_chart_set, render_chart_sheet
+from app.reports.charts import ROW_PITCH, page_parts, render_chart_set, render_chart_sheet
 from app.services.charts.export import png_from_pdf
 from tests.reports.report_support import assert_only_bundled_fonts, dark_share, first_page_png, page_sizes, page_texts
 
@@ -123,5 +123,14 @@ def test_a_picture_of_the_sheet():
 def test_an_empty_chart_still_draws_its_frame():
     chart = Chart("扣分项目", (), bars=(Series("扣分", ()),), horizontal=True)
     assert chart.is_empty
-    drawing = chart_drawing(chart, 300, 120)
-    assert drawing.width == 300
+    pdf = render_chart_set(ChartSet("空", "", (chart,)))
+    assert "扣分项目" in page_texts(pdf)[0]
+
+
+def test_three_hundred_branches_hatch_through_one_clip_a_style():
+    names = tuple(f"第{n:03d}村党支部" for n in range(1, 301))
+    shares = tuple(Series(s, tuple(D(100 / 6) for _ in names)) for s in ("五星", "四星", "三星", "二星", "一星", "未评星"))
+    chart = Chart("各支部星级占比", names, bars=shares, stacked=True, horizontal=True, unit="%", value_max=D(100))
+    pdf = render_chart_set(ChartSet("各支部", "", (chart,)))
+    assert len(page_sizes(pdf)) == 8  # 300 rows of 15 pt: about 40 to a page
+    assert len(pdf) < 400_000  # a line per hatch stroke made it megabytes (and took 20 s)

@@ -188,3 +188,57 @@ def test_a_chart_without_figures_is_empty(store, branch, admin):
     rulesets.create_rule_set(store, admin, 2026, template="village_100")
     charts = branch_charts.branch_charts(store, 2026, kinds=("deductions", "attendance"))
     assert all(chart.is_empty for chart in charts.charts)
+
+
+# ---- on paper: the annual summary's chart pages, the notice's chart page, the township report
+
+
+def test_the_annual_summary_with_a_chart_page_a_member(store, year_2026, tmp_path):
+    from app.reports.annual import render_annual
+    from app.services.charts import paper
+    from tests.reports.report_support import assert_only_bundled_fonts, first_page_png, page_texts
+
+    batch = report_data.annual_summaries(store, 2026)
+    charts = paper.annual_chart_sets(store, 2026)
+    assert set(charts) == {"甲", "乙", "丙"}
+    assert charts["甲"].charts[0].lines[0].values[-1] == D(33)
+    pdf = render_annual(batch, invariant=True, charts=charts)
+    texts = page_texts(pdf)
+    assert len(texts) == 6
+    assert "党员年度积分汇总表" in texts[0] and "逐月积分与年度累计" in texts[1] and "每月各类积分" in texts[1]
+    assert "第 2 页 共 6 页" in texts[1]
+    assert_only_bundled_fonts(pdf)
+    assert len(page_texts(render_annual(batch, invariant=True))) == 3  # without charts as before
+    first_page_png(pdf[:], tmp_path / "annual")
+
+
+def test_the_notice_gains_a_chart_page(store, year_2026):
+    from app.reports import render_monthly_notice
+    from app.services.charts import paper
+    from tests.reports.report_support import assert_only_bundled_fonts, page_sizes, page_texts
+
+    notice = report_data.monthly_notice(store, Month(2026, 5))
+    pdf = paper.append_pages(render_monthly_notice(notice), paper.notice_chart_pages(store, Month(2026, 5), "红星村党支部"))
+    texts = page_texts(pdf)
+    assert len(texts) == 2
+    assert "公示表附页" in texts[1] and "各党小组每月人均积分" in texts[1] and "会议出席率" in texts[1]
+    assert "星级" not in texts[1]  # month paper does not grade
+    width, height = page_sizes(pdf)[1]
+    assert width > height  # landscape, like the notice
+    assert_only_bundled_fonts(pdf)
+
+
+def test_the_township_report(store, admin, year_2026, tmp_path):
+    from app.services.charts import paper
+    from tests.reports.report_support import assert_only_bundled_fonts, page_texts
+
+    (tmp_path / "stick").mkdir()
+    made = backup.backup_to(store, tmp_path / "stick")
+    with Store.open_file(tmp_path / "township.db") as township:
+        gather.gather(township, operators.ensure_admin(township), [made.path.parent], lambda path, manifest: None)
+        pdf = paper.township_report(township, 2026, "城关镇党委　二〇二六年十一月二十三日")
+        assert paper.township_name(township) == "城关镇党委"
+    text = "".join(page_texts(pdf))
+    for words in ("各支部人均积分", "各支部星级占比", "各支部会议出席率", "红星村党支部", "城关镇党委"):
+        assert words in text
+    assert_only_bundled_fonts(pdf)

@@ -143,3 +143,42 @@ def test_painting_leaves_none_its_references(app, qtbot):
     for _ in range(30):
         view.image(scale=1)
     assert sys.getrefcount(None) >= before - 5  # unbalanced, 30 paints lose thousands
+
+
+class _Control:
+    def progress(self, done, total):
+        pass
+
+
+def test_the_print_dialog_adds_chart_pages(demo_window, monkeypatch, tmp_path):
+    from io import BytesIO
+
+    import pypdf
+
+    from app.ui import menu_actions
+    from app.ui.dialogs.print_dialog import PrintDialog
+
+    made = []
+    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append(build(_Control())[0]))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(0)
+    assert not dialog.charts_check.isEnabled()  # scorecards carry no chart page
+    dialog.kind_list.setCurrentRow(1)
+    dialog.month_box.setCurrentIndex(9)
+    assert dialog.charts_check.isEnabled()
+    dialog.make_preview()
+    dialog.charts_check.setChecked(True)
+    dialog.make_preview()
+    plain, charted = (pypdf.PdfReader(BytesIO(pdf)) for pdf in made)
+    assert len(charted.pages) == len(plain.pages) + 1
+    assert "公示表附页" in charted.pages[-1].extract_text()
+    dialog.kind_list.setCurrentRow(4)  # 年度积分汇总
+    dialog.make_preview()
+    annual = pypdf.PdfReader(BytesIO(made[-1]))
+    members = len(totals.branch_ranking(demo_window.ctx.store, 2026).rows)
+    assert len(annual.pages) == 2 * members
+    assert "逐月积分与年度累计" in annual.pages[1].extract_text()
+    dialog.close()
+    again = menu_actions.open_print_dialog(demo_window)
+    assert again.charts_check.isChecked()  # remembered for this branch
+    again.close()

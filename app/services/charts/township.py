@@ -123,6 +123,11 @@ def branch_months_chart(parts: list[ScoredBranchYear], branch_id: uuid.UUID, sho
     )
 
 
+def last_month_with_points(parts: list[ScoredBranchYear]) -> int:
+    """The last month in which any branch has approved points (later months are still to come)."""
+    return max((m for p in parts for s in p.year.scores.values() for m, v in s.by_month.items() if v), default=1)
+
+
 def township_charts(store: Store, year: int, up_to: Month | None = None, branch_id: uuid.UUID | None = None) -> ChartSet:
     """The gathered branches side by side, and (with `branch_id`) that branch month by month."""
     names = {b.branch_id: b.name for b in gathered_branches(store)}
@@ -137,7 +142,7 @@ def township_charts(store: Store, year: int, up_to: Month | None = None, branch_
     if branch_id is not None:
         if branch_id not in {p.branch_id for p in parts}:
             raise NotFound(f"这个支部没有 {year} 年的积分，无法画出逐月对比。")
-        charts.append(branch_months_chart(parts, branch_id, last_month(up_to)))
+        charts.append(branch_months_chart(parts, branch_id, min(last_month(up_to), last_month_with_points(parts))))
     return ChartSet(f"{period_text(year, up_to)}各支部积分对比", f"共 {len(parts)} 个支部", tuple(charts))
 
 

@@ -12,16 +12,15 @@ from functools import lru_cache
 from typing import Callable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPen, QPolygonF
 
 from app.locations import FONTS_DIR
-from app.reports.chart_layout import HATCH_INK, LINE_STYLES, STYLES, Box, Layout, LegendKey, hatch_segments
+from app.reports.chart_layout import HATCH_INK, LINE_STYLES, STYLES, Box, Layout, LegendKey
 
 FONT_FILE = "LXGWWenKai-Regular.ttf"
 INK = QColor(20, 20, 20)
 MUTED = QColor(90, 90, 90)
 GRID = QColor(205, 205, 205)
-HATCH_SPACING = 5.0
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +63,10 @@ def paint_layout(painter: QPainter, layout: Layout) -> None:
     speed, and PySide6 6.12 on Python 3.11 losing a reference to None on every call that
     returns nothing (see `keeping_none_alive`).
     """
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # upright rules and bars need none (and are 3× faster)
     _paint_rules(painter, layout)
     _paint_boxes(painter, layout.boxes)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for line in layout.lines:
         _paint_line(painter, line.points, line.style)
     for key in layout.keys:
@@ -103,19 +103,27 @@ def _paint_rules(painter: QPainter, layout: Layout) -> None:
             painter.drawLines(lines)
 
 
+HATCH_BRUSHES = {
+    "/": Qt.BrushStyle.BDiagPattern, "\\": Qt.BrushStyle.FDiagPattern, "x": Qt.BrushStyle.DiagCrossPattern,
+    "-": Qt.BrushStyle.HorPattern, "|": Qt.BrushStyle.VerPattern,
+}
+
+
 def _paint_boxes(painter: QPainter, boxes) -> None:
+    """Each style's bars in one call, then their hatch in one more (Qt's own pattern brush)."""
     by_style: dict[int, list[Box]] = {}
     for box in boxes:
         by_style.setdefault(box.style, []).append(box)
-    hatch_pen = QPen(_colour(HATCH_INK), 0.6)
     for style, group in by_style.items():
         fill, hatch = STYLES[style]
+        rects = [QRectF(b.x, b.y, b.w, b.h) for b in group]
         painter.setPen(QPen(INK, 0.8))
         painter.setBrush(_colour(fill))
-        painter.drawRects([QRectF(b.x, b.y, b.w, b.h) for b in group])
+        painter.drawRects(rects)
         if hatch:
-            painter.setPen(hatch_pen)
-            painter.drawLines([QLineF(*seg) for b in group for seg in hatch_segments(b, hatch, HATCH_SPACING)])
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(_colour(HATCH_INK), HATCH_BRUSHES[hatch]))
+            painter.drawRects(rects)
 
 
 def _paint_line(painter: QPainter, points, style: int, markers=None) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.periods import Month
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, MAX_OFFSET_MM, NOTICE_DAYS, CertificateOptions
+from app.services.charts import paper as chart_paper
 from app.services.printing import report_data
 from app.ui.context import UiContext
 from app.ui.dialogs.report_dialog import ReportDialog
@@ -72,6 +73,7 @@ class PrintOptions:
     min_stars: int = 5
     certificate: CertificateOptions = CertificateOptions()
     issue: report_data.IssueSettings = report_data.IssueSettings()
+    charts: bool = False  # the notice's chart page; a page of charts after each annual summary
 
 
 def build_report(store, kind: str, month: Month, year: int, options: PrintOptions | str = PrintOptions()) -> Callable:
@@ -90,7 +92,10 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
             return pdf, translate("PrintDialog", "{0}积分卡").format(month.label)
         if kind == "notice":
             notice = report_data.monthly_notice(store, month, settings)
-            return reports.render_monthly_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}积分公示表").format(month.label)
+            pdf = reports.render_monthly_notice(notice, paper=paper, progress=progress)
+            if options.charts:
+                pdf = chart_paper.append_pages(pdf, chart_paper.notice_chart_pages(store, month, chart_paper.issue_line(notice.issue)))
+            return pdf, translate("PrintDialog", "{0}积分公示表").format(month.label)
         if kind == "stars":
             notice = report_data.star_notice(store, year, settings)
             return reports.render_star_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}年度星级评定公示").format(year)
@@ -99,13 +104,15 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
             pdf = reports.render_certificates(batch, options.certificate, progress=progress)
             return pdf, translate("PrintDialog", "{0}年度荣誉证书").format(year)
         batch = report_data.annual_summaries(store, year, None, settings)
-        return reports.render_annual(batch, progress=progress), translate("PrintDialog", "{0}年度积分汇总").format(year)
+        charts = chart_paper.annual_chart_sets(store, year) if options.charts else None
+        return reports.render_annual(batch, progress=progress, charts=charts), translate("PrintDialog", "{0}年度积分汇总").format(year)
 
     return build
 
 
 ISSUED = ("stars", "notice")  # the sheets with a publicity period and an objection contact
 SIGNED = ("scorecards", "notice", "stars", "certificates", "annual")
+WITH_CHARTS = ("notice", "annual")  # the papers that can carry chart pages
 
 
 class PrintDialog(ReportDialog):
@@ -159,6 +166,9 @@ class PrintDialog(ReportDialog):
         self.per_page_box.addItem(self.tr("每页两张（上下两张，沿虚线裁开）"), 2)
         self.per_page_box.setCurrentIndex(max(0, self.per_page_box.findData(self.prefs.number("per_page", 1))))
         form.addRow(self.tr("积分卡"), self.per_page_box)
+        self.charts_check = QCheckBox(self.tr("附图表页（公示表附党小组和出席率，年度汇总每人附全年图表）"))
+        self.charts_check.setChecked(self.prefs.flag("charts"))
+        form.addRow(self.tr("图表"), self.charts_check)
         return form
 
     def _certificate_box(self) -> QGroupBox:
@@ -217,6 +227,7 @@ class PrintDialog(ReportDialog):
         self.month_box.setEnabled(kind.monthly)
         self.paper_box.setEnabled(kind.key in ("notice", "stars"))
         self.per_page_box.setEnabled(kind.key == "scorecards")
+        self.charts_check.setEnabled(kind.key in WITH_CHARTS)
         self.certificate_group.setEnabled(kind.key == "certificates")
         for widget in (self.days_spin, self.contact_edit, self.phone_edit):
             widget.setEnabled(kind.key in ISSUED)
@@ -231,7 +242,8 @@ class PrintDialog(ReportDialog):
             objection_phone=self.phone_edit.text().strip(),
         )
         certificate = CertificateOptions(self.right_spin.value(), self.down_spin.value(), self.variable_check.isChecked())
-        return PrintOptions(self.paper_box.currentText(), self.per_page_box.currentData(), self.stars_spin.value(), certificate, issue)
+        return PrintOptions(self.paper_box.currentText(), self.per_page_box.currentData(), self.stars_spin.value(), certificate, issue,
+                            self.charts_check.isChecked() and self.kind.key in WITH_CHARTS)
 
     def make_preview(self) -> None:
         kind, options = self.kind, self.options()
@@ -285,6 +297,7 @@ class PrintPreferences:
             ("variable_only", "true" if certificate.variable_only else "false"),
             ("issuer", issue.issuing_org or ""), ("notice_days", issue.notice_days),
             ("contact", issue.objection_contact), ("phone", issue.objection_phone),
+            ("charts", "true" if options.charts else "false"),
         ):
             self.state.set_value(f"{self.prefix}/{name}", value)
         self.state.sync()
