@@ -17,6 +17,8 @@ from app.services.roster import members
 from app.services.accounts import keyring, operators
 from app.services.context import unit_of_work
 from app.services.rules import rulesets
+from app.services.accounts.passwords import hash_password
+from db.models import Operator
 from db.store import Store
 
 TODAY = date(2026, 11, 23)
@@ -77,9 +79,22 @@ def with_data_key(store, actor):
     return dataclasses.replace(actor, data_key=data_key)
 
 
+TEST_PASSWORD_HASH = hash_password(TEST_PASSWORD)  # hashed once: 0.1 s a hash
+
+
+def with_test_password(store, actor):
+    """`actor`'s account gets TEST_PASSWORD if it has no password yet, so that the command line
+    and the log-in screen can log in as him (env DYJF_OPERATOR / DYJF_PASSWORD in tests/cli)."""
+    with unit_of_work(store, actor) as uow:
+        operator = uow.session.get(Operator, actor.id)
+        if operator.password_hash is None:
+            operator.password_hash = TEST_PASSWORD_HASH
+    return actor
+
+
 def keyed_admin(store):
     """The built-in administrator as if logged in: he holds the branch's data key."""
-    return with_data_key(store, operators.ensure_admin(store))
+    return with_data_key(store, with_test_password(store, operators.ensure_admin(store)))
 
 
 @pytest.fixture

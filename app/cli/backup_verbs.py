@@ -13,12 +13,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.commands import EXIT_FAILED, EXIT_OK
+from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in
+from app.cli.login import credentials
 from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
 from app.domain.points import format_points
 from app.services.backup import archive as backup
 from app.services.township import gather
-from app.services.accounts import operators
+from app.services.accounts import restore_audit, setup
 from app.services.backup import restore
 from app.services.township import overview as township_overview
 from app.services.backup.archive import PASSPHRASE_ENV
@@ -125,6 +126,7 @@ def run_backup(args) -> int:
             print("提示：备份写到了 U 盘上，建议加 --encrypt 用口令加密。", file=sys.stderr)
     passphrase = ask_passphrase("请设置备份口令：", confirm=True) if encrypt else None
     with Store.open_file(database) as store:
+        logged_in(store, args)
         result = backup.backup_to(store, folder, passphrase)
     print(result.summary)
     return EXIT_OK
@@ -144,9 +146,18 @@ def run_verify(args) -> int:
     return EXIT_OK
 
 
+def _restorer(args, target: Path):
+    """Over a database with accounts: its administrator, logged in; on a fresh laptop: nobody."""
+    if not restore_audit.has_accounts(target):
+        return None
+    with Store.open_file(target) as store:
+        return logged_in(store, args)
+
+
 def run_restore(args) -> int:
     target = _database_file(args)
-    plan = restore.prepare_restore(args.file, target, _passphrase_for(Path(args.file)))
+    actor = _restorer(args, target)
+    plan = restore.prepare_restore(args.file, target, _passphrase_for(Path(args.file)), actor=actor)
     try:
         allow = args.yes
         if plan.warnings and not allow:
@@ -158,7 +169,7 @@ def run_restore(args) -> int:
                     "没有恢复，当前数据库没有改动；确认要恢复时请加 --yes，或在终端中回答“是”。",
                     details="\n".join(plan.warnings),
                 )
-        result = restore.commit_restore(plan, allow_replacing_newer=allow)
+        result = restore.commit_restore(plan, allow_replacing_newer=allow, actor=actor)
     finally:
         plan.discard()
     print(result.summary)
@@ -178,7 +189,7 @@ def run_gather(args) -> int:
 
     with Store(database_url(args.db)) as store:
         gather.ensure_township_database(store)
-        actor = operators.actor_for(store, args.operator)
+        actor = _gatherer(store, args)
         report = gather.gather(store, actor, args.paths, passphrase)
         for item in report.files:
             mark = {"gathered": "已汇总", "unchanged": "无变化", "failed": "失败"}[item.status]
@@ -192,6 +203,16 @@ def run_gather(args) -> int:
         overview = township_overview.township_overview(store, year)
     _print_overview(overview)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _gatherer(store, args):
+    """A new township database gets its first administrator from the credentials given."""
+    if not setup.needs_first_account(store):
+        return logged_in(store, args)
+    given = credentials(args)
+    actor = setup.create_first_admin(store, given.username, given.username, given.password).actor
+    print(f"新建的乡镇汇总库：已建立管理员账号“{given.username}”，密码就是刚才输入的密码。")
+    return actor
 
 
 def _print_overview(overview: township_overview.TownshipOverview) -> None:

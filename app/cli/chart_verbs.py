@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.cli.commands import EXIT_OK, open_existing_store
+from app.cli.commands import EXIT_OK, logged_in, open_existing_store
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.services.files import write_atomically
@@ -81,6 +81,7 @@ def run_chart(args) -> int:
 
     year, up_to, out, suffix = _check_options(args)
     with open_existing_store(args.db and str(Path(args.db).expanduser()), read_only=True) as store:
+        logged_in(store, args)
         charts = _chart_set(args, store, year, up_to)
     data = chart_file_bytes(charts, suffix)
     write_atomically(out, data, locked_hint="这个文件正被别的程序打开")

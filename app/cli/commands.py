@@ -3,8 +3,13 @@
 Each module `app/cli/*_verbs.py` contributes verbs through `register(verbs, add_common)`,
 which adds its sub-parsers and returns {verb: handler}. A handler takes the parsed
 arguments and returns an exit status. Every verb takes --db PATH (default: the user data
-folder, or $DYJF_DB / $DATABASE_URL) and --operator NAME (default: the administrator), so
-every write names someone.
+folder, or $DYJF_DB / $DATABASE_URL) and --operator LOGIN (or $DYJF_OPERATOR).
+
+Every verb needs a log-in (app/cli/login.py) except those in LOGIN_FREE: `run` asks for the
+account and password before the verb starts, and the verb logs in on the database it opens
+(`logged_in`), so every read of the branch's data and every write names a person who proved
+who he is. tests/cli/test_login_required.py runs every registered verb without and with a
+wrong password, so a new verb cannot slip through.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Callable
 
 import app.cli
 from app import __version__
+from app.cli.login import credentials, logged_in
 from app.cli.parser import EXIT_USAGE, ChineseArgumentParser
 from app.domain.errors import AppError
 
@@ -29,7 +35,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="路径", help="数据库文件（默认在用户数据文件夹中）")
-    parser.add_argument("--operator", metavar="登录名", help="以哪个操作员的身份执行（默认：管理员）")
+    parser.add_argument(
+        "--operator", metavar="登录名",
+        help="以哪个账号登录（也可用环境变量 DYJF_OPERATOR）；密码从环境变量 DYJF_PASSWORD 读取，否则在终端中询问",
+    )
 
 
 def open_existing_store(db_path: str | None, read_only: bool = False):
@@ -73,9 +82,20 @@ def build_parser() -> tuple[ChineseArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
+# Verbs that run without a log-in, and why; each still refuses what it should not do.
+LOGIN_FREE = {
+    "verify": "只检查备份文件本身，不打开任何数据库",
+    "demo": "只在没有账号的空数据库上建演示支部和账号；已有账号时要登录",
+    "restore": "新电脑上还没有数据库时可以恢复；已有账号的数据库要管理员登录",
+    "gather": "新建乡镇汇总库时用输入的账号和密码建第一个管理员；已有的汇总库要登录",
+}
+
+
 def run(args: argparse.Namespace, handlers: dict[str, Handler]) -> int:
     """Run a parsed verb; an AppError becomes one line on stderr and exit status 1."""
     try:
+        if args.verb not in LOGIN_FREE:
+            credentials(args)  # no account or password given: one sentence before anything opens
         return handlers[args.verb](args)
     except AppError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
@@ -89,4 +109,4 @@ def run(args: argparse.Namespace, handlers: dict[str, Handler]) -> int:
         return EXIT_OK
 
 
-__all__ = ["build_parser", "run", "add_common", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]
+__all__ = ["build_parser", "run", "add_common", "logged_in", "LOGIN_FREE", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.cli.commands import EXIT_FAILED, EXIT_OK, open_existing_store
+from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in, open_existing_store
+from app.cli.login import ask_password
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.domain.points import format_points
 from app.services import check, demo
-from app.services.accounts import operators
+from app.services.accounts import setup
 from app.services.totals import ranking as totals
 from app.services.township import gather as township_gather
 from app.services.township.overview import gathered_branches
@@ -55,16 +56,28 @@ def parse_day(text: str) -> date:
 
 
 def run_demo(args) -> int:
+    """On a database without accounts the demo's accounts are made first, with the password
+    from $DYJF_PASSWORD or asked twice; on one with accounts, the verb needs a log-in."""
     until = parse_day(args.until) if args.until else date.today()
     if until > date.today():
         raise ValidationError("演示数据不能生成到未来的日期。")
     with open_store(args) as store:
-        actor = operators.actor_for(store, args.operator)
+        setup.refuse_demo_over_a_branch(store)
+        fresh = setup.needs_first_account(store)
+        if fresh:
+            password = ask_password("请为演示账号设置一个密码（至少 8 个字符，不要太简单）：", confirm=True)
+            actor = setup.create_demo_administrator(store, password)
+        else:
+            actor = logged_in(store, args)
         summary = demo.create_demo_branch(store, actor, today=until, seed=args.seed)
+        accounts = setup.create_demo_helpers(store, actor, password) if fresh else []
     print(
         f"已生成演示支部“{summary.branch}”：党员 {summary.members} 名，会议 {summary.meetings} 次，"
         f"积分记录 {summary.entries} 条（其中待审核 {summary.pending} 条）。"
     )
+    if accounts:
+        names = "、".join(f"{a.username}（{a.display_name}，{a.roles_label}）" for a in accounts)
+        print(f"已建立演示账号：{names}，密码都是刚才设置的密码。不带命令运行 main.py 打开程序，选一个账号登录。")
     return EXIT_OK
 
 
@@ -85,6 +98,7 @@ def run_totals(args) -> int:
     else:
         year, kwargs = parse_year(args.year), {}
     with open_existing_store(args.db, read_only=True) as store:
+        logged_in(store, args)
         ranking = _ranking(store, year, kwargs, args.branch)
     print(f"{ranking.label}积分排名（{ranking.rule_set_name}）")
     period_title = "全年总分" if ranking.kind == "year" else "本期积分"
@@ -130,6 +144,7 @@ def _columns(cells, widths) -> str:
 
 def run_check(args) -> int:
     with open_existing_store(args.db, read_only=True) as store:
+        logged_in(store, args)
         report = check.check_store(store)
     counts = "，".join(f"{key} {value}" for key, value in report.counts.items())
     if report.ok:

@@ -15,11 +15,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.commands import EXIT_FAILED, EXIT_OK, open_existing_store
+from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in, open_existing_store
 from app.domain.enums import EntryStatus, MemberStatus
 from app.domain.errors import ImportRejected, ValidationError
 from app.domain.periods import Month, parse_year
-from app.services.accounts import operators
 from app.services.files import check_output_path
 
 ORDER = 35
@@ -106,7 +105,7 @@ def run_import(args) -> int:
     if args.kind == "roster" and args.year:
         raise ValidationError("--year 只用于导入积分（points）。")
     with open_existing_store(args.db) as store:
-        actor = operators.actor_for(store, args.operator)
+        actor = logged_in(store, args)
         try:
             if args.kind == "roster":
                 return _import_roster(args, store, actor)
@@ -192,6 +191,7 @@ def run_export(args) -> int:
     _check_options(args)
     out = check_output_path(Path(args.out).expanduser(), ".xlsx", "导出")
     with open_existing_store(args.db, read_only=True) as store:
+        logged_in(store, args)
         what = _export(args, store, out)
     print(f"{what}：{out}")
     return EXIT_OK

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.commands import EXIT_OK, open_existing_store
 from app.cli import chart_reports, practice_reports, shop_reports
+from app.cli.commands import EXIT_OK, logged_in, open_existing_store
 from app.cli.core_verbs import parse_day
 from app.domain.enums import MeetingKind
 from app.domain.errors import ValidationError
@@ -170,6 +170,7 @@ def run_report(args) -> int:
     if args.kind in MEETING:
         _meeting_kind(args)
         with open_existing_store(args.db and str(Path(args.db).expanduser()), read_only=True) as store:
+            logged_in(store, args)
             pdf, what = _build_meeting_paper(args, store)
         write_pdf(out, pdf)
         print(f"已生成{what}，共 {page_count(pdf)} 页：{out}")
@@ -185,6 +186,7 @@ def run_report(args) -> int:
         objection_phone=args.phone or "",
     )
     with open_existing_store(args.db and str(Path(args.db).expanduser()), read_only=True) as store:
+        logged_in(store, args)
         member_ids = report_data.member_ids_by_name(store, args.member) if args.member else None
         pdf, what = _build(args, store, month, year, member_ids, settings, options)
     write_pdf(out, pdf)

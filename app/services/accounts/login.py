@@ -68,7 +68,8 @@ def _duration(seconds: int) -> str:
     return f"{seconds} 秒" if seconds < 90 else f"{(seconds + 59) // 60} 分钟"
 
 
-def _attempt(store: Store, username: str, password: str, now: datetime | None, action: str, open_key: bool) -> LoggedIn:
+def _attempt(store: Store, username: str, password: str, now: datetime | None, action: str, open_key: bool,
+             record: bool = True) -> LoggedIn:
     """Check the password (after any wait), count and audit the outcome, unwrap the data key."""
     now = now or datetime.now(timezone.utc)
     with read_session(store) as session:
@@ -85,7 +86,7 @@ def _attempt(store: Store, username: str, password: str, now: datetime | None, a
             operator.failed_logins, operator.blocked_until = 0, None
             if needs_rehash(operator.password_hash):
                 operator.password_hash = hash_password(password)
-            if action == "login":
+            if action == "login" and record:
                 operator.last_login_at = now
                 uow.audit("login", "operator", operator.id, f"{operator.display_name}（{operator.username}）登录")
             return LoggedIn(actor_from(operator, data_key), operator.must_change_password)
@@ -122,9 +123,13 @@ def _data_key(session, operator_id: uuid.UUID, password: str) -> bytes | None:
         raise LoginRefused("这个账号的数据钥匙与密码不一致，请管理员为它重设密码。") from None
 
 
-def log_in(store: Store, username: str, password: str, now: datetime | None = None) -> LoggedIn:
-    """The Actor for `username` if `password` is right (LoginRefused with the reason if not)."""
-    return _attempt(store, username, password, now, "login", open_key=True)
+def log_in(store: Store, username: str, password: str, now: datetime | None = None, record: bool = True) -> LoggedIn:
+    """The Actor for `username` if `password` is right (LoginRefused with the reason if not).
+
+    `record`: audit the log-in itself (the window's log-in; a command's writes are audited
+    on their own, so a command that only reads leaves the file as it was). Failures are
+    always counted and audited."""
+    return _attempt(store, username, password, now, "login", open_key=True, record=record)
 
 
 def confirm_password(store: Store, actor: Actor, password: str, now: datetime | None = None) -> None:

@@ -20,7 +20,7 @@ from typing import Iterable
 from sqlalchemy import select
 
 from app.domain.enums import ROLE_ORDER, Role
-from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.errors import ConflictError, LoginRequired, NotFound, ValidationError
 from app.services.accounts import keyring
 from app.services.accounts.passwords import check_new_password, hash_password, password_matches
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -207,9 +207,34 @@ def change_own_password(store: Store, actor: Actor, old_password: str, new_passw
         return Change("密码已修改，下次登录请用新密码。", updated=[operator.id])
 
 
+def name_visitor(session, actor: Actor) -> None:
+    """Make sure this file has an account row for `actor`, who comes from another file (a restore,
+    a gathering into another township file): a switched-off account without a password, a name
+    for the audit trail and never a way in."""
+    if session.get(Operator, actor.id) is not None:
+        return
+    username, number = f"{actor.username[:36]}@restore", 1
+    while session.scalar(select(Operator.id).where(Operator.username == username)) is not None:
+        number += 1
+        username = f"{actor.username[:34]}@restore{number}"
+    session.add(Operator(id=actor.id, username=username, display_name=actor.display_name, roles=actor.roles, active=False))
+    session.flush()
+
+
+def visitor_for(store: Store, actor: Actor) -> Actor:
+    """`actor`, logged in on another database, writing into `store` (the window gathering into a
+    separate township file). Refused when `store` has accounts with passwords of its own: then
+    only they may write there."""
+    with read_session(store) as session:
+        if session.scalar(select(Operator.id).where(Operator.password_hash.is_not(None)).limit(1)) is not None:
+            raise LoginRequired("这个汇总库有自己的账号：请用“打开其他数据库”打开它，以它的账号登录后再汇总。")
+    with unit_of_work(store, actor, actor_is_new=True) as uow:
+        name_visitor(uow.session, actor)
+    return actor
+
+
 def actor_for(store: Store, username: str | None) -> Actor:
-    """The named account without a password. Being replaced by log-in (login.py) in the window
-    and the command line; do not use in new code."""
+    """The named account without a password: only until the window's log-in screen replaces it."""
     if not username or username == DEFAULT_ADMIN:
         return ensure_admin(store)
     with read_session(store) as session:

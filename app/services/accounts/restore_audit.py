@@ -19,12 +19,10 @@ import uuid
 from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.domain.enums import Role
 from app.domain.errors import LoginRequired
+from app.services.accounts.operators import name_visitor
 from app.services.context import Actor, unit_of_work
-from db.models import Operator
 from db.store import Store
 
 UNATTENDED = Actor(uuid.UUID("00000000-0000-4000-8000-00000000fe57"), "restore_unattended", "（恢复时未登录）", Role.VIEWER)
@@ -44,6 +42,12 @@ def _current_accounts(target: Path) -> dict[str, tuple[bool, str]] | None:
     return {str(row[0]).replace("-", ""): (bool(row[1]), str(row[2])) for row in rows}
 
 
+def has_accounts(target: Path | str) -> bool:
+    """Whether the database file at `target` has accounts with passwords (so restoring over it
+    needs one of its administrators)."""
+    return bool(_current_accounts(Path(target)))
+
+
 def check_restorer(target: Path | str, actor: Actor | None) -> None:
     """Refuse a restore over a database with accounts unless `actor` is one of its administrators."""
     accounts = _current_accounts(Path(target))
@@ -58,22 +62,10 @@ def check_restorer(target: Path | str, actor: Actor | None) -> None:
         raise LoginRequired(f"“{actor.display_name}”在这个数据库里不是管理员，不能恢复。")
 
 
-def _named_in(session, actor: Actor) -> None:
-    """Make sure the restored file has an account row for `actor` (switched off if it is new)."""
-    if session.get(Operator, actor.id) is not None:
-        return
-    username, number = f"{actor.username[:36]}@restore", 1
-    while session.scalar(select(Operator.id).where(Operator.username == username)) is not None:
-        number += 1
-        username = f"{actor.username[:34]}@restore{number}"
-    session.add(Operator(id=actor.id, username=username, display_name=actor.display_name, roles=actor.roles, active=False))
-    session.flush()
-
-
 def record_restore(target: Path | str, actor: Actor | None, summary: str, **details) -> None:
     """The audit record of a restore, in the restored database."""
     who = actor or UNATTENDED
     with Store.open_file(Path(target)) as store:
         with unit_of_work(store, who, actor_is_new=True) as uow:
-            _named_in(uow.session, who)
+            name_visitor(uow.session, who)
             uow.audit("restore", "database", None, summary, **details)

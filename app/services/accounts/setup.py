@@ -17,7 +17,9 @@ from sqlalchemy import select
 from app.domain.enums import Role
 from app.domain.errors import ConflictError
 from app.services.accounts import keyring
-from app.services.accounts.operators import DEFAULT_ADMIN, _check_username, actor_from
+from app.services import organisation
+from app.services.accounts import operators
+from app.services.accounts.operators import DEFAULT_ADMIN, Account, _check_username, actor_from
 from app.services.accounts.passwords import check_new_password, hash_password
 from app.services.context import Actor, read_session, unit_of_work
 from db.models import Operator
@@ -80,3 +82,28 @@ def new_recovery_code(store: Store, actor: Actor) -> str:
         keyring.set_recovery(uow, actor.data_key, recovery_code)
         uow.audit("recovery_code", "operator", actor.id, f"{actor.display_name}重新生成了恢复码（旧恢复单作废）")
         return recovery_code
+
+
+# The demo branch's accounts: an administrator, the branch secretary (reviews, and may enter),
+# and a clerk. They share the password given to `demo`.
+DEMO_HELPERS = (("shuji", "王书记", (Role.REVIEWER, Role.CLERK)), ("luru", "李文书", (Role.CLERK,)))
+
+
+def refuse_demo_over_a_branch(store: Store) -> None:
+    """The demo goes only into a database without a branch (checked before anyone logs in)."""
+    if organisation.current_branch_id(store) is not None:
+        raise ConflictError("这个数据库里已经有支部数据了，演示数据只能生成在新的数据库里。")
+
+
+def create_demo_administrator(store: Store, password: str) -> Actor:
+    """The demo's `admin`, on a database with neither accounts nor a branch."""
+    refuse_demo_over_a_branch(store)
+    return create_first_admin(store, DEFAULT_ADMIN, "管理员", password).actor
+
+
+def create_demo_helpers(store: Store, admin: Actor, password: str) -> list[Account]:
+    """The secretary and the clerk, made after the demo's ledger (so that while it is written one
+    account works alone, as a branch does before its second account exists)."""
+    for username, display_name, roles in DEMO_HELPERS:
+        operators.add_operator(store, admin, username, display_name, roles, password)
+    return operators.list_accounts(store, active_only=True)

@@ -141,7 +141,7 @@ class GatherTab(QWidget):
         def job(control):
             target = own or Store.open_file(township)
             try:
-                who = actor if own else operators.ensure_admin(target)
+                who = actor if own else operators.visitor_for(target, actor)
                 report = gather.gather(target, who, sources, passphrase, progress=reporter(control))
                 return report, township_overview.township_overview(target, year)
             finally:
