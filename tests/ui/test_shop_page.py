@@ -126,3 +126,34 @@ def test_the_township_overview_line_shows_the_branch_shop():
     lines = [BranchLine(2026, None, None, ShopActivity(7, 3, Decimal("19"), 88)), BranchLine(2026, None, None, ShopActivity(0, 0, Decimal("0"), 5))]
     assert [line.shop_text for line in lines] == ["3 人 7 笔 19 分", "—"]
     assert column > 0
+
+
+def test_the_shop_and_board_rules_are_set_from_the_page(page, previews):
+    tab = page.redeem_tab
+    rich = max(tab.model.rows(), key=lambda r: r.balance)
+    dialog = tab.edit_rule()
+    for box in dialog.category_boxes.values():
+        box.setChecked(False)
+    dialog.save()
+    assert "至少选一类" in dialog.problem.text()
+    dialog.category_boxes[next(iter(dialog.category_boxes))].setChecked(False)
+    from app.domain.enums import Category
+
+    dialog.category_boxes[Category.BONUS].setChecked(True)
+    dialog.rate_edit.setText("2")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    after = {r.name: r for r in tab.model.rows()}[rich.name]
+    assert after.earned == rich.earned * 2  # the demo earns on bonus points only; now two for one
+    assert "加分每 1 分折合 2 个兑换积分" in tab.summary.text()
+    dialog = page.edit_board_rule()
+    dialog.mode_box.setCurrentIndex(1)
+    dialog.red_edit.setText("3")
+    dialog.save()
+    assert "0 到 1" in dialog.problem.text()
+    dialog.red_edit.setText("0.1")
+    dialog.black_edit.setText("0.05")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    page.print_paper("board").make_preview()
+    assert previews[-1][0] == "2026年11月红黑榜"

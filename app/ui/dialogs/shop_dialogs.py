@@ -1,4 +1,4 @@
-"""积分超市 forms: a redemption, goods on the shelf, stock received.
+"""积分超市 forms: a redemption, goods on the shelf, stock received, the year's shop and board rules.
 
 Each is a RatingFormDialog (app/ui/dialogs/rating_form.py): `work()` reads the fields on the UI
 thread and returns the one service call, run on the job runner; a refusal (not enough points,
@@ -13,9 +13,11 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
+from app.domain.board import BoardRule, board_rule_from_dict
 from app.domain.errors import ValidationError
 from app.domain.points import format_points
-from app.services.shop import goods, redemptions
+from app.domain.shop import EARNING_CATEGORIES, ShopRule
+from app.services.shop import goods, redemptions, settings
 from app.services.shop.balances import BalanceRow
 from app.services.shop.goods import GoodsRow
 from app.ui.changes import Kind
@@ -130,3 +132,72 @@ class StockInDialog(RatingFormDialog):
         store, actor, row = self.ctx.store, self.ctx.actor, self.row
         quantity, day, donor, note = self.quantity.value(), date_of(self.day_edit), self.donor_edit.text(), self.note_edit.text()
         return lambda: goods.receive_stock(store, actor, row.id, quantity, day, donor, note)
+
+
+class ShopRuleDialog(RatingFormDialog):
+    """The year's shop rule: which points also earn shop points, at what rate, and what happens at the year's end."""
+
+    kinds = Kind.RULES
+
+    def __init__(self, ctx: UiContext, year: int, rule: ShopRule, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, self.tr("积分超市兑换规则"), self.tr(
+            "{0} 年的兑换积分由审核通过的积分折算，与评星用的积分分开计算；改动后全年的余额按新规则重算。").format(year), parent)
+        self.year = year
+        self.category_boxes = {}
+        for category in EARNING_CATEGORIES:
+            box = QCheckBox(category.label)
+            box.setChecked(category in rule.earning_categories)
+            self.category_boxes[category] = box
+            self.form.addRow(self.tr("计入兑换积分") if category is EARNING_CATEGORIES[0] else "", box)
+        self.rate_edit = QLineEdit(format_points(rule.rate))
+        self.carry_box = QComboBox()
+        self.carry_box.addItem(self.tr("年末清零"), False)
+        self.carry_box.addItem(self.tr("结转下一年"), True)
+        self.carry_box.setCurrentIndex(1 if rule.carry_over else 0)
+        self.veto_box = QCheckBox(self.tr("受一票否决的年度照样得兑换积分"))
+        self.veto_box.setChecked(rule.vetoed_earns)
+        self.form.addRow(self.tr("每 1 分折合"), self.rate_edit)
+        self.form.addRow(self.tr("年末结余"), self.carry_box)
+        self.form.addRow("", self.veto_box)
+
+    def work(self):
+        chosen = frozenset(c for c, box in self.category_boxes.items() if box.isChecked())
+        require(bool(chosen), self.tr("至少选一类积分计入兑换积分。"))
+        rule = ShopRule(chosen, _price(self.rate_edit.text()), bool(self.carry_box.currentData()), self.veto_box.isChecked())
+        store, actor, year = self.ctx.store, self.ctx.actor, self.year
+        return lambda: settings.save_shop_rule(store, actor, year, rule)
+
+
+class BoardRuleDialog(RatingFormDialog):
+    """Who goes on the red-and-black board: the top and bottom by count or share, vetoed and exempt members."""
+
+    kinds = Kind.RULES
+
+    def __init__(self, ctx: UiContext, year: int, rule: BoardRule, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, self.tr("红黑榜规则"), self.tr("与末位同分的党员一并上榜；同一名党员不会同时上红榜和黑榜。"), parent)
+        self.year = year
+        self.mode_box = QComboBox()
+        self.mode_box.addItem(self.tr("按名次（人数）"), "count")
+        self.mode_box.addItem(self.tr("按比例（如 0.1 即 10%）"), "share")
+        self.mode_box.setCurrentIndex(0 if rule.mode == "count" else 1)
+        self.red_edit, self.black_edit = QLineEdit(format_points(rule.red)), QLineEdit(format_points(rule.black))
+        self.vetoed_box = QComboBox()
+        self.vetoed_box.addItem(self.tr("列入黑榜"), "black")
+        self.vetoed_box.addItem(self.tr("不上榜"), "omit")
+        self.vetoed_box.setCurrentIndex(0 if rule.vetoed == "black" else 1)
+        self.exempt_box = QComboBox()
+        self.exempt_box.addItem(self.tr("不上榜"), "omit")
+        self.exempt_box.addItem(self.tr("照常排名"), "rank")
+        self.exempt_box.setCurrentIndex(0 if rule.exempt == "omit" else 1)
+        self.form.addRow(self.tr("上榜方式"), self.mode_box)
+        self.form.addRow(self.tr("红榜"), self.red_edit)
+        self.form.addRow(self.tr("黑榜"), self.black_edit)
+        self.form.addRow(self.tr("受一票否决的党员"), self.vetoed_box)
+        self.form.addRow(self.tr("老弱病残党员"), self.exempt_box)
+
+    def work(self):
+        value = {"mode": self.mode_box.currentData(), "red": self.red_edit.text().strip(), "black": self.black_edit.text().strip(),
+                 "vetoed": self.vetoed_box.currentData(), "exempt": self.exempt_box.currentData()}
+        rule = board_rule_from_dict(value)  # the same checks as a template's, said in the dialog
+        store, actor, year = self.ctx.store, self.ctx.actor, self.year
+        return lambda: settings.save_board_rule(store, actor, year, rule)

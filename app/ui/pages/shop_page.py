@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabW
 
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.dialogs.shop_dialogs import BoardRuleDialog
 from app.ui.dialogs.shop_print_dialog import BOARD, MONTH_REPORT, PASSBOOK, ShopPrintDialog
 from app.ui.pages.base import Page
 from app.ui.pages.shop_goods import GoodsTab
@@ -37,6 +38,9 @@ class ShopPage(Page):
             button.clicked.connect(lambda _=False, k=kind: self.print_paper(k))
             top.addWidget(button)
             self.print_buttons[kind] = button
+        self.board_rule_button = QPushButton(self.tr("红黑榜规则…"))
+        self.board_rule_button.clicked.connect(lambda _=False: self.edit_board_rule())
+        top.addWidget(self.board_rule_button)
         layout.addLayout(top)
         self.tabs = QTabWidget()
         self.redeem_tab, self.goods_tab = RedeemTab(self), GoodsTab(self)
@@ -51,6 +55,10 @@ class ShopPage(Page):
     def refresh(self) -> None:
         self.redeem_tab.refresh(self.year)
         self.goods_tab.refresh()
+
+    def edit_board_rule(self):
+        rule_set = self.redeem_tab.rule_set
+        return None if rule_set is None else self.open_dialog(BoardRuleDialog(self.ctx, self.year, rule_set.board, self))
 
     def print_paper(self, kind: str):
         return self.open_dialog(ShopPrintDialog(self.ctx, kind, self.year, self))

@@ -6,12 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from app.domain.errors import NotFound
 from app.domain.points import format_points
 from app.services.rules import rulesets
 from app.services.shop import balances, goods, redemptions
 from app.ui.changes import Kind
 from app.ui.dialogs.reason_dialog import ReasonDialog
-from app.ui.dialogs.shop_dialogs import RedeemDialog
+from app.ui.dialogs.shop_dialogs import RedeemDialog, ShopRuleDialog
 from app.ui.dialogs.shop_print_dialog import SLIPS, ShopPrintDialog
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import fit_columns, hint_label, make_table
@@ -31,14 +32,17 @@ class RedeemTab(QWidget):
         self.page, self.ctx = page, page.ctx
         self.year = self.ctx.today().year
         self.shelf = []
+        self.rule_set = None  # the year's rule set (its shop and board rules), None before it exists
         layout = QVBoxLayout(self)
         buttons = QHBoxLayout()
         self.redeem_button = QPushButton(self.tr("兑换…"))
         self.reverse_button = QPushButton(self.tr("冲正所选兑换…"))
         self.slip_button = QPushButton(self.tr("打印所选凭证…"))
         self.month_slips_button = QPushButton(self.tr("按月打印凭证…"))
+        self.rule_button = QPushButton(self.tr("兑换规则…"))
         for button, slot in ((self.redeem_button, self.redeem), (self.reverse_button, self.reverse_redemption),
-                             (self.slip_button, self.print_slip), (self.month_slips_button, self.print_month_slips)):
+                             (self.slip_button, self.print_slip), (self.month_slips_button, self.print_month_slips),
+                             (self.rule_button, self.edit_rule)):
             button.clicked.connect(lambda _=False, s=slot: s())
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -76,15 +80,16 @@ class RedeemTab(QWidget):
 
         def ask(_control):
             try:
-                rule = rulesets.get_rule_set(store, year).rule_set.shop.describe()
-            except Exception:  # no rule set this year: balances carried in are still shown
-                rule = None
-            return rule, balances.year_balances(store, year), redemptions.list_redemptions(store, year), goods.list_goods(store)
+                rule_set = rulesets.get_rule_set(store, year).rule_set
+            except NotFound:  # no rule set this year: balances carried in are still shown
+                rule_set = None
+            return rule_set, balances.year_balances(store, year), redemptions.list_redemptions(store, year), goods.list_goods(store)
 
         self.page.read(ask, self._show, key="shop")
 
     def _show(self, answer) -> None:
-        rule, rows, listed, self.shelf = answer
+        self.rule_set, rows, listed, self.shelf = answer
+        rule = self.rule_set.shop.describe() if self.rule_set else None
         self.model.set_rows(rows)
         self.list_model.set_rows(listed)
         fit_columns(self.table)
@@ -122,6 +127,7 @@ class RedeemTab(QWidget):
         self.redeem_button.setEnabled(self.model.rowCount() > 0)
         self.reverse_button.setEnabled(line is not None and not line.reversed and line.reverses_id is None)
         self.slip_button.setEnabled(line is not None)
+        self.rule_button.setEnabled(self.rule_set is not None)
 
     def redeem(self):
         row = self.selected()
@@ -139,6 +145,9 @@ class RedeemTab(QWidget):
             self.ctx, self.tr("冲正兑换"), text,
             lambda reason: (lambda _control: redemptions.reverse_redemption(store, actor, line.id, reason, today)), Kind.LEDGER, self,
         ))
+
+    def edit_rule(self):
+        return None if self.rule_set is None else self.page.open_dialog(ShopRuleDialog(self.ctx, self.year, self.rule_set.shop, self))
 
     def print_slip(self):
         line = self.selected_redemption()
