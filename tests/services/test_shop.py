@@ -164,3 +164,20 @@ def test_the_month_board_from_the_ranking_with_a_tie_at_the_red_edge(store, admi
     assert [(line.name, line.total) for line in found.board.black] == [("丁", D("0"))]  # 戊 is exempt: off the board
     with pytest.raises(ValidationError, match="按月或按季度"):
         period_board(store, 2026)
+
+
+def test_check_catches_a_redemption_rewritten_behind_the_programs_back(store, admin, shop_years, db_path):
+    import sqlite3
+    from contextlib import closing
+
+    zhang, soap, _ = shop_years
+    _approved(store, admin, zhang, "B03", date(2026, 2, 3))
+    redemptions.redeem(store, admin, RedemptionRequest(zhang, soap, 1, date(2026, 3, 4)))
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("DROP TRIGGER shop_redemptions_no_update")
+        raw.execute("UPDATE shop_redemptions SET points = 100")  # 1 point instead of 3, account and all
+        raw.execute("UPDATE shop_accounts SET spent = 100")
+        raw.commit()
+    problems = check.check_store(store).problems
+    assert "积分超市有 1 条兑换记录与操作日志中的记载不符（或没有记载），可能被改动过。" in problems
+    assert any("shop_redemptions_no_update" in p for p in problems)

@@ -150,7 +150,7 @@ def reverse_stock_in(store: Store, actor: Actor, stock_in_id: uuid.UUID, reason:
         goods.stock -= original.quantity
         session.flush()
         uow.audit("reverse", "shop_stock_in", reversal.id, f"冲正“{goods.name}”入库 {original.quantity} {goods.unit}：{reason}",
-                  reverses=original.id, reason=reason)
+                  reverses=original.id, reason=reason, quantity=-original.quantity)
         return Change(f"已冲正“{goods.name}”入库 {original.quantity} {goods.unit}，现有库存 {goods.stock} {goods.unit}。", created=[reversal.id])
 
 
