@@ -44,6 +44,7 @@ def run(args) -> int:
     from app.services.charts import paper
     from app.services.township.gather import is_township_database
 
+    check_options(args)
     out = check_output_path(Path(args.out).expanduser())
     year = parse_year(args.year)
     day = parse_day(args.date) if args.date else date.today()

@@ -79,8 +79,6 @@ def register(verbs, add_common) -> dict:
 def _check_options(args) -> None:
     """Every option that does not belong to the chosen kind is refused, not ignored."""
     kind, name = args.kind, KINDS[args.kind]
-    if kind in chart_reports.KINDS:
-        return chart_reports.check_options(args)
     if kind in MONTHLY and not args.month:
         raise ValidationError(f"{name}按月打印，请用 --month 指定月份，例如 --month 2026-10。")
     if kind in YEARLY and not args.year:
@@ -159,13 +157,10 @@ def _build_meeting_paper(args, store) -> tuple[bytes, str]:
 def run_report(args) -> int:
     from app.reports import page_count
 
-    if args.kind in practice_reports.KINDS:
-        return practice_reports.run(args)  # checks its own options
-    if args.kind in shop_reports.KINDS:
-        return shop_reports.run(args)  # checks its own options
+    for family in (practice_reports, shop_reports, chart_reports):
+        if args.kind in family.KINDS:
+            return family.run(args)  # checks its own options
     _check_options(args)
-    if args.kind in chart_reports.KINDS:
-        return chart_reports.run(args)
     out = check_output_path(Path(args.out).expanduser())
     if args.kind in MEETING:
         _meeting_kind(args)

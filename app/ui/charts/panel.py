@@ -26,8 +26,6 @@ from app.ui.errors import show_error
 from app.ui.jobs import JobControl
 from app.ui.widgets import hint_label
 
-EMPTY = "还没有可以画的数据。"
-
 
 def png_bytes(view: ChartView) -> bytes:
     data = QByteArray()
@@ -38,8 +36,9 @@ def png_bytes(view: ChartView) -> bytes:
     return bytes(data.data())
 
 
-def file_name(title: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_") or "图表"
+def file_name(title: str, fallback: str) -> str:
+    """A file name from a chart's title: characters a file system refuses become “_”."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_") or fallback
 
 
 class ChartPanel(QWidget):
@@ -111,7 +110,7 @@ class ChartPanel(QWidget):
         while len(self.views) < len(charts):
             self.views.append(self._add_view())
         for view, chart in zip(self.views, charts):
-            view.set_chart(chart, self.tr(EMPTY))
+            view.set_chart(chart, self.tr("还没有可以画的数据。"))
 
     def _add_view(self) -> ChartView:
         box = QWidget(self.body)
@@ -147,7 +146,7 @@ class ChartPanel(QWidget):
         if view.chart is None:
             return
         title = f"{self.charts.title}_{view.chart.title}" if self.charts else view.chart.title
-        path = self.ctx.ask_save_path(self, self.tr("导出图片"), file_name(title) + ".png", self.tr("PNG 图片 (*.png)"))
+        path = self.ctx.ask_save_path(self, self.tr("导出图片"), file_name(title, self.tr("图表")) + ".png", self.tr("PNG 图片 (*.png)"))
         if not path:
             return
         if not path.lower().endswith(".png"):
