@@ -146,7 +146,10 @@ def take_snapshot(source: Path, target: Path) -> DatabaseFacts:
         with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
             live.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
-            problems = integrity_problems(copy)
+            # quick_check: every page and record of the copy, not whether each index matches its
+            # table — a tenth of integrity_check's time on a county's file; `check` and a restore
+            # (check_database_file) run the full check.
+            problems = integrity_problems(copy, quick=True)
             if problems:
                 raise LiveDatabaseDamaged(details="; ".join(problems[:5]))
             return read_database_facts(copy)
@@ -154,10 +157,10 @@ def take_snapshot(source: Path, target: Path) -> DatabaseFacts:
         raise SnapshotFailed(details=repr(exc)) from exc
 
 
-def integrity_problems(connection: sqlite3.Connection) -> list[str]:
-    """What `PRAGMA integrity_check` finds; empty when the file is sound."""
+def integrity_problems(connection: sqlite3.Connection, quick: bool = False) -> list[str]:
+    """What `PRAGMA integrity_check` (or `quick_check`) finds; empty when the file is sound."""
     try:
-        rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        rows = [row[0] for row in connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:  # a truncated or damaged file raises instead of answering
         return [str(exc)]
     return [] if rows == ["ok"] else rows

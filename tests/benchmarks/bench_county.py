@@ -181,7 +181,9 @@ def _members(raw, rng: random.Random, branch_ids: list[str], sizes: list[int], n
                 "in_branch_since": joined, "note": "",
             })
             made.append((member, branch))
-    _insert(raw, "members", rows)
+    # only the columns this schema has (personal data moves into sealed columns as it evolves)
+    columns = {row[1] for row in raw.execute("PRAGMA table_info(members)")}
+    _insert(raw, "members", [{key: value for key, value in row.items() if key in columns} for row in rows])
     return made
 
 
