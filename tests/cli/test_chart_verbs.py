@@ -9,7 +9,7 @@ from PIL import Image
 
 import main as entry
 from app.cli.chart_verbs import KINDS
-from app.services.accounts import operators
+from conftest import keyed_admin
 from app.services.backup import archive as backup
 from app.services.township import gather
 from db.store import Store
@@ -91,7 +91,7 @@ def test_the_township_charts(capsys, branch_db, tmp_path):
         backup.backup_to(store, stick)
     township_db = tmp_path / "township.db"
     with Store.open_file(township_db) as township:
-        gather.gather(township, operators.ensure_admin(township), [stick], lambda path, manifest: None)
+        gather.gather(township, keyed_admin(township), [stick], lambda path, manifest: None)
     out_file = tmp_path / "township.pdf"
     code, out, err = chart(capsys, "township", "--db", str(township_db), "--year", "2026", "--branch", "红旗社区党委",
                            "--out", str(out_file))

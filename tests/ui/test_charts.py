@@ -182,3 +182,35 @@ def test_the_print_dialog_adds_chart_pages(demo_window, monkeypatch, tmp_path):
     again = menu_actions.open_print_dialog(demo_window)
     assert again.charts_check.isChecked()  # remembered for this branch
     again.close()
+
+
+def test_the_township_overview_draws_the_branches_side_by_side(app, qtbot, demo_store, tmp_path):
+    from app.services.backup import archive as backup
+    from app.services.township import gather
+    from app.ui.jobs import JobRunner
+    from app.ui.pages.township_window import TownshipWindow
+    from conftest import keyed_admin
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    backup.backup_to(demo_store, stick)
+    with Store.open_file(tmp_path / "乡镇汇总.db") as township:
+        gather.start_township_database(township, keyed_admin(township), "城关镇党委")
+        gather.gather(township, keyed_admin(township), [stick], lambda path, manifest: None)
+        window = TownshipWindow(township, keyed_admin(township), today=TODAY, jobs=JobRunner(synchronous=True))
+        qtbot.addWidget(window)
+        window.show()
+        window.resize(1366, 768)
+        page = window.pages["overview"]
+        page.views.setCurrentWidget(page.charts)
+        qtbot.wait(50)
+        titles = [view.chart.title for view in page.charts.views]
+        assert titles == ["各支部人均积分", "各支部星级占比", "各支部会议出席率"]
+        overview_average = page.overview.branches[0].average
+        assert page.charts.views[0].chart.bars[0].values == (overview_average,)  # the table's figure
+        page.show_branch("红星村党支部")
+        assert page.charts.views[-1].chart.title == "红星村党支部逐月人均积分与全乡镇对比"
+        qtbot.wait(50)
+        window.grab().save(str(tmp_path / "township-charts.png"))
+        assert ink_share(page.charts.views[0].image(scale=1)) > 0.02
+        window.close()
