@@ -214,3 +214,18 @@ def test_the_township_overview_draws_the_branches_side_by_side(app, qtbot, demo_
         window.grab().save(str(tmp_path / "township-charts.png"))
         assert ink_share(page.charts.views[0].image(scale=1)) > 0.02
         window.close()
+
+
+def test_a_tall_chart_repaints_only_what_is_shown(app, qtbot):
+    from app.reports.chart_data import Chart, Series
+    from app.ui.charts.painter import visible_part
+
+    names = tuple(f"第{n:03d}村党支部" for n in range(1, 301))
+    chart = Chart("各支部人均积分", names, bars=(Series("人均", tuple(Decimal(n % 90) for n in range(300))),), horizontal=True)
+    view = shown_view(qtbot, chart)
+    assert view.height() > 6000
+    layout = view.layout_now()
+    shown = visible_part(layout, 1000, 1600)
+    assert 20 <= len(shown.boxes) <= 40 and all(1000 - b.h <= b.y <= 1600 for b in shown.boxes)
+    top = view.image(scale=1).copy(0, 1000, view.width(), 600)
+    assert ink_share(top) > 0.02  # the whole picture still has every row

@@ -56,6 +56,22 @@ def _colour(rgb: tuple[float, float, float]) -> QColor:
     return QColor.fromRgbF(*rgb)
 
 
+def visible_part(layout: Layout, top: float, bottom: float) -> Layout:
+    """The shapes of a tall layout that reach into [top, bottom] (a chart of 300 branches in a
+    scroll area repaints only what is shown, not 6,000 pixels of it)."""
+    def reaches(y1: float, y2: float) -> bool:
+        return min(y1, y2) <= bottom and max(y1, y2) >= top
+
+    return Layout(
+        layout.width, layout.height,
+        boxes=[b for b in layout.boxes if reaches(b.y, b.y + b.h)],
+        lines=layout.lines,
+        labels=[label for label in layout.labels if reaches(label.y - label.size, label.y)],
+        rules=[r for r in layout.rules if reaches(r.y1, r.y2)],
+        keys=[k for k in layout.keys if reaches(k.y, k.y + k.size)],
+    )
+
+
 def paint_layout(painter: QPainter, layout: Layout) -> None:
     """Paint every shape, in batches: one call per kind of rule, per bar style and per hatch.
 

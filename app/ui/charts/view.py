@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from app.reports.chart_data import Chart
 from app.reports.chart_layout import Layout, lay_out
-from app.ui.charts.painter import INK, MUTED, Measure, chart_font, keeping_none_alive, paint_layout
+from app.ui.charts.painter import INK, MUTED, Measure, chart_font, keeping_none_alive, paint_layout, visible_part
 
 TEXT_SIZE = 13.0  # pixels
 ROW_HEIGHT = 20  # pixels per category of a horizontal chart
@@ -64,18 +64,19 @@ class ChartView(QWidget):
         self._layout = None
         super().resizeEvent(event)
 
-    def paintEvent(self, _event) -> None:
-        keeping_none_alive(self._paint_on, self)
+    def paintEvent(self, event) -> None:
+        keeping_none_alive(self._paint_on, self, event.rect())
 
-    def _paint_on(self, device) -> None:
+    def _paint_on(self, device, exposed=None) -> None:
         painter = QPainter(device)
         try:
-            self.paint(painter)
+            self.paint(painter, exposed)
         finally:
             painter.end()
 
-    def paint(self, painter: QPainter) -> None:
-        painter.fillRect(self.rect(), QColor(Qt.GlobalColor.white))
+    def paint(self, painter: QPainter, exposed=None) -> None:
+        """The chart (only the part reaching into `exposed`, a rectangle of the widget, when given)."""
+        painter.fillRect(self.rect() if exposed is None else exposed, QColor(Qt.GlobalColor.white))
         layout = self.layout_now()
         if layout is None or (self.chart is not None and self.chart.is_empty and self.message):
             painter.setFont(chart_font(TEXT_SIZE))
@@ -85,6 +86,8 @@ class ChartView(QWidget):
                 return
         painter.translate(8, 6)
         painter.setPen(INK)
+        if exposed is not None:
+            layout = visible_part(layout, exposed.top() - 6, exposed.bottom() - 6)
         paint_layout(painter, layout)
 
     def tip_at(self, point: QPoint) -> str:
