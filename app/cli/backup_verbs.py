@@ -90,6 +90,12 @@ def ask_passphrase(prompt: str = "请输入备份口令：", confirm: bool = Fal
     return first
 
 
+def _declined(question: str) -> bool:
+    """True only when the person at the terminal answers no (the default is yes)."""
+    answer = input(f"{question}（是/否，默认是）：").strip().lower()
+    return answer in {"否", "n", "no", "fou"}
+
+
 def _confirm(question: str) -> bool:
     if not _interactive():
         return False
@@ -120,11 +126,19 @@ def run_backup(args) -> int:
         raise ValidationError(f"找不到数据库文件“{database}”。")
     encrypt = args.encrypt
     if not encrypt and not args.no_encrypt and is_removable_path(folder):
+        # On a stick, encrypted is the default: a plain backup there must be asked for by name.
         if _interactive():
-            encrypt = _confirm("备份要写到 U 盘上，U 盘容易丢失，要用口令加密吗")
+            encrypt = not _declined("备份要写到 U 盘上，U 盘容易丢失，将用口令加密；不加密请输入“否”")
+        elif os.environ.get(PASSPHRASE_ENV):
+            encrypt = True
         else:
-            print("提示：备份写到了 U 盘上，建议加 --encrypt 用口令加密。", file=sys.stderr)
+            raise ValidationError(
+                f"备份要写到 U 盘上，U 盘上的备份默认加密：请设置环境变量 {PASSPHRASE_ENV}（口令），"
+                "或加 --no-encrypt 明确要不加密的备份。"
+            )
     passphrase = ask_passphrase("请设置备份口令：", confirm=True) if encrypt else None
+    if passphrase is not None:
+        backup.require_strong_passphrase(passphrase)
     with Store.open_file(database) as store:
         logged_in(store, args)
         result = backup.backup_to(store, folder, passphrase)

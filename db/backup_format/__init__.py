@@ -78,6 +78,13 @@ Manifest fields of version 2 (all present; `null` where stated)::
     compression       "zlib"
     chunk_size        bytes of the zlib stream in each chunk but the last
     encryption        null, or {"cipher": "AES-256-GCM", "kdf": {...}, "key_check": hex (16 bytes)}
+    sealed_facts      encrypted files only (written from 2026-11-30; optional for a reader): the
+                      fields counts, audit_records, last_change_at, chain_heads and branch.township
+                      are left out of the readable manifest and kept here instead, as hex of
+                      nonce (12) || AES-256-GCM(key, UTF-8 JSON {field: value, "branch":
+                      {"township": ...}}) || tag, associated data b"jfbak sealed facts v2". The
+                      readable manifest of an encrypted file thus says only what is needed to
+                      choose it (program, time, schema, branch name and id, sizes).
 
 Version 1 has no chunk_size and has, besides: payload_size (P), payload_sha256 and
 database_sha256 (hex; null when encrypted) and encryption.nonce (hex, 12 bytes). Fields a
@@ -85,8 +92,10 @@ reader does not know are carried along and ignored, so later programs may add fi
 
 An encrypted file carries no plaintext hash (it would let anyone confirm a guess of the
 contents): its checks are the GCM tags, and `key_check` tells a wrong passphrase from damage.
-The manifest is never encrypted: it names the branch and counts rows but holds no personal
-data, so a backup can be listed, compared and checked for damage without its passphrase.
+The manifest is never encrypted, so a backup can be listed, compared and checked for damage
+without its passphrase; a plain file's manifest names the branch and its township and counts
+rows (its payload is readable anyway), an encrypted file's keeps those in sealed_facts.
+Members' personal data is sealed inside the database itself (db/sealed.py) in either kind.
 
 Key derivation: passphrase → Unicode NFC → UTF-8 → KDF → 32-byte AES key. Supported KDFs::
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import unicodedata
 from functools import cache
@@ -27,6 +28,7 @@ from app.domain.errors import (
 )
 
 KEY_CHECK_LABEL = b"jfbak key check v1"
+SEALED_FACTS_LABEL = b"jfbak sealed facts v2"
 NONCE_SIZE = 12
 TAG_SIZE = 16
 CIPHER = "AES-256-GCM"
@@ -37,7 +39,7 @@ MIN_PASSPHRASE = 6
 __all__ = [
     "KEY_CHECK_LABEL", "NONCE_SIZE", "TAG_SIZE", "CIPHER", "DEFAULT_ARGON2", "DEFAULT_SCRYPT", "MIN_PASSPHRASE",
     "normalise_passphrase", "default_kdf", "checked_kdf_params", "derive_key", "key_check", "new_encryption",
-    "opening_key", "chunk_aad", "ChunkCipher", "WholeGcmReader",
+    "opening_key", "seal_facts", "open_facts", "chunk_aad", "ChunkCipher", "WholeGcmReader",
 ]
 
 
@@ -148,6 +150,31 @@ def opening_key(encryption: dict, passphrase: str | None) -> bytes:
     if not hmac.compare_digest(key_check(key), encryption["key_check"]):
         raise WrongPassphrase()
     return key
+
+
+def seal_facts(key: bytes, facts: dict) -> str:
+    """The manifest's `sealed_facts` of an encrypted file: the facts that are nobody's business
+    without the passphrase (row counts, township, chain heads), JSON under AES-256-GCM, hex."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(NONCE_SIZE)
+    body = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return (nonce + AESGCM(key).encrypt(nonce, body, SEALED_FACTS_LABEL)).hex()
+
+
+def open_facts(key: bytes, sealed: str) -> dict:
+    """`seal_facts` undone; BackupAltered when the tag fails (the key was checked before)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        raw = bytes.fromhex(sealed)
+        facts = json.loads(AESGCM(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], SEALED_FACTS_LABEL))
+    except (ValueError, TypeError, InvalidTag):
+        raise BackupAltered(details="sealed facts do not open") from None
+    if not isinstance(facts, dict):
+        raise BackupAltered(details="sealed facts are not an object")
+    return facts
 
 
 def chunk_aad(header_digest: bytes, index: int, final: bool) -> bytes:

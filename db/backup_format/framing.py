@@ -129,6 +129,31 @@ def new_manifest(facts: DatabaseFacts, created_at: datetime, program_version: st
     }
 
 
+# What an encrypted file's readable manifest leaves out (sealed in `sealed_facts` instead): it
+# says only what is needed to choose the file — program, time, schema, branch name and id.
+PRIVATE_FIELDS = ("counts", "audit_records", "last_change_at", "chain_heads")
+PRIVATE_BRANCH_FIELDS = ("township",)
+
+
+def split_private(manifest: dict) -> tuple[dict, dict]:
+    """(the manifest an encrypted file shows, the facts it seals)."""
+    shown = {key: value for key, value in manifest.items() if key not in PRIVATE_FIELDS}
+    private = {key: manifest[key] for key in PRIVATE_FIELDS if key in manifest}
+    branch = manifest.get("branch")
+    if isinstance(branch, dict):
+        shown["branch"] = {key: value for key, value in branch.items() if key not in PRIVATE_BRANCH_FIELDS}
+        private["branch"] = {key: branch[key] for key in PRIVATE_BRANCH_FIELDS if key in branch}
+    return shown, private
+
+
+def with_private(shown: dict, private: dict) -> dict:
+    """The whole manifest again, once the passphrase has opened the sealed facts."""
+    whole = {**shown, **{key: value for key, value in private.items() if key != "branch"}}
+    if isinstance(shown.get("branch"), dict) and isinstance(private.get("branch"), dict):
+        whole["branch"] = {**shown["branch"], **private["branch"]}
+    return whole
+
+
 def pack_header(manifest: dict, flags: int) -> bytes:
     """Bytes [0, 20+N) of a version-2 file: fixed header, its CRC-32, the manifest."""
     body = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -25,7 +25,7 @@ from typing import BinaryIO, Callable
 
 from app.domain.errors import BackupDamaged, BackupIncomplete
 from db.backup_format.checks import SQLITE_MAGIC, DatabaseFacts
-from db.backup_format.crypto import TAG_SIZE, ChunkCipher, WholeGcmReader, new_encryption, opening_key
+from db.backup_format.crypto import TAG_SIZE, ChunkCipher, WholeGcmReader, new_encryption, open_facts, opening_key, seal_facts
 from db.backup_format.framing import (
     FLAG_ENCRYPTED,
     Manifest,
@@ -33,6 +33,8 @@ from db.backup_format.framing import (
     new_manifest,
     pack_header,
     read_header,
+    split_private,
+    with_private,
 )
 
 PIECE = 1 << 20  # bytes read from the database, and the most the inflater gives at once
@@ -86,8 +88,11 @@ def write_backup(
     report = progress or _quiet
     manifest = {**(extra or {}), **new_manifest(facts, created_at, program_version, database_size)}
     key = None
+    whole = manifest
     if passphrase is not None:
         manifest["encryption"], key = new_encryption(passphrase, kdf)
+        manifest, private = split_private(manifest)
+        manifest["sealed_facts"] = seal_facts(key, private)
     header = pack_header(manifest, FLAG_ENCRYPTED if key else 0)
     digest = hashlib.sha256(header).digest()
     sink.write(header + digest)
@@ -98,7 +103,7 @@ def write_backup(
     body = TRAILER.pack(chunks.size, chunks.hash.digest(), database_digest, 0)[:-4]
     sink.write(body + struct.pack(">I", zlib.crc32(body)))
     total = len(header) + len(digest) + chunks.size + TRAILER.size
-    return Written(Manifest(manifest), total, chunks.hash.hexdigest(), database_hash.hexdigest())
+    return Written(Manifest(whole), total, chunks.hash.hexdigest(), database_hash.hexdigest())
 
 
 def _compress(source: BinaryIO, database_size: int, chunks: "_ChunkWriter", report: Progress):
@@ -322,7 +327,14 @@ class BackupReader:
         inflater.finish()
         if expected is not None and inflater.hash.digest() != expected:
             raise BackupDamaged(details="database sha256 mismatch")
-        return Unpacked(self.manifest, inflater.written, inflater.hash.hexdigest())
+        return Unpacked(self._whole_manifest(key), inflater.written, inflater.hash.hexdigest())
+
+    def _whole_manifest(self, key: bytes | None) -> Manifest:
+        """The manifest with an encrypted file's sealed facts opened (counts, township, chain heads)."""
+        sealed = self.manifest.data.get("sealed_facts")
+        if key is None or not sealed:
+            return self.manifest
+        return Manifest(with_private(self.manifest.data, open_facts(key, sealed)))
 
     def _unpack_chunks(self, key: bytes | None, inflater: Inflater, report: Progress) -> bytes | None:
         """Version 2; returns the database SHA-256 the trailer expects (None when encrypted)."""

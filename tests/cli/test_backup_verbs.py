@@ -59,7 +59,7 @@ def test_encrypt_without_a_passphrase_source_writes_nothing(capsys, village, mon
 
 def test_passphrase_from_the_environment_and_from_the_prompt(capsys, village, monkeypatch):
     db, stick = village
-    monkeypatch.setenv(backup_verbs.PASSPHRASE_ENV, "环境变量里的口令")
+    monkeypatch.setenv(backup_verbs.PASSPHRASE_ENV, "环境变量里的备份口令 hx-2026")
     assert cli(capsys, "backup", "--to", stick, "--db", db, "--encrypt")[0] == 0
     [made] = list(stick.glob("*.jfbak"))
     assert cli(capsys, "verify", made)[0] == 0
@@ -68,7 +68,7 @@ def test_passphrase_from_the_environment_and_from_the_prompt(capsys, village, mo
     assert code == 1 and "口令不对" in err
     monkeypatch.delenv(backup_verbs.PASSPHRASE_ENV)
     monkeypatch.setattr(backup_verbs, "_interactive", lambda: True)
-    answers = iter(["环境变量里的口令"])
+    answers = iter(["环境变量里的备份口令 hx-2026"])
     monkeypatch.setattr(backup_verbs.getpass, "getpass", lambda prompt="": next(answers))
     assert cli(capsys, "verify", made)[0] == 0
     typed = iter(["第一次的口令", "第二次不一样"])
@@ -145,7 +145,7 @@ def test_gather_needs_a_township_database_and_prints_the_comparison(capsys, vill
 
 def test_the_verbs_run_as_a_real_process(village):
     db, stick = village
-    env = {**os.environ, backup_verbs.PASSPHRASE_ENV: "进程里的口令"}
+    env = {**os.environ, backup_verbs.PASSPHRASE_ENV: "进程里的备份口令 jc-4410"}
     run = lambda *args: subprocess.run(  # noqa: E731
         [sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True, text=True, env=env, cwd=ROOT,
         stdin=subprocess.DEVNULL, timeout=120,
@@ -158,3 +158,20 @@ def test_the_verbs_run_as_a_real_process(village):
     assert checked.returncode == 1 and checked.stderr.strip().startswith("错误：备份文件不完整")
     helped = run("gather", "--help")
     assert helped.returncode == 0 and "--db" in helped.stdout and "--passphrase" not in helped.stdout
+
+
+def test_on_a_stick_the_backup_is_encrypted_unless_a_plain_one_is_asked_for(capsys, village, monkeypatch):
+    db, stick = village
+    monkeypatch.setattr(backup_verbs, "is_removable_path", lambda folder: True)
+    monkeypatch.delenv(backup_verbs.PASSPHRASE_ENV, raising=False)
+    code, _, err = cli(capsys, "backup", "--to", stick, "--db", db)
+    assert code == 1 and "默认加密" in err and list(stick.iterdir()) == []
+    monkeypatch.setenv(backup_verbs.PASSPHRASE_ENV, "村委会 12345")
+    code, _, err = cli(capsys, "backup", "--to", stick, "--db", db)
+    assert code == 1 and "备份口令不够安全" in err and list(stick.iterdir()) == []
+    monkeypatch.setenv(backup_verbs.PASSPHRASE_ENV, "环境变量里的备份口令 hx-2026")
+    assert cli(capsys, "backup", "--to", stick, "--db", db)[0] == 0
+    [made] = list(stick.glob("*.jfbak"))
+    assert backup_verbs.backup.inspect_backup(made).encrypted
+    assert cli(capsys, "backup", "--to", stick, "--db", db, "--no-encrypt")[0] == 0
+    assert sum(not backup_verbs.backup.inspect_backup(p).encrypted for p in stick.glob("*.jfbak")) == 1

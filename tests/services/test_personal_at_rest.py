@@ -16,7 +16,7 @@ from app.domain.enums import MemberClass
 from app.domain.errors import PersonalDataLocked
 from app.domain.periods import Month
 from app.services import demo
-from app.services.backup import archive
+from app.services.backup import archive, restore
 from app.services.context import unit_of_work
 from app.services.roster import members, personal, queries, sealing
 from app.services.roster.members import MemberInput
@@ -140,3 +140,17 @@ def test_sealing_runs_in_the_callers_transaction_and_says_how_many(tmp_path):
             raise RuntimeError("the caller's later step failed")
         with store.session() as session:
             assert sealing.waiting(session) == 36
+
+
+def test_the_safety_copy_a_restore_keeps_holds_no_id_number_or_phone(tmp_path):
+    with Store.open_file(tmp_path / "branch.db") as store:
+        admin = keyed_admin(store)
+        demo.create_demo_branch(store, admin, today=TODAY)
+        secrets = _secrets(members.list_members(store, members.MemberFilter(statuses=()), admin))
+        (tmp_path / "stick").mkdir()
+        made = archive.backup_to(store, tmp_path / "stick")
+        add(store, admin, "后来登记的党员")  # the live file is newer than the backup
+    result = restore.restore(made.path, tmp_path / "branch.db", allow_replacing_newer=True, actor=admin)
+    assert result.safety_copy is not None and result.safety_copy.exists()
+    for path in [result.safety_copy, *_companions(tmp_path / "branch.db")]:
+        assert _found_in(path.read_bytes(), secrets) == [], path.name

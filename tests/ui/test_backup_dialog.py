@@ -56,17 +56,22 @@ def test_backup_to_a_usb_stick_offers_encryption(app, qtbot, village, admin, sti
     assert dialog.drive_list.count() == 1 and "KINGSTON" in dialog.drive_list.item(0).text()
     dialog.drive_list.setCurrentRow(0)
     assert dialog.target_folder == stick and dialog.encrypt_box.isChecked()
-    dialog.passphrase_edit.setText("村委会的口令")
-    dialog.passphrase_again.setText("村委会的口令？")
+    dialog.passphrase_edit.setText("村委会的备份口令 cw-5820")
+    dialog.passphrase_again.setText("村委会的备份口令 cw-5820？")
     dialog.start_backup()
     assert isinstance(dialog.last_error, ValidationError) and "两次输入的口令不一样" in dialog.status_label.text()
     assert list(stick.iterdir()) == []
-    dialog.passphrase_again.setText("村委会的口令")
+    dialog.passphrase_edit.setText("12345678")
+    dialog.passphrase_again.setText("12345678")
+    dialog.start_backup()
+    assert "备份口令不够安全" in dialog.status_label.text() and list(stick.iterdir()) == []
+    dialog.passphrase_edit.setText("村委会的备份口令 cw-5820")
+    dialog.passphrase_again.setText("村委会的备份口令 cw-5820")
     dialog.start_backup()
     [made] = list(stick.glob("*.jfbak"))
     assert backup.inspect_backup(made).encrypted and "已加密" in dialog.status_label.text()
     assert dialog.passphrase_edit.text() == ""
-    assert backup.verify_backup(made, "村委会的口令").manifest.counts["members"] == 3
+    assert backup.verify_backup(made, "村委会的备份口令 cw-5820").manifest.counts["members"] == 3
 
 
 def test_another_folder_is_not_encrypted_unless_asked(app, qtbot, village, admin, tmp_path, monkeypatch):

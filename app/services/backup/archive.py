@@ -49,9 +49,11 @@ from app.domain.errors import (  # re-exported: the UI and the command line catc
     BackupWriteFailed,
     NotABackup,
     PassphraseRequired,
+    ValidationError,
     WrongPassphrase,
     folder_not_file,
 )
+from app.domain.password_strength import weakness
 from app.services.backup.drives import place_of
 from app.services.files import (
     TEMP_MARK,
@@ -112,15 +114,28 @@ class VerifyReport:
         return describe_manifest(self.manifest)
 
 
+def require_strong_passphrase(passphrase: str, branch_name: str = "") -> None:
+    """A new backup's passphrase is held to the accounts' password rule (app/domain/password_strength.py):
+    the key of an encrypted backup on a lost stick is only as hard to guess as its passphrase.
+    Opening older files is not affected."""
+    reason = weakness(passphrase, (branch_name,) if branch_name else ())
+    if reason:
+        raise ValidationError("备份口令不够安全：" + reason.replace("密码", "口令"))
+
+
 def describe_manifest(manifest: Manifest) -> str:
     data = manifest.data
     counts = data.get("counts") or {}
     who = manifest.branch_name or ("乡镇汇总数据" if data.get("database_kind") == "township" else "空数据库")
     locked = "，已加密" if manifest.encrypted else ""
+    # An encrypted file's header keeps its figures sealed: they show once the passphrase opened it.
+    figures = (
+        f"党员 {counts.get('members', 0)} 名，积分记录 {counts.get('points_entries', 0)} 条"
+        if "counts" in data else "人数等内容已加密"
+    )
     return (
-        f"{who}，备份于 {local_time(manifest.created_at)}，党员 {counts.get('members', 0)} 名，"
-        f"积分记录 {counts.get('points_entries', 0)} 条（程序版本 {data.get('program_version')}，"
-        f"数据库版本 {data.get('schema_revision')}{locked}）"
+        f"{who}，备份于 {local_time(manifest.created_at)}，{figures}"
+        f"（程序版本 {data.get('program_version')}，数据库版本 {data.get('schema_revision')}{locked}）"
     )
 
 
@@ -347,7 +362,8 @@ def unpack_file(
         report(0.1, "正在校验备份文件……")
         try:
             with open(target, "xb", buffering=0) as raw:
-                reader.unpack(passphrase, _Staging(raw), lambda fraction: report(0.1 + 0.3 * fraction, "正在校验备份文件……"))
+                # an encrypted file's counts and chain heads are sealed: the unpacked manifest has them
+                manifest = reader.unpack(passphrase, _Staging(raw), lambda fraction: report(0.1 + 0.3 * fraction, "正在校验备份文件……")).manifest
         except _SinkFailed as failed:
             raise failed.error from None
         except OSError as exc:

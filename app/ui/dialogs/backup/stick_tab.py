@@ -96,6 +96,7 @@ class StickTab(QWidget):
             raise ValidationError(self.tr("两次输入的口令不一样，请重新输入。"))
         if not passphrase:
             raise ValidationError(self.tr("请输入口令，或者取消“用口令加密”。"))
+        backup.require_strong_passphrase(passphrase)
         return passphrase
 
     def start_backup(self) -> None:
