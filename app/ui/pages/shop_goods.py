@@ -1,10 +1,9 @@
-"""The 商品 tab of the shop: goods on the shelf (price, stock, donor), new goods, stock received,
-and the goods' stock-ins below with 冲正 (a wrong stock-in is reversed, never edited)."""
+"""The 商品 tab of the shop: goods on the shelf (price, stock, donor), new goods, stock received;
+and the 入库记录 tab it also fills: every stock-in with 冲正 (a wrong stock-in is reversed, never edited)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.points import format_points
 from app.services.shop import goods
@@ -28,6 +27,7 @@ class GoodsTab(QWidget):
         for button, slot in ((self.add_button, self.add_goods), (self.edit_button, self.edit_goods),
                              (self.stock_button, self.receive), (self.reverse_button, self.reverse_stock_in)):
             button.clicked.connect(lambda _=False, s=slot: s())
+        for button in (self.add_button, self.edit_button, self.stock_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -41,33 +41,45 @@ class GoodsTab(QWidget):
         ], self)
         self.table = make_table(self)
         self.table.setModel(self.model)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_stock_ins())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        layout.addWidget(self.table, 1)
+        self.records = self._records_view()
+        self._update_buttons()
+
+    def _records_view(self) -> QWidget:
+        """Every stock-in, newest first: a tab of its own on the page (one table a view fits a laptop)."""
+        view = QWidget()
+        layout = QVBoxLayout(view)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reverse_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.ins_model = RowTableModel([
-            Column(self.tr("日期"), lambda r: f"{r.received_on:%Y-%m-%d}", CENTER), Column(self.tr("数量"), lambda r: r.quantity, RIGHT),
-            Column(self.tr("捐赠/来源"), lambda r: r.donor), Column(self.tr("备注"), lambda r: r.note),
+            Column(self.tr("日期"), lambda r: f"{r.received_on:%Y-%m-%d}", CENTER), Column(self.tr("物品"), lambda r: r.goods_name),
+            Column(self.tr("数量"), lambda r: r.quantity, RIGHT), Column(self.tr("捐赠/来源"), lambda r: r.donor), Column(self.tr("备注"), lambda r: r.note),
             Column(self.tr("状态"), lambda r: self.tr("已冲正") if r.reversed else (self.tr("冲正记录") if r.reverses_id else ""), CENTER),
-        ], self)
-        self.ins = make_table(self)
+        ], view)
+        self.ins = make_table(view)
         self.ins.setModel(self.ins_model)
         self.ins.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.ins)
-        layout.addWidget(split, 1)
-        self._update_buttons()
+        layout.addWidget(self.ins, 1)
+        return view
 
     def refresh(self) -> None:
         store = self.ctx.store
-        self.page.read(lambda _c: goods.list_goods(store), self._show, key="goods")
+        self.page.read(lambda _c: (goods.list_goods(store), goods.list_stock_ins(store)), self._show, key="goods")
 
-    def _show(self, rows) -> None:
+    def _show(self, answer) -> None:
+        rows, stock_ins = answer
         keep = self.selected()
         self.model.set_rows(rows)
+        self.ins_model.set_rows(stock_ins)
+        fit_columns(self.ins)
         fit_columns(self.table)
         self.summary.setText(self.tr("上架 {0} 种，库存共 {1} 件。").format(sum(1 for r in rows if r.active), sum(r.stock for r in rows)))
         if keep is not None:
             self.select(keep.name)
-        self._load_stock_ins()
+        self._update_buttons()
 
     def selected(self):
         rows = self.table.selectionModel().selectedRows()
@@ -83,19 +95,6 @@ class GoodsTab(QWidget):
     def selected_stock_in(self):
         rows = self.ins.selectionModel().selectedRows()
         return self.ins_model.row_at(rows[0].row()) if rows else None
-
-    def _load_stock_ins(self) -> None:
-        row, store = self.selected(), self.ctx.store
-        if row is None:
-            self.ins_model.set_rows([])
-            self._update_buttons()
-            return
-        self.page.read(lambda _c: goods.list_stock_ins(store, row.id), self._show_stock_ins, key="stock-ins")
-
-    def _show_stock_ins(self, rows) -> None:
-        self.ins_model.set_rows(rows)
-        fit_columns(self.ins)
-        self._update_buttons()
 
     def _update_buttons(self) -> None:
         row, stock_in = self.selected(), self.selected_stock_in()

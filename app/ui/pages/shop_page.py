@@ -45,7 +45,9 @@ class ShopPage(Page):
         self.tabs = QTabWidget()
         self.redeem_tab, self.goods_tab = RedeemTab(self), GoodsTab(self)
         self.tabs.addTab(self.redeem_tab, self.tr("兑换"))
+        self.tabs.addTab(self.redeem_tab.records, self.tr("兑换记录"))
         self.tabs.addTab(self.goods_tab, self.tr("商品"))
+        self.tabs.addTab(self.goods_tab.records, self.tr("入库记录"))
         layout.addWidget(self.tabs, 1)
 
     @property

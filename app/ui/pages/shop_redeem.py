@@ -1,10 +1,11 @@
 """The 兑换 tab of the shop: every member's shop points for the year (carried in, earned, spent,
-what he may spend), the year's redemptions below with 冲正 and the slips (兑换凭证)."""
+what he may spend); and the 兑换记录 tab it also fills: the year's redemptions with 冲正 and the
+slips (兑换凭证)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import NotFound
 from app.domain.points import format_points
@@ -36,15 +37,16 @@ class RedeemTab(QWidget):
         layout = QVBoxLayout(self)
         buttons = QHBoxLayout()
         self.redeem_button = QPushButton(self.tr("兑换…"))
+        self.rule_button = QPushButton(self.tr("兑换规则…"))
         self.reverse_button = QPushButton(self.tr("冲正所选兑换…"))
         self.slip_button = QPushButton(self.tr("打印所选凭证…"))
         self.month_slips_button = QPushButton(self.tr("按月打印凭证…"))
-        self.rule_button = QPushButton(self.tr("兑换规则…"))
-        for button, slot in ((self.redeem_button, self.redeem), (self.reverse_button, self.reverse_redemption),
-                             (self.slip_button, self.print_slip), (self.month_slips_button, self.print_month_slips),
-                             (self.rule_button, self.edit_rule)):
+        for button, slot in ((self.redeem_button, self.redeem), (self.rule_button, self.edit_rule),
+                             (self.reverse_button, self.reverse_redemption), (self.slip_button, self.print_slip),
+                             (self.month_slips_button, self.print_month_slips)):
             button.clicked.connect(lambda _=False, s=slot: s())
-            buttons.addWidget(button)
+        buttons.addWidget(self.redeem_button)
+        buttons.addWidget(self.rule_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.summary = hint_label()
@@ -56,23 +58,31 @@ class RedeemTab(QWidget):
         ], self)
         self.table = make_table(self)
         self.table.setModel(self.model)
+        layout.addWidget(self.table, 1)
+        self.records = self._records_view()
+        self._update_buttons()
+
+    def _records_view(self) -> QWidget:
+        """The year's redemptions and reversals: a tab of its own on the page (one table a view fits a laptop)."""
+        view = QWidget()
+        layout = QVBoxLayout(view)
+        buttons = QHBoxLayout()
+        for button in (self.reverse_button, self.slip_button, self.month_slips_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.list_model = RowTableModel([
             Column(self.tr("凭证号"), lambda r: f"{r.slip_no:06d}", CENTER), Column(self.tr("日期"), lambda r: f"{r.redeemed_on:%Y-%m-%d}", CENTER),
             Column(self.tr("兑换人"), lambda r: r.member_name), Column(self.tr("物品"), lambda r: r.goods_name),
             Column(self.tr("数量"), lambda r: r.quantity, RIGHT), Column(self.tr("积分"), lambda r: format_points(r.points), RIGHT),
             Column(self.tr("经办人"), lambda r: r.operator), Column(self.tr("备注"), lambda r: r.note),
             Column(self.tr("状态"), _status, CENTER),
-        ], self)
-        self.list = make_table(self)
+        ], view)
+        self.list = make_table(view)
         self.list.setModel(self.list_model)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.list)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout.addWidget(split, 1)
-        self._update_buttons()
+        layout.addWidget(self.list, 1)
+        return view
 
     def refresh(self, year: int) -> None:
         self.year = year
