@@ -4,7 +4,7 @@ Run:
 
     uv run python -m tests.benchmarks.bench_county                      # small: runs in seconds
     uv run python -m tests.benchmarks.bench_county --members 20000 --branches 100 --entries 1000000
-    uv run python -m tests.benchmarks.bench_county --members 66000 --branches 300 --entries 5000000  # the county
+    uv run python -m tests.benchmarks.bench_county --members 66000 --branches 300 --entries 5000000 --villages 300  # the county
 
 It builds once (kept in the system's temporary folder under its parameters) a county through
 the project's own schema and migrations: a county committee, B branches each with a rule set
@@ -28,7 +28,16 @@ included). The baselines:
   LIKE query over the members' search index, one page, and that page's month sums;
 - backup and verify: `cp` of the file, then `sha256sum` of the copy;
 - check (app.services.check.check_store): `PRAGMA integrity_check` alone;
-- chain (db.ledger_chain.verify_stored, both chains): a plain read of the same rows in chain order.
+- chain (db.ledger_chain.verify_stored, both chains): a plain read of the same rows in chain order;
+- scorecards of the own branch for the month (report_data.scorecards + render_scorecards): the
+  same cards drawn on a bare reportlab canvas (tests/benchmarks/bench_scorecards.py), their text
+  prepared outside the timing;
+- the window's first page (MainWindow until the roster shows rows, the worker threaded as in
+  the program): a bare PySide6 window with a table of 100 members read by raw SQL;
+- gather of V village backups (--villages; tests/benchmarks/county_villages.py makes them once,
+  60 members and about 5,000 entries each) into a new township database: raw ATTACH and
+  INSERT OR IGNORE of every village table into one file;
+- backup, verify and restore (the command line's services, bench_backup's child): cp + sha256sum.
 
 Last it reports the bytes a ledger entry costs with its audit record (SQLite's dbstat: the
 tables and their indexes, divided by the entries), beside a raw baseline: an integer-keyed
@@ -40,8 +49,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -259,13 +270,20 @@ def _years(members: int, entries: int) -> list[int]:
 def build_county(path: Path, members: int, branches: int, entries: int, seed: int = 14) -> None:
     years = _years(members, entries)
     admin, branch_ids, items = _setup(path, branches, years)
+    fill_county(path, admin, branch_ids, items, members, entries, seed)
+
+
+def fill_county(path: Path, admin: str, branch_ids: list[str], items: dict, members: int, entries: int, seed: int) -> None:
+    """Members spread over the branches and their chained ledger, by bulk inserts; then the
+    kept month sums and ANALYZE."""
+    years = _years(members, entries)
     rng = random.Random(seed)
     with closing(sqlite3.connect(path)) as raw:
         raw.execute("PRAGMA journal_mode=OFF")  # a throwaway file being built: no journal
         raw.execute("PRAGMA synchronous=OFF")
         raw.execute("PRAGMA cache_size=-200000")
         now = _stamp(datetime(YEAR, 1, 1, 8))
-        roster = _members(raw, rng, branch_ids, _branch_sizes(members, branches), now)
+        roster = _members(raw, rng, branch_ids, _branch_sizes(members, len(branch_ids)), now)
         ledger = _Ledger(raw, admin, datetime(years[0], 1, 2, 8))
         share, extra = divmod(entries, len(roster) * len(years))
         for year in years:
@@ -413,6 +431,107 @@ def _baseline_chain(database: str) -> None:
                 pass
 
 
+def _project_scorecards(database: str) -> None:
+    from app.domain.periods import Month
+    from app.reports import render_scorecards
+    from app.services.printing import report_data
+
+    render_scorecards(report_data.scorecards(_open(database), Month(YEAR, MONTH)))
+
+
+_BATCH: dict = {}
+
+
+def _prepare_bare_cards(database: str) -> None:
+    """The cards' text and lines for the baseline, made before its timing starts."""
+    from app.domain.periods import Month
+    from app.services.printing import report_data
+    from db.store import Store
+    from tests.benchmarks.bench_scorecards import _prepare_bare
+
+    with Store.open_file(Path(database), read_only=True) as store:
+        _BATCH[database] = _prepare_bare(report_data.scorecards(store, Month(YEAR, MONTH)))
+
+
+def _baseline_scorecards(database: str) -> None:
+    """The same cards drawn on a bare reportlab canvas (tests/benchmarks/bench_scorecards.py)."""
+    from tests.benchmarks.bench_scorecards import bare_canvas
+
+    bare_canvas(_BATCH[database])
+
+
+def _wait_for(app, done, seconds: float = 300) -> None:
+    deadline = time.perf_counter() + seconds
+    while not done():
+        if time.perf_counter() > deadline:
+            raise SystemExit("the window showed nothing in time")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def _project_window(database: str) -> None:
+    """The main window on the file until its first page (the roster) shows rows."""
+    from app.services.accounts import operators
+    from app.ui.app import make_application
+    from app.ui.jobs import JobRunner
+    from app.ui.main_window import MainWindow
+
+    app = make_application()
+    store = _open(database)
+    window = MainWindow(store, operators.ensure_admin(store), jobs=JobRunner())
+    window.resize(1366, 768)
+    window.show()
+    _wait_for(app, lambda: window.pages["members"].model.rowCount() > 0)
+    window.hide()  # not closed: closing makes the automatic backup
+
+
+def _baseline_window(database: str) -> None:
+    """A bare PySide6 window with a table of the branch's first 100 members, read with raw SQL."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication.instance() or QApplication([])
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
+        rows = raw.execute("SELECT name, gender, join_date, member_class FROM members ORDER BY name_pinyin LIMIT 100").fetchall()
+    model = QStandardItemModel(len(rows), 4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            model.setItem(r, c, QStandardItem(str(value)))
+    window, table = QMainWindow(), QTableView()
+    table.setModel(model)
+    window.setCentralWidget(table)
+    window.resize(1366, 768)
+    window.show()
+    _wait_for(app, lambda: table.isVisible())
+    app.processEvents()
+    window.hide()
+
+
+def _project_gather(folder: str) -> None:
+    """Every village backup gathered into a new township database by the program."""
+    from app.services.accounts import operators
+    from app.services.township import gather as township
+    from db.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="jfcounty-gather-") as work:
+        with Store.open_file(Path(work) / "township.db") as store:
+            actor = operators.ensure_admin(store)
+            township.start_township_database(store, actor, "县委组织部")
+            report = township.gather(store, actor, [Path(folder) / "backups"])
+    failed = [result.message for result in report.files if result.status != "gathered"]
+    if failed:
+        raise SystemExit(f"{len(failed)} backups not gathered: {failed[:3]}")
+
+
+def _baseline_gather(folder: str) -> None:
+    from tests.benchmarks.county_villages import gather_baseline
+
+    with tempfile.TemporaryDirectory(prefix="jfcounty-gather-") as work:
+        target = Path(work) / "township.db"
+        shutil.copyfile(Path(folder) / "template.db", target)
+        gather_baseline(sorted((Path(folder) / "villages").glob("*.db")), target)
+
+
 QUICK = {
     "month ranking, one branch": (lambda db: _project_ranking(db, "branch", MONTH), lambda db: _baseline_ranking(db, "branch", MONTH)),
     "year ranking, one branch": (lambda db: _project_ranking(db, "branch", None), lambda db: _baseline_ranking(db, "branch", None)),
@@ -421,8 +540,14 @@ QUICK = {
     "roster search keystroke": (_project_roster, _baseline_roster),
     "check": (_project_check, _baseline_check),
     "chain verification": (_project_chain, _baseline_chain),
+    "scorecards, own branch": (_project_scorecards, _baseline_scorecards),
+    "window, first page": (_project_window, _baseline_window),
+    "gather of the village backups": (_project_gather, _baseline_gather),
 }
-ONCE = {"check", "chain verification"}
+GATHER = "gather of the village backups"
+SCORECARDS = "scorecards, own branch"
+VILLAGE_MEMBERS = 60  # a village of 60 members and three years of ledger, about 5,000 entries
+ONCE = {"check", "chain verification", "scorecards, own branch", "window, first page", "gather of the village backups"}
 
 
 def _peak_mb() -> float:
@@ -437,21 +562,26 @@ def child(name: str, side: str, database: str) -> None:
     """Run one figure in this (fresh) process and print {"seconds", "peak_mb"} as JSON."""
     project, baseline = QUICK[name]
     function = project if side == "project" else baseline
-    if side == "project":
+    if side == "project" and name != GATHER:
         _open(database)
+    if side == "baseline" and name == SCORECARDS:
+        _prepare_bare_cards(database)
     best = float("inf")
     for _ in range(1 if name in ONCE else 3):
         started = time.perf_counter()
         function(database)
         best = min(best, time.perf_counter() - started)
-    print(json.dumps({"seconds": best, "peak_mb": _peak_mb()}))
+    print(json.dumps({"seconds": best, "peak_mb": _peak_mb()}), flush=True)
+    os._exit(0)  # no clean-up: a window may still exist (PySide6 can abort in the final collection)
 
 
 def _in_child(name: str, side: str, database: Path) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.bench_county", "--child", name, side, str(database)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="jfcounty-data-") as data:  # the window's settings and locks
+        env = {**os.environ, "DYJF_DATA_DIR": data, "QT_QPA_PLATFORM": "offscreen"}
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.bench_county", "--child", name, side, str(database)],
+            capture_output=True, text=True, cwd=ROOT, check=False, env=env,
+        )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise SystemExit(f"{name} ({side}) failed:\n{done.stderr[-3000:]}")
@@ -512,8 +642,11 @@ def _backup_figures(database: Path) -> None:
         base, _ = copy_and_sum(database, work)
         made = verb("backup", {"db": str(database), "folder": str(work / "out")}, work)
         line("backup", made["seconds"], base, made["peak_mb"])
-        checked = verb("verify", {"backup": str(next((work / "out").glob("*.jfbak")))}, work)
+        made_backup = next((work / "out").glob("*.jfbak"))
+        checked = verb("verify", {"backup": str(made_backup)}, work)
         line("verify", checked["seconds"], base, checked["peak_mb"])
+        restored = verb("restore", {"backup": str(made_backup), "target": str(work / "restored" / "county.db")}, work)
+        line("restore", restored["seconds"], base, restored["peak_mb"])
 
 
 def main() -> None:
@@ -524,6 +657,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=3000)
     parser.add_argument("--branches", type=int, default=10)
     parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--villages", type=int, default=10, help="village backups gathered (the county: 300)")
     parser.add_argument("--skip", nargs="*", default=[], help="figures to leave out (names as printed)")
     args = parser.parse_args()
     database = cached_county(args.members, args.branches, args.entries)
@@ -535,8 +669,14 @@ def main() -> None:
     for name in QUICK:
         if name in args.skip:
             continue
-        project, base = _in_child(name, "project", database), _in_child(name, "baseline", database)
-        line(name, project["seconds"], base["seconds"], project["peak_mb"])
+        argument = database
+        if name == GATHER:
+            from tests.benchmarks.county_villages import village_backups
+
+            argument = village_backups(args.villages, VILLAGE_MEMBERS, VILLAGE_MEMBERS * PER_MEMBER_YEAR * 3)
+        project, base = _in_child(name, "project", argument), _in_child(name, "baseline", argument)
+        label = f"{name} ({args.villages}, {project['seconds'] / args.villages * 1000:.0f} ms each)" if name == GATHER else name
+        line(label, project["seconds"], base["seconds"], project["peak_mb"])
     if "backup" not in args.skip:
         _backup_figures(database)
     with tempfile.TemporaryDirectory(prefix="jfcounty-bench-") as work:
