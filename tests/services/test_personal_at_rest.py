@@ -154,3 +154,20 @@ def test_the_safety_copy_a_restore_keeps_holds_no_id_number_or_phone(tmp_path):
     assert result.safety_copy is not None and result.safety_copy.exists()
     for path in [result.safety_copy, *_companions(tmp_path / "branch.db")]:
         assert _found_in(path.read_bytes(), secrets) == [], path.name
+
+
+def test_the_first_administrator_of_an_older_file_seals_its_personal_data(tmp_path):
+    from app.services.accounts import setup
+
+    path = tmp_path / "village.db"
+    shutil.copyfile(FIXTURE_0004, path)
+    before = _plain_values(path)
+    secrets = [text.encode() for pair in before for text in pair if text]
+    with Store.open_file(path) as store:
+        first = setup.create_first_admin(store, "wangshuji", "王书记", "王书记 冬天 三只猫 2026")
+        opened = {(row.id_number, row.phone) for row in members.list_members(store, members.MemberFilter(statuses=()), first.actor)}
+        assert opened == set(before)
+        with store.session() as session:
+            assert sealing.waiting(session) == 0
+    for leftover in (p for p in tmp_path.iterdir() if p.is_file()):
+        assert _found_in(leftover.read_bytes(), secrets) == [], leftover.name

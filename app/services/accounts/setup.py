@@ -22,6 +22,7 @@ from app.services.accounts import operators
 from app.services.accounts.operators import DEFAULT_ADMIN, Account, _check_username, actor_from
 from app.services.accounts.passwords import check_new_password, hash_password
 from app.services.context import Actor, read_session, unit_of_work
+from app.services.roster import sealing
 from db.models import Operator
 from db.store import Store
 
@@ -70,8 +71,12 @@ def create_first_admin(store: Store, username: str, display_name: str, password:
         data_key = keyring.set_up(uow, operator.id, password)
         recovery_code = keyring.new_recovery_code()
         keyring.set_recovery(uow, data_key, recovery_code)
+        sealed = sealing.seal_existing(uow, data_key)  # an older file's plain personal data, if any
         uow.audit("setup", "operator", operator.id, f"设置第一个管理员账号 {username}（{display_name}）并打印恢复单")
-        return FirstAdmin(actor_from(operator, data_key), recovery_code)
+        first = FirstAdmin(actor_from(operator, data_key), recovery_code)
+    if sealed:
+        sealing.forget_plain_copies(store)  # no plain copy left in free pages, the WAL or a safety copy
+    return first
 
 
 def new_recovery_code(store: Store, actor: Actor) -> str:
