@@ -50,6 +50,7 @@ def test_redeem_refuse_and_reverse(page, previews):
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert _balance(tab, rich.name) == rich.balance - Decimal("2")
+    assert tab.selected_redemption().member_name == rich.name  # the new slip is selected, ready to print
     assert {g.name: g for g in page.goods_tab.model.rows()}["香皂"].stock == soap.stock - 1
     # Forty soaps are refused: the stock, with the figure there is.
     dialog = tab.redeem()

@@ -34,6 +34,7 @@ class RedeemTab(QWidget):
         self.year = self.ctx.today().year
         self.shelf = []
         self.rule_set = None  # the year's rule set (its shop and board rules), None before it exists
+        self.new_slip: int | None = None  # a redemption just made: selected in 兑换记录 once the list shows it
         layout = QVBoxLayout(self)
         buttons = QHBoxLayout()
         self.redeem_button = QPushButton(self.tr("兑换…"))
@@ -104,6 +105,8 @@ class RedeemTab(QWidget):
         self.list_model.set_rows(listed)
         fit_columns(self.table)
         fit_columns(self.list)
+        if self.new_slip is not None and self.select_slip(self.new_slip):
+            self.new_slip = None
         kept = [r for r in listed if r.reverses_id is None and not r.reversed]
         spent = sum((r.points for r in listed), 0)
         self.summary.setText(self.tr("{0} 年兑换规则：{1}本年兑换 {2} 笔，使用积分 {3} 分。").format(
@@ -142,7 +145,14 @@ class RedeemTab(QWidget):
     def redeem(self):
         row = self.selected()
         dialog = RedeemDialog(self.ctx, self.model.rows(), self.shelf, row.member_id if row else None, self)
+        dialog.saved.connect(self._redeemed)
         return self.page.open_dialog(dialog)
+
+    def _redeemed(self, result) -> None:
+        """Select the new slip in 兑换记录, so that 打印所选凭证 prints it."""
+        self.new_slip = result.slip_no
+        if self.select_slip(result.slip_no):
+            self.new_slip = None
 
     def reverse_redemption(self):
         line = self.selected_redemption()
