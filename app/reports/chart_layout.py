@@ -247,7 +247,8 @@ def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Meas
     slot = plot.length / count
     group = slot * (0.72 if count > 1 else 0.5)
     thickness = group if chart.stacked else group / len(series)
-    labelled = not chart.stacked and count * len(series) <= VALUE_LABELS_UP_TO
+    # Few bars carry their figures; so does every row of a one-series horizontal chart (there is room).
+    labelled = not chart.stacked and (count * len(series) <= VALUE_LABELS_UP_TO or (chart.horizontal and len(series) == 1))
     for index, category in enumerate(chart.categories):
         start = slot * index + (slot - group) / 2
         up, down = 0.0, 0.0

@@ -196,7 +196,7 @@ def render_chart_set(
     notice's chart page) is not `numbered`: its pages follow that paper's own numbering."""
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, geometry, charts.title, invariant)
-    pages = _pages_side_by_side(charts, geometry) if side_by_side else _pages(charts, geometry)
+    pages = _pages_side_by_side(charts, geometry) if side_by_side else pack_pages(charts, geometry)
     for number, page in enumerate(pages, start=1):
         draw_set_page(canvas, charts, page, number == 1, issue_line, geometry, side_by_side)
         if numbered:
@@ -206,21 +206,38 @@ def render_chart_set(
     return buffer.getvalue()
 
 
-def _pages(charts: ChartSet, g: PageGeometry) -> list[list[tuple[Chart, float]]]:
-    """Charts with their heights, packed into pages (the first page loses room to the title)."""
+def pack_pages(charts: ChartSet, g: PageGeometry) -> list[list[tuple[Chart, float]]]:
+    """Charts with their heights, packed into pages (the first page loses room to the title);
+    a horizontal chart fills what is left of a page and goes on over the next ones."""
     room_first, room = g.frame_height - 24 * mm - FOOT, g.frame_height - 8 * mm - FOOT
     half = (room_first - 6 * mm) / 2
     pages: list[list[tuple[Chart, float]]] = [[]]
     left = room_first
     for chart in charts.charts:
-        for part in page_parts(chart, room):
-            height = min(chart_height(part, half), room)
-            if height > left and pages[-1]:
+        pieces = _rows_pieces(chart, left, room) if chart.horizontal else [(chart, half)]
+        for piece, height in pieces:
+            if height > left + 0.01 and pages[-1]:
                 pages.append([])
                 left = room
-            pages[-1].append((part, height))
+            pages[-1].append((piece, height))
             left -= height + 6 * mm
     return pages
+
+
+def _rows_pieces(chart: Chart, left: float, room: float) -> list[tuple[Chart, float]]:
+    """A horizontal chart cut to the room left on this page (unless too little), then a page a piece."""
+    if not chart.categories:  # nothing to list: the frame with its “no figures” line
+        return [(chart, min(chart_height(chart, 0), room))]
+    whole = chart.part(0, len(chart.categories))  # every piece keeps the whole chart's value axis
+    pieces, start, count = [], 0, len(chart.categories)
+    space = left if left - CHART_FRAME >= ROW_PITCH * min(count, 8) else room
+    while start < count:
+        rows = max(1, int((space - CHART_FRAME) // ROW_PITCH))
+        piece = whole.part(start, start + rows)
+        pieces.append((piece, min(chart_height(piece, 0), space)))
+        start += rows
+        space = room
+    return pieces
 
 
 def _pages_side_by_side(charts: ChartSet, g: PageGeometry) -> list[list[tuple[Chart, float]]]:

@@ -134,3 +134,18 @@ def test_three_hundred_branches_hatch_through_one_clip_a_style():
     pdf = render_chart_set(ChartSet("各支部", "", (chart,)))
     assert len(page_sizes(pdf)) == 8  # 300 rows of 15 pt: about 40 to a page
     assert len(pdf) < 400_000  # a line per hatch stroke made it megabytes (and took 20 s)
+
+
+def test_pages_hold_what_they_are_given():
+    """Every page's charts fit between the title (first page) and the foot kept for the issuer."""
+    from app.reports.charts import FOOT, GEOMETRY, pack_pages
+    from reportlab.lib.units import mm
+
+    names = tuple(f"第{n:03d}村党支部" for n in range(1, 101))
+    long = Chart("各支部人均积分", names, bars=(Series("人均", tuple(D(n) for n in range(100))),), horizontal=True)
+    pages = pack_pages(ChartSet("t", "", (year_chart(), long, year_chart())), GEOMETRY)
+    for number, page in enumerate(pages):
+        room = GEOMETRY.frame_height - (24 if number == 0 else 8) * mm - FOOT
+        assert sum(height for _, height in page) + 6 * mm * (len(page) - 1) <= room + 0.01
+    assert sum(len(chart.categories) for page in pages for chart, _ in page if chart.horizontal) == 100
+    assert len(pages[0]) == 2  # the long chart starts under the first one, not on a page of its own
