@@ -12,7 +12,6 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add, keyed_admin
 from db import backup_format as fmt
 from db.base import Base
-from db.models import AppraisalRecord, AuditRecord, Member
+from db.models import AppraisalRecord, AuditRecord
 from db.schema import known_revisions
 from db.store import Store
 from services.backup_child import content_digest, files_bytes, integrity_ok
@@ -49,14 +48,11 @@ OUTCOME = "备份没有完成，已有的备份和数据库都没有改动。"
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
-    """The demo branch with appraisals and a star-rating round, closed on disk."""
+    """The demo branch (its tallied 民主评议 gives 35 members an appraisal) and a star-rating round, closed on disk."""
     path = tmp_path_factory.mktemp("demo") / "jifen.db"
     with Store.open_file(path) as store:
         admin = keyed_admin(store)
         demo.create_demo_branch(store, admin, today=TODAY)
-        with store.session() as session, session.begin():
-            for index, member in enumerate(session.scalars(select(Member).order_by(Member.name_pinyin)).all()[:8]):
-                session.add(AppraisalRecord(member_id=member.id, year=2026, score=Decimal(80 + index), grade="好", recorded_by=admin.id))
         rating.start_round(store, admin, 2026, on=TODAY, today=TODAY)
     return path
 
@@ -139,7 +135,7 @@ def test_round_trip_demo_encrypted_restored_on_a_fresh_data_folder(demo_copy, tm
         assert totals.branch_ranking(restored, 2026) == source_ranking
         assert len(source_entries) > 700 and len(source_members) == 36
         with restored.session() as session:
-            assert len(session.scalars(select(AppraisalRecord)).all()) == 8
+            assert len(session.scalars(select(AppraisalRecord)).all()) == 35
         assert check.check_store(restored).ok
     assert rating_rows(target) == rating_rows(demo_copy) != []
 
