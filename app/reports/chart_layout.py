@@ -251,23 +251,32 @@ def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Meas
     labelled = not chart.stacked and (count * len(series) <= VALUE_LABELS_UP_TO or (chart.horizontal and len(series) == 1))
     for index, category in enumerate(chart.categories):
         start = slot * index + (slot - group) / 2
-        up, down = 0.0, 0.0
-        for number, one in enumerate(series):
-            value = one.values[index]
-            if value is None:
-                continue
-            v = float(value)
-            if chart.stacked:
-                base = up if v >= 0 else down
-                v0, v1 = base, base + v
-                up, down = (v1, down) if v >= 0 else (up, v1)
-                c0 = start
-            else:
-                v0, v1, c0 = 0.0, v, start + thickness * number
+        for number, (value, v0, v1) in _spans(chart, index):
+            c0 = start if chart.stacked else start + thickness * number
+            one = series[number]
             tip = _tip(chart, category, one.name, value, one.note(index), len(series) > 1)
             layout.boxes.append(Box(*plot.box(c0, c0 + thickness, v0, v1), number % len(STYLES), tip))
             if labelled and value:
-                _value_label(chart, layout, plot, c0 + thickness / 2, v, small, thickness, measure)
+                _value_label(chart, layout, plot, c0 + thickness / 2, v1, small, thickness, measure)
+
+
+def _spans(chart: Chart, index: int):
+    """(series number, (figure, from, to)) of each bar of a category: from zero, or stacked on the
+    bars before it (gains upwards, losses downwards)."""
+    up, down = 0.0, 0.0
+    for number, one in enumerate(chart.bars):
+        value = one.values[index]
+        if value is None:
+            continue
+        v = float(value)
+        if not chart.stacked:
+            yield number, (value, 0.0, v)
+        elif v >= 0:
+            yield number, (value, up, up + v)
+            up += v
+        else:
+            yield number, (value, down, down + v)
+            down += v
 
 
 def _value_label(chart: Chart, layout: Layout, plot: _Plot, c: float, v: float, small: float, room: float, measure) -> None:
