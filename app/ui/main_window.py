@@ -146,12 +146,12 @@ class MainWindow(ShellWindow):
             self.stack.setCurrentWidget(self.setup_page)
             return
         self.branch_label.setText(f"{branch.township}\n{branch.name}")
-        if not self.chain_check_started:
-            self.chain_check_started = True
-            self._check_ledger_chain()
         if self.stack.currentWidget() is self.setup_page:
             last = self.ctx.window_state.value(self.PAGE_STATE_KEY, "members")
             self.show_page(last if last in self.pages else "members")
+        if not self.chain_check_started:  # after the first page's reads: on a county's file it takes seconds
+            self.chain_check_started = True
+            self._check_ledger_chain()
 
     def _check_ledger_chain(self) -> None:
         """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?"""
