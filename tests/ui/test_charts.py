@@ -229,3 +229,16 @@ def test_a_tall_chart_repaints_only_what_is_shown(app, qtbot):
     assert 20 <= len(shown.boxes) <= 40 and all(1000 - b.h <= b.y <= 1600 for b in shown.boxes)
     top = view.image(scale=1).copy(0, 1000, view.width(), 600)
     assert ink_share(top) > 0.02  # the whole picture still has every row
+
+
+def test_the_members_charts_follow_the_data(app, qtbot, demo_window):
+    page = demo_window.show_page("totals")
+    page.table.selectRow(0)
+    row, detail = page.selected_row(), page.detail
+    detail.tabs.setCurrentWidget(detail.charts)
+    before = detail.charts.views[0].chart.bars[0].values[10]
+    store, ctx = page.ctx.store, page.ctx
+    ctx.write(lambda _c: ledger.record_entry(store, ctx.actor, EntryRequest(row.member_id, "B02", date(2026, 11, 21)),
+                                             approve=True, today=TODAY), Kind.LEDGER)
+    assert page.selected_row().member_id == row.member_id
+    assert detail.charts.views[0].chart.bars[0].values[10] == before + Decimal(1)

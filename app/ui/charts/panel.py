@@ -1,9 +1,10 @@
-"""A set of charts on a page: asked for on the database worker, redrawn when their data changes.
+"""A set of charts on a page: asked for on the database worker, drawn when the answer comes.
 
 `ChartPanel.show_charts(ask)` runs `ask(control) -> ChartSet` through the window's one job
 runner (UiContext.read, only the latest answer shown) and puts each chart in a ChartView.
-When a write changes a kind the panel depends on, the last question is asked again: at once
-if the panel is visible, else when it is next shown. Nothing is read on the UI thread.
+The page that holds the panel asks again when its data changes (Page.depends_on, app/ui/
+changes.py), as it does for its tables; a panel not shown (a tab not looked at) only keeps
+the question and asks when it is shown. Nothing is read on the UI thread.
 Each chart has 导出图片…: a PNG at twice its size on screen, written atomically off the UI thread.
 """
 
@@ -19,7 +20,6 @@ from app.domain.errors import AppError
 from app.reports.chart_data import ChartSet
 from app.services.files import write_atomically
 from app.ui.asking import Asker
-from app.ui.changes import Kind, concerns
 from app.ui.charts.view import SMALLEST_HEIGHT, USUAL_HEIGHT, ChartView
 from app.ui.context import UiContext
 from app.ui.errors import show_error
@@ -42,10 +42,9 @@ def file_name(title: str, fallback: str) -> str:
 
 
 class ChartPanel(QWidget):
-    def __init__(self, ctx: UiContext, depends_on: Kind = Kind.LEDGER | Kind.ROSTER | Kind.RULES, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.depends_on = depends_on
         self.asker = Asker(self, ctx)
         self.charts: ChartSet | None = None
         self.views: list[ChartView] = []
@@ -62,7 +61,6 @@ class ChartPanel(QWidget):
         self.rows.addStretch(1)
         self.scroll.setWidget(self.body)
         outer.addWidget(self.scroll, 1)
-        ctx.data_changed.connect(self._data_changed)
 
     def show_charts(self, ask: Callable[[JobControl], ChartSet]) -> None:
         """Ask for a chart set on the worker; it is drawn when the answer comes. A hidden panel
@@ -79,11 +77,6 @@ class ChartPanel(QWidget):
         self._ask, self.charts = None, None
         self._set_views([])
         self.heading.setText(message)
-
-    def _data_changed(self, kinds: Kind) -> None:
-        if self._ask is None or not concerns(kinds, self.depends_on):
-            return
-        self.show_charts(self._ask)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

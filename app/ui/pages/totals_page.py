@@ -84,7 +84,7 @@ class TotalsPage(Page):
         splitter.setSizes([420, 280])
         self.tabs = QTabWidget(self)  # the ranking with one member's year, or the branch as charts
         self.tabs.addTab(splitter, self.tr("排名"))
-        self.charts = ChartPanel(ctx, self.depends_on)
+        self.charts = ChartPanel(ctx)
         self.tabs.addTab(self.charts, self.tr("图表"))
         layout.addWidget(self.tabs, 1)
         layout.addWidget(hint_label(self.tr(

@@ -78,7 +78,7 @@ class TownshipOverviewPage(Page):
         self.body = QStackedWidget()
         self.views = QTabWidget()  # the tables, or the branches side by side as charts
         self.views.addTab(self._tables(), self.tr("表格"))
-        self.charts = ChartPanel(ctx, self.depends_on)
+        self.charts = ChartPanel(ctx)
         self.views.addTab(self.charts, self.tr("图表"))
         self.body.addWidget(self.views)
         self.empty_page = self._empty_page()
