@@ -141,7 +141,7 @@ def _needs_year(args) -> int:
     return parse_year(args.year)
 
 
-def _export(args, store, out: Path) -> str:
+def _export(args, store, out: Path, actor=None) -> str:
     """complexity: one branch per kind of table, each with its own options."""
     from app.services.exports import tables
     from app.services.ledger.opening_template import write_points_template
@@ -151,7 +151,7 @@ def _export(args, store, out: Path) -> str:
     kind = args.kind
     if kind == "roster":
         statuses = () if args.all else (MemberStatus.ACTIVE,)
-        count = excel_export.export_members(store, out, statuses, args.full)
+        count = excel_export.export_members(store, out, statuses, args.full, actor=actor)
         return f"已导出 {count} 名党员（{'身份证号和电话完整' if args.full else '身份证号和电话已打码'}）"
     if kind == "roster-template":
         excel_export.write_template(out, store)
@@ -190,8 +190,9 @@ def _check_options(args) -> None:
 def run_export(args) -> int:
     _check_options(args)
     out = check_output_path(Path(args.out).expanduser(), ".xlsx", "导出")
-    with open_existing_store(args.db, read_only=True) as store:
-        logged_in(store, args)
-        what = _export(args, store, out)
+    full_roster = args.kind == "roster" and args.full  # audited: the store is written
+    with open_existing_store(args.db, read_only=not full_roster) as store:
+        actor = logged_in(store, args)
+        what = _export(args, store, out, actor)
     print(f"{what}：{out}")
     return EXIT_OK

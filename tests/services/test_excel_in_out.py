@@ -4,6 +4,7 @@ opening points; every export reopened; the command line."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -22,7 +23,7 @@ from app.services.ledger.opening_template import write_points_template
 from app.services.ledger.queries import EntryFilter, list_entries
 from app.services.roster import excel_export, excel_import, members
 from app.services.totals import ranking
-from conftest import TODAY, add, keyed_admin
+from conftest import TEST_PASSWORD, TODAY, add, keyed_admin
 from db.models import AuditRecord, Member, MemberEvent, PointsEntry
 from tests.services import roster_layouts as layouts
 
@@ -313,7 +314,8 @@ def test_meetings_export(store, admin, branch, village_year, tmp_path):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    logged_in = {**os.environ, "DYJF_OPERATOR": "admin", "DYJF_PASSWORD": TEST_PASSWORD}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=logged_in)
 
 
 def test_command_line_import_and_export(store, admin, branch, db_path, tmp_path):
@@ -327,6 +329,11 @@ def test_command_line_import_and_export(store, admin, branch, db_path, tmp_path)
     out = tmp_path / "名册.xlsx"
     exported = _cli("export", "roster", "--db", str(db_path), "--out", str(out))
     assert exported.returncode == 0 and "已打码" in exported.stdout and out.exists()
+    assert load_workbook(out).active["E5"].value == "410102********2020"
+    full = _cli("export", "roster", "--full", "--db", str(db_path), "--out", str(out))
+    assert full.returncode == 0 and "完整" in full.stdout and load_workbook(out).active["E5"].value == "410102196801012020"
+    with store.session() as session:
+        assert session.query(AuditRecord).filter_by(action="export_personal").count() == 1
     wrong = _cli("export", "ranking", "--db", str(db_path), "--out", str(tmp_path / "x.xlsx"), "--item", "R01")
     assert wrong.returncode == 1 and "--item" in wrong.stderr
     usage = _cli("export", "nothing", "--out", "x.xlsx")

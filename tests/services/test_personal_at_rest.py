@@ -171,3 +171,28 @@ def test_the_first_administrator_of_an_older_file_seals_its_personal_data(tmp_pa
             assert sealing.waiting(session) == 0
     for leftover in (p for p in tmp_path.iterdir() if p.is_file()):
         assert _found_in(leftover.read_bytes(), secrets) == [], leftover.name
+
+
+def test_a_full_export_needs_the_right_and_is_audited_a_masked_one_is_not(store, admin, branch, tmp_path):
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from app.domain.enums import Role
+    from app.domain.errors import PermissionDenied
+    from app.services.roster import excel_export
+
+    add(store, admin, "张三", id_number=ZHANG_ID, phone="13800138000", join_date=date(1975, 7, 1))
+    viewer = dataclasses.replace(admin, roles=frozenset({Role.VIEWER}))
+    with pytest.raises(PermissionDenied):
+        excel_export.export_members(store, tmp_path / "full.xlsx", full_personal_data=True, actor=viewer)
+    excel_export.export_members(store, tmp_path / "masked.xlsx", actor=viewer)
+    row = [cell.value for cell in load_workbook(tmp_path / "masked.xlsx").active[5]]
+    assert "110105********002X" in row and "138****8000" in row and ZHANG_ID not in row
+    with store.session() as session:
+        assert session.query(AuditRecord).filter_by(action="export_personal").count() == 0
+    excel_export.export_members(store, tmp_path / "full.xlsx", full_personal_data=True, actor=admin)
+    assert ZHANG_ID in [cell.value for cell in load_workbook(tmp_path / "full.xlsx").active[5]]
+    with store.session() as session:
+        (audited,) = session.query(AuditRecord).filter_by(action="export_personal").all()
+        assert audited.operator_id == admin.id and "full.xlsx" in str(audited.details)
