@@ -19,8 +19,7 @@ from app.domain.errors import LoginRequired
 from app.services.accounts import login
 from app.services.context import Actor
 
-OPERATOR_ENV = "DYJF_OPERATOR"
-PASSWORD_ENV = "DYJF_PASSWORD"
+OPERATOR_ENV, PASSWORD_ENV = login.OPERATOR_ENV, login.PASSWORD_ENV
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from app.domain.errors import ValidationError
 from app.services import startup
 from app.services.context import Actor
 from app.ui import menu_actions
+from app.ui.account_menu import add_account_menu
+from app.ui.lock import WindowLock
 from app.ui.context import UiContext
 from app.ui.dialogs.help_dialog import HelpDialog
 from app.ui.errors import show_error
@@ -82,6 +84,7 @@ class ShellWindow(QMainWindow):
         row.addWidget(self._navigation())
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.lock = WindowLock(self)  # before the menus, which offer it
         self._menus()
         self.dialog_cap = DialogsFitTheScreen(self)
         QApplication.instance().installEventFilter(self.dialog_cap)
@@ -176,6 +179,7 @@ class ShellWindow(QMainWindow):
         for number, key in enumerate(self.PAGE_KEYS, start=1):
             self._action(view_menu, self.pages[key].title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{number}")
         self._view_actions(view_menu)
+        self.account_actions = add_account_menu(self)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.help_action = self._action(help_menu, self.tr("使用说明"), self.open_help, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, self.tr("关于党员积分管理"), self._about)

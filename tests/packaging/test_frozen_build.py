@@ -43,6 +43,9 @@ def home(tmp_path) -> Path:
     return folder
 
 
+SMOKE_PASSWORD = "smoke test lanterns 2026"
+
+
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """A clerk's environment: their own HOME, no test overrides, no Python of ours."""
     env = {
@@ -52,6 +55,8 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     }
     env.pop("LD_LIBRARY_PATH", None)
     env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8", PATH="/usr/sbin:/usr/bin:/sbin:/bin")
+    # The clerk logs in: `demo` gives its accounts this password, commands and the window log in with it.
+    env.update(DYJF_OPERATOR="admin", DYJF_PASSWORD=SMOKE_PASSWORD)
     env.update(extra)
     return env
 

@@ -146,7 +146,7 @@ def test_township_totals_are_the_sum_of_the_villages(villages, township):
         assert {m for m in leavers} <= set(session.scalars(select(Member.id).where(Member.status == MemberStatus.TRANSFERRED_OUT)))
         village_admins = session.scalars(select(Operator).where(Operator.username.like("admin@%"))).all()
         assert len(village_admins) == 3 and not any(o.active or o.password_hash for o in village_admins)
-    assert operators.actor_for(store, "admin").id == admin.id
+    assert operators.ensure_admin(store).id == admin.id
 
     # Importing everything again changes nothing at all.
     before = content_digest(store.path)

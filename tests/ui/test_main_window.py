@@ -130,6 +130,7 @@ def test_run_gui_reopens_on_the_file_the_clerk_chose(tmp_path, monkeypatch, app)
             pass
 
     monkeypatch.setattr(app_module, "MainWindow", FakeWindow)
+    monkeypatch.setattr(app_module, "sign_in", lambda store, jobs, operator: object())  # the log-in is tested on its own
     monkeypatch.setattr(app_module, "install_error_hook", lambda window: None)
     monkeypatch.setattr(type(app), "exec", lambda self: 0)
     assert app_module.run_gui(str(tmp_path / "first.db")) == 0

@@ -237,6 +237,7 @@ def test_run_gui_opens_a_township_database_in_the_township_window(township_store
 
     monkeypatch.setattr(app_module, "MainWindow", fake("village"))
     monkeypatch.setattr(app_module, "TownshipWindow", fake("township"))
+    monkeypatch.setattr(app_module, "sign_in", lambda store, jobs, operator: object())  # tested on its own
     monkeypatch.setattr(app_module, "install_error_hook", lambda window: None)
     monkeypatch.setattr(type(app), "exec", lambda self: 0)
     assert app_module.run_gui(str(path)) == 0

@@ -22,12 +22,17 @@ from sqlalchemy import select
 from app.domain.enums import Role
 from app.domain.errors import DataKeyWrongSecret, LoginRefused
 from app.services.accounts import keyring
-from app.services.accounts.operators import _give_password, actor_from
+from app.services.accounts.operators import Account, _give_password, account_of, actor_from
+from app.services.organisation import BRANCH_SETTING
+from app.services.store_settings import TOWNSHIP_SETTING, read_settings
 from app.services.accounts.passwords import check_new_password, hash_password, needs_rehash, password_matches
 from app.services.context import Actor, read_session, unit_of_work
-from db.models import Operator
+from db.models import Operator, OrgUnit
 from db.store import Store
 
+# Where a script (the command line, the smoke test) names the account and its password.
+OPERATOR_ENV = "DYJF_OPERATOR"
+PASSWORD_ENV = "DYJF_PASSWORD"
 FREE_FAILURES = 2
 FIRST_WAIT = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=15)
@@ -169,3 +174,28 @@ def recover_with_code(
             uow.audit("recover", "operator", operator.id, f"{operator.display_name}（{operator.username}）用恢复码找回账号并设置了新密码")
             return LoggedIn(holder, False)
     raise failure
+
+
+@dataclass(frozen=True)
+class LoginScreen:
+    """What the log-in screen shows before anyone is logged in: whose data this is and which
+    accounts can log in (names only; nothing of the members)."""
+
+    title: str
+    accounts: list[Account]
+
+
+def login_screen(store: Store) -> LoginScreen:
+    with read_session(store) as session:
+        settings = read_settings(session)
+        title = ""
+        for key in (BRANCH_SETTING, TOWNSHIP_SETTING):
+            unit_id = settings.get(key)
+            unit = session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None
+            if unit is not None:
+                title = unit.name
+                break
+        operators_in_order = session.scalars(
+            select(Operator).where(Operator.active.is_(True), Operator.password_hash.is_not(None)).order_by(Operator.created_at)
+        )
+        return LoginScreen(title or "党员积分管理", [account_of(operator) for operator in operators_in_order])

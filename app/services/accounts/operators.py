@@ -52,7 +52,7 @@ def actor_from(operator: Operator, data_key: bytes | None = None) -> Actor:
     return Actor(operator.id, operator.username, operator.display_name, operator.roles, data_key)
 
 
-def _account(operator: Operator) -> Account:
+def account_of(operator: Operator) -> Account:
     return Account(
         operator.id, operator.username, operator.display_name, frozenset(operator.roles), operator.active,
         operator.password_hash is not None, operator.must_change_password, operator.last_login_at,
@@ -79,7 +79,7 @@ def list_accounts(store: Store, active_only: bool = False) -> list[Account]:
         query = select(Operator).order_by(Operator.created_at, Operator.username)
         if active_only:
             query = query.where(Operator.active.is_(True))
-        return [_account(operator) for operator in session.scalars(query)]
+        return [account_of(operator) for operator in session.scalars(query)]
 
 
 def _roles(roles: Role | Iterable[Role]) -> frozenset[Role]:
@@ -222,23 +222,11 @@ def name_visitor(session, actor: Actor) -> None:
 
 
 def visitor_for(store: Store, actor: Actor) -> Actor:
-    """`actor`, logged in on another database, writing into `store` (the window gathering into a
-    separate township file). Refused when `store` has accounts with passwords of its own: then
-    only they may write there."""
+    """Who writes into `store`, another database than the one `actor` logged in on (the window
+    gathering into a separate township file): refused when `store` has accounts with passwords of
+    its own (only they may write there); a file without any is written by its built-in
+    administrator, there being no password to ask for."""
     with read_session(store) as session:
         if session.scalar(select(Operator.id).where(Operator.password_hash.is_not(None)).limit(1)) is not None:
-            raise LoginRequired("这个汇总库有自己的账号：请用“打开其他数据库”打开它，以它的账号登录后再汇总。")
-    with unit_of_work(store, actor, actor_is_new=True) as uow:
-        name_visitor(uow.session, actor)
-    return actor
-
-
-def actor_for(store: Store, username: str | None) -> Actor:
-    """The named account without a password: only until the window's log-in screen replaces it."""
-    if not username or username == DEFAULT_ADMIN:
-        return ensure_admin(store)
-    with read_session(store) as session:
-        operator = session.scalar(select(Operator).where(Operator.username == username))
-        if operator is None or not operator.active:
-            raise NotFound(f"没有名为“{username}”的操作员账号。")
-        return actor_from(operator)
+            raise LoginRequired("这个汇总库有自己的账号：请用“打开数据库”打开它，以它的账号登录后再汇总。")
+    return ensure_admin(store)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -112,3 +113,18 @@ def create_demo_helpers(store: Store, admin: Actor, password: str) -> list[Accou
     for username, display_name, roles in DEMO_HELPERS:
         operators.add_operator(store, admin, username, display_name, roles, password)
     return operators.list_accounts(store, active_only=True)
+
+
+def recovery_sheet_pdf(store: Store, actor: Actor, recovery_code: str, made_on: date | None = None) -> bytes:
+    """The recovery sheet for `actor` (an administrator) and this code, as PDF bytes."""
+    from app.reports.recovery_sheet import recovery_sheet_data, render_recovery_sheet
+
+    title = login_screen_title(store)
+    data = recovery_sheet_data(title, actor.username, actor.display_name, recovery_code, made_on or date.today())
+    return render_recovery_sheet(data)
+
+
+def login_screen_title(store: Store) -> str:
+    from app.services.accounts.login import login_screen
+
+    return login_screen(store).title
