@@ -15,7 +15,7 @@ from app.domain.scoring import MemberYearScore
 from app.domain.standing import near_band_edge, rank
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
-from app.services.totals.scoring import BranchScorer, ScoredBranch, ScoredMember, group_names
+from app.services.totals.scoring import BranchScorer, ScoredBranch, ScoredMember, collector_paused, group_names
 from db.store import Store
 
 EDGE_MARGIN = Decimal("3")
@@ -168,10 +168,11 @@ def branch_ranking(
     """
     kind, label, months, up_to, start = _period(year, month, quarter)
     branch_id = branch_id or require_branch_id(store)
-    with read_session(store) as session:
+    with read_session(store) as session, collector_paused():
         part = _score_for_ranking(session, branch_id, "", year, up_to, start)
+        rows = _ranked_rows(kind, months, [part])
     quota = part.scored.branch.quota
-    return Ranking(year, kind, label, part.scored.rule_set.name, _ranked_rows(kind, months, [part]), quota.quota if quota else None)
+    return Ranking(year, kind, label, part.scored.rule_set.name, rows, quota.quota if quota else None)
 
 
 def ranking_across(
@@ -181,14 +182,15 @@ def ranking_across(
     its own rule set and quota; branches without a rule set for the year are left out."""
     kind, label, months, up_to, start = _period(year, month, quarter)
     parts = []
-    with read_session(store) as session:
+    with read_session(store) as session, collector_paused():
         for branch_id, name in branches.items():
             if BranchScorer(session, branch_id).rule_set(year) is not None:
                 parts.append(_score_for_ranking(session, branch_id, name, year, up_to, start))
-    if not parts:
-        raise NotFound(f"汇总的支部都还没有 {year} 年的积分细则，无法统计。")
+        if not parts:
+            raise NotFound(f"汇总的支部都还没有 {year} 年的积分细则，无法统计。")
+        rows = _ranked_rows(kind, months, parts)
     names = "、".join(sorted({part.scored.rule_set.name for part in parts}))
-    return Ranking(year, kind, label, names, _ranked_rows(kind, months, parts), None)
+    return Ranking(year, kind, label, names, rows, None)
 
 
 def member_year(store: Store, member_id: uuid.UUID, year: int) -> MemberYearScore:
