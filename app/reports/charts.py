@@ -29,6 +29,7 @@ ROW_PITCH = 15.0  # points per category of a horizontal chart on paper
 CHART_FRAME = 24 * mm  # title, legend, value axis and note around a horizontal chart's rows
 GRID_INK = colors.Color(0.78, 0.78, 0.78)
 HATCH_SPACING = 3.0
+HATCH_TILE = 300.0  # points, a multiple of the spacing so that tiles join
 EMPTY = "（本期没有数据）"
 FOOT = 12 * mm  # kept free above the bottom margin for the issuer and the page number
 RULES = {"axis": (BLACK, 0.8, ()), "grid": (GRID_INK, 0.4, ()), "guide": (MUTED, 0.7, (3, 2))}
@@ -110,19 +111,45 @@ def _draw_boxes(page: _Page, boxes) -> None:
 
 
 def _hatch(page: _Page, clip, group: list[Box], hatch: str) -> None:
+    """The hatch of one style's bars: a form drawn once a document, shown through their outline."""
     canvas = page.canvas
-    left, top = min(b.x for b in group), min(b.y for b in group)
-    right, bottom = max(b.x + b.w for b in group), max(b.y + b.h for b in group)
+    left, bottom = page.at(min(b.x for b in group), max(b.y + b.h for b in group))
+    right, top = page.at(max(b.x + b.w for b in group), min(b.y for b in group))
+    name = _hatch_form(canvas, hatch)
     canvas.saveState()
     canvas.clipPath(clip, stroke=0, fill=0)
-    canvas.setStrokeColor(colors.Color(*HATCH_INK))
-    canvas.setLineWidth(0.35)
-    path = canvas.beginPath()
-    for x1, y1, x2, y2 in hatch_segments(Box(left, top, right - left, bottom - top, 0, ""), hatch, HATCH_SPACING):
-        path.moveTo(*page.at(x1, y1))
-        path.lineTo(*page.at(x2, y2))
-    canvas.drawPath(path, stroke=1, fill=0)
+    for x in _tiles(left, right):
+        for y in _tiles(bottom, top):
+            canvas.saveState()
+            canvas.translate(x, y)
+            canvas.doForm(name)
+            canvas.restoreState()
     canvas.restoreState()
+
+
+def _tiles(start: float, stop: float) -> list[float]:
+    """Where hatch forms go to cover [start, stop], on a grid so that neighbours' strokes meet."""
+    first = start - start % HATCH_TILE
+    return [first + HATCH_TILE * k for k in range(int((stop - first) // HATCH_TILE) + 1)]
+
+
+def _hatch_form(canvas, hatch: str) -> str:
+    """A square of hatch strokes, made the first time a document needs it (a form is drawn once and
+    shown as often as wanted, so 300 branches cost their outlines, not thousands of strokes)."""
+    name = f"chartHatch{ord(hatch)}"
+    made = canvas.__dict__.setdefault("_chart_hatch_forms", set())
+    if name not in made:
+        canvas.beginForm(name, 0, 0, HATCH_TILE, HATCH_TILE)
+        canvas.setStrokeColor(colors.Color(*HATCH_INK))
+        canvas.setLineWidth(0.35)
+        path = canvas.beginPath()
+        for x1, y1, x2, y2 in hatch_segments(Box(0, 0, HATCH_TILE, HATCH_TILE, 0, ""), hatch, HATCH_SPACING):
+            path.moveTo(x1, HATCH_TILE - y1)
+            path.lineTo(x2, HATCH_TILE - y2)
+        canvas.drawPath(path, stroke=1, fill=0)
+        canvas.endForm()
+        made.add(name)
+    return name
 
 
 def _draw_line(page: _Page, points, style: int, markers=None) -> None:
