@@ -196,7 +196,8 @@ def lay_out(chart: Chart, width: float, height: float, measure: Measure, size: f
     ticks = nice_ticks(low, high)
     low, high = min(low, ticks[0]), max(high, ticks[-1])
     small = size * 0.85
-    bottom_room = small * 1.8 + (small * 1.5 if chart.note else 0)
+    extra_lines = 0 if chart.horizontal else max((c.count("\n") for c in chart.categories), default=0)
+    bottom_room = small * (1.8 + 1.2 * extra_lines) + (small * 1.5 if chart.note else 0)
     if chart.horizontal:
         side = min(max((measure(c, small) for c in chart.categories), default=0) + small, width * 0.35)
     else:
@@ -228,7 +229,8 @@ def _axes(chart: Chart, layout: Layout, plot: _Plot, ticks: list[float], small: 
     if not count:
         return
     slot = plot.length / count
-    needed = max(measure(c, small) for c in chart.categories) + small * 0.5 if not chart.horizontal else small * 1.1
+    widest = max(measure(line, small) for c in chart.categories for line in c.split("\n"))
+    needed = widest + small * 0.5 if not chart.horizontal else small * 1.1
     every = max(1, math.ceil(needed / slot))
     for index, name in enumerate(chart.categories):
         if index % every:
@@ -237,7 +239,8 @@ def _axes(chart: Chart, layout: Layout, plot: _Plot, ticks: list[float], small: 
         if chart.horizontal:
             layout.labels.append(Label(plot.left - small * 0.4, plot.top + c + small * 0.35, name, small, "end"))
         else:
-            layout.labels.append(Label(plot.left + c, plot.top + plot.height + small * 1.2, name, small, "middle"))
+            for number, line in enumerate(name.split("\n")):  # a second line under a month: e.g. its rank
+                layout.labels.append(Label(plot.left + c, plot.top + plot.height + small * (1.2 + 1.2 * number), line, small, "middle"))
 
 
 def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Measure) -> None:
@@ -290,6 +293,7 @@ def _value_label(chart: Chart, layout: Layout, plot: _Plot, c: float, v: float, 
 
 
 def _tip(chart: Chart, category: str, series: str, value: Decimal, note: str, named: bool) -> str:
+    category = category.split("\n")[0]  # the second line of a label (a rank) is in the note
     head = f"{category}　{series}" if named and series else category
     return f"{head}：{chart.figure(value)}" + (f"（{note}）" if note else "")
 

@@ -149,3 +149,14 @@ def test_pages_hold_what_they_are_given():
         assert sum(height for _, height in page) + 6 * mm * (len(page) - 1) <= room + 0.01
     assert sum(len(chart.categories) for page in pages for chart, _ in page if chart.horizontal) == 100
     assert len(pages[0]) == 2  # the long chart starts under the first one, not on a page of its own
+
+
+def test_a_month_can_carry_a_second_line():
+    chart = Chart("逐月", ("1月\n第3名", "2月\n第1名"), bars=(Series("本支部人均", (D(4), D(5))),))
+    layout = lay_out(chart, 400, 200, width_of, 10)
+    texts = [label.text for label in layout.labels]
+    assert "1月" in texts and "第3名" in texts
+    month, rank = (next(label for label in layout.labels if label.text == t) for t in ("1月", "第3名"))
+    assert rank.y > month.y and rank.x == month.x
+    box = layout.boxes[0]
+    assert layout.tip_at(box.x + 1, box.y + 1) == "1月：4分"

@@ -182,6 +182,7 @@ def test_the_township_charts(store, admin, year_2026, tmp_path):
     assert over_months.bars[0].values[:3] == months(2, 3, "-0.67")
     assert over_months.lines[0].values[:3] == months(2, 3, "-0.67")  # one branch: the township is the branch
     assert over_months.bars[0].notes[0] == "第1名／共1个支部"
+    assert over_months.categories[:2] == ("1月\n第1名", "2月\n第1名") and over_months.categories[5] == "6月"  # no points yet
 
 
 def test_a_chart_without_figures_is_empty(store, branch, admin):

@@ -115,11 +115,12 @@ def branch_months_chart(parts: list[ScoredBranchYear], branch_id: uuid.UUID, sho
         mine.append(averages[branch_id])
         township.append(average(sum((s.month_total(m) for s in everyone), ZERO), len(everyone)))
         places.append(f"第{ranked[branch_id]}名／共{len(parts)}个支部")
+    months = tuple(f"{name}\n{place.split('／')[0]}" if place else name for name, place in zip(MONTH_NAMES, places))
     return Chart(
-        f"{chosen.name}逐月人均积分与全乡镇对比", MONTH_NAMES,
+        f"{chosen.name}逐月人均积分与全乡镇对比", months,
         bars=(Series(f"{chosen.name}人均", tuple(mine), tuple(places)),),
         lines=(Series("全乡镇人均", tuple(township)),),
-        note="柱为本支部当月人均积分，折线为全乡镇当月人均；提示中为本支部当月在各支部中的名次。",
+        note=f"柱为本支部当月人均积分，折线为全乡镇当月人均；月份下为本支部当月在 {len(parts)} 个支部中的名次。",
     )
 
 
