@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.enums import Category
@@ -26,6 +26,8 @@ from app.ui.widgets import hint_label, make_table, title_label
 
 
 class MemberDetail(QWidget):
+    charts_shown = Signal(bool)  # the 全年图表 tab was chosen (True) or left: the page may give it more room
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -66,6 +68,7 @@ class MemberDetail(QWidget):
         self.charts = ChartPanel(ctx)
         self.tabs.addTab(entries_tab, self.tr("当月记录"))
         self.tabs.addTab(self.charts, self.tr("全年图表"))
+        self.tabs.currentChanged.connect(lambda index: self.charts_shown.emit(self.tabs.widget(index) is self.charts))
         layout.addWidget(self.tabs, 1)
         self.entries_label = hint_label(self.tr("点上面的一个月份，查看当月的每一条记录。"))
         entries_layout.addWidget(self.entries_label)

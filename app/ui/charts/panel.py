@@ -14,7 +14,7 @@ import re
 from typing import Any, Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.reports.chart_data import ChartSet
@@ -98,35 +98,27 @@ class ChartPanel(QWidget):
 
     def _set_views(self, charts) -> None:
         while len(self.views) > len(charts):
-            view = self.views.pop()
-            view.parentWidget().deleteLater()
+            self.views.pop().deleteLater()
         while len(self.views) < len(charts):
             self.views.append(self._add_view())
         for view, chart in zip(self.views, charts):
             view.set_chart(chart, self.tr("还没有可以画的数据。"))
 
     def _add_view(self) -> ChartView:
-        box = QWidget(self.body)
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 8)
-        view = ChartView(box)
+        view = ChartView(self.body)
         view.on_export = self.export
-        top = QHBoxLayout()
-        top.addStretch(1)
-        button = QPushButton(self.tr("导出图片…"), box)
+        button = QPushButton(self.tr("导出图片…"))
         button.setToolTip(self.tr("把这张图存成 PNG 图片"))
         button.clicked.connect(lambda: self.export(view))
-        top.addWidget(button)
-        column.addLayout(top)
-        column.addWidget(view)
-        self.rows.insertWidget(self.rows.count() - 1, box)
-        box.show()  # at once, not when the event loop next runs: a picture taken now has it
+        view.set_corner(button)
+        self.rows.insertWidget(self.rows.count() - 1, view)
+        view.show()  # at once, not when the event loop next runs: a picture taken now has it
         view.refit(self._view_height())
         return view
 
     def _view_height(self) -> int:
         """A chart fills the room the panel has (a small panel scrolls from chart to chart)."""
-        room = self.scroll.viewport().height() - 44  # its 导出图片 row and the spacing
+        room = self.scroll.viewport().height() - 8  # the spacing between charts
         return max(SMALLEST_HEIGHT, min(USUAL_HEIGHT, room))
 
     def resizeEvent(self, event) -> None:

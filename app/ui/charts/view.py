@@ -35,6 +35,7 @@ class ChartView(QWidget):
         self.customContextMenuRequested.connect(self._menu)
         self.on_export = None  # set by the panel: called with this view when 导出为图片 is chosen
         self.usual_height = USUAL_HEIGHT
+        self.corner: QWidget | None = None
 
     def set_chart(self, chart: Chart | None, message: str = "") -> None:
         """Show `chart`, or only `message` (e.g. 没有数据) when there is none to draw."""
@@ -63,6 +64,15 @@ class ChartView(QWidget):
     def resizeEvent(self, event) -> None:
         self._layout = None
         super().resizeEvent(event)
+        if self.corner is not None:
+            self.corner.adjustSize()
+            self.corner.move(self.width() - self.corner.width() - 4, 2)
+
+    def set_corner(self, widget: QWidget) -> None:
+        """A small control kept in the top right corner, beside the title (导出图片…)."""
+        self.corner = widget
+        widget.setParent(self)
+        widget.show()
 
     def paintEvent(self, event) -> None:
         keeping_none_alive(self._paint_on, self, event.rect())

@@ -71,13 +71,14 @@ class TotalsPage(Page):
         self.export_button.clicked.connect(self.export_ranking)
         controls.addWidget(self.export_button)
         layout.addLayout(controls)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = RowTableModel(self._columns(), self)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._show_member)
         splitter.addWidget(self.table)
         self.detail = MemberDetail(ctx)
+        self.detail.charts_shown.connect(self._room_for_charts)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -122,6 +123,12 @@ class TotalsPage(Page):
             self.period_box.setCurrentIndex((today.month - 1) // 3 if self.year_spin.value() == today.year else 3)
         self.period_box.setVisible(kind != YEAR)
         self.period_box.blockSignals(False)
+
+    def _room_for_charts(self, charts: bool) -> None:
+        """A member's charts take two thirds of the height; his months and entries the usual two fifths."""
+        total = sum(self.splitter.sizes())
+        detail = total * 2 // 3 if charts else total * 2 // 5
+        self.splitter.setSizes([total - detail, detail])
 
     def _kind_changed(self) -> None:
         self.ctx.window_state.set_value(KIND_STATE_KEY, self.kind_box.currentData())
