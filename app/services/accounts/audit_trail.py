@@ -29,7 +29,7 @@ ACTION_GROUPS = {
     "设置": ("settings",),
     "恢复与汇总": ("restore", "gather"),
     "审核与冲正": ("approve", "reject", "reverse"),
-    "导出与查看个人信息": ("export", "reveal", "export_full"),
+    "导出与查看个人信息": ("export", "export_personal", "reveal"),
 }
 ACCOUNTS_GROUP = "账号与角色"
 ACTION_LABELS = {
@@ -37,7 +37,7 @@ ACTION_LABELS = {
     "create": "新建", "update": "修改", "roles": "改角色", "activate": "启用账号", "deactivate": "停用账号",
     "reset_password": "重设密码", "change_password": "改密码", "setup": "设置管理员", "recovery_code": "新恢复码",
     "settings": "改设置", "restore": "恢复备份", "gather": "汇总", "approve": "审核通过", "reject": "驳回", "reverse": "冲正",
-    "export": "导出", "reveal": "查看完整信息",
+    "export": "导出", "export_personal": "导出完整个人信息", "reveal": "查看完整个人信息",
 }
 
 

@@ -194,7 +194,7 @@ def export_report_again(store: Store, year: int, out: Path | str) -> Path:
 
 def import_for_verification(store: Store, actor: Actor, path: Path | str) -> Change:
     """On the township's computer: take in a village's report (importing it twice changes nothing)."""
-    actor.require(Role.REVIEWER, action="验星")
+    actor.require(Role.REVIEWER, Role.VERIFIER, action="验星")
     payload, digest = read_exchange_file(path, REPORT_FORMAT)
     try:
         round_id, year = uuid.UUID(payload["round_id"]), int(payload["year"])
@@ -218,7 +218,7 @@ def import_for_verification(store: Store, actor: Actor, path: Path | str) -> Cha
 def decide_verification(store: Store, actor: Actor, verification_id: uuid.UUID, verified: bool, comments: str,
                         on: date, out: Path | str, today: date | None = None) -> Change:
     """The township verifies or returns a report, and writes the answer file for the village."""
-    actor.require(Role.REVIEWER, action="验星")
+    actor.require(Role.REVIEWER, Role.VERIFIER, action="验星")
     if on > (today or date.today()):
         raise DateNotYet(on)
     comments = (comments or "").strip()
@@ -246,7 +246,7 @@ def decide_verification(store: Store, actor: Actor, verification_id: uuid.UUID, 
 
 def apply_verification(store: Store, actor: Actor, path: Path | str, today: date | None = None) -> Change:
     """Back in the village: record the township's answer to exactly the report that was sent."""
-    actor.require(Role.REVIEWER, action="登记验星结果")
+    actor.require(Role.REVIEWER, Role.VERIFIER, action="登记验星结果")
     payload, _ = read_exchange_file(path, VERIFICATION_FORMAT)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:

@@ -27,7 +27,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from app.domain.enums import MemberClass, MemberStatus, Membership
+from app.domain.enums import MemberClass, MemberStatus, Membership, Role
 from app.domain.errors import ConflictError, ImportRejected, PersonalDataLocked, ValidationError
 from app.domain.names import normalise_name, pinyin_keys
 from app.domain.personal import mask_id_number, mask_phone
@@ -472,7 +472,7 @@ def commit_roster(
     progress: Progress | None = None, today: date | None = None,
 ) -> Change:
     """Save the preview's new members (and updates): all rows, or the good ones when asked."""
-    actor.require(action="导入党员名册")
+    actor.require(Role.CLERK, action="导入党员名册")
     today = today or date.today()
     refused = preview.refused
     if not preview.rows:
@@ -520,7 +520,7 @@ def import_members(
     good_rows_only: bool = False,
 ) -> Change:
     """Read, check and save in one call (the command line, and scripts): all rows or none, unless `good_rows_only`."""
-    actor.require(action="导入党员名册")
+    actor.require(Role.CLERK, action="导入党员名册")
     sheet = load_roster(path)
     preview = preview_roster(store, sheet, today, progress=progress, actor=actor)
     return commit_roster(store, actor, preview, good_rows_only, progress=progress, today=today)

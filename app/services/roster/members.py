@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind
+from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind, Role
 from app.domain.errors import ConflictError, DateNotYet, MemberNotFound, NotFound, ValidationError
 from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
 from app.domain.names import name_matches, normalise_name, pinyin_keys
@@ -251,7 +251,7 @@ def _apply(member: Member, data: MemberInput, sealer) -> None:
 
 def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None = None, joined_on: date | None = None) -> uuid.UUID:
     """Add a member to this branch; `joined_on` is when he joined the branch's roster (default: join date)."""
-    actor.require(action="登记党员")
+    actor.require(Role.CLERK, action="登记党员")
     today = today or date.today()
     data = validate_member_input(data, today)
     branch_id = require_branch_id(store)
@@ -275,7 +275,7 @@ def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None
 
 
 def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: MemberInput, today: date | None = None) -> Change:
-    actor.require(action="修改党员信息")
+    actor.require(Role.CLERK, action="修改党员信息")
     today = today or date.today()
     data = validate_member_input(data, today)
     with unit_of_work(store, actor) as uow:
@@ -339,7 +339,7 @@ def _check_event_date(on: date, member: Member, today: date, what: str) -> None:
 
 def transfer_out(store: Store, actor: Actor, member_id: uuid.UUID, on: date, to_unit: str, reason: str = "", today: date | None = None) -> Change:
     """Organisation relationship moved elsewhere; the member and his points stay on record."""
-    actor.require(action="办理转出")
+    actor.require(Role.CLERK, action="办理转出")
     today = today or date.today()
     if not (to_unit or "").strip():
         raise ValidationError("请填写转往的党组织。")
@@ -356,7 +356,7 @@ def transfer_out(store: Store, actor: Actor, member_id: uuid.UUID, on: date, to_
 
 def transfer_in(store: Store, actor: Actor, member_id: uuid.UUID, on: date, from_unit: str, reason: str = "", today: date | None = None) -> Change:
     """A member who had been transferred out returns to this branch."""
-    actor.require(action="办理转入")
+    actor.require(Role.CLERK, action="办理转入")
     today = today or date.today()
     with unit_of_work(store, actor) as uow:
         member = uow.session.get(Member, member_id)
@@ -375,7 +375,7 @@ def transfer_in(store: Store, actor: Actor, member_id: uuid.UUID, on: date, from
 
 
 def mark_deceased(store: Store, actor: Actor, member_id: uuid.UUID, on: date, note: str = "", today: date | None = None) -> Change:
-    actor.require(action="登记党员去世")
+    actor.require(Role.CLERK, action="登记党员去世")
     today = today or date.today()
     with unit_of_work(store, actor) as uow:
         member = _require_active(uow.session.get(Member, member_id))

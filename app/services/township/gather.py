@@ -27,7 +27,7 @@ from typing import Callable
 
 from app.domain.chain import Head
 from app.domain.chain_sentences import extension_details, extension_sentence
-from app.domain.enums import OrgKind
+from app.domain.enums import OrgKind, Role
 from app.domain.errors import AppError, LedgerTampered, ValidationError
 from app.services.backup.archive import (
     EXTENSION,
@@ -137,7 +137,7 @@ def gather(
     others go on. `passphrase` is one passphrase for all encrypted files, or a function
     asked per encrypted file.
     """
-    actor.require(action="汇总各村备份")
+    actor.require(Role.GATHERER, action="汇总各村备份")
     report = progress or (lambda fraction, text: None)
     ensure_township_database(store)
     files = find_backup_files(paths)

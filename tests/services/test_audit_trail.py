@@ -1,0 +1,54 @@
+"""The 操作日志 read back: newest first, filtered by date, operator, kind of act and words, exported."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+
+from app.domain.enums import Role
+from app.domain.errors import LoginRefused
+from app.services.accounts import audit_trail, login, operators, security_settings, setup
+from app.services.accounts.audit_trail import AuditFilter
+
+PASSWORD = "qiaomen huangniu 37"
+
+
+@pytest.fixture
+def trail(store):
+    admin = setup.create_first_admin(store, "wangshuji", "王书记", PASSWORD).actor
+    clerk = operators.add_operator(store, admin, "xiaoli", "小李", Role.CLERK, "tiexin lanterns 92")
+    with pytest.raises(LoginRefused):
+        login.log_in(store, "xiaoli", "wrong words here")
+    security_settings.set_security_settings(store, admin, 5, True)
+    return admin, clerk
+
+
+def test_newest_first_with_who_and_what(store, trail):
+    admin, _ = trail
+    rows = audit_trail.audit_rows(store, admin)
+    assert [row.action for row in rows] == ["改设置", "登录失败", "新建", "设置管理员"]
+    assert rows[0].operator == "王书记（wangshuji）" and "自动锁定 10→5 分钟" in rows[0].summary
+    assert rows[1].operator == "小李（xiaoli）"
+
+
+def test_filters(store, trail):
+    admin, clerk = trail
+    assert [r.action for r in audit_trail.audit_rows(store, admin, AuditFilter(operator_id=clerk.id))] == ["登录失败"]
+    assert [r.action for r in audit_trail.audit_rows(store, admin, AuditFilter(group="登录与锁定"))] == ["登录失败"]
+    assert [r.action for r in audit_trail.audit_rows(store, admin, AuditFilter(group="账号与角色"))] == ["新建", "设置管理员"]
+    assert [r.action for r in audit_trail.audit_rows(store, admin, AuditFilter(text="小李"))] == ["新建"]
+    tomorrow = date.today() + timedelta(days=1)
+    assert audit_trail.audit_rows(store, admin, AuditFilter(since=tomorrow)) == []
+    assert len(audit_trail.audit_rows(store, admin, AuditFilter(until=tomorrow, limit=2))) == 2
+
+
+def test_the_export_writes_the_rows_and_is_itself_audited(store, trail, tmp_path):
+    admin, _ = trail
+    out = tmp_path / "操作日志.xlsx"
+    assert audit_trail.export_audit(store, admin, out) == 4
+    sheet = openpyxl.load_workbook(out).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert "操作日志" in cells and any("自动锁定 10→5 分钟" in c for c in cells) and "共 4 条。" in cells
+    assert audit_trail.audit_rows(store, admin)[0].action == "导出"
