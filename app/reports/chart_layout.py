@@ -317,18 +317,24 @@ def _lines(chart: Chart, layout: Layout, plot: _Plot) -> None:
 
 
 def _guides(chart: Chart, layout: Layout, plot: _Plot, small: float) -> None:
-    for guide in chart.guides:
+    """Each guide's rule, labelled unless its label would sit on the one before (a small chart)."""
+    last = None
+    for guide in sorted(chart.guides, key=lambda g: g.value):
         v = float(guide.value)
         if not plot.low <= v <= plot.high:
             continue
         if chart.horizontal:
             x = plot.value_at(v)
             layout.rules.append(Rule(x, plot.top, x, plot.top + plot.height, "guide"))
-            layout.labels.append(Label(x, plot.top - small * 0.2, guide.label, small * 0.9, "middle", muted=True))
+            if last is None or x - last >= max(len(guide.label), 4) * small * 0.9:
+                layout.labels.append(Label(x, plot.top - small * 0.2, guide.label, small * 0.9, "middle", muted=True))
+                last = x
         else:
             y = plot.value_at(v)
             layout.rules.append(Rule(plot.left, y, plot.left + plot.width, y, "guide"))
-            layout.labels.append(Label(plot.left + plot.width + small * 0.3, y + small * 0.35, guide.label, small * 0.9, muted=True))
+            if last is None or last - y >= small:
+                layout.labels.append(Label(plot.left + plot.width + small * 0.3, y + small * 0.35, guide.label, small * 0.9, muted=True))
+                last = y
 
 
 def hatch_segments(box: Box, hatch: str, spacing: float) -> list[tuple[float, float, float, float]]:

@@ -160,3 +160,10 @@ def test_a_month_can_carry_a_second_line():
     assert rank.y > month.y and rank.x == month.x
     box = layout.boxes[0]
     assert layout.tip_at(box.x + 1, box.y + 1) == "1月：4分"
+
+
+def test_close_guides_do_not_print_their_labels_on_each_other():
+    chart = Chart("逐月", ("1月",), lines=(Series("累计", (D(50),)),), guides=(Guide("二星", D(60)), Guide("三星", D(62)), Guide("五星", D(90))))
+    labels = [label.text for label in lay_out(chart, 400, 120, width_of, 10).labels]
+    assert "二星" in labels and "三星" not in labels and "五星" in labels
+    assert len([r for r in lay_out(chart, 400, 120, width_of, 10).rules if r.kind == "guide"]) == 3

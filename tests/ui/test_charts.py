@@ -103,6 +103,8 @@ def test_the_member_detail_shows_the_members_year(app, qtbot, demo_window, tmp_p
     row = page.selected_row()
     assert detail.charts.charts.title.startswith(row.name)
     assert [v.chart.title for v in detail.charts.views] == ["逐月积分与年度累计", "每月各类积分"]
+    top, bottom = page.splitter.sizes()
+    assert bottom > top  # the charts were given the room
     qtbot.wait(50)
     demo_window.grab().save(str(tmp_path / "member-charts.png"))
     page.table.clearSelection()
