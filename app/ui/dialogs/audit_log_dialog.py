@@ -50,6 +50,7 @@ class AuditLogDialog(QDialog):
             self.group.addItem(group, group)
         self.words = QLineEdit()
         self.words.setPlaceholderText(self.tr("内容包含…"))
+        self.words.setMinimumWidth(140)
         for label, widget in ((self.tr("从"), self.since), (self.tr("到"), self.until), ("", self.operator), ("", self.group), ("", self.words)):
             if label:
                 filters.addWidget(QLabel(label))

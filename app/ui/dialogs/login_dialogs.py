@@ -288,6 +288,7 @@ class FirstAdminDialog(_JobDialog):
             edit.setEnabled(False)
         self.password.clear()
         self.repeated.clear()
+        self.strength.setVisible(False)
         self.create_button.setEnabled(False)
         self.cancel_button.setEnabled(False)  # the account exists now: the sheet must be kept
         self.code_label.setText(created.recovery_code)
