@@ -20,9 +20,8 @@ from sqlalchemy import create_engine, text
 from app.domain.errors import LedgerTampered, SchemaTooNew
 from app.services import check, demo
 from app.services.ledger import queries as ledger_queries
-from app.services.accounts import operators
 from app.services.totals import ranking as totals
-from conftest import TODAY
+from conftest import TODAY, keyed_admin
 from db.models import PointsEntry
 from db.store import Store
 
@@ -78,7 +77,7 @@ def pg_url(server_url, request):
 def test_demo_branch_gives_the_same_totals_as_on_sqlite(pg_url, tmp_path):
     with Store(pg_url) as pg, Store.open_file(tmp_path / "same.db") as lite:
         for store in (pg, lite):
-            demo.create_demo_branch(store, operators.ensure_admin(store), today=TODAY)
+            demo.create_demo_branch(store, keyed_admin(store), today=TODAY)
         for month in (None, 3, 10):
             on_pg = [(r.name, r.rank, r.period_points, r.stars) for r in totals.branch_ranking(pg, 2026, month=month).rows]
             on_lite = [(r.name, r.rank, r.period_points, r.stars) for r in totals.branch_ranking(lite, 2026, month=month).rows]
@@ -89,7 +88,7 @@ def test_demo_branch_gives_the_same_totals_as_on_sqlite(pg_url, tmp_path):
 
 def test_ledger_is_append_only_on_postgres_too(pg_url):
     with Store(pg_url) as store:
-        demo.create_demo_branch(store, operators.ensure_admin(store), today=TODAY)
+        demo.create_demo_branch(store, keyed_admin(store), today=TODAY)
         session = store.session()
         with pytest.raises(LedgerTampered):
             with session.begin():
@@ -113,9 +112,29 @@ def test_rating_round_on_postgres(pg_url):
 
     later = date(2026, 12, 31)
     with Store(pg_url) as store:
-        admin = operators.ensure_admin(store)
+        admin = keyed_admin(store)
         demo.create_demo_branch(store, admin, today=TODAY)
         rating.start_round(store, admin, 2026, date(2026, 11, 25), today=later)
         rating.assess(store, admin, 2026, date(2026, 11, 26), today=later)
         view = load_view(store, 2026)
         assert len(view.candidates) == 36 and all(c.proposed_stars is not None for c in view.candidates)
+
+
+def test_personal_data_is_sealed_and_searchable_on_postgres(pg_url):
+    from app.domain.periods import Month
+    from app.services.roster import members, queries
+
+    with Store(pg_url) as store:
+        admin = keyed_admin(store)
+        demo.create_demo_branch(store, admin, today=TODAY)
+        someone = members.list_members(store, actor=admin)[5]
+        assert len(someone.id_number) == 18 and someone.phone
+        page = queries.roster_page(store, queries.RosterQuery(text=someone.id_number), Month(2026, 11), actor=admin)
+        assert [row.id for row in page.rows] == [someone.id]
+        with store.engine.connect() as connection:
+            plain = connection.execute(
+                text("SELECT count(*) FROM members WHERE position(CAST(:number AS bytea) IN id_number_sealed) > 0 "
+                     "OR position(CAST(:phone AS bytea) IN phone_sealed) > 0"),
+                {"number": someone.id_number, "phone": someone.phone},
+            ).scalar()
+        assert plain == 0
