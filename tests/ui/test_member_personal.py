@@ -76,3 +76,13 @@ def test_an_account_without_the_right_cannot_reveal(page, monkeypatch):
     dialog = page.edit_member()
     assert dialog.reveal_button.isVisible() and not dialog.reveal_button.isEnabled()
     dialog.reject()
+
+
+def test_a_full_id_number_typed_in_the_search_box_finds_the_member(page):
+    row = next(r for r in members.list_members(page.ctx.store, actor=page.ctx.actor) if r.id_number)
+    page.search.setText(row.id_number.lower())
+    page.refresh()
+    assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == [row.name]
+    page.search.setText(row.id_number[:10])  # part of a number finds nobody: only whole ones are looked up
+    page.refresh()
+    assert page.model.rowCount() == 0
