@@ -53,6 +53,7 @@ class ShopStockIn(RecordMixin, Base):
 
 class ShopRedemption(RecordMixin, Base):
     """A member exchanging shop points for goods; a reversal has the opposite quantity and points.
+    The goods' name, unit and price are kept as they were, so renaming the goods rewrites no history.
 
     `slip_no` numbers the branch's redemption slips (兑换凭证) in the order they were written."""
 
@@ -63,6 +64,8 @@ class ShopRedemption(RecordMixin, Base):
     slip_no: Mapped[int] = mapped_column(Integer)
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
     goods_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shop_goods.id"), index=True)
+    goods_name: Mapped[str] = mapped_column(String(100))  # as the goods were called then (a slip printed again says the same)
+    unit: Mapped[str] = mapped_column(String(10))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column(Points)
     points: Mapped[Decimal] = mapped_column(Points)

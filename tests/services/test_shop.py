@@ -181,3 +181,13 @@ def test_check_catches_a_redemption_rewritten_behind_the_programs_back(store, ad
     problems = check.check_store(store).problems
     assert "积分超市有 1 条兑换记录与操作日志中的记载不符（或没有记载），可能被改动过。" in problems
     assert any("shop_redemptions_no_update" in p for p in problems)
+
+
+def test_renaming_goods_rewrites_no_history(store, admin, shop_years):
+    zhang, soap, _ = shop_years
+    _approved(store, admin, zhang, "B03", date(2026, 2, 3))
+    redemptions.redeem(store, admin, RedemptionRequest(zhang, soap, 1, date(2026, 3, 4)))
+    goods.update_goods(store, admin, soap, goods.GoodsInput("药皂", D("4"), "盒"))
+    [row] = redemptions.list_redemptions(store, 2026)
+    assert (row.goods_name, row.unit, row.unit_price, row.points) == ("肥皂", "块", D("3"), D("3"))
+    assert "兑换 肥皂 1块" in [line.text for line in _year(store, zhang, 2026).lines]

@@ -21,7 +21,7 @@ from app.domain.points import ZERO
 from app.domain.shop import Movement, ShopRule, ShopYear, earned_by_month, shop_year
 from app.services.totals.scoring import BranchScorer
 from db.models import Member, RuleSetRecord
-from db.shop_models import ShopGoods, ShopRedemption
+from db.shop_models import ShopRedemption
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,16 @@ class BalanceRow:
 def movements(session, branch_id: uuid.UUID, up_to_year: int, member_ids=None) -> dict[uuid.UUID, dict[int, list[Movement]]]:
     """Redemptions and reversals of the branch up to `up_to_year`, per member and year."""
     query = (
-        select(ShopRedemption, ShopGoods.name, ShopGoods.unit)
-        .join(ShopGoods, ShopGoods.id == ShopRedemption.goods_id)
+        select(ShopRedemption)
         .where(ShopRedemption.branch_id == branch_id, ShopRedemption.redeemed_on <= date(up_to_year, 12, 31))
         .order_by(ShopRedemption.redeemed_on, ShopRedemption.slip_no)
     )
     if member_ids is not None:
         query = query.where(ShopRedemption.member_id.in_(list(member_ids)))
     grouped: dict[uuid.UUID, dict[int, list[Movement]]] = defaultdict(lambda: defaultdict(list))
-    for record, goods_name, unit in session.execute(query):
-        count = abs(record.quantity)
-        text = f"兑换 {goods_name} {count}{unit}" if record.reverses_id is None else f"冲正 {goods_name} {count}{unit}（{record.note.removeprefix('冲正：')}）"
+    for record in session.scalars(query):
+        what = f"{record.goods_name} {abs(record.quantity)}{record.unit}"
+        text = f"兑换 {what}" if record.reverses_id is None else f"冲正 {what}（{record.note.removeprefix('冲正：')}）"
         grouped[record.member_id][record.redeemed_on.year].append(Movement(record.redeemed_on, record.points, text, record.slip_no))
     return grouped
 

@@ -105,7 +105,7 @@ def redeem(store: Store, actor: Actor, request: RedemptionRequest) -> Redemption
             raise ConflictError(refusal(member.name, goods.name, cost, have))
         record = ShopRedemption(
             branch_id=branch_id, slip_no=_next_slip(session, branch_id), member_id=member.id, goods_id=goods.id,
-            quantity=request.quantity, unit_price=goods.price, points=cost, redeemed_on=request.redeemed_on,
+            goods_name=goods.name, unit=goods.unit, quantity=request.quantity, unit_price=goods.price, points=cost, redeemed_on=request.redeemed_on,
             note=request.note.strip(), operator_id=actor.id,
         )
         return _book(uow, record, goods, member, have - cost, f"{member.name}兑换“{goods.name}”{request.quantity}{goods.unit}，用 {format_points(cost)} 分")
@@ -158,11 +158,11 @@ def reverse_redemption(store: Store, actor: Actor, redemption_id: uuid.UUID, rea
         goods, member = session.get(ShopGoods, original.goods_id), session.get(Member, original.member_id)
         record = ShopRedemption(
             branch_id=branch_id, slip_no=_next_slip(session, branch_id), member_id=member.id, goods_id=goods.id,
-            quantity=-original.quantity, unit_price=original.unit_price, points=-original.points, redeemed_on=on,
+            goods_name=original.goods_name, unit=original.unit, quantity=-original.quantity, unit_price=original.unit_price, points=-original.points, redeemed_on=on,
             note=f"冲正：{reason}", operator_id=actor.id, reverses_id=original.id,
         )
         balance = spendable(session, branch_id, member.id, on) + original.points
-        summary = f"冲正兑换凭证 No.{original.slip_no}（{member.name}“{goods.name}”{original.quantity}{goods.unit}），退回 {format_points(original.points)} 分"
+        summary = f"冲正兑换凭证 No.{original.slip_no}（{member.name}“{original.goods_name}”{original.quantity}{original.unit}），退回 {format_points(original.points)} 分"
         return _book(uow, record, goods, member, balance, summary)
 
 
@@ -176,9 +176,8 @@ def list_redemptions(store: Store, year: int, month: int | None = None, member_i
 def redemption_rows(session, branch_id, year: int, month: int | None = None, member_id=None) -> list[RedemptionRow]:
     start, end = (date(year, month or 1, 1), date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1))
     query = (
-        select(ShopRedemption, Member.name, ShopGoods.name, ShopGoods.unit, Operator.display_name)
+        select(ShopRedemption, Member.name, Operator.display_name)
         .join(Member, Member.id == ShopRedemption.member_id)
-        .join(ShopGoods, ShopGoods.id == ShopRedemption.goods_id)
         .join(Operator, Operator.id == ShopRedemption.operator_id)
         .where(ShopRedemption.branch_id == branch_id, ShopRedemption.redeemed_on >= start, ShopRedemption.redeemed_on < end)
         .order_by(ShopRedemption.slip_no.desc())
@@ -189,7 +188,7 @@ def redemption_rows(session, branch_id, year: int, month: int | None = None, mem
     reversed_ids = set(session.scalars(select(ShopRedemption.reverses_id).where(
         ShopRedemption.branch_id == branch_id, ShopRedemption.reverses_id.is_not(None))))
     return [
-        RedemptionRow(r.id, r.slip_no, r.member_id, member, goods, unit, r.quantity, r.unit_price, r.points, r.redeemed_on,
+        RedemptionRow(r.id, r.slip_no, r.member_id, member, r.goods_name, r.unit, r.quantity, r.unit_price, r.points, r.redeemed_on,
                       r.note, operator, r.reverses_id, r.id in reversed_ids)
-        for r, member, goods, unit, operator in rows
+        for r, member, operator in rows
     ]

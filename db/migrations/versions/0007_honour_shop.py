@@ -78,6 +78,8 @@ def upgrade() -> None:
     sa.Column('slip_no', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Uuid(), nullable=False),
     sa.Column('goods_id', sa.Uuid(), nullable=False),
+    sa.Column('goods_name', sa.String(length=100), nullable=False),
+    sa.Column('unit', sa.String(length=10), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('unit_price', sa.Integer(), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
