@@ -1,7 +1,7 @@
 """The payload of a `*.jfbak` file, written and read in a stream (layout: the package docstring).
 
 `write_backup` reads a SQLite file piece by piece and writes a whole version-2 file to any
-binary sink: zlib compression through `compressobj`, chunks of CHUNK_SIZE compressed bytes
+binary sink: one zlib stream (pieces deflated in parallel, see _compress), chunks of CHUNK_SIZE compressed bytes
 (each sealed on its own when encrypted), both SHA-256 sums computed on the way. `BackupReader`
 opens a file of version 1 or 2, checks its header and its length (the trailer, or
 payload_size) before anything else, then `unpack` streams the database into a sink: chunk by
@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import struct
 import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Callable
@@ -106,20 +109,41 @@ def write_backup(
     return Written(Manifest(whole), total, chunks.hash.hexdigest(), database_hash.hexdigest())
 
 
+# One zlib stream made of pieces deflated in parallel (as pigz does): each PIECE is deflated on
+# its own, raw, ending on a byte boundary (Z_SYNC_FLUSH); the zlib header, an empty final block
+# and the Adler-32 of the whole database close them into the one stream any inflater reads.
+# zlib lets go of the GIL while it deflates, so the cores share the work; at most
+# 2 × DEFLATERS pieces are in flight, so memory stays a few MiB.
+DEFLATERS = max(1, min(4, os.cpu_count() or 1))
+ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KiB window, "fastest" (level 1), FCHECK valid
+_END_OF_DEFLATE = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15).flush()  # the empty final block
+
+
+def _deflate_piece(block: bytes) -> bytes:
+    compressor = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(block) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
 def _compress(source: BinaryIO, database_size: int, chunks: "_ChunkWriter", report: Progress):
-    compressor = zlib.compressobj(COMPRESSION_LEVEL)
-    database_hash = hashlib.sha256()
-    done = 0
-    while block := source.read(PIECE):
-        done += len(block)
-        if done > database_size:
-            raise ValueError(f"the database grew past {database_size} bytes while being read")
-        database_hash.update(block)
-        chunks.add(compressor.compress(block))
-        report(done / database_size)
+    database_hash, adler, done = hashlib.sha256(), zlib.adler32(b""), 0
+    chunks.add(ZLIB_HEADER)
+    in_flight: deque = deque()
+    with ThreadPoolExecutor(max_workers=DEFLATERS, thread_name_prefix="deflate") as deflaters:
+        while block := source.read(PIECE):
+            done += len(block)
+            if done > database_size:
+                raise ValueError(f"the database grew past {database_size} bytes while being read")
+            database_hash.update(block)
+            adler = zlib.adler32(block, adler)
+            in_flight.append(deflaters.submit(_deflate_piece, block))
+            if len(in_flight) > 2 * DEFLATERS:
+                chunks.add(in_flight.popleft().result())
+            report(done / database_size)
+        while in_flight:
+            chunks.add(in_flight.popleft().result())
     if done != database_size:
         raise ValueError(f"read {done} of {database_size} bytes of the database")
-    chunks.add(compressor.flush())
+    chunks.add(_END_OF_DEFLATE + struct.pack(">I", adler))
     return database_hash
 
 
