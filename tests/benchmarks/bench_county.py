@@ -20,7 +20,8 @@ Then each figure runs in a fresh process, the way the command line does, and pri
     NAME: project X s, baseline Y s, ratio R, peak MB M
 
 (time best of three for the quick figures; peak = VmHWM of the project's process, imports
-included). The baselines:
+included), followed by the processor seconds of both sides in brackets (CPU: …), the steadier
+figure when the machine is busy with other work. The baselines:
 
 - rankings: the best hand-written SQL over the same file (its own indexes): the period's
   approved sums per member in one GROUP BY, sorted in Python;
@@ -566,12 +567,12 @@ def child(name: str, side: str, database: str) -> None:
         _open(database)
     if side == "baseline" and name == SCORECARDS:
         _prepare_bare_cards(database)
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(1 if name in ONCE else 3):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         function(database)
-        best = min(best, time.perf_counter() - started)
-    print(json.dumps({"seconds": best, "peak_mb": _peak_mb()}), flush=True)
+        best, best_cpu = min(best, time.perf_counter() - started), min(best_cpu, time.process_time() - cpu)
+    print(json.dumps({"seconds": best, "cpu": best_cpu, "peak_mb": _peak_mb()}), flush=True)
     os._exit(0)  # no clean-up: a window may still exist (PySide6 can abort in the final collection)
 
 
@@ -588,8 +589,13 @@ def _in_child(name: str, side: str, database: Path) -> dict:
     return json.loads(lines[-1])
 
 
-def line(name: str, seconds: float, base: float, peak: float) -> None:
-    print(f"{name}: project {seconds:.3f} s, baseline {base:.3f} s, ratio {seconds / base:.2f}, peak MB {peak:.0f}", flush=True)
+def line(name: str, seconds: float, base: float, peak: float, cpu: tuple[float, float] | None = None) -> None:
+    """One figure; `cpu`: (project, baseline) processor seconds (all threads), which a machine
+    busy with other work inflates far less than the elapsed seconds."""
+    text = f"{name}: project {seconds:.3f} s, baseline {base:.3f} s, ratio {seconds / base:.2f}, peak MB {peak:.0f}"
+    if cpu:
+        text += f" (CPU: project {cpu[0]:.3f} s, baseline {cpu[1]:.3f} s, ratio {cpu[0] / max(cpu[1], 1e-9):.2f})"
+    print(text, flush=True)
 
 
 # ---------------------------------------------------------------- bytes per entry
@@ -676,7 +682,7 @@ def main() -> None:
             argument = village_backups(args.villages, VILLAGE_MEMBERS, VILLAGE_MEMBERS * PER_MEMBER_YEAR * 3)
         project, base = _in_child(name, "project", argument), _in_child(name, "baseline", argument)
         label = f"{name} ({args.villages}, {project['seconds'] / args.villages * 1000:.0f} ms each)" if name == GATHER else name
-        line(label, project["seconds"], base["seconds"], project["peak_mb"])
+        line(label, project["seconds"], base["seconds"], project["peak_mb"], (project["cpu"], base["cpu"]))
     if "backup" not in args.skip:
         _backup_figures(database)
     with tempfile.TemporaryDirectory(prefix="jfcounty-bench-") as work:
