@@ -44,10 +44,11 @@ class CadreTab(QWidget):
         self.summary = hint_label()
         layout.addWidget(self.summary)
         self.model = RowTableModel([
-            Column(self.tr("姓名"), lambda y: y.cadre.name), Column(self.tr("类别"), lambda y: y.cadre.kind.label, CENTER),
-            Column(self.tr("派出单位"), lambda y: y.cadre.sent_by), Column(self.tr("职务"), lambda y: y.cadre.post),
+            Column(self.tr("姓名"), lambda y: y.cadre.name, tooltip=lambda y: f"{y.cadre.sent_by} {y.cadre.post}".strip()),
             Column(self.tr("年度积分"), lambda y: format_points(y.total), CENTER),
             Column(self.tr("十分制"), lambda y: format_points(y.ten_point), CENTER), Column(self.tr("等次"), lambda y: y.band, CENTER),
+            Column(self.tr("类别"), lambda y: y.cadre.kind.label, CENTER), Column(self.tr("派出单位"), lambda y: y.cadre.sent_by),
+            Column(self.tr("职务"), lambda y: y.cadre.post),
         ], self)
         self.table = make_table(self)
         self.table.setModel(self.model)
@@ -60,9 +61,11 @@ class CadreTab(QWidget):
         self.lines = make_table(self)
         self.lines.setModel(self.lines_model)
         self.lines.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = QSplitter(Qt.Orientation.Horizontal)  # side by side: both keep their rows on a laptop
         split.addWidget(self.table)
         split.addWidget(self.lines)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
         self._update_buttons()
 

@@ -50,11 +50,12 @@ class DualReportTab(QWidget):
         self.summary = hint_label()
         layout.addWidget(self.summary)
         self.model = RowTableModel([
-            Column(self.tr("姓名"), lambda r: r.name), Column(self.tr("党小组"), lambda r: r.group_name),
+            Column(self.tr("姓名"), lambda r: r.name),
+            Column(self.tr("全年时长"), lambda r: format_points(r.hours), CENTER),
+            Column(self.tr("双报到"), served_text, CENTER, colour=lambda r: SERVED_COLOURS.get(r.decision.served),
+                   tooltip=lambda r: r.decision.ground),
+            Column(self.tr("服务次数"), lambda r: r.records, CENTER), Column(self.tr("党小组"), lambda r: r.group_name),
             Column(self.tr("居住地社区"), lambda r: r.home_community or "—"), Column(self.tr("工作单位"), lambda r: r.employer or "—"),
-            Column(self.tr("服务次数"), lambda r: r.records, CENTER), Column(self.tr("全年时长"), lambda r: format_points(r.hours), CENTER),
-            Column(self.tr("双报到"), served_text, CENTER, colour=lambda r: SERVED_COLOURS.get(r.decision.served)),
-            Column(self.tr("依据"), lambda r: r.decision.ground),
         ], self)
         self.table = make_table(self)
         self.table.setModel(self.model)
@@ -68,9 +69,16 @@ class DualReportTab(QWidget):
         self.lines = make_table(self)
         self.lines.setModel(self.lines_model)
         self.lines.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        split = QSplitter(Qt.Orientation.Vertical)
+        # Side by side, so that both keep their rows on a 1366×768 laptop.
+        records = QWidget()
+        column = QVBoxLayout(records)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.ground = hint_label(self.tr("选中一名党员，这里列出他本年度的服务记录。"))
+        column.addWidget(self.ground)
+        column.addWidget(self.lines, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(self.lines)
+        split.addWidget(records)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
@@ -121,8 +129,10 @@ class DualReportTab(QWidget):
         row, store, year = self.selected(), self.ctx.store, self.year
         if row is None:
             self.lines_model.set_rows([])
+            self.ground.setText(self.tr("选中一名党员，这里列出他本年度的服务记录。"))
             self._update_buttons()
             return
+        self.ground.setText(f"{row.name}：{row.decision.ground}")
         self.page.read(lambda _c: dual_report.service_lines(store, row.member_id, date(year, 1, 1), date(year, 12, 31)),
                        self._show_lines, key="dual-lines")
 
