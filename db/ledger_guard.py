@@ -14,10 +14,13 @@ from sqlalchemy.orm import Session
 from app.domain.enums import EntryStatus
 from app.domain.errors import LedgerTampered
 from db.models import AuditRecord, PointsEntry
+from db.practice_models import CadrePointsRecord, DualReportOverride, ServiceRecord
 from db.shop_models import ShopRedemption, ShopStockIn
 
 # Shop history (db/shop_models.py): neither changed nor deleted once written, like the audit log.
 SHOP_HISTORY = (ShopStockIn, ShopRedemption)
+# Practice history (db/practice_models.py): service hours, 双报到 decisions, resident cadres' points.
+PRACTICE_HISTORY = (ServiceRecord, DualReportOverride, CadrePointsRecord)
 
 REVIEW_COLUMNS = {"status", "reviewed_by", "reviewed_at", "review_note"}
 
@@ -46,6 +49,8 @@ def install_ledger_guard(session_class=Session) -> None:
                 )
             if isinstance(obj, SHOP_HISTORY):
                 raise LedgerTampered("积分超市的入库和兑换记录不能删除；如有错误，请登记冲正记录。", details=f"delete of {type(obj).__name__} {obj.id}")
+            if isinstance(obj, PRACTICE_HISTORY):
+                raise LedgerTampered("双报到服务、认定和驻村干部积分记录不能删除；如有错误，请登记冲正记录。", details=f"delete of {type(obj).__name__} {obj.id}")
         for obj in session.dirty:
             if isinstance(obj, AuditRecord) and session.is_modified(obj):
                 raise LedgerTampered("操作日志不能修改。", details=f"update of audit {obj.id}")
@@ -53,6 +58,8 @@ def install_ledger_guard(session_class=Session) -> None:
                 _check_entry_update(obj)
             if isinstance(obj, SHOP_HISTORY) and session.is_modified(obj):
                 raise LedgerTampered("积分超市的入库和兑换记录不能修改；如有错误，请登记冲正记录。", details=f"update of {type(obj).__name__} {obj.id}")
+            if isinstance(obj, PRACTICE_HISTORY) and session.is_modified(obj):
+                raise LedgerTampered("双报到服务、认定和驻村干部积分记录不能修改；如有错误，请登记冲正记录。", details=f"update of {type(obj).__name__} {obj.id}")
 
 
 # The guarding triggers of a SQLite file, as the migrations create them (0001 the deletes,
@@ -85,6 +92,8 @@ EXPECTED_TRIGGER_SQL = dict([
     *[_append_only(table, verb, "rating history") for table in ("rating_steps", "rating_star_changes") for verb in ("update", "delete")],
     *[_append_only("chain_starts", verb, "chain starts", "are") for verb in ("update", "delete")],
     *[_append_only(table, verb, "shop history") for table in ("shop_stock_ins", "shop_redemptions") for verb in ("update", "delete")],
+    *[_append_only(table, verb, "practice history") for table in ("service_records", "dual_report_overrides", "cadre_points")
+      for verb in ("update", "delete")],
 ])
 
 

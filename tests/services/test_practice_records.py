@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -87,3 +88,18 @@ def test_check_names_tampered_practice_records(store, db_path, village):
     problems = check.check_store(store).problems
     assert "2026 年民主评议收回的测评票（5 张）多于发出的（3 张）。" in problems
     assert any(p.startswith("赵在职 2026 年的民主评议结果与计票折算的结果不同") for p in problems)
+
+
+def test_practice_history_is_refused_in_the_orm_too(store, village):
+    from sqlalchemy import select
+
+    from app.domain.errors import LedgerTampered
+    from db.practice_models import CadrePointsRecord, ServiceRecord
+
+    for model, change in ((ServiceRecord, {"hours": Decimal(20)}), (CadrePointsRecord, {"points": Decimal(5)})):
+        with pytest.raises(LedgerTampered, match="不能修改"), store.session() as session, session.begin():
+            row = session.scalars(select(model)).first()
+            for key, value in change.items():
+                setattr(row, key, value)
+        with pytest.raises(LedgerTampered, match="不能删除"), store.session() as session, session.begin():
+            session.delete(session.scalars(select(model)).first())
