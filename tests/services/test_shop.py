@@ -191,3 +191,24 @@ def test_renaming_goods_rewrites_no_history(store, admin, shop_years):
     [row] = redemptions.list_redemptions(store, 2026)
     assert (row.goods_name, row.unit, row.unit_price, row.points) == ("肥皂", "块", D("3"), D("3"))
     assert "兑换 肥皂 1块" in [line.text for line in _year(store, zhang, 2026).lines]
+
+
+def test_who_may_do_what_in_the_shop(store, admin, shop_years):
+    from app.domain.enums import Role
+    from app.domain.errors import PermissionDenied
+    from app.services.accounts import operators
+
+    zhang, soap, _ = shop_years
+    _approved(store, admin, zhang, "B03", date(2026, 2, 3))
+    clerk = operators.add_operator(store, admin, "clerk1", "录入员小王", Role.CLERK)
+    viewer = operators.add_operator(store, admin, "viewer1", "查看员", Role.VIEWER)
+    done = redemptions.redeem(store, clerk, RedemptionRequest(zhang, soap, 1, date(2026, 3, 4)))
+    assert redemptions.list_redemptions(store, 2026)[0].operator == "录入员小王"
+    with pytest.raises(PermissionDenied):
+        redemptions.redeem(store, viewer, RedemptionRequest(zhang, soap, 1, date(2026, 3, 4)))
+    with pytest.raises(PermissionDenied):
+        redemptions.reverse_redemption(store, viewer, done.redemption_id, "错了", date(2026, 3, 5))
+    with pytest.raises(PermissionDenied):
+        goods.receive_stock(store, viewer, soap, 5, date(2026, 3, 5))
+    with pytest.raises(PermissionDenied):  # the rule is the administrator's: it changes every balance of the year
+        settings.save_shop_rule(store, clerk, 2026, ShopRule())
