@@ -89,3 +89,24 @@ def test_without_a_threshold_the_hand_tick_stands(store, admin, in_service):
     rating.set_dual_report(store, admin, 2026, zhao, True)
     rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
     assert {c.name: c.dual_report_served for c in load_view(store, 2026).candidates}["赵在职"] is True
+
+
+def test_the_quarters_feedback_letter_worked_by_hand(store, admin, in_service):
+    from app.services.printing.practice_papers import feedback_letters
+
+    zhao = in_service["赵在职"]
+    dual_report.set_threshold(store, admin, 2026, "50")
+    for day, hours in ((date(2026, 3, 5), "8"), (date(2026, 5, 10), "20"), (date(2026, 7, 1), "16"), (date(2026, 8, 2), "3")):
+        dual_report.record_service(store, admin, [zhao], day, hours, "社区服务", "王某", today=LATER)
+    wrong = dual_report.record_service(store, admin, [zhao], date(2026, 8, 2), "3", "重复", "王某", today=LATER)
+    dual_report.reverse_service(store, admin, wrong.created[0], "重复登记")
+    dual_report.record_service(store, admin, [zhao], date(2026, 10, 9), "4", "第四季度", "王某", today=LATER)
+
+    # Q3: 7-01 16 h and 8-02 3 h stand (the reversed pair shows neither) = 19 h; to 30 September 8 + 20 + 19 = 47 h.
+    [letter] = feedback_letters(store, 2026, 3, issued_on=date(2026, 10, 8)).letters
+    assert (letter.name, letter.employer, letter.employer_contact) == ("赵在职", "县财政局", "办公室 李主任")
+    assert [(line.served_on, line.hours) for line in letter.lines] == [(date(2026, 7, 1), D(16)), (date(2026, 8, 2), D(3))]
+    assert (letter.quarter_hours, letter.year_hours, letter.requirement) == (D(19), D(47), "全年服务满 50 小时")
+    assert letter.verdict == "截至本季度末累计服务 47 小时，距全年要求还差 3 小时"
+    [q4] = feedback_letters(store, 2026, 4).letters
+    assert (q4.quarter_hours, q4.year_hours, q4.verdict) == (D(4), D(51), "截至本季度末累计服务 51 小时，已达到全年要求")
