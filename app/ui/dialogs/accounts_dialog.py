@@ -6,7 +6,7 @@ checks the role again and audits the change; a refusal shows as a sentence in th
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +35,11 @@ from app.ui.widgets import error_label, hint_label, show_problem
 
 VILLAGE_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
 TOWNSHIP_ROLES = (Role.VERIFIER, Role.GATHERER, Role.ADMIN)
-COLUMNS = ("登录名", "姓名", "角色", "状态", "上次登录")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("AccountsDialog", "登录名"), QT_TRANSLATE_NOOP("AccountsDialog", "姓名"),
+    QT_TRANSLATE_NOOP("AccountsDialog", "角色"), QT_TRANSLATE_NOOP("AccountsDialog", "状态"),
+    QT_TRANSLATE_NOOP("AccountsDialog", "上次登录"),
+)
 
 
 class AccountForm(QDialog):
@@ -95,9 +99,9 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.problem)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("add", "新建账号…", self.add_account), ("roles", "修改角色…", self.change_roles),
-                                ("reset", "重设密码…", self.reset_password), ("active", "停用 / 启用", self.toggle_active)):
-            button = QPushButton(self.tr(text))
+        for key, text, slot in (("add", self.tr("新建账号…"), self.add_account), ("roles", self.tr("修改角色…"), self.change_roles),
+                                ("reset", self.tr("重设密码…"), self.reset_password), ("active", self.tr("停用 / 启用"), self.toggle_active)):
+            button = QPushButton(text)
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[key] = button
@@ -183,7 +187,11 @@ class AccountsDialog(QDialog):
 class SecuritySettingsDialog(QDialog):
     """Idle-lock minutes and four eyes (on / off / 按账号数自动)."""
 
-    FOUR_EYES_CHOICES = ((None, "自动：有两个以上账号时开启"), (True, "开启"), (False, "关闭"))
+    FOUR_EYES_CHOICES = (
+        (None, QT_TRANSLATE_NOOP("SecuritySettingsDialog", "自动：有两个以上账号时开启")),
+        (True, QT_TRANSLATE_NOOP("SecuritySettingsDialog", "开启")),
+        (False, QT_TRANSLATE_NOOP("SecuritySettingsDialog", "关闭")),
+    )
 
     def __init__(self, ctx: UiContext, lock, parent: QWidget | None = None) -> None:
         super().__init__(parent)

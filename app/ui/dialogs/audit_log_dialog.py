@@ -5,7 +5,7 @@ A view over app.services.accounts.audit_trail, which filters in SQL; newest firs
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,7 +26,10 @@ from app.ui.context import UiContext
 from app.ui.errors import describe
 from app.ui.widgets import error_label, show_problem
 
-COLUMNS = ("时间", "操作员", "操作", "内容")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("AuditLogDialog", "时间"), QT_TRANSLATE_NOOP("AuditLogDialog", "操作员"),
+    QT_TRANSLATE_NOOP("AuditLogDialog", "操作"), QT_TRANSLATE_NOOP("AuditLogDialog", "内容"),
+)
 
 
 class AuditLogDialog(QDialog):
