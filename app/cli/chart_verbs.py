@@ -99,7 +99,8 @@ def _chart_set(args, store, year: int, up_to: Month | None):
         if not on_township:
             raise ValidationError("township 图表要用乡镇的汇总数据库（--db 乡镇汇总.db）。")
         branch_id = township.branch_id_by_name(store, args.branch) if args.branch else None
-        return township.township_charts(store, year, up_to, branch_id)
+        # Without --month the whole year, as the township overview scores it (months to come stay blank).
+        return township.township_charts(store, year, up_to if args.month else None, branch_id)
     if on_township:
         raise ValidationError("这是乡镇的汇总数据库，只能画 township 图表。")
     if args.kind == "member":
