@@ -264,7 +264,7 @@ def year_rows(store: Store, year: int) -> list[DualReportRow]:
     branch_id = require_branch_id(store)
     with read_session(store) as session:
         found = decisions(session, branch_id, year)
-        profiles = {p.member_id: p for p in session.scalars(select(DualReportProfile))}
+        profiles = {p.member_id: p for p in session.scalars(select(DualReportProfile).where(DualReportProfile.member_id.in_(list(found))))}
         counts = dict(session.execute(
             select(ServiceRecord.member_id, func.count()).where(
                 ServiceRecord.served_on.between(date(year, 1, 1), date(year, 12, 31)), ServiceRecord.reverses_id.is_(None)
