@@ -19,7 +19,7 @@ from app.services.check_ledger import ledger_counts, ledger_problems
 from app.services.context import read_session
 from app.services.practice.checks import check_practice
 from app.services.rules.rulesets import rule_set_from_record
-from app.services.shop.checks import shop_problems
+from app.services.shop.checks import check_shop
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
 from db import ledger_chain, summaries
 from db.chain_check import ChainCheck, check_chains
@@ -50,7 +50,7 @@ def check_store(store: Store) -> CheckReport:
         _check_caps(session, report)
         _check_summaries(session, report)
         check_practice(session, report)
-        report.problems.extend(shop_problems(session))
+        check_shop(session, report)
     return report
 
 

@@ -78,7 +78,8 @@ def test_a_shop_year_earned_spent_reversed_and_lapsed_by_hand(store, admin, shop
         ("年末清零", 0, D("7"), 0),
     ]
     assert {row.name: row.stock for row in goods.list_goods(store)} == {"肥皂": 9, "毛巾": 2}
-    assert check.check_store(store).ok
+    report = check.check_store(store)
+    assert report.ok and (report.counts["积分超市兑换记录"], report.counts["积分超市入库记录"]) == (3, 2)
 
 
 def test_a_vetoed_year_earns_nothing_and_a_reversed_entry_takes_points_back(store, admin, shop_years):

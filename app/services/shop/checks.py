@@ -15,6 +15,13 @@ from db.shop_models import ShopAccount, ShopGoods, ShopRedemption, ShopStockIn
 from db.types import Points
 
 
+def check_shop(session, report) -> None:
+    """`check`'s shop part: the problems, and how many shop records were looked at."""
+    report.problems.extend(shop_problems(session))
+    report.counts["积分超市兑换记录"] = session.scalar(select(func.count()).select_from(ShopRedemption)) or 0
+    report.counts["积分超市入库记录"] = session.scalar(select(func.count()).select_from(ShopStockIn)) or 0
+
+
 def shop_problems(session) -> list[str]:
     return _stock_problems(session) + _account_problems(session) + _reversal_problems(session) + _audit_problems(session)
 
