@@ -114,8 +114,9 @@ def test_a_clerk_cannot_approve_restore_or_manage_accounts(app, qtbot, demo_stor
     dialog = BackupDialog(demo_store, clerk, runner=JobRunner(synchronous=True))
     qtbot.addWidget(dialog)
     dialog.set_backup_file(made.path)
+    assert not dialog.restore_button.isEnabled() and "只有管理员" in dialog.restore_button.toolTip()
     dialog.confirm = lambda title, text: True
-    dialog.restore_button.click()
+    dialog.start_restore()  # even so, the service refuses
     assert "不是管理员" in dialog.status_label.text()
 
 

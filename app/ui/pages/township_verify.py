@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.enums import Role
 from app.services.rating import exchange as rating_exchange
 from app.services.rating.exchange import VerificationDetail, VerificationRow
 from app.ui.changes import Kind
@@ -53,7 +54,7 @@ class TownshipVerifyPage(Page):
         controls = QHBoxLayout()
         self.import_button = QPushButton(self.tr("导入上报文件…"))
         self.import_button.clicked.connect(self.import_report)
-        self.import_button.setEnabled(ctx.can_review)  # 验星 is for reviewers and administrators
+        self.import_button.setEnabled(ctx.actor.holds(Role.REVIEWER, Role.VERIFIER))  # 验星: reviewers, 验星 and administrators
         controls.addWidget(self.import_button)
         self.verify_button = QPushButton(self.tr("验星通过…"))
         self.verify_button.clicked.connect(lambda: self.decide(True))
@@ -197,7 +198,7 @@ class TownshipVerifyPage(Page):
 
     def _show_detail(self, detail: VerificationDetail | None) -> None:
         self.detail = detail
-        open_for_decision = detail is not None and detail.decision is None and self.ctx.can_review
+        open_for_decision = detail is not None and detail.decision is None and self.ctx.actor.holds(Role.REVIEWER, Role.VERIFIER)
         self.verify_button.setEnabled(open_for_decision)
         self.return_button.setEnabled(open_for_decision)
         if detail is None:

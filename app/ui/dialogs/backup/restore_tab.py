@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.domain.enums import Role
 from app.domain.errors import AppError
 from app.services.backup import archive as backup
 from app.services.backup import restore
@@ -45,11 +46,16 @@ class RestoreTab(QWidget):
         self.restore_button.clicked.connect(self.start_restore)
         self.restore_button.setEnabled(False)
         layout.addWidget(self.restore_button)
+        # The service refuses anyone else too (restore_audit); the window says so up front.
+        self.may_restore = Role.ADMIN in self.host.actor.roles
+        if not self.may_restore:
+            self.restore_button.setToolTip(self.tr("只有管理员可以从备份恢复（会替换全部数据）。"))
+            layout.addWidget(QLabel(self.tr("只有管理员可以从备份恢复（会替换全部数据）。")))
         layout.addStretch(1)
 
     def set_busy(self, busy: bool) -> None:
         self.choose_backup_button.setEnabled(not busy)
-        self.restore_button.setEnabled(not busy and self._restorable)
+        self.restore_button.setEnabled(not busy and self._restorable and self.may_restore)
 
     def _choose_backup_file(self) -> None:
         chosen = self.host.ask_backup_file()
@@ -69,7 +75,7 @@ class RestoreTab(QWidget):
         self.backup_info.setText(backup.describe_manifest(manifest))
         self.restore_passphrase.setEnabled(manifest.encrypted)
         self._restorable = True
-        self.restore_button.setEnabled(True)
+        self.restore_button.setEnabled(self.may_restore)
 
     def start_restore(self) -> None:
         if self.backup_file is None:
