@@ -151,3 +151,17 @@ def test_four_eyes_refuses_approving_ones_own_entry_in_the_window(app, qtbot, de
     problems = []
     window.ctx.write(lambda _c: ledger.review_entries(demo_store, secretary, [mine], approve=True), Kind.LEDGER, on_problem=problems.append)
     assert problems and "是你录入的" in problems[0].message
+
+
+def test_the_administrator_makes_a_new_recovery_code(demo_window, qtbot, tmp_path, monkeypatch):
+    window = demo_window
+    window.account_actions["accounts"].trigger()
+    dialog = window.accounts_dialog
+    monkeypatch.setattr(window.ctx, "confirm", lambda *args: True)
+    dialog.buttons["recovery"].click()
+    code = dialog.code_dialog.recovery_code
+    sheet = tmp_path / "新恢复单.pdf"
+    dialog.code_dialog.save_sheet(str(sheet))
+    assert sheet.read_bytes().startswith(b"%PDF")
+    recovered = login.recover_with_code(window.ctx.store, "admin", code, "fresh start river 51")
+    assert recovered.actor.data_key == window.ctx.actor.data_key

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import ROLE_ORDER, Role
-from app.services.accounts import operators, security_settings
+from app.services.accounts import operators, security_settings, setup
 from app.services.township.gather import is_township_database
 from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.dialogs.login_dialogs import password_edit
+from app.ui.dialogs.login_dialogs import NewRecoveryCodeDialog, password_edit
 from app.ui.errors import describe
 from app.ui.widgets import error_label, hint_label, show_problem
 
@@ -100,7 +100,8 @@ class AccountsDialog(QDialog):
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("add", self.tr("新建账号…"), self.add_account), ("roles", self.tr("修改角色…"), self.change_roles),
-                                ("reset", self.tr("重设密码…"), self.reset_password), ("active", self.tr("停用 / 启用"), self.toggle_active)):
+                                ("reset", self.tr("重设密码…"), self.reset_password), ("active", self.tr("停用 / 启用"), self.toggle_active),
+                                ("recovery", self.tr("重新生成恢复码…"), self.new_recovery_code)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             row.addWidget(button)
@@ -176,6 +177,17 @@ class AccountsDialog(QDialog):
         if self.ask(form):
             store, actor, password, repeated = self.ctx.store, self.ctx.actor, form.password.text(), form.repeated.text()
             self._write(lambda: operators.reset_password(store, actor, account.id, password, repeated))
+
+    def new_recovery_code(self) -> None:
+        if not self.ctx.confirm(self, self.tr("重新生成恢复码"), self.tr("旧的恢复单将作废。确定要生成新的恢复码吗？")):
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        self.ctx.write(lambda _control: setup.new_recovery_code(store, actor), Kind.SETTINGS, self._show_code, parent=self,
+                       on_problem=lambda exc: show_problem(self.problem, describe(exc)[0]), summary=lambda _code: self.tr("已生成新的恢复码。"))
+
+    def _show_code(self, recovery_code: str) -> None:
+        self.code_dialog = NewRecoveryCodeDialog(self.ctx.store, self.ctx.jobs, self.ctx.actor, recovery_code, self)
+        self.code_dialog.open()
 
     def toggle_active(self) -> None:
         account = self.selected()

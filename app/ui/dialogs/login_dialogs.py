@@ -309,6 +309,41 @@ class FirstAdminDialog(_JobDialog):
             super().reject()
 
 
+class NewRecoveryCodeDialog(QDialog):
+    """A new recovery code (the old sheet is void from now on), shown once, saved as a sheet."""
+
+    def __init__(self, store, jobs: JobRunner, actor: Actor, recovery_code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.jobs, self.actor, self.recovery_code = store, jobs, actor, recovery_code
+        self.setWindowTitle(self.tr("新的恢复码"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label(self.tr("旧的恢复单从现在起作废，请销毁。新的恢复码（只显示这一次）：")))
+        code = QLabel(recovery_code)
+        code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = code.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        code.setFont(font)
+        layout.addWidget(code)
+        self.save_button = QPushButton(self.tr("保存恢复单（PDF，打印后锁好）…"))
+        self.save_button.clicked.connect(lambda: self.save_sheet())
+        layout.addWidget(self.save_button)
+        self.problem = error_label()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def save_sheet(self, path: str | None = None) -> None:
+        path = path or QFileDialog.getSaveFileName(self, self.tr("保存恢复单"), self.tr("账号恢复单.pdf"), "PDF (*.pdf)")[0]
+        if not path:
+            return
+        store, actor, code = self.store, self.actor, self.recovery_code
+        self.jobs.submit(lambda _control: write_pdf(path, setup.recovery_sheet_pdf(store, actor, code)),
+                         lambda _written: self.save_button.setText(self.tr("恢复单已保存：{0}").format(path)),
+                         lambda exc: show_problem(self.problem, describe(exc)[0]))
+
+
 def sign_in(store, jobs: JobRunner, preselect: str | None = None, parent: QWidget | None = None) -> Actor | None:
     """The person at the keyboard, logged in (or the first administrator, just made); None if
     the dialog was closed.
