@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.enums import Category
@@ -26,8 +26,6 @@ from app.ui.widgets import hint_label, make_table, title_label
 
 
 class MemberDetail(QWidget):
-    charts_shown = Signal(bool)  # the 全年图表 tab was chosen (True) or left: the page may give it more room
-
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -68,7 +66,8 @@ class MemberDetail(QWidget):
         self.charts = ChartPanel(ctx)
         self.tabs.addTab(entries_tab, self.tr("当月记录"))
         self.tabs.addTab(self.charts, self.tr("全年图表"))
-        self.tabs.currentChanged.connect(lambda index: self.charts_shown.emit(self.tabs.widget(index) is self.charts))
+        # The charts show the months too: their table makes room for them while they are looked at.
+        self.tabs.currentChanged.connect(lambda index: self.month_table.setVisible(self.tabs.widget(index) is not self.charts))
         layout.addWidget(self.tabs, 1)
         self.entries_label = hint_label(self.tr("点上面的一个月份，查看当月的每一条记录。"))
         entries_layout.addWidget(self.entries_label)
@@ -80,6 +79,7 @@ class MemberDetail(QWidget):
             Column(self.tr("事由"), lambda r: r.note, tooltip=lambda r: r.note, colour=row_colour),
         ], self)
         self.entry_table = make_table(self)
+        self.entry_table.setObjectName("MemberDetail:entries")  # under its 当月记录 tab
         self.entry_table.setModel(self.entry_model)
         entries_layout.addWidget(self.entry_table, 1)
         self.clear()

@@ -72,7 +72,7 @@ def test_the_tooltip_is_the_exact_figure(app, qtbot, demo_store):
 
 def test_a_chart_is_saved_as_png(app, qtbot, demo_window, tmp_path, monkeypatch):
     page = demo_window.show_page("totals")
-    page.tabs.setCurrentWidget(page.charts)
+    page.charts_button.setChecked(True)
     assert page.charts.views, "the branch's charts are drawn when the tab is shown"
     target = tmp_path / "星级分布.png"
     monkeypatch.setattr(page.ctx, "ask_save_path", lambda *args, **kwargs: str(target))
@@ -84,7 +84,7 @@ def test_a_chart_is_saved_as_png(app, qtbot, demo_window, tmp_path, monkeypatch)
 
 def test_charts_follow_the_data(app, qtbot, demo_window):
     page = demo_window.show_page("totals")
-    page.tabs.setCurrentWidget(page.charts)
+    page.charts_button.setChecked(True)
     before = page.charts.charts.charts[0].bars[0].values[10]  # the first group's November total
     store, ctx = page.ctx.store, page.ctx
     group_member = next(r for r in totals.branch_ranking(store, 2026).rows if r.group_name == page.charts.charts.charts[0].bars[0].name)
@@ -103,17 +103,18 @@ def test_the_member_detail_shows_the_members_year(app, qtbot, demo_window, tmp_p
     row = page.selected_row()
     assert detail.charts.charts.title.startswith(row.name)
     assert [v.chart.title for v in detail.charts.views] == ["逐月积分与年度累计", "每月各类积分"]
-    top, bottom = page.splitter.sizes()
-    assert bottom > top  # the charts were given the room
+    assert not detail.month_table.isVisible()  # the charts have its room while they are looked at
     qtbot.wait(50)
     demo_window.grab().save(str(tmp_path / "member-charts.png"))
     page.table.clearSelection()
     assert detail.charts.views == [] and "点一名党员" in detail.charts.heading.text()
+    detail.tabs.setCurrentIndex(0)
+    assert detail.month_table.isVisible()
 
 
 def test_a_problem_is_one_sentence_in_the_panel(app, qtbot, demo_window):
     page = demo_window.show_page("totals")
-    page.tabs.setCurrentWidget(page.charts)
+    page.charts_button.setChecked(True)
     page.year_spin.setValue(2030)
     assert "2030 年的积分细则还没有建立" in page.charts.heading.text()
     assert page.charts.views == []
@@ -122,7 +123,7 @@ def test_a_problem_is_one_sentence_in_the_panel(app, qtbot, demo_window):
 def test_look_at_the_totals_charts(app, qtbot, demo_window, tmp_path):
     page = demo_window.show_page("totals")
     demo_window.resize(1366, 768)
-    page.tabs.setCurrentWidget(page.charts)
+    page.charts_button.setChecked(True)
     qtbot.wait(50)  # let the layouts settle as the event loop would
     assert all(view.height() >= 200 and view.visibleRegion().boundingRect().height() > 0 for view in page.charts.views[:1])
     demo_window.grab().save(str(tmp_path / "totals-charts.png"))
@@ -204,7 +205,7 @@ def test_the_township_overview_draws_the_branches_side_by_side(app, qtbot, demo_
         window.show()
         window.resize(1366, 768)
         page = window.pages["overview"]
-        page.views.setCurrentWidget(page.charts)
+        page.charts_button.setChecked(True)
         qtbot.wait(50)
         titles = [view.chart.title for view in page.charts.views]
         assert titles == ["各支部人均积分", "各支部星级占比", "各支部会议出席率"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.domain.periods import Month
@@ -70,24 +70,28 @@ class TotalsPage(Page):
         self.export_button = QPushButton(self.tr("导出Excel…"))
         self.export_button.clicked.connect(self.export_ranking)
         controls.addWidget(self.export_button)
+        self.charts_button = QPushButton(self.tr("图表"))
+        self.charts_button.setCheckable(True)
+        self.charts_button.setToolTip(self.tr("本支部的图表：各党小组、星级分布、扣分项目、会议出席率"))
+        controls.addWidget(self.charts_button)
         layout.addLayout(controls)
-        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = RowTableModel(self._columns(), self)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._show_member)
         splitter.addWidget(self.table)
         self.detail = MemberDetail(ctx)
-        self.detail.charts_shown.connect(self._room_for_charts)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([420, 280])
-        self.tabs = QTabWidget(self)  # the ranking with one member's year, or the branch as charts
-        self.tabs.addTab(splitter, self.tr("排名"))
+        self.views = QStackedWidget(self)  # the ranking with one member's year, or (图表) the branch as charts
+        self.views.addWidget(splitter)
         self.charts = ChartPanel(ctx)
-        self.tabs.addTab(self.charts, self.tr("图表"))
-        layout.addWidget(self.tabs, 1)
+        self.views.addWidget(self.charts)
+        self.charts_button.toggled.connect(lambda on: self.views.setCurrentWidget(self.charts if on else splitter))
+        layout.addWidget(self.views, 1)
         layout.addWidget(hint_label(self.tr(
             "只计已审核的记录。年度累计含基础分；年度排名还计入民主评议、一票否决和五星名额。点一行查看该党员每月的积分和记录。"
         )))
@@ -123,12 +127,6 @@ class TotalsPage(Page):
             self.period_box.setCurrentIndex((today.month - 1) // 3 if self.year_spin.value() == today.year else 3)
         self.period_box.setVisible(kind != YEAR)
         self.period_box.blockSignals(False)
-
-    def _room_for_charts(self, charts: bool) -> None:
-        """A member's charts take two thirds of the height; his months and entries the usual two fifths."""
-        total = sum(self.splitter.sizes())
-        detail = total * 2 // 3 if charts else total * 2 // 5
-        self.splitter.setSizes([total - detail, detail])
 
     def _kind_changed(self) -> None:
         self.ctx.window_state.set_value(KIND_STATE_KEY, self.kind_box.currentData())

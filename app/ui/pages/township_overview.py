@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,13 +72,19 @@ class TownshipOverviewPage(Page):
         self.gather_button = QPushButton(self.tr("汇总各村备份…"))
         self.gather_button.clicked.connect(self.gather_requested)
         controls.addWidget(self.gather_button)
+        self.charts_button = QPushButton(self.tr("图表"))
+        self.charts_button.setCheckable(True)
+        self.charts_button.setToolTip(self.tr("各支部并排：人均积分、星级占比、会议出席率；在排名上方选一个支部，再看它逐月的位置"))
+        controls.addWidget(self.charts_button)
         layout.addLayout(controls)
 
         self.body = QStackedWidget()
-        self.views = QTabWidget()  # the tables, or the branches side by side as charts
-        self.views.addTab(self._tables(), self.tr("表格"))
+        self.views = QStackedWidget()  # the tables, or (图表) the branches side by side as charts
+        tables = self._tables()
+        self.views.addWidget(tables)
         self.charts = ChartPanel(ctx)
-        self.views.addTab(self.charts, self.tr("图表"))
+        self.views.addWidget(self.charts)
+        self.charts_button.toggled.connect(lambda on: self.views.setCurrentWidget(self.charts if on else tables))
         self.body.addWidget(self.views)
         self.empty_page = self._empty_page()
         self.body.addWidget(self.empty_page)
