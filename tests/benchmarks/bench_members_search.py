@@ -63,7 +63,7 @@ from app.ui.jobs import JobRunner  # noqa: E402
 from app.ui.pages.members_page import MembersPage  # noqa: E402
 from app.ui.models.table_models import RowTableModel  # noqa: E402
 from app.ui.widgets import make_table  # noqa: E402
-from db.models import Member, OrgUnit, PointsEntry, RuleItemRecord  # noqa: E402
+from db.models import Member, MemberPersonal, OrgUnit, PointsEntry, RuleItemRecord  # noqa: E402
 from db.sealed import Sealer  # noqa: E402
 from db.store import Store  # noqa: E402
 
@@ -73,13 +73,14 @@ GIVEN = "建国志强伟军勇明华平刚斌海波涛超德福永林文杰春�
 TYPED = ["zhang", "wjg", "li", "x"]
 
 
-def sealed_personal(sealer: Sealer, rng: random.Random, number: int) -> dict:
+def sealed_personal(sealer: Sealer, rng: random.Random, number: int, member_id: uuid.UUID, now: datetime) -> dict:
     """A member's ID number, phone and birth date as the roster service stores them: sealed,
     with the ID number's keyed look-up hash."""
     born = date(1940 + number % 60, 1 + number % 12, 1 + number % 28)
     first17 = f"{410000 + number // 1000:06d}{born:%Y%m%d}{number % 1000:03d}"  # region and sequence: one per member
     id_number = first17 + id_check_char(first17)
     return {
+        "id": uuid.uuid4(), "member_id": member_id, "created_at": now, "updated_at": now,
         "id_number_sealed": sealer.seal("id_number", id_number), "id_number_lookup": sealer.lookup(id_number),
         "phone_sealed": sealer.seal("phone", f"13{rng.randrange(10**9):09d}"), "birth_date_sealed": sealer.seal_date("birth_date", born),
     }
@@ -98,7 +99,7 @@ def build(path: Path, count: int, seed: int = 7) -> tuple[Store, Actor]:
     groups = [g.id for g in branch.groups]
     rng = random.Random(seed)
     keys: dict[str, tuple[str, str]] = {}
-    member_rows, entry_rows = [], []
+    member_rows, entry_rows, personal_rows = [], [], []
     with store.session() as session:
         items = {r.code: r.id for r in session.scalars(select(RuleItemRecord))}
     now = datetime.now(timezone.utc)
@@ -111,11 +112,11 @@ def build(path: Path, count: int, seed: int = 7) -> tuple[Store, Actor]:
         member_rows.append({
             "id": member_id, "created_at": now, "updated_at": now, "branch_id": branch.id, "group_id": rng.choice(groups),
             "name": name, "name_pinyin": keys[name][0], "name_initials": keys[name][1], "ethnicity": "汉族",
-            **sealed_personal(sealer, rng, number),
             "join_date": date(1990 + number % 30, 7, 1), "membership": Membership.FULL, "member_class": rng.choice(classes),
             "is_hub_household": number % 17 == 0, "is_vanguard_post": number % 11 == 0, "post_title": "",
             "status": MemberStatus.ACTIVE, "in_branch_since": date(1990 + number % 30, 7, 1), "note": "",
         })
+        personal_rows.append(sealed_personal(sealer, rng, number, member_id, now))
         for month in rng.sample(range(1, 12), 3):
             entry_rows.append({
                 "id": uuid.uuid4(), "created_at": now, "member_id": member_id, "rule_item_id": items["R01"],
@@ -125,6 +126,7 @@ def build(path: Path, count: int, seed: int = 7) -> tuple[Store, Actor]:
             })
     with store.session() as session, session.begin():
         session.execute(insert(Member), member_rows)
+        session.execute(insert(MemberPersonal), personal_rows)
         session.execute(insert(PointsEntry), entry_rows)
     with store.session() as session:
         assert session.scalar(select(OrgUnit.id).where(OrgUnit.id == branch.id))
@@ -201,7 +203,7 @@ def one_member(store: Store, actor: Actor) -> tuple[str, str]:
     """(ID number, name) of a member in the middle of the roster, opened with the data key."""
     with store.session() as session:
         member = session.scalars(select(Member).order_by(Member.id).offset(1234)).first()
-        return Sealer(actor.data_key).open("id_number", member.id_number_sealed), member.name
+        return Sealer(actor.data_key).open("id_number", member.personal.id_number_sealed), member.name
 
 
 def time_count(page: MembersPage) -> list[float]:

@@ -133,7 +133,7 @@ def test_personal_data_is_sealed_and_searchable_on_postgres(pg_url):
         assert [row.id for row in page.rows] == [someone.id]
         with store.engine.connect() as connection:
             plain = connection.execute(
-                text("SELECT count(*) FROM members WHERE position(CAST(:number AS bytea) IN id_number_sealed) > 0 "
+                text("SELECT count(*) FROM member_personal WHERE position(CAST(:number AS bytea) IN id_number_sealed) > 0 "
                      "OR position(CAST(:phone AS bytea) IN phone_sealed) > 0"),
                 {"number": someone.id_number, "phone": someone.phone},
             ).scalar()

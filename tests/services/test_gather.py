@@ -299,7 +299,9 @@ def test_a_member_who_moved_between_villages_is_gathered_sealed_by_each_village(
     assert result.status == "gathered"
     assert any("城南镇党委" in n for n in result.notices)
     with closing(sqlite3.connect(store.path)) as raw:
-        lookups = [row[0] for row in raw.execute("SELECT id_number_lookup FROM members WHERE name = ? AND id_number_sealed IS NOT NULL", (moved.name,))]
+        lookups = [row[0] for row in raw.execute(
+            "SELECT p.id_number_lookup FROM member_personal p JOIN members m ON m.id = p.member_id "
+            "WHERE m.name = ? AND p.id_number_sealed IS NOT NULL", (moved.name,))]
         assert len(lookups) == 2 and len(set(lookups)) == 2
         assert raw.execute("SELECT count(*) FROM data_key_wraps").fetchone()[0] == 0
     assert moved.id_number.encode() not in store.path.read_bytes()

@@ -41,7 +41,7 @@ from app.services.roster.personal import sealer_if_unlocked
 from app.services.roster.headers import header_key, match_title
 from app.services.rules.rulesets import load_rule_set_view
 from app.services.workbooks import read_sheets
-from db.models import Member, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import Member, MemberPersonal, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.sealed import Sealer
 from db.store import Store
 
@@ -211,7 +211,12 @@ def _ensure_opening_items(uow, branch_id: uuid.UUID, year: int) -> None:
 def _members(session, branch_id: uuid.UUID, sealer: Sealer | None) -> tuple:
     """(the sealer, members by their ID number's look-up hash, members by name)."""
     by_lookup, by_name = {}, {}
-    for member_id, name, lookup in session.execute(select(Member.id, Member.name, Member.id_number_lookup).where(Member.branch_id == branch_id)):
+    found = session.execute(
+        select(Member.id, Member.name, MemberPersonal.id_number_lookup)
+        .outerjoin(MemberPersonal, MemberPersonal.member_id == Member.id)
+        .where(Member.branch_id == branch_id)
+    )
+    for member_id, name, lookup in found:
         if lookup:
             by_lookup[lookup] = member_id
         by_name.setdefault(name, []).append(member_id)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.domain.enums import MemberClass, MemberStatus, Membership, Role
 from app.domain.errors import ConflictError, ImportRejected, PersonalDataLocked, ValidationError
@@ -38,7 +39,7 @@ from app.services.roster.headers import LABELS, Header, find_header, match_title
 from app.services.roster.members import MemberInput
 from app.services.roster.personal import PersonalFields, has_personal, open_from, sealer_for, sealer_if_unlocked
 from app.services.workbooks import read_sheets
-from db.models import Member, MemberEvent
+from db.models import Member, MemberEvent, MemberPersonal
 from db.sealed import Sealer
 from db.store import Store
 
@@ -371,14 +372,15 @@ def _context(store: Store, today: date, mapping: dict, actor: Actor | None) -> _
     by_id: dict[str, tuple[uuid.UUID, MemberInput]] = {}
     by_name: dict[str, list[tuple[uuid.UUID, MemberInput]]] = {}
     with read_session(store) as session:
-        for member in session.scalars(select(Member).where(Member.branch_id == branch.id)):
+        query = select(Member).where(Member.branch_id == branch.id).options(selectinload(Member.personal))
+        for member in session.scalars(query):
             if sealer is None and has_personal(member):
                 raise PersonalDataLocked()
             values = {name: getattr(member, name) for name in members.PLAIN_FIELDS}
             personal = open_from(member, sealer)
             pair = (member.id, MemberInput(**values, id_number=personal.id_number, phone=personal.phone, birth_date=personal.birth_date))
-            if member.id_number_lookup:
-                by_id[member.id_number_lookup] = pair
+            if member.personal is not None and member.personal.id_number_lookup:
+                by_id[member.personal.id_number_lookup] = pair
             by_name.setdefault(member.name, []).append(pair)
     groups = {group.name: group.id for group in branch.groups}
     return _Context(today, groups, {v: k for k, v in groups.items()}, by_id, by_name, "member_class" in mapping.values(), sealer)
@@ -463,7 +465,7 @@ def _check_still_free(session, rows: list[PreviewRow], sealer) -> None:
     if numbers and sealer is None:
         raise PersonalDataLocked()
     lookups = [sealer.lookup(number) for number in numbers]
-    if lookups and session.scalar(select(Member.id).where(Member.id_number_lookup.in_(lookups)).limit(1)):
+    if lookups and session.scalar(select(MemberPersonal.id).where(MemberPersonal.id_number_lookup.in_(lookups)).limit(1)):
         raise ConflictError("预览之后名册有了变化（有人登记了其中的党员），请重新预览后再导入。")
 
 

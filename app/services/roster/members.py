@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind, Role
 from app.domain.errors import ConflictError, DateNotYet, MemberNotFound, NotFound, ValidationError
@@ -15,7 +16,15 @@ from app.domain.names import name_matches, normalise_name, pinyin_keys
 from app.domain.personal import PERSONAL_FIELDS, masked_change
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import require_branch_id
-from app.services.roster.personal import PersonalFields, has_personal, open_from, seal_into, sealer_for, sealer_if_unlocked
+from app.services.roster.personal import (
+    PersonalFields,
+    has_personal,
+    member_with_id_number,
+    open_from,
+    seal_into,
+    sealer_for,
+    sealer_if_unlocked,
+)
 from db.models import Member, MemberEvent, OrgUnit
 from db.store import Store
 
@@ -220,7 +229,7 @@ def _check_group(session, branch_id: uuid.UUID, group_id: uuid.UUID | None) -> N
 def _check_unique_id_number(session, sealer, id_number: str, member_id: uuid.UUID | None) -> None:
     if not id_number:
         return
-    other = session.scalar(select(Member).where(Member.id_number_lookup == sealer.lookup(id_number)))
+    other = member_with_id_number(session, sealer, id_number)
     if other is not None and other.id != member_id:
         raise ValidationError(f"身份证号 {id_number[:6]}…已登记给“{other.name}”，同一个人不能登记两次。")
 
@@ -399,6 +408,8 @@ def list_members(store: Store, member_filter: MemberFilter | None = None, actor:
             query = query.where(Member.group_id == member_filter.group_id)
         if member_filter.member_class:
             query = query.where(Member.member_class == member_filter.member_class)
+        if sealer is not None:
+            query = query.options(selectinload(Member.personal))  # one query for all, not one each
         members = session.scalars(query.order_by(Member.name_pinyin, Member.name)).all()
         groups = _group_names(session, branch_id)
         rows = [_row(member, groups, sealer) for member in members]

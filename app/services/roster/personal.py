@@ -17,7 +17,9 @@ from app.domain.enums import Role
 from app.domain.errors import MemberNotFound, PersonalDataLocked
 from app.domain.personal import mask_birth_date, mask_id_number, mask_phone
 from app.services.context import Actor, read_session, unit_of_work
-from db.models import Member
+from sqlalchemy import select
+
+from db.models import Member, MemberPersonal
 from db.sealed import Sealer
 from db.store import Store
 
@@ -46,25 +48,41 @@ def sealer_if_unlocked(actor: Actor | None) -> Sealer | None:
 
 
 def has_personal(member: Member) -> bool:
-    return bool(member.id_number_sealed or member.phone_sealed or member.birth_date_sealed)
+    sealed = member.personal
+    return sealed is not None and bool(sealed.id_number_sealed or sealed.phone_sealed or sealed.birth_date_sealed)
 
 
 def seal_into(member: Member, sealer: Sealer, fields: PersonalFields) -> None:
-    member.id_number_sealed = sealer.seal("id_number", fields.id_number)
-    member.id_number_lookup = sealer.lookup(fields.id_number)
-    member.phone_sealed = sealer.seal("phone", fields.phone)
-    member.birth_date_sealed = sealer.seal_date("birth_date", fields.birth_date)
+    """The member's personal data replaced by `fields`, sealed (its own row in member_personal)."""
+    sealed = member.personal
+    if sealed is None:
+        if fields.empty:
+            return
+        sealed = member.personal = MemberPersonal()
+    sealed.id_number_sealed = sealer.seal("id_number", fields.id_number)
+    sealed.id_number_lookup = sealer.lookup(fields.id_number)
+    sealed.phone_sealed = sealer.seal("phone", fields.phone)
+    sealed.birth_date_sealed = sealer.seal_date("birth_date", fields.birth_date)
 
 
-def open_from(member, sealer: Sealer | None) -> PersonalFields:
-    """The member's fields opened (`member` is a Member or a row with the sealed columns);
-    empty without a sealer."""
+def open_from(member: Member, sealer: Sealer | None) -> PersonalFields:
+    """The member's fields opened; empty without a sealer (or without any)."""
     if sealer is None:
+        return PersonalFields()  # without touching member.personal: no query for nothing
+    sealed = member.personal
+    if sealed is None:
         return PersonalFields()
     return PersonalFields(
-        sealer.open("id_number", member.id_number_sealed),
-        sealer.open("phone", member.phone_sealed),
-        sealer.open_date("birth_date", member.birth_date_sealed),
+        sealer.open("id_number", sealed.id_number_sealed),
+        sealer.open("phone", sealed.phone_sealed),
+        sealer.open_date("birth_date", sealed.birth_date_sealed),
+    )
+
+
+def member_with_id_number(session, sealer: Sealer, id_number: str):
+    """The member whose (normalised) ID number this is, by its keyed look-up hash; None if none."""
+    return session.scalar(
+        select(Member).join(MemberPersonal, MemberPersonal.member_id == Member.id).where(MemberPersonal.id_number_lookup == sealer.lookup(id_number))
     )
 
 

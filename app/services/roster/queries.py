@@ -33,7 +33,7 @@ from app.services.roster.members import PLAIN_FIELDS, MemberInput
 from app.services.roster.personal import has_personal, open_from, sealer_for, sealer_if_unlocked
 from app.services.organisation import require_branch_id
 from app.services.totals.scoring import BranchScorer
-from db.models import Member, OrgUnit
+from db.models import Member, MemberPersonal, OrgUnit
 from db.sealed import Sealer
 from db.store import Store
 
@@ -108,7 +108,7 @@ def id_number_condition(text: str, sealer: Sealer | None):
     number = upgrade_legacy_id(text) or normalise_id_number(text)
     if sealer is None or not ID_SHAPE.fullmatch(number):
         return None
-    return Member.id_number_lookup == sealer.lookup(number)
+    return Member.id.in_(select(MemberPersonal.member_id).where(MemberPersonal.id_number_lookup == sealer.lookup(number)))
 
 
 def text_condition(text: str, sealer: Sealer | None = None):

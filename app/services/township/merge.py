@@ -52,6 +52,7 @@ SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums", "data_k
 CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
 SEALED_ID_COLUMNS = ("id_number_lookup", "id_number_sealed")
+PERSONAL_TABLE = "member_personal"
 # Columns the township changes on purpose; they are neither compared nor updated.
 ADAPTED_COLUMNS = {
     "operators": {"username", "active", "password_hash", "failed_logins", "blocked_until", "last_login_at", "must_change_password"},
@@ -60,7 +61,7 @@ ADAPTED_COLUMNS = {
 TABLE_LABELS = {
     "members": "党员", "points_entries": "积分记录", "audit_log": "操作日志", "attendance": "会议考勤",
     "meetings": "会议", "member_events": "党员变动记录", "rule_sets": "积分细则", "rule_items": "细则项目",
-    "appraisals": "民主评议", "org_units": "组织", "operators": "操作员",
+    "appraisals": "民主评议", "org_units": "组织", "operators": "操作员", "member_personal": "党员个人信息（已加密）",
     "dual_report_profiles": "双报到信息", "service_records": "双报到服务记录", "dual_report_overrides": "双报到认定",
     "appraisal_tallies": "民主评议计票", "appraisal_tally_lines": "民主评议得票", "resident_cadres": "驻村干部",
     "cadre_rule_sets": "驻村干部考核细则", "cadre_points": "驻村干部积分",
@@ -242,7 +243,7 @@ class _Merger:
             row["username"] = self._free_username(row["username"], row["id"])
             # A village's account is a name in the township's file, never a way into it.
             row.update(active=False, password_hash=None, failed_logins=0, blocked_until=None, must_change_password=False)
-        if table.name == "members":
+        if table.name == PERSONAL_TABLE:
             self._drop_duplicate_id_number(row)
         if table.name in ("points_entries", "audit_log"):
             row.update(dict.fromkeys(CHAIN_COLUMNS))
@@ -266,14 +267,15 @@ class _Merger:
         lookup = row.get("id_number_lookup")
         if not lookup:
             return
-        members = Base.metadata.tables["members"]
+        personal, members = Base.metadata.tables[PERSONAL_TABLE], Base.metadata.tables["members"]
         holder = self.session.execute(
-            select(members.c.id).where(members.c.id_number_lookup == lookup, members.c.id != row["id"])
+            select(personal.c.id).where(personal.c.id_number_lookup == lookup, personal.c.id != row["id"])
         ).scalar()
         if holder is not None:
             row["id_number_lookup"] = row["id_number_sealed"] = None
+            name = self.session.execute(select(members.c.name).where(members.c.id == row["member_id"])).scalar() or ""
             self.result.notices.append(
-                f"{self.branch_name}的党员“{row.get('name')}”的身份证号与已汇总的另一名党员相同（可能转过组织关系），"
+                f"{self.branch_name}的党员“{name}”的身份证号与已汇总的另一名党员相同（可能转过组织关系），"
                 "汇总库中没有保存这个身份证号。"
             )
 
@@ -297,8 +299,8 @@ class _Merger:
         if not self.newer:
             return
         changes = {c: incoming[c] for c in differing}
-        if table.name == "members" and "id_number_lookup" in changes:
-            probe = {"id": kept["id"], "name": incoming.get("name"), **{c: incoming.get(c) for c in SEALED_ID_COLUMNS}}
+        if table.name == PERSONAL_TABLE and "id_number_lookup" in changes:
+            probe = {"id": kept["id"], "member_id": kept["member_id"], **{c: incoming.get(c) for c in SEALED_ID_COLUMNS}}
             self._drop_duplicate_id_number(probe)
             changes.update({c: probe[c] for c in SEALED_ID_COLUMNS})
         self._update(table, kept["id"], changes)
@@ -334,7 +336,7 @@ class _Merger:
 def _as_gathered(table: Table, kept: dict, incoming: dict) -> dict:
     """The incoming row as the township would hold it: a member's (sealed) ID number that was
     dropped on purpose when it was gathered stays dropped."""
-    if table.name == "members" and kept.get("id_number_lookup") is None and incoming.get("id_number_lookup"):
+    if table.name == PERSONAL_TABLE and kept.get("id_number_lookup") is None and incoming.get("id_number_lookup"):
         return {**incoming, **dict.fromkeys(SEALED_ID_COLUMNS)}
     return incoming
 

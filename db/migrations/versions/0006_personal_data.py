@@ -2,7 +2,8 @@
 
 `data_key_wraps` holds the branch's data key wrapped for each account and for the recovery
 code. The members' plain `birth_date`, `id_number` and `phone` columns give way to sealed ones
-(db/sealed.py) and the ID number's keyed look-up hash, which carries the uniqueness.
+(db/sealed.py) and the ID number's keyed look-up hash, which carries the uniqueness, in a table
+of their own (`member_personal`), so the roster's scans of `members` read no ciphertext.
 
 A migration has no key to seal with, so an older file's plain values are set aside in
 `unsealed_personal` (copied in this migration's transaction, before the columns go); the first
@@ -53,27 +54,31 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_unsealed_personal_member_id_members')),
     sa.PrimaryKeyConstraint('member_id', name=op.f('pk_unsealed_personal'))
     )
+    op.create_table('member_personal',
+    sa.Column('member_id', sa.Uuid(), nullable=False),
+    sa.Column('birth_date_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('id_number_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('id_number_lookup', sa.String(length=64), nullable=True),
+    sa.Column('phone_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_personal_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_personal')),
+    sa.UniqueConstraint('id_number_lookup', name=op.f('uq_member_personal_id_number_lookup')),
+    sa.UniqueConstraint('member_id', name=op.f('uq_member_personal_member_id'))
+    )
     op.execute(SET_ASIDE_SQL)
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_members_id_number'), type_='unique')
         batch_op.drop_column('birth_date')
         batch_op.drop_column('id_number')
         batch_op.drop_column('phone')
-        batch_op.add_column(sa.Column('birth_date_sealed', sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column('id_number_sealed', sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column('id_number_lookup', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('phone_sealed', sa.LargeBinary(), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_members_id_number_lookup'), ['id_number_lookup'])
 
 
 def downgrade() -> None:
     """Back to plain columns: values still set aside come back; sealed ones cannot (no key here)."""
     with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_members_id_number_lookup'), type_='unique')
-        batch_op.drop_column('phone_sealed')
-        batch_op.drop_column('id_number_lookup')
-        batch_op.drop_column('id_number_sealed')
-        batch_op.drop_column('birth_date_sealed')
         batch_op.add_column(sa.Column('birth_date', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('id_number', sa.String(length=18), nullable=True))
         batch_op.add_column(sa.Column('phone', sa.String(length=20), nullable=False, server_default=''))
@@ -83,5 +88,6 @@ def downgrade() -> None:
         "id_number = (SELECT u.id_number FROM unsealed_personal u WHERE u.member_id = members.id), "
         "phone = COALESCE((SELECT u.phone FROM unsealed_personal u WHERE u.member_id = members.id), '')"
     )
+    op.drop_table('member_personal')
     op.drop_table('unsealed_personal')
     op.drop_table('data_key_wraps')
