@@ -307,8 +307,20 @@ def _keep_summaries(path: Path) -> None:
         summaries.rebuild(session)
 
 
+def schema_mark() -> str:
+    """Eight hex digits of the tables and columns the program maps now: a cached file made
+    before the schema changed (a migration filled in, a column moved) is not used again."""
+    import hashlib
+
+    import db.store  # noqa: F401  (every model module is imported, so the metadata is whole)
+    from db.base import Base
+
+    shape = sorted((table.name, tuple(sorted(table.columns.keys()))) for table in Base.metadata.tables.values())
+    return hashlib.sha256(repr(shape).encode()).hexdigest()[:8]
+
+
 def cached_county(members: int, branches: int, entries: int) -> Path:
-    folder = Path(tempfile.gettempdir()) / f"jfcounty-bench-{members}m-{branches}b-{entries}e"
+    folder = Path(tempfile.gettempdir()) / f"jfcounty-bench-{members}m-{branches}b-{entries}e-{schema_mark()}"
     database = folder / "county.db"
     if not database.exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -68,9 +68,9 @@ def village_backups(count: int, members: int, entries: int) -> Path:
     were made of) and `template.db` (the first village before its members: the schema)."""
     from app.services.backup import archive
     from db.store import Store
-    from tests.benchmarks.bench_county import _setup, _years
+    from tests.benchmarks.bench_county import _setup, _years, schema_mark
 
-    folder = Path(tempfile.gettempdir()) / f"jfcounty-villages-{count}v-{members}m-{entries}e"
+    folder = Path(tempfile.gettempdir()) / f"jfcounty-villages-{count}v-{members}m-{entries}e-{schema_mark()}"
     backups, databases = folder / "backups", folder / "villages"
     done = folder / "done"
     if not done.exists():
