@@ -211,8 +211,12 @@ def test_the_township_overview_draws_the_branches_side_by_side(app, qtbot, demo_
         assert titles == ["各支部人均积分", "各支部星级占比", "各支部会议出席率"]
         overview_average = page.overview.branches[0].average
         assert page.charts.views[0].chart.bars[0].values == (overview_average,)  # the table's figure
-        page.show_branch("红星村党支部")
+        page.chart_branch.setCurrentIndex(page.chart_branch.findText("红星村党支部"))  # chosen beside the charts
         assert page.charts.views[-1].chart.title == "红星村党支部逐月人均积分与全乡镇对比"
+        assert page.branch_filter.currentText() == "红星村党支部"  # the ranking follows the same choice
+        page.show_branch(None)
+        assert len(page.charts.views) == 3 and page.chart_branch.currentIndex() == 0
+        page.show_branch("红星村党支部")
         qtbot.wait(50)
         window.grab().save(str(tmp_path / "township-charts.png"))
         assert ink_share(page.charts.views[0].image(scale=1)) > 0.02

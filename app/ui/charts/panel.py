@@ -14,7 +14,7 @@ import re
 from typing import Any, Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.reports.chart_data import ChartSet
@@ -53,7 +53,9 @@ class ChartPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.heading = hint_label("")
-        outer.addWidget(self.heading)
+        self.controls = QHBoxLayout()  # the heading, then any control the page adds (add_control)
+        self.controls.addWidget(self.heading, 1)
+        outer.addLayout(self.controls)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.body = QWidget()
@@ -61,6 +63,10 @@ class ChartPanel(QWidget):
         self.rows.addStretch(1)
         self.scroll.setWidget(self.body)
         outer.addWidget(self.scroll, 1)
+
+    def add_control(self, widget: QWidget) -> None:
+        """A control of the page's own beside the heading (the township's branch to follow)."""
+        self.controls.addWidget(widget)
 
     def show_charts(self, ask: Callable[[JobControl], ChartSet]) -> None:
         """Ask for a chart set on the worker; it is drawn when the answer comes. A hidden panel

@@ -83,6 +83,11 @@ class TownshipOverviewPage(Page):
         tables = self._tables()
         self.views.addWidget(tables)
         self.charts = ChartPanel(ctx)
+        self.chart_branch = QComboBox()  # the same choice as the ranking's filter: whose months to follow
+        self.chart_branch.setMinimumWidth(180)
+        self.chart_branch.setToolTip(self.tr("选一个支部，看它逐月的人均积分和名次"))
+        self.chart_branch.currentIndexChanged.connect(lambda index: self.branch_filter.setCurrentIndex(index))
+        self.charts.add_control(self.chart_branch)
         self.views.addWidget(self.charts)
         self.charts_button.toggled.connect(lambda on: self.views.setCurrentWidget(self.charts if on else tables))
         self.body.addWidget(self.views)
@@ -191,6 +196,12 @@ class TownshipOverviewPage(Page):
         index = self.branch_filter.findData(chosen) if chosen else 0
         self.branch_filter.setCurrentIndex(max(index, 0))
         self.branch_filter.blockSignals(False)
+        self.chart_branch.blockSignals(True)
+        self.chart_branch.clear()
+        self.chart_branch.addItem(self.tr("逐月对比：不选支部"), None)
+        for summary in overview.branches:
+            self.chart_branch.addItem(summary.name, str(summary.branch_id))
+        self.chart_branch.blockSignals(False)
         self._filter_ranking()
         self.body.setCurrentWidget(self.empty_page if not lines else self.body.widget(0))
         members = sum(s.rated for s in overview.branches)
@@ -224,6 +235,10 @@ class TownshipOverviewPage(Page):
             self.ranking_label.clear()
             return
         branch = self.branch_filter.currentData()
+        if self.chart_branch.currentIndex() != self.branch_filter.currentIndex():
+            self.chart_branch.blockSignals(True)
+            self.chart_branch.setCurrentIndex(self.branch_filter.currentIndex())
+            self.chart_branch.blockSignals(False)
         if branch != self._charted_branch:
             self._ask_charts()
         rows = [r for r in self.overview.rows if branch is None or str(r.branch_id) == branch]
