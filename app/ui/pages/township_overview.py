@@ -74,7 +74,7 @@ class TownshipOverviewPage(Page):
         controls.addWidget(self.gather_button)
         self.charts_button = QPushButton(self.tr("图表"))
         self.charts_button.setCheckable(True)
-        self.charts_button.setToolTip(self.tr("各支部并排：人均积分、星级占比、会议出席率；在排名上方选一个支部，再看它逐月的位置"))
+        self.charts_button.setToolTip(self.tr("各支部并排：人均积分、星级占比、会议出席率；在图表右上方选一个支部，看它逐月的位置"))
         controls.addWidget(self.charts_button)
         layout.addLayout(controls)
 
