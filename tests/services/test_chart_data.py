@@ -243,3 +243,16 @@ def test_the_township_report(store, admin, year_2026, tmp_path):
     for words in ("各支部人均积分", "各支部星级占比", "各支部会议出席率", "红星村党支部", "城关镇党委"):
         assert words in text
     assert_only_bundled_fonts(pdf)
+
+
+def test_the_annual_charts_work_out_the_branch_averages_once(store, year_2026, monkeypatch):
+    """A branch of 2,000 members would otherwise average 2,000 × 2,000 months (minutes, not a second)."""
+    from app.services.charts import member as member_charts_module
+    from app.services.charts import paper
+
+    calls = []
+    real = member_charts_module.branch_month_averages
+    monkeypatch.setattr(member_charts_module, "branch_month_averages", lambda *args: calls.append(1) or real(*args))
+    charts = paper.annual_chart_sets(store, 2026)
+    assert len(charts) == 3 and len(calls) == 1
+    assert charts["乙"].charts[0].bars[1].values[:3] == months(2, 3, "-0.67")

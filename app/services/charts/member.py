@@ -54,10 +54,11 @@ def member_charts(store: Store, member_id: uuid.UUID, year: int, up_to: Month | 
     return MemberCharts(member_id, name, member_chart_set(scored.branch, member_id, name, last_month(up_to)))
 
 
-def member_chart_set(branch: BranchYear, member_id, name: str, shown: int = 12) -> ChartSet:
-    """The charts from a branch already scored (so a batch of summaries scores the branch once)."""
+def member_chart_set(branch: BranchYear, member_id, name: str, shown: int = 12, averages: tuple | None = None) -> ChartSet:
+    """The charts from a branch already scored (so a batch of summaries scores the branch, and
+    works out its monthly averages, once: pass them as `averages`)."""
     score = branch.scores[member_id]
-    averages = branch_month_averages(branch, shown)
+    averages = averages if averages is not None else branch_month_averages(branch, shown)
     up_to = None if shown == 12 else Month(branch.rule_set.year, shown)
     return ChartSet(
         f"{name} {period_text(branch.rule_set.year, up_to)}积分",
