@@ -51,10 +51,18 @@ def _number_text(value) -> str:
 
 
 class RuleItemDialog(QDialog):
-    def __init__(self, ctx: UiContext, year: int, view: rulesets.RuleSetView, item: RuleItem | None = None,
-                 parent: QWidget | None = None) -> None:
+    """`view` has `rule_set` and `used_codes`; `save_item(store, actor, year, item)` writes one item
+    (the members' `rulesets.save_rule_item` unless told).
+
+    The 驻村干部 rule set (`for_cadres`) uses the same form without the members' fields (member
+    classes, the exemption of the old and sick), saved by its own service.
+    """
+
+    def __init__(self, ctx: UiContext, year: int, view, item: RuleItem | None = None,
+                 parent: QWidget | None = None, *, save_item=None, for_cadres: bool = False) -> None:
         super().__init__(parent)
         self.ctx, self.year, self.view = ctx, year, view
+        self.save_item, self.for_cadres = save_item, for_cadres
         self.original = item
         self.used = item is not None and item.code in view.used_codes
         self.taken = {i.code for i in view.rule_set.items}
@@ -88,8 +96,8 @@ class RuleItemDialog(QDialog):
         if item:
             self._fill(item)
         else:
-            self.code_edit.setText(next_free_code("B", self.taken))
-            self.category_box.set_current(Category.BONUS)
+            self.code_edit.setText(next_free_code("Z" if for_cadres else "B", self.taken))
+            self.category_box.set_current(Category.DUTY if for_cadres else Category.BONUS)
         self._kind_changed()
         self._lock(self.used)
 
@@ -135,6 +143,9 @@ class RuleItemDialog(QDialog):
         form.addRow(self.tr("适用对象\n（都不选＝全体）"), grid)
         self.exempt_check = QCheckBox(self.tr("老弱病残党员经支部决定免于此项考核"))
         form.addRow("", self.exempt_check)
+        if self.for_cadres:  # cadres are not members: no member classes, no exemption
+            form.setRowVisible(grid, False)
+            form.setRowVisible(self.exempt_check, False)
         self.outside_cap_check = QCheckBox(self.tr("不计入类别上限（如县级以上表彰另计）"))
         form.addRow("", self.outside_cap_check)
         self.description_edit = QLineEdit()
@@ -243,15 +254,16 @@ class RuleItemDialog(QDialog):
             show_problem(self.problem, exc.message)
             return
         store, actor, year = self.ctx.store, self.ctx.actor, self.year
+        save_item = self.save_item or rulesets.save_rule_item  # looked up now: tests replace it
         retired = getattr(self, "retired", None)
         if retired is None or not (self.retire_check.isChecked() and retired.active):
             retired = None
         retired_text = self.tr("原项目 {0} 已停用。").format(retired.code) if retired else ""
 
         def work(_control) -> str:
-            summary = rulesets.save_rule_item(store, actor, year, item).summary
+            summary = save_item(store, actor, year, item).summary
             if retired is not None:
-                rulesets.save_rule_item(store, actor, year, replace(retired, active=False))
+                save_item(store, actor, year, replace(retired, active=False))
                 summary += retired_text
             return summary
 

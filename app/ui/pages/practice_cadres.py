@@ -1,6 +1,6 @@
 """The 驻村干部 tab: the village's resident and liaison cadres with the year's points, ten-point
 score and band; the selected cadre's lines below, with reversal; the year's cadre rule set from
-the shipped template; the month cards and the year's assessment sheets to print."""
+the shipped template (adjusted in 考核细则…); the month cards and the year's assessment sheets to print."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.domain.points import format_points
 from app.services.practice import cadres
 from app.ui.changes import Kind
 from app.ui.dialogs.practice_cadre_dialogs import CadreDialog, CadrePointsDialog
+from app.ui.dialogs.practice_cadre_rules import CadreRulesDialog
 from app.ui.dialogs.practice_print_dialog import CARDS, SHEETS, PracticePrintDialog
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.models.table_models import CENTER, Column, RowTableModel
@@ -28,13 +29,14 @@ class CadreTab(QWidget):
         layout = QVBoxLayout(self)
         buttons = QHBoxLayout()
         self.scheme_button = QPushButton(self.tr("建立考核细则"))
+        self.rules_button = QPushButton(self.tr("考核细则…"))
         self.add_button = QPushButton(self.tr("登记驻村干部…"))
         self.edit_button = QPushButton(self.tr("修改…"))
         self.points_button = QPushButton(self.tr("记分…"))
         self.reverse_button = QPushButton(self.tr("冲正所选记录…"))
         self.cards_button = QPushButton(self.tr("打印月度积分卡…"))
         self.sheets_button = QPushButton(self.tr("打印年度考核表…"))
-        for button, slot in ((self.scheme_button, self.create_scheme), (self.add_button, self.add_cadre), (self.edit_button, self.edit_cadre),
+        for button, slot in ((self.scheme_button, self.create_scheme), (self.rules_button, self.open_rules), (self.add_button, self.add_cadre), (self.edit_button, self.edit_cadre),
                              (self.points_button, self.add_points), (self.reverse_button, self.reverse_line),
                              (self.cards_button, lambda: self.print_paper(CARDS)), (self.sheets_button, lambda: self.print_paper(SHEETS))):
             button.clicked.connect(lambda _=False, s=slot: s())
@@ -121,6 +123,7 @@ class CadreTab(QWidget):
         has_scheme, line = self.scheme is not None, self.selected_line()
         self.scheme_button.setVisible(not has_scheme)
         self.scheme_button.setText(self.tr("建立 {0} 年考核细则").format(self.year))
+        self.rules_button.setVisible(has_scheme)
         self.edit_button.setEnabled(self.selected() is not None)
         self.points_button.setEnabled(has_scheme and bool(self.roster))
         self.cards_button.setEnabled(has_scheme and self.model.rowCount() > 0)
@@ -130,6 +133,10 @@ class CadreTab(QWidget):
     def create_scheme(self):
         store, actor, year = self.ctx.store, self.ctx.actor, self.year
         return self.ctx.write(lambda _control: cadres.create_scheme(store, actor, year), Kind.RULES, parent=self)
+
+    def open_rules(self):
+        """The year's items, base and full points; adjusted by the administrator, seen by everyone."""
+        return None if self.scheme is None else self.page.open_dialog(CadreRulesDialog(self.ctx, self.year, self))
 
     def add_cadre(self):
         return self.page.open_dialog(CadreDialog(self.ctx, None, self))
