@@ -91,7 +91,7 @@ def test_a_messy_roster_is_previewed_reassigned_and_its_good_rows_imported(page,
 
     assert not dialog.isVisible()
     assert page.model.total == 37
-    stored = {m.name: m for m in members.list_members(page.ctx.store)}
+    stored = {m.name: m for m in members.list_members(page.ctx.store, actor=page.ctx.actor)}
     assert stored["新党员甲"].member_class is MemberClass.MOBILE and stored["新党员甲"].phone == "13800138000"
     assert stored[DEMO_NAME].phone == "13800138000"
     assert "新党员乙" not in stored
@@ -112,7 +112,7 @@ def test_changed_rows_can_be_left_as_they_are(page, tmp_path, monkeypatch):
     assert dialog.import_button.text() == "导入 2 名"
     dialog.import_button.click()
     assert page.model.total == 37
-    assert {m.name: m for m in members.list_members(page.ctx.store)}[DEMO_NAME].phone == "19999141997"
+    assert {m.name: m for m in members.list_members(page.ctx.store, actor=page.ctx.actor)}[DEMO_NAME].phone == "19999141997"
 
 
 def test_cancel_at_the_last_moment_leaves_the_roster_as_it_was(page, tmp_path, monkeypatch):
@@ -131,7 +131,7 @@ def test_cancel_at_the_last_moment_leaves_the_roster_as_it_was(page, tmp_path, m
     assert dialog.isVisible() and "没有任何改动" in dialog.problem.text()
     assert dialog.import_button.isEnabled()
     assert page.model.total == 35
-    assert {m.name: m for m in members.list_members(page.ctx.store)}[DEMO_NAME].phone == "19999141997"
+    assert {m.name: m for m in members.list_members(page.ctx.store, actor=page.ctx.actor)}[DEMO_NAME].phone == "19999141997"
     assert "已取消导入" in page.ctx.parent().statusBar().currentMessage()
 
     monkeypatch.setattr(jobs.JobControl, "progress", original)  # and then the clerk imports after all
