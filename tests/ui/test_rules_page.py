@@ -107,3 +107,34 @@ def test_next_years_rules_are_copied_from_this_year(page):
     assert page.year == 2027
     assert page.model.rowCount() == len(rulesets.get_rule_set(page.ctx.store, 2026).rule_set.items)
     assert "复制自 2026 年细则" in page.name_label.text()
+
+
+def test_the_summary_states_the_years_other_settings(page):
+    from decimal import Decimal
+
+    from app.domain.board import BoardRule
+    from app.domain.enums import Category
+    from app.domain.shop import ShopRule
+    from app.services.practice import dual_report
+    from app.services.shop import settings
+    from app.ui.changes import Kind
+
+    lines = page.summary_label.text().split("\n")
+    assert lines[1] == "双报到：在职党员全年到居住地社区服务满 50 小时算落实（在“双报到·评议·驻村”页设置）。"
+    assert lines[2].startswith("民主评议：本年度细则")
+    assert lines[3].startswith("积分超市：") and lines[4].startswith("红黑榜：")
+    store, actor = page.ctx.store, page.ctx.actor
+    dual_report.set_threshold(store, actor, 2026, "40")
+    settings.save_shop_rule(store, actor, 2026, ShopRule(frozenset({Category.DUTY, Category.BONUS}), Decimal(2), True, False))
+    settings.save_board_rule(store, actor, 2026, BoardRule("share", Decimal("0.1"), Decimal("0.05"), "omit", "rank"))
+    page.ctx.changed(Kind.RULES)
+    assert page.summary_label.text().split("\n")[1:] == [
+        "双报到：在职党员全年到居住地社区服务满 40 小时算落实（在“双报到·评议·驻村”页设置）。",
+        lines[2],
+        "积分超市：履职分、加分每 1 分折合 2 个兑换积分，年末结余转入下一年，受一票否决的年度不得兑换积分。"
+        "（与红黑榜规则都在“积分超市”页设置）",
+        "红黑榜：红榜取本期积分前 10%，黑榜取后 5%，与末位同分者一并上榜；受一票否决的党员不上榜；老弱病残党员照常排名。",
+    ]
+    dual_report.set_threshold(store, actor, 2026, None)
+    page.ctx.changed(Kind.RULES)
+    assert page.summary_label.text().split("\n")[1].startswith("双报到：未定时长要求，由支部逐人勾选认定")

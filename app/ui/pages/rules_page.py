@@ -1,4 +1,5 @@
-"""积分细则: the year's rule set, its items grouped by category, and the scheme's settings."""
+"""积分细则: the year's rule set, its items grouped by category, and the scheme's settings (with the
+year's 双报到 hours, the appraisal's folding, the shop's and the board's rules, set on their own pages)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.domain.appraisal_tally import folding_sentence
 from app.domain.enums import Category, MemberClass
 from app.domain.errors import AppError, NotFound
 from app.domain.points import format_points
@@ -49,6 +51,20 @@ def scheme_summary(rule_set: RuleSet) -> str:
     if rule_set.five_star_quota is not None:
         parts.append(translate("RulesPage", "五星党员不超过 {0}%").format(format_points(rule_set.five_star_quota * 100)))
     return translate("RulesPage", "；").join(parts) + translate("RulesPage", "。")
+
+
+def year_settings(rule_set: RuleSet) -> str:
+    """The year's other settings a clerk must know, one a line: 双报到, 民主评议, the shop and the board."""
+    hours = rule_set.dual_report_hours
+    lines = [
+        translate("RulesPage", "双报到：") + (
+            translate("RulesPage", "在职党员全年到居住地社区服务满 {0} 小时算落实（在“双报到·评议·驻村”页设置）。").format(format_points(hours))
+            if hours is not None else translate("RulesPage", "未定时长要求，由支部逐人勾选认定（时长要求在“双报到·评议·驻村”页设置）。")),
+        translate("RulesPage", "民主评议：") + folding_sentence(rule_set.appraisal) + translate("RulesPage", "。"),
+        translate("RulesPage", "积分超市：") + rule_set.shop.describe() + translate("RulesPage", "（与红黑榜规则都在“积分超市”页设置）"),
+        translate("RulesPage", "红黑榜：") + rule_set.board.describe(),
+    ]
+    return "\n".join(lines)
 
 
 def _rule_set_of(store, year: int) -> tuple[rulesets.RuleSetView | None, str]:
@@ -170,7 +186,7 @@ class RulesPage(Page):
             items = sorted(rule_set.items, key=lambda i: (CATEGORY_ORDER.index(i.category), not i.active))
             self.model.set_rows(items)
             self.name_label.setText(f"{rule_set.name}　（{self.view.source}）")
-            self.summary_label.setText(scheme_summary(rule_set))
+            self.summary_label.setText(scheme_summary(rule_set) + "\n" + year_settings(rule_set))
             if keep:
                 self._select_code_now(keep)
         self._update_buttons()
