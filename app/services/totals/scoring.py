@@ -137,11 +137,20 @@ def ledger_month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None)
     return grouped
 
 
+def in_branch(branch_id: uuid.UUID, member_ids):
+    """The branch condition on members. Given a few member ids (a roster page), it is wrapped so
+    that the database looks those members up by key instead of walking the branch's index over
+    every member (SQLite chose the index: 36 ms a query at 70,000 members, most of a keystroke)."""
+    if member_ids is None:
+        return Member.branch_id == branch_id
+    return func.coalesce(Member.branch_id, Member.branch_id) == branch_id
+
+
 def appraisals(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, Appraisal]:
     query = (
         select(AppraisalRecord.member_id, AppraisalRecord.score, AppraisalRecord.grade)
         .join(Member, Member.id == AppraisalRecord.member_id)
-        .where(AppraisalRecord.year == year, Member.branch_id == branch_id)
+        .where(AppraisalRecord.year == year, in_branch(branch_id, member_ids))
     )
     if member_ids is not None:
         query = query.where(AppraisalRecord.member_id.in_(list(member_ids)))
@@ -226,7 +235,7 @@ class BranchScorer:
         query = select(
             Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
             Member.in_branch_since, Member.join_date, Member.status, Member.status_date,
-        ).where(Member.branch_id == self.branch_id)
+        ).where(in_branch(self.branch_id, member_ids))
         if member_ids is not None:
             query = query.where(Member.id.in_(list(member_ids)))
         return {
