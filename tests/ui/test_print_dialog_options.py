@@ -61,6 +61,34 @@ def test_two_scorecards_a_page_halve_the_pages(demo_window, monkeypatch):
     dialog.close()
 
 
+def test_the_board_is_among_the_notices_with_the_issue_chosen(demo_window, monkeypatch):
+    from app.services.shop.board import period_board
+
+    made = []
+    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append((build(_Control()), label)))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(5)
+    assert dialog.kind.key == "board" and dialog.paper_box.isEnabled() and dialog.quarter_check.isEnabled()
+    assert dialog.days_spin.isEnabled() and not dialog.per_page_box.isEnabled()
+    dialog.month_box.setCurrentIndex(9)
+    dialog.contact_edit.setText("村纪检委员")
+    dialog.paper_box.setCurrentText("A3")
+    dialog.make_preview()
+    dialog.quarter_check.setChecked(True)
+    dialog.make_preview()
+    (month_pdf, month_title), _ = made[0]
+    (quarter_pdf, quarter_title), _ = made[1]
+    assert (month_title, quarter_title) == ("2026年10月红黑榜", "2026年第4季度红黑榜")
+    october = period_board(demo_window.ctx.store, 2026, month=10).board
+    text = _text(month_pdf)
+    assert "2026年10月" in text and "村纪检委员" in text
+    assert october.red and all(line.name in text for line in (*october.red, *october.black))
+    assert "2026年第4季度" in _text(quarter_pdf)
+    page = pypdf.PdfReader(BytesIO(month_pdf)).pages[0]
+    assert round(float(page.mediabox.height)) == 1191  # A3 portrait
+    dialog.close()
+
+
 class _Control:
     @staticmethod
     def progress(*_args) -> None:

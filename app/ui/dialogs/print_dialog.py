@@ -61,6 +61,9 @@ def report_kinds() -> list[ReportKind]:
                    QT_TRANSLATE_NOOP("PrintDialog", "五星党员的荣誉证书，A4 横向，每人一页。")),
         ReportKind("annual", QT_TRANSLATE_NOOP("PrintDialog", "年度积分汇总"), False,
                    QT_TRANSLATE_NOOP("PrintDialog", "每名党员全年每月的积分、总分、等次和星级。")),
+        # Last in the list: the rows above keep the numbers remembered in the clerk's preferences.
+        ReportKind("board", QT_TRANSLATE_NOOP("PrintDialog", "红黑榜"), True,
+                   QT_TRANSLATE_NOOP("PrintDialog", "当月或当季积分红榜、黑榜，按本年细则的红黑榜规则，贴在公示栏，A4 或 A3 纵向。")),
     ]
 
 
@@ -74,6 +77,7 @@ class PrintOptions:
     certificate: CertificateOptions = CertificateOptions()
     issue: report_data.IssueSettings = report_data.IssueSettings()
     charts: bool = False  # the notice's chart page; a page of charts after each annual summary
+    quarterly: bool = False  # the board of the chosen month's quarter instead of the month's
 
 
 def build_report(store, kind: str, month: Month, year: int, options: PrintOptions | str = PrintOptions()) -> Callable:
@@ -99,6 +103,8 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
         if kind == "stars":
             notice = report_data.star_notice(store, year, settings)
             return reports.render_star_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}年度星级评定公示").format(year)
+        if kind == "board":
+            return _board(store, month, options), _board_title(month, options.quarterly)
         if kind == "certificates":
             batch = report_data.certificates(store, year, None, options.min_stars, settings)
             pdf = reports.render_certificates(batch, options.certificate, progress=progress)
@@ -110,8 +116,24 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
     return build
 
 
-ISSUED = ("stars", "notice")  # the sheets with a publicity period and an objection contact
-SIGNED = ("scorecards", "notice", "stars", "certificates", "annual")
+def _board(store, month: Month, options: PrintOptions) -> bytes:
+    from app.reports.shop_papers import render_board_notice
+    from app.services.printing.shop_papers import board_notice
+
+    quarter = (month.month - 1) // 3 + 1
+    notice = board_notice(store, month.year, None if options.quarterly else month.month, quarter if options.quarterly else None,
+                          options.issue)
+    return render_board_notice(notice, options.paper)
+
+
+def _board_title(month: Month, quarterly: bool) -> str:
+    if quarterly:
+        return translate("PrintDialog", "{0}年第{1}季度红黑榜").format(month.year, (month.month - 1) // 3 + 1)
+    return translate("PrintDialog", "{0}红黑榜").format(month.label)
+
+
+ISSUED = ("stars", "notice", "board")  # the sheets with a publicity period and an objection contact
+SIGNED = ("scorecards", "notice", "stars", "certificates", "annual", "board")
 WITH_CHARTS = ("notice", "annual")  # the papers that can carry chart pages
 
 
@@ -126,7 +148,7 @@ class PrintDialog(ReportDialog):
         self.kind_list = QListWidget()
         for kind in self.kinds:
             self.kind_list.addItem(self.tr(kind.label))
-        self.kind_list.setMaximumHeight(self.kind_list.sizeHintForRow(0) * len(self.kinds) + 8)
+        self.kind_list.setFixedHeight(self.kind_list.sizeHintForRow(0) * len(self.kinds) + 8)  # every kind in sight
         self.kind_list.setCurrentRow(self.prefs.kind_row(len(self.kinds)))
         self.kind_list.currentRowChanged.connect(self._kind_changed)
         layout.addWidget(self.kind_list)
@@ -157,6 +179,8 @@ class PrintDialog(ReportDialog):
         last = Month(today.year, today.month) if today.day > 10 or today.month == 1 else Month(today.year, today.month - 1)
         self.month_box.setCurrentIndex(last.month - 1)
         form.addRow(self.tr("月份"), self.month_box)
+        self.quarter_check = QCheckBox(self.tr("红黑榜按季度（所选月份所在的季度）"))
+        form.addRow("", self.quarter_check)
         self.paper_box = QComboBox()
         self.paper_box.addItems(["A4", "A3"])
         self.paper_box.setCurrentText(self.prefs.text("paper", "A4"))
@@ -225,7 +249,8 @@ class PrintDialog(ReportDialog):
         kind = self.kind
         self.kind_hint.setText(self.tr(kind.hint))
         self.month_box.setEnabled(kind.monthly)
-        self.paper_box.setEnabled(kind.key in ("notice", "stars"))
+        self.paper_box.setEnabled(kind.key in ("notice", "stars", "board"))
+        self.quarter_check.setEnabled(kind.key == "board")
         self.per_page_box.setEnabled(kind.key == "scorecards")
         self.charts_check.setEnabled(kind.key in WITH_CHARTS)
         self.certificate_group.setEnabled(kind.key == "certificates")
@@ -243,7 +268,8 @@ class PrintDialog(ReportDialog):
         )
         certificate = CertificateOptions(self.right_spin.value(), self.down_spin.value(), self.variable_check.isChecked())
         return PrintOptions(self.paper_box.currentText(), self.per_page_box.currentData(), self.stars_spin.value(), certificate, issue,
-                            self.charts_check.isChecked() and self.kind.key in WITH_CHARTS)
+                            self.charts_check.isChecked() and self.kind.key in WITH_CHARTS,
+                            self.quarter_check.isChecked() and self.kind.key == "board")
 
     def make_preview(self) -> None:
         kind, options = self.kind, self.options()
