@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from app.domain.enums import Role
+from app.domain.errors import LoginRefused
 from app.services.accounts import login, operators, security_settings
 from app.services.backup import archive as backup
 from app.services.ledger import entries as ledger
@@ -165,3 +166,20 @@ def test_the_administrator_makes_a_new_recovery_code(demo_window, qtbot, tmp_pat
     assert sheet.read_bytes().startswith(b"%PDF")
     recovered = login.recover_with_code(window.ctx.store, "admin", code, "fresh start river 51")
     assert recovered.actor.data_key == window.ctx.actor.data_key
+
+
+def test_the_audit_log_filters_and_exports(demo_window, qtbot, tmp_path):
+    window = demo_window
+    with pytest.raises(LoginRefused):
+        login.log_in(window.ctx.store, "admin", "wrong words here")
+    window.account_actions["audit"].trigger()
+    dialog = window.audit_dialog
+    dialog.since.setDate(dialog.since.date().addYears(-5))
+    dialog.until.setDate(dialog.until.date().addYears(5))
+    dialog.group.setCurrentIndex(dialog.group.findData("登录与锁定"))
+    dialog.refresh()
+    assert [row.action for row in dialog.rows] == ["登录失败"] and dialog.table.rowCount() == 1
+    assert "共 1 条" in dialog.count_label.text()
+    out = tmp_path / "日志.xlsx"
+    dialog.export(str(out))
+    assert out.exists()
