@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QLineEdit,
 from app.domain.enums import ValueKind
 from app.domain.points import format_points
 from app.services.ledger.entries import EntryRequest
+from app.services.accounts import security_settings
 from app.ui.context import UiContext
 from app.ui.pickers import RuleItemBox
 from app.ui.widgets import calendar_edit, date_of, hint_label
@@ -59,7 +60,15 @@ class EntryFields(QWidget):
         self.approve_check.setVisible(ctx.can_review)
         self.approve_check.toggled.connect(self.changed)
         form.addRow("", self.approve_check)
+        if ctx.can_review:  # with 录入与审核分开 in force nobody approves his own entry: not offered
+            store = ctx.store
+            ctx.read(lambda _control: security_settings.security_settings(store).four_eyes, self._four_eyes, parent=self)
         self.form = form
+
+    def _four_eyes(self, in_force: bool) -> None:
+        self.approve_check.setVisible(not in_force)
+        if in_force:
+            self.approve_check.setChecked(False)
 
     def reload(self) -> None:
         """Ask for the year's items again (after the rules changed); `items_loaded` says when they are in."""

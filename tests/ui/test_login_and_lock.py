@@ -15,6 +15,7 @@ from app.services.ledger.entries import EntryRequest
 from app.services.roster import members
 from app.ui.changes import Kind
 from app.ui.dialogs.backup.dialog import BackupDialog
+from app.ui.entry_fields import EntryFields
 from app.ui.dialogs.login_dialogs import FirstAdminDialog, LoginDialog
 from app.ui.jobs import JobRunner
 from app.ui.lock import LockScreen
@@ -183,3 +184,14 @@ def test_the_audit_log_filters_and_exports(demo_window, qtbot, tmp_path):
     out = tmp_path / "日志.xlsx"
     dialog.export(str(out))
     assert out.exists()
+
+
+def test_with_four_eyes_the_entry_screen_does_not_offer_approving_at_once(app, qtbot, demo_store, make_window):
+    admin = keyed_admin(demo_store)
+    security_settings.set_security_settings(demo_store, admin, 10, True)
+    window = make_window(demo_store, admin)
+    fields = window.findChildren(EntryFields)
+    assert fields and all(not f.approve_check.isVisibleTo(f) for f in fields)
+    security_settings.set_security_settings(demo_store, admin, 10, False)
+    other = make_window(demo_store, admin)
+    assert all(f.approve_check.isVisibleTo(f) for f in other.findChildren(EntryFields))
