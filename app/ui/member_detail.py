@@ -1,4 +1,5 @@
-"""One member's year under the ranking: points month by month, by category, and the entries of a month."""
+"""One member's year under the ranking: points month by month, by category, and the entries of a month;
+beside the year's result, his shop balance and 双报到 hours."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from app.services.exports import tables as exports
 from app.services.totals import ranking as totals
 from app.services.ledger.queries import EntryFilter, list_entries
 from app.services.charts.member import member_charts
+from app.services.practice.member_year import member_practice_year
 from app.ui.asking import Asker
 from app.ui.charts.panel import ChartPanel
 from app.ui.context import UiContext
@@ -41,6 +43,7 @@ class MemberDetail(QWidget):
         self.title = title_label(self.tr("党员明细"))
         top.addWidget(self.title)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a long year's result takes a second line rather than the title's room
         top.addWidget(self.summary, 1)
         self.export_button = QPushButton(self.tr("导出全年到Excel…"))
         self.export_button.clicked.connect(self.export_year)
@@ -101,7 +104,8 @@ class MemberDetail(QWidget):
         store = self.ctx.store
 
         def ask(_control):
-            return member_id, totals.member_year(store, member_id, year), list_entries(store, EntryFilter(member_id=member_id, year=year))
+            return (member_id, totals.member_year(store, member_id, year), list_entries(store, EntryFilter(member_id=member_id, year=year)),
+                    member_practice_year(store, member_id, year))
 
         self.asker.read(ask, self._show_year, on_problem=self._problem)
         today = self.ctx.today()
@@ -117,7 +121,7 @@ class MemberDetail(QWidget):
         self.entry_model.set_rows([])
 
     def _show_year(self, answer) -> None:
-        member_id, score, entries = answer
+        member_id, score, entries, practice = answer
         if member_id != self.member_id:  # cleared (or another member chosen) while it was being read
             return
         self._entries, year = entries, self.year
@@ -128,7 +132,7 @@ class MemberDetail(QWidget):
         text = "　" + "，".join(parts) + self.tr("；年度累计 {0} 分，{1}").format(format_points(score.final_total), score.grade)
         if score.vetoed:
             text += self.tr("（一票否决）")
-        self.summary.setText(text)
+        self.summary.setText(text + self._practice_text(practice))
         last_month = 12 if year < self.ctx.today().year else self.ctx.today().month
         counts: dict[int, int] = {}
         for entry in self._entries:
@@ -140,6 +144,19 @@ class MemberDetail(QWidget):
             count_row[month] = counts.get(month, 0)
         self.month_model.set_rows([points_row, count_row])
         self.select_month(last_month)
+
+    def _practice_text(self, practice) -> str:
+        """The shop balance and the 双报到 hours after the year's result, kept short: the title shares the row."""
+        text = ""
+        if practice.shop_balance is not None:
+            text += self.tr("；超市可兑换 {0} 分").format(format_points(practice.shop_balance))
+        dual = practice.dual
+        if dual is not None:
+            hours = format_points(dual.hours) + ("" if dual.threshold is None else "/" + format_points(dual.threshold))
+            text += self.tr("；双报到 {0} 小时").format(hours)
+            if dual.served is not None:
+                text += self.tr("（已落实）") if dual.served else self.tr("（未落实）")
+        return text
 
     def export_year(self) -> None:
         """The member's year out to .xlsx: each month by category, the year's result, every entry."""
