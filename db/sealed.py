@@ -12,7 +12,7 @@ Why columns and not the whole file (tests/benchmarks/bench_personal_sealing.py a
 bench_members_search.py, 2-core test machine, 70,000 members): sealing costs 2.6–8 µs and
 opening 1.7–5.7 µs a value (idle vs. loaded machine), a full ID number is found through the
 hash's unique index in 0.13 ms, and the roster page opens nothing (it shows no personal data);
-opening all 210,000 values for a full export takes about 1 s against 0.28 s for plain columns.
+opening all 210,000 values for a full export takes about 1 s (4–11x reading plain columns).
 A whole-file cipher costs little per open (20 MB in 11–38 ms) but leaves a decrypted working
 copy on the disk while the program runs; SQLCipher is not in Python's sqlite3 module and would
 need a native build for Windows; and neither would hide anything from a township's PostgreSQL

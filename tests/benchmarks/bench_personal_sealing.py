@@ -16,7 +16,9 @@ Measured in one process, on the same values:
   a file-level cipher that decrypts to a working copy; SQLCipher itself is not in Python's
   sqlite3 module and would need a native build for Windows, and neither protects the township's
   PostgreSQL rows);
-- the look-up: finding one member by his full ID number through the keyed hash's unique index.
+- the look-up: finding one member by his full ID number through the keyed hash's unique index;
+- the keyring (app/services/accounts/keyring.py) at its real Argon2id parameters: making the
+  data key with its first wrapped copy, and unwrapping it (what every log-in and unlock pays).
 
 Not collected by pytest (bench_*.py).
 """
@@ -124,6 +126,27 @@ def main() -> None:
         print(f"whole-file cipher on the same roster's file ({len(content) / 1e6:.1f} MB): "
               f"encrypt {encrypt_ms:.1f} ms, decrypt {decrypt_ms:.1f} ms a time the file is opened or closed,")
         print("  plus a decrypted working copy on the disk while the program runs (what column sealing avoids)")
+        time_keyring(Path(folder))
+
+
+def time_keyring(folder: Path) -> None:
+    from app.services.accounts import keyring, operators
+    from app.services.context import read_session, unit_of_work
+    from db.store import Store
+
+    with Store.open_file(folder / "keys.db") as store:
+        admin = operators.ensure_admin(store)
+        started = time.perf_counter()
+        with unit_of_work(store, admin) as uow:
+            keyring.set_up(uow, admin.id, "bench password 70k")
+        made_ms = (time.perf_counter() - started) * 1000
+
+        def unlock():
+            with read_session(store) as session:
+                keyring.unlock(session, admin.id, "bench password 70k")
+
+        print(f"keyring ({keyring.KDF_PARAMETERS}): data key made and wrapped {made_ms:.0f} ms, "
+              f"unwrapped at log-in or unlock {_timed(unlock, 5):.0f} ms (median of 5)")
 
 
 if __name__ == "__main__":
