@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.domain.points import ZERO
 from app.domain.shop import Movement, ShopRule, ShopYear, earned_by_month, shop_year
+from app.services.shop.carried import kept_years
 from app.services.totals.scoring import BranchScorer
 from db.models import Member, RuleSetRecord
 from db.shop_models import ShopRedemption
@@ -59,27 +60,41 @@ def first_year(session, branch_id: uuid.UUID) -> int | None:
 
 
 def shop_years(session, branch_id: uuid.UUID, year: int, member_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, list[ShopYear]]:
-    """Every member's shop years from the branch's first rule-set year up to `year`.
+    """Every member's shop year `year` (a list of one, by member), opening with what he carried.
 
-    Members are those the scorer scores in each year plus anyone with redemptions."""
+    Members are those the scorer scores in that year plus anyone with redemptions or a carried
+    balance. What the years before carry is worked out from the branch's first rule-set year
+    once and kept (app/services/shop/carried.py): for the whole branch, the page scores only
+    `year` unless an earlier year changed since."""
     ids = None if member_ids is None else list(member_ids)
     scorer = BranchScorer(session, branch_id)
     moved = movements(session, branch_id, year, ids)
+    kept = kept_years(session, branch_id) if ids is None else {}
     start = min(first_year(session, branch_id) or year, year)
-    years: dict[uuid.UUID, list[ShopYear]] = defaultdict(list)
-    carried: dict[uuid.UUID, Decimal] = {}
-    for current in range(start, year + 1):
-        scored = scorer.year(current, member_ids=ids)
-        rule = scored.rule_set.shop if scored else ShopRule()
-        scores = scored.branch.scores if scored else {}
-        people = set(scores) | {m for m, by_year in moved.items() if current in by_year} | {m for m, v in carried.items() if v}
-        for member_id in people:
-            score = scores.get(member_id)
-            earned = earned_by_month(rule, score.month_categories, score.vetoed) if score else {}
-            result = shop_year(current, carried.get(member_id, ZERO), earned, moved.get(member_id, {}).get(current, []), rule.carry_over)
-            years[member_id].append(result)
-            carried[member_id] = result.carried
-    return dict(years)
+    resume = start
+    while resume in kept and resume < year:
+        resume += 1
+    carried: dict[uuid.UUID, Decimal] = dict(kept.get(resume - 1, {}))
+    for current in range(resume, year + 1):
+        found = _one_year(scorer, current, ids, moved, carried)
+        carried = {member_id: result.carried for member_id, result in found.items() if result.carried}
+        if ids is None and current < year:
+            kept[current] = carried
+    return {member_id: [result] for member_id, result in found.items()}
+
+
+def _one_year(scorer: BranchScorer, current: int, ids, moved, carried: dict[uuid.UUID, Decimal]) -> dict[uuid.UUID, ShopYear]:
+    scored = scorer.year(current, member_ids=ids)
+    rule = scored.rule_set.shop if scored else ShopRule()
+    scores = scored.branch.scores if scored else {}
+    people = set(scores) | {m for m, by_year in moved.items() if current in by_year} | set(carried)
+    found = {}
+    for member_id in people:
+        score = scores.get(member_id)
+        earned = earned_by_month(rule, score.month_categories, score.vetoed) if score else {}
+        found[member_id] = shop_year(current, carried.get(member_id, ZERO), earned, moved.get(member_id, {}).get(current, []),
+                                     rule.carry_over)
+    return found
 
 
 def branch_balances(session, branch_id: uuid.UUID, year: int, member_ids=None) -> list[BalanceRow]:
