@@ -1,5 +1,5 @@
 """The 民主评议 tab: the year's tally typed in from the counted ballots (ballots issued and
-returned, each member's votes per grade), saved whole or refused whole; after saving, each
+returned, each member's votes per grade, or read from the counters' Excel sheet), saved whole or refused whole; after saving, each
 member's score and grade as the scorer folds them in; the ballot and the result sheet to print."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from app.domain.appraisal_tally import CONVERSION_RULES, GRADES, Votes, convert
 from app.domain.errors import AppError, NotFound, ValidationError
 from app.domain.points import format_points
 from app.services.practice import appraisal
+from app.services.practice.tally_import import read_tally_sheet
 from app.ui.changes import Kind
+from app.ui.controllers.excel_out import excel_filter
 from app.ui.dialogs.practice_print_dialog import BALLOT, TALLY, PracticePrintDialog
 from app.ui.errors import show_error
 from app.ui.widgets import calendar_edit, date_of, error_label, hint_label, show_problem
@@ -30,12 +32,14 @@ class AppraisalTab(QWidget):
         layout = QVBoxLayout(self)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("保存计票"))
+        self.import_button = QPushButton(self.tr("从Excel读入计票…"))
+        self.import_button.clicked.connect(lambda: self.import_sheet())
         self.ballot_button = QPushButton(self.tr("打印测评表…"))
         self.result_button = QPushButton(self.tr("打印评议结果…"))
         self.save_button.clicked.connect(lambda: self.save())
         self.ballot_button.clicked.connect(lambda: self.print_paper(BALLOT))
         self.result_button.clicked.connect(lambda: self.print_paper(TALLY))
-        for button in (self.save_button, self.ballot_button, self.result_button):
+        for button in (self.save_button, self.import_button, self.ballot_button, self.result_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -110,6 +114,28 @@ class AppraisalTab(QWidget):
         index = next(i for i, m in enumerate(self.members) if m.name == name)
         for offset, value in enumerate(counts):
             self.grid.item(index, FIXED + offset).setText(str(value))
+
+    def import_sheet(self, path: str | None = None) -> None:
+        """Fill the grid from the counters' sheet (nothing is saved: the clerk checks, then 保存计票).
+        A sheet with a bad row changes nothing in the grid and says which row."""
+        path = path or self.ctx.ask_open_path(self, self.tr("选择民主评议计票表"), excel_filter())
+        if not path:
+            return
+        store, year = self.ctx.store, self.year
+        show_problem(self.problem, "")
+        self.page.read(lambda _control: read_tally_sheet(store, path, year), self._fill_from_sheet, key="tally-sheet",
+                       on_problem=self._refused)
+
+    def _fill_from_sheet(self, sheet) -> None:
+        for index, member in enumerate(self.members):
+            counts = sheet.votes.get(member.member_id, Votes()).counts
+            for offset, value in enumerate(counts):
+                self.grid.item(index, FIXED + offset).setText(str(value))
+        missing = sum(1 for member in self.members if member.member_id not in sheet.votes)
+        text = self.tr("已从“{0}”读入 {1} 名党员的得票").format(sheet.file_name, sheet.members)
+        if missing:
+            text += self.tr("（名册上另有 {0} 人表中没有，按 0 票）").format(missing)
+        self.ctx.say(text + self.tr("；核对发出、收回票数后点“保存计票”。"))
 
     def _votes(self) -> dict:
         votes = {}
