@@ -17,7 +17,10 @@ redemptions through the services. Each figure prints one line, best of three:
   in one unit of work) against recording one approved points entry (ledger.record_entry, a base
   deduction J02, which no cap refuses);
 - the year's passbooks for everyone (data + PDF) against the year's annual summaries (data + PDF);
-- the shop part of `check` (app.services.shop.checks) against `PRAGMA integrity_check`.
+- the shop part of `check` (app.services.shop.checks) against `PRAGMA integrity_check`;
+- then with four earlier years of the same ledger: the shop page with the earlier years kept
+  against the year's ranking, the page working every year out again (as it did before the
+  carried balances were kept) against the kept one, and the page right after a redemption.
 """
 
 from __future__ import annotations
@@ -134,7 +137,51 @@ def main() -> None:
                 raw.execute("PRAGMA integrity_check").fetchall()
 
         line("check, the shop part", best(shop_check), best(integrity))
+        earlier_years(store, admin, database, year, members, shelf[1])
 
+
+def earlier_years(store, admin, database: Path, year: int, members: list, goods_id, count: int = 4) -> None:
+    """The shop page when the branch has kept its points for five years: the four years before get
+    rule sets and the same month sums as `year` (what the scorer reads), then the page is timed
+    with the earlier years kept (app/services/shop/carried.py), against working them all out
+    again as the page did before, and against the five-year branch's ranking."""
+    from app.services.rules import rulesets
+    from app.services.shop import balances, carried, redemptions
+    from app.services.totals.ranking import branch_ranking
+
+    for earlier in range(year - count, year):
+        rulesets.create_rule_set(store, admin, earlier, template="village_100")
+    with sqlite3.connect(database) as raw:
+        ids = dict(raw.execute("SELECT year, id FROM rule_sets"))
+        for earlier in range(year - count, year):
+            raw.execute(
+                "INSERT INTO member_month_sums (rule_set_id, year, member_id, month, category, points, vetoes) "
+                "SELECT ?, ?, member_id, month, category, points, vetoes FROM member_month_sums WHERE rule_set_id = ?",
+                (ids[earlier], earlier, ids[year]),
+            )
+    print(f"{count + 1} rule-set years of the same ledger", flush=True)
+
+    def afresh():
+        carried.forget_everything()
+        balances.year_balances(store, year)
+
+    kept = best(lambda: balances.year_balances(store, year))
+    line(f"shop page, {count + 1} years, earlier years kept", kept, best(lambda: branch_ranking(store, year)))
+    line(f"shop page, {count + 1} years, every year worked out (as before)", best(afresh), kept)
+    shoppers = iter(members)
+
+    def after_a_redemption() -> float:
+        for member_id in shoppers:  # the next member with points enough
+            try:
+                redemptions.redeem(store, admin, redemptions.RedemptionRequest(member_id, goods_id, 1, date(year, 12, 20)))
+                break
+            except Exception:
+                continue
+        started = time.perf_counter()
+        balances.year_balances(store, year)
+        return time.perf_counter() - started
+
+    line(f"shop page after a redemption, {count + 1} years", min(after_a_redemption() for _ in range(3)), kept)
 
 if __name__ == "__main__":
     main()
