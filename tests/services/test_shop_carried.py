@@ -72,3 +72,15 @@ def test_a_change_in_an_earlier_year_is_carried_forward(store, admin, branch, sc
     kept = {r.member_id: r.balance for r in balances.year_balances(store, 2026)}
     assert scored_years == [2025, 2026] and kept[zhang] == _balance(store, zhang) == D(6)
     assert _balance(store, zhang, 2025) == D(2)  # 4 + 1 − 3, before it lapses
+
+
+def test_what_the_balances_never_read_keeps_the_earlier_years(store, admin, branch, scored_years):
+    from app.services.shop import goods
+
+    zhang, soap, *_ = worked_year(store, admin)
+    balances.year_balances(store, 2026)
+    goods.receive_stock(store, admin, soap, 5, date(2026, 7, 1))  # stock, not points
+    goods.add_goods(store, admin, goods.GoodsInput("茶杯", D("4"), "个", donor="供销社"))
+    scored_years.clear()
+    assert _balance(store, zhang) == D(7)
+    assert scored_years[0] == 2026  # nothing worked out again before the year shown

@@ -33,6 +33,9 @@ SHOP_FREE = frozenset({
     "cadre_points", "cadre_rule_set", "cadre_rule_item", "operator", "rating_round", "rating_candidate",
     "rating_objection", "township_verification", "audit_log", "store",
 })
+# Records of an entity the balances read whose action changes nothing they read (looking at a
+# member's personal data, exporting it, sealing it).
+HARMLESS_ACTIONS = frozenset({("member", "reveal"), ("member", "export_personal"), ("member", "seal")})
 _YEAR_OF = {  # entity → the query of the year the record belongs to
     "points_entry": lambda ids: select(func.min(PointsEntry.occurred_on)).where(PointsEntry.id.in_(ids)),
     "shop_redemption": lambda ids: select(func.min(ShopRedemption.redeemed_on)).where(ShopRedemption.id.in_(ids)),
@@ -78,8 +81,9 @@ def _same_history(session, kept: _Kept) -> bool:
 def first_year_touched(session, after_seq: int) -> int:
     """The earliest year the audit records after `after_seq` may have changed (EVERY_YEAR: any)."""
     ids_by_entity: dict[str, list[uuid.UUID]] = {}
-    for entity, entity_id in session.execute(select(AuditRecord.entity, AuditRecord.entity_id).where(AuditRecord.chain_seq > after_seq)):
-        if entity in SHOP_FREE:
+    query = select(AuditRecord.entity, AuditRecord.action, AuditRecord.entity_id).where(AuditRecord.chain_seq > after_seq)
+    for entity, action, entity_id in session.execute(query):
+        if entity in SHOP_FREE or (entity, action) in HARMLESS_ACTIONS:
             continue
         if entity not in _YEAR_OF or entity_id is None:
             return EVERY_YEAR
