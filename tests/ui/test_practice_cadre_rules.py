@@ -16,6 +16,7 @@ from app.domain.enums import MemberClass, Role, ValueKind
 from app.services.accounts import operators
 from app.services.practice import cadres
 from conftest import keyed_admin
+from tests.ui.screen_check import LAPTOPS, cut_off, settle, usable
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
@@ -70,9 +71,16 @@ def test_the_administrator_adjusts_the_cadres_rule_set(tab, demo_store, tmp_path
     points.reject()
 
     folder = Path(os.environ.get("CADRE_RULES_SHOTS", tmp_path))
-    for size in ((1366, 768), (1280, 720)):
-        dialog.resize(min(size[0] - 60, 960), min(size[1] - 80, 600))
-        assert dialog.grab().save(str(folder / f"cadre-rules-{size[0]}.png"))
+    for laptop in ("1366x768", "1280x720"):
+        screen = usable(LAPTOPS[laptop])
+        dialog.resize(dialog.size().expandedTo(dialog.minimumSizeHint()).boundedTo(screen))
+        settle()
+        assert dialog.grab().save(str(folder / f"cadre-rules-{laptop}.png")) and cut_off(dialog) == []
+        form = dialog.add_item()
+        form.resize(form.sizeHint().expandedTo(form.minimumSizeHint()).boundedTo(screen))
+        settle()
+        assert form.grab().save(str(folder / f"cadre-item-{laptop}.png")) and cut_off(form) == []
+        form.reject()
 
 
 def test_a_viewer_sees_the_rule_set_and_changes_nothing(demo_store, make_window):
