@@ -2,6 +2,7 @@
 
     main.py import roster 名册.xlsx [--good-rows-only] [--refused-out 问题行.xlsx] [--update]
     main.py import points 积分.xlsx --year 2026
+    main.py import tally 计票.xlsx --year 2026 --held 2026-12-20 --issued 35 --returned 33 [--counters 张三、李四]
     main.py export roster|ranking|member|ledger|rating|roster-template|points-template ... --out F.xlsx
 
 `import roster` exits 0 when every member row (or, with --good-rows-only, every good row) was
@@ -33,17 +34,22 @@ SHOWN_PROBLEMS = 20
 
 def register(verbs, add_common) -> dict:
     importing = verbs.add_parser(
-        "import", help="从 Excel 导入党员名册或上线前各月的积分",
+        "import", help="从 Excel 导入党员名册、上线前各月的积分或民主评议计票",
         description="roster：导入党员名册（自动识别表头和列名，身份证号相同的不会重复登记）；"
-        "points：把上线前各月的积分作为期初记录导入（需先建立该年细则、导入名册）。",
+        "points：把上线前各月的积分作为期初记录导入（需先建立该年细则、导入名册）；"
+        "tally：导入民主评议计票表（姓名、优秀、合格、基本合格、不合格），连同 --held、--issued、--returned 保存为本年计票。",
     )
     add_common(importing)
-    importing.add_argument("kind", metavar="种类", choices=["roster", "points"], help="roster | points")
+    importing.add_argument("kind", metavar="种类", choices=["roster", "points", "tally"], help="roster | points | tally")
     importing.add_argument("file", metavar="文件.xlsx")
     importing.add_argument("--good-rows-only", action="store_true", help="名册：只导入没有问题的行（默认全部没有问题才导入）")
     importing.add_argument("--refused-out", metavar="文件.xlsx", help="名册：把有问题的行另存到这个文件（带“原因”列），改好后可再导入")
     importing.add_argument("--update", action="store_true", help="名册：已在名册中的党员信息有变化时更新（默认只列出变化）")
-    importing.add_argument("--year", metavar="YYYY", help="积分：导入哪一年（默认今年）")
+    importing.add_argument("--year", metavar="YYYY", help="积分、计票：导入哪一年（默认今年）")
+    importing.add_argument("--held", metavar="YYYY-MM-DD", help="计票：民主评议的日期")
+    importing.add_argument("--issued", type=int, metavar="张数", help="计票：发出的测评票")
+    importing.add_argument("--returned", type=int, metavar="张数", help="计票：收回的测评票")
+    importing.add_argument("--counters", metavar="姓名", default="", help="计票：计票人")
 
     exporting = verbs.add_parser(
         "export", help="把名册、排名、台账、星级评定等导出为 Excel",
@@ -100,15 +106,20 @@ def _import_roster(args, store, actor) -> int:
 def run_import(args) -> int:
     from app.services.ledger import opening
 
-    if args.kind == "points" and (args.good_rows_only or args.refused_out or args.update):
+    if args.kind != "roster" and (args.good_rows_only or args.refused_out or args.update):
         raise ValidationError("--good-rows-only、--refused-out、--update 只用于导入名册（roster）。")
     if args.kind == "roster" and args.year:
-        raise ValidationError("--year 只用于导入积分（points）。")
+        raise ValidationError("--year 只用于导入积分（points）或计票（tally）。")
+    tally_options = (args.held, args.issued, args.returned, args.counters)
+    if args.kind != "tally" and any(tally_options):
+        raise ValidationError("--held、--issued、--returned、--counters 只用于导入民主评议计票（tally）。")
     with open_existing_store(args.db) as store:
         actor = logged_in(store, args)
         try:
             if args.kind == "roster":
                 return _import_roster(args, store, actor)
+            if args.kind == "tally":
+                return _import_tally(args, store, actor)
             year = parse_year(args.year) if args.year else date.today().year
             print(opening.import_opening(store, actor, args.file, year).summary)
             return EXIT_OK
@@ -116,6 +127,24 @@ def run_import(args) -> int:
             print(f"错误：{exc.message}", file=sys.stderr)
             _print_problems([str(p) for p in exc.problems])
             return EXIT_FAILED
+
+
+def _import_tally(args, store, actor) -> int:
+    """The counters' sheet saved as the year's tally (refused whole, with one sentence, as in the window)."""
+    from app.services.practice import appraisal
+    from app.services.practice.tally_import import read_tally_sheet
+
+    if args.held is None or args.issued is None or args.returned is None:
+        raise ValidationError("导入计票请用 --held 写明评议日期，--issued、--returned 写明发出、收回的测评票张数。")
+    try:
+        held = date.fromisoformat(args.held)
+    except ValueError:
+        raise ValidationError(f"评议日期“{args.held}”应写成 2026-12-20 这样。") from None
+    year = parse_year(args.year) if args.year else held.year
+    sheet = read_tally_sheet(store, args.file, year)
+    print(f"从“{sheet.file_name}”读入 {sheet.members} 名党员的得票。")
+    print(appraisal.record_tally(store, actor, year, held, args.issued, args.returned, sheet.votes, args.counters).summary)
+    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------- export
