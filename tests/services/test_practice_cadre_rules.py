@@ -78,6 +78,8 @@ def test_refused_items_change_nothing(store, admin, cadre):
     before = cadres.get_scheme(store, 2026)
     with pytest.raises(ValidationError, match="不分党员类别"):
         cadre_rules.save_cadre_item(store, admin, 2026, replace(NIGHT_PATROL, exempt_excused=True))
+    with pytest.raises(ValidationError, match="只分履职、加分和扣分三类"):
+        cadre_rules.save_cadre_item(store, admin, 2026, replace(NIGHT_PATROL, category=Category.BASE, value=D("-0.5")))
     with pytest.raises(ValidationError):  # a range whose lowest is above its highest
         cadre_rules.save_cadre_item(store, admin, 2026, replace(NIGHT_PATROL, value_kind=ValueKind.RANGE, value=None,
                                                                  min_value=D(3), max_value=D(1), unit=""))

@@ -40,6 +40,7 @@ def test_the_administrator_adjusts_the_cadres_rule_set(tab, demo_store, tmp_path
     form = dialog.add_item()
     assert form.code_edit.text() == "Z10" and form.category_box.currentText() == "履职分"
     assert not form.class_checks[MemberClass.CADRE].isVisibleTo(form) and not form.exempt_check.isVisibleTo(form)
+    assert [form.category_box.itemText(i) for i in range(form.category_box.count())] == ["履职分", "加分", "扣分"]
     form.name_edit.setText("防汛值守（每晚）")
     form.kind_box.set_current(ValueKind.PER_UNIT)
     form.value_edit.setText("0.5")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 
 from app.domain.cadres import CadreScheme, scheme_from_dict, scheme_to_dict
+from app.domain.enums import Category
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import RuleItem, RuleSet
@@ -25,6 +26,11 @@ from app.services.organisation import require_branch_id
 from app.services.rules.rulesets import HARMLESS_ITEM_FIELDS
 from db.practice_models import CadrePointsRecord, CadreRuleSet
 from db.store import Store
+
+
+# What a cadre's item may be: task work, a bonus or a discipline deduction (the base is the
+# scheme's own figure; the county's scale has no veto).
+CADRE_CATEGORIES = (Category.DUTY, Category.BONUS, Category.DEDUCTION)
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ def save_cadre_item(store: Store, actor: Actor, year: int, item: RuleItem) -> Ch
     actor.require(action="修改驻村干部考核细则")
     if item.classes or item.exempt_excused:
         raise ValidationError("驻村干部考核项目不分党员类别，也没有老弱病残免考核。")
+    if item.category not in CADRE_CATEGORIES:
+        raise ValidationError("驻村干部考核项目只分履职、加分和扣分三类（基础分在细则里统一规定，没有一票否决）。")
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = _record(uow.session, branch_id, year)

@@ -28,6 +28,7 @@ from app.domain.enums import CapPeriod, Category, MemberClass, ValueKind
 from app.domain.errors import AppError, ConflictError, ValidationError
 from app.domain.points import format_points, points
 from app.domain.rules import RuleItem
+from app.services.practice.cadre_rules import CADRE_CATEGORIES
 from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.context import UiContext
@@ -108,7 +109,7 @@ class RuleItemDialog(QDialog):
         form.addRow(self.tr("编号"), self.code_edit)
         self.name_edit = QLineEdit()
         form.addRow(self.tr("项目名称"), self.name_edit)
-        self.category_box = EnumBox(Category)
+        self.category_box = EnumBox(Category, CADRE_CATEGORIES if self.for_cadres else None)
         form.addRow(self.tr("类别"), self.category_box)
         self.kind_box = EnumBox(ValueKind)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
