@@ -59,6 +59,8 @@ _KEPT: dict[tuple[str, uuid.UUID], _Kept] = {}
 def kept_years(session, branch_id: uuid.UUID) -> dict[int, dict[uuid.UUID, Decimal]]:
     """The carried balances still true, by year (a dict to add newly worked-out years to)."""
     head = read_head(session.connection(), "audit_log")
+    if head.seq == 0:  # no chained audit record to tell this history from another: keep nothing
+        return {}
     unchained = session.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.chain_seq.is_(None)))
     key = (str(session.get_bind().url), branch_id)
     kept = _KEPT.get(key)
@@ -72,8 +74,6 @@ def kept_years(session, branch_id: uuid.UUID) -> dict[int, dict[uuid.UUID, Decim
 
 
 def _same_history(session, kept: _Kept) -> bool:
-    if kept.seq == 0:
-        return True
     found = session.execute(text("SELECT chain_hash FROM audit_log WHERE chain_seq = :seq"), {"seq": kept.seq}).scalar()
     return found == kept.hash
 
