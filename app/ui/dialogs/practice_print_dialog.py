@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
 from app.domain.periods import Month
@@ -15,7 +16,13 @@ from app.ui.dialogs.report_dialog import ReportDialog
 from app.ui.widgets import hint_label
 
 FEEDBACK, BALLOT, TALLY, CARDS, SHEETS = "feedback", "ballot", "tally", "cadre-cards", "cadre-sheets"
-TITLES = {FEEDBACK: "双报到反馈单", BALLOT: "民主评议党员测评表", TALLY: "民主评议党员结果", CARDS: "驻村干部月度积分卡", SHEETS: "驻村干部年度考核表"}
+TITLES = {
+    FEEDBACK: QT_TRANSLATE_NOOP("PracticePrintDialog", "双报到反馈单"),
+    BALLOT: QT_TRANSLATE_NOOP("PracticePrintDialog", "民主评议党员测评表"),
+    TALLY: QT_TRANSLATE_NOOP("PracticePrintDialog", "民主评议党员结果"),
+    CARDS: QT_TRANSLATE_NOOP("PracticePrintDialog", "驻村干部月度积分卡"),
+    SHEETS: QT_TRANSLATE_NOOP("PracticePrintDialog", "驻村干部年度考核表"),
+}
 
 
 def build_practice_paper(store, kind: str, year: int, quarter: int, month: Month, issued_on) -> Callable[[object], bytes]:

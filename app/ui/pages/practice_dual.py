@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from app.domain.points import format_points
 from app.services.practice import dual_report
@@ -19,11 +19,14 @@ from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.models.table_models import CENTER, Column, RowTableModel
 from app.ui.widgets import fit_columns, hint_label, make_table
 
+translate = QCoreApplication.translate
 SERVED_COLOURS = {True: "#375623", False: "#9C0006"}
 
 
 def served_text(row: dual_report.DualReportRow) -> str:
-    return {True: "已落实", False: "未落实", None: "由支部勾选"}[row.decision.served] + ("（支部认定）" if row.decision.overridden else "")
+    word = {True: translate("DualReportTab", "已落实"), False: translate("DualReportTab", "未落实"),
+            None: translate("DualReportTab", "由支部勾选")}[row.decision.served]
+    return word + (translate("DualReportTab", "（支部认定）") if row.decision.overridden else "")
 
 
 class DualReportTab(QWidget):
