@@ -48,6 +48,22 @@ def make_table(parent: QWidget | None = None, multi_select: bool = False) -> QTa
     return view
 
 
+
+def selected_row(view: QTableView):
+    """The record behind the first selected row of a table whose model has `row_at`, or None."""
+    rows = view.selectionModel().selectedRows()
+    return view.model().row_at(rows[0].row()) if rows else None
+
+
+def select_row_where(view: QTableView, matches) -> bool:
+    """Select the first row whose record `matches`; False when none does."""
+    model = view.model()
+    for index in range(model.rowCount()):
+        if matches(model.row_at(index)):
+            view.selectRow(index)
+            return True
+    return False
+
 def fit_columns(view: QTableView, widest: int = MAX_FITTED_COLUMN) -> None:
     """Columns as wide as their header and contents (the header text always fits), within reason."""
     view.resizeColumnsToContents()

@@ -16,7 +16,7 @@ from app.ui.dialogs.practice_cadre_rules import CadreRulesDialog
 from app.ui.dialogs.practice_print_dialog import CARDS, SHEETS, PracticePrintDialog
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.models.table_models import CENTER, Column, RowTableModel
-from app.ui.widgets import fit_columns, hint_label, make_table
+from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row
 
 
 class CadreTab(QWidget):
@@ -99,19 +99,13 @@ class CadreTab(QWidget):
         self._show_lines()
 
     def selected(self):
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.table)
 
     def select(self, name: str) -> bool:
-        for index in range(self.model.rowCount()):
-            if self.model.row_at(index).cadre.name == name:
-                self.table.selectRow(index)
-                return True
-        return False
+        return select_row_where(self.table, lambda row: row.cadre.name == name)
 
     def selected_line(self):
-        rows = self.lines.selectionModel().selectedRows()
-        return self.lines_model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.lines)
 
     def _show_lines(self) -> None:
         year = self.selected()

@@ -17,7 +17,7 @@ from app.ui.dialogs.practice_dual_dialogs import OverrideDialog, ProfileDialog, 
 from app.ui.dialogs.practice_print_dialog import FEEDBACK, PracticePrintDialog
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.models.table_models import CENTER, Column, RowTableModel
-from app.ui.widgets import fit_columns, hint_label, make_table
+from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row
 
 translate = QCoreApplication.translate
 SERVED_COLOURS = {True: "#375623", False: "#9C0006"}
@@ -114,19 +114,13 @@ class DualReportTab(QWidget):
         self._load_lines()
 
     def selected(self):
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.table)
 
     def select(self, name: str) -> bool:
-        for index in range(self.model.rowCount()):
-            if self.model.row_at(index).name == name:
-                self.table.selectRow(index)
-                return True
-        return False
+        return select_row_where(self.table, lambda row: row.name == name)
 
     def selected_line(self):
-        rows = self.lines.selectionModel().selectedRows()
-        return self.lines_model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.lines)
 
     def _load_lines(self) -> None:
         row, store, year = self.selected(), self.ctx.store, self.year

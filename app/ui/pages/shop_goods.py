@@ -11,7 +11,7 @@ from app.ui.changes import Kind
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.dialogs.shop_dialogs import GoodsDialog, StockInDialog
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
-from app.ui.widgets import fit_columns, hint_label, make_table
+from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row
 
 
 class GoodsTab(QWidget):
@@ -82,19 +82,13 @@ class GoodsTab(QWidget):
         self._update_buttons()
 
     def selected(self):
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.table)
 
     def select(self, name: str) -> bool:
-        for index in range(self.model.rowCount()):
-            if self.model.row_at(index).name == name:
-                self.table.selectRow(index)
-                return True
-        return False
+        return select_row_where(self.table, lambda row: row.name == name)
 
     def selected_stock_in(self):
-        rows = self.ins.selectionModel().selectedRows()
-        return self.ins_model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.ins)
 
     def _update_buttons(self) -> None:
         row, stock_in = self.selected(), self.selected_stock_in()

@@ -16,7 +16,7 @@ from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.dialogs.shop_dialogs import RedeemDialog, ShopRuleDialog
 from app.ui.dialogs.shop_print_dialog import SLIPS, ShopPrintDialog
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
-from app.ui.widgets import fit_columns, hint_label, make_table
+from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -114,26 +114,16 @@ class RedeemTab(QWidget):
         self._update_buttons()
 
     def selected(self):
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.table)
 
     def select(self, name: str) -> bool:
-        for index in range(self.model.rowCount()):
-            if self.model.row_at(index).name == name:
-                self.table.selectRow(index)
-                return True
-        return False
+        return select_row_where(self.table, lambda row: row.name == name)
 
     def selected_redemption(self):
-        rows = self.list.selectionModel().selectedRows()
-        return self.list_model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.list)
 
     def select_slip(self, slip_no: int) -> bool:
-        for index in range(self.list_model.rowCount()):
-            if self.list_model.row_at(index).slip_no == slip_no:
-                self.list.selectRow(index)
-                return True
-        return False
+        return select_row_where(self.list, lambda row: row.slip_no == slip_no)
 
     def _update_buttons(self) -> None:
         line = self.selected_redemption()
