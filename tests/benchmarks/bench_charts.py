@@ -84,7 +84,7 @@ def paint(charts, width: int, window: int | None = None) -> None:
     from PySide6.QtGui import QImage, QPainter
 
     from app.reports.chart_layout import lay_out
-    from app.ui.charts.painter import Measure, keeping_none_alive, paint_layout, visible_part
+    from app.ui.charts.painter import Measure, paint_layout, visible_part
     from app.ui.charts.view import ROW_HEIGHT, TEXT_SIZE, USUAL_HEIGHT
 
     measure = Measure()
@@ -100,7 +100,7 @@ def paint(charts, width: int, window: int | None = None) -> None:
             paint_layout(painter, shown)
             painter.end()
 
-        keeping_none_alive(draw)
+        draw()
 
 
 def member_figures(members: int) -> None:

@@ -3,9 +3,9 @@
 Run with an interpreter that has the candidate installed (the program's own has only the first):
 
     uv run python tests/benchmarks/chart_libraries.py own
-    uv venv /tmp/addons && uv pip install --python /tmp/addons/bin/python PySide6-Essentials==6.12.0 PySide6-Addons==6.12.0
+    uv venv /tmp/addons && uv pip install --python /tmp/addons/bin/python PySide6-Essentials==6.11.3 PySide6-Addons==6.11.3
     /tmp/addons/bin/python tests/benchmarks/chart_libraries.py qtcharts
-    uv venv /tmp/pg && uv pip install --python /tmp/pg/bin/python PySide6-Essentials==6.12.0 pyqtgraph
+    uv venv /tmp/pg && uv pip install --python /tmp/pg/bin/python PySide6-Essentials==6.11.3 pyqtgraph
     /tmp/pg/bin/python tests/benchmarks/chart_libraries.py pyqtgraph
 
 Each draws the same chart: 2,000 members' year totals as bars, offscreen into a 1366 × 600

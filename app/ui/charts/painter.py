@@ -6,10 +6,7 @@ the bundled one (chart_font), so Chinese reads the same on any machine.
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from functools import lru_cache
-from typing import Callable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPen, QPolygonF
@@ -75,9 +72,7 @@ def visible_part(layout: Layout, top: float, bottom: float) -> Layout:
 def paint_layout(painter: QPainter, layout: Layout) -> None:
     """Paint every shape, in batches: one call per kind of rule, per bar style and per hatch.
 
-    Batching keeps a 2,000-bar chart to a few hundred calls into Qt, which matters twice:
-    speed, and PySide6 6.12 on Python 3.11 losing a reference to None on every call that
-    returns nothing (see `keeping_none_alive`).
+    Batching keeps a 2,000-bar chart to a few hundred calls into Qt (speed).
     """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # upright rules and bars need none (and are 3× faster)
     _paint_rules(painter, layout)
@@ -88,26 +83,6 @@ def paint_layout(painter: QPainter, layout: Layout) -> None:
     for key in layout.keys:
         _paint_key(painter, key)
     _paint_labels(painter, layout)
-
-
-def keeping_none_alive(paint: Callable[..., None], *args) -> None:
-    """Run `paint(*args)` and give None back the references the Qt calls inside took from it.
-
-    PySide6 6.12.0's wheels (built for Python 3.12+, where None is immortal) return None
-    from void methods without a new reference; on Python 3.11 each such call lowers None's
-    count by one, and at zero the interpreter aborts (“none_dealloc”). Painting a chart
-    makes hundreds of such calls. The fall across the call is given back (a plain function,
-    not a `with` block, whose exit arguments would hold None while it is counted); a count
-    too high is harmless, None is never freed. Nothing to do on Python 3.12 and later.
-    """
-    if sys.version_info >= (3, 12):
-        paint(*args)
-        return
-    before = sys.getrefcount(None)
-    paint(*args)
-    lost = before - sys.getrefcount(None)
-    if lost > 0:  # ob_refcnt is the first field of every object in CPython 3.11
-        ctypes.c_ssize_t.from_address(id(None)).value += lost
 
 
 def _paint_rules(painter: QPainter, layout: Layout) -> None:

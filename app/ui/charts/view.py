@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from app.reports.chart_data import Chart
 from app.reports.chart_layout import Layout, lay_out
-from app.ui.charts.painter import INK, MUTED, Measure, chart_font, keeping_none_alive, paint_layout, visible_part
+from app.ui.charts.painter import INK, MUTED, Measure, chart_font, paint_layout, visible_part
 
 TEXT_SIZE = 13.0  # pixels
 ROW_HEIGHT = 20  # pixels per category of a horizontal chart
@@ -75,7 +75,7 @@ class ChartView(QWidget):
         widget.show()
 
     def paintEvent(self, event) -> None:
-        keeping_none_alive(self._paint_on, self, event.rect())
+        self._paint_on(self, event.rect())
 
     def _paint_on(self, device, exposed=None) -> None:
         painter = QPainter(device)
@@ -118,7 +118,7 @@ class ChartView(QWidget):
     def image(self, scale: float = 2.0) -> QImage:
         """The chart as a picture at `scale` × its size on screen (sharp when printed or pasted)."""
         image = QImage(round(self.width() * scale), round(self.height() * scale), QImage.Format.Format_RGB32)
-        keeping_none_alive(self._paint_image, image, scale)
+        self._paint_image(image, scale)
         return image
 
     def _paint_image(self, image: QImage, scale: float) -> None:
