@@ -29,7 +29,8 @@ from app.services.totals import ranking as totals
 from app.services.backup.archive import BackupDamaged, BackupTooNew, BackupWriteFailed, WrongPassphrase
 from app.services.backup.restore import RestoreNeedsConfirmation
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add, keyed_admin
+from app.cli.login import OPERATOR_ENV, PASSWORD_ENV
+from conftest import TEST_PASSWORD, TODAY, add, keyed_admin
 from db import backup_format as fmt
 from db.base import Base
 from db.models import AppraisalRecord, AuditRecord
@@ -71,6 +72,7 @@ class Scene:
     stick: Path
     earlier: dict[str, bytes]
     digest: str
+    admin: object  # the live file's administrator, logged in: only he may restore over it
 
     def assert_untouched(self) -> None:
         """The current database, every earlier backup and the folder next to the database."""
@@ -91,16 +93,21 @@ def scene(tmp_path, store, admin, village_year):
     backup.backup_to(store, stick, now=NOW - timedelta(days=2))
     backup.backup_to(store, stick, "old-passphrase", now=NOW - timedelta(days=1), kdf=FAST_KDF)
     add(store, admin, "赵六")
-    return Scene(store.path, stick, files_bytes(stick, f"*{fmt.EXTENSION}"), content_digest(store.path))
+    return Scene(store.path, stick, files_bytes(stick, f"*{fmt.EXTENSION}"), content_digest(store.path), admin)
 
 
-def table_rows(path: Path) -> dict[str, list]:
-    """Every row of every mapped table, decoded by the models' column types, ordered by id."""
+def table_rows(path: Path, ignoring_restore_records: bool = False) -> dict[str, list]:
+    """Every row of every mapped table, decoded by the models' column types, ordered by id;
+    without the record a restore adds of itself (and the unattended restorer's name) if asked."""
     with Store.open_file(path) as store, store.engine.connect() as connection:
-        return {
-            table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+        rows = {
+            table.name: [row for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
             for table in Base.metadata.sorted_tables
         }
+    if ignoring_restore_records:
+        rows["audit_log"] = [r for r in rows["audit_log"] if r.action != "restore"]
+        rows["operators"] = [r for r in rows["operators"] if r.username != "restore_unattended" and "@restore" not in r.username]
+    return {name: [tuple(r) for r in table] for name, table in rows.items()}
 
 
 # ----------------------------------------------------------------------------- the round trip
@@ -128,7 +135,7 @@ def test_round_trip_demo_encrypted_restored_on_a_fresh_data_folder(demo_copy, tm
     assert result.target == target and result.safety_copy is None
     print(f"\ndemo backup {made.size / 1024:.0f} KB in {backup_seconds:.2f} s, restore {restore_seconds:.2f} s")
 
-    assert table_rows(target) == table_rows(demo_copy)
+    assert table_rows(target, ignoring_restore_records=True) == table_rows(demo_copy)
     with Store.open_file(target) as restored:
         assert members.list_members(restored, members.MemberFilter(statuses=tuple(MemberStatus))) == source_members
         assert list_entries(restored, EntryFilter()) == source_entries
@@ -174,7 +181,7 @@ def test_truncated_backups_are_refused_at_every_length(scene):
             backup.verify_backup(cut)
         assert caught.value.message == expected, length
         with pytest.raises(BackupDamaged) as caught:
-            restore.restore(cut, scene.live)
+            restore.restore(cut, scene.live, actor=scene.admin)
         assert caught.value.message == expected, length
     scene.assert_untouched()
 
@@ -195,7 +202,7 @@ def test_a_flipped_byte_is_refused(scene, encrypted):
         damaged[position] ^= 0x04
         flipped.write_bytes(bytes(damaged))
         with pytest.raises(BackupDamaged) as caught:
-            restore.restore(flipped, scene.live, "old-passphrase" if encrypted else None)
+            restore.restore(flipped, scene.live, "old-passphrase" if encrypted else None, actor=scene.admin)
         if header_end + 4 <= position < trailer and encrypted:
             assert caught.value.message == "口令正确，但备份文件已损坏或被改动过，无法解密，请换用其他备份。"
         elif position >= header_end or position == header_end - 5:
@@ -208,7 +215,7 @@ def test_a_flipped_byte_is_refused(scene, encrypted):
 def test_wrong_passphrase_changes_nothing(scene):
     encrypted = sorted(scene.stick.glob("*.jfbak"))[1]
     with pytest.raises(WrongPassphrase) as caught:
-        restore.restore(encrypted, scene.live, "new-passphrase")
+        restore.restore(encrypted, scene.live, "new-passphrase", actor=scene.admin)
     assert caught.value.message == "口令不对（备份文件本身是完整的），请核对后再输入一次。"
     with pytest.raises(backup.PassphraseRequired):
         backup.verify_backup(encrypted)
@@ -226,7 +233,7 @@ def test_a_backup_from_a_newer_schema_is_refused(scene, tmp_path):
     future.parent.mkdir()
     future.write_bytes(blob)
     message = "这个备份是更新版本的程序做的，请先把本程序升级到最新版本再恢复；当前数据没有改动。"
-    for attempt in (lambda: backup.verify_backup(future), lambda: restore.restore(future, scene.live)):
+    for attempt in (lambda: backup.verify_backup(future), lambda: restore.restore(future, scene.live, actor=scene.admin)):
         with pytest.raises(BackupTooNew) as caught:
             attempt()
         assert caught.value.message == message
@@ -266,7 +273,7 @@ def test_restore_and_verify_refuse_when_the_disk_cannot_hold_the_database(scene,
     usage = shutil.disk_usage(scene.live.parent)
     monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: usage._replace(free=size // 2))
     with pytest.raises(BackupWriteFailed) as caught:
-        restore.restore(newest, scene.live, allow_replacing_newer=True)
+        restore.restore(newest, scene.live, allow_replacing_newer=True, actor=scene.admin)
     assert caught.value.message.startswith("本机磁盘空间不够（需要约 ") and caught.value.message.endswith("没有恢复，当前数据库没有改动。")
     with pytest.raises(BackupWriteFailed) as caught:
         backup.verify_backup(newest)
@@ -294,6 +301,8 @@ def test_what_an_interrupted_restore_left_is_removed_at_the_next_start(tmp_path,
     (staging / "sub" / "verify.db").write_bytes(b"x" * 1000)
     for path in [*left, running, legacy_fresh]:
         path.write_bytes(b"half a database")
+    monkeypatch.setenv(OPERATOR_ENV, "admin")
+    monkeypatch.setenv(PASSWORD_ENV, TEST_PASSWORD)
     assert entry.main(["totals", "--db", str(scene.live), "--year", "2026"]) == 0
     assert [path.exists() for path in left] == [False, False] and not staging.exists()
     assert running.exists() and legacy_fresh.exists()
@@ -425,20 +434,20 @@ def test_plain_sentences_for_os_errors():
 def test_restore_warns_before_replacing_newer_data_then_keeps_a_safety_copy(scene, store, admin):
     older = sorted(scene.stick.glob("*.jfbak"))[0]  # three members; the live file has four
     store.close()
-    plan = restore.prepare_restore(older, scene.live)
+    plan = restore.prepare_restore(older, scene.live, actor=scene.admin)
     try:
         assert plan.current.lost_changes >= 1
         assert len(plan.warnings) == 1 and "恢复后这些修改会丢失" in plan.warnings[0]
         with pytest.raises(RestoreNeedsConfirmation):
-            restore.commit_restore(plan)
+            restore.commit_restore(plan, actor=scene.admin)
     finally:
         plan.discard()
     scene.assert_untouched()
     with pytest.raises(RestoreNeedsConfirmation):
-        restore.restore(older, scene.live)
+        restore.restore(older, scene.live, actor=scene.admin)
     scene.assert_untouched()
 
-    result = restore.restore(older, scene.live, allow_replacing_newer=True)
+    result = restore.restore(older, scene.live, allow_replacing_newer=True, actor=scene.admin)
     assert content_digest(result.safety_copy) == scene.digest
     with Store.open_file(scene.live) as reopened:
         assert len(members.list_members(reopened)) == 3
@@ -452,7 +461,7 @@ def test_restore_of_another_branch_asks_first(tmp_path, scene):
         organisation.setup_branch(store, admin, "城关镇党委", "东风村党支部", [])
         made = backup.backup_to(store, scene.stick, now=NOW)
     scene.earlier[made.path.name] = made.path.read_bytes()
-    plan = restore.prepare_restore(made.path, scene.live)
+    plan = restore.prepare_restore(made.path, scene.live, actor=scene.admin)
     try:
         assert any("东风村党支部" in w and "红星村党支部" in w for w in plan.warnings)
     finally:
@@ -469,7 +478,7 @@ def test_two_branches_of_the_same_name_are_told_apart(tmp_path, scene):
         made = backup.backup_to(store, scene.stick, now=NOW)
         theirs = str(organisation.current_branch_id(store))
     scene.earlier[made.path.name] = made.path.read_bytes()
-    plan = restore.prepare_restore(made.path, scene.live)
+    plan = restore.prepare_restore(made.path, scene.live, actor=scene.admin)
     try:
         [warning] = [w for w in plan.warnings if "恢复后当前数据库的内容会被换掉" in w]
         assert warning.startswith(f"这个备份是“向阳镇党委 红星村党支部”（编号 {theirs[:8]}）的数据，而当前数据库是“城关镇党委 红星村党支部”（编号 ")
@@ -491,7 +500,7 @@ def test_branch_labels_grow_only_when_the_names_alone_would_read_the_same():
 def test_restore_refuses_while_the_database_is_open_elsewhere(scene, store):
     newest = sorted(scene.stick.glob("*.jfbak"))[1]
     with pytest.raises(backup.BackupError) as caught:
-        restore.restore(newest, scene.live, "old-passphrase", allow_replacing_newer=True)
+        restore.restore(newest, scene.live, "old-passphrase", allow_replacing_newer=True, actor=scene.admin)
     assert caught.value.message == "数据库正被另一个窗口或程序使用，请先关闭它再恢复；当前数据没有改动。"
     scene.assert_untouched()
 
@@ -537,9 +546,9 @@ def test_a_damaged_current_database_is_kept_byte_for_byte(scene, store):
     header[68:72] = fmt.APPLICATION_ID.to_bytes(4, "big")  # ours by its header, torn inside
     scene.live.write_bytes(bytes(header) + b"\x01" * 8000)
     damaged = scene.live.read_bytes()
-    plan = restore.prepare_restore(newest, scene.live, "old-passphrase")
+    plan = restore.prepare_restore(newest, scene.live, "old-passphrase", actor=scene.admin)
     assert not plan.current.readable and "无法读取" in plan.warnings[0]
-    result = restore.commit_restore(plan, allow_replacing_newer=True)
+    result = restore.commit_restore(plan, allow_replacing_newer=True, actor=scene.admin)
     plan.discard()
     assert result.safety_copy.read_bytes() == damaged
     assert integrity_ok(scene.live)
@@ -557,7 +566,7 @@ def test_uncheckpointed_wal_rows_survive_in_the_safety_copy(scene, store, admin,
     assert Path(f"{crashed}-wal").stat().st_size > 0
     digest = content_digest(twin)
     assert digest != scene.digest  # 钱七 is there, in the WAL only
-    result = restore.restore(sorted(scene.stick.glob("*.jfbak"))[0], crashed, allow_replacing_newer=True)
+    result = restore.restore(sorted(scene.stick.glob("*.jfbak"))[0], crashed, allow_replacing_newer=True, actor=scene.admin)
     assert content_digest(result.safety_copy) == digest
     assert not Path(f"{crashed}-wal").exists()
     with Store.open_file(crashed) as restored:
