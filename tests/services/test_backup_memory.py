@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from db import backup_format as fmt
 from services.backup_child import content_digest
 from services.backup_memory_child import build_large_store
 from store.bombs import frame, sqlite_head, zero_bomb
