@@ -22,7 +22,7 @@ def demo_branch(store, admin):
 
 
 def _cut_the_ledger_short(path, rows: int) -> None:
-    """Drop the guarding triggers, delete the newest entries and their audit rows, put the triggers back."""
+    """Drop the guarding triggers, delete the newest entries and the audit log from their rows on, put the triggers back."""
     with closing(sqlite3.connect(path)) as raw:
         triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
         for name, _ in triggers:
@@ -30,8 +30,12 @@ def _cut_the_ledger_short(path, rows: int) -> None:
         newest = [row[0] for row in raw.execute(
             "SELECT id FROM points_entries WHERE id NOT IN (SELECT reverses_id FROM points_entries WHERE reverses_id IS NOT NULL)"
             " ORDER BY chain_seq DESC LIMIT ?", (rows,))]
+        # The audit log is cut short too, from the first row about those entries on (the demo
+        # writes its shop and practice records after the ledger): both chains just end earlier.
+        [first_audit] = raw.execute(
+            f"SELECT MIN(chain_seq) FROM audit_log WHERE entity_id IN ({','.join('?' * len(newest))})", newest).fetchone()
         raw.executemany("DELETE FROM points_entries WHERE id = ?", [(i,) for i in newest])
-        raw.executemany("DELETE FROM audit_log WHERE entity_id = ?", [(i,) for i in newest])
+        raw.execute("DELETE FROM audit_log WHERE chain_seq >= ?", (first_audit,))
         for _, sql in triggers:
             raw.execute(sql)
         raw.commit()
