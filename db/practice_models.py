@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, RecordMixin, UpdatedMixin
@@ -90,7 +90,11 @@ class AppraisalTallyLine(RecordMixin, UpdatedMixin, Base):
 
 
 class ResidentCadre(RecordMixin, UpdatedMixin, Base):
-    """A resident (驻村) or liaison (包村) cadre sent to a village; not a member of its branch."""
+    """A resident (驻村) or liaison (包村) cadre sent to a village; not a member of its branch.
+
+    His phone is personal data like a member's: sealed under the branch's data key (db/sealed.py,
+    field "cadre_phone"), so neither a copy of the file nor a backup shows it without a log-in.
+    """
 
     __tablename__ = "resident_cadres"
 
@@ -99,7 +103,7 @@ class ResidentCadre(RecordMixin, UpdatedMixin, Base):
     kind: Mapped[str] = mapped_column(String(20))
     sent_by: Mapped[str] = mapped_column(String(100), default="")
     post: Mapped[str] = mapped_column(String(50), default="")
-    phone: Mapped[str] = mapped_column(String(20), default="")
+    phone_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     started_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -1,4 +1,4 @@
-"""Members' personal data at rest: nothing readable in the file, its WAL, a safety copy or a plain
+"""Members' and resident cadres' personal data at rest: nothing readable in the file, its WAL, a safety copy or a plain
 backup; an older file's plain values sealed once the first key exists; search by a full ID
 number; masked audit rows."""
 
@@ -18,6 +18,7 @@ from app.domain.periods import Month
 from app.services import demo
 from app.services.backup import archive, restore
 from app.services.context import unit_of_work
+from app.services.practice import cadres
 from app.services.roster import members, personal, queries, sealing
 from app.services.roster.members import MemberInput
 from conftest import TODAY, add, keyed_admin
@@ -29,10 +30,17 @@ FIXTURE_0004 = Path(__file__).resolve().parents[1] / "fixtures" / "schema-0004.d
 ZHANG_ID = "11010519491231002X"
 
 
-def _secrets(rows) -> list[bytes]:
+def _secrets(rows, cadre_phones=()) -> list[bytes]:
     """Every ID number and phone, as the bytes a grep would look for (ASCII; UTF-16 too)."""
-    texts = [text for row in rows for text in (row.id_number, row.phone) if text]
+    texts = [text for row in rows for text in (row.id_number, row.phone) if text] + list(cadre_phones)
     return [form for text in texts for form in (text.encode(), text.encode("utf-16-le"))]
+
+
+def _cadre_phones(store, admin) -> list[str]:
+    """The demo's resident cadres' phones in full (each reveal is audited, masked)."""
+    phones = [cadres.reveal_phone(store, admin, row.id) for row in cadres.list_cadres(store, admin)]
+    assert len(phones) == 2 and all(len(phone) == 11 for phone in phones)
+    return phones
 
 
 def _found_in(data: bytes, secrets: list[bytes]) -> list[bytes]:
@@ -44,12 +52,13 @@ def _companions(path: Path) -> list[Path]:
 
 
 def test_the_demo_branch_leaves_no_id_number_or_phone_in_the_file_its_wal_or_a_plain_backup(tmp_path):
+    """Members' ID numbers and phones and the resident cadres' phones."""
     with Store.open_file(tmp_path / "branch.db") as store:
         admin = keyed_admin(store)
         demo.create_demo_branch(store, admin, today=TODAY)
         rows = members.list_members(store, members.MemberFilter(statuses=()), admin)
         assert len(rows) == 36 and all(row.id_number and row.phone for row in rows)
-        secrets = _secrets(rows)
+        secrets = _secrets(rows, _cadre_phones(store, admin))
         for path in _companions(store.path):  # while open: the WAL holds the latest pages
             assert _found_in(path.read_bytes(), secrets) == [], path.name
         (tmp_path / "stick").mkdir()
@@ -146,7 +155,7 @@ def test_the_safety_copy_a_restore_keeps_holds_no_id_number_or_phone(tmp_path):
     with Store.open_file(tmp_path / "branch.db") as store:
         admin = keyed_admin(store)
         demo.create_demo_branch(store, admin, today=TODAY)
-        secrets = _secrets(members.list_members(store, members.MemberFilter(statuses=()), admin))
+        secrets = _secrets(members.list_members(store, members.MemberFilter(statuses=()), admin), _cadre_phones(store, admin))
         (tmp_path / "stick").mkdir()
         made = archive.backup_to(store, tmp_path / "stick")
         add(store, admin, "后来登记的党员")  # the live file is newer than the backup

@@ -23,6 +23,7 @@ from conftest import add, keyed_admin
 from db.store import Store
 
 LATER = date(2026, 12, 31)
+CADRE_PHONE = "13837600001"
 PRACTICE_TABLES = ("dual_report_profiles", "service_records", "dual_report_overrides", "appraisal_tallies",
                    "appraisal_tally_lines", "resident_cadres", "cadre_rule_sets", "cadre_points")
 
@@ -39,7 +40,8 @@ def village(store, admin, village_year):
     dual_report.override(store, admin, 2026, worker, True, "抗洪值守两天，社区出具证明")
     appraisal.record_tally(store, admin, 2026, date(2026, 12, 20), 3, 3, {worker: Votes(2, 1, 0, 0), farmer: Votes(1, 1, 1, 0)}, today=LATER)
     cadres.create_scheme(store, admin, 2026)
-    cadre = cadres.save_cadre(store, admin, cadres.CadreInput("周振华", CadreKind.RESIDENT, "县农业农村局")).created[0]
+    cadre = cadres.save_cadre(store, admin, cadres.CadreInput("周振华", CadreKind.RESIDENT, "县农业农村局",
+                                                                      phone=CADRE_PHONE)).created[0]
     cadres.record_points(store, admin, cadre, "Z01", date(2026, 3, 28), today=LATER)
     line = cadres.record_points(store, admin, cadre, "K02", date(2026, 3, 29), today=LATER)
     cadres.reverse_points(store, admin, line.created[0], "抽查当天在乡镇开会")
@@ -51,7 +53,7 @@ def _rows(path, table: str) -> list:
         return raw.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
 
 
-def test_backup_restore_and_gathering_carry_the_records(tmp_path, store, db_path, village):
+def test_backup_restore_and_gathering_carry_the_records(tmp_path, store, admin, db_path, village):
     assert check.check_store(store).ok
     stick = tmp_path / "stick"
     stick.mkdir()
@@ -65,6 +67,7 @@ def test_backup_restore_and_gathering_carry_the_records(tmp_path, store, db_path
         assert dual_report.year_rows(copy, 2026) == dual_report.year_rows(store, 2026)
         assert cadres.branch_cadre_years(copy, 2026) == cadres.branch_cadre_years(store, 2026)
         assert appraisal.tally_result(copy, 2026) == appraisal.tally_result(store, 2026)
+        assert cadres.reveal_phone(copy, admin, village["cadre"]) == CADRE_PHONE  # the branch's key opens the copy
 
     with Store.open_file(tmp_path / "乡镇汇总.db") as township:
         report = gather.gather(township, keyed_admin(township), [stick], lambda path, manifest: None)
@@ -74,6 +77,9 @@ def test_backup_restore_and_gathering_carry_the_records(tmp_path, store, db_path
         assert (row.branch_name, row.name, str(row.total), str(row.ten_point), row.band) == ("红星村党支部", "周振华", "61.00", "6.10", "基本称职")
     for table in PRACTICE_TABLES:
         assert len(_rows(tmp_path / "乡镇汇总.db", table)) == len(_rows(db_path, table)), table
+    # The township gathers the cadre's phone sealed: its own key cannot open it, nor can a grep.
+    assert CADRE_PHONE.encode() not in (tmp_path / "乡镇汇总.db").read_bytes()
+    assert _rows(tmp_path / "乡镇汇总.db", "resident_cadres") == _rows(db_path, "resident_cadres")
 
 
 def test_check_names_tampered_practice_records(store, db_path, village):

@@ -162,3 +162,23 @@ def test_the_rating_pages_hand_tick_against_the_hours_needs_a_reason(demo_window
     served = {c.name: c.dual_report_served for c in load_view(demo_store, 2026).candidates}
     assert served[below.name] is True
     assert {r.name: r for r in dual_report.year_rows(demo_store, 2026)}[below.name].decision.overridden
+
+
+def test_a_cadres_phone_shows_masked_until_revealed(page, demo_store):
+    tab = page.cadre_tab
+    assert tab.select("周振华")
+    dialog = tab.edit_cadre()
+    assert dialog.phone_edit.text() == "138****0001" and dialog.phone_edit.isReadOnly()
+    assert dialog.reveal_button.isVisibleTo(dialog) and dialog.reveal_button.isEnabled()
+    dialog.post_edit.setText("驻村第一书记（兼）")
+    dialog.save()  # the masked phone is kept, not saved as 138****0001
+    zhou = next(c for c in cadres.list_cadres(demo_store, page.ctx.actor) if c.name == "周振华")
+    assert (zhou.post, zhou.masked_phone) == ("驻村第一书记（兼）", "138****0001")
+    assert tab.select("周振华")
+    dialog = tab.edit_cadre()
+    dialog.reveal()
+    assert dialog.phone_edit.text() == "13837600001" and not dialog.phone_edit.isReadOnly()
+    assert not dialog.reveal_button.isVisibleTo(dialog)
+    dialog.phone_edit.setText("13937600009")
+    dialog.save()
+    assert cadres.reveal_phone(demo_store, page.ctx.actor, zhou.id) == "13937600009"

@@ -1,6 +1,11 @@
 """Resident and liaison cadres (驻村干部) of a village: their roster (kept apart from the member
 roster), the year's cadre rule set from the shipped template, their points records (append-only,
 corrected by reversal), the month card and the year's assessment on the ten-point scale.
+
+A cadre's phone is sealed like a member's personal data (app/services/roster/personal.py): on
+write with the log-in's data key, shown masked (3+4) in rows, in full only to an account with
+the right when it asks (`reveal_phone`, audited). Rows read without a key (the township's
+gathered file) leave it sealed.
 """
 
 from __future__ import annotations
@@ -17,14 +22,18 @@ from app.domain.cadres import CadreKind, CadreScheme, scheme_from_dict, scheme_t
 from app.domain.enums import MemberClass, Role
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.periods import Month
+from app.domain.personal import mask_phone
 from app.domain.points import ZERO, format_points, points
 from app.domain.rules import CountedLine, MemberFacts, price_entry
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.paths import TEMPLATES_DIR
+from app.services.roster.personal import REVEAL_ROLES, sealer_for, sealer_if_unlocked
 from db.practice_models import CadrePointsRecord, CadreRuleSet, ResidentCadre
+from db.sealed import Sealer
 from db.store import Store
 
+PHONE_FIELD = "cadre_phone"  # the sealed value's associated data: a member's phone cannot pass for it
 CADRE_TEMPLATES_DIR = TEMPLATES_DIR / "cadres"
 DEFAULT_TEMPLATE = "resident_cadre"
 
@@ -39,6 +48,7 @@ class CadreInput:
     started_on: date | None = None
     ended_on: date | None = None
     note: str = ""
+    keep_phone: bool = False  # the form showed the phone masked: leave the sealed one as it is
 
 
 @dataclass(frozen=True)
@@ -49,10 +59,11 @@ class CadreRow:
     kind: CadreKind
     sent_by: str
     post: str
-    phone: str
+    masked_phone: str  # 138****0001; "" without a phone or without the data key
     started_on: date | None
     ended_on: date | None
     note: str
+    has_phone: bool  # a sealed phone is kept (shown as 已加密 when this log-in cannot open it)
 
 
 @dataclass(frozen=True)
@@ -101,9 +112,11 @@ def _check_input(data: CadreInput) -> CadreInput:
     return data
 
 
-def _row(record: ResidentCadre) -> CadreRow:
+def _row(record: ResidentCadre, sealer: Sealer | None = None) -> CadreRow:
+    """The cadre as rows show him: his phone opened only to mask it, and only with a sealer."""
+    phone = sealer.open(PHONE_FIELD, record.phone_sealed) if sealer is not None else ""
     return CadreRow(record.id, record.branch_id, record.name, CadreKind(record.kind), record.sent_by, record.post,
-                    record.phone, record.started_on, record.ended_on, record.note)
+                    mask_phone(phone), record.started_on, record.ended_on, record.note, bool(record.phone_sealed))
 
 
 def save_cadre(store: Store, actor: Actor, data: CadreInput, cadre_id: uuid.UUID | None = None) -> Change:
@@ -111,6 +124,7 @@ def save_cadre(store: Store, actor: Actor, data: CadreInput, cadre_id: uuid.UUID
     actor.require(Role.CLERK, action="登记驻村干部")
     data = _check_input(data)
     branch_id = require_branch_id(store)
+    sealer = sealer_if_unlocked(actor)
     with unit_of_work(store, actor) as uow:
         if cadre_id is None:
             record = ResidentCadre(branch_id=branch_id)
@@ -120,27 +134,48 @@ def save_cadre(store: Store, actor: Actor, data: CadreInput, cadre_id: uuid.UUID
             record = uow.session.get(ResidentCadre, cadre_id)
             if record is None or record.branch_id != branch_id:
                 raise NotFound("找不到这名驻村干部。")
-            before = _plain(_row(record))
+            before = _plain(_row(record, sealer))
         record.name, record.kind, record.sent_by = data.name.strip(), data.kind.value, (data.sent_by or "").strip()
-        record.post, record.phone, record.note = (data.post or "").strip(), (data.phone or "").strip(), (data.note or "").strip()
+        record.post, record.note = (data.post or "").strip(), (data.note or "").strip()
         record.started_on, record.ended_on = data.started_on, data.ended_on
+        phone = (data.phone or "").strip()
+        if not data.keep_phone:  # no phone needs no key; a phone is never stored unsealed
+            record.phone_sealed = sealer_for(actor).seal(PHONE_FIELD, phone) if phone else None
         uow.session.flush()
         uow.audit("create" if before is None else "update", "resident_cadre", record.id,
-                  f"{'登记' if before is None else '修改'}{data.kind.label} {record.name}", before=before, after=_plain(_row(record)))
+                  f"{'登记' if before is None else '修改'}{data.kind.label} {record.name}", before=before,
+                  after=_plain(_row(record, sealer)))
         done = "已登记" if before is None else "已保存"
         return Change(f"{done}{data.kind.label}{record.name}。", created=[record.id] if before is None else [], updated=[] if before is None else [record.id])
 
 
 def _plain(row: CadreRow) -> dict:
-    return {"name": row.name, "kind": row.kind.value, "sent_by": row.sent_by, "post": row.post, "phone": row.phone,
+    """The audit's before and after: the phone masked, never in full."""
+    return {"name": row.name, "kind": row.kind.value, "sent_by": row.sent_by, "post": row.post,
+            "phone": row.masked_phone or ("（已加密）" if row.has_phone else ""),
             "started_on": str(row.started_on or ""), "ended_on": str(row.ended_on or ""), "note": row.note}
 
 
-def list_cadres(store: Store) -> list[CadreRow]:
+def list_cadres(store: Store, actor: Actor | None = None) -> list[CadreRow]:
+    """The village's cadres; their phones masked when `actor` holds the data key, else left sealed."""
     branch_id = require_branch_id(store)
+    sealer = sealer_if_unlocked(actor)
     with read_session(store) as session:
         records = session.scalars(select(ResidentCadre).where(ResidentCadre.branch_id == branch_id))
-        return sorted((_row(r) for r in records), key=lambda r: (r.ended_on is not None, r.kind.value != "resident", r.name))
+        return sorted((_row(r, sealer) for r in records), key=lambda r: (r.ended_on is not None, r.kind.value != "resident", r.name))
+
+
+def reveal_phone(store: Store, actor: Actor, cadre_id: uuid.UUID) -> str:
+    """A cadre's full phone for an account with the right (录入员, 审核人, 管理员); audited."""
+    actor.require(*REVEAL_ROLES, action="查看驻村干部的完整电话")
+    sealer = sealer_for(actor)
+    with unit_of_work(store, actor) as uow:
+        record = uow.session.get(ResidentCadre, cadre_id)
+        if record is None or record.branch_id != require_branch_id(store):
+            raise NotFound("找不到这名驻村干部。")
+        phone = sealer.open(PHONE_FIELD, record.phone_sealed)
+        uow.audit("reveal", "resident_cadre", record.id, f"查看{CadreKind(record.kind).label} {record.name} 的完整电话（在窗口中查看）")
+        return phone
 
 
 def template_scheme(year: int, key: str = DEFAULT_TEMPLATE) -> tuple[CadreScheme, str]:

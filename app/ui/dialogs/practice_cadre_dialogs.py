@@ -1,16 +1,22 @@
 """Resident cadre forms: a cadre on the village's roster of cadres (not the member roster), and a
-line of his points under the year's cadre rule set (priced and capped by the service)."""
+line of his points under the year's cadre rule set (priced and capped by the service).
+
+A registered cadre's phone shows masked and read-only, like a member's personal data; an
+account with the right may ask for it in full (audited) and then change it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from app.domain.cadres import CadreKind, CadreScheme
 from app.domain.enums import ValueKind
 from app.services.practice import cadres
+from app.services.roster import personal
+from app.ui.asking import Asker
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.rating_form import RatingFormDialog
+from app.ui.errors import show_error
 from app.ui.widgets import DateField, EnumBox, calendar_edit, date_of, require
 
 
@@ -26,7 +32,17 @@ class CadreDialog(RatingFormDialog):
         if row is not None:
             self.kind_box.set_current(row.kind)
         self.sent_by_edit, self.post_edit = QLineEdit("" if row is None else row.sent_by), QLineEdit("" if row is None else row.post)
-        self.phone_edit = QLineEdit("" if row is None else row.phone)
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setMaxLength(20)
+        self.reveal_button = QPushButton(self.tr("显示完整电话"))
+        self.reveal_button.clicked.connect(lambda _=False: self.reveal())
+        self.reveal_button.hide()
+        self.keep_phone = False  # True while a kept phone shows masked (or sealed) and read-only
+        phone_row = QHBoxLayout()
+        phone_row.addWidget(self.phone_edit, 1)
+        phone_row.addWidget(self.reveal_button)
+        if row is not None and row.has_phone:
+            self._show_masked(row.masked_phone)
         self.start_field, self.end_field = DateField(self.tr("驻村日期")), DateField(self.tr("离村日期"))
         if row is not None:
             self.start_field.set_date(row.started_on)
@@ -34,15 +50,37 @@ class CadreDialog(RatingFormDialog):
         self.sent_by_edit.setPlaceholderText(self.tr("如“县农业农村局”"))
         self.post_edit.setPlaceholderText(self.tr("如“驻村第一书记”"))
         for label, widget in ((self.tr("姓名"), self.name_edit), (self.tr("类别"), self.kind_box), (self.tr("派出单位"), self.sent_by_edit),
-                              (self.tr("职务"), self.post_edit), (self.tr("联系电话"), self.phone_edit),
+                              (self.tr("职务"), self.post_edit), (self.tr("联系电话"), phone_row),
                               (self.tr("驻村日期"), self.start_field), (self.tr("离村日期"), self.end_field)):
             self.form.addRow(label, widget)
 
     def work(self):
         data = cadres.CadreInput(self.name_edit.text(), self.kind_box.current(), self.sent_by_edit.text(), self.post_edit.text(),
-                                 self.phone_edit.text(), self.start_field.date_value(), self.end_field.date_value())
+                                 "" if self.keep_phone else self.phone_edit.text(), self.start_field.date_value(),
+                                 self.end_field.date_value(), keep_phone=self.keep_phone)
         store, actor, cadre_id = self.ctx.store, self.ctx.actor, self.cadre_id
         return lambda: cadres.save_cadre(store, actor, data, cadre_id)
+
+    def _show_masked(self, masked_phone: str) -> None:
+        self.keep_phone = True
+        self.phone_edit.setReadOnly(True)
+        self.phone_edit.setText(masked_phone)
+        self.phone_edit.setPlaceholderText(self.tr("（已加密，登录后可见）"))
+        self.reveal_button.show()
+        self.reveal_button.setEnabled(personal.may_reveal(self.ctx.actor))
+
+    def reveal(self) -> None:
+        """The full phone from the store (audited), into an editable field."""
+        store, actor, cadre_id = self.ctx.store, self.ctx.actor, self.cadre_id
+        self.asker = Asker(self, self.ctx)
+        self.asker.read(lambda _control: cadres.reveal_phone(store, actor, cadre_id), self._show_revealed,
+                        on_problem=lambda exc: show_error(self, exc))
+
+    def _show_revealed(self, phone: str) -> None:
+        self.keep_phone = False
+        self.phone_edit.setReadOnly(False)
+        self.phone_edit.setText(phone)
+        self.reveal_button.hide()
 
 
 class CadrePointsDialog(RatingFormDialog):

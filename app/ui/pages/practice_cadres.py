@@ -73,10 +73,10 @@ class CadreTab(QWidget):
 
     def refresh(self, year: int) -> None:
         self.year = year
-        store = self.ctx.store
+        store, actor = self.ctx.store, self.ctx.actor
 
         def ask(_control):
-            roster = cadres.list_cadres(store)
+            roster = cadres.list_cadres(store, actor)  # with the log-in's key: the edit form shows phones masked
             try:
                 return roster, cadres.get_scheme(store, year), cadres.branch_cadre_years(store, year)
             except NotFound:
@@ -137,7 +137,11 @@ class CadreTab(QWidget):
 
     def edit_cadre(self):
         year = self.selected()
-        return None if year is None else self.page.open_dialog(CadreDialog(self.ctx, year.cadre, self))
+        if year is None:
+            return None
+        # The roster's row carries the masked phone (the year's rows are read without the key).
+        row = next((c for c in self.roster if c.id == year.cadre.id), year.cadre)
+        return self.page.open_dialog(CadreDialog(self.ctx, row, self))
 
     def add_points(self):
         if self.scheme is None or not self.roster:

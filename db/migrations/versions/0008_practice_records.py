@@ -1,8 +1,8 @@
 """practice records: 双报到 service hours, appraisal tallies, resident cadres (issue 15)
 
 Home community and employer of in-service members, their service records and the branch's
-overrides of the 双报到 decision; the 民主评议 tally and its lines; resident cadres, their
-yearly rule set and points. Service records, overrides and cadre points are history: the
+overrides of the 双报到 decision; the 民主评议 tally and its lines; resident cadres (their
+phone sealed like a member's), their yearly rule set and points. Service records, overrides and cadre points are history: the
 file refuses to update or delete them.
 
 Revision ID: 0008
@@ -63,7 +63,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('sent_by', sa.String(length=100), nullable=False),
     sa.Column('post', sa.String(length=50), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('phone_sealed', sa.LargeBinary(), nullable=True),
     sa.Column('started_on', sa.Date(), nullable=True),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
