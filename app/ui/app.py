@@ -147,13 +147,14 @@ def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
         return refused
     app = make_application()
     install_error_hook(None)
-    actor = None
+    actor, notice = None, ""
     while True:
         try:
             store = Store(database_url(db_path))
             if actor is None:  # a new file (or a restored one) asks again who is at the keyboard
                 _quit_sign_in_after()
-                actor = sign_in(store, JobRunner(app), operator)
+                told = {"notice": notice} if notice else {}  # why the log-in is asked again (a restore)
+                actor = sign_in(store, JobRunner(app), operator, **told)
                 if actor is None:
                     store.close()
                     return 0
@@ -180,4 +181,6 @@ def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
             continue  # the same database in the other kind of window (village ↔ township), the same person
         if not window.next_database:
             return code
-        db_path, actor = window.next_database, None
+        db_path, actor, notice = window.next_database, None, getattr(window, "log_in_notice", "")
+        install_error_hook(None)  # nothing of the ended session (its window, actor, data key) is held
+        window = None  # while the next file's log-in is asked

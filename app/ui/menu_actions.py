@@ -7,11 +7,10 @@ Both dialogs run their work on the window's one job runner (`window.ctx.jobs`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from app.ui.changes import Kind
 from app.ui.dialogs.backup.dialog import BackupDialog
 from app.ui.dialogs.print_dialog import PrintDialog
 
@@ -47,9 +46,16 @@ def open_backup(window, kind: str) -> BackupDialog:
 
 
 def _database_replaced(window) -> None:
-    """A backup was restored into the open database: every page shows the restored data."""
-    window.ctx.changed(Kind.BACKUP, translate("MenuActions", "已从备份恢复，所有页面已刷新。"))
-    window.update_branch()
+    """A backup was restored into the open database. Its accounts, passwords and data key are the
+    backup's, not this session's: the dialog and the window close (after the restore's own
+    callbacks have run) and the restored file's log-in screen follows."""
+    notice = translate("MenuActions", "已从备份恢复。恢复后的数据库有它自己的账号和密码，请用其中的账号重新登录。")
+
+    def end_session() -> None:
+        window.backup_dialog.close()
+        window.log_in_again(notice)
+
+    QTimer.singleShot(0, end_session)
 
 
 def add_print_actions(window, menu: QMenu) -> list[QAction]:

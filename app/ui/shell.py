@@ -71,6 +71,7 @@ class ShellWindow(QMainWindow):
         self.ctx = UiContext(store, actor, jobs=jobs, window_state=window_state, today=today, parent=self)
         self.next_database: str | None = None  # another file to open; run_gui reopens
         self.reopen_same = False  # this database belongs in the other kind of window; run_gui reopens it so
+        self.log_in_notice = ""  # why run_gui asks again who is at the keyboard (after a restore)
         file_name = store.path.name if store.path else store.engine.url.render_as_string(hide_password=True)
         self.setWindowTitle(self._window_title().format(file_name))
         self.setMinimumSize(QSize(1000, 600))  # 1280×720 less the task bar still fits
@@ -224,6 +225,14 @@ class ShellWindow(QMainWindow):
         self.next_database = path
         if not self.close():
             self.next_database = None
+
+    def log_in_again(self, notice: str) -> None:
+        """The open file was replaced by a restored backup, which has its own accounts, passwords and
+        data key: this session ends (window, actor and key go); run_gui reopens the file behind its
+        log-in screen, which says `notice`."""
+        self.next_database, self.log_in_notice = str(self.ctx.store.path), notice
+        if not self.close():
+            self.next_database, self.log_in_notice = None, ""
 
     def open_help(self) -> HelpDialog:
         """帮助 → 使用说明 (F1): the clerk's month, step by step, with pictures of this window."""

@@ -149,6 +149,16 @@ def test_the_recovery_code_opens_the_administrator_account(store, first):
     assert "recover_failed" in audit_actions(store) and "recover" in audit_actions(store)
 
 
+def test_a_used_recovery_code_is_void_and_a_new_one_replaces_it(store, first):
+    logged = login.recover_with_code(store, "wangshuji", first.recovery_code, "fresh start river 51")
+    assert logged.new_recovery_code and logged.new_recovery_code != first.recovery_code
+    with pytest.raises(LoginRefused, match="恢复码不对"):
+        login.recover_with_code(store, "wangshuji", first.recovery_code, "another start river 62")
+    with read_session(store) as session:
+        assert keyring.unlock_with_recovery(session, logged.new_recovery_code) == first.actor.data_key
+    assert login.log_in(store, "wangshuji", "fresh start river 51").actor.data_key == first.actor.data_key
+
+
 def test_the_recovery_code_is_for_administrators_only(store, first, clerk):
     with pytest.raises(LoginRefused, match="只能用来找回管理员账号"):
         login.recover_with_code(store, "xiaoli", first.recovery_code, "fresh start river 51")

@@ -49,6 +49,7 @@ def wait_after(failures: int) -> timedelta:
 class LoggedIn:
     actor: Actor
     must_change_password: bool
+    new_recovery_code: str | None = None  # after a recovery: the used code is void, this one replaces it
 
 
 def _load(session, username: str) -> Operator:
@@ -147,7 +148,10 @@ def recover_with_code(
     now: datetime | None = None,
 ) -> LoggedIn:
     """An administrator who forgot his password gets in with the recovery sheet's code and
-    chooses a new password. A wrong code counts as a failure of that account."""
+    chooses a new password. A wrong code counts as a failure of that account.
+
+    The used code is void at once and a new one is returned (to be shown once and printed): a
+    code someone else saw while it was typed, or on a sheet left out, must not open the data."""
     now = now or datetime.now(timezone.utc)
     with read_session(store) as session:
         operator = _load(session, username)
@@ -171,8 +175,11 @@ def recover_with_code(
             holder = actor_from(operator, data_key)
             _give_password(uow, holder, operator, new_password)
             operator.must_change_password, operator.last_login_at = False, now
-            uow.audit("recover", "operator", operator.id, f"{operator.display_name}（{operator.username}）用恢复码找回账号并设置了新密码")
-            return LoggedIn(holder, False)
+            fresh_code = keyring.new_recovery_code()
+            keyring.set_recovery(uow, data_key, fresh_code)
+            uow.audit("recover", "operator", operator.id,
+                      f"{operator.display_name}（{operator.username}）用恢复码找回账号并设置了新密码；旧恢复码作废，已生成新恢复码")
+            return LoggedIn(holder, False, fresh_code)
     raise failure
 
 

@@ -78,14 +78,19 @@ class _JobDialog(QDialog):
 class LoginDialog(_JobDialog):
     """The branch's name, the accounts to pick from, the password."""
 
-    def __init__(self, store, jobs: JobRunner, preselect: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store, jobs: JobRunner, preselect: str | None = None, parent: QWidget | None = None,
+                 notice: str = "") -> None:
         super().__init__(store, jobs, parent)
         self.logged_in: login.LoggedIn | None = None
+        self.code_dialog: NewRecoveryCodeDialog | None = None
         screen = login.login_screen(store)
         self.setWindowTitle(self.tr("登录 — 党员积分管理"))
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(screen.title))
+        self.notice = hint_label(notice)
+        self.notice.setVisible(bool(notice))
+        layout.addWidget(self.notice)
         layout.addWidget(hint_label(self.tr("请选择你的账号，输入密码后登录。")))
         self.accounts = QListWidget()
         for account in screen.accounts:
@@ -134,6 +139,10 @@ class LoginDialog(_JobDialog):
         dialog = RecoveryDialog(self.store, self.jobs, self.chosen_username(), parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.logged_in is not None:
             self.logged_in = dialog.logged_in
+            if self.logged_in.new_recovery_code:  # the used code is void: the new one is shown once, its sheet saved
+                self.code_dialog = NewRecoveryCodeDialog(
+                    self.store, self.jobs, self.logged_in.actor, self.logged_in.new_recovery_code, self)
+                self.code_dialog.exec()
             self.accept()
 
 
@@ -331,8 +340,22 @@ class NewRecoveryCodeDialog(QDialog):
         self.problem = error_label()
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Closing before the sheet is saved would lose the only copy of the code.
+        self.sheet_saved = False
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setEnabled(False)
+        self.close_button.setToolTip(self.tr("请先保存恢复单。"))
         buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
+
+    def reject(self) -> None:
+        if self.sheet_saved:
+            super().reject()
+
+    def _saved(self, path: str) -> None:
+        self.save_button.setText(self.tr("恢复单已保存：{0}").format(path))
+        self.sheet_saved = True
+        self.close_button.setEnabled(True)
 
     def save_sheet(self, path: str | None = None) -> None:
         path = path or QFileDialog.getSaveFileName(self, self.tr("保存恢复单"), self.tr("账号恢复单.pdf"), "PDF (*.pdf)")[0]
@@ -340,11 +363,12 @@ class NewRecoveryCodeDialog(QDialog):
             return
         store, actor, code = self.store, self.actor, self.recovery_code
         self.jobs.submit(lambda _control: write_pdf(path, setup.recovery_sheet_pdf(store, actor, code)),
-                         lambda _written: self.save_button.setText(self.tr("恢复单已保存：{0}").format(path)),
+                         lambda _written: self._saved(path),
                          lambda exc: show_problem(self.problem, describe(exc)[0]))
 
 
-def sign_in(store, jobs: JobRunner, preselect: str | None = None, parent: QWidget | None = None) -> Actor | None:
+def sign_in(store, jobs: JobRunner, preselect: str | None = None, parent: QWidget | None = None,
+            notice: str = "") -> Actor | None:
     """The person at the keyboard, logged in (or the first administrator, just made); None if
     the dialog was closed.
 
@@ -360,5 +384,5 @@ def sign_in(store, jobs: JobRunner, preselect: str | None = None, parent: QWidge
             return login.log_in(store, username, password).actor
         except AppError:
             preselect = username
-    dialog = LoginDialog(store, jobs, preselect, parent)
+    dialog = LoginDialog(store, jobs, preselect, parent, notice)
     return dialog.logged_in.actor if dialog.exec() == QDialog.DialogCode.Accepted and dialog.logged_in else None
