@@ -49,7 +49,9 @@ def _database_replaced(window) -> None:
     """A backup was restored into the open database. Its accounts, passwords and data key are the
     backup's, not this session's: the dialog and the window close (after the restore's own
     callbacks have run) and the restored file's log-in screen follows."""
-    notice = translate("MenuActions", "已从备份恢复。恢复后的数据库有它自己的账号和密码，请用其中的账号重新登录。")
+    summary = window.backup_dialog.status_label.text()  # what was restored, where the old file was kept
+    again = translate("MenuActions", "恢复后的数据库有它自己的账号和密码，请用其中的账号重新登录。")
+    notice = f"{summary or translate('MenuActions', '已从备份恢复。')}\n{again}"
 
     def end_session() -> None:
         window.backup_dialog.close()

@@ -47,7 +47,7 @@ def test_after_a_restore_the_window_shows_the_restored_files_log_in(demo_window,
     qtbot.waitUntil(lambda: not window.isVisible())
     assert not dialog.isVisible() and dialog.last_error is None
     assert window.next_database == str(path)  # run_gui reopens the file and asks who is at the keyboard
-    assert "重新登录" in window.log_in_notice
+    assert "原来的数据库已另存为" in window.log_in_notice and "重新登录" in window.log_in_notice
 
     with Store.open_file(path) as restored:
         screen = LoginDialog(restored, JobRunner(synchronous=True), preselect=old_actor.username, notice=window.log_in_notice)

@@ -326,7 +326,7 @@ class NewRecoveryCodeDialog(QDialog):
         self.store, self.jobs, self.actor, self.recovery_code = store, jobs, actor, recovery_code
         self.setWindowTitle(self.tr("新的恢复码"))
         layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(self.tr("旧的恢复单从现在起作废，请销毁。新的恢复码（只显示这一次）：")))
+        layout.addWidget(hint_label(self.tr("旧的恢复单从现在起作废，请销毁。新的恢复码只显示这一次，保存恢复单后才能关闭：")))
         code = QLabel(recovery_code)
         code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = code.font()
