@@ -2,7 +2,8 @@
 
 Self-contained: the window opens `BackupDialog(store, actor, parent, runner=...)` non-modally
 and listens to `database_replaced` (the restored file is in place; the store's engine was
-disposed and reconnects to the new file on next use, so refresh every view) and `gathered`.
+disposed; the file's accounts and data key are the backup's, so the window ends the session and
+asks for a new log-in: app/ui/menu_actions.py) and `gathered`.
 
 Long work (snapshot, key derivation, writing, verifying, merging) runs on the window's one job
 runner (app/ui/jobs.py JobRunner; a dialog opened on its own makes one): the service's
