@@ -182,3 +182,18 @@ def test_a_cadres_phone_shows_masked_until_revealed(page, demo_store):
     dialog.phone_edit.setText("13937600009")
     dialog.save()
     assert cadres.reveal_phone(demo_store, page.ctx.actor, zhou.id) == "13937600009"
+
+
+def test_editing_a_cadre_keeps_and_changes_his_note(page, demo_store):
+    tab = page.cadre_tab
+    assert tab.select("周振华")
+    dialog = tab.edit_cadre()
+    dialog.note_edit.setText("兼任乡村振兴工作队队长")
+    dialog.save()
+    assert tab.select("周振华")
+    dialog = tab.edit_cadre()
+    assert dialog.note_edit.text() == "兼任乡村振兴工作队队长"
+    dialog.post_edit.setText("驻村第一书记")
+    dialog.save()  # a change elsewhere leaves the note as it was
+    zhou = next(c for c in cadres.list_cadres(demo_store, page.ctx.actor) if c.name == "周振华")
+    assert (zhou.post, zhou.note) == ("驻村第一书记", "兼任乡村振兴工作队队长")

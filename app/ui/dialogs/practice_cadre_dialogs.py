@@ -47,17 +47,19 @@ class CadreDialog(RatingFormDialog):
         if row is not None:
             self.start_field.set_date(row.started_on)
             self.end_field.set_date(row.ended_on)
+        self.note_edit = QLineEdit("" if row is None else row.note)
         self.sent_by_edit.setPlaceholderText(self.tr("如“县农业农村局”"))
         self.post_edit.setPlaceholderText(self.tr("如“驻村第一书记”"))
         for label, widget in ((self.tr("姓名"), self.name_edit), (self.tr("类别"), self.kind_box), (self.tr("派出单位"), self.sent_by_edit),
                               (self.tr("职务"), self.post_edit), (self.tr("联系电话"), phone_row),
-                              (self.tr("驻村日期"), self.start_field), (self.tr("离村日期"), self.end_field)):
+                              (self.tr("驻村日期"), self.start_field), (self.tr("离村日期"), self.end_field),
+                              (self.tr("备注"), self.note_edit)):
             self.form.addRow(label, widget)
 
     def work(self):
         data = cadres.CadreInput(self.name_edit.text(), self.kind_box.current(), self.sent_by_edit.text(), self.post_edit.text(),
                                  "" if self.keep_phone else self.phone_edit.text(), self.start_field.date_value(),
-                                 self.end_field.date_value(), keep_phone=self.keep_phone)
+                                 self.end_field.date_value(), note=self.note_edit.text(), keep_phone=self.keep_phone)
         store, actor, cadre_id = self.ctx.store, self.ctx.actor, self.cadre_id
         return lambda: cadres.save_cadre(store, actor, data, cadre_id)
 
