@@ -182,5 +182,5 @@ def run_gui(db_path: str | None = None, operator: str | None = None) -> int:
         if not window.next_database:
             return code
         db_path, actor, notice = window.next_database, None, getattr(window, "log_in_notice", "")
-        install_error_hook(None)  # nothing of the ended session (its window, actor, data key) is held
-        window = None  # while the next file's log-in is asked
+        install_error_hook(None)  # the ended session's window is let go before the next log-in; the next
+        window = None  # window gets only the actor that log-in returns

@@ -228,8 +228,8 @@ class ShellWindow(QMainWindow):
 
     def log_in_again(self, notice: str) -> None:
         """The open file was replaced by a restored backup, which has its own accounts, passwords and
-        data key: this session ends (window, actor and key go); run_gui reopens the file behind its
-        log-in screen, which says `notice`."""
+        data key: this session ends (the window closes); run_gui reopens the file behind its log-in
+        screen, which says `notice`, and the next window holds only that log-in's actor."""
         self.next_database, self.log_in_notice = str(self.ctx.store.path), notice
         if not self.close():
             self.next_database, self.log_in_notice = None, ""
