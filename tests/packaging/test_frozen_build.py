@@ -163,6 +163,15 @@ def test_newer_build_upgrades_an_older_database_with_a_safety_copy(installed, ho
     assert len(copies) == 1
     assert contents(copies[0]) == contents_of_bytes(before, tmp_path), "the safety copy is the old file's content"
     assert contents(db) != contents(copies[0])
+    # The upgraded file is accepted; an older file has no passwords, so the command line waits
+    # for its first administrator (made in the window; here through the same service).
+    waiting = run(installed, "check", "--db", str(db), env=env, cwd=tmp_path, ok=False)
+    assert waiting.returncode == 1 and "还没有设置密码" in waiting.stderr
+    from app.services.accounts import setup
+    from db.store import Store
+
+    with Store.open_file(db) as store:
+        setup.create_first_admin(store, "admin", "管理员", SMOKE_PASSWORD)
     run(installed, "check", "--db", str(db), env=env, cwd=tmp_path)
 
 
