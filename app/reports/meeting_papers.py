@@ -1,129 +1,40 @@
 """The sign-in sheet (签到表) and the meeting record (会议记录): A4 portrait forms.
 
-Both are laid out as a column of pieces (title lines, form rows, table rows, signature lines)
-measured first, then paged: a table that runs onto another page repeats its heading row
-there under a running title '…（续）', and pages carry '第 X 页 共 Y 页' when there are more
-than one. Cells wrap with the house's Chinese line breaking, so nothing is clipped.
+Both are laid out as a column of measured pieces, then paged (app/reports/pieces.py). Cells
+wrap with the house's Chinese line breaking, so nothing is clipped.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from typing import Callable, Sequence
-
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from app.reports.grid import (
-    PORTRAIT_LABEL_WIDTH,
-    PORTRAIT_TABLE,
     Cell,
     Column,
     GridStyle,
     MeasuredRow,
-    draw_rows,
-    draw_signature_lines,
     header_row,
     label_value_rows,
     measure_table,
     spanning_row,
 )
-from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, draw_page_number, new_canvas
+from app.reports.layout import BLACK, LABEL_FILL, MUTED
 from app.reports.meeting_data import MeetingRecordPaper, SigninSheet
+from app.reports.pieces import (
+    GEOMETRY,
+    LABEL_WIDTH,
+    STYLE,
+    Piece,
+    gap_piece,
+    render_documents,
+    row_pieces,
+    signature_piece,
+    text_piece,
+    title_pieces,
+)
 from app.reports.text import date_text, signed_points, wrap_text
 
-GEOMETRY = A4_PORTRAIT
-STYLE = PORTRAIT_TABLE
 SIGN_STYLE = GridStyle(size=11, leading=14, pad_x=1.6 * mm, pad_y=1.2 * mm, min_height=10 * mm)
-LABEL_WIDTH = PORTRAIT_LABEL_WIDTH
-GAP = 4 * mm
-RUNNING = 12  # height of the running title on later pages
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Something drawn at (x, y_top) that is `height` tall; `heading` is repeated above it when
-    it starts a new page (a table's heading row); a gap (draw None) is dropped at a page top."""
-
-    height: float
-    draw: Callable[[Canvas, float, float], object] | None = None
-    heading: "Piece | None" = None
-
-
-def _gap(height: float = GAP) -> Piece:
-    return Piece(height)
-
-
-def _rows(rows: Sequence[MeasuredRow], style: GridStyle, heading: MeasuredRow | None = None) -> list[Piece]:
-    """One piece a row; the heading row goes with the first row (never alone at a page's foot)."""
-    head = None if heading is None else Piece(heading.height, lambda c, x, y, r=heading: draw_rows(c, x, y, [r], style))
-    pieces = [Piece(row.height, lambda c, x, y, r=row: draw_rows(c, x, y, [r], style), head) for row in rows]
-    if head is not None and rows:
-        pieces[0] = Piece(head.height + rows[0].height, lambda c, x, y, r=(heading, rows[0]): draw_rows(c, x, y, r, style))
-    return pieces
-
-
-def _title(text: str, subtitle: str) -> list[Piece]:
-    def draw(canvas: Canvas, x: float, y: float) -> None:
-        canvas.setFillColor(BLACK)
-        canvas.setFont(FONT_BOLD, 20)
-        canvas.drawCentredString(GEOMETRY.width / 2, y - 20, text, charSpace=2)
-        canvas.setFont(FONT, 12)
-        canvas.drawCentredString(GEOMETRY.width / 2, y - 40, subtitle)
-
-    return [Piece(46, draw)]
-
-
-def _text(lines: Sequence[str], size: float = 9.5, color=MUTED) -> Piece:
-    def draw(canvas: Canvas, x: float, y: float) -> None:
-        canvas.setFont(FONT, size)
-        canvas.setFillColor(color)
-        for index, line in enumerate(lines):
-            canvas.drawString(x, y - (index + 1) * size * 1.45, line)
-
-    return Piece(len(lines) * size * 1.45 + 2, draw)
-
-
-def _paginate(pieces: Sequence[Piece]) -> list[list[tuple[Piece, float]]]:
-    g = GEOMETRY
-    first_top, later_top = g.height - g.top, g.height - g.top - RUNNING - 2 * mm
-    pages: list[list[tuple[Piece, float]]] = [[]]
-    y = first_top
-    for piece in pieces:
-        if y - piece.height < g.bottom + 6 * mm and pages[-1]:
-            pages.append([])
-            y = later_top
-            if piece.heading is not None and piece.heading is not piece:
-                pages[-1].append((piece.heading, y))
-                y -= piece.heading.height
-        if piece.draw is None and y == later_top:
-            continue
-        pages[-1].append((piece, y))
-        y -= piece.height
-    return pages
-
-
-def _render(pieces: Sequence[Piece], title: str, running: str, invariant: bool) -> bytes:
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, GEOMETRY, title, invariant)
-    pages = _paginate(pieces)
-    for number, page in enumerate(pages, start=1):
-        if number > 1:
-            canvas.setFont(FONT, 9)
-            canvas.setFillColor(MUTED)
-            canvas.drawCentredString(GEOMETRY.width / 2, GEOMETRY.height - GEOMETRY.top - 9, f"{running}（续）")
-        for piece, y in page:
-            if piece.draw is not None:
-                piece.draw(canvas, GEOMETRY.left, y)
-        draw_page_number(canvas, GEOMETRY, number, len(pages))
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _signatures(labels: tuple[str, ...]) -> Piece:
-    return Piece(22 * mm, lambda c, x, y: draw_signature_lines(c, x, y, GEOMETRY.frame_width, 10.5, 18 * mm, labels))
 
 
 # ---- 签到表
@@ -146,21 +57,21 @@ def signin_pieces(sheet: SigninSheet) -> list[Piece]:
     if not table:
         table = [spanning_row("（参会范围内没有在册党员）", width, SIGN_STYLE, color=MUTED)]
     return [
-        *_title(f"{sheet.kind}签到表", f"{sheet.township}　{sheet.branch}"),
-        _gap(),
-        *_rows(label_value_rows(info, width, STYLE, LABEL_WIDTH), STYLE),
-        _gap(),
-        *_rows(table, SIGN_STYLE, header_row(columns, SIGN_STYLE)),
-        _gap(3 * mm),
-        _text(wrap_text(f"应到 {sheet.expected} 人，实到＿＿＿人，请假＿＿＿人，缺席＿＿＿人，迟到/早退＿＿＿人。", width, 10.5), 10.5, BLACK),
-        _signatures(("主持人签字：", "记录人签字：")),
+        *title_pieces(f"{sheet.kind}签到表", f"{sheet.township}　{sheet.branch}"),
+        gap_piece(),
+        *row_pieces(label_value_rows(info, width, STYLE, LABEL_WIDTH), STYLE),
+        gap_piece(),
+        *row_pieces(table, SIGN_STYLE, header_row(columns, SIGN_STYLE)),
+        gap_piece(3 * mm),
+        text_piece(wrap_text(f"应到 {sheet.expected} 人，实到＿＿＿人，请假＿＿＿人，缺席＿＿＿人，迟到/早退＿＿＿人。", width, 10.5), 10.5, BLACK),
+        signature_piece(("主持人签字：", "记录人签字：")),
     ]
 
 
 def render_signin_sheet(sheet: SigninSheet, invariant: bool = False) -> bytes:
     """签到表, A4 portrait: the meeting, then one row with a signature box per member expected."""
     title = f"{sheet.branch}{sheet.title}签到表"
-    return _render(signin_pieces(sheet), title, title, invariant)
+    return render_documents([(signin_pieces(sheet), title)], title, invariant)
 
 
 # ---- 会议记录
@@ -202,26 +113,26 @@ def record_pieces(paper: MeetingRecordPaper) -> list[Piece]:
     ]
     heading, body = _points_table(paper, width)
     pieces = [
-        *_title("会议记录", f"{paper.township}　{paper.branch}"),
-        _gap(),
-        *_rows(label_value_rows(info, width, STYLE, LABEL_WIDTH), STYLE),
-        _gap(),
-        *_rows(_attendance_rows(paper, width), STYLE),
+        *title_pieces("会议记录", f"{paper.township}　{paper.branch}"),
+        gap_piece(),
+        *row_pieces(label_value_rows(info, width, STYLE, LABEL_WIDTH), STYLE),
+        gap_piece(),
+        *row_pieces(_attendance_rows(paper, width), STYLE),
     ]
     if paper.note.strip():
-        pieces += [_gap(), *_rows([_section("会议内容", width), spanning_row(paper.note.strip(), width, STYLE, align="left")], STYLE)]
-    pieces += [_gap(), *_rows([_section("考勤积分（按积分细则生成）", width)], STYLE), *_rows(body, STYLE, heading)]
+        pieces += [gap_piece(), *row_pieces([_section("会议内容", width), spanning_row(paper.note.strip(), width, STYLE, align="left")], STYLE)]
+    pieces += [gap_piece(), *row_pieces([_section("考勤积分（按积分细则生成）", width)], STYLE), *row_pieces(body, STYLE, heading)]
     if paper.corrections:
         rows = [_section("考勤更正（以冲正记录更正，原记录保留）", width)]
         rows += [spanning_row(f"{index}. {text}", width, STYLE, align="left") for index, text in enumerate(paper.corrections, 1)]
-        pieces += [_gap(), *_rows(rows, STYLE)]
+        pieces += [gap_piece(), *row_pieces(rows, STYLE)]
     legend = [line for index, text in enumerate(paper.legend)
               for line in wrap_text(("说明：" if index == 0 else "　　　") + text + "。", width, 9.5)]
-    pieces += [_gap(2 * mm), _text(legend), _signatures(("记录人签字：", "支部书记签字："))]
+    pieces += [gap_piece(2 * mm), text_piece(legend), signature_piece(("记录人签字：", "支部书记签字："))]
     return pieces
 
 
 def render_meeting_record(paper: MeetingRecordPaper, invariant: bool = False) -> bytes:
     """会议记录, A4 portrait: the meeting, attendance by status, the points it produced, corrections."""
     title = f"{paper.branch}{paper.title}会议记录"
-    return _render(record_pieces(paper), title, title, invariant)
+    return render_documents([(record_pieces(paper), title)], title, invariant)

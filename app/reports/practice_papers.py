@@ -10,41 +10,17 @@ A batch is one PDF; each letter, card or sheet starts on a new page and is numbe
 
 from __future__ import annotations
 
-import io
 from typing import Sequence
 
 from reportlab.lib.units import mm
 
-from app.reports.grid import Cell, Column, draw_signature_lines, header_row, label_value_rows, measure_table, spanning_row
-from app.reports.layout import BLACK, FONT, LABEL_FILL, MUTED, draw_page_number, new_canvas
-from app.reports.meeting_papers import GEOMETRY, LABEL_WIDTH, STYLE, Piece, _gap, _paginate, _rows, _text, _title
+from app.reports.grid import Cell, Column, header_row, label_value_rows, measure_table, spanning_row
+from app.reports.layout import BLACK, LABEL_FILL, MUTED
+from app.reports.pieces import GEOMETRY, LABEL_WIDTH, STYLE, Piece, gap_piece, render_documents, row_pieces, signature_piece, text_piece, title_pieces
 from app.reports.practice_data import BallotPaper, CadreBatch, CadreAssessment, CadreCard, FeedbackBatch, FeedbackLetter, TallySheet
 from app.reports.text import chinese_date, date_text, points_text, short_date, signed_points, wrap_text
 
 WIDTH = GEOMETRY.frame_width
-
-
-def _render_documents(documents: Sequence[tuple[list[Piece], str]], title: str, invariant: bool) -> bytes:
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, GEOMETRY, title, invariant)
-    for pieces, running in documents:
-        pages = _paginate(pieces)
-        for number, page in enumerate(pages, start=1):
-            if number > 1:
-                canvas.setFont(FONT, 9)
-                canvas.setFillColor(MUTED)
-                canvas.drawCentredString(GEOMETRY.width / 2, GEOMETRY.height - GEOMETRY.top - 9, f"{running}（续）")
-            for piece, y in page:
-                if piece.draw is not None:
-                    piece.draw(canvas, GEOMETRY.left, y)
-            draw_page_number(canvas, GEOMETRY, number, len(pages))
-            canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _signatures(labels: tuple[str, ...]) -> Piece:
-    return Piece(22 * mm, lambda c, x, y: draw_signature_lines(c, x, y, WIDTH, 10.5, 18 * mm, labels))
 
 
 def _section(text: str):
@@ -52,13 +28,13 @@ def _section(text: str):
 
 
 def _paragraph(text: str, size: float = 10.5) -> Piece:
-    return _text(wrap_text(text, WIDTH, size), size, BLACK)
+    return text_piece(wrap_text(text, WIDTH, size), size, BLACK)
 
 
 def _legend(lines: Sequence[str]) -> Piece:
     wrapped = [part for index, line in enumerate(lines)
                for part in wrap_text(("说明：" if index == 0 else "　　　") + line + "。", WIDTH, 9.5)]
-    return _text(wrapped)
+    return text_piece(wrapped)
 
 
 # ---- 双报到反馈单
@@ -80,23 +56,23 @@ def feedback_pieces(letter: FeedbackLetter) -> list[Piece]:
             f"{letter.year}年第{letter.quarter}季度参加社区服务 {points_text(letter.quarter_hours)} 小时，"
             f"{letter.verdict}（要求：{letter.requirement}）。具体情况如下，请予了解。")
     return [
-        *_title("在职党员“双报到”情况反馈单", f"{letter.township}　{letter.branch}　{letter.year}年第{letter.quarter}季度"),
-        _gap(),
+        *title_pieces("在职党员“双报到”情况反馈单", f"{letter.township}　{letter.branch}　{letter.year}年第{letter.quarter}季度"),
+        gap_piece(),
         _paragraph(greeting),
         _paragraph(body),
-        _gap(2 * mm),
-        *_rows(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH + 4 * mm), STYLE),
-        _gap(),
-        *_rows(table, STYLE, header_row(columns, STYLE)),
-        _gap(3 * mm),
+        gap_piece(2 * mm),
+        *row_pieces(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH + 4 * mm), STYLE),
+        gap_piece(),
+        *row_pieces(table, STYLE, header_row(columns, STYLE)),
+        gap_piece(3 * mm),
         _paragraph(f"{letter.issuer}（盖章）　　{chinese_date(letter.issued_on)}"),
-        _signatures(("支部书记签字：", "单位签收人：")),
+        signature_piece(("支部书记签字：", "单位签收人：")),
     ]
 
 
 def render_feedback_letters(batch: FeedbackBatch, invariant: bool = False) -> bytes:
     title = f"{batch.year}年第{batch.quarter}季度双报到反馈单"
-    return _render_documents([(feedback_pieces(letter), f"{letter.name}双报到反馈单") for letter in batch.letters], title, invariant)
+    return render_documents([(feedback_pieces(letter), f"{letter.name}双报到反馈单") for letter in batch.letters], title, invariant)
 
 
 # ---- 民主评议党员测评表
@@ -109,20 +85,20 @@ def ballot_pieces(paper: BallotPaper) -> list[Piece]:
     columns = [*fixed, group, *(Column(grade, grade_width, "center") for grade in paper.grades)]
     rows = [[str(row.number), row.name, row.group_name or "—", *([""] * len(paper.grades))] for row in paper.rows]
     return [
-        *_title("民主评议党员测评表", f"{paper.township}　{paper.branch}　{paper.year}年度"),
-        _gap(),
+        *title_pieces("民主评议党员测评表", f"{paper.township}　{paper.branch}　{paper.year}年度"),
+        gap_piece(),
         _paragraph("请对照党员标准，对每名党员在“优秀、合格、基本合格、不合格”中选择一个等次，在对应栏内划“√”；"
                    "每人只能划一个等次，多划的该党员一栏无效，不划的视为弃权。测评表不记名。"),
-        _gap(2 * mm),
-        *_rows(measure_table(columns, rows, STYLE), STYLE, header_row(columns, STYLE)),
-        _gap(3 * mm),
+        gap_piece(2 * mm),
+        *row_pieces(measure_table(columns, rows, STYLE), STYLE, header_row(columns, STYLE)),
+        gap_piece(3 * mm),
         _paragraph(f"共 {len(paper.rows)} 名党员。　　测评日期：　　　　年　　月　　日"),
     ]
 
 
 def render_ballot(paper: BallotPaper, invariant: bool = False) -> bytes:
     title = f"{paper.branch}{paper.year}年度民主评议党员测评表"
-    return _render_documents([(ballot_pieces(paper), title)], title, invariant)
+    return render_documents([(ballot_pieces(paper), title)], title, invariant)
 
 
 # ---- 民主评议结果
@@ -142,24 +118,24 @@ def tally_pieces(sheet: TallySheet) -> list[Piece]:
             for r in sheet.rows]
     counts = "，".join(f"{grade} {count} 人" for grade, count in sheet.grade_counts)
     return [
-        *_title("民主评议党员结果", f"{sheet.township}　{sheet.branch}　{sheet.year}年度"),
-        _gap(),
-        *_rows(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH + 4 * mm), STYLE),
-        _gap(),
-        *_rows(measure_table(columns, rows, STYLE), STYLE, header_row(columns, STYLE)),
-        _gap(2 * mm),
+        *title_pieces("民主评议党员结果", f"{sheet.township}　{sheet.branch}　{sheet.year}年度"),
+        gap_piece(),
+        *row_pieces(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH + 4 * mm), STYLE),
+        gap_piece(),
+        *row_pieces(measure_table(columns, rows, STYLE), STYLE, header_row(columns, STYLE)),
+        gap_piece(2 * mm),
         _paragraph(f"评议结果：{counts}。"),
-        _gap(2 * mm),
-        *_rows([_section("折算规则")] + [spanning_row(f"{n}. {text}。", WIDTH, STYLE, align="left")
+        gap_piece(2 * mm),
+        *row_pieces([_section("折算规则")] + [spanning_row(f"{n}. {text}。", WIDTH, STYLE, align="left")
                                          for n, text in enumerate((*sheet.conversion_rules, sheet.folding), start=1)], STYLE),
-        _gap(2 * mm),
-        _signatures(("计票人签字：", "支部书记签字：")),
+        gap_piece(2 * mm),
+        signature_piece(("计票人签字：", "支部书记签字：")),
     ]
 
 
 def render_tally_sheet(sheet: TallySheet, invariant: bool = False) -> bytes:
     title = f"{sheet.branch}{sheet.year}年度民主评议党员结果"
-    return _render_documents([(tally_pieces(sheet), title)], title, invariant)
+    return render_documents([(tally_pieces(sheet), title)], title, invariant)
 
 
 # ---- 驻村干部积分卡、年度考核表
@@ -183,16 +159,16 @@ def card_pieces(card: CadreCard) -> list[Piece]:
     summary = [[("基础分", points_text(card.base_points)), ("年度累计", Cell(f"{points_text(card.year_to_date)} 分", bold=True))],
                [("十分制折算", Cell(f"{points_text(card.ten_point)} 分", bold=True)), ("对应等次", card.band)]]
     return [
-        *_title("驻村干部月度积分卡", f"{card.township}　{card.branch}　{card.month_label}"),
-        _gap(),
-        *_rows(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH), STYLE),
-        _gap(),
-        *_rows(table, STYLE, header_row(columns, STYLE)),
-        _gap(),
-        *_rows(label_value_rows(summary, WIDTH, STYLE, LABEL_WIDTH), STYLE),
-        _gap(2 * mm),
+        *title_pieces("驻村干部月度积分卡", f"{card.township}　{card.branch}　{card.month_label}"),
+        gap_piece(),
+        *row_pieces(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH), STYLE),
+        gap_piece(),
+        *row_pieces(table, STYLE, header_row(columns, STYLE)),
+        gap_piece(),
+        *row_pieces(label_value_rows(summary, WIDTH, STYLE, LABEL_WIDTH), STYLE),
+        gap_piece(2 * mm),
         _legend(["年度累计 = 基础分 + 1 月 1 日至本月末的各项积分", card.conversion]),
-        _signatures(("本人签字：", "村党组织书记签字：")),
+        signature_piece(("本人签字：", "村党组织书记签字：")),
     ]
 
 
@@ -206,22 +182,22 @@ def assessment_pieces(sheet: CadreAssessment) -> list[Piece]:
     opinions = [_section("村党组织意见"), spanning_row("\n\n", WIDTH, STYLE),
                 _section("乡镇党委意见（盖章）"), spanning_row("\n\n", WIDTH, STYLE)]
     return [
-        *_title("驻村干部年度考核表", f"{sheet.township}　{sheet.branch}　{sheet.year}年度"),
-        _gap(),
-        *_rows(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH), STYLE),
-        _gap(),
-        *_rows(measure_table(columns, rows, STYLE), STYLE, header_row(columns, STYLE)),
-        _gap(),
-        *_rows(label_value_rows(result, WIDTH, STYLE, LABEL_WIDTH + 4 * mm), STYLE),
-        _gap(2 * mm),
+        *title_pieces("驻村干部年度考核表", f"{sheet.township}　{sheet.branch}　{sheet.year}年度"),
+        gap_piece(),
+        *row_pieces(label_value_rows(info, WIDTH, STYLE, LABEL_WIDTH), STYLE),
+        gap_piece(),
+        *row_pieces(measure_table(columns, rows, STYLE), STYLE, header_row(columns, STYLE)),
+        gap_piece(),
+        *row_pieces(label_value_rows(result, WIDTH, STYLE, LABEL_WIDTH + 4 * mm), STYLE),
+        gap_piece(2 * mm),
         _legend([sheet.conversion]),
-        _gap(2 * mm),
-        *_rows(opinions, STYLE),
-        _signatures(("本人签字：", "村党组织书记签字：")),
+        gap_piece(2 * mm),
+        *row_pieces(opinions, STYLE),
+        signature_piece(("本人签字：", "村党组织书记签字：")),
     ]
 
 
 def render_cadre_papers(batch: CadreBatch, invariant: bool = False) -> bytes:
     documents = [(card_pieces(card), f"{card.name}{card.month_label}积分卡") for card in batch.cards]
     documents += [(assessment_pieces(sheet), f"{sheet.name}{sheet.year}年度考核表") for sheet in batch.assessments]
-    return _render_documents(documents, batch.title, invariant)
+    return render_documents(documents, batch.title, invariant)

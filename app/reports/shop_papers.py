@@ -10,14 +10,13 @@ like the monthly points notice (app/reports/notices.py), A4 or A3.
 from __future__ import annotations
 
 import io
-from typing import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
 from app.reports.grid import PORTRAIT_TABLE, Cell, Column, draw_rows, draw_signature_lines, header_row, label_value_rows, measure_table, spanning_row
-from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, draw_page_number, new_canvas, page_geometry, paper_scale
-from app.reports.meeting_papers import Piece, _gap, _paginate, _rows, _text, _title
+from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, new_canvas, page_geometry, paper_scale
+from app.reports.pieces import Piece, gap_piece, render_documents, row_pieces, text_piece, title_pieces
 from app.reports.notices import _build, _cell, _head, _objection_sentence, _period_sentence, _table_style, _with_sign_off
 from app.reports.shop_data import BoardNotice, PassbookBatch, PassbookPage, RedemptionSlip, ShopMonthReport, SlipBatch
 from app.reports.text import date_text, points_text, short_date, signed_points, wrap_text
@@ -115,44 +114,20 @@ def passbook_pieces(page: PassbookPage) -> list[Piece]:
     legend = [*wrap_text("兑换规则：" + page.rule_text, width, 9.5), *wrap_text(summary, width, 9.5)]
     legend += [f"打印日期：{date_text(page.printed_on)}"]
     return [
-        *_title(f"{page.year}年度党员积分存折", f"{page.township}　{page.branch}　积分超市"),
-        _gap(),
-        *_rows(label_value_rows(info, width, STYLE, 22 * mm), STYLE),
-        _gap(),
-        *_rows(body, STYLE, header_row(columns, STYLE)),
-        _gap(2 * mm),
-        _text(legend),
+        *title_pieces(f"{page.year}年度党员积分存折", f"{page.township}　{page.branch}　积分超市"),
+        gap_piece(),
+        *row_pieces(label_value_rows(info, width, STYLE, 22 * mm), STYLE),
+        gap_piece(),
+        *row_pieces(body, STYLE, header_row(columns, STYLE)),
+        gap_piece(2 * mm),
+        text_piece(legend),
     ]
 
 
 def render_passbooks(batch: PassbookBatch, invariant: bool = False) -> bytes:
     """积分存折, one member-year to a page (a long year runs on, its heading repeated)."""
-    return _render_documents([(passbook_pieces(p), f"{p.member_name}{p.year}年积分存折") for p in batch.pages],
+    return render_documents([(passbook_pieces(p), f"{p.member_name}{p.year}年积分存折") for p in batch.pages],
                              "党员积分存折", invariant, "所选范围内没有积分存折")
-
-
-def _render_documents(documents: Sequence[tuple[list[Piece], str]], title: str, invariant: bool, empty: str) -> bytes:
-    """Several paged forms in one PDF, each starting on a new page with its own page numbers."""
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, GEOMETRY, title, invariant)
-    for pieces, running in documents:
-        pages = _paginate(pieces)
-        for number, page in enumerate(pages, start=1):
-            if number > 1:
-                canvas.setFont(FONT, 9)
-                canvas.setFillColor(MUTED)
-                canvas.drawCentredString(GEOMETRY.width / 2, GEOMETRY.height - GEOMETRY.top - 9, f"{running}（续）")
-            for piece, y in page:
-                if piece.draw is not None:
-                    piece.draw(canvas, GEOMETRY.left, y)
-            draw_page_number(canvas, GEOMETRY, number, len(pages))
-            canvas.showPage()
-    if not documents:
-        canvas.setFont(FONT, 12)
-        canvas.drawCentredString(GEOMETRY.width / 2, GEOMETRY.height / 2, empty)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 # ---- 积分超市月报
@@ -193,22 +168,22 @@ def shop_month_pieces(report: ShopMonthReport) -> list[Piece]:
                f"{sum(1 for r in report.redemptions if r.quantity < 0)} 笔，{report.members} 名党员兑换，"
                f"{'净使用积分' if report.points_total >= 0 else '净退回积分'} {points_text(abs(report.points_total))} 分。打印日期：{date_text(report.printed_on)}。")
     return [
-        *_title(f"积分超市{report.month.label}库存及兑换情况表", f"{report.township}　{report.branch}"),
-        _gap(),
-        *_rows([section("一、库存（件数）", width)], STYLE),
-        *_rows(stock_body, STYLE, stock_head),
-        _gap(),
-        *_rows([section("二、兑换明细（积分栏：负数为使用，冲正为正数退回）", width)], STYLE),
-        *_rows(red_body, STYLE, red_head),
-        _gap(2 * mm),
-        _text(wrap_text(summary, width, 9.5)),
+        *title_pieces(f"积分超市{report.month.label}库存及兑换情况表", f"{report.township}　{report.branch}"),
+        gap_piece(),
+        *row_pieces([section("一、库存（件数）", width)], STYLE),
+        *row_pieces(stock_body, STYLE, stock_head),
+        gap_piece(),
+        *row_pieces([section("二、兑换明细（积分栏：负数为使用，冲正为正数退回）", width)], STYLE),
+        *row_pieces(red_body, STYLE, red_head),
+        gap_piece(2 * mm),
+        text_piece(wrap_text(summary, width, 9.5)),
         Piece(22 * mm, lambda c, x, y: draw_signature_lines(c, x, y, width, 10.5, 18 * mm, ("超市管理员签字：", "支部书记签字："))),
     ]
 
 
 def render_shop_month_report(report: ShopMonthReport, invariant: bool = False) -> bytes:
     title = f"{report.branch}积分超市{report.month.label}库存及兑换情况表"
-    return _render_documents([(shop_month_pieces(report), title)], title, invariant, "")
+    return render_documents([(shop_month_pieces(report), title)], title, invariant, "")
 
 
 # ---- 红黑榜
