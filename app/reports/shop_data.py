@@ -1,6 +1,6 @@
 """What the honour shop's papers show, as plain data (built by app/services/printing/shop_papers.py).
 
-兑换凭证 (a redemption slip in two parts: the shop's stub and the member's copy), 积分存折 (a
+兑换凭证 (a redemption slip in two parts: the shop's counterfoil (存根) and the member's copy), 积分存折 (a
 member's passbook page for a year: earned, spent, balance), the shop's monthly stock and
 redemption report, and the 红黑榜 notice.
 """

@@ -1,6 +1,6 @@
 """The honour shop's papers: 兑换凭证, 积分存折, the monthly stock and redemption report, 红黑榜.
 
-The slip is an A4 page cut in two along a dashed line: the stub the shop keeps (存根) and the
+The slip is an A4 page cut in two along a dashed line: the counterfoil the shop keeps (存根) and the
 copy the member takes home (党员收执), the same figures on both. The passbook and the monthly
 report are A4 portrait forms paged like the meeting papers (app/reports/meeting_papers.py:
 pieces measured first, a table's heading repeated on the next page). The board is a notice
@@ -58,7 +58,7 @@ def _note(slip: RedemptionSlip) -> str:
 
 
 def render_redemption_slips(batch: SlipBatch, invariant: bool = False) -> bytes:
-    """One A4 page a slip: the stub above, the member's copy below, a dashed cut line between."""
+    """One A4 page a slip: the counterfoil (存根) above, the member's copy below, a dashed cut line between."""
     g = GEOMETRY
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, g, "积分兑换凭证", invariant)
