@@ -3,10 +3,11 @@ hours in their home community), 民主评议 (the ballot's tally), 驻村干部 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.periods import year_row
 from app.ui.pages.base import Page
 from app.ui.pages.practice_appraisal import AppraisalTab
 from app.ui.pages.practice_cadres import CadreTab
@@ -20,14 +21,7 @@ class PracticePage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("双报到·评议·驻村")
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("年度")))
-        self.year_box = QComboBox()
-        this_year = ctx.today().year
-        for year in (this_year, this_year - 1):
-            self.year_box.addItem(self.tr("{0} 年").format(year), year)
-        self.year_box.currentIndexChanged.connect(lambda _i: self.refresh())
-        top.addWidget(self.year_box)
+        top, self.year_box = year_row(self, self.refresh)
         top.addStretch(1)
         layout.addLayout(top)
         self.tabs = QTabWidget()

@@ -5,10 +5,11 @@ passbooks, the shop's monthly report and the red-and-black board are printed fro
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.changes import Kind
 from app.ui.context import UiContext
+from app.ui.periods import year_row
 from app.ui.dialogs.shop_dialogs import BoardRuleDialog
 from app.ui.dialogs.shop_print_dialog import BOARD, MONTH_REPORT, PASSBOOK, ShopPrintDialog
 from app.ui.pages.base import Page
@@ -23,14 +24,7 @@ class ShopPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("积分超市")
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("年度")))
-        self.year_box = QComboBox()
-        this_year = ctx.today().year
-        for year in (this_year, this_year - 1):
-            self.year_box.addItem(self.tr("{0} 年").format(year), year)
-        self.year_box.currentIndexChanged.connect(lambda _i: self.refresh())
-        top.addWidget(self.year_box)
+        top, self.year_box = year_row(self, self.refresh)
         top.addStretch(1)
         self.print_buttons = {}
         for kind, label in ((PASSBOOK, self.tr("打印积分存折…")), (MONTH_REPORT, self.tr("超市月报…")), (BOARD, self.tr("红黑榜…"))):
