@@ -677,6 +677,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--villages", type=int, default=10, help="village backups gathered (the county: 300)")
     parser.add_argument("--skip", nargs="*", default=[], help="figures to leave out (names as printed)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also the ranking figures on a throwaway local PostgreSQL server (tests/benchmarks/county_postgres.py)")
     args = parser.parse_args()
     database = cached_county(args.members, args.branches, args.entries)
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
@@ -684,6 +686,7 @@ def main() -> None:
         audit = raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
     print(f"county: {args.members:,} members in {args.branches} branches, {entries:,} entries, {audit:,} audit records, "
           f"{database.stat().st_size / 1e6:.0f} MB", flush=True)
+    figures = {}  # name: (project, baseline), for the PostgreSQL figures beside them
     for name in QUICK:
         if name in args.skip:
             continue
@@ -693,8 +696,13 @@ def main() -> None:
 
             argument = village_backups(args.villages, VILLAGE_MEMBERS, VILLAGE_MEMBERS * PER_MEMBER_YEAR * 3)
         project, base = _in_child(name, "project", argument), _in_child(name, "baseline", argument)
+        figures[name] = (project, base)
         label = f"{name} ({args.villages}, {project['seconds'] / args.villages * 1000:.0f} ms each)" if name == GATHER else name
         line(label, project["seconds"], base["seconds"], project["peak_mb"], (project["cpu"], base["cpu"]))
+    if args.postgres:
+        from tests.benchmarks import county_postgres
+
+        county_postgres.run(database, figures, [name for name in county_postgres.RANKINGS if name not in args.skip])
     if "backup" not in args.skip:
         _backup_figures(database)
     with tempfile.TemporaryDirectory(prefix="jfcounty-bench-") as work:
