@@ -52,7 +52,6 @@ from app.services.township.overview import (  # re-exported: the township window
     township_overview,
 )
 from db.chain_check import check_chains
-from db.engine import make_engine, sqlite_url
 from db.ledger_chain import compare_with_recorded
 from db.models import OrgUnit
 from db.schema import known_revisions
@@ -181,11 +180,7 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
                 upgrade_staged_copy(staged)
             newer = record is None or manifest.created_at > datetime.fromisoformat(record["created_at"])
             heads = _verified_heads(staged, branch.get("name", ""), record if newer else None)
-            source = make_engine(sqlite_url(staged))
-            try:
-                merge_backup(store, actor, source, manifest, newer, file_sha256(path), path, result, heads)
-            finally:
-                source.dispose()
+            merge_backup(store, actor, staged, manifest, newer, file_sha256(path), path, result, heads)
     except AppError as exc:
         result.status, result.message = "failed", exc.message
         return result

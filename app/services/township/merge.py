@@ -21,6 +21,12 @@ are named in the ledger) but renamed `<login>@<branch>` when the login is taken,
 without password; a member whose ID-card number is already held by another gathered member
 (a transfer between villages) keeps no ID number in the township copy, with a notice.
 
+How: the village's tables are copied beside the township's (temporary tables, in chunks:
+app.services.township.incoming) and merged table by table in SQL — the records the township
+lacks in one INSERT … SELECT each, adapted in the SELECT — so that only records held on both
+sides whose stored values differ come into Python, a page at a time. Memory does not grow with
+the village's size.
+
 `merge_backup` runs in one unit of work (all or nothing) on the database worker thread.
 """
 
@@ -32,12 +38,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Table, insert, select, text, update
+from functools import cache
+
+from sqlalchemy import Table, case, exists, insert, literal, null, or_, select, text, update
 
 from app.domain.enums import EntryStatus, OrgKind
 from app.services.backup.archive import Manifest, local_time
 from app.services.context import unit_of_work
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, put_setting, read_settings
+from app.services.township import incoming
 from db import summaries
 from db.base import Base
 from db.models import Member, OrgUnit
@@ -50,6 +59,7 @@ from db.models import Member, OrgUnit
 # old file that the village has not sealed yet.
 SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums", "data_key_wraps", "unsealed_personal"}
 CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
+CHAINED_TABLES = ("points_entries", "audit_log")
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
 SEALED_ID_COLUMNS = ("id_number_lookup", "id_number_sealed")
 PERSONAL_TABLE = "member_personal"
@@ -68,6 +78,7 @@ TABLE_LABELS = {
     "shop_goods": "积分超市商品", "shop_stock_ins": "积分超市入库", "shop_redemptions": "积分超市兑换", "shop_accounts": "积分超市账户",
 }
 MAX_STORED_CONFLICTS = 50
+PAGE_ROWS = 500  # differing rows judged in Python at a time (and the ids of one IN list)
 
 __all__ = ["Conflict", "FileResult", "merge_backup"]
 
@@ -112,10 +123,10 @@ class _NothingChanged(Exception):
 
 
 def merge_backup(
-    store, actor, source, manifest: Manifest, newer: bool, file_hash: str, path: Path, result: FileResult,
+    store, actor, staged: Path, manifest: Manifest, newer: bool, file_hash: str, path: Path, result: FileResult,
     chain_heads: dict | None = None,
 ) -> None:
-    """Merge the records of `source` (the engine of the unpacked village database) into `store`.
+    """Merge the records of `staged` (the unpacked, verified village database) into `store`.
 
     `newer`: the backup is newer than the last one gathered for its branch, so mutable records
     may be overwritten and the branch's gathered record is replaced, keeping `chain_heads` (the
@@ -126,9 +137,10 @@ def merge_backup(
         with unit_of_work(store, actor) as uow:
             session = uow.session
             if session.get_bind().dialect.name == "sqlite":
-                # Belt and braces: rows are inserted parents first anyway (_parents_first).
+                # Belt and braces: tables go in parents first, and each INSERT … SELECT is
+                # checked as a whole (a reversal and the entry it reverses may arrive together).
                 session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            merger = _Merger(session, source, branch, newer, result)
+            merger = _Merger(session, staged, branch, newer, result)
             merger.run()
             summaries.rebuild_branch(session, uuid.UUID(branch["id"]))
             if not newer and not any(result.inserted.values()) and not any(result.updated.values()):
@@ -172,25 +184,30 @@ def merge_backup(
 
 
 class _Merger:
-    def __init__(self, session, source, branch: dict, newer: bool, result: FileResult) -> None:
+    """Merges the village's tables one by one, as SQL between each table and its incoming twin
+    (app.services.township.incoming): the rows the township lacks go in with one INSERT … SELECT
+    (adapted in the SELECT), and only the rows both hold that differ come into Python, a page at
+    a time, to be judged record by record. Memory holds a page, whatever the village's size."""
+
+    def __init__(self, session, staged: Path, branch: dict, newer: bool, result: FileResult) -> None:
         self.session = session
-        self.source = source
+        self.staged = staged
         self.branch = branch
         self.branch_name = branch.get("name", "")
         self.newer = newer
         self.result = result
         self.remap: dict[uuid.UUID, uuid.UUID] = {}
+        self.tables = [table for table in Base.metadata.sorted_tables if table.name not in SKIPPED_TABLES]
+        self.incoming = incoming.incoming_tables(self.tables)
 
     def run(self) -> None:
-        with self.source.connect() as connection:
-            self.township_id = self._township_unit(connection)
-            for table in Base.metadata.sorted_tables:
-                if table.name in SKIPPED_TABLES:
-                    continue
-                rows = [dict(row) for row in connection.execute(select(table)).mappings()]
-                self._merge_table(table, rows)
+        incoming.load(self.session, self.staged, self.tables, self.incoming)
+        self.township_id = self._township_unit()
+        for table in self.tables:
+            self._merge_table(table, self.incoming[table.name])
+        incoming.drop(self.session, self.incoming)
 
-    def _township_unit(self, connection) -> uuid.UUID:
+    def _township_unit(self) -> uuid.UUID:
         """The township database's committee; each village's own committee is mapped onto it."""
         settings = read_settings(self.session)
         if settings.get(TOWNSHIP_SETTING):
@@ -202,51 +219,97 @@ class _Merger:
             self.session.flush()
             put_setting(self.session, TOWNSHIP_SETTING, str(ours.id))
             township_id = ours.id
-        units = OrgUnit.__table__
-        for row in connection.execute(select(units).where(units.c.kind == OrgKind.TOWNSHIP)).mappings():
+        units = self.incoming["org_units"]
+        for row in self.session.execute(select(units.c.id, units.c.name).where(units.c.kind == OrgKind.TOWNSHIP)).mappings():
             self.remap[row["id"]] = township_id
             if ours is not None and row["name"] != ours.name:
                 self.result.notices.append(f"{self.branch_name}的上级党委是“{row['name']}”，与汇总库的“{ours.name}”不同，已归入“{ours.name}”。")
         return township_id
 
-    def _adapt(self, table: Table, row: dict) -> dict | None:
+    # ------------------------------------------------------------------ one table
+
+    def _merge_table(self, table: Table, source: Table) -> None:
+        columns = self._adapted_columns(table, source)
+        arrived = [source.c.id.not_in(list(self.remap))] if table.name == "org_units" and self.remap else []
+        self._compare_existing(table, source, columns, arrived)
+        if table.name == "operators":
+            added = self._insert_operators(table, source, arrived)
+        else:
+            added = self._insert_fresh(table, source, columns, arrived)
+        if added:
+            self.result.inserted[table.name] = self.result.inserted.get(table.name, 0) + added
+
+    def _adapted_columns(self, table: Table, source: Table) -> dict:
+        """Each column of the incoming rows as the township holds it: the village's committee
+        replaced by the township's own."""
+        columns = {column.name: source.c[column.name] for column in table.columns}
+        for name in _org_unit_columns(table):
+            if self.remap:
+                columns[name] = case(
+                    (source.c[name].in_(list(self.remap)), literal(self.township_id, table.c[name].type)),
+                    else_=source.c[name],
+                )
+        return columns
+
+    def _compare_existing(self, table: Table, source: Table, columns: dict, arrived: list) -> None:
+        """Rows both sides hold whose stored values differ (a superset of those whose values
+        differ: equal stored values are equal values), judged in Python a page at a time. Keyed
+        on the id, so a row updated here is behind the next page and never met twice."""
+        skipped = ADAPTED_COLUMNS.get(table.name, set()) | {"id"}
+        differs = or_(*(table.c[name].is_distinct_from(columns[name]) for name in columns if name not in skipped))
+        query = (
+            select(source.c.id).join(table, table.c.id == source.c.id).where(differs, *arrived)
+            .order_by(source.c.id).limit(PAGE_ROWS)
+        )
+        last = None
+        while ids := self.session.scalars(query if last is None else query.where(source.c.id > last)).all():
+            kept = {row["id"]: dict(row) for row in self.session.execute(select(table).where(table.c.id.in_(ids))).mappings()}
+            for row in self.session.execute(select(source).where(source.c.id.in_(ids))).mappings():
+                self._compare(table, kept[row["id"]], self._adapt(table, dict(row)))
+            last = ids[-1]
+
+    def _insert_fresh(self, table: Table, source: Table, columns: dict, arrived: list) -> int:
+        """Every row the township lacks, in one INSERT … SELECT; the count inserted."""
+        fresh = ~exists().where(table.c.id == source.c.id)
+        values = dict(columns)
+        if table.name in CHAINED_TABLES:
+            values.update(dict.fromkeys(CHAIN_COLUMNS, null()))
+        if table.name == PERSONAL_TABLE:
+            values.update(self._personal_id_numbers(table, source, fresh))
+        query = select(*(values[column.name].label(column.name) for column in table.columns)).where(fresh, *arrived)
+        return self.session.execute(insert(table).from_select([column.name for column in table.columns], query)).rowcount
+
+    def _personal_id_numbers(self, table: Table, source: Table, fresh) -> dict:
+        """The township cannot read ID numbers (they are sealed with each village's own key); it
+        compares their keyed look-up hashes, which match only within one village's key. A number
+        another gathered member holds already (a transfer between villages) is not kept."""
+        held = exists().where(table.c.id_number_lookup == source.c.id_number_lookup, table.c.id != source.c.id)
+        members = Base.metadata.tables["members"]
+        for name in self.session.scalars(
+            select(members.c.name).join(source, source.c.member_id == members.c.id).where(fresh, held).order_by(members.c.name)
+        ):
+            self.result.notices.append(_moved_notice(self.branch_name, name))
+        return {column: case((held, null()), else_=source.c[column]) for column in SEALED_ID_COLUMNS}
+
+    def _insert_operators(self, table: Table, source: Table, arrived: list) -> int:
+        """The village's accounts the township lacks, a page at a time: each needs a free login."""
+        query = select(source).where(~exists().where(table.c.id == source.c.id), *arrived).order_by(source.c.id).limit(PAGE_ROWS)
+        added = 0
+        while rows := [self._prepare_insert(table, self._adapt(table, dict(row))) for row in self.session.execute(query).mappings()]:
+            self.session.execute(insert(table), rows)
+            added += len(rows)
+        return added
+
+    def _adapt(self, table: Table, row: dict) -> dict:
         for column in _org_unit_columns(table):
             if row.get(column) in self.remap:
                 row[column] = self.remap[row[column]]
-        if table.name == "org_units" and row["id"] in self.remap:
-            return None  # the village's committee itself
         return row
 
-    def _merge_table(self, table: Table, rows: list[dict]) -> None:
-        rows = [adapted for adapted in (self._adapt(table, row) for row in rows) if adapted is not None]
-        if not rows:
-            return
-        existing = {}
-        ids = [row["id"] for row in rows]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for row in self.session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
-                existing[row["id"]] = dict(row)
-        fresh = []
-        for row in rows:
-            kept = existing.get(row["id"])
-            if kept is None:
-                fresh.append(self._prepare_insert(table, row))
-            else:
-                self._compare(table, kept, row)
-        if fresh:
-            self.session.execute(insert(table), _parents_first(table, fresh))
-            self.result.inserted[table.name] = self.result.inserted.get(table.name, 0) + len(fresh)
-
     def _prepare_insert(self, table: Table, row: dict) -> dict:
-        if table.name == "operators":
-            row["username"] = self._free_username(row["username"], row["id"])
-            # A village's account is a name in the township's file, never a way into it.
-            row.update(active=False, password_hash=None, failed_logins=0, blocked_until=None, must_change_password=False)
-        if table.name == PERSONAL_TABLE:
-            self._drop_duplicate_id_number(row)
-        if table.name in ("points_entries", "audit_log"):
-            row.update(dict.fromkeys(CHAIN_COLUMNS))
+        row["username"] = self._free_username(row["username"], row["id"])
+        # A village's account is a name in the township's file, never a way into it.
+        row.update(active=False, password_hash=None, failed_logins=0, blocked_until=None, must_change_password=False)
         return row
 
     def _free_username(self, username: str, operator_id) -> str:
@@ -262,8 +325,8 @@ class _Merger:
             number += 1
 
     def _drop_duplicate_id_number(self, row: dict) -> None:
-        """The township cannot read ID numbers (they are sealed with each village's own key); it
-        compares their keyed look-up hashes, which match only within one village's key."""
+        """A changed ID number of a gathered member, dropped as a new one would be (see
+        _personal_id_numbers) when another gathered member holds it."""
         lookup = row.get("id_number_lookup")
         if not lookup:
             return
@@ -274,10 +337,7 @@ class _Merger:
         if holder is not None:
             row["id_number_lookup"] = row["id_number_sealed"] = None
             name = self.session.execute(select(members.c.name).where(members.c.id == row["member_id"])).scalar() or ""
-            self.result.notices.append(
-                f"{self.branch_name}的党员“{name}”的身份证号与已汇总的另一名党员相同（可能转过组织关系），"
-                "汇总库中没有保存这个身份证号。"
-            )
+            self.result.notices.append(_moved_notice(self.branch_name, name))
 
     def _compare(self, table: Table, kept: dict, incoming: dict) -> None:
         incoming = _as_gathered(table, kept, incoming)
@@ -347,27 +407,14 @@ def _differing_columns(table: Table, kept: dict, incoming: dict) -> list[str]:
     return [c.name for c in table.columns if c.name not in skipped and kept.get(c.name) != incoming.get(c.name)]
 
 
-def _parents_first(table: Table, rows: list[dict]) -> list[dict]:
-    """Rows ordered so that a row another row points at (a group's branch, a reversed entry)
-    is inserted first: foreign keys are checked row by row on every backend."""
-    own = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
-    if not own:
-        return rows
-    pending = {row["id"]: row for row in rows}
-    ordered: list[dict] = []
-    while pending:
-        ready = [
-            row for key, row in pending.items()
-            if all(row.get(c) is None or row[c] == key or row[c] not in pending for c in own)
-        ]
-        if not ready:  # a cycle cannot come from this program; let the database judge it
-            ready = list(pending.values())
-        for row in ready:
-            ordered.append(row)
-            del pending[row["id"]]
-    return ordered
+def _moved_notice(branch_name: str, member_name: str | None) -> str:
+    return (
+        f"{branch_name}的党员“{member_name or ''}”的身份证号与已汇总的另一名党员相同（可能转过组织关系），"
+        "汇总库中没有保存这个身份证号。"
+    )
 
 
+@cache
 def _org_unit_columns(table: Table) -> list[str]:
     """Columns that name an organisation unit (a foreign key to org_units.id)."""
     return [c.name for c in table.columns if any(fk.column.table.name == "org_units" for fk in c.foreign_keys)]
