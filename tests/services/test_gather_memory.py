@@ -4,7 +4,9 @@ arrives. Before the merge became SQL over temporary tables, it read each village
 into Python (its history table alone here is 250 MB).
 
 The village is built in seconds by bulk inserts (tests/services/gather_memory_child.py); the
-module takes about a minute here, most of it the backup and the gathering of 250 MB.
+module takes about a minute here, most of it the backup and the gathering of 250 MB. The
+gathering peaks at about 110 MB here (100 MB for a village of 2 MB); the merge it replaced
+needed 935 MB for this village.
 """
 
 from __future__ import annotations
