@@ -21,9 +21,10 @@ in one GROUP BY, sorted in Python, on a connection opened before the timing). Pr
 bench_county's line format, labelled "(PostgreSQL)", each followed by how it compares with the
 same figure on SQLite. The processor seconds in brackets are the client's and the server's
 together (the server's from /proc: its processes, and the parallel workers that ended, at
-the kernel's 10 ms resolution, background writers included). Last, the same rankings are made on both stores and compared row by row
-(member, rank, period points, year to date, grade, stars, veto, flags, branch): the same file
-must rank the same on both, so any difference is printed as a bug.
+the kernel's 10 ms resolution, background writers included). Last, the same rankings are made
+on both stores and compared row by row (member, rank, period points, year to date, grade,
+stars, veto, flags, branch): the same file must rank the same on both, so any difference is
+printed as a bug.
 
 Otherwise the server runs with PostgreSQL's default settings (shared_buffers 128 MB, up to two
 parallel workers a query); peak MB is the client process's VmHWM (the server's memory is its own).
