@@ -106,7 +106,7 @@ def rule_set_from_dict(data: dict, year: int) -> RuleSet:
     items = tuple(item_from_dict(item) for item in data.get("items", []))
     if not items:
         raise ValidationError("细则中一个项目都没有。")
-    caps = _category_caps_from(data.get("category_caps", []))
+    caps = category_caps_from(data.get("category_caps", []))
     grade_bands = tuple(
         Band(_number(band.get("min"), "等次分数线"), str(band.get("label", ""))) for band in data.get("grade_bands", [])
     )
@@ -133,7 +133,7 @@ def rule_set_from_dict(data: dict, year: int) -> RuleSet:
     )
 
 
-def _category_caps_from(rows: list) -> tuple[CategoryCap, ...]:
+def category_caps_from(rows: list) -> tuple[CategoryCap, ...]:
     return tuple(
         CategoryCap(
             category=_enum(Category, cap.get("category", ""), "分类上限的类别"),

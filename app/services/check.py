@@ -1,32 +1,37 @@
-"""`check`: is the file sound, and does the ledger add up? Reports problems, changes nothing."""
+"""`check`: is the file sound, and does the ledger add up? Reports problems, changes nothing.
+
+The parts below read independent things; on a SQLite file they run side by side on the
+machine's cores, each on its own read-only connection (app/services/check_lanes.py), and are
+reported in this order whichever finishes first.
+"""
 
 from __future__ import annotations
 
-import uuid
+import os
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import groupby
-from operator import itemgetter
+from functools import partial
 
-from sqlalchemy import String, extract, func, select, text, type_coerce
+from sqlalchemy import text
 
-from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code, uuid_text
+from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code
 from app.domain.chain_sentences import extension_details, extension_sentence
-from app.domain.enums import EntryStatus
 from app.domain.points import format_points
-from app.domain.rules import CountedLine, cap_overruns
+from app.services.check_caps import cap_problems
+from app.services.check_lanes import run_parts
 from app.services.check_ledger import ledger_counts, ledger_problems
+from app.services.check_sums import disagreeing_keys
 from app.services.context import read_session
 from app.services.practice.checks import check_practice
-from app.services.rules.rulesets import rule_set_from_record
 from app.services.shop.checks import check_shop
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
 from db import ledger_chain, summaries
 from db.chain_check import ChainCheck, check_chains
-from db.engine import is_sqlite
-from db.models import Member, PointsEntry, RuleItemRecord, RuleSetRecord
-from db.types import Points
+from db.engine import is_sqlite, sqlite_path
+from db.models import Member
 from db.store import Store
+
+LANES = 2  # parts at once: the integrity check alone is about half of the work on a large file
+
 
 @dataclass
 class CheckReport:
@@ -41,24 +46,36 @@ class CheckReport:
 
 
 def check_store(store: Store) -> CheckReport:
-    report = CheckReport()
-    with read_session(store) as session:
-        if is_sqlite(store.engine):
-            _check_sqlite(session, report)
-        _check_chain(session, is_sqlite(store.engine), report)
-        _check_ledger(session, report)
-        _check_caps(session, report)
-        _check_summaries(session, report)
-        check_practice(session, report)
-        check_shop(session, report)
-    return report
+    sqlite = is_sqlite(store.engine)
+    parts = [_check_sqlite] if sqlite else []
+    parts += [partial(_check_chain, sqlite=sqlite), _check_ledger, _check_caps, _check_summaries, check_practice, check_shop]
+    reports = [CheckReport() for _ in parts]
+    run_parts(store, [partial(part, report=report) for part, report in zip(parts, reports)], _lanes(store))
+    return _merged(reports)
+
+
+def _lanes(store: Store) -> int:
+    """Side by side only on a file of SQLite's (an in-memory database is one connection)."""
+    if sqlite_path(store.engine) is None:
+        return 1
+    return max(1, min(LANES, os.cpu_count() or 1))
+
+
+def _merged(reports: list[CheckReport]) -> CheckReport:
+    whole = CheckReport()
+    for report in reports:
+        whole.problems += report.problems
+        whole.details += report.details
+        whole.counts.update(report.counts)
+        whole.chain_heads.update(report.chain_heads)
+    return whole
 
 
 def _check_summaries(session, report: CheckReport) -> None:
     """The summaries kept per member and month, recomputed from the ledger and compared."""
-    count, found = summaries.mismatch_count(session, shown=1)
-    if not count:
+    if not disagreeing_keys(session):
         return
+    count, found = summaries.mismatch_count(session, shown=1)
     (rule_set_id, year, member_id, month, category), kept, ledger = found[0]
     member = session.get(Member, member_id)
     kept_text = f"{format_points(kept[0])} 分" if kept else "没有"
@@ -83,7 +100,7 @@ def _is_township(session) -> bool:
     return bool(settings.get(TOWNSHIP_SETTING)) or any(key.startswith(GATHERED_PREFIX) for key in settings)
 
 
-def _check_chain(session, sqlite: bool, report: CheckReport) -> None:
+def _check_chain(session, report: CheckReport, sqlite: bool) -> None:
     """The ledger and audit chains row by row in plain SQL, the guarding triggers by their SQL.
 
     In a township database the gathered rows stand outside its own chain (each branch's chain
@@ -136,44 +153,6 @@ def _check_ledger(session, report: CheckReport) -> None:
 
 
 def _check_caps(session, report: CheckReport) -> None:
-    """Recompute every cap from the stored entries (pending and approved), as pricing measures them.
-
-    Every cap period is a month, a quarter or a year, so the entries are summed per rule set,
-    member, item and month in one SQL pass: `cap_overruns` gets one line a month instead of one
-    an entry and finds the same overruns, one rule set at a time."""
-    records = {uuid_text(record.id): record for record in session.scalars(select(RuleSetRecord))}
-    overruns = []
-    for rule_set_id, rows in groupby(_month_sums_by_item(session), key=itemgetter(0)):
-        record = records[rule_set_id]
-        rule_set = rule_set_from_record(record)
-        items = {uuid_text(item.id): rule_set.item(item.code) for item in record.items}
-        counted = (
-            (member_id, CountedLine(items[item_id].code, items[item_id].category, on, value, items[item_id].outside_cap))
-            for _, member_id, item_id, on, value in rows
-        )
-        overruns += cap_overruns(rule_set, counted)
-    ids = {uuid.UUID(overrun.member_id) for overrun in overruns}
-    names = {row.id.hex: row.name for row in session.execute(select(Member.id, Member.name).where(Member.id.in_(ids)))}
-    for overrun in overruns:
-        report.problems.append(
-            f"{names.get(overrun.member_id, '?')}在{overrun.period}的“{overrun.what}”累计 "
-            f"{format_points(overrun.used)} 分，超过上限 {format_points(overrun.cap)} 分。"
-        )
-
-
-def _month_sums_by_item(session):
-    """(rule set, member, item, first day of the month, points) of the entries that count against
-    caps, rule set by rule set (streamed: one rule set's rows at a time reach Python). Ids come
-    as 32 hex digits (uuid_text): a UUID object a row would be most of the time spent."""
-    year, month = extract("year", PointsEntry.occurred_on), extract("month", PointsEntry.occurred_on)
-    keys = (RuleItemRecord.rule_set_id, PointsEntry.member_id, PointsEntry.rule_item_id, year, month)
-    as_text = [type_coerce(key, String) for key in keys[:3]]
-    rows = session.connection().execute(
-        select(*as_text, year, month, type_coerce(func.sum(PointsEntry.points), Points))
-        .join(RuleItemRecord, RuleItemRecord.id == PointsEntry.rule_item_id)
-        .where(PointsEntry.status != EntryStatus.REJECTED)
-        .group_by(*keys)
-        .order_by(RuleItemRecord.rule_set_id)
-    )
-    for rule_set_id, member_id, item_id, year_no, month_no, value in rows:
-        yield uuid_text(rule_set_id), uuid_text(member_id), uuid_text(item_id), date(int(year_no), int(month_no), 1), value
+    """Recompute every cap from the stored entries (pending and approved), as pricing measures
+    them, in SQL that returns only the overruns (app/services/check_caps.py)."""
+    report.problems.extend(cap_problems(session))

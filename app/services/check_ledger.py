@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, extract, func, literal, or_, select
+from sqlalchemy import and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.enums import EntryStatus
@@ -26,10 +26,30 @@ def _label(name, occurred_on) -> str:
 
 @dataclass(frozen=True)
 class _Rule:
-    """One rule over the entries: the rows breaking it (a select of name, date, *extra) and the sentence."""
+    """One rule over the entries: the condition an entry breaks it by, the sentence, and the
+    columns the sentence needs. `joined`: what the entry is read with — "entry" (its member),
+    "rule_set" (and its rule item and rule set, outer joins), "original" (the entry it reverses,
+    an inner join: a reversal without its original is the `missing` rule's). `in_one_pass`: the
+    condition as it reads in `_everything`, where it must read differently."""
 
-    query: object
+    condition: object
     sentence: object  # (label, *extra) -> str
+    extra: tuple = ()
+    joined: str = "entry"
+    in_one_pass: object = None
+
+    @property
+    def query(self):
+        """The entries breaking the rule: name, date, *extra."""
+        base = {"entry": _entries, "rule_set": _with_rule_set, "original": _reversing}[self.joined](*self.extra)
+        return base.where(self.condition)
+
+    @property
+    def counted(self):
+        """The same condition over one row per entry with everything outer-joined (`_everything`)."""
+        if self.in_one_pass is not None:
+            return self.in_one_pass
+        return and_(self.condition, _original.id.is_not(None)) if self.joined == "original" else self.condition
 
 
 def _entries(*extra):
@@ -49,20 +69,33 @@ def _with_rule_set(*extra):
     )
 
 
+def _reversing(*extra):
+    return _entries(*extra).join(_original, _original.id == _entry.reverses_id)
+
+
+def _everything():
+    """One row per entry with its member, rule item, rule set and the entry it reverses (outer
+    joins on primary keys, so no entry is repeated or left out): every rule counted in one pass."""
+    return (
+        _with_rule_set()
+        .with_only_columns()
+        .outerjoin(_original, _original.id == _entry.reverses_id)
+    )
+
+
 def _rule_set_rules() -> list[_Rule]:
     """The entry's rule item exists, belongs to the entry's year and to the member's branch."""
     entry_year = extract("year", _entry.occurred_on)
     return [
-        _Rule(_with_rule_set().where(RuleSetRecord.id.is_(None)), lambda label: f"{label}找不到它所用的细则项目。"),
+        _Rule(RuleSetRecord.id.is_(None), lambda label: f"{label}找不到它所用的细则项目。", joined="rule_set"),
         _Rule(
-            _with_rule_set(RuleSetRecord.year).where(RuleSetRecord.year != entry_year),
+            RuleSetRecord.year != entry_year,
             lambda label, year: f"{label}用的是 {year} 年的细则，日期却不在该年。",
+            (RuleSetRecord.year,), "rule_set",
         ),
         _Rule(
-            _with_rule_set().where(
-                RuleSetRecord.year == entry_year, Member.id.is_not(None), Member.branch_id != RuleSetRecord.branch_id
-            ),
-            lambda label: f"{label}用了其他支部的细则。",
+            and_(RuleSetRecord.year == entry_year, Member.id.is_not(None), Member.branch_id != RuleSetRecord.branch_id),
+            lambda label: f"{label}用了其他支部的细则。", joined="rule_set",
         ),
     ]
 
@@ -70,17 +103,18 @@ def _rule_set_rules() -> list[_Rule]:
 def _review_rules() -> list[_Rule]:
     pending = _entry.status == EntryStatus.PENDING
     return [
-        _Rule(_entries().where(pending, _entry.reviewed_by.is_not(None)), lambda label: f"{label}待审核，却记有审核人。"),
+        _Rule(and_(pending, _entry.reviewed_by.is_not(None)), lambda label: f"{label}待审核，却记有审核人。"),
         _Rule(
-            _entries(_entry.status).where(~pending, or_(_entry.reviewed_by.is_(None), _entry.reviewed_at.is_(None))),
+            and_(~pending, or_(_entry.reviewed_by.is_(None), _entry.reviewed_at.is_(None))),
             lambda label, status: f"{label}状态为“{status.label}”，却没有审核人或审核时间。",
+            (_entry.status,),
         ),
     ]
 
 
 def _audit_rule() -> _Rule:
     audited = exists().where(AuditRecord.entity == "points_entry", AuditRecord.entity_id == _entry.id)
-    return _Rule(_entries().where(~audited), lambda label: f"{label}在操作日志中没有录入记载。")
+    return _Rule(~audited, lambda label: f"{label}在操作日志中没有录入记载。")
 
 
 def _reversal_rules() -> list[_Rule]:
@@ -88,31 +122,28 @@ def _reversal_rules() -> list[_Rule]:
     date, with the opposite points (each rule a query, so one reversal can break several)."""
     approved = EntryStatus.APPROVED
     o = _original
-
-    def reversing(*conditions):
-        return _entries().join(o, o.id == _entry.reverses_id).where(*conditions)
-
-    missing = _entries().where(
-        _entry.reverses_id.is_not(None), ~exists().where(o.id == _entry.reverses_id)
-    )
+    missing = and_(_entry.reverses_id.is_not(None), ~exists().where(o.id == _entry.reverses_id))
     return [
-        _Rule(missing, lambda label: f"{label}是冲正记录，但被冲正的原记录不存在。"),
-        _Rule(reversing(o.reverses_id.is_not(None)), lambda label: f"{label}冲正的是另一条冲正记录。"),
         _Rule(
-            reversing(or_(o.status != approved, _entry.status != approved)),
-            lambda label: f"{label}：冲正记录和原记录都应是已审核状态。",
+            missing, lambda label: f"{label}是冲正记录，但被冲正的原记录不存在。",
+            in_one_pass=and_(_entry.reverses_id.is_not(None), o.id.is_(None)),
+        ),
+        _Rule(o.reverses_id.is_not(None), lambda label: f"{label}冲正的是另一条冲正记录。", joined="original"),
+        _Rule(
+            or_(o.status != approved, _entry.status != approved),
+            lambda label: f"{label}：冲正记录和原记录都应是已审核状态。", joined="original",
         ),
         _Rule(
-            reversing(or_(
+            or_(
                 o.member_id.is_distinct_from(_entry.member_id),
                 o.rule_item_id.is_distinct_from(_entry.rule_item_id),
                 o.occurred_on.is_distinct_from(_entry.occurred_on),
-            )),
-            lambda label: f"{label}：冲正记录与原记录的党员、项目或日期不一致。",
+            ),
+            lambda label: f"{label}：冲正记录与原记录的党员、项目或日期不一致。", joined="original",
         ),
         _Rule(
-            reversing((_entry.points + o.points).is_distinct_from(literal(0))),
-            lambda label: f"{label}：冲正分值与原记录不是相反数。",
+            (_entry.points + o.points).is_distinct_from(literal(0)),
+            lambda label: f"{label}：冲正分值与原记录不是相反数。", joined="original",
         ),
     ]
 
@@ -135,14 +166,27 @@ def _attendance_mismatches(session) -> int:
     return session.scalar(query) or 0
 
 
+def _rules() -> list[_Rule]:
+    return [*_rule_set_rules(), *_review_rules(), _audit_rule(), *_reversal_rules()]
+
+
+def _broken_counts(session, rules: list[_Rule]) -> list[int]:
+    """How many entries break each rule, all counted in one pass over the entries (a sound
+    ledger, the usual case, is read once instead of once a rule)."""
+    counts = [func.coalesce(func.sum(case((rule.counted, 1), else_=0)), 0) for rule in rules]
+    return list(session.execute(_everything().add_columns(*counts)).one())
+
+
 def ledger_problems(session) -> list[str]:
     """Sentences for every rule of the ledger that some entry breaks (SHOWN rows a rule, then a count)."""
     problems: list[str] = []
-    for rule in [*_rule_set_rules(), *_review_rules(), _audit_rule(), *_reversal_rules()]:
-        rows = session.execute(rule.query.limit(SHOWN + 1)).all()
-        problems += [rule.sentence(_label(name, day), *extra) for name, day, *extra in rows[:SHOWN]]
-        if len(rows) > SHOWN:
-            total = session.scalar(select(func.count()).select_from(rule.query.subquery()))
+    rules = _rules()
+    for rule, total in zip(rules, _broken_counts(session, rules)):
+        if not total:
+            continue
+        rows = session.execute(rule.query.limit(SHOWN)).all()
+        problems += [rule.sentence(_label(name, day), *extra) for name, day, *extra in rows]
+        if total > SHOWN:
             problems.append(f"同类问题共 {total} 条，以上只列出前 {SHOWN} 条。")
     mismatched = _attendance_mismatches(session)
     problems += ["有一条会议考勤与它生成的积分记录对不上。"] * min(mismatched, SHOWN)

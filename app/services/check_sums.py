@@ -1,0 +1,36 @@
+"""Whether the member month sums kept beside the ledger (db/summaries.py) equal the ledger's own
+sums, answered by `check` in one pass.
+
+summaries.mismatch_count compares the two by EXCEPT both ways, which groups the whole ledger
+twice; this groups it once and looks each group's kept row up by the table's primary key. Only
+when they disagree does `check` ask mismatch_count for the sentence (the first key and the
+exact count), so a sound file pays for one grouping.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, select
+
+from db import summaries
+from db.models import MemberMonthSum
+
+KEY = ("rule_set_id", "year", "member_id", "month", "category")
+
+
+def disagreeing_keys(session) -> int:
+    """How many keys the kept sums and the ledger's sums disagree on (as mismatch_count counts them).
+
+    With G the ledger's groups, K the kept rows, P the groups that have a kept row of the same
+    key and S those whose kept row also has the same points and vetoes: G − P keys are missing
+    from the kept sums, K − P kept rows have no group, and P − S keys differ, which makes
+    G + K − P − S; a key is never counted twice since both sides are unique by key."""
+    kept = MemberMonthSum
+    ledger = summaries.ledger_sums_query().subquery()
+    same_key = and_(*(getattr(kept, name) == ledger.c[name] for name in KEY))
+    same_sums = and_(kept.points == ledger.c.points, kept.vetoes == ledger.c.vetoes)
+    groups, paired, same = session.execute(
+        select(func.count(), func.count(kept.rule_set_id), func.coalesce(func.sum(case((same_sums, 1), else_=0)), 0))
+        .select_from(ledger.outerjoin(kept, same_key))
+    ).one()
+    kept_rows = session.scalar(select(func.count()).select_from(kept)) or 0
+    return groups + kept_rows - paired - same
