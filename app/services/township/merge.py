@@ -201,11 +201,11 @@ class _Merger:
         self.incoming = incoming.incoming_tables(self.tables)
 
     def run(self) -> None:
-        incoming.load(self.session, self.staged, self.tables, self.incoming)
+        loaded = incoming.load(self.session, self.staged, self.tables, self.incoming)
         self.township_id = self._township_unit()
-        for table in self.tables:
+        for table in loaded:
             self._merge_table(table, self.incoming[table.name])
-        incoming.drop(self.session, self.incoming)
+        incoming.drop(self.session, self.incoming, loaded)
 
     def _township_unit(self) -> uuid.UUID:
         """The township database's committee; each village's own committee is mapped onto it."""
