@@ -9,9 +9,9 @@ also after an error, Ctrl+C or SIGTERM. Into it goes the SAME county as the SQLi
 - the schema as the program makes it for a PostgreSQL store (db.store.Store on the URL runs
   the migrations), every table then emptied of what the migrations seeded;
 - every table of the cached SQLite file copied with COPY in one transaction, parents first,
-  foreign-key triggers off (session_replication_role = replica), the indexes that back no
-  constraint dropped before and built again after, then VACUUM ANALYZE — the load and the
-  analysis timed and printed on their own. The server runs with wal_level=minimal, so COPY
+  the keys, foreign keys and indexes set aside before and made again after from their own
+  definitions (the foreign keys then checked over the loaded rows), then VACUUM ANALYZE — the
+  copy, the keys and the analysis timed and printed on their own. The server runs with wal_level=minimal, so COPY
   into tables emptied in the same transaction writes no WAL (a throwaway server needs none).
 
 The four rankings (month and year of 2026, the own branch and the whole county) then run, each
@@ -133,36 +133,48 @@ def load_county(sqlite_file: Path, url: str) -> None:
     started = time.perf_counter()
     rows = 0
     with closing(sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True)) as lite, psycopg.connect(_dsn(url)) as pg:
-        pg.execute("SET session_replication_role = replica")  # no foreign-key triggers while loading
         pg.execute("SET maintenance_work_mem = '256MB'")
         # emptied in the loading transaction: with wal_level=minimal the COPYs then write no WAL
         pg.execute(f"TRUNCATE {', '.join(table.name for table in tables)}")  # what the migrations seeded
-        indexes = _drop_plain_indexes(pg)
+        restore = _set_aside_keys_and_indexes(pg)
         for table in tables:
             rows += _copy_table(lite, pg, table.name, [column.name for column in table.columns])
-        for definition in indexes:
-            pg.execute(definition)
+        copy_seconds = time.perf_counter() - started
+        for statement in restore:  # the keys, the indexes, then the foreign keys, checked over the loaded rows
+            pg.execute(statement)
         pg.commit()
-    copy_seconds = time.perf_counter() - started
+    index_seconds = time.perf_counter() - started - copy_seconds
     started = time.perf_counter()
     with psycopg.connect(_dsn(url), autocommit=True) as pg:
         pg.execute("VACUUM ANALYZE")
     analyze_seconds = time.perf_counter() - started
     print(f"PostgreSQL load: schema (migrations) {schema_seconds:.1f} s, COPY of {rows:,} rows in {len(tables)} tables "
-          f"{copy_seconds:.1f} s ({rows / copy_seconds:,.0f} rows/s), VACUUM ANALYZE {analyze_seconds:.1f} s", flush=True)
+          f"{copy_seconds:.1f} s ({rows / copy_seconds:,.0f} rows/s), keys and indexes {index_seconds:.1f} s, "
+          f"VACUUM ANALYZE {analyze_seconds:.1f} s", flush=True)
 
 
-def _drop_plain_indexes(pg) -> list[str]:
-    """Drop the indexes that back no constraint (built again after the load, in one pass each,
-    as PostgreSQL's "Populating a Database" advises); returns their definitions."""
+def _set_aside_keys_and_indexes(pg) -> list[str]:
+    """Drop the foreign keys, the primary and unique keys and the other indexes of the schema,
+    to be built again after the load in one pass each, as PostgreSQL's "Populating a Database"
+    advises; returns the statements that restore them, keys first and foreign keys last."""
+    constraints = pg.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' AND c.contype IN ('p', 'u', 'f') "
+        "ORDER BY c.contype = 'f', c.conname"
+    ).fetchall()
     indexes = pg.execute(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
         "WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
     ).fetchall()
+    for table, name, _, _ in reversed(constraints):  # the foreign keys first: they depend on the keys
+        pg.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         pg.execute(f'DROP INDEX "{name}"')
-    return [definition for _, definition in indexes]
+    added = {kind: [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                    for table, name, of_kind, definition in constraints if (of_kind == "f") == (kind == "f")]
+             for kind in ("key", "f")}
+    return added["key"] + [definition for _, definition in indexes] + added["f"]
 
 
 def _copy_table(lite: sqlite3.Connection, pg, table: str, columns: list[str]) -> int:
@@ -236,9 +248,9 @@ def _postmaster(url: str) -> int:
     """The server's main process: the parent of a backend."""
     import psycopg
 
-    with psycopg.connect(_dsn(url)) as pg:
+    with psycopg.connect(_dsn(url)) as pg:  # read while the backend lives: it ends with the connection
         backend = pg.execute("SELECT pg_backend_pid()").fetchone()[0]
-    return int(_stat(Path(f"/proc/{backend}/stat"))[1])
+        return int(_stat(Path(f"/proc/{backend}/stat"))[1])
 
 
 def _stat(path: Path) -> list[str]:

@@ -39,6 +39,30 @@ def _counts(sqlite_file: Path, tables: list[str]) -> dict[str, int]:
         return {table: raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
 
 
+def _fresh_schema(server: str) -> str:
+    import psycopg
+
+    from db.store import Store
+
+    with psycopg.connect(county_postgres._dsn(f"{server}/postgres"), autocommit=True) as pg:
+        pg.execute("CREATE DATABASE fresh")
+    Store(f"{server}/fresh").close()
+    return f"{server}/fresh"
+
+
+def _schema(url: str) -> tuple[list, list]:
+    """(constraints, indexes) of the database, as PostgreSQL describes them."""
+    import psycopg
+
+    with psycopg.connect(county_postgres._dsn(url)) as pg:
+        constraints = pg.execute(
+            "SELECT conrelid::regclass::text, conname, contype, convalidated, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2").fetchall()
+        indexes = pg.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1").fetchall()
+    assert constraints and indexes
+    return constraints, indexes
+
+
 def test_the_copied_county_checks_and_ranks_the_same_on_postgresql(county, capsys):
     import psycopg
 
@@ -54,6 +78,7 @@ def test_the_copied_county_checks_and_ranks_the_same_on_postgresql(county, capsy
         with psycopg.connect(county_postgres._dsn(url)) as pg:
             on_pg = {table: pg.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
         assert on_pg == _counts(county, tables) and on_pg["points_entries"] > 8000
+        assert _schema(url) == _schema(_fresh_schema(server))  # every key, foreign key and index made again
         with Store(url) as store:
             report = check_store(store)
         assert report.ok, report.problems[:3]
