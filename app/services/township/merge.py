@@ -277,7 +277,9 @@ class _Merger:
         if table.name == PERSONAL_TABLE:
             values.update(self._personal_id_numbers(table, source, fresh))
         query = select(*(values[column.name].label(column.name) for column in table.columns)).where(fresh, *arrived)
-        return self.session.execute(insert(table).from_select([column.name for column in table.columns], query)).rowcount
+        statement = insert(table).from_select([column.name for column in table.columns], query)
+        # The count of an INSERT is kept only when asked for (psycopg's is gone once the cursor closes).
+        return self.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
     def _personal_id_numbers(self, table: Table, source: Table, fresh) -> dict:
         """The township cannot read ID numbers (they are sealed with each village's own key); it

@@ -1,0 +1,120 @@
+"""The merge's record-by-record rules, now that it runs as SQL over the village's rows copied
+beside the township's: history rewritten in a newer backup is reported and the first kept (every
+differing row once, however the pages fall), an ID number another gathered member holds is not
+kept, and nothing of a village's rows stays behind in the township's connection."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import uuid
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.services import demo
+from app.services.accounts import operators
+from app.services.backup import archive as backup
+from app.services.township import gather, merge
+from conftest import TODAY, keyed_admin
+from db.store import Store
+
+
+@pytest.fixture(scope="module")
+def village(tmp_path_factory) -> tuple[Path, Path]:
+    """A demo village's database and its first backup."""
+    root = tmp_path_factory.mktemp("village")
+    path = root / "village.db"
+    (root / "stick").mkdir()
+    with Store.open_file(path) as store:
+        demo.create_demo_branch(store, keyed_admin(store), today=TODAY, seed=104)
+        first = backup.backup_to(store, root / "stick").path
+    return path, first
+
+
+@pytest.fixture
+def township(tmp_path):
+    with Store.open_file(tmp_path / "乡镇汇总.db") as store:
+        yield store, operators.ensure_admin(store)
+
+
+def edited_backup(village: Path, folder: Path, *statements: str) -> Path:
+    """A newer backup of a copy of the village, edited behind the program's back first."""
+    copy = folder / "edited.db"
+    shutil.copy(village, copy)
+    with closing(sqlite3.connect(copy)) as raw:
+        for statement in statements:
+            raw.execute(statement)
+        raw.commit()
+    (folder / "stick").mkdir()
+    with Store.open_file(copy) as store:
+        return backup.backup_to(store, folder / "stick").path
+
+
+def rows(path: Path, query: str) -> list[tuple]:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
+        return raw.execute(query).fetchall()
+
+
+def test_history_rewritten_in_a_newer_backup_is_reported_row_by_row_and_the_first_kept(village, township, tmp_path, monkeypatch):
+    path, first = village
+    store, admin = township
+    meetings = rows(path, "SELECT id, title, note FROM meetings ORDER BY id")
+    assert len(meetings) > 2
+    monkeypatch.setattr(merge, "PAGE_ROWS", 2)  # the differing rows arrive over several pages
+    assert gather.gather(store, admin, [first]).files[0].status == "gathered"
+    rewritten = edited_backup(path, tmp_path, "UPDATE meetings SET note = note || '（补记）'")
+
+    result = gather.gather(store, admin, [rewritten]).files[0]
+    assert result.status == "gathered" and f"{len(meetings)} 处不一致已保留先汇总的内容" in result.message
+    assert sorted(c.record_id.replace("-", "") for c in result.conflicts) == [m[0] for m in meetings]
+    by_title = {c.what: c for c in result.conflicts}
+    for _, title, note in meetings:
+        conflict = by_title[title]
+        assert conflict.table == "meetings" and conflict.columns == ("note",)
+        assert conflict.kept == {"note": note} and conflict.incoming == {"note": note + "（补记）"}
+        assert conflict.sentence.endswith("在两份备份中不一致（note：汇总库为 " + f"{note}，备份为 {note}（补记）），保留了先汇总的内容。")
+    assert rows(store.path, "SELECT id, title, note FROM meetings ORDER BY id") == meetings
+    with store.session() as session:  # the pool's connection the gathering used: its twins are gone
+        assert session.execute(text("SELECT name FROM sqlite_temp_master")).all() == []
+
+
+def test_an_id_number_another_gathered_member_holds_is_not_kept(village, township, tmp_path):
+    """The village's copy gives one member's sealed ID number to a new member record (as a member
+    who left and came back under a new record would have): the township already holds that number
+    for the first record, so the newcomer arrives without it, with a notice naming him."""
+    path, first = village
+    store, admin = township
+    member_id, lookup = rows(path, "SELECT member_id, id_number_lookup FROM member_personal WHERE id_number_lookup IS NOT NULL LIMIT 1")[0]
+    columns = [row[1] for row in rows(path, "PRAGMA table_info(members)")]
+    copied = ", ".join("? AS id" if c == "id" else "'李回村' AS name" if c == "name" else c for c in columns)
+    newcomer, personal = uuid.uuid4().hex, uuid.uuid4().hex
+    assert gather.gather(store, admin, [first]).files[0].status == "gathered"
+    moved = edited_backup(
+        path, tmp_path,
+        f"INSERT INTO members ({', '.join(columns)}) SELECT {copied.replace('?', repr(newcomer))} FROM members WHERE id = '{member_id}'",
+        f"UPDATE member_personal SET id = '{personal}', member_id = '{newcomer}' WHERE member_id = '{member_id}'",
+    )
+
+    result = gather.gather(store, admin, [moved]).files[0]
+    assert result.status == "gathered" and not result.conflicts
+    assert [n for n in result.notices if "身份证号" in n] == [
+        "红星村党支部的党员“李回村”的身份证号与已汇总的另一名党员相同（可能转过组织关系），汇总库中没有保存这个身份证号。"
+    ]
+    assert rows(store.path, f"SELECT id_number_lookup, id_number_sealed FROM member_personal WHERE id = '{personal}'") == [(None, None)]
+    assert rows(store.path, f"SELECT member_id FROM member_personal WHERE id_number_lookup = '{lookup}'") == [(member_id,)]
+
+
+def test_a_village_file_with_a_table_the_township_lacks_rows_in_merges_only_what_is_there(village, township):
+    """Tables a village has no rows in make no temporary twin; the counts reported are the rows inserted."""
+    path, first = village
+    store, admin = township
+    result = gather.gather(store, admin, [first]).files[0]
+    for table, count in result.inserted.items():
+        expected = rows(path, f'SELECT count(*) FROM "{table}"')[0][0]
+        if table == "org_units":
+            expected -= 1  # the village's own committee is the township's
+        assert count == expected, table
+    assert rows(path, "SELECT count(*) FROM points_entries")[0][0] == result.inserted["points_entries"] > 0
