@@ -5,6 +5,7 @@ Run:
     uv run python -m tests.benchmarks.bench_county                      # small: runs in seconds
     uv run python -m tests.benchmarks.bench_county --members 20000 --branches 100 --entries 1000000
     uv run python -m tests.benchmarks.bench_county --members 66000 --branches 300 --entries 5000000 --villages 300  # the county
+    uv run python -m tests.benchmarks.bench_county --postgres           # and the rankings on PostgreSQL too (county_postgres.py)
 
 It builds once (kept in the system's temporary folder under its parameters) a county through
 the project's own schema and migrations: a county committee, B branches each with a rule set
