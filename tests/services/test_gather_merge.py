@@ -18,6 +18,7 @@ from app.services import demo
 from app.services.accounts import operators
 from app.services.backup import archive as backup
 from app.services.township import gather, merge
+from app.services.township import overview as township_overview
 from conftest import TODAY, keyed_admin
 from db.store import Store
 
@@ -118,3 +119,17 @@ def test_a_village_file_with_a_table_the_township_lacks_rows_in_merges_only_what
             expected -= 1  # the village's own committee is the township's
         assert count == expected, table
     assert rows(path, "SELECT count(*) FROM points_entries")[0][0] == result.inserted["points_entries"] > 0
+
+
+def test_conflicts_past_the_listed_ones_are_counted_not_kept(village, township, tmp_path, monkeypatch):
+    path, first = village
+    store, admin = township
+    meetings = rows(path, "SELECT count(*) FROM meetings")[0][0]
+    monkeypatch.setattr(merge, "MAX_LISTED_CONFLICTS", 2)
+    gather.gather(store, admin, [first])
+    report = gather.gather(store, admin, [edited_backup(path, tmp_path, "UPDATE meetings SET location = location || '旧址'")])
+    [result] = report.files
+    assert meetings > 2 and result.conflict_count == meetings and len(result.conflicts) == 2
+    assert f"{meetings} 处不一致已保留先汇总的内容" in result.message and f"发现 {meetings} 处不一致" in report.summary
+    [branch] = township_overview.gathered_branches(store)
+    assert branch.conflicts == meetings

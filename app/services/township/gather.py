@@ -84,8 +84,9 @@ class GatherReport:
         text = f"共 {len(self.files)} 个备份文件：汇总 {counts['gathered']} 个，无变化 {counts['unchanged']} 个"
         if counts["failed"]:
             text += f"，失败 {counts['failed']} 个"
-        if self.conflicts:
-            text += f"；发现 {len(self.conflicts)} 处不一致，已保留先汇总的内容"
+        found = sum(f.conflict_count for f in self.files)
+        if found:
+            text += f"；发现 {found} 处不一致，已保留先汇总的内容"
         return text + "。"
 
 

@@ -77,7 +77,8 @@ TABLE_LABELS = {
     "cadre_rule_sets": "驻村干部考核细则", "cadre_points": "驻村干部积分",
     "shop_goods": "积分超市商品", "shop_stock_ins": "积分超市入库", "shop_redemptions": "积分超市兑换", "shop_accounts": "积分超市账户",
 }
-MAX_STORED_CONFLICTS = 50
+MAX_STORED_CONFLICTS = 50  # kept in the branch's gathered record
+MAX_LISTED_CONFLICTS = 500  # described to the clerk; the rest are counted
 PAGE_ROWS = 500  # differing rows judged in Python at a time (and the ids of one IN list)
 
 __all__ = ["Conflict", "FileResult", "merge_backup"]
@@ -106,6 +107,10 @@ class Conflict:
 
 @dataclass
 class FileResult:
+    """What gathering one backup file did. `conflicts` lists the first MAX_LISTED_CONFLICTS of
+    them; `conflict_count` counts them all (a village's history rewritten wholesale must not take
+    the township's memory with it)."""
+
     path: Path
     status: str  # gathered | unchanged | failed
     message: str
@@ -115,6 +120,7 @@ class FileResult:
     updated: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    conflict_count: int = 0
 
 
 
@@ -154,7 +160,7 @@ def merge_backup(
                     "file_name": path.name,
                     "counts": manifest.counts,
                     "gathered_at": datetime.now(timezone.utc).isoformat(),
-                    "conflicts": len(result.conflicts),
+                    "conflicts": result.conflict_count,
                     "conflict_details": [c.as_json() for c in result.conflicts[:MAX_STORED_CONFLICTS]],
                     "chain_heads": {chain: head.as_json() for chain, head in (chain_heads or {}).items()},
                 }
@@ -163,13 +169,13 @@ def merge_backup(
                 "gather", "org_unit", uuid.UUID(branch["id"]),
                 f"汇总{branch.get('name', '')}的备份（备份于 {local_time(manifest.created_at)}）",
                 file=path.name, inserted=sum(result.inserted.values()), updated=sum(result.updated.values()),
-                conflicts=len(result.conflicts),
+                conflicts=result.conflict_count,
             )
     except _NothingChanged:
         result.status = "unchanged"
         result.message = "这个备份里没有新的内容，汇总库没有改动。"
-        if result.conflicts:
-            result.message = f"这个备份里没有新的内容，但有 {len(result.conflicts)} 处与已汇总的数据不一致（已保留先汇总的内容）。"
+        if result.conflict_count:
+            result.message = f"这个备份里没有新的内容，但有 {result.conflict_count} 处与已汇总的数据不一致（已保留先汇总的内容）。"
         return
     result.status = "gathered"
     added, changed = sum(result.inserted.values()), sum(result.updated.values())
@@ -177,8 +183,8 @@ def merge_backup(
         result.message = f"已汇总：新增 {added} 条记录，更新 {changed} 条记录"
     else:
         result.message = "已汇总：内容与已汇总的相同，已记下这份更新的备份"
-    if result.conflicts:
-        result.message += f"，{len(result.conflicts)} 处不一致已保留先汇总的内容"
+    if result.conflict_count:
+        result.message += f"，{result.conflict_count} 处不一致已保留先汇总的内容"
     result.message += "。"
 
 
@@ -382,6 +388,9 @@ class _Merger:
         self.result.updated[table.name] = self.result.updated.get(table.name, 0) + 1
 
     def _conflict(self, table: Table, kept: dict, incoming: dict, columns: list[str]) -> None:
+        self.result.conflict_count += 1
+        if len(self.result.conflicts) >= MAX_LISTED_CONFLICTS:
+            return
         self.result.conflicts.append(
             Conflict(
                 branch=self.branch_name,
