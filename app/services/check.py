@@ -47,7 +47,7 @@ class CheckReport:
 
 def check_store(store: Store) -> CheckReport:
     sqlite = is_sqlite(store.engine)
-    parts = [_check_sqlite] if sqlite else []
+    parts = [_check_file, _check_references] if sqlite else []
     parts += [partial(_check_chain, sqlite=sqlite), _check_ledger, _check_caps, _check_summaries, check_practice, check_shop]
     reports = [CheckReport() for _ in parts]
     run_parts(store, [partial(part, report=report) for part, report in zip(parts, reports)], _lanes(store))
@@ -86,10 +86,13 @@ def _check_summaries(session, report: CheckReport) -> None:
     )
 
 
-def _check_sqlite(session, report: CheckReport) -> None:
+def _check_file(session, report: CheckReport) -> None:
     result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
     if result != ["ok"]:
         report.problems.append("数据库文件内部结构损坏：" + "；".join(result[:5]))
+
+
+def _check_references(session, report: CheckReport) -> None:
     broken = session.execute(text("PRAGMA foreign_key_check")).fetchall()
     if broken:
         report.problems.append(f"有 {len(broken)} 条记录引用了不存在的记录。")

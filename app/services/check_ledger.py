@@ -112,9 +112,21 @@ def _review_rules() -> list[_Rule]:
     ]
 
 
-def _audit_rule() -> _Rule:
+def _audit_rule(by_id_alone: bool = False) -> _Rule:
+    """Every entry has an audit record of it. `by_id_alone`: any audit record naming the entry's
+    id will do, which the index on entity_id answers without reading the audit rows (a tenth of
+    the time on a county's file); the same answer whenever no audit record of another kind of
+    record names an entry's id (`_ids_named_by_others`), which the caller makes sure of."""
     audited = exists().where(AuditRecord.entity == "points_entry", AuditRecord.entity_id == _entry.id)
-    return _Rule(~audited, lambda label: f"{label}在操作日志中没有录入记载。")
+    in_one_pass = ~exists().where(AuditRecord.entity_id == _entry.id) if by_id_alone else None
+    return _Rule(~audited, lambda label: f"{label}在操作日志中没有录入记载。", in_one_pass=in_one_pass)
+
+
+def _ids_named_by_others(session) -> bool:
+    """Whether an audit record of anything but an entry names an entry's id (only an edit by
+    hand would: ids are random UUIDs); such records are few, each looked up by primary key."""
+    entry_named = exists().where(_entry.id == AuditRecord.entity_id)
+    return session.scalar(select(exists().where(AuditRecord.entity != "points_entry", entry_named))) or False
 
 
 def _reversal_rules() -> list[_Rule]:
@@ -166,8 +178,8 @@ def _attendance_mismatches(session) -> int:
     return session.scalar(query) or 0
 
 
-def _rules() -> list[_Rule]:
-    return [*_rule_set_rules(), *_review_rules(), _audit_rule(), *_reversal_rules()]
+def _rules(audit_by_id_alone: bool = False) -> list[_Rule]:
+    return [*_rule_set_rules(), *_review_rules(), _audit_rule(audit_by_id_alone), *_reversal_rules()]
 
 
 def _broken_counts(session, rules: list[_Rule]) -> list[int]:
@@ -180,7 +192,7 @@ def _broken_counts(session, rules: list[_Rule]) -> list[int]:
 def ledger_problems(session) -> list[str]:
     """Sentences for every rule of the ledger that some entry breaks (SHOWN rows a rule, then a count)."""
     problems: list[str] = []
-    rules = _rules()
+    rules = _rules(audit_by_id_alone=not _ids_named_by_others(session))
     for rule, total in zip(rules, _broken_counts(session, rules)):
         if not total:
             continue

@@ -72,6 +72,8 @@ def test_the_demo_file_passes(edited):
         (f"UPDATE points_entries SET status = 'pending' WHERE id = ({PLAIN})", "待审核，却记有审核人"),
         (f"UPDATE points_entries SET reviewed_at = NULL WHERE id = ({PLAIN})", "状态为“已审核”，却没有审核人或审核时间"),
         (f"DELETE FROM audit_log WHERE entity_id = ({PLAIN})", "在操作日志中没有录入记载"),
+        # its audit record made to name another kind of record: the id alone no longer answers
+        (f"UPDATE audit_log SET entity = 'member' WHERE entity_id = ({PLAIN})", "在操作日志中没有录入记载"),
         (
             f"DELETE FROM points_entries WHERE id = (SELECT reverses_id FROM points_entries WHERE id = ({REVERSAL}))",
             "是冲正记录，但被冲正的原记录不存在",
