@@ -253,6 +253,8 @@ class _Walker:
     def _verify(self, link: StoredLink) -> None:
         if link.hash is None or link.prev is None or link.seq is None:
             self._break(UNCHAINED, link)
+        elif not isinstance(link.seq, int):  # only a raw edit stores a sequence number as text
+            self._break(REWRITTEN, link, detail=f"seq {link.seq!r}")
         elif not hashes_to(self.chain, link.prev, link.values, link.hash):
             self._break(REWRITTEN, link)
         elif link.seq <= self.head.seq:
