@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from app.domain.enums import AppraisalMode, Category
 from app.domain.periods import Month
@@ -114,9 +114,14 @@ class MemberYearScore:
 
 def combine_points(rule_set: RuleSet, base_start: Decimal, by_category: dict[Category, Decimal]) -> tuple[Decimal, Decimal]:
     """(base component, points total) from category sums; the base stops at zero (扣完为止)."""
-    base_component = max(ZERO, base_start + by_category.get(Category.BASE, ZERO))
     others = sum((value for cat, value in by_category.items() if cat is not Category.BASE), ZERO)
-    total = base_component + others
+    return combine_totals(rule_set, base_start, by_category.get(Category.BASE, ZERO), others)
+
+
+def combine_totals(rule_set: RuleSet, base_start: Decimal, base_points: Decimal, other_points: Decimal) -> tuple[Decimal, Decimal]:
+    """(base component, points total) from the base category's sum and the other categories' sum."""
+    base_component = max(ZERO, base_start + base_points)
+    total = base_component + other_points
     if rule_set.floor_total_at_zero:
         total = max(ZERO, total)
     return base_component, exact_points(total)
@@ -174,14 +179,11 @@ def score_member_sums(
         month_categories[row.month][row.category] += row.points
         if row.vetoes:
             veto_months[row.month] += row.vetoes
-    vetoed = sum(veto_months.values()) > 0
-    base_component, total = combine_points(rule_set, base, by_category)
-    if up_to is None:
-        final, missing = apply_appraisal(rule_set, total, appraisal)
-    else:
-        final, missing = total, False
-    if vetoed:
-        final = ZERO
+    result = year_result(
+        rule_set, base, by_category.get(Category.BASE, ZERO),
+        sum((value for cat, value in by_category.items() if cat is not Category.BASE), ZERO),
+        sum(veto_months.values()), appraisal, up_to is None,
+    )
     return MemberYearScore(
         member_id=member_id,
         year=rule_set.year,
@@ -191,13 +193,56 @@ def score_member_sums(
         by_category=dict(by_category),
         month_categories={month: dict(values) for month, values in month_categories.items()},
         veto_months=dict(veto_months),
-        base_component=base_component,
-        points_total=ZERO if vetoed else total,
-        vetoed=vetoed,
-        appraisal_missing=missing,
-        final_total=final,
-        grade=grade_for(final, rule_set, vetoed),
-        stars=stars_for(final, rule_set, vetoed),
+        base_component=result.base_component,
+        points_total=result.points_total,
+        vetoed=result.vetoed,
+        appraisal_missing=result.appraisal_missing,
+        final_total=result.final_total,
+        grade=result.grade,
+        stars=result.stars,
+    )
+
+
+class YearResult(NamedTuple):
+    """What a member's sums come to: the part of `MemberYearScore` a ranking needs (a tuple:
+    a county's ranking makes one for each member of each year)."""
+
+    base_component: Decimal
+    points_total: Decimal
+    vetoed: bool
+    appraisal_missing: bool
+    final_total: Decimal
+    grade: str
+    stars: int
+
+
+def year_result(
+    rule_set: RuleSet,
+    base_start: Decimal,
+    base_points: Decimal,
+    other_points: Decimal,
+    vetoes: int,
+    appraisal: Appraisal | None,
+    whole_year: bool,
+) -> YearResult:
+    """The year's (or the year to date's) result from the member's sums: the base category's, the
+    other categories' together, and the count of vetoes less their reversals.
+
+    The one place where the base (floored at zero), the total's floor, the appraisal (a whole
+    year only; a year to date leaves it out, it is given once a year), a veto (the total is 0)
+    and the grade and band stars are decided; `score_member_sums` and the rankings both use it.
+    """
+    vetoed = vetoes > 0
+    base_component, total = combine_totals(rule_set, base_start, base_points, other_points)
+    if whole_year:
+        final, missing = apply_appraisal(rule_set, total, appraisal)
+    else:
+        final, missing = total, False
+    if vetoed:
+        final = ZERO
+    return YearResult(
+        base_component, ZERO if vetoed else total, vetoed, missing, final,
+        grade_for(final, rule_set, vetoed), stars_for(final, rule_set, vetoed),
     )
 
 

@@ -16,9 +16,12 @@ from app.domain.rules import Band, RuleSet
 
 
 def band_for(total: Decimal, bands: Iterable[Band]) -> Band | None:
-    """The highest band whose lower bound the total reaches."""
-    reached = [band for band in bands if total >= band.min_points]
-    return max(reached, key=lambda band: band.min_points) if reached else None
+    """The highest band whose lower bound the total reaches (the first of equal bounds)."""
+    found = None
+    for band in bands:  # a plain loop: this runs twice for every member of a ranking
+        if total >= band.min_points and (found is None or band.min_points > found.min_points):
+            found = band
+    return found
 
 
 def stars_for(total: Decimal, rule_set: RuleSet, vetoed: bool = False) -> int:

@@ -155,7 +155,7 @@ def test_stars_this_year_against_last(store, admin, year_2026):
 def test_deductions_add_up_to_what_the_scorer_lost(store, year_2026):
     """Items that net below zero add up to the base and deduction losses of the scored year."""
     deductions = branch_charts.branch_charts(store, 2026, kinds=("deductions",)).charts[0]
-    ranking = totals.branch_ranking(store, 2026)
+    ranking = totals.branch_ranking(store, 2026, details=True)
     from app.domain.enums import Category
 
     lost = -sum((row.score.by_category.get(c, D(0)) for row in ranking.rows for c in (Category.BASE, Category.DEDUCTION)), D(0))

@@ -154,7 +154,7 @@ def scorecards(
     Month and year-to-date figures and ranks; no grade (the rule set grades the whole year).
     """
     branch = organisation.get_branch(store)
-    ranking = totals.branch_ranking(store, month.year, month=month.month)
+    ranking = totals.branch_ranking(store, month.year, month=month.month, details=True)
     year_ranks = _ranks_by(ranking.rows, lambda row: row.year_to_date)
     chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{month.label}")
     by_member: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
@@ -371,7 +371,7 @@ def annual_summaries(
     the year's result, band, stars (after the quota) and rank are the year ranking's.
     """
     branch = organisation.get_branch(store)
-    ranking = totals.branch_ranking(store, year)
+    ranking = totals.branch_ranking(store, year, details=True)
     rule_set = rulesets.get_rule_set(store, year).rule_set
     chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{year}年")
     appraisal_mode = rule_set.appraisal.mode

@@ -12,10 +12,12 @@ from app.domain.errors import NotFound, ValidationError
 from app.domain.periods import Month, quarter_months
 from app.domain.points import format_points
 from app.domain.scoring import MemberYearScore
-from app.domain.standing import near_band_edge, rank
+from app.domain.rules import RuleSet
+from app.domain.standing import QuotaResult, apply_five_star_quota, near_band_edge, rank
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
-from app.services.totals.scoring import BranchScorer, ScoredBranch, ScoredMember, collector_paused, group_names
+from app.services.totals.scoring import BranchScorer, ScoredBranch, collector_paused
+from app.services.totals.standings import Standing, Standings, group_names_of
 from db.store import Store
 
 EDGE_MARGIN = Decimal("3")
@@ -36,7 +38,7 @@ class RankingRow:
     stars: int
     vetoed: bool
     flags: tuple[str, ...]
-    score: MemberYearScore  # the scorer's own figures behind this row (the year, or the year to date)
+    score: MemberYearScore | None  # the scorer's month-by-month figures behind this row (branch_ranking(details=True))
     branch_name: str = ""  # set in a ranking across branches
 
 
@@ -76,25 +78,26 @@ def score_branch(session, branch_id: uuid.UUID, year: int, up_to: Month | None =
     return scored
 
 
-def _flags(kind: str, rule_set, member: ScoredMember, score: MemberYearScore, quota_full: bool) -> tuple[str, ...]:
+def _flags(kind: str, rule_set, standing: Standing, quota_full: bool) -> tuple[str, ...]:
     flags = []
-    if score.vetoed:
+    result = standing.result
+    if result.vetoed:
         flags.append("一票否决")
-    if member.member_class is MemberClass.EXEMPT_FRAIL:
+    if standing.member_class is MemberClass.EXEMPT_FRAIL:
         flags.append("老弱病残，部分项目免考")
     if kind != "year":
         return tuple(flags)
-    if score.appraisal_missing:
+    if result.appraisal_missing:
         flags.append("未录民主评议")
     if (
         rule_set.probation_flag_below is not None
-        and member.membership is Membership.PROBATIONARY
-        and score.final_total < rule_set.probation_flag_below
+        and standing.membership is Membership.PROBATIONARY
+        and result.final_total < rule_set.probation_flag_below
     ):
         flags.append(f"预备党员低于{format_points(rule_set.probation_flag_below)}分")
-    edge = None if score.vetoed else near_band_edge(score.final_total, rule_set.star_bands, EDGE_MARGIN)
+    edge = None if result.vetoed else near_band_edge(result.final_total, rule_set.star_bands, EDGE_MARGIN)
     # Reaching the five-star line means nothing while the quota keeps higher totals at four stars.
-    if edge and not (quota_full and _next_is_five(rule_set, score.final_total)):
+    if edge and not (quota_full and _next_is_five(rule_set, result.final_total)):
         flags.append(f"差{format_points(edge.gap)}分到{edge.next_label}")
     return tuple(flags)
 
@@ -105,91 +108,127 @@ def _next_is_five(rule_set, total) -> bool:
 
 
 @dataclass(frozen=True)
-class _Scored:
-    """One branch's scores with what its rows need: group names, branch name, whether the quota is full."""
+class _Branch:
+    """What the rows of one branch need beside the standings: its rule set, name and (on a year) quota."""
 
-    scored: ScoredBranch
-    groups: dict[uuid.UUID, str]
-    branch_name: str
+    rule_set: RuleSet
+    name: str
+    quota: QuotaResult | None
 
     @property
     def quota_full(self) -> bool:
-        quota = self.scored.branch.quota
-        return bool(quota and quota.demoted)
+        return bool(self.quota and self.quota.demoted)
 
 
-def _score_for_ranking(session, branch_id: uuid.UUID, branch_name: str, year: int, up_to, start) -> _Scored:
-    return _Scored(score_branch(session, branch_id, year, up_to, start), group_names(session, branch_id), branch_name)
+def _branches(kind: str, standings: list[Standing], rules: dict, names: dict) -> dict[uuid.UUID, _Branch]:
+    """Each branch's rule set and name, and on a year its five-star quota over its rated members."""
+    finals: dict[uuid.UUID, dict] = {branch_id: {} for branch_id in rules}
+    if kind == "year":
+        for standing in standings:
+            if not standing.result.vetoed:
+                finals[standing.branch_id][standing.member_id] = (standing.result.final_total, standing.result.stars)
+    return {
+        branch_id: _Branch(rule_set, names.get(branch_id, ""), apply_five_star_quota(rule_set, finals[branch_id]) if kind == "year" else None)
+        for branch_id, (_, rule_set) in rules.items()
+    }
 
 
-def _ranked_rows(kind: str, months: list[int], branches: list[_Scored]) -> tuple[RankingRow, ...]:
-    """One ranking over the members of the given branches (one branch, or a whole township)."""
-    where: dict[uuid.UUID, _Scored] = {}
-    values = []
-    for part in branches:
-        for member_id, score in part.scored.branch.scores.items():
-            where[member_id] = part
-            values.append((member_id, score.final_total if kind == "year" else score.months_total(months)))
-    ranked = rank(values, tie_order=lambda member_id: (where[member_id].scored.members[member_id].name_pinyin, str(member_id)))
-    return tuple(_row(entry, kind, where[entry.key]) for entry in ranked)
+def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: dict, scores: dict) -> tuple[RankingRow, ...]:
+    """One ranking over the standings of one branch or of a whole township."""
+    by_id = {standing.member_id: standing for standing in standings}
+    values = [(s.member_id, s.result.final_total if kind == "year" else s.period_points) for s in standings]
+    ranked = rank(values, tie_order=lambda member_id: (by_id[member_id].name_pinyin, str(member_id)))
+    return tuple(_row(entry, kind, by_id[entry.key], branches[by_id[entry.key].branch_id], groups, scores) for entry in ranked)
 
 
-def _row(entry, kind: str, part: _Scored) -> RankingRow:
-    member = part.scored.members[entry.key]
-    score, stars = part.scored.branch.scores[entry.key], part.scored.branch.stars[entry.key]
+def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, scores: dict) -> RankingRow:
+    result = standing.result
+    stars = branch.quota.stars.get(standing.member_id, result.stars) if branch.quota else result.stars
     return RankingRow(
         rank=entry.rank,
-        member_id=member.id,
-        name=member.name,
-        name_pinyin=member.name_pinyin,
-        group_name=part.groups.get(member.group_id, "") if member.group_id else "",
-        member_class=member.member_class,
-        membership=member.membership,
+        member_id=standing.member_id,
+        name=standing.name,
+        name_pinyin=standing.name_pinyin,
+        group_name=groups.get(standing.group_id, "") if standing.group_id else "",
+        member_class=standing.member_class,
+        membership=standing.membership,
         period_points=entry.value,
-        year_to_date=score.final_total,
-        grade=score.grade,
+        year_to_date=result.final_total,
+        grade=result.grade,
         stars=stars,
-        vetoed=score.vetoed,
-        flags=_flags(kind, part.scored.rule_set, member, score, part.quota_full),
-        score=score,
-        branch_name=part.branch_name,
+        vetoed=result.vetoed,
+        flags=_flags(kind, branch.rule_set, standing, branch.quota_full),
+        score=scores.get(standing.member_id),
+        branch_name=branch.name,
     )
 
 
+def _detailed(session, branch_id: uuid.UUID, year: int, months: list[int], up_to, start) -> tuple[list[Standing], dict]:
+    """The branch's standings from the scorer's month-by-month scores, and those scores."""
+    scored = score_branch(session, branch_id, year, up_to, start)
+    standings = [
+        Standing(
+            member.id, branch_id, member.name, member.name_pinyin, member.group_id, member.member_class, member.membership,
+            score.months_total(months), score,
+        )
+        for member_id, member in scored.members.items()
+        for score in (scored.branch.scores[member_id],)
+    ]
+    return standings, scored.branch.scores
+
+
+def _ranking(session, branch_names: dict, year: int, kind: str, months: list[int], up_to, start, details: bool):
+    """(standings, branches, rows) of the given branches for the period."""
+    period_end = up_to.last_day if up_to else date(year, 12, 31)
+    book = Standings(session, list(branch_names), year)
+    rules = book.rules.of_year(branch_names, year)
+    if details:
+        (branch_id,) = branch_names
+        if branch_id not in rules:
+            raise NotFound(f"{year} 年的积分细则还没有建立，无法统计。")
+        standings, scores = _detailed(session, branch_id, year, months, up_to, start)
+    else:
+        standings, scores = book.period(year, months, up_to.month if up_to else 12, start, period_end), {}
+    branches = _branches(kind, standings, rules, branch_names)
+    rows = _ranked_rows(kind, standings, branches, group_names_of(session, rules), scores)
+    return rules, branches, rows
+
+
 def branch_ranking(
-    store: Store, year: int, month: int | None = None, quarter: int | None = None, branch_id: uuid.UUID | None = None
+    store: Store, year: int, month: int | None = None, quarter: int | None = None, branch_id: uuid.UUID | None = None,
+    details: bool = False,
 ) -> Ranking:
     """Month, quarter or year ranking; ties share a rank (1, 2, 2, 4) and are listed by pinyin.
 
-    Every figure comes from the one scorer (app.services.totals.scoring): a month or quarter
-    ranks the period's points, the year ranks the final total; stars on the year are after the
-    five-star quota, on a month or quarter the band stars of the year to date. `branch_id`
-    picks one branch of a township's gathering (default: the database's own branch).
+    Every figure comes from the one scorer (app.domain.scoring): a month or quarter ranks the
+    period's points, the year ranks the final total; stars on the year are after the five-star
+    quota, on a month or quarter the band stars of the year to date. `branch_id` picks one
+    branch of a township's gathering (default: the database's own branch). `details` gives
+    each row the scorer's month-by-month figures (`score`), which papers need and a ranking
+    alone does not (without it `score` is None and the ranking reads one sum a member).
     """
     kind, label, months, up_to, start = _period(year, month, quarter)
     branch_id = branch_id or require_branch_id(store)
     with read_session(store) as session, collector_paused():
-        part = _score_for_ranking(session, branch_id, "", year, up_to, start)
-        rows = _ranked_rows(kind, months, [part])
-    quota = part.scored.branch.quota
-    return Ranking(year, kind, label, part.scored.rule_set.name, rows, quota.quota if quota else None)
+        rules, branches, rows = _ranking(session, {branch_id: ""}, year, kind, months, up_to, start, details)
+    if branch_id not in rules:
+        raise NotFound(f"{year} 年的积分细则还没有建立，无法统计。")
+    quota = branches[branch_id].quota
+    return Ranking(year, kind, label, rules[branch_id][1].name, rows, quota.quota if quota else None)
 
 
 def ranking_across(
     store: Store, branches: dict[uuid.UUID, str], year: int, month: int | None = None, quarter: int | None = None
 ) -> Ranking:
     """One ranking across several branches (a township's or a county's gathering), each scored by
-    its own rule set and quota; branches without a rule set for the year are left out."""
+    its own rule set and quota; branches without a rule set for the year are left out. The
+    branches are read together: one query for all their members, one for all their sums."""
     kind, label, months, up_to, start = _period(year, month, quarter)
-    parts = []
     with read_session(store) as session, collector_paused():
-        for branch_id, name in branches.items():
-            if BranchScorer(session, branch_id).rule_set(year) is not None:
-                parts.append(_score_for_ranking(session, branch_id, name, year, up_to, start))
-        if not parts:
-            raise NotFound(f"汇总的支部都还没有 {year} 年的积分细则，无法统计。")
-        rows = _ranked_rows(kind, months, parts)
-    names = "、".join(sorted({part.scored.rule_set.name for part in parts}))
+        rules, _, rows = _ranking(session, dict(branches), year, kind, months, up_to, start, False)
+    if not rules:
+        raise NotFound(f"汇总的支部都还没有 {year} 年的积分细则，无法统计。")
+    names = "、".join(sorted({rule_set.name for _, rule_set in rules.values()}))
     return Ranking(year, kind, label, names, rows, None)
 
 

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, String, case, extract, func, inspect, literal, select, type_coerce
+from sqlalchemy import Integer, String, case, extract, func, select, type_coerce
 
-from app.domain.enums import Category, EntryStatus, MemberClass, MemberStatus, Membership
+from app.domain.enums import Category, EntryStatus, MemberClass, Membership
 from app.domain.periods import Month
 from app.domain.points import from_hundredths
 from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, BranchYear, MonthSum, carried_base, score_branch_year
 from app.services.rules.rulesets import rule_set_from_record
+from app.services.totals.standings import Standings, has_summaries, on_roster
 from db.models import AppraisalRecord, Member, MemberMonthSum, OrgUnit, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.types import Points
 
@@ -55,27 +56,21 @@ class ScoredBranch:
         return self.branch.rule_set
 
 
-def month_sums(
-    session, branch_id: uuid.UUID, year: int, member_ids=None, by_month: bool = True
-) -> dict[uuid.UUID, list[MonthSum]]:
+def month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
     """Approved points of `year` per member, month and category, reversals included (they net out):
     read from the summaries kept beside the ledger (db/summaries.py), or summed from the ledger
-    when the file has none (an older schema opened read-only).
-
-    `by_month=False` adds each member's months up in SQL and gives one sum per category, dated
-    December: all a whole year's final total needs (a carried base), in a fraction of the rows."""
-    if not _has_summaries(session):
+    when the file has none (an older schema opened read-only)."""
+    if not has_summaries(session):
         return ledger_month_sums(session, branch_id, year, member_ids)
     kept = MemberMonthSum
-    month = kept.month if by_month else literal(12)
-    points, vetoes = (kept.points, kept.vetoes) if by_month else (type_coerce(func.sum(kept.points), Points), func.sum(kept.vetoes))
     query = (
-        select(type_coerce(kept.member_id, String), month, type_coerce(kept.category, String), type_coerce(points, Integer), vetoes)
+        select(
+            type_coerce(kept.member_id, String), kept.month, type_coerce(kept.category, String),
+            type_coerce(kept.points, Integer), kept.vetoes,
+        )
         .join(RuleSetRecord, RuleSetRecord.id == kept.rule_set_id)
         .where(RuleSetRecord.branch_id == branch_id, RuleSetRecord.year == year, kept.year == year)
     )
-    if not by_month:
-        query = query.group_by(kept.member_id, kept.category)
     if member_ids is not None:
         query = query.where(kept.member_id.in_(list(member_ids)))
     # Plain values converted here once per distinct value (a member's UUID, a category, a figure),
@@ -94,17 +89,6 @@ def month_sums(
 
 
 _CATEGORIES = {category.value: category for category in Category}
-
-
-_SUMMARIES_KEPT: dict[str, bool] = {}
-
-
-def _has_summaries(session) -> bool:
-    bind = session.get_bind()
-    key = str(bind.url)
-    if not _SUMMARIES_KEPT.get(key):
-        _SUMMARIES_KEPT[key] = inspect(session.connection()).has_table(MemberMonthSum.__tablename__)
-    return _SUMMARIES_KEPT[key]
 
 
 def ledger_month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
@@ -157,11 +141,6 @@ def appraisals(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dic
     return {member_id: Appraisal(score, grade) for member_id, score, grade in session.execute(query)}
 
 
-def _on_roster(joined: date | None, status: MemberStatus, status_date: date | None, start: date, end: date) -> bool:
-    left = status_date if status is not MemberStatus.ACTIVE else None
-    return (joined is None or joined <= end) and (left is None or left > start)
-
-
 @contextmanager
 def collector_paused():
     """Python's cyclic garbage collector paused while a branch is scored: scoring makes a few
@@ -180,14 +159,16 @@ def collector_paused():
 class BranchScorer:
     """Scores whole years (or years to date) of one branch; last year's total carries into the base.
 
-    One instance per read session; it caches each year's final totals, which the next year's
-    carried base needs (schemes such as village_100 start the base at 20% of last year).
+    One instance per read session; each year's final totals, which the next year's carried base
+    needs (schemes such as village_100 start the base at 20% of last year), come from the
+    standings (one sum a member a year) and are kept for the session.
     """
 
     def __init__(self, session, branch_id: uuid.UUID) -> None:
         self.session = session
         self.branch_id = branch_id
-        self._finals: dict[int, dict[uuid.UUID, Decimal] | None] = {}
+        self._standings: Standings | None = None
+        self._standings_year = 0
         self._rule_sets: dict[int, tuple[uuid.UUID, RuleSet] | None] = {}
 
     def rule_set(self, year: int) -> tuple[uuid.UUID, RuleSet] | None:
@@ -199,26 +180,25 @@ class BranchScorer:
         return self._rule_sets[year]
 
     def year(
-        self, year: int, up_to: Month | None = None, period_start: date | None = None, member_ids=None, by_month: bool = True
+        self, year: int, up_to: Month | None = None, period_start: date | None = None, member_ids=None
     ) -> ScoredBranch | None:
         """The branch's scores for `year` (None without a rule set).
 
         Scored are the members on the roster at some time between `period_start` (default
         1 January) and the end of `up_to` (default the year's end), and anyone with approved
         entries in that period. `member_ids` limits the scoring to those members (the five-star
-        quota is then over them only: use it for figures, not for stars). `by_month=False` scores
-        from each member's year sums (see month_sums): right for the year's totals, not its months.
+        quota is then over them only: use it for figures, not for stars).
         """
         found = self.rule_set(year)
         if found is None:
             return None
         with collector_paused():
-            return self._scored(year, found, up_to, period_start, member_ids, by_month)
+            return self._scored(year, found, up_to, period_start, member_ids)
 
-    def _scored(self, year: int, found, up_to, period_start, member_ids, by_month: bool) -> ScoredBranch:
+    def _scored(self, year: int, found, up_to, period_start, member_ids) -> ScoredBranch:
         rule_set_id, rule_set = found
         start, end = period_start or date(year, 1, 1), up_to.last_day if up_to else date(year, 12, 31)
-        sums = month_sums(self.session, self.branch_id, year, member_ids, by_month)
+        sums = month_sums(self.session, self.branch_id, year, member_ids)
         with_entries = {
             member_id for member_id, rows in sums.items() if any(start.month <= row.month <= end.month for row in rows)
         }
@@ -234,24 +214,24 @@ class BranchScorer:
         """Who is scored: on the roster at some time in [start, end], or with entries in it."""
         query = select(
             Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
-            Member.in_branch_since, Member.join_date, Member.status, Member.status_date,
+            case((on_roster(start, end), 1), else_=0).label("listed"),
         ).where(in_branch(self.branch_id, member_ids))
         if member_ids is not None:
             query = query.where(Member.id.in_(list(member_ids)))
         return {
             row.id: ScoredMember(row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership)
             for row in self.session.execute(query)
-            if row.id in with_entries or _on_roster(row.in_branch_since or row.join_date, row.status, row.status_date, start, end)
+            if row.listed or row.id in with_entries
         }
 
     def finals(self, year: int) -> dict[uuid.UUID, Decimal] | None:
-        """Each member's final total of a whole `year` (None when that year has no rule set)."""
-        if year not in self._finals:
-            self._finals[year] = None  # guards against a cycle while computing
-            scored = self.year(year, by_month=False)
-            if scored is not None:
-                self._finals[year] = {member_id: score.final_total for member_id, score in scored.branch.scores.items()}
-        return self._finals[year]
+        """Each member's final total of a whole `year` (None when that year has no rule set), from
+        the standings' one sum a member (standings.py), which the carried base needs."""
+        if self.rule_set(year) is None:
+            return None
+        if self._standings is None or self._standings_year < year:
+            self._standings, self._standings_year = Standings(self.session, [self.branch_id], year), year
+        return self._standings.finals_by_id(year)
 
 
 def group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:

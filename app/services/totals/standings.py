@@ -1,0 +1,274 @@
+"""Each member's standing in a month, a quarter or the year, for one branch or many at once: the
+figures a ranking shows, fed to the one scorer (app.domain.scoring.year_result) from one SQL
+aggregate of the kept month sums per member.
+
+A ranking needs no month-by-month detail, only each member's period points and his year to
+date: the base category's sum, the other categories' sum and his vetoes. The database adds those
+up (GROUP BY member over member_month_sums), so a ranking reads one row a member however many
+months and categories he has; the members, their groups and the rule sets come in one query
+each for all the branches asked about, and last year's final totals (the carried base) the same
+way, one aggregate a year for every branch together. `BranchScorer` (scoring.py) gives the
+detail (months, categories) where a paper needs it, and takes its carried bases from here.
+
+Runs inside a caller's read session; values are converted once per distinct value (a member's
+id, a figure), not once per row by the column types: those conversions were most of a ranking.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Integer, String, and_, case, func, inspect, or_, select, type_coerce
+
+from app.domain.enums import AppraisalMode, Category, MemberClass, MemberStatus, Membership
+from app.domain.points import ZERO, from_hundredths
+from app.domain.rules import RuleSet
+from app.domain.scoring import Appraisal, YearResult, carried_base, year_result
+from app.services.rules.rulesets import rule_set_from_record
+from db import summaries
+from db.models import AppraisalRecord, Member, MemberMonthSum, OrgUnit, RuleItemRecord, RuleSetRecord
+
+
+_SUMMARIES_KEPT: dict[str, bool] = {}
+
+
+def has_summaries(session) -> bool:
+    bind = session.get_bind()
+    key = str(bind.url)
+    if not _SUMMARIES_KEPT.get(key):
+        _SUMMARIES_KEPT[key] = inspect(session.connection()).has_table(MemberMonthSum.__tablename__)
+    return _SUMMARIES_KEPT[key]
+
+
+def on_roster(start: date, end: date):
+    """SQL condition: the member was on the branch's roster at some time in [start, end] (joined
+    the branch by `end`, and had not left it, died or been transferred, by `start`)."""
+    joined = func.coalesce(Member.in_branch_since, Member.join_date)
+    return and_(
+        or_(joined.is_(None), joined <= end),
+        or_(Member.status == MemberStatus.ACTIVE, Member.status_date.is_(None), Member.status_date > start),
+    )
+
+
+class Standing(NamedTuple):
+    """One member in a period: who he is, his points in the period and the year's (to date) result."""
+
+    member_id: uuid.UUID
+    branch_id: uuid.UUID
+    name: str
+    name_pinyin: str
+    group_id: uuid.UUID | None
+    member_class: MemberClass
+    membership: Membership
+    period_points: Decimal
+    result: YearResult
+
+
+class RuleBook:
+    """The rule sets of some branches, every year up to `year`.
+
+    A county's branches mostly keep the same rule set (copied from one template): each distinct
+    rule set (its name, year, settings and every item's stored values) is built once, so a
+    county of 300 branches parses a few rule sets instead of hundreds of identical ones (building
+    one, with its items, took a millisecond, a third of a county ranking)."""
+
+    def __init__(self, session, branch_ids, year: int) -> None:
+        sets = session.connection().execute(
+            select(
+                RuleSetRecord.id, RuleSetRecord.branch_id, RuleSetRecord.year, RuleSetRecord.name,
+                type_coerce(RuleSetRecord.settings, String),
+            ).where(RuleSetRecord.branch_id.in_(list(branch_ids)), RuleSetRecord.year <= year)
+        ).all()
+        contents = self._item_contents(session, [row[0] for row in sets])
+        built: dict[tuple, RuleSet] = {}
+        self._sets: dict[tuple, tuple[uuid.UUID, RuleSet]] = {}
+        for rule_set_id, branch_id, set_year, name, settings in sets:
+            key = (set_year, name, settings, contents.get(rule_set_id, ()))
+            if key not in built:
+                built[key] = rule_set_from_record(session.get(RuleSetRecord, rule_set_id))
+            self._sets[branch_id, set_year] = (rule_set_id, built[key])
+
+    @staticmethod
+    def _item_contents(session, rule_set_ids) -> dict[uuid.UUID, tuple]:
+        """Every item's stored values (all but its own id and times), in the rule set's order."""
+        items = RuleItemRecord.__table__.c
+        shown = [type_coerce(column, String) for column in items if column.key not in ("id", "created_at", "updated_at")]
+        query = select(items.rule_set_id, *shown).where(items.rule_set_id.in_(rule_set_ids)).order_by(
+            items.rule_set_id, items.sort_order, items.code
+        )
+        found: dict[uuid.UUID, list] = {}
+        for rule_set_id, *values in session.connection().execute(query):
+            found.setdefault(rule_set_id, []).append(tuple(values[1:]))  # the rule set's id left out
+        return {rule_set_id: tuple(values) for rule_set_id, values in found.items()}
+
+    def get(self, branch_id: uuid.UUID, year: int) -> tuple[uuid.UUID, RuleSet] | None:
+        return self._sets.get((branch_id, year))
+
+    def of_year(self, branch_ids, year: int) -> dict[uuid.UUID, tuple[uuid.UUID, RuleSet]]:
+        return {branch_id: found for branch_id in branch_ids if (found := self._sets.get((branch_id, year)))}
+
+
+class _Ids:
+    """Each distinct stored id converted to a UUID once (a SQLite file stores them as text)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, uuid.UUID] = {}
+
+    def __call__(self, stored) -> uuid.UUID | None:
+        if stored is None:
+            return None
+        found = self._seen.get(stored)
+        if found is None:
+            found = self._seen[stored] = stored if isinstance(stored, uuid.UUID) else uuid.UUID(str(stored))
+        return found
+
+
+class _Figures(dict):
+    """Hundredths of a point → Decimal, each distinct value converted once."""
+
+    def __missing__(self, hundredths: int) -> Decimal:
+        value = self[hundredths] = ZERO if hundredths is None else from_hundredths(hundredths)
+        return value
+
+
+class _BranchLookup(dict):
+    """Stored branch id → (its rule set of the year, its members' sums), found once a branch."""
+
+    def __init__(self, ids: _Ids, rules: dict, sums: dict) -> None:
+        super().__init__()
+        self._ids, self._rules, self._sums = ids, rules, sums
+
+    def __missing__(self, stored) -> tuple[RuleSet, dict]:
+        rule_set_id, rule_set = self._rules[self._ids(stored)]
+        found = self[stored] = (rule_set, self._sums.get(rule_set_id, {}))
+        return found
+
+
+_NOTHING = (ZERO, ZERO, ZERO, 0)
+_CLASSES = {item.value: item for item in MemberClass}
+_MEMBERSHIPS = {item.value: item for item in Membership}
+
+
+class Standings:
+    """Standings of a set of branches (one branch, or a township's or county's gathering).
+
+    One instance per read session; it keeps each year's final totals, which the next year's
+    carried base needs (schemes such as village_100 start the base at 20% of last year).
+    Inside, members are known by their stored ids (text in a SQLite file): hashing those is
+    cheap, a UUID's hash is Python code, and a county's ranking looks members up a million times."""
+
+    def __init__(self, session, branch_ids, year: int) -> None:
+        self.session = session
+        self.branch_ids = list(branch_ids)
+        self.rules = RuleBook(session, self.branch_ids, year)
+        self._ids, self._figures = _Ids(), _Figures()
+        self._finals: dict[int, dict[object, Decimal]] = {}
+
+    def period(self, year: int, months: list[int], up_to: int, start: date, end: date) -> list[Standing]:
+        """Everyone scored in the period (months `months`, year to date to the end of month `up_to`)
+        of the branches that have a rule set for `year`: on a roster in [start, end] or with
+        approved points in the period."""
+        ids = self._ids
+        return [
+            Standing(uuid.UUID(str(member[0])), ids(member[1]), *member[2:4], ids(member[4]), *member[5:7], period, result)
+            for member, period, result in self._scored(year, months, up_to, start, end)
+        ]
+
+    def finals(self, year: int) -> dict[object, Decimal]:
+        """Each member's final total of the whole `year` by his stored id, for every branch with a
+        rule set that year."""
+        if year not in self._finals:
+            self._finals[year] = {}  # guards against a cycle while computing
+            scored = self._scored(year, range(1, 13), 12, date(year, 1, 1), date(year, 12, 31))
+            self._finals[year] = {member[0]: result.final_total for member, _, result in scored}
+        return self._finals[year]
+
+    def finals_by_id(self, year: int) -> dict[uuid.UUID, Decimal]:
+        return {uuid.UUID(str(stored)): final for stored, final in self.finals(year).items()}
+
+    def _scored(self, year: int, months, up_to: int, start: date, end: date) -> list[tuple]:
+        """(member row, period points, result) of everyone scored in the period (see `period`)."""
+        rules = self.rules.of_year(self.branch_ids, year)
+        if not rules:
+            return []
+        carried = self._carried(year, rules)
+        sums = self._sums(year, rules, months, up_to)
+        whole_year = up_to == 12
+        appraisals = self._appraisals(year, rules) if whole_year else {}
+        branches = _BranchLookup(self._ids, rules, sums)
+        found = []
+        for member in self._members(rules, start, end):
+            rule_set, member_sums = branches[member[1]]
+            row = member_sums.get(member[0])
+            if not member[7] and not (row and row[4]):
+                continue
+            period, base, other, vetoes = row[:4] if row else _NOTHING
+            last_year = carried.get(member[0])
+            start_base = rule_set.base_points if last_year is None else carried_base(rule_set, last_year)
+            found.append((member, period, year_result(rule_set, start_base, base, other, vetoes, appraisals.get(member[0]), whole_year)))
+        return found
+
+    def _carried(self, year: int, rules: dict) -> dict[object, Decimal]:
+        if all(rule_set.base_carry_share is None for _, rule_set in rules.values()):
+            return {}
+        return self.finals(year - 1)
+
+    def _sums(self, year: int, rules: dict, months, up_to: int) -> dict[uuid.UUID, dict[object, tuple]]:
+        """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
+        the period)}}, from the kept month sums, or from the ledger's own sums in a file without them."""
+        kept = MemberMonthSum.__table__.c if has_summaries(self.session) else summaries.ledger_sums_query().subquery().c
+        hundredths = type_coerce(kept.points, Integer)
+        in_period = kept.month.between(min(months), max(months))
+        query = (
+            select(
+                type_coerce(kept.rule_set_id, String), type_coerce(kept.member_id, String),
+                func.sum(case((in_period, hundredths), else_=0)),
+                func.sum(case((kept.category == Category.BASE, hundredths), else_=0)),
+                func.sum(case((kept.category == Category.BASE, 0), else_=hundredths)),
+                func.sum(kept.vetoes), func.max(case((in_period, 1), else_=0)),
+            )
+            .where(kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year, kept.month <= up_to)
+            .group_by(kept.rule_set_id, kept.member_id)
+        )
+        figures, found = self._figures, {}
+        shown_set, of_set = None, {}
+        for rule_set_id, member_id, period, base, other, vetoes, in_listed in self.session.connection().execute(query):
+            if rule_set_id != shown_set:  # rows come grouped by rule set
+                shown_set, of_set = rule_set_id, found.setdefault(self._ids(rule_set_id), {})
+            of_set[member_id] = (figures[period], figures[base], figures[other], int(vetoes or 0), in_listed)
+        return found
+
+    def _members(self, rules: dict, start: date, end: date) -> list[tuple]:
+        """(stored id, stored branch id, name, pinyin, stored group id, class, membership, on the
+        roster in [start, end]) of every member of the branches with a rule set."""
+        query = select(
+            type_coerce(Member.id, String), type_coerce(Member.branch_id, String), Member.name, Member.name_pinyin,
+            type_coerce(Member.group_id, String), type_coerce(Member.member_class, String),
+            type_coerce(Member.membership, String), case((on_roster(start, end), 1), else_=0),
+        ).where(Member.branch_id.in_(list(rules)))
+        return [
+            (member_id, branch_id, name, pinyin, group_id, _CLASSES[member_class], _MEMBERSHIPS[membership], listed)
+            for member_id, branch_id, name, pinyin, group_id, member_class, membership, listed
+            in self.session.connection().execute(query)
+        ]
+
+    def _appraisals(self, year: int, rules: dict) -> dict[object, Appraisal]:
+        """The year's appraisals of the members of branches whose rule set counts them."""
+        counting = [branch_id for branch_id, (_, rule_set) in rules.items() if rule_set.appraisal.mode != AppraisalMode.NONE]
+        if not counting:
+            return {}
+        query = (
+            select(type_coerce(AppraisalRecord.member_id, String), AppraisalRecord.score, AppraisalRecord.grade)
+            .join(Member, Member.id == AppraisalRecord.member_id)
+            .where(AppraisalRecord.year == year, Member.branch_id.in_(counting))
+        )
+        return {member_id: Appraisal(score, grade) for member_id, score, grade in self.session.execute(query)}
+
+
+def group_names_of(session, branch_ids) -> dict[uuid.UUID, str]:
+    """The names of the groups (党小组) of the given branches."""
+    query = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.parent_id.in_(list(branch_ids)))
+    return {unit_id: name for unit_id, name in session.execute(query)}
