@@ -135,10 +135,9 @@ def _branches(kind: str, standings: list[Standing], rules: dict, names: dict) ->
 
 def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: dict, scores: dict) -> tuple[RankingRow, ...]:
     """One ranking over the standings of one branch or of a whole township."""
-    by_id = {standing.member_id: standing for standing in standings}
-    values = [(s.member_id, s.result.final_total if kind == "year" else s.period_points) for s in standings]
-    ranked = rank(values, tie_order=lambda member_id: (by_id[member_id].name_pinyin, str(member_id)))
-    return tuple(_row(entry, kind, by_id[entry.key], branches[by_id[entry.key].branch_id], groups, scores) for entry in ranked)
+    values = [(at, s.result.final_total if kind == "year" else s.period_points) for at, s in enumerate(standings)]
+    ranked = rank(values, tie_order=lambda at: (standings[at].name_pinyin, str(standings[at].member_id)))
+    return tuple(_row(entry, kind, standings[entry.key], branches[standings[entry.key].branch_id], groups, scores) for entry in ranked)
 
 
 def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, scores: dict) -> RankingRow:

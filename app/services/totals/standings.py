@@ -199,6 +199,8 @@ class Standings:
         whole_year = up_to == 12
         appraisals = self._appraisals(year, rules) if whole_year else {}
         branches = _BranchLookup(self._ids, rules, sums)
+        # year_result is a pure function of these few values, which many members share
+        results: dict[tuple, YearResult] = {}
         found = []
         for member in self._members(rules, start, end):
             rule_set, member_sums = branches[member[1]]
@@ -208,7 +210,11 @@ class Standings:
             period, base, other, vetoes = row[:4] if row else _NOTHING
             last_year = carried.get(member[0])
             start_base = rule_set.base_points if last_year is None else carried_base(rule_set, last_year)
-            found.append((member, period, year_result(rule_set, start_base, base, other, vetoes, appraisals.get(member[0]), whole_year)))
+            key = (id(rule_set), start_base, base, other, vetoes > 0, appraisals.get(member[0]))
+            result = results.get(key)
+            if result is None:
+                result = results[key] = year_result(rule_set, start_base, base, other, vetoes, key[5], whole_year)
+            found.append((member, period, result))
         return found
 
     def _carried(self, year: int, rules: dict) -> dict[object, Decimal]:
@@ -218,27 +224,30 @@ class Standings:
 
     def _sums(self, year: int, rules: dict, months, up_to: int) -> dict[uuid.UUID, dict[object, tuple]]:
         """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
-        the period)}}, from the kept month sums, or from the ledger's own sums in a file without them."""
+        the period)}}, from the kept month sums, or from the ledger's own sums in a file without them.
+        A whole year's period is the year itself, and its query leaves the period's columns out."""
         kept = MemberMonthSum.__table__.c if has_summaries(self.session) else summaries.ledger_sums_query().subquery().c
         hundredths = type_coerce(kept.points, Integer)
-        in_period = kept.month.between(min(months), max(months))
+        columns = [
+            type_coerce(kept.rule_set_id, String), type_coerce(kept.member_id, String),
+            func.sum(case((kept.category == Category.BASE, hundredths), else_=0)), func.sum(hundredths), func.sum(kept.vetoes),
+        ]
+        whole_year = len(months) == 12
+        if not whole_year:
+            in_period = kept.month.between(min(months), max(months))
+            columns += [func.sum(case((in_period, hundredths), else_=0)), func.max(case((in_period, 1), else_=0))]
         query = (
-            select(
-                type_coerce(kept.rule_set_id, String), type_coerce(kept.member_id, String),
-                func.sum(case((in_period, hundredths), else_=0)),
-                func.sum(case((kept.category == Category.BASE, hundredths), else_=0)),
-                func.sum(case((kept.category == Category.BASE, 0), else_=hundredths)),
-                func.sum(kept.vetoes), func.max(case((in_period, 1), else_=0)),
-            )
+            select(*columns)
             .where(kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year, kept.month <= up_to)
             .group_by(kept.rule_set_id, kept.member_id)
         )
         figures, found = self._figures, {}
         shown_set, of_set = None, {}
-        for rule_set_id, member_id, period, base, other, vetoes, in_listed in self.session.connection().execute(query):
+        for rule_set_id, member_id, base, total, vetoes, *period in self.session.connection().execute(query):
             if rule_set_id != shown_set:  # rows come grouped by rule set
                 shown_set, of_set = rule_set_id, found.setdefault(self._ids(rule_set_id), {})
-            of_set[member_id] = (figures[period], figures[base], figures[other], int(vetoes or 0), in_listed)
+            in_period = (total, 1) if whole_year else period
+            of_set[member_id] = (figures[in_period[0]], figures[base], figures[total - base], int(vetoes or 0), in_period[1])
         return found
 
     def _members(self, rules: dict, start: date, end: date) -> list[tuple]:
