@@ -356,9 +356,13 @@ def run(sqlite_file: Path, on_sqlite: dict[str, tuple[dict, dict]], wanted: list
 
 
 def _beside(project: dict, base: dict, lite_project: dict, lite_base: dict) -> None:
-    print(f"    beside SQLite: project {project['seconds'] / lite_project['seconds']:.2f}× SQLite's "
-          f"({lite_project['seconds']:.3f} s), baseline {base['seconds'] / lite_base['seconds']:.2f}× SQLite's "
-          f"({lite_base['seconds']:.3f} s)", flush=True)
+    """How the PostgreSQL figure compares with SQLite's, in elapsed and in processor seconds
+    (the steadier on a busy machine; PostgreSQL's include the server's)."""
+    def times(mine: dict, theirs: dict, key: str) -> str:
+        return f"{mine[key] / max(theirs[key], 1e-9):.2f}× SQLite's {theirs[key]:.3f} s"
+
+    print(f"    beside SQLite: project {times(project, lite_project, 'seconds')}, baseline {times(base, lite_base, 'seconds')}"
+          f" (CPU: project {times(project, lite_project, 'cpu')}, baseline {times(base, lite_base, 'cpu')})", flush=True)
 
 
 def _report_differences(found: dict[str, list[str]]) -> None:
