@@ -53,20 +53,20 @@ class Span(NamedTuple):
 
 # Each batch of rows is one aggregate row: the batch's rows rendered and joined by SQLite in a
 # single step (during which other threads run), so Python touches each row only to hash it.
-# `odd` counts rows that are not as the program writes them (a sequence number that is not an
-# integer, a hash or link that is not 64 characters of text, NULL anywhere): the exact walk
-# judges those. The rendered texts are joined by 0x1E, which json_array always escapes.
+# Values are joined with "," (hashes are hex, sequence numbers digits: a value with a comma in it,
+# or a NULL that group_concat leaves out, makes the lists differ) and the rendered texts with
+# 0x1E, which json_array always escapes. A BLOB sorts above every other value in SQLite, text
+# above numbers: the batch's max() says whether any sequence number is not an integer and any
+# hash or link not text, without a function call per row.
 _SEPARATOR = b"\x1e"
 
 
 def _batch_sql(chain: str, include_unchained: bool) -> str:
     columns = ", ".join(FIELDS[chain])
     rendered = f"chain_prev || char(10) || json_array('{VERSION_TAG}', '{chain}', {columns})"
-    odd = ("typeof(chain_seq) || typeof(chain_prev) || typeof(chain_hash) || length(chain_prev) || length(chain_hash)"
-           " IS NOT 'integertexttext6464'")
     only_chained = "" if include_unchained else " AND chain_seq IS NOT NULL"
-    return (f"SELECT count(*), sum({odd}), group_concat(chain_seq, ','), group_concat(chain_prev, ''), "
-            f"group_concat(chain_hash, ''), CAST(group_concat({rendered}, char(30)) AS BLOB) "
+    return (f"SELECT count(*), max(chain_seq), max(chain_prev), max(chain_hash), group_concat(chain_seq, ','), "
+            f"group_concat(chain_prev, ','), group_concat(chain_hash, ','), CAST(group_concat({rendered}, char(30)) AS BLOB) "
             f"FROM {chain} WHERE rowid > ? AND rowid <= ?{only_chained}")
 
 
@@ -79,23 +79,25 @@ def verify_span(connection: sqlite3.Connection, chain: str, low: int, high: int,
     rows = 0
     try:
         for batch_low in range(low, high, BATCH):
-            count, odd, seqs, prevs, hashes, texts = connection.execute(sql, (batch_low, min(batch_low + BATCH, high))).fetchone()
+            count, top_seq, top_prev, top_hash, seqs, prevs, hashes, texts = connection.execute(
+                sql, (batch_low, min(batch_low + BATCH, high))
+            ).fetchone()
             if not count:
                 continue
-            if odd:
+            if type(top_seq) is not int or type(top_prev) is not str or type(top_hash) is not str:
                 return False
             if start is None:
-                start = (int(seqs.split(",", 1)[0]), prevs[:64])
+                start = (int(seqs.split(",", 1)[0]), prevs.split(",", 1)[0])
                 seq, last = start[0] - 1, start[1]
             texts = texts.split(_SEPARATOR)
+            digests = list(map(_hexdigest, map(sha256, texts)))
             if (
-                len(texts) != count or prevs[:64] != last or prevs[64:] != hashes[:-64]
-                or seqs != ",".join(map(str, range(seq + 1, seq + 1 + count)))
-                or hashes != "".join(map(_hexdigest, map(sha256, texts)))
+                len(texts) != count or seqs != ",".join(map(str, range(seq + 1, seq + 1 + count)))
+                or hashes != ",".join(digests) or prevs != ",".join([last, *digests[:-1]])
             ):
                 return False
-            seq, last, rows = seq + count, hashes[-64:], rows + count
-    except (TypeError, ValueError, sqlite3.Error):  # a NULL where text is hashed, a BLOB json_array refuses
+            seq, last, rows = seq + count, digests[-1], rows + count
+    except (TypeError, ValueError, AttributeError, sqlite3.Error):  # a NULL where text is hashed, a BLOB json_array refuses
         return False
     return True if start is None else Span(start, (seq, last), rows)
 

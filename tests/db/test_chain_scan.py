@@ -139,6 +139,12 @@ def _hash_as_blob(raw, seq):
     raw.execute("UPDATE points_entries SET chain_hash = CAST(chain_hash AS BLOB) WHERE chain_seq = ?", (seq,))
 
 
+def _link_and_seq_as_blobs(raw, seq):
+    """The same characters stored as BLOBs: the exact walk compares text, so these rows break there."""
+    raw.execute("UPDATE points_entries SET chain_prev = CAST(chain_prev AS BLOB) WHERE chain_seq = ?", (seq,))
+    raw.execute("UPDATE points_entries SET chain_seq = CAST(chain_seq AS BLOB) WHERE chain_seq = ?", (seq,))
+
+
 def _seq_not_a_number(raw, seq):
     raw.execute("UPDATE points_entries SET chain_seq = chain_seq || 'x' WHERE chain_seq = ?", (seq,))
 
@@ -156,7 +162,7 @@ def _control_character_in_note(raw, seq):
     raw.execute("UPDATE points_entries SET note = note || char(30) WHERE chain_seq = ?", (seq,))
 
 
-TAMPERS = [_edit, _delete, _swap_seq, _insert_after, _hash_as_blob, _seq_not_a_number, _prev_nulled, _hash_upper_case,
+TAMPERS = [_edit, _delete, _swap_seq, _insert_after, _hash_as_blob, _link_and_seq_as_blobs, _seq_not_a_number, _prev_nulled, _hash_upper_case,
            _control_character_in_note]
 
 
