@@ -171,10 +171,11 @@ def _set_aside_keys_and_indexes(pg) -> list[str]:
         pg.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         pg.execute(f'DROP INDEX "{name}"')
-    added = {kind: [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-                    for table, name, of_kind, definition in constraints if (of_kind == "f") == (kind == "f")]
-             for kind in ("key", "f")}
-    return added["key"] + [definition for _, definition in indexes] + added["f"]
+    def added(foreign: bool) -> list[str]:
+        return [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                for table, name, kind, definition in constraints if (kind == "f") == foreign]
+
+    return added(False) + [definition for _, definition in indexes] + added(True)
 
 
 def _copy_table(lite: sqlite3.Connection, pg, table: str, columns: list[str]) -> int:
