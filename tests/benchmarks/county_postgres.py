@@ -11,8 +11,9 @@ also after an error, Ctrl+C or SIGTERM. Into it goes the SAME county as the SQLi
 - every table of the cached SQLite file copied with COPY in one transaction, parents first,
   the keys, foreign keys and indexes set aside before and made again after from their own
   definitions (the foreign keys then checked over the loaded rows), then VACUUM ANALYZE — the
-  copy, the keys and the analysis timed and printed on their own. The server runs with wal_level=minimal, so COPY
-  into tables emptied in the same transaction writes no WAL (a throwaway server needs none).
+  copy, the keys and the analysis timed and printed on their own. The server runs with
+  wal_level=minimal, so COPY into tables emptied in the same transaction writes no WAL (a
+  throwaway server needs none).
 
 The four rankings (month and year of 2026, the own branch and the whole county) then run, each
 in a fresh process as on SQLite, through the project's services on the PostgreSQL store; the
