@@ -122,11 +122,11 @@ class _Branch:
 
 def _branches(kind: str, standings: list[Standing], rules: dict, names: dict) -> dict[uuid.UUID, _Branch]:
     """Each branch's rule set and name, and on a year its five-star quota over its rated members."""
-    finals: dict[uuid.UUID, dict] = {branch_id: {} for branch_id in rules}
+    finals: dict[uuid.UUID, dict] = {branch_id: {} for branch_id in rules}  # members by their place in `standings`
     if kind == "year":
-        for standing in standings:
+        for at, standing in enumerate(standings):
             if not standing.result.vetoed:
-                finals[standing.branch_id][standing.member_id] = (standing.result.final_total, standing.result.stars)
+                finals[standing.branch_id][at] = (standing.result.final_total, standing.result.stars)
     return {
         branch_id: _Branch(rule_set, names.get(branch_id, ""), apply_five_star_quota(rule_set, finals[branch_id]) if kind == "year" else None)
         for branch_id, (_, rule_set) in rules.items()
@@ -137,12 +137,19 @@ def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: d
     """One ranking over the standings of one branch or of a whole township."""
     values = [(at, s.result.final_total if kind == "year" else s.period_points) for at, s in enumerate(standings)]
     ranked = rank(values, tie_order=lambda at: (standings[at].name_pinyin, str(standings[at].member_id)))
-    return tuple(_row(entry, kind, standings[entry.key], branches[standings[entry.key].branch_id], groups, scores) for entry in ranked)
+    flags: dict[tuple, tuple[str, ...]] = {}
+    return tuple(
+        _row(entry, kind, standings[entry.key], branches[standings[entry.key].branch_id], groups, scores, flags) for entry in ranked
+    )
 
 
-def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, scores: dict) -> RankingRow:
+def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, scores: dict, flags: dict) -> RankingRow:
+    """One row; `flags` keeps the flags of each combination of the few values they depend on."""
     result = standing.result
-    stars = branch.quota.stars.get(standing.member_id, result.stars) if branch.quota else result.stars
+    stars = branch.quota.stars.get(entry.key, result.stars) if branch.quota else result.stars
+    key = (id(branch), standing.member_class, standing.membership, result.vetoed, result.appraisal_missing, result.final_total)
+    if key not in flags:
+        flags[key] = _flags(kind, branch.rule_set, standing, branch.quota_full)
     return RankingRow(
         rank=entry.rank,
         member_id=standing.member_id,
@@ -156,8 +163,8 @@ def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, sc
         grade=result.grade,
         stars=stars,
         vetoed=result.vetoed,
-        flags=_flags(kind, branch.rule_set, standing, branch.quota_full),
-        score=scores.get(standing.member_id),
+        flags=flags[key],
+        score=scores.get(standing.member_id) if scores else None,
         branch_name=branch.name,
     )
 
@@ -187,7 +194,7 @@ def _ranking(session, branch_names: dict, year: int, kind: str, months: list[int
             raise NotFound(f"{year} 年的积分细则还没有建立，无法统计。")
         standings, scores = _detailed(session, branch_id, year, months, up_to, start)
     else:
-        standings, scores = book.period(year, months, up_to.month if up_to else 12, start, period_end), {}
+        standings, scores = book.period(year, months, up_to.month if up_to else None, start, period_end), {}
     branches = _branches(kind, standings, rules, branch_names)
     rows = _ranked_rows(kind, standings, branches, group_names_of(session, rules), scores)
     return rules, branches, rows

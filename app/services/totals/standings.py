@@ -100,7 +100,7 @@ class RuleBook:
             items.rule_set_id, items.sort_order, items.code
         )
         found: dict[uuid.UUID, list] = {}
-        for rule_set_id, *values in session.connection().execute(query):
+        for rule_set_id, *values in session.connection().execute(query).all():
             found.setdefault(rule_set_id, []).append(tuple(values[1:]))  # the rule set's id left out
         return {rule_set_id: tuple(values) for rule_set_id, values in found.items()}
 
@@ -167,10 +167,10 @@ class Standings:
         self._ids, self._figures = _Ids(), _Figures()
         self._finals: dict[int, dict[object, Decimal]] = {}
 
-    def period(self, year: int, months: list[int], up_to: int, start: date, end: date) -> list[Standing]:
-        """Everyone scored in the period (months `months`, year to date to the end of month `up_to`)
-        of the branches that have a rule set for `year`: on a roster in [start, end] or with
-        approved points in the period."""
+    def period(self, year: int, months: list[int], up_to: int | None, start: date, end: date) -> list[Standing]:
+        """Everyone scored in the period (months `months`; the year to date to the end of month
+        `up_to`, or the whole year with its appraisal when None) of the branches that have a rule
+        set for `year`: on a roster in [start, end] or with approved points in the period."""
         ids = self._ids
         return [
             Standing(uuid.UUID(str(member[0])), ids(member[1]), *member[2:4], ids(member[4]), *member[5:7], period, result)
@@ -182,21 +182,22 @@ class Standings:
         rule set that year."""
         if year not in self._finals:
             self._finals[year] = {}  # guards against a cycle while computing
-            scored = self._scored(year, range(1, 13), 12, date(year, 1, 1), date(year, 12, 31))
+            scored = self._scored(year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31))
             self._finals[year] = {member[0]: result.final_total for member, _, result in scored}
         return self._finals[year]
 
     def finals_by_id(self, year: int) -> dict[uuid.UUID, Decimal]:
         return {uuid.UUID(str(stored)): final for stored, final in self.finals(year).items()}
 
-    def _scored(self, year: int, months, up_to: int, start: date, end: date) -> list[tuple]:
+    def _scored(self, year: int, months, up_to: int | None, start: date, end: date) -> list[tuple]:
         """(member row, period points, result) of everyone scored in the period (see `period`)."""
         rules = self.rules.of_year(self.branch_ids, year)
         if not rules:
             return []
         carried = self._carried(year, rules)
-        sums = self._sums(year, rules, months, up_to)
-        whole_year = up_to == 12
+        # a year to date, even to December, leaves the appraisal out: it belongs to the year's result
+        whole_year = up_to is None
+        sums = self._sums(year, rules, months, 12 if whole_year else up_to)
         appraisals = self._appraisals(year, rules) if whole_year else {}
         branches = _BranchLookup(self._ids, rules, sums)
         # year_result is a pure function of these few values, which many members share
@@ -243,7 +244,7 @@ class Standings:
         )
         figures, found = self._figures, {}
         shown_set, of_set = None, {}
-        for rule_set_id, member_id, base, total, vetoes, *period in self.session.connection().execute(query):
+        for rule_set_id, member_id, base, total, vetoes, *period in self.session.connection().execute(query).all():
             if rule_set_id != shown_set:  # rows come grouped by rule set
                 shown_set, of_set = rule_set_id, found.setdefault(self._ids(rule_set_id), {})
             in_period = (total, 1) if whole_year else period
@@ -261,7 +262,7 @@ class Standings:
         return [
             (member_id, branch_id, name, pinyin, group_id, _CLASSES[member_class], _MEMBERSHIPS[membership], listed)
             for member_id, branch_id, name, pinyin, group_id, member_class, membership, listed
-            in self.session.connection().execute(query)
+            in self.session.connection().execute(query).all()  # one fetch: row by row was a tenth of a ranking
         ]
 
     def _appraisals(self, year: int, rules: dict) -> dict[object, Appraisal]:

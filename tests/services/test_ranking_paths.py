@@ -1,0 +1,72 @@
+"""The quick ranking (one SQL sum a member, app/services/totals/standings.py) and the detailed one
+(the scorer's months behind each row, branch_ranking(details=True)) give the same rows in every
+period: last year's total carried into the base, a veto and its month, a member who joined in the
+year, one who moved away and one who died, a probationary member, and appraisals folded in."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+from app.domain.appraisal_tally import Votes
+from app.domain.enums import Membership
+from app.services.ledger import entries as ledger
+from app.services.ledger.entries import EntryRequest
+from app.services.practice import appraisal
+from app.services.roster import members
+from app.services.rules import rulesets
+from app.services.totals import ranking as totals
+from conftest import TODAY, add
+
+D = Decimal
+PERIODS = [{}] + [{"quarter": q} for q in range(1, 5)] + [{"month": m} for m in range(1, 13)]
+
+
+def _plain(ranking) -> list:
+    return [dataclasses.replace(row, score=None) for row in ranking.rows]
+
+
+def _same_in_every_period(store, year: int) -> None:
+    for period in PERIODS:
+        quick, detailed = totals.branch_ranking(store, year, **period), totals.branch_ranking(store, year, **period, details=True)
+        assert _plain(quick) == _plain(detailed), period
+        assert (quick.label, quick.rule_set_name, quick.five_star_quota) == (
+            detailed.label, detailed.rule_set_name, detailed.five_star_quota
+        )
+        assert all(row.score is None for row in quick.rows) and all(row.score is not None for row in detailed.rows)
+
+
+def test_carried_base_veto_and_roster_changes(store, admin, branch):
+    for year in (2025, 2026):
+        rulesets.create_rule_set(store, admin, year, template="village_100")
+    names = ("张三", "李四", "王五", "赵六", "孙七", "周八")
+    ids = {name: add(store, admin, name) for name in names}
+    ids["吴九"] = add(store, admin, "吴九", membership=Membership.PROBATIONARY, join_date=date(2025, 7, 1))
+    ids["郑十"] = add(store, admin, "郑十", join_date=date(2026, 5, 1))
+    requests = [
+        EntryRequest(ids["张三"], "B03", date(2025, 3, 1)), EntryRequest(ids["张三"], "R01", date(2026, 1, 31)),
+        EntryRequest(ids["李四"], "J01", date(2025, 4, 2)), EntryRequest(ids["李四"], "B05", date(2026, 5, 1), points=D(8)),
+        EntryRequest(ids["王五"], "V01", date(2026, 4, 1)), EntryRequest(ids["王五"], "B03", date(2026, 3, 1)),
+        EntryRequest(ids["赵六"], "R01", date(2026, 2, 28)), EntryRequest(ids["孙七"], "K01", date(2026, 6, 2)),
+        EntryRequest(ids["周八"], "B02", date(2025, 10, 1)), EntryRequest(ids["郑十"], "R01", date(2026, 7, 31)),
+    ]
+    ledger.record_batch(store, admin, requests, approve=True, today=TODAY)
+    members.transfer_out(store, admin, ids["赵六"], date(2026, 3, 15), "城关镇另一支部", today=TODAY)
+    members.mark_deceased(store, admin, ids["孙七"], date(2026, 8, 9), today=TODAY)
+    _same_in_every_period(store, 2025)
+    _same_in_every_period(store, 2026)
+    year = totals.branch_ranking(store, 2026, details=True)
+    assert year.row_for(ids["张三"]).score.base_carried  # 2025 carried into 2026's base
+    assert year.row_for(ids["王五"]).vetoed and year.row_for(ids["王五"]).year_to_date == 0
+
+
+def test_appraisals_folded_in(store, admin, branch):
+    rulesets.create_rule_set(store, admin, 2026, template="rural_deduction")
+    ids = [add(store, admin, name) for name in ("甲党员", "乙党员", "丙党员", "丁党员")]
+    votes = {ids[0]: Votes(7, 2, 0, 0), ids[1]: Votes(2, 3, 3, 1), ids[2]: Votes(1, 1, 3, 4)}  # 丁: no appraisal
+    appraisal.record_tally(store, admin, 2026, date(2026, 12, 20), 10, 9, votes, today=date(2026, 12, 31))
+    _same_in_every_period(store, 2026)
+    year = totals.branch_ranking(store, 2026)
+    assert [row.year_to_date for row in year.rows] == [D(100), D(100), D(85), D(60)]
+    assert "未录民主评议" in year.row_for(ids[3]).flags
