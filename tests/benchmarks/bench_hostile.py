@@ -7,13 +7,14 @@ Run:
 
 Each file is opened in a fresh process by the service a clerk's click runs — `verify_backup`
 for a backup (restore checks the same way before it replaces anything), `load_roster` for a
-workbook (tests/services/hostile_workbook_child.py) — and one line is printed a file:
+workbook (as tests/services/hostile_workbook_child.py does under a memory limit) — and one
+line is printed a file:
 
-    NAME: project X s, baseline Y s, ratio R, peak MB M (baseline peak MB B; CPU …) — refused: 句子
+    NAME: project X s, baseline Y s, ratio R, peak MB M (+N MB in the call; baseline peak MB B; CPU …) — refused: 句子
 
 X: from the call to its refusal, the program's modules imported before the clock starts;
-M: VmHWM of that process, imports included (Python and the program are about 75–125 MB of it;
-for a backup the line also says how far the call raised it above the resident size before).
+M: VmHWM of that process, imports included (Python and the program are most of it), and how
+far the call itself raised it above the resident size before it ("+N MB in the call").
 The baselines are normal files doing the same work:
 
 - backups: verifying a normal backup (bench_backup's ledger-like database, --megabytes) of the
@@ -47,9 +48,7 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKBOOK_CHILD = ROOT / "tests" / "services" / "hostile_workbook_child.py"
 PASSPHRASE = "红星村备份口令2026"
-NO_LIMIT_MB = 1 << 20  # RLIMIT_AS far above anything the services use
 MIB, GIB = 1 << 20, 1 << 30
 ROSTER_MEMBERS = 2000
 SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -67,16 +66,21 @@ def _memory_mb(field: str) -> float:
     return 0.0
 
 
-def child(backup: str, passphrase: str) -> None:
-    """Verify one backup in this fresh process; print seconds, processor seconds, peak MB and the refusal."""
+def child(kind: str, path: str, passphrase: str) -> None:
+    """Open one file in this fresh process — verify a backup, or read a roster workbook — and
+    print seconds, processor seconds, peak MB, the resident MB before the call and the refusal."""
     from app.domain.errors import AppError
     from app.services.backup import archive
+    from app.services.roster.excel_import import load_roster
 
     before = _memory_mb("VmRSS")
     started, cpu = time.perf_counter(), time.process_time()
     answer = {"error": "", "details": ""}
     try:
-        archive.verify_backup(backup, passphrase or None)
+        if kind == "backup":
+            archive.verify_backup(path, passphrase or None)
+        else:
+            load_roster(path)
     except AppError as exc:
         answer = {"error": exc.message, "details": exc.details or ""}
     answer.update(seconds=time.perf_counter() - started, cpu=time.process_time() - cpu, peak_mb=_memory_mb("VmHWM"),
@@ -94,23 +98,18 @@ def _run_json(argv: list[str], data_dir: Path) -> dict:
 
 
 def verified(backup: Path, work: Path, passphrase: str = "") -> dict:
-    return _run_json([sys.executable, "-m", "tests.benchmarks.bench_hostile", "--child", str(backup), passphrase], work)
+    return _run_json([sys.executable, "-m", "tests.benchmarks.bench_hostile", "--child", "backup", str(backup), passphrase], work)
 
 
 def roster_loaded(workbook: Path, work: Path) -> dict:
-    """load_roster in a fresh process (its CPU not reported by that child: None)."""
-    answer = _run_json([sys.executable, str(WORKBOOK_CHILD), str(NO_LIMIT_MB), str(workbook)], work)
-    return {**answer, "cpu": None}
+    return _run_json([sys.executable, "-m", "tests.benchmarks.bench_hostile", "--child", "workbook", str(workbook), ""], work)
 
 
 def line(name: str, project: dict, base: dict) -> None:
     text = (f"{name}: project {project['seconds']:.3f} s, baseline {base['seconds']:.3f} s, "
             f"ratio {project['seconds'] / base['seconds']:.3f}, peak MB {project['peak_mb']:.0f} (")
-    if "before_mb" in project:  # the backup child: how much the call itself added to the imports
-        text += f"+{project['peak_mb'] - project['before_mb']:.0f} MB in the call; "
-    text += f"baseline peak MB {base['peak_mb']:.0f}"
-    if project.get("cpu") is not None and base.get("cpu") is not None:
-        text += f"; CPU: project {project['cpu']:.3f} s, baseline {base['cpu']:.3f} s"
+    text += f"+{project['peak_mb'] - project['before_mb']:.0f} MB in the call; baseline peak MB {base['peak_mb']:.0f}"
+    text += f"; CPU: project {project['cpu']:.3f} s, baseline {base['cpu']:.3f} s"
     refusal = project["error"] or "NOT REFUSED"
     detail = f" [{project['details'][:80]}]" if project.get("details") else ""
     print(f"{text}) — refused: {refusal}{detail}", flush=True)
@@ -269,7 +268,7 @@ def workbook_figures(work: Path) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "")
+        child(*sys.argv[2:5])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=30, help="the normal backup's database (bench_backup's builder)")
