@@ -53,11 +53,12 @@ class Span(NamedTuple):
 
 # Each batch of rows is one aggregate row: the batch's rows rendered and joined by SQLite in a
 # single step (during which other threads run), so Python touches each row only to hash it.
-# Values are joined with "," (hashes are hex, sequence numbers digits: a value with a comma in it,
-# or a NULL that group_concat leaves out, makes the lists differ) and the rendered texts with
-# 0x1E, which json_array always escapes. A BLOB sorts above every other value in SQLite, text
-# above numbers: the batch's max() says whether any sequence number is not an integer and any
-# hash or link not text, without a function call per row.
+# Sequence numbers follow one another when every row has one and seq - rowid is the same on
+# each row of a batch without rowid gaps. Hashes and links are joined with "," (a value with a
+# comma in it, or a NULL that group_concat leaves out, makes the lists differ from the computed
+# ones) and the rendered texts with 0x1E, which json_array always escapes. A BLOB sorts above
+# every other value in SQLite, text above numbers: the batch's max() says whether any sequence
+# number is not a number and any hash or link not text, without a function call per row.
 _SEPARATOR = b"\x1e"
 
 
@@ -65,41 +66,56 @@ def _batch_sql(chain: str, include_unchained: bool) -> str:
     columns = ", ".join(FIELDS[chain])
     rendered = f"chain_prev || char(10) || json_array('{VERSION_TAG}', '{chain}', {columns})"
     only_chained = "" if include_unchained else " AND chain_seq IS NOT NULL"
-    return (f"SELECT count(*), max(chain_seq), max(chain_prev), max(chain_hash), group_concat(chain_seq, ','), "
-            f"group_concat(chain_prev, ','), group_concat(chain_hash, ','), CAST(group_concat({rendered}, char(30)) AS BLOB) "
-            f"FROM {chain} WHERE rowid > ? AND rowid <= ?{only_chained}")
+    return (f"SELECT count(*), count(chain_seq), max(rowid) - min(rowid) + 1, min(chain_seq - rowid), max(chain_seq - rowid), min(rowid), "
+            f"max(chain_seq), max(chain_prev), max(chain_hash), group_concat(chain_prev, ','), group_concat(chain_hash, ','), "
+            f"CAST(group_concat({rendered}, char(30)) AS BLOB) FROM {chain} WHERE rowid > ? AND rowid <= ?{only_chained}")
 
 
 def verify_span(connection: sqlite3.Connection, chain: str, low: int, high: int, include_unchained: bool) -> Span | bool:
     """Rows with low < rowid <= high: a Span when every row hashes right and follows the one before
     it in rowid order; True when there are none; False when anything is amiss (an unchained row, a
     row whose hash or link is wrong, sequence numbers out of order, a value SQLite cannot render)."""
-    sql, sha256 = _batch_sql(chain, include_unchained), hashlib.sha256
-    start = seq = last = None
+    sql = _batch_sql(chain, include_unchained)
+    start = head = None
     rows = 0
     try:
         for batch_low in range(low, high, BATCH):
-            count, top_seq, top_prev, top_hash, seqs, prevs, hashes, texts = connection.execute(
-                sql, (batch_low, min(batch_low + BATCH, high))
-            ).fetchone()
-            if not count:
+            batch = connection.execute(sql, (batch_low, min(batch_low + BATCH, high))).fetchone()
+            if not batch[0]:
                 continue
-            if type(top_seq) is not int or type(top_prev) is not str or type(top_hash) is not str:
-                return False
             if start is None:
-                start = (int(seqs.split(",", 1)[0]), prevs.split(",", 1)[0])
-                seq, last = start[0] - 1, start[1]
-            texts = texts.split(_SEPARATOR)
-            digests = list(map(_hexdigest, map(sha256, texts)))
-            if (
-                len(texts) != count or seqs != ",".join(map(str, range(seq + 1, seq + 1 + count)))
-                or hashes != ",".join(digests) or prevs != ",".join([last, *digests[:-1]])
-            ):
+                start = _first_of(batch)
+                if start is None:
+                    return False
+                head = (start[0] - 1, start[1])
+            head = _follow(batch, head)
+            if head is None:
                 return False
-            seq, last, rows = seq + count, digests[-1], rows + count
+            rows += batch[0]
     except (TypeError, ValueError, AttributeError, sqlite3.Error):  # a NULL where text is hashed, a BLOB json_array refuses
         return False
-    return True if start is None else Span(start, (seq, last), rows)
+    return True if start is None else Span(start, head, rows)
+
+
+def _first_of(batch: tuple) -> tuple[int, str] | None:
+    """(seq, prev) of a batch's first row, when its numbers are integers."""
+    shift, first_rowid, prevs = batch[3], batch[5], batch[9]
+    return (first_rowid + shift, prevs[:64]) if type(shift) is int else None
+
+
+def _follow(batch: tuple, head: tuple[int, str]) -> tuple[int, str] | None:
+    """The head after `batch` when its rows follow `head` (seq, hash) and one another, else None."""
+    count, numbered, rowids, shift, top_shift, first_rowid, top_seq, top_prev, top_hash, prevs, hashes, texts = batch
+    # every row numbered, seq = rowid + shift on each, rowids without gaps: the numbers follow one another
+    if numbered != rowids or shift != top_shift or type(shift) is not int or first_rowid + shift != head[0] + 1:
+        return None
+    if type(top_seq) is not int or type(top_prev) is not str or type(top_hash) is not str:
+        return None
+    texts = texts.split(_SEPARATOR)
+    joined = ",".join(map(_hexdigest, map(hashlib.sha256, texts)))
+    if len(texts) != count or hashes != joined or prevs != (head[1] + "," + joined[:-65] if count > 1 else head[1]):
+        return None
+    return head[0] + count, joined[-64:]
 
 
 def _stitch(chain: str, spans: list[Span | bool]) -> ChainResult | None:

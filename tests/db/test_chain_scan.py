@@ -145,6 +145,11 @@ def _link_and_seq_as_blobs(raw, seq):
     raw.execute("UPDATE points_entries SET chain_seq = CAST(chain_seq AS BLOB) WHERE chain_seq = ?", (seq,))
 
 
+def _seq_nulled(raw, seq):
+    """The row keeps its hash and link but loses its place: the walk in chain order misses it."""
+    raw.execute("UPDATE points_entries SET chain_seq = NULL WHERE chain_seq = ?", (seq,))
+
+
 def _seq_not_a_number(raw, seq):
     raw.execute("UPDATE points_entries SET chain_seq = chain_seq || 'x' WHERE chain_seq = ?", (seq,))
 
@@ -162,7 +167,7 @@ def _control_character_in_note(raw, seq):
     raw.execute("UPDATE points_entries SET note = note || char(30) WHERE chain_seq = ?", (seq,))
 
 
-TAMPERS = [_edit, _delete, _swap_seq, _insert_after, _hash_as_blob, _link_and_seq_as_blobs, _seq_not_a_number, _prev_nulled, _hash_upper_case,
+TAMPERS = [_edit, _delete, _swap_seq, _insert_after, _hash_as_blob, _link_and_seq_as_blobs, _seq_nulled, _seq_not_a_number, _prev_nulled, _hash_upper_case,
            _control_character_in_note]
 
 
