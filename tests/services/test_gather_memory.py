@@ -1,11 +1,11 @@
 """The township's gathering in constant memory: a village's backup whose database is larger than
 the memory limit is gathered in a process under that limit (RLIMIT_AS), and everything in it
-arrives. Before the merge became SQL over temporary tables, it read each village table whole
-into Python (its history table alone here is 250 MB).
+arrives. Before the merge became SQL over the attached village file, it read each village table
+whole into Python (its history table alone here is 250 MB).
 
 The village is built in seconds by bulk inserts (tests/services/gather_memory_child.py); the
 module takes about a minute here, most of it the backup and the gathering of 250 MB. The
-gathering peaks at about 110 MB here (100 MB for a village of 2 MB); the merge it replaced
+gathering peaks at about 105 MB here (100 MB for a village of 2 MB); the merge it replaced
 needed 935 MB for this village.
 """
 

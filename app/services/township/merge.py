@@ -21,8 +21,8 @@ are named in the ledger) but renamed `<login>@<branch>` when the login is taken,
 without password; a member whose ID-card number is already held by another gathered member
 (a transfer between villages) keeps no ID number in the township copy, with a notice.
 
-How: the village's tables are copied beside the township's (temporary tables, in chunks:
-app.services.township.incoming) and merged table by table in SQL — the records the township
+How: the village's tables are placed beside the township's (its file attached on SQLite,
+copied into temporary tables on a server: app.services.township.incoming) and merged table by table in SQL — the records the township
 lacks in one INSERT … SELECT each, adapted in the SELECT — so that only records held on both
 sides whose stored values differ come into Python, a page at a time. Memory does not grow with
 the village's size.
@@ -190,8 +190,8 @@ def merge_backup(
 
 
 class _Merger:
-    """Merges the village's tables one by one, as SQL between each table and its incoming twin
-    (app.services.township.incoming): the rows the township lacks go in with one INSERT … SELECT
+    """Merges the village's tables one by one, as SQL between each table and the village's rows
+    of it (app.services.township.incoming): the rows the township lacks go in with one INSERT … SELECT
     (adapted in the SELECT), and only the rows both hold that differ come into Python, a page at
     a time, to be judged record by record. Memory holds a page, whatever the village's size."""
 
@@ -204,14 +204,14 @@ class _Merger:
         self.result = result
         self.remap: dict[uuid.UUID, uuid.UUID] = {}
         self.tables = [table for table in Base.metadata.sorted_tables if table.name not in SKIPPED_TABLES]
-        self.incoming = incoming.incoming_tables(self.tables)
 
     def run(self) -> None:
-        loaded = incoming.load(self.session, self.staged, self.tables, self.incoming)
+        village = incoming.open_village(self.session, self.staged, self.tables)
+        self.incoming = village.tables
         self.township_id = self._township_unit()
-        for table in loaded:
+        for table in village.loaded:
             self._merge_table(table, self.incoming[table.name])
-        incoming.drop(self.session, self.incoming, loaded)
+        incoming.close_village(self.session, village)
 
     def _township_unit(self) -> uuid.UUID:
         """The township database's committee; each village's own committee is mapped onto it."""
