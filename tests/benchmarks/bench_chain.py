@@ -7,10 +7,15 @@ Run:
     uv run python -m tests.benchmarks.bench_chain --entries 50000 --written 500   # quicker
 
 Verification: a file with N chained entries (filled with raw inserts, hashed as the program
-hashes them), then, best of three:
+hashes them), then, best of three, wall and processor seconds (all threads):
 
 - baseline: one plain `SELECT` of the same columns in chain order, every row fetched;
-- verify:   db.ledger_chain.verify_stored — the same rows, each hashed and linked.
+- exact:    the walk in chain order alone (what verify_stored falls back on to name a break);
+- verify 1: db.ledger_chain.verify_stored with one thread (db.chain_scan's batches, rowid order);
+- verify T: the same with as many threads as the machine has cores (at most chain_scan.MAX_THREADS);
+- and the share of verify's processor time spent inside SQLite (other threads run meanwhile)
+  and in Python (one thread at a time): the least time T cores could take is
+  max(all / T, Python's share), the figure to compare when the machine is busy with other work.
 
 Writing: W entries through ORM sessions in transactions of 50 (a meeting's worth), with the
 chain hook installed and, as the baseline, without it (same run, same file, same rows).
@@ -22,6 +27,8 @@ extrapolated to 5,000,000 entries. Not collected by pytest (bench_*.py).
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sqlite3
 import tempfile
 import time
@@ -39,7 +46,7 @@ from app.services import organisation
 from app.services.roster import members
 from app.services.accounts import operators
 from app.services.rules import rulesets
-from db import ledger_chain
+from db import chain_scan, ledger_chain
 from db.models import PointsEntry, RuleItemRecord
 from db.store import Store
 
@@ -85,12 +92,18 @@ def _fill(path: Path, count: int, ids: tuple) -> None:
         raw.commit()
 
 
-def _best(function, repeat: int = 3) -> float:
-    best = float("inf")
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _best(function, repeat: int = 3) -> tuple[float, float]:
+    """The best (wall, processor) seconds of `repeat` runs."""
+    best = (float("inf"), float("inf"))
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         function()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, (time.perf_counter() - started, _cpu() - cpu))
     return best
 
 
@@ -101,10 +114,44 @@ def _bare_read(path: Path) -> None:
             pass
 
 
-def _verify(path: Path) -> None:
+def _exact(path: Path) -> None:
     with closing(sqlite3.connect(path)) as raw:
-        result = ledger_chain.verify_stored(raw, ENTRIES)
-        assert result.ok, result.first_break
+        assert ledger_chain._walk_stored(raw, raw, ENTRIES, True).ok
+
+
+def _verify(path: Path, threads: int) -> None:
+    """What verify_stored does on a sound chain (the exact walk is not needed after it)."""
+    with closing(sqlite3.connect(path)) as raw:
+        assert chain_scan.prove_sound(raw, (ENTRIES,), True, threads)[ENTRIES].ok
+
+
+def _same_results(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as raw:
+        assert ledger_chain.verify_stored(raw, ENTRIES) == ledger_chain._walk_stored(raw, raw, ENTRIES, True)
+
+
+def _shares(path: Path) -> tuple[float, float]:
+    """Processor seconds of one thread's verification inside SQLite and in Python."""
+    with closing(sqlite3.connect(path)) as raw:
+        sql, top = chain_scan._batch_sql(ENTRIES, True), raw.execute("SELECT max(rowid) FROM points_entries").fetchone()[0]
+        inside = outside = 0.0
+        head = (0, GENESIS)
+        for low in range(0, top, chain_scan.BATCH):
+            started = time.thread_time()
+            batch = raw.execute(sql, (low, low + chain_scan.BATCH)).fetchone()
+            between = time.thread_time()
+            if batch[0]:
+                head = chain_scan._follow(batch, head) if head[0] else chain_scan._follow(batch, (chain_scan._first_of(batch)[0] - 1, GENESIS))
+            inside, outside = inside + between - started, outside + time.thread_time() - between
+        assert head is not None
+        return inside, outside
+
+
+def _line(name: str, what: str, figures: tuple[float, float], rows: int, bare: float | None = None) -> None:
+    wall, cpu = figures
+    ratio = f"  ratio {wall / bare:5.2f}" if bare else ""
+    print(f"{name:9s} {what:34s} {wall:7.2f} s wall {cpu:7.2f} s cpu {rows / wall:11,.0f} rows/s{ratio}"
+          f"  → 5,000,000 entries ≈ {wall / rows * 5_000_000:5.1f} s wall, {cpu / rows * 5_000_000:5.1f} s cpu", flush=True)
 
 
 def _write(path: Path, count: int, ids: tuple) -> float:
@@ -134,10 +181,18 @@ def main() -> None:
         started = time.perf_counter()
         _fill(path, args.entries, ids)
         print(f"built {args.entries:,} chained entries in {time.perf_counter() - started:.1f} s")
-        bare, verify = _best(lambda: _bare_read(path)), _best(lambda: _verify(path))
-        print(f"baseline  plain read in chain order  {bare:8.2f} s  {args.entries / bare:12,.0f} rows/s")
-        print(f"verify    hash and link every row    {verify:8.2f} s  {args.entries / verify:12,.0f} rows/s"
-              f"  ratio {verify / bare:5.1f}  → 5,000,000 entries ≈ {verify / args.entries * 5_000_000:.1f} s")
+        cores = min(chain_scan.MAX_THREADS, os.cpu_count() or 1)
+        _same_results(path)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        bare = _best(lambda: _bare_read(path))
+        _line("baseline", "plain read in chain order", bare, args.entries)
+        _line("exact", "walk in chain order", _best(lambda: _exact(path)), args.entries, bare[0])
+        _line("verify 1", "hash and link every row, 1 thread", _best(lambda: _verify(path, 1)), args.entries, bare[0])
+        _line(f"verify {cores}", f"the same, {cores} threads", _best(lambda: _verify(path, cores)), args.entries, bare[0])
+        inside, outside = _shares(path)
+        least = max((inside + outside) / cores, outside)
+        print(f"verify's processor time: {inside:.2f} s inside SQLite, {outside:.2f} s in Python; least wall on {cores} cores "
+              f"{least:.2f} s → 5,000,000 entries ≈ {least / args.entries * 5_000_000:.1f} s", flush=True)
         ledger_chain.uninstall_ledger_chain()
         plain = _write(path, args.written, ids)
         ledger_chain.install_ledger_chain()
