@@ -43,6 +43,7 @@ def township(tmp_path):
 
 def edited_backup(village: Path, folder: Path, *statements: str) -> Path:
     """A newer backup of a copy of the village, edited behind the program's back first."""
+    folder.mkdir(exist_ok=True)
     copy = folder / "edited.db"
     shutil.copy(village, copy)
     with closing(sqlite3.connect(copy)) as raw:
@@ -133,3 +134,19 @@ def test_conflicts_past_the_listed_ones_are_counted_not_kept(village, township, 
     assert f"{meetings} 处不一致已保留先汇总的内容" in result.message and f"发现 {meetings} 处不一致" in report.summary
     [branch] = township_overview.gathered_branches(store)
     assert branch.conflicts == meetings
+
+
+def test_a_merge_that_writes_nothing_lets_the_village_go_too(village, township, tmp_path):
+    """An older backup after a newer one changes nothing: its transaction is rolled back, and the
+    village's file is let go all the same, so the next gathering can place its own."""
+    path, first = village
+    store, admin = township
+    newer = edited_backup(path, tmp_path, "UPDATE members SET note = '新党员' WHERE id = (SELECT min(id) FROM members)")
+    assert gather.gather(store, admin, [newer]).files[0].status == "gathered"
+    late = gather.gather(store, admin, [first]).files[0]
+    assert late.status == "unchanged" and "没有新的内容" in late.message
+    with store.session() as session:
+        assert incoming.SCHEMA not in [row[1] for row in session.execute(text("PRAGMA database_list"))]
+    again = edited_backup(path, tmp_path / "again", "UPDATE members SET note = '新党员（又）' WHERE id = (SELECT min(id) FROM members)")
+    result = gather.gather(store, admin, [again]).files[0]
+    assert result.status == "gathered" and result.updated == {"members": 1}
