@@ -13,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from app.domain.errors import ValidationError
 from app.services.files import plain_os_error
@@ -128,12 +128,31 @@ def _open(path: Path):
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise _refuse(path, "文件已损坏或不是可以读取的 Excel 文件（.xlsx）。如果是 .xls 或 WPS 格式，请先另存为 .xlsx。", repr(exc)) from exc
+        raise _refuse(path, DAMAGED, repr(exc)) from exc
+
+
+DAMAGED = "文件已损坏或不是可以读取的 Excel 文件（.xlsx）。如果是 .xls 或 WPS 格式，请先另存为 .xlsx。"
+
+
+def _parsed_rows(path: Path, sheet) -> Iterator[tuple]:
+    """The sheet's rows as openpyxl parses them. In read-only mode a sheet's XML is parsed only
+    while its rows are read, long after load_workbook succeeded, so a damaged sheet (an unescaped
+    "&" written by some other program, a cut-off file) fails here and gets the damaged file's
+    sentence. Only the parsing is guarded: a cancellation raised by the progress callback passes."""
+    rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # ParseError, zlib/zip errors, openpyxl's own ValueErrors
+            raise _refuse(path, DAMAGED, repr(exc)) from exc
+        yield values
 
 
 def _bounded_rows(path: Path, sheet, progress: Progress | None) -> list[tuple]:
     rows: list[tuple] = []
-    for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+    for values in _parsed_rows(path, sheet):
         if len(rows) >= MAX_ROWS:
             raise _refuse(path, f"工作表“{sheet.title}”超过 {MAX_ROWS:,} 行，远超一个支部的名册，请只保留要导入的行。")
         values = list(values)

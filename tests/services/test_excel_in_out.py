@@ -339,3 +339,26 @@ def test_command_line_import_and_export(store, admin, branch, db_path, tmp_path)
     usage = _cli("export", "nothing", "--out", "x.xlsx")
     assert usage.returncode == 2
     assert _cli("import", "--help").returncode == 0
+
+
+def test_a_sheet_whose_xml_is_damaged_is_refused_with_a_sentence(tmp_path):
+    """openpyxl reads a sheet's XML only while its rows are read: an unescaped "&" in a cell
+    (written so by some other program) used to escape as a bare ParseError."""
+    from openpyxl import Workbook
+
+    good, damaged = tmp_path / "good.xlsx", tmp_path / "damaged.xlsx"
+    book = Workbook()
+    book.active.append(["姓名", "性别", "入党时间"])
+    book.active.append(["张建国", "男", "1990-07-01"])
+    book.save(good)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetData>", b'<row r="9"><c r="A9" t="inlineStr"><is><t>A & B</t></is></c></row></sheetData>', 1)
+                assert b"A & B" in data
+            target.writestr(info, data)
+    with pytest.raises(ValidationError) as refused:
+        excel_import.load_roster(damaged)
+    assert "文件已损坏" in refused.value.message
+    assert "ParseError" in refused.value.details
