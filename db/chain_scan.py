@@ -1,23 +1,24 @@
 """The quick proof that a chain stored in SQLite is sound: rows in file order, spread over threads.
 
-`db.ledger_chain.verify_stored` asks this first. It either proves a chain sound — every chained
-row hashes to its stored hash over the canonical text SQLite renders (json_array, as in
+`db.ledger_chain.verify_all_stored` asks this first. It either proves a chain sound — every
+chained row hashes to its stored hash over the canonical text SQLite renders (json_array, as in
 `ledger_chain._rendered_sql`), links to the row before it and carries the next sequence number —
-or says nothing (None), and the exact walk (app.domain.chain.verify_rendered) then judges the
-chain and names the first broken row. So what is found and how it is named never depends on this
-module; only a sound ledger is verified faster.
+or leaves the chain out, and the exact walk in chain order (app.domain.chain.verify_rendered)
+then judges it and names the first broken row. So what is found and how it is named never
+depends on this module; only a sound ledger is verified faster.
 
 Why it is quicker than the exact walk:
 
-- Rows are read in rowid order, the table's own order, not through the chain_seq index with one
-  table look-up per row. The program appends rows in chain order (backups copy pages, rowids
-  stay), so the two orders agree; when they do not, nothing is proven and the exact walk runs.
-- Rows come in batches checked with C-level operations on whole tuples (hashes, links and
-  sequence numbers compared at once), not one Python step per row.
+- Rows are read in rowid order, the table's own order, not through the chain_seq index. The
+  program appends rows in chain order (backups copy pages, rowids stay), so the two orders
+  agree; when they do not (or a township's gathered rows leave gaps), nothing is proven here.
+- A batch of rows comes to Python as one row of aggregates that SQLite builds in one step:
+  the rendered texts joined, the hashes and links joined, a few figures about the sequence
+  numbers. Python only splits the texts, hashes each and compares whole strings.
 - The rowid range is cut into spans verified at the same time, each on its own read-only
   connection, and the seams are checked: a span's first row must follow the previous span's
-  last. sqlite3 lets other threads run while SQLite renders rows; hashing holds Python's lock,
-  so the gain is bounded by the share of the work done in SQLite (see the benchmark).
+  last. Python lets other threads run while SQLite builds a batch (about two thirds of the
+  work); hashing holds Python's lock, which bounds the gain (see tests/benchmarks/bench_chain.py).
 
 The caller's connection verifies the last span (the one that may hold rows only it can see, in
 its own transaction); the other spans are below it and hold rows appended before, which no
