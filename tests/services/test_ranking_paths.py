@@ -11,12 +11,16 @@ from decimal import Decimal
 
 from app.domain.appraisal_tally import Votes
 from app.domain.enums import Membership
+from app.domain.periods import Month
+from app.services.context import read_session
 from app.services.ledger import entries as ledger
+from app.services.organisation import require_branch_id
 from app.services.ledger.entries import EntryRequest
 from app.services.practice import appraisal
 from app.services.roster import members
 from app.services.rules import rulesets
 from app.services.totals import ranking as totals
+from app.services.totals.scoring import BranchScorer
 from conftest import TODAY, add
 
 D = Decimal
@@ -59,6 +63,17 @@ def test_carried_base_veto_and_roster_changes(store, admin, branch):
     year = totals.branch_ranking(store, 2026, details=True)
     assert year.row_for(ids["张三"]).score.base_carried  # 2025 carried into 2026's base
     assert year.row_for(ids["王五"]).vetoed and year.row_for(ids["王五"]).year_to_date == 0
+    _a_page_scores_as_the_ranking(store, [ids["张三"], ids["李四"], ids["周八"]])
+
+
+def _a_page_scores_as_the_ranking(store, page: list) -> None:
+    """A roster page scores only its members, last year's totals (their bases) included."""
+    with read_session(store) as session:
+        branch_id = require_branch_id(store)
+        for month in (1, 6, 12):
+            scored = BranchScorer(session, branch_id).year(2026, up_to=Month(2026, month), member_ids=page)
+            ranking = totals.branch_ranking(store, 2026, month=month)
+            assert {m: s.final_total for m, s in scored.branch.scores.items()} == {m: ranking.row_for(m).year_to_date for m in page}
 
 
 def test_appraisals_folded_in(store, admin, branch):

@@ -167,8 +167,7 @@ class BranchScorer:
     def __init__(self, session, branch_id: uuid.UUID) -> None:
         self.session = session
         self.branch_id = branch_id
-        self._standings: Standings | None = None
-        self._standings_year = 0
+        self._standings: dict[object, Standings] = {}
         self._rule_sets: dict[int, tuple[uuid.UUID, RuleSet] | None] = {}
 
     def rule_set(self, year: int) -> tuple[uuid.UUID, RuleSet] | None:
@@ -203,7 +202,7 @@ class BranchScorer:
             member_id for member_id, rows in sums.items() if any(start.month <= row.month <= end.month for row in rows)
         }
         members = self._members(start, end, with_entries, member_ids)
-        previous = self.finals(year - 1) if rule_set.base_carry_share is not None else None
+        previous = self.finals(year - 1, member_ids) if rule_set.base_carry_share is not None else None
         bases = {member_id: carried_base(rule_set, previous[member_id]) for member_id in members if previous and member_id in previous}
         branch = score_branch_year(
             rule_set, members, sums, bases, appraisals(self.session, self.branch_id, year, member_ids), up_to
@@ -224,14 +223,16 @@ class BranchScorer:
             if row.listed or row.id in with_entries
         }
 
-    def finals(self, year: int) -> dict[uuid.UUID, Decimal] | None:
+    def finals(self, year: int, member_ids=None) -> dict[uuid.UUID, Decimal] | None:
         """Each member's final total of a whole `year` (None when that year has no rule set), from
-        the standings' one sum a member (standings.py), which the carried base needs."""
+        the standings' one sum a member (standings.py), which the carried base needs; of the
+        given members only, when `member_ids` is given (a roster page needs a page's bases)."""
         if self.rule_set(year) is None:
             return None
-        if self._standings is None or self._standings_year < year:
-            self._standings, self._standings_year = Standings(self.session, [self.branch_id], year), year
-        return self._standings.finals_by_id(year)
+        key = (year, None if member_ids is None else frozenset(member_ids))
+        if key not in self._standings:
+            self._standings[key] = Standings(self.session, [self.branch_id], year, member_ids)
+        return self._standings[key].finals_by_id(year)
 
 
 def group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:

@@ -160,9 +160,12 @@ class Standings:
     Inside, members are known by their stored ids (text in a SQLite file): hashing those is
     cheap, a UUID's hash is Python code, and a county's ranking looks members up a million times."""
 
-    def __init__(self, session, branch_ids, year: int) -> None:
+    def __init__(self, session, branch_ids, year: int, member_ids=None) -> None:
+        """`member_ids`: only these members (a roster page); each member's total depends on his own
+        sums, appraisal and last year's total alone, so a few members' finals are exact."""
         self.session = session
         self.branch_ids = list(branch_ids)
+        self.member_ids = None if member_ids is None else list(member_ids)
         self.rules = RuleBook(session, self.branch_ids, year)
         self._ids, self._figures = _Ids(), _Figures()
         self._finals: dict[int, dict[object, Decimal]] = {}
@@ -242,6 +245,8 @@ class Standings:
             .where(kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year, kept.month <= up_to)
             .group_by(kept.rule_set_id, kept.member_id)
         )
+        if self.member_ids is not None:
+            query = query.where(kept.member_id.in_(self.member_ids))
         figures, found = self._figures, {}
         shown_set, of_set = None, {}
         for rule_set_id, member_id, base, total, vetoes, *period in self.session.connection().execute(query).all():
@@ -258,12 +263,19 @@ class Standings:
             type_coerce(Member.id, String), type_coerce(Member.branch_id, String), Member.name, Member.name_pinyin,
             type_coerce(Member.group_id, String), type_coerce(Member.member_class, String),
             type_coerce(Member.membership, String), case((on_roster(start, end), 1), else_=0),
-        ).where(Member.branch_id.in_(list(rules)))
+        ).where(self._branch_of_member().in_(list(rules)))
+        if self.member_ids is not None:
+            query = query.where(Member.id.in_(self.member_ids))
         return [
             (member_id, branch_id, name, pinyin, group_id, _CLASSES[member_class], _MEMBERSHIPS[membership], listed)
             for member_id, branch_id, name, pinyin, group_id, member_class, membership, listed
             in self.session.connection().execute(query).all()  # one fetch: row by row was a tenth of a ranking
         ]
+
+    def _branch_of_member(self):
+        """Member.branch_id; for a few given members wrapped, so that SQLite looks them up by key
+        instead of walking the branch's index over every member (as scoring.in_branch)."""
+        return Member.branch_id if self.member_ids is None else func.coalesce(Member.branch_id, Member.branch_id)
 
     def _appraisals(self, year: int, rules: dict) -> dict[object, Appraisal]:
         """The year's appraisals of the members of branches whose rule set counts them."""
@@ -273,8 +285,10 @@ class Standings:
         query = (
             select(type_coerce(AppraisalRecord.member_id, String), AppraisalRecord.score, AppraisalRecord.grade)
             .join(Member, Member.id == AppraisalRecord.member_id)
-            .where(AppraisalRecord.year == year, Member.branch_id.in_(counting))
+            .where(AppraisalRecord.year == year, self._branch_of_member().in_(counting))
         )
+        if self.member_ids is not None:
+            query = query.where(AppraisalRecord.member_id.in_(self.member_ids))
         return {member_id: Appraisal(score, grade) for member_id, score, grade in self.session.execute(query)}
 
 
