@@ -1,9 +1,12 @@
-"""The one query path that feeds the scorer (app.domain.scoring): every figure of a period comes from here.
+"""The query paths that feed the one scorer (app.domain.scoring): every figure of a period comes from here.
 
-Rankings, the roster's point columns, scorecards, notices, annual summaries, the rating
-proposal, the township overview and `check` all ask `BranchScorer`; none of them sums the
-ledger on its own. The ledger is read as SQL month sums (one GROUP BY per branch and year),
-so scoring a branch is linear in its members and entries, and the database does the adding.
+The roster's point columns, scorecards, notices, annual summaries, the township overview and
+`check` ask `BranchScorer` for a branch's year month by month; rankings (and the rating
+proposal, which starts from the year ranking) read one sum a member through
+app/services/totals/standings.py, which also gives `BranchScorer` last year's totals (the
+carried base). None of them sums the ledger on its own: it is read as the kept month sums
+(one GROUP BY per branch and year), so scoring is linear in members and entries, and the
+database does the adding.
 
 Runs inside a caller's read session; returns plain domain objects.
 """
