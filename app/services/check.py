@@ -46,11 +46,17 @@ class CheckReport:
 
 
 def check_store(store: Store) -> CheckReport:
+    """The parts in the order they are reported, each with its rank in the order they are
+    started: the heaviest first, so that the lanes end together (processor seconds on a file
+    of a million entries: integrity 14, chains 8, caps 4, kept sums 3, ledger rules 2,
+    references 1, the rest a fraction)."""
     sqlite = is_sqlite(store.engine)
-    parts = [_check_file, _check_references] if sqlite else []
-    parts += [partial(_check_chain, sqlite=sqlite), _check_ledger, _check_caps, _check_summaries, check_practice, check_shop]
-    reports = [CheckReport() for _ in parts]
-    run_parts(store, [partial(part, report=report) for part, report in zip(parts, reports)], _lanes(store))
+    ranked = [(0, _check_file), (5, _check_references)] if sqlite else []
+    ranked += [(1, partial(_check_chain, sqlite=sqlite)), (4, _check_ledger), (2, _check_caps), (3, _check_summaries),
+               (6, check_practice), (6, check_shop)]
+    reports = [CheckReport() for _ in ranked]
+    started = sorted(zip(ranked, reports), key=lambda pair: pair[0][0])
+    run_parts(store, [partial(part, report=report) for (_, part), report in started], _lanes(store))
     return _merged(reports)
 
 
