@@ -85,3 +85,22 @@ def test_appraisals_folded_in(store, admin, branch):
     year = totals.branch_ranking(store, 2026)
     assert [row.year_to_date for row in year.rows] == [D(100), D(100), D(85), D(60)]
     assert "未录民主评议" in year.row_for(ids[3]).flags
+
+
+def test_a_file_without_kept_sums_ranks_from_the_ledger_alike(store, admin, branch, monkeypatch):
+    """A file without the kept month sums (an older schema read as it is) ranks from the ledger's own sums."""
+    from app.services.totals import scoring, standings
+
+    rulesets.create_rule_set(store, admin, 2025, template="village_100")
+    rulesets.create_rule_set(store, admin, 2026, template="village_100")
+    ids = [add(store, admin, name) for name in ("张三", "李四", "王五")]
+    ledger.record_batch(store, admin, [
+        EntryRequest(ids[0], "B03", date(2025, 3, 1)), EntryRequest(ids[1], "J01", date(2026, 2, 2)),
+        EntryRequest(ids[2], "V01", date(2026, 4, 1)), EntryRequest(ids[0], "R01", date(2026, 4, 30)),
+    ], approve=True, today=TODAY)
+    kept = [_plain(totals.branch_ranking(store, 2026, **period)) for period in PERIODS]
+    monkeypatch.setattr(standings, "has_summaries", lambda session: False)
+    monkeypatch.setattr(scoring, "has_summaries", lambda session: False)
+    assert [_plain(totals.branch_ranking(store, 2026, **period)) for period in PERIODS] == kept
+    # 2025: base 20 + 2 = 22; 2026's base is 20% of it, 4.4, then + 2
+    assert totals.branch_ranking(store, 2026).row_for(ids[0]).year_to_date == D("6.40")
