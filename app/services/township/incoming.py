@@ -7,7 +7,9 @@ connection can read inside the gathering's transaction:
   where it lies: nothing is copied, and only SQLite's page caches hold any of it. SQLite
   refuses to DETACH a file the open transaction has read, so the file is detached when the
   connection goes back to the pool, after the transaction has ended (a pool `checkin` hook);
-  until then the connection is marked in its `info`.
+  until then the connection is marked in its `info`. The village's values go in as SQLite
+  stored them: the staged file has been upgraded to this program's schema and was written
+  through the same column types, so its stored forms are the township's.
 - on any other database (PostgreSQL) the rows are copied, CHUNK_ROWS at a time, into temporary
   tables `incoming_<name>` through the column types (read from the village's SQLite file,
   written in the server's own forms); `close_village` drops them before the transaction commits
@@ -66,7 +68,7 @@ def _attach(connection, staged: Path, tables: list[Table]) -> Village:
     pool = connection.engine.pool
     if not event.contains(pool, "checkin", _detach_village):
         event.listen(pool, "checkin", _detach_village)
-    connection.connection.info[ATTACHED] = True  # set first: a failed ATTACH is detached harmlessly
+    connection.connection.info[ATTACHED] = True  # set first: after a failed ATTACH the hook's DETACH fails and closes the connection
     connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(staged),))
     sources = _attached(tuple(tables))
     loaded = [
