@@ -241,3 +241,33 @@ def test_a_returned_round_is_reassessed_only_after_reopening(tmp_path, store, ad
     rating_exchange.apply_verification(store, admin, answer, today=LATER)
     with pytest.raises(ConflictError):
         rating.assess(store, admin, 2026, date(2026, 11, 23), today=LATER)
+
+
+def test_a_round_whose_ledger_moved_after_the_freeze_is_not_reported_until_assessed_again(tmp_path, store, admin, branch_ten):
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    # a correction during the publicity period: 甲 loses ten points (J06)
+    ledger.record_entry(store, admin, EntryRequest(branch_ten["甲"], "J06", date(2026, 11, 21)), approve=True, today=LATER)
+    report = tmp_path / "r.jfrating"
+    with pytest.raises(ConflictError) as refused:
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 22), report, today=LATER)
+    assert "党员甲 冻结时 98 分，现在 88 分" in refused.value.message and "重新测评" in refused.value.message
+    assert load_view(store, 2026).status is RoundStatus.PUBLICISING and not report.exists()
+    rating.assess(store, admin, 2026, date(2026, 11, 22), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 22), days=1, today=LATER)
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 23), report, today=LATER)
+    assert load_view(store, 2026).candidate(branch_ten["甲"]).final_total == D(88)
+
+
+def test_a_reopened_round_publicised_again_without_assessing_is_not_reported(tmp_path, store, admin, branch_ten):
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), tmp_path / "r.jfrating", today=LATER)
+    rating.reopen(store, admin, 2026, "补记两条扣分", date(2026, 11, 22), today=LATER)
+    for name in ("乙", "丙"):
+        ledger.record_entry(store, admin, EntryRequest(branch_ten[name], "J06", date(2026, 11, 22)), approve=True, today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 22), days=1, today=LATER)
+    with pytest.raises(ConflictError, match="党员丙 冻结时 95 分，现在 85 分；党员乙 冻结时 95 分，现在 85 分"):
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 23), tmp_path / "again.jfrating", today=LATER)

@@ -29,6 +29,7 @@ from app.domain.enums import Role
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.files import plain_os_error, write_atomically
 from app.services.organisation import get_branch, require_branch_id
+from app.services.rating import freshness
 from app.services.rating.queries import RoundView, load_round, load_view
 from db.ledger_chain import read_head
 from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
@@ -150,6 +151,7 @@ def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Pat
         ).all()
         if open_objections:
             raise ConflictError(f"还有 {len(open_objections)} 条异议没有答复，答复后才能上报。")
+        freshness.refuse_if_moved(store, uow.session, record.id, year)
         record.status = RoundStatus.REPORTED
         head = read_head(uow.session.connection(), ENTRIES)
         uow.session.add(RatingStep(round_id=record.id, action="report", status_after=RoundStatus.REPORTED, on_date=on,
