@@ -84,3 +84,23 @@ def test_the_ballot_lists_every_member(store, admin, four):
     paper = appraisal.ballot_paper(store, 2026)
     assert paper.grades == ("优秀", "合格", "基本合格", "不合格")
     assert sorted(m.name for m in paper.members) == sorted(four)
+
+
+def test_a_tally_for_a_reported_year_is_refused_until_the_round_is_reopened(tmp_path, store, admin, four):
+    """The appraisal folds into the year's totals: a year whose round is reported is closed to it
+    as it is to new points, and nothing of the tally is written."""
+    from app.domain.errors import RuleViolation
+    from app.services.rating import exchange, rounds
+
+    rounds.start_round(store, admin, 2026, date(2026, 12, 20), today=LATER)
+    rounds.assess(store, admin, 2026, date(2026, 12, 20), today=LATER)
+    rounds.publicise(store, admin, 2026, date(2026, 12, 20), days=1, today=LATER)
+    exchange.report_to_township(store, admin, 2026, date(2026, 12, 21), tmp_path / "r.jfrating", today=LATER)
+    votes = {four["甲党员"]: Votes(1, 2, 3, 3)}
+    with pytest.raises(RuleViolation, match="重新打开"):
+        appraisal.record_tally(store, admin, 2026, date(2026, 12, 22), 10, 9, votes, today=LATER)
+    assert not appraisal.has_tally(store, 2026)
+    assert appraisal.appraisal_score(store, four["甲党员"], 2026) == (None, None)
+    rounds.reopen(store, admin, 2026, "补登民主评议计票", date(2026, 12, 22), today=LATER)
+    appraisal.record_tally(store, admin, 2026, date(2026, 12, 22), 10, 9, votes, today=LATER)
+    assert appraisal.appraisal_score(store, four["甲党员"], 2026)[1] == "基本合格"

@@ -20,6 +20,7 @@ from app.domain.enums import MemberStatus, Role
 from app.domain.errors import DateNotYet, NotFound, ValidationError
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import get_branch, require_branch_id
+from app.services.rating.lock import ensure_year_open
 from app.services.rules.rulesets import rule_set_from_record
 from db.models import AppraisalRecord, Member, OrgUnit, RuleSetRecord
 from db.practice_models import AppraisalTally, AppraisalTallyLine
@@ -112,6 +113,8 @@ def record_tally(store: Store, actor: Actor, year: int, held_on: date, ballots_i
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session
+        # the appraisal folds into the year's totals, which a reported round has fixed
+        ensure_year_open(session, branch_id, year)
         members = {m.member_id: m for m in _members_of_year(session, branch_id, year)}
         for member_id, counted in votes.items():
             if member_id not in members:
