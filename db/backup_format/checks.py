@@ -45,12 +45,11 @@ class DatabaseFacts:
     counts: dict[str, int]
     audit_records: int
     last_change_at: str | None
-    audit_ids: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # {chain: {"seq": n, "hash": hex}} of the ledger chains (app/domain/chain.py); None before 0003
     chain_heads: dict | None = field(default=None, compare=False)
 
 
-def read_database_facts(connection: sqlite3.Connection, with_audit_ids: bool = False) -> DatabaseFacts:
+def read_database_facts(connection: sqlite3.Connection) -> DatabaseFacts:
     """Facts for the manifest, from any connection to a database of this program."""
     tables = [
         row[0]
@@ -65,11 +64,9 @@ def read_database_facts(connection: sqlite3.Connection, with_audit_ids: bool = F
         revision = row[0] if row else None
     counts.pop("alembic_version", None)
     kind, branch = _kind_and_branch(connection, tables)
-    audit_records, last_change, audit_ids = 0, None, frozenset()
+    audit_records, last_change = 0, None
     if "audit_log" in tables:
         audit_records, last_change = connection.execute("SELECT count(*), max(created_at) FROM audit_log").fetchone()
-        if with_audit_ids:
-            audit_ids = frozenset(row[0] for row in connection.execute("SELECT id FROM audit_log"))
     return DatabaseFacts(
         schema_revision=revision,
         schema_number=connection.execute("PRAGMA user_version").fetchone()[0],
@@ -79,7 +76,6 @@ def read_database_facts(connection: sqlite3.Connection, with_audit_ids: bool = F
         counts=counts,
         audit_records=audit_records,
         last_change_at=_iso_utc(last_change),
-        audit_ids=audit_ids,
         chain_heads=_chain_heads(connection, tables),
     )
 
@@ -177,7 +173,7 @@ def check_database_file(path: Path, known_revisions: list[str]) -> DatabaseFacts
             problems = integrity_problems(connection)
             if problems:
                 raise BackupDamaged(details="integrity_check: " + "; ".join(problems[:5]))
-            facts = read_database_facts(connection, with_audit_ids=True)
+            facts = read_database_facts(connection)
             fk_problems = connection.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:
         raise BackupDamaged(details=f"sqlite: {exc}") from None

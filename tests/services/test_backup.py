@@ -431,6 +431,34 @@ def test_plain_sentences_for_os_errors():
 # ----------------------------------------------------------------------------- restore decisions
 
 
+def _audit_ids(path: Path) -> set:
+    with closing(sqlite3.connect(path)) as connection:
+        return {row[0] for row in connection.execute("SELECT id FROM audit_log")}
+
+
+def test_restore_counts_the_changes_only_each_side_has_exactly(scene, store, admin, tmp_path):
+    """The current file added 赵六 after the stick's backups (changes only it has); a copy of it
+    that then added 孙七 has a change the current file lacks."""
+    store.close()
+    fork = tmp_path / "fork.db"
+    shutil.copyfile(scene.live, fork)
+    (tmp_path / "fork-stick").mkdir()
+    with Store.open_file(fork) as forked:
+        add(forked, scene.admin, "孙七")
+        fork_backup = backup.backup_to(forked, tmp_path / "fork-stick", now=NOW).path
+    older, newer = sorted(scene.stick.glob("*.jfbak"))
+    for backup_file, passphrase in ((older, None), (newer, "old-passphrase"), (fork_backup, None)):
+        plan = restore.prepare_restore(backup_file, scene.live, passphrase, actor=scene.admin)
+        try:
+            live, staged = _audit_ids(scene.live), _audit_ids(plan.temp_path)
+            assert (plan.current.lost_changes, plan.current.new_changes) == (len(live - staged), len(staged - live))
+            forked_later = backup_file == fork_backup
+            assert (plan.current.lost_changes >= 1, plan.current.new_changes >= 1) == (not forked_later, forked_later)
+        finally:
+            plan.discard()
+    scene.assert_untouched()
+
+
 def test_restore_warns_before_replacing_newer_data_then_keeps_a_safety_copy(scene, store, admin):
     older = sorted(scene.stick.glob("*.jfbak"))[0]  # three members; the live file has four
     store.close()
