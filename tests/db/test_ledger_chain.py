@@ -113,6 +113,19 @@ def test_two_deleted_entries_with_their_audit_rows_are_missing(ledger_file):
     assert ledger_chain.verify_stored(raw, AUDIT).first_break.kind == chain.MISSING
 
 
+def test_an_entry_deleted_without_its_audit_rows_is_named_by_them(ledger_file):
+    raw = _raw(ledger_file)
+    _drop_ledger_triggers(raw)
+    assert ledger_chain.orphan_audit_entries(raw) == []
+    gone = raw.execute("SELECT id FROM points_entries WHERE chain_seq = 5").fetchone()[0]
+    # a member's audit record naming an id that is no entry's is not an orphan entry
+    raw.execute("UPDATE audit_log SET entity_id = 'e' || substr(entity_id, 2) WHERE entity = 'member' AND rowid = "
+                "(SELECT min(rowid) FROM audit_log WHERE entity = 'member')")
+    assert ledger_chain.orphan_audit_entries(raw) == []
+    raw.execute("DELETE FROM points_entries WHERE id = ?", (gone,))
+    assert ledger_chain.orphan_audit_entries(raw) == [chain.uuid_text(gone)]
+
+
 def test_swapped_sequence_numbers_are_a_reorder(ledger_file):
     raw = _raw(ledger_file)
     _drop_ledger_triggers(raw)
