@@ -28,6 +28,7 @@ from contextlib import closing
 from pathlib import Path
 
 FILLER_ROWS = 20_000  # of about 1.7 KB each
+AUDIT_ROWS = 700_000  # about 100 MB of the file; their ids as Python strings in a set alone would take more than 70 MB
 
 
 def build_large_store(path: Path | str, megabytes: int) -> Path:
@@ -46,6 +47,7 @@ def build_large_store(path: Path | str, megabytes: int) -> Path:
         raw.execute("PRAGMA journal_mode=OFF")  # a throwaway file: no journal while filling
         raw.execute("PRAGMA synchronous=OFF")
         raw.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, member TEXT, reason TEXT, points INTEGER, made TEXT)")
+        _add_audit_records(raw, AUDIT_ROWS)
         while path.stat().st_size < megabytes << 20:
             raw.execute(
                 """WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < ?)
@@ -61,6 +63,22 @@ def build_large_store(path: Path | str, megabytes: int) -> Path:
             raw.commit()
         raw.execute("PRAGMA journal_mode=DELETE")
     return path
+
+
+def _add_audit_records(raw: sqlite3.Connection, count: int) -> None:
+    """Audit records by the file's administrator (not chained: backup, verify and restore do not
+    walk the chains, `check` does): a verb that held something per record — every record's id in
+    a set took 933 MB at a county's five million — shows under the limit."""
+    operator = raw.execute("SELECT operator_id FROM audit_log LIMIT 1").fetchone()[0]
+    raw.execute(
+        """WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < ?)
+        INSERT INTO audit_log (id, operator_id, action, entity, entity_id, summary, details, created_at)
+        SELECT lower(hex(randomblob(16))), ?, 'update', 'member', lower(hex(randomblob(16))),
+               '修改党员信息 ' || value, '{}', '2026-03-01 08:00:00.000000'
+        FROM s""",
+        (count, operator),
+    )
+    raw.commit()
 
 
 def memory_mb() -> dict[str, float]:

@@ -71,13 +71,17 @@ def test_backup_verify_and_restore_of_a_database_larger_than_the_memory_limit(la
     answers["verify encrypted"] = run_child("verify", {"backup": str(locked), "passphrase": PASSPHRASE}, data)
     restored = tmp_path / "laptop" / "jifen.db"
     answers["restore"] = run_child("restore", {"backup": str(plain), "target": str(restored)}, data)
+    # over a file that has the same records, compared record by record before the swap
+    answers["restore over"] = run_child("restore", {"backup": str(plain), "target": str(restored)}, data)
     for verb, answer in answers.items():
         assert "error" not in answer, (verb, answer)
         assert answer["address_space_mb"] < LIMIT_MB and answer["peak_mb"] < LIMIT_MB, (verb, answer)
     # Every row the backup was made of, and beside them only the restore's own audit record.
     assert restored.stat().st_size > LIMIT_MB << 20
     assert content_digest(restored, ignoring_restore_records=True) == content_digest(large)
-    assert sorted(p.name for p in restored.parent.iterdir()) == ["jifen.db"]
+    # the restore over it kept the file it replaced as its safety copy, and nothing else
+    assert sorted(p.name for p in restored.parent.iterdir() if not p.name.startswith("jifen.before-restore-")) == ["jifen.db"]
+    assert len(list(restored.parent.glob("jifen.before-restore-*.db"))) == 1
 
 
 def test_a_decompression_bomb_is_refused_in_a_second_under_the_limit(tmp_path):
