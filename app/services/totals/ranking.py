@@ -40,6 +40,7 @@ class RankingRow:
     flags: tuple[str, ...]
     score: MemberYearScore | None  # the scorer's month-by-month figures behind this row (branch_ranking(details=True))
     branch_name: str = ""  # set in a ranking across branches
+    branch_id: uuid.UUID | None = None  # the member's branch (names alone can repeat in a county)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, sc
         flags=flags[key],
         score=scores.get(standing.member_id) if scores else None,
         branch_name=branch.name,
+        branch_id=standing.branch_id,
     )
 
 

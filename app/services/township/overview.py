@@ -15,14 +15,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.domain.errors import NotFound
 from app.domain.points import ZERO
-from app.domain.scoring import BranchYear
-from app.domain.standing import rank
 from app.services.context import read_session
 from app.services.shop.township import ShopActivity, shop_activity
-from app.services.totals.scoring import BranchScorer
+from app.services.totals.ranking import ranking_across
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
-from db.models import OrgUnit
+from db.models import OrgUnit, RuleSetRecord
 from db.store import Store
 
 __all__ = [
@@ -97,9 +96,9 @@ def gathered_branches(store: Store) -> list[GatheredBranch]:
 def township_overview(store: Store, year: int) -> TownshipOverview:
     """Every gathered branch side by side for `year`, and one ranking across the township.
 
-    Scores follow the village's own year ranking (app.services.totals.ranking): approved entries, the
-    rule set of that branch and year, last year's carried base, the appraisal, vetoes, and the
-    five-star quota applied within each branch.
+    Scores are the year ranking across the gathered branches (app.services.totals.ranking, which
+    reads them all together): approved entries, the rule set of that branch and year, last year's
+    carried base, the appraisal, vetoes, and the five-star quota applied within each branch.
     """
     gathered = {b.branch_id: b for b in gathered_branches(store)}
     with read_session(store) as session:
@@ -108,32 +107,42 @@ def township_overview(store: Store, year: int) -> TownshipOverview:
         branches = session.execute(
             select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(list(gathered))).order_by(OrgUnit.name)
         ).all()
-        summaries, values, info = [], [], {}
-        for branch_id, branch_name in branches:
-            scored = BranchScorer(session, branch_id).year(year)
-            if scored is None:
-                summaries.append(BranchSummary(branch_id, branch_name, gathered[branch_id].backup_created_at, 0, ZERO, ZERO, {}, 0, False))
-                continue
-            summaries.append(_summary(branch_id, branch_name, gathered[branch_id].backup_created_at, scored.branch))
-            for member_id, score in scored.branch.scores.items():
-                values.append((member_id, score.final_total))
-                info[member_id] = (branch_id, branch_name, scored.members[member_id], score, scored.branch.stars[member_id])
+        with_rules = set(session.scalars(
+            select(RuleSetRecord.branch_id).where(RuleSetRecord.year == year, RuleSetRecord.branch_id.in_(list(gathered)))
+        ))
         shop = shop_activity(session, [branch_id for branch_id, _ in branches], year)
-    ranked = rank(values, tie_order=lambda member_id: (info[member_id][2].name_pinyin, str(member_id)))
-    rows = []
-    for entry in ranked:
-        branch_id, branch_name, member, score, stars = info[entry.key]
-        rows.append(TownshipRow(entry.rank, branch_id, branch_name, entry.key, member.name, entry.value, score.grade, stars, score.vetoed))
-    return TownshipOverview(year, township.name if township else "", tuple(summaries), tuple(rows), shop)
+    ranked = _ranking(store, {branch_id: name for branch_id, name in branches if branch_id in with_rules}, year)
+    rows = tuple(
+        TownshipRow(r.rank, r.branch_id, r.branch_name, r.member_id, r.name, r.year_to_date, r.grade, r.stars, r.vetoed)
+        for r in ranked
+    )
+    of_branch: dict[uuid.UUID, list[TownshipRow]] = {branch_id: [] for branch_id, _ in branches}
+    for row in rows:
+        of_branch[row.branch_id].append(row)
+    summaries = tuple(
+        _summary(branch_id, name, gathered[branch_id].backup_created_at, of_branch[branch_id])
+        if branch_id in with_rules
+        else BranchSummary(branch_id, name, gathered[branch_id].backup_created_at, 0, ZERO, ZERO, {}, 0, False)
+        for branch_id, name in branches
+    )
+    return TownshipOverview(year, township.name if township else "", summaries, rows, shop)
 
 
-def _summary(branch_id: uuid.UUID, name: str, backup_created_at, branch: BranchYear) -> BranchSummary:
+def _ranking(store: Store, branches: dict[uuid.UUID, str], year: int) -> tuple:
+    if not branches:
+        return ()
+    try:
+        return ranking_across(store, branches, year).rows
+    except NotFound:  # their rule sets went between the two reads: nothing to rank
+        return ()
+
+
+def _summary(branch_id: uuid.UUID, name: str, backup_created_at, rows: list[TownshipRow]) -> BranchSummary:
     """A branch's line: members scored, their totals, average, stars after the quota, vetoes."""
-    scores = branch.scores
-    total = sum((score.final_total for score in scores.values()), ZERO)
-    distribution = Counter(branch.stars.values())
+    total = sum((row.final_total for row in rows), ZERO)
+    distribution = Counter(row.stars for row in rows)
     return BranchSummary(
-        branch_id, name, backup_created_at, len(scores), total,
-        (total / len(scores)).quantize(Decimal("0.01")) if scores else ZERO,
-        {n: distribution.get(n, 0) for n in range(6)}, sum(1 for score in scores.values() if score.vetoed), True,
+        branch_id, name, backup_created_at, len(rows), total,
+        (total / len(rows)).quantize(Decimal("0.01")) if rows else ZERO,
+        {n: distribution.get(n, 0) for n in range(6)}, sum(1 for row in rows if row.vetoed), True,
     )
