@@ -252,7 +252,7 @@ def test_a_round_whose_ledger_moved_after_the_freeze_is_not_reported_until_asses
     report = tmp_path / "r.jfrating"
     with pytest.raises(ConflictError) as refused:
         rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 22), report, today=LATER)
-    assert "党员甲 冻结时 98 分，现在 88 分" in refused.value.message and "重新测评" in refused.value.message
+    assert "党员甲 冻结时 98 分，现在 88 分" in refused.value.message and "重新“测评星级”" in refused.value.message
     assert load_view(store, 2026).status is RoundStatus.PUBLICISING and not report.exists()
     rating.assess(store, admin, 2026, date(2026, 11, 22), today=LATER)
     rating.publicise(store, admin, 2026, date(2026, 11, 22), days=1, today=LATER)

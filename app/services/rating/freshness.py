@@ -56,7 +56,7 @@ def refuse_if_moved(store: Store, session, round_id: uuid.UUID, year: int) -> No
     named = "；".join(_described(total) for total in moved[:SHOWN])
     more = f"等 {len(moved)} 人" if len(moved) > SHOWN else ""
     raise ConflictError(
-        f"审核评星后积分又有变化（{named}{more}），公示和上报的必须是台账现在的数：请回到“审核评星”重新测评、公示后再上报。"
+        f"审核评星后积分又有变化（{named}{more}），公示和上报的必须是台账现在的数：请重新“测评星级”、再次公示后上报。"
     )
 
 

@@ -291,7 +291,7 @@ def reopen(store: Store, actor: Actor, year: int, reason: str, on: date, today: 
             raise ConflictError(f"评定处于“{record.status.label}”阶段，不需要重新打开。")
         record.report_sha256 = None
         _step(uow, record, "reopen", RoundStatus.ASSESSING, on, note=reason.strip())
-        return Change(f"已重新打开 {year} 年星级评定，积分可以补记和冲正；改完后请重新公示和上报。", updated=[record.id])
+        return Change(f"已重新打开 {year} 年星级评定，积分可以补记和冲正；改完后请重新测评星级、公示，再上报。", updated=[record.id])
 
 
 @dataclass(frozen=True)
