@@ -26,6 +26,7 @@ import sys
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Callable
 
 FILLER_ROWS = 20_000  # of about 1.7 KB each
 AUDIT_ROWS = 700_000  # about 100 MB of the file; their ids as Python strings in a set alone would take more than 70 MB
@@ -107,22 +108,33 @@ def run_verb(verb: str, arguments: dict) -> None:
         raise ValueError(verb)
 
 
-def main() -> None:
-    limit = int(sys.argv[1]) << 20
+def limit_memory(megabytes: str) -> None:
+    """RLIMIT_AS to `megabytes`: called before anything of the program is imported."""
+    limit = int(megabytes) << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import app.services.backup.archive  # noqa: F401  (imported before the clock starts)
-    import app.services.backup.restore  # noqa: F401
-    import db.store  # noqa: F401
 
+
+def run_and_report(work: Callable[[], dict | None]) -> None:
+    """Run the measured call and print one JSON line: what it returned (or its error), seconds,
+    peak resident memory and peak address space. Every memory child ends this way."""
     started = time.perf_counter()
     answer: dict = {}
     try:
-        run_verb(sys.argv[2], json.loads(sys.argv[3]))
+        answer.update(work() or {})
     except BaseException as exc:  # reported to the test, which fails on it
         answer["error"] = repr(exc)
     answer["seconds"] = time.perf_counter() - started
     answer.update(memory_mb())
-    print(json.dumps(answer), flush=True)
+    print(json.dumps(answer, ensure_ascii=False), flush=True)
+
+
+def main() -> None:
+    limit_memory(sys.argv[1])
+    import app.services.backup.archive  # noqa: F401  (imported before the clock starts)
+    import app.services.backup.restore  # noqa: F401
+    import db.store  # noqa: F401
+
+    run_and_report(lambda: run_verb(sys.argv[2], json.loads(sys.argv[3])))
 
 
 if __name__ == "__main__":

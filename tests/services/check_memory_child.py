@@ -10,31 +10,23 @@ the error, if any.
 
 from __future__ import annotations
 
-import json
-import resource
 import sys
-import time
 from pathlib import Path
 
 
 def main() -> None:
-    limit = int(sys.argv[1]) << 20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from services.backup_memory_child import limit_memory, run_and_report
+
+    limit_memory(sys.argv[1])
     from app.services.check import check_store
     from db.store import Store
-    from services.backup_memory_child import memory_mb
 
-    started = time.perf_counter()
-    answer: dict = {}
-    try:
+    def check() -> dict:
         with Store.open_file(Path(sys.argv[2]), read_only=True) as store:
             report = check_store(store)
-        answer.update(problems=report.problems, counts=report.counts)
-    except BaseException as exc:  # reported to the test, which fails on it
-        answer["error"] = repr(exc)
-    answer["seconds"] = time.perf_counter() - started
-    answer.update(memory_mb())
-    print(json.dumps(answer, ensure_ascii=False), flush=True)
+        return {"problems": report.problems, "counts": report.counts}
+
+    run_and_report(check)
 
 
 if __name__ == "__main__":
