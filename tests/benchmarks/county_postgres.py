@@ -36,21 +36,18 @@ from __future__ import annotations
 import calendar
 import json
 import os
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 
+from tests import postgres_cluster
 from tests.benchmarks.bench_county import MONTH, ROOT, YEAR, _branches, _peak_mb, line
 
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 DATABASE = "county"
 RANKINGS = {
     "month ranking, one branch": ("branch", MONTH),
@@ -64,43 +61,18 @@ SHOWN_DIFFERENCES = 5
 # ---------------------------------------------------------------- the throwaway server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    # initdb and postgres refuse to run as root.
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @contextmanager
 def throwaway_server():
     """Yield the SQLAlchemy URL of a fresh local cluster's superuser; stop and remove it after."""
-    if PG_BIN is None or not (PG_BIN / "initdb").exists():
+    if not postgres_cluster.available():
         raise SystemExit("--postgres needs the PostgreSQL server binaries (Debian package postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="jfcounty-pg-"))
-    data = folder / "data"
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    port = _free_port()
     try:
-        _run([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
-        # its own session: a Ctrl+C at the terminal reaches this program, which stops the server itself
-        _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
-              "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c wal_level=minimal -c max_wal_senders=0", "start"])
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True, check=False)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _run(argv: list[str]) -> None:
-    done = subprocess.run(_as_postgres(argv), capture_output=True, text=True, check=False, start_new_session=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{Path(argv[0]).name} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        with postgres_cluster.throwaway_cluster(
+            "jfcounty-pg-", ("wal_level=minimal", "max_wal_senders=0"), ("--no-sync",)
+        ) as url:
+            yield url
+    except postgres_cluster.ClusterFailed as failed:
+        raise SystemExit(str(failed)) from None
 
 
 def _dsn(url: str) -> str:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from tests import postgres_cluster
 from tests.benchmarks import county_postgres
 
 pytestmark = [
     pytest.mark.skipif(
-        county_postgres.PG_BIN is None or not (county_postgres.PG_BIN / "initdb").exists(),
+        not postgres_cluster.available(),
         reason="PostgreSQL server binaries are not installed (Debian package postgresql; .ci/run installs it)",
     ),
     pytest.mark.slow,

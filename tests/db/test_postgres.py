@@ -6,13 +6,7 @@ on a loopback port for this module and removed afterwards.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -24,43 +18,18 @@ from app.services.totals import ranking as totals
 from conftest import TODAY, keyed_admin
 from db.models import PointsEntry
 from db.store import Store
-
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+from tests import postgres_cluster
 
 pytestmark = pytest.mark.skipif(
-    PG_BIN is None or not (PG_BIN / "initdb").exists(),
+    not postgres_cluster.available(),
     reason="PostgreSQL server binaries are not installed (Debian package postgresql; .ci/run installs it)",
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    # initdb and postgres refuse to run as root.
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @pytest.fixture(scope="module")
 def server_url():
-    folder = Path(tempfile.mkdtemp(prefix="dyjf-pg-"))
-    data = folder / "data"
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    port = _free_port()
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
-                                 "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"]),
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    with postgres_cluster.throwaway_cluster("dyjf-pg-") as url:
+        yield url
 
 
 @pytest.fixture
