@@ -31,14 +31,15 @@ from app.services.printing.report_data import IssueSettings, issue_info
 from app.services.shop import balances
 from app.services.shop.board import period_board
 from app.services.shop.redemptions import RedemptionRow, redemption_rows
-from app.services.totals.scoring import BranchScorer, group_names
+from app.services.totals.scoring import BranchScorer
+from app.services.totals.standings import group_names_of
 from db.models import Member
 from db.shop_models import ShopGoods, ShopRedemption, ShopStockIn
 from db.store import Store
 
 
 def _groups(session, branch_id) -> dict[uuid.UUID, str]:
-    names = group_names(session, branch_id)
+    names = group_names_of(session, [branch_id])
     return {m.id: names.get(m.group_id, "") for m in session.scalars(select(Member).where(Member.branch_id == branch_id))}
 
 

@@ -29,7 +29,7 @@ from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, BranchYear, MonthSum, carried_base, score_branch_year
 from app.services.rules.rulesets import rule_set_from_record
 from app.services.totals.standings import Standings, has_summaries, on_roster
-from db.models import AppraisalRecord, Member, MemberMonthSum, OrgUnit, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import AppraisalRecord, Member, MemberMonthSum, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.types import Points
 
 
@@ -236,7 +236,3 @@ class BranchScorer:
         if key not in self._standings:
             self._standings[key] = Standings(self.session, [self.branch_id], year, member_ids)
         return self._standings[key].finals_by_id(year)
-
-
-def group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, str]:
-    return {unit.id: unit.name for unit in session.scalars(select(OrgUnit).where(OrgUnit.parent_id == branch_id))}
