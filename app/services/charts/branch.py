@@ -23,7 +23,8 @@ from app.reports.chart_data import Chart, ChartSet, Series
 from app.services.charts.common import MONTH_NAMES, STAR_NAMES, average, last_month, period_text, share
 from app.services.context import read_session
 from app.services.organisation import get_branch, require_branch_id
-from app.services.totals.scoring import BranchScorer, ScoredBranch, group_names
+from app.services.totals.scoring import BranchScorer, ScoredBranch
+from app.services.totals.standings import group_names_of
 from db.models import AttendanceRecord, Meeting, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.store import Store
 from db.types import Points
@@ -139,7 +140,7 @@ def branch_charts(store: Store, year: int, up_to: Month | None = None, kinds: tu
         scorer = BranchScorer(session, branch_id)
         scored = _scored(session, branch_id, year)
         if "groups" in kinds:
-            charts += group_charts(scored, group_names(session, branch_id), shown)
+            charts += group_charts(scored, group_names_of(session, [branch_id]), shown)
         if "stars" in kinds:
             charts.append(star_chart(year, star_counts(scored), star_counts(scorer.year(year - 1))))
         if "deductions" in kinds:
