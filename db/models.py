@@ -284,6 +284,23 @@ class MemberMonthSum(Base):
     vetoes: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class MemberYearSum(Base):
+    """A member's approved points of one year and category under one rule set: the month sums
+    of the year added up, kept in the same transaction (db/summaries.py) so that a year's ranking
+    (and every later year's carried base) reads one row a member and category instead of twelve.
+    Clustered by its key on SQLite (no rowid), which is the order a ranking reads it in."""
+
+    __tablename__ = "member_year_sums"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    rule_set_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_column(Category), primary_key=True)
+    points: Mapped[Decimal] = mapped_column(Points)
+    vetoes: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class DataKeyWrap(RecordMixin, UpdatedMixin, Base):
     """The branch's data key, wrapped for one account (by its password) or for the recovery code.
 

@@ -1,14 +1,16 @@
 """Summaries per member and month: the approved points of each member, month and category under
 each rule set, kept beside the ledger so that a ranking reads a few rows a member instead of
-every entry.
+every entry; and the same per member and year (the year's months added up), so that a year's
+ranking, and the carried base every later year needs, reads one row a member and category.
 
 One place keeps them: `add_approved`, called by a flush hook (installed with the ledger chain in
 db/store.py) for every entry that becomes approved in a session — created approved (one entry,
 a batch, a meeting, an opening import), approved in review, or a reversal — so the summary
 changes in the same transaction as the entry. Bulk writes that bypass the ORM (a township's
-gathering, migration 0004) call `rebuild` for the rule sets they touched.
+gathering, migrations 0004 and 0009) call `rebuild` for the rule sets they touched.
 
-`ledger_sums` is the same figure computed from the ledger itself: `check` compares the two.
+`ledger_sums` is the same figure computed from the ledger itself: `check` compares the two, and
+the year sums with the month sums (`year_mismatch_count`).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from sqlalchemy import case, delete, event, except_, extract, func, insert, sele
 from sqlalchemy.orm import Session
 
 from app.domain.enums import Category, EntryStatus
-from db.models import MemberMonthSum, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import MemberMonthSum, MemberYearSum, PointsEntry, RuleItemRecord, RuleSetRecord
 from db.types import Points
 
 Key = tuple  # (rule_set_id, year, member_id, month, category)
+YearKey = tuple  # (rule_set_id, year, member_id, category)
 
 
 def _veto_count():
@@ -102,15 +105,74 @@ def mismatches(session) -> list[tuple[Key, tuple | None, tuple | None]]:
 
 
 def rebuild(session, rule_set_ids=None) -> None:
-    """Recompute the summaries of the given rule sets (all when None) from the ledger."""
-    table = MemberMonthSum.__table__
-    wipe = delete(table)
+    """Recompute the summaries of the given rule sets (all when None) from the ledger: the
+    months from the entries, then the years from the months."""
     if rule_set_ids is not None:
         rule_set_ids = list(rule_set_ids)
-        wipe = wipe.where(table.c.rule_set_id.in_(rule_set_ids))
-    session.execute(wipe)
+    for table in (MemberMonthSum.__table__, MemberYearSum.__table__):
+        wipe = delete(table)
+        if rule_set_ids is not None:
+            wipe = wipe.where(table.c.rule_set_id.in_(rule_set_ids))
+        session.execute(wipe)
     columns = ["rule_set_id", "year", "member_id", "month", "category", "points", "vetoes"]
-    session.execute(insert(table).from_select(columns, ledger_sums_query(rule_set_ids)))
+    session.execute(insert(MemberMonthSum.__table__).from_select(columns, ledger_sums_query(rule_set_ids)))
+    columns.remove("month")
+    session.execute(insert(MemberYearSum.__table__).from_select(columns, months_added_up_query(rule_set_ids)))
+
+
+def months_added_up_query(rule_set_ids=None):
+    """SELECT rule_set_id, year, member_id, category, points, vetoes: the kept month sums added up
+    by year, which the kept year sums must equal."""
+    s = MemberMonthSum
+    query = select(
+        s.rule_set_id, s.year, s.member_id, s.category,
+        type_coerce(func.sum(s.points), Points).label("points"), func.sum(s.vetoes).label("vetoes"),
+    ).group_by(s.rule_set_id, s.year, s.member_id, s.category)
+    if rule_set_ids is not None:
+        query = query.where(s.rule_set_id.in_(list(rule_set_ids)))
+    return query
+
+
+def kept_year_sums_query(rule_set_ids=None):
+    s = MemberYearSum
+    query = select(s.rule_set_id, s.year, s.member_id, s.category, s.points, s.vetoes)
+    if rule_set_ids is not None:
+        query = query.where(s.rule_set_id.in_(list(rule_set_ids)))
+    return query
+
+
+def kept_year_sums(session, rule_set_ids=None) -> dict[YearKey, tuple[Decimal, int]]:
+    return _year_rows(session.execute(kept_year_sums_query(rule_set_ids)))
+
+
+def _year_rows(result) -> dict[YearKey, tuple[Decimal, int]]:
+    return {
+        (rule_set_id, int(year), member_id, category): (value, int(vetoes or 0))
+        for rule_set_id, year, member_id, category, value, vetoes in result
+    }
+
+
+def year_mismatch_count(session, shown: int | None = None) -> tuple[int, list[tuple[YearKey, tuple | None, tuple | None]]]:
+    """How many keys the kept year sums and the kept month sums added up disagree on, and (key,
+    kept, months) for the first `shown` of them (None: no row on that side). EXCEPT both ways in
+    SQL, as mismatch_count; the month sums are held to the ledger by mismatch_count itself."""
+    months, kept = months_added_up_query(), kept_year_sums_query()
+    sides = [except_(months, kept).subquery(), except_(kept, months).subquery()]
+    keys = union(*(select(*list(side.c)[:4]) for side in sides)).subquery()
+    count = session.scalar(select(func.count()).select_from(keys)) or 0
+    if not count or shown == 0:
+        return count, []
+    first = session.execute(select(keys).order_by(*keys.c).limit(shown)).all()
+    return count, [_year_both_sides(session, tuple(key)) for key in first]
+
+
+def _year_both_sides(session, key: YearKey) -> tuple[YearKey, tuple | None, tuple | None]:
+    rule_set_id, year, member_id, _ = key
+    key = (rule_set_id, int(year), member_id, key[3])
+    sides = []
+    for query, table in ((kept_year_sums_query([rule_set_id]), MemberYearSum), (months_added_up_query([rule_set_id]), MemberMonthSum)):
+        sides.append(_year_rows(session.execute(query.where(table.member_id == member_id, table.year == key[1]))).get(key))
+    return key, sides[0], sides[1]
 
 
 def rebuild_branch(session, branch_id: uuid.UUID) -> None:
@@ -135,7 +197,8 @@ def _upsert(session, table, rows: list[dict]):
 
 
 def add_approved(session, entries: list[PointsEntry]) -> None:
-    """Add entries that have just become approved to their month's summaries (same transaction)."""
+    """Add entries that have just become approved to their month's and year's summaries (same
+    transaction)."""
     if not entries:
         return
     item_ids = {entry.rule_item_id for entry in entries}
@@ -156,8 +219,17 @@ def add_approved(session, entries: list[PointsEntry]) -> None:
         {"rule_set_id": k[0], "year": k[1], "member_id": k[2], "month": k[3], "category": k[4], "points": v[0], "vetoes": v[1]}
         for k, v in totals.items()
     ]
-    table = MemberMonthSum.__table__
-    session.execute(_upsert(session, table, rows), rows)
+    session.execute(_upsert(session, MemberMonthSum.__table__, rows), rows)
+    years: dict[YearKey, list] = defaultdict(lambda: [Decimal(0), 0])
+    for row in rows:
+        year = years[row["rule_set_id"], row["year"], row["member_id"], row["category"]]
+        year[0] += row["points"]
+        year[1] += row["vetoes"]
+    year_rows = [
+        {"rule_set_id": k[0], "year": k[1], "member_id": k[2], "category": k[3], "points": v[0], "vetoes": v[1]}
+        for k, v in years.items()
+    ]
+    session.execute(_upsert(session, MemberYearSum.__table__, year_rows), year_rows)
 
 
 def _became_approved(session: Session) -> list[PointsEntry]:

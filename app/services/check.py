@@ -19,7 +19,7 @@ from app.domain.points import format_points
 from app.services.check_caps import cap_problems
 from app.services.check_lanes import run_parts
 from app.services.check_ledger import ledger_counts, ledger_problems
-from app.services.check_sums import disagreeing_keys
+from app.services.check_sums import disagreeing_keys, disagreeing_year_keys
 from app.services.context import read_session
 from app.services.practice.checks import check_practice
 from app.services.shop.checks import check_shop
@@ -78,18 +78,31 @@ def _merged(reports: list[CheckReport]) -> CheckReport:
 
 
 def _check_summaries(session, report: CheckReport) -> None:
-    """The summaries kept per member and month, recomputed from the ledger and compared."""
-    if not disagreeing_keys(session):
-        return
-    count, found = summaries.mismatch_count(session, shown=1)
-    (rule_set_id, year, member_id, month, category), kept, ledger = found[0]
+    """The summaries kept per member and month, recomputed from the ledger and compared; those
+    kept per member and year, compared with the months added up."""
+    if disagreeing_keys(session):
+        count, found = summaries.mismatch_count(session, shown=1)
+        (rule_set_id, year, member_id, month, category), kept, ledger = found[0]
+        kept_text = f"{format_points(kept[0])} 分" if kept else "没有"
+        ledger_text = f"{format_points(ledger[0])} 分" if ledger else "没有记录"
+        report.problems.append(
+            f"积分月汇总与台账不符：{_member_name(session, member_id)} {year}年{month}月的“{category.label}”汇总为{kept_text}，"
+            f"台账合计为{ledger_text}（共 {count} 处不符）。"
+        )
+    if disagreeing_year_keys(session):
+        count, found = summaries.year_mismatch_count(session, shown=1)
+        (rule_set_id, year, member_id, category), kept, months = found[0]
+        kept_text = f"年汇总为{format_points(kept[0])} 分" if kept else "没有年汇总"
+        months_text = f"各月汇总合计为{format_points(months[0])} 分" if months else "没有月汇总"
+        report.problems.append(
+            f"积分年汇总与月汇总不符：{_member_name(session, member_id)} {year}年的“{category.label}”{kept_text}，"
+            f"{months_text}（共 {count} 处不符）。"
+        )
+
+
+def _member_name(session, member_id) -> str:
     member = session.get(Member, member_id)
-    kept_text = f"{format_points(kept[0])} 分" if kept else "没有"
-    ledger_text = f"{format_points(ledger[0])} 分" if ledger else "没有记录"
-    report.problems.append(
-        f"积分月汇总与台账不符：{member.name if member else '?'} {year}年{month}月的“{category.label}”汇总为{kept_text}，"
-        f"台账合计为{ledger_text}（共 {count} 处不符）。"
-    )
+    return member.name if member else "?"
 
 
 def _check_file(session, report: CheckReport) -> None:

@@ -142,7 +142,7 @@ def main() -> None:
 
 def earlier_years(store, admin, database: Path, year: int, members: list, goods_id, count: int = 4) -> None:
     """The shop page when the branch has kept its points for five years: the four years before get
-    rule sets and the same month sums as `year` (what the scorer reads), then the page is timed
+    rule sets and the same month and year sums as `year` (what the scorer reads), then the page is timed
     with the earlier years kept (app/services/shop/carried.py), against working them all out
     again as the page did before, and against the five-year branch's ranking."""
     from app.services.rules import rulesets
@@ -157,6 +157,11 @@ def earlier_years(store, admin, database: Path, year: int, members: list, goods_
             raw.execute(
                 "INSERT INTO member_month_sums (rule_set_id, year, member_id, month, category, points, vetoes) "
                 "SELECT ?, ?, member_id, month, category, points, vetoes FROM member_month_sums WHERE rule_set_id = ?",
+                (ids[earlier], earlier, ids[year]),
+            )
+            raw.execute(
+                "INSERT INTO member_year_sums (rule_set_id, year, member_id, category, points, vetoes) "
+                "SELECT ?, ?, member_id, category, points, vetoes FROM member_year_sums WHERE rule_set_id = ?",
                 (ids[earlier], earlier, ids[year]),
             )
     print(f"{count + 1} rule-set years of the same ledger", flush=True)

@@ -1,4 +1,4 @@
-"""The member month sums kept beside the ledger always equal the ledger's own sums.
+"""The member month and year sums kept beside the ledger always equal the ledger's own sums.
 
 Property tests (hypothesis): random entries (approved or pending, single or batch), reviews
 (approve, reject), reversals, restores of an earlier backup and the opening of the file again,
@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,13 @@ class closing_sqlite:
 def _assert_kept_equal_ledger(store: Store) -> None:
     with store.session() as session:
         assert summaries.mismatches(session) == []
+        by_year: dict[tuple, list] = {}
+        for (rule_set_id, year, member_id, _, category), (points, vetoes) in summaries.ledger_sums(session).items():
+            found = by_year.setdefault((rule_set_id, year, member_id, category), [0, 0])
+            found[0] += points
+            found[1] += vetoes
+        assert summaries.kept_year_sums(session) == {key: tuple(value) for key, value in by_year.items()}
+        assert summaries.year_mismatch_count(session) == (0, [])
         branch_id = require_branch_id(store)
         kept = {m: sorted(map(repr, v)) for m, v in month_sums(session, branch_id, 2026).items()}
         summed = {m: sorted(map(repr, v)) for m, v in ledger_month_sums(session, branch_id, 2026).items()}
@@ -187,9 +195,51 @@ def test_check_names_a_mismatch_in_one_sentence(base_file, tmp_path):
         raw.commit()
     with Store.open_file(path) as store:
         report = check.check_store(store)
-    found = [p for p in report.problems if "月汇总" in p]
-    assert len(found) == 1
-    assert found[0] == "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。"
+    assert report.problems == [
+        "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。",
+        "积分年汇总与月汇总不符：李四 2026年的“加分”年汇总为1 分，各月汇总合计为2 分（共 1 处不符）。",
+    ]
+
+
+def test_check_names_a_year_sum_that_differs_from_its_months(base_file, tmp_path):
+    path = _fresh(base_file, tmp_path / "run")
+    with Store.open_file(path) as store:
+        admin = operators.ensure_admin(store)
+        first, second = Run_members(store)[:2]
+        for member, day in ((first, date(2026, 3, 5)), (first, date(2026, 4, 5)), (second, date(2026, 3, 5))):
+            ledger.record_entry(store, admin, ledger.EntryRequest(member, "B02", day), approve=True, today=TODAY)
+        assert check.check_store(store).ok
+    with closing_sqlite(path) as raw:
+        raw.execute("UPDATE member_year_sums SET points = points - 50 WHERE points = 200")
+        raw.execute("DELETE FROM member_year_sums WHERE points = 100")
+        raw.commit()
+    with Store.open_file(path) as store:
+        report = check.check_store(store)
+        with store.session() as session:
+            count, found = summaries.year_mismatch_count(session, shown=5)
+    sides = [side[1:] for side in found]
+    assert count == 2 and len(sides) == 2
+    assert ((Decimal("1.5"), 0), (Decimal("2"), 0)) in sides and (None, (Decimal("1"), 0)) in sides
+    assert len(report.problems) == 1  # the month sums still equal the ledger
+    assert report.problems[0] in (
+        "积分年汇总与月汇总不符：李四 2026年的“加分”年汇总为1.5 分，各月汇总合计为2 分（共 2 处不符）。",
+        "积分年汇总与月汇总不符：王五 2026年的“加分”没有年汇总，各月汇总合计为1 分（共 2 处不符）。",
+    ), report.problems
+
+
+def test_an_older_file_gets_its_year_sums_from_its_month_sums(tmp_path):
+    """Migration 0009 fills the year sums from the month sums a file of schema 0008 keeps."""
+    copy = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "schema-0008.db", copy)
+    with closing_sqlite(copy) as raw:
+        months = raw.execute("SELECT count(*), sum(points), sum(vetoes) FROM member_month_sums").fetchone()
+        assert months[0] > 0
+    with Store.open_file(copy) as store:
+        _assert_kept_equal_ledger(store)
+        with store.session() as session:
+            kept = summaries.kept_year_sums(session)
+    assert 0 < len(kept) < months[0]
+    assert (sum(points for points, _ in kept.values()) * 100, sum(vetoes for _, vetoes in kept.values())) == tuple(months[1:])
 
 
 def test_a_file_without_summaries_is_filled_by_the_migration(base_file, tmp_path):

@@ -99,8 +99,8 @@ def test_a_file_without_kept_sums_ranks_from_the_ledger_alike(store, admin, bran
         EntryRequest(ids[2], "V01", date(2026, 4, 1)), EntryRequest(ids[0], "R01", date(2026, 4, 30)),
     ], approve=True, today=TODAY)
     kept = [_plain(totals.branch_ranking(store, 2026, **period)) for period in PERIODS]
-    monkeypatch.setattr(standings, "has_summaries", lambda session: False)
-    monkeypatch.setattr(scoring, "has_summaries", lambda session: False)
+    monkeypatch.setattr(standings, "has_summaries", lambda session, table=None: False)
+    monkeypatch.setattr(scoring, "has_summaries", lambda session, table=None: False)
     assert [_plain(totals.branch_ranking(store, 2026, **period)) for period in PERIODS] == kept
     # 2025: base 20 + 2 = 22; 2026's base is 20% of it, 4.4, then + 2
     assert totals.branch_ranking(store, 2026).row_for(ids[0]).year_to_date == D("6.40")

@@ -4,8 +4,9 @@ aggregate of the kept month sums per member.
 
 A ranking needs no month-by-month detail, only each member's period points and his year to
 date: the base category's sum, the other categories' sum and his vetoes. The database adds those
-up (GROUP BY member over member_month_sums), so a ranking reads one row a member however many
-months and categories he has; the members, their groups and the rule sets come in one query
+up (GROUP BY member over member_month_sums, or over member_year_sums for a whole year, which is
+also every earlier year's final total a carried base needs), so a ranking reads one row a member
+however many months and categories he has; the members, their groups and the rule sets come in one query
 each for all the branches asked about, and last year's final totals (the carried base) the same
 way, one aggregate a year for every branch together. `BranchScorer` (scoring.py) gives the
 detail (months, categories) where a paper needs it, and takes its carried bases from here.
@@ -29,17 +30,17 @@ from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, YearResult, carried_base, year_result
 from app.services.rules.rulesets import rule_set_from_record
 from db import summaries
-from db.models import AppraisalRecord, Member, MemberMonthSum, OrgUnit, RuleItemRecord, RuleSetRecord
+from db.models import AppraisalRecord, Member, MemberMonthSum, MemberYearSum, OrgUnit, RuleItemRecord, RuleSetRecord
 
 
-_SUMMARIES_KEPT: dict[str, bool] = {}
+_SUMMARIES_KEPT: dict[tuple[str, str], bool] = {}
 
 
-def has_summaries(session) -> bool:
-    bind = session.get_bind()
-    key = str(bind.url)
+def has_summaries(session, table=MemberMonthSum) -> bool:
+    """Whether the file keeps `table`'s sums (an older schema opened read-only has none)."""
+    key = (str(session.get_bind().url), table.__tablename__)
     if not _SUMMARIES_KEPT.get(key):
-        _SUMMARIES_KEPT[key] = inspect(session.connection()).has_table(MemberMonthSum.__tablename__)
+        _SUMMARIES_KEPT[key] = inspect(session.connection()).has_table(table.__tablename__)
     return _SUMMARIES_KEPT[key]
 
 
@@ -230,21 +231,19 @@ class Standings:
         """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
         the period)}}, from the kept month sums, or from the ledger's own sums in a file without them.
         A whole year's period is the year itself, and its query leaves the period's columns out."""
-        kept = MemberMonthSum.__table__.c if has_summaries(self.session) else summaries.ledger_sums_query().subquery().c
+        whole_year = len(months) == 12
+        kept = self._kept_table(whole_year)
         hundredths = type_coerce(kept.points, Integer)
         columns = [
             type_coerce(kept.rule_set_id, String), type_coerce(kept.member_id, String),
             func.sum(case((kept.category == Category.BASE, hundredths), else_=0)), func.sum(hundredths), func.sum(kept.vetoes),
         ]
-        whole_year = len(months) == 12
+        query = select(*columns).where(kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year)
         if not whole_year:
             in_period = kept.month.between(min(months), max(months))
             columns += [func.sum(case((in_period, hundredths), else_=0)), func.max(case((in_period, 1), else_=0))]
-        query = (
-            select(*columns)
-            .where(kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year, kept.month <= up_to)
-            .group_by(kept.rule_set_id, kept.member_id)
-        )
+            query = query.with_only_columns(*columns).where(kept.month <= up_to)
+        query = query.group_by(kept.rule_set_id, kept.member_id)
         if self.member_ids is not None:
             query = query.where(kept.member_id.in_(self.member_ids))
         figures, found = self._figures, {}
@@ -255,6 +254,16 @@ class Standings:
             in_period = (total, 1) if whole_year else period
             of_set[member_id] = (figures[in_period[0]], figures[base], figures[total - base], int(vetoes or 0), in_period[1])
         return found
+
+    def _kept_table(self, whole_year: bool):
+        """The columns to add up: a whole year's from the kept year sums (one row a member and
+        category), a part of a year's from the kept month sums, or the ledger's own sums in a file
+        without them."""
+        if whole_year and has_summaries(self.session, MemberYearSum):
+            return MemberYearSum.__table__.c
+        if has_summaries(self.session):
+            return MemberMonthSum.__table__.c
+        return summaries.ledger_sums_query().subquery().c
 
     def _members(self, rules: dict, start: date, end: date) -> list[tuple]:
         """(stored id, stored branch id, name, pinyin, stored group id, class, membership, on the

@@ -53,11 +53,11 @@ from db.models import Member, OrgUnit
 
 # chain_starts belongs to each file's own chains; gathered chains are verified and their heads
 # kept per branch at gathering, so gathered ledger rows enter the township unchained.
-# member_month_sums are derived: the gathered branch's are recomputed after its rows are merged.
+# member_month_sums and member_year_sums are derived: the gathered branch's are recomputed after its rows are merged.
 # Personal data arrives sealed with the village's own key and stays so: the village's wrapped
 # keys stay behind (the township must not be able to open it), and so do plain values of an
 # old file that the village has not sealed yet.
-SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums", "data_key_wraps", "unsealed_personal"}
+SKIPPED_TABLES = {"store_settings", "chain_starts", "member_month_sums", "member_year_sums", "data_key_wraps", "unsealed_personal"}
 CHAIN_COLUMNS = {"chain_seq", "chain_prev", "chain_hash"}
 CHAINED_TABLES = ("points_entries", "audit_log")
 REVIEW_COLUMNS = ("status", "reviewed_by", "reviewed_at", "review_note")
