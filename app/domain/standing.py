@@ -181,11 +181,10 @@ class BandEdge:
 
 def near_band_edge(total: Decimal, bands: Iterable[Band], margin: Decimal) -> BandEdge | None:
     """The next higher band when the total is within `margin` points below it."""
-    above = sorted((band for band in bands if band.min_points > total), key=lambda band: band.min_points)
-    if not above:
+    above = min((band for band in bands if band.min_points > total), key=lambda band: band.min_points, default=None)
+    if above is None:
         return None
-    gap = exact_points(above[0].min_points - total)
+    gap = exact_points(above.min_points - total)
     if gap <= margin:
-        label = above[0].label or f"{above[0].stars}星"
-        return BandEdge(label, gap)
+        return BandEdge(above.label or f"{above.stars}星", gap)
     return None

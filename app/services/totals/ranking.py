@@ -137,7 +137,8 @@ def _branches(kind: str, standings: list[Standing], rules: dict, names: dict) ->
 def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: dict, scores: dict) -> tuple[RankingRow, ...]:
     """One ranking over the standings of one branch or of a whole township."""
     values = [(at, s.result.final_total if kind == "year" else s.period_points) for at, s in enumerate(standings)]
-    ranked = rank(values, tie_order=lambda at: (standings[at].name_pinyin, str(standings[at].member_id)))
+    # a UUID's number orders as its text does, without making the text of every member
+    ranked = rank(values, tie_order=lambda at: (standings[at].name_pinyin, standings[at].member_id.int))
     flags: dict[tuple, tuple[str, ...]] = {}
     return tuple(
         _row(entry, kind, standings[entry.key], branches[standings[entry.key].branch_id], groups, scores, flags) for entry in ranked

@@ -186,15 +186,16 @@ class Standings:
         rule set that year."""
         if year not in self._finals:
             self._finals[year] = {}  # guards against a cycle while computing
-            scored = self._scored(year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31))
+            scored = self._scored(year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31), who_only=True)
             self._finals[year] = {member[0]: result.final_total for member, _, result in scored}
         return self._finals[year]
 
     def finals_by_id(self, year: int) -> dict[uuid.UUID, Decimal]:
         return {uuid.UUID(str(stored)): final for stored, final in self.finals(year).items()}
 
-    def _scored(self, year: int, months, up_to: int | None, start: date, end: date) -> list[tuple]:
-        """(member row, period points, result) of everyone scored in the period (see `period`)."""
+    def _scored(self, year: int, months, up_to: int | None, start: date, end: date, who_only: bool = False) -> list[tuple]:
+        """(member row, period points, result) of everyone scored in the period (see `period`);
+        `who_only`: member rows of his id and branch alone (a carried base needs no names)."""
         rules = self.rules.of_year(self.branch_ids, year)
         if not rules:
             return []
@@ -207,10 +208,10 @@ class Standings:
         # year_result is a pure function of these few values, which many members share
         results: dict[tuple, YearResult] = {}
         found = []
-        for member in self._members(rules, start, end):
+        for member in self._members(rules, start, end, who_only):
             rule_set, member_sums = branches[member[1]]
             row = member_sums.get(member[0])
-            if not member[7] and not (row and row[4]):
+            if not member[-1] and not (row and row[4]):
                 continue
             period, base, other, vetoes = row[:4] if row else _NOTHING
             last_year = carried.get(member[0])
@@ -265,9 +266,16 @@ class Standings:
             return MemberMonthSum.__table__.c
         return summaries.ledger_sums_query().subquery().c
 
-    def _members(self, rules: dict, start: date, end: date) -> list[tuple]:
+    def _members(self, rules: dict, start: date, end: date, who_only: bool = False) -> list[tuple]:
         """(stored id, stored branch id, name, pinyin, stored group id, class, membership, on the
-        roster in [start, end]) of every member of the branches with a rule set."""
+        roster in [start, end]) of every member of the branches with a rule set; with `who_only`
+        (stored id, stored branch id, on the roster) alone. Being on the roster is always last."""
+        if who_only:
+            query = select(type_coerce(Member.id, String), type_coerce(Member.branch_id, String), case((on_roster(start, end), 1), else_=0))
+            query = query.where(self._branch_of_member().in_(list(rules)))
+            if self.member_ids is not None:
+                query = query.where(Member.id.in_(self.member_ids))
+            return self.session.connection().execute(query).all()
         query = select(
             type_coerce(Member.id, String), type_coerce(Member.branch_id, String), Member.name, Member.name_pinyin,
             type_coerce(Member.group_id, String), type_coerce(Member.member_class, String),
