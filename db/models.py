@@ -274,6 +274,7 @@ class MemberMonthSum(Base):
     `check` recomputes and compares them. `vetoes`: veto entries minus their reversals."""
 
     __tablename__ = "member_month_sums"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered by its key, the order rankings read
 
     rule_set_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)

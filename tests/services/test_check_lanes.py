@@ -20,7 +20,8 @@ EDITS = (
     f"UPDATE points_entries SET points = points * 10 WHERE id = ({PLAIN.format(3)})",
     f"UPDATE points_entries SET status = 'pending' WHERE id = ({PLAIN.format(9)})",
     f"DELETE FROM audit_log WHERE entity_id = ({PLAIN.format(12)})",
-    "UPDATE member_month_sums SET points = points + 1 WHERE rowid = 3",
+    "UPDATE member_month_sums SET points = points + 1 WHERE (rule_set_id, year, member_id, month, category) = "
+    "(SELECT rule_set_id, year, member_id, month, category FROM member_month_sums ORDER BY 1, 2, 3, 4, 5 LIMIT 1 OFFSET 2)",
 )
 
 

@@ -16,17 +16,24 @@ from conftest import TODAY
 from db import summaries
 from db.store import Store
 
+# the table has no rowid (it is clustered by its key): a row is picked by its place in key order
+KEY_COLUMNS = "rule_set_id, year, member_id, month, category"
+PLACE = (
+    f"(SELECT count(*) FROM member_month_sums AS o WHERE ({', '.join('o.' + c for c in KEY_COLUMNS.split(', '))}) <= "
+    f"({', '.join('member_month_sums.' + c for c in KEY_COLUMNS.split(', '))}))"
+)
+
 EDITS = {
-    "points": ["UPDATE member_month_sums SET points = points + 1 WHERE rowid = 3"],
-    "vetoes": ["UPDATE member_month_sums SET vetoes = vetoes + 1 WHERE rowid = 6"],
-    "missing": ["DELETE FROM member_month_sums WHERE rowid IN (2, 5, 9)"],
+    "points": [f"UPDATE member_month_sums SET points = points + 1 WHERE {PLACE} = 3"],
+    "vetoes": [f"UPDATE member_month_sums SET vetoes = vetoes + 1 WHERE {PLACE} = 6"],
+    "missing": [f"DELETE FROM member_month_sums WHERE {PLACE} IN (2, 5, 9)"],
     "extra": ["INSERT INTO member_month_sums SELECT rule_set_id, year, member_id, 13, category, points, vetoes "
-              "FROM member_month_sums WHERE rowid = 4"],
+              f"FROM member_month_sums WHERE {PLACE} = 4"],
     "all at once": [
-        "UPDATE member_month_sums SET points = -points WHERE rowid BETWEEN 10 AND 20",
-        "DELETE FROM member_month_sums WHERE rowid IN (2, 5, 9)",
+        f"UPDATE member_month_sums SET points = -points WHERE {PLACE} BETWEEN 10 AND 20",
+        f"DELETE FROM member_month_sums WHERE {PLACE} IN (2, 5, 9)",
         "INSERT INTO member_month_sums SELECT rule_set_id, year - 1, member_id, month, category, points, vetoes "
-        "FROM member_month_sums WHERE rowid BETWEEN 30 AND 33",
+        f"FROM member_month_sums WHERE {PLACE} BETWEEN 30 AND 33",
     ],
     "every row gone": ["DELETE FROM member_month_sums"],
 }

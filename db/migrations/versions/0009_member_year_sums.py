@@ -1,10 +1,14 @@
 """member year sums: each member's approved points per rule set, year and category, kept beside
-the month sums (db/summaries.py) so that a year's ranking reads one row a member and category
+the month sums (db/summaries.py) so that a year's ranking reads one row a member and category;
+and the month sums clustered by their key
 
 Created outright and filled from member_month_sums (which check has held equal to the ledger
 since 0004) by one INSERT ... SELECT ... GROUP BY in the migration's transaction, so a failed
 upgrade leaves neither the table nor a partial fill. Without rowid on SQLite: the table is its
-own key's index, in the order a ranking reads it.
+own key's index, in the order a ranking reads it. On SQLite the month sums are copied into such a
+table too (the old one kept every sum twice, in its rows and in its key's index, and a ranking
+looked each row up from the index): a new table, its rows copied, the old one dropped, the new
+one renamed, all in the same transaction. A downgrade leaves them clustered.
 
 Revision ID: 0009
 Revises: 0008
@@ -28,6 +32,8 @@ GROUP BY rule_set_id, year, member_id, category
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _cluster_month_sums()
     op.create_table('member_year_sums',
     sa.Column('rule_set_id', sa.Uuid(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -39,6 +45,27 @@ def upgrade() -> None:
     sqlite_with_rowid=False,
     )
     op.execute(FILL_SQL)
+
+
+def _cluster_month_sums() -> None:
+    op.create_table('member_month_sums_clustered',
+    sa.Column('rule_set_id', sa.Uuid(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Uuid(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('category', sa.Enum('base', 'duty', 'bonus', 'deduction', 'veto', name='category', native_enum=False, create_constraint=False, length=32), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('vetoes', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('rule_set_id', 'year', 'member_id', 'month', 'category', name=op.f('pk_member_month_sums')),
+    sqlite_with_rowid=False,
+    )
+    op.execute(
+        "INSERT INTO member_month_sums_clustered (rule_set_id, year, member_id, month, category, points, vetoes) "
+        "SELECT rule_set_id, year, member_id, month, category, points, vetoes FROM member_month_sums "
+        "ORDER BY rule_set_id, year, member_id, month, category"
+    )
+    op.drop_table('member_month_sums')
+    op.rename_table('member_month_sums_clustered', 'member_month_sums')
 
 
 def downgrade() -> None:
