@@ -628,12 +628,12 @@ def _dbstat_bytes(raw, tables: tuple[str, ...]) -> int | None:
 
 
 def bytes_per_entry(database: Path, folder: Path) -> tuple[float, float, float, float]:
-    """(entry alone, entry with its audit record, raw baseline, member month sums) in bytes an entry."""
+    """(entry alone, entry with its audit record, raw baseline, member month and year sums) in bytes an entry."""
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
         count = raw.execute("SELECT COUNT(*) FROM points_entries").fetchone()[0]
         entry = _dbstat_bytes(raw, ("points_entries",))
         audit = _dbstat_bytes(raw, ("audit_log",))
-        kept = _dbstat_bytes(raw, ("member_month_sums",)) or 0
+        kept = _dbstat_bytes(raw, ("member_month_sums", "member_year_sums")) or 0
     if entry is None or audit is None:
         return float("nan"), database.stat().st_size / count, float("nan"), float("nan")
     baseline_file = folder / "raw.db"
@@ -712,7 +712,7 @@ def main() -> None:
         alone, with_audit, raw, kept = bytes_per_entry(database, Path(work))
     print(f"bytes per entry: {alone:.0f} (the entry and its indexes), {with_audit:.0f} with its audit record; "
           f"raw baseline {raw:.0f} (integer keys, one covering index); ratio {with_audit / raw:.1f}; "
-          f"member month sums {kept:.0f} more", flush=True)
+          f"member month and year sums {kept:.0f} more", flush=True)
 
 
 if __name__ == "__main__":
