@@ -101,7 +101,8 @@ def test_an_id_number_another_gathered_member_holds_is_not_kept(village, townshi
     )
 
     result = gather.gather(store, admin, [moved]).files[0]
-    assert result.status == "gathered" and not result.conflicts
+    assert result.status == "gathered", result.message
+    assert not result.conflicts
     assert [n for n in result.notices if "身份证号" in n] == [
         "红星村党支部的党员“李回村”的身份证号与已汇总的另一名党员相同（可能转过组织关系），汇总库中没有保存这个身份证号。"
     ]
