@@ -81,14 +81,18 @@ def mismatch_count(session, shown: int | None = None) -> tuple[int, list[tuple[K
     ledger) for the first `shown` of them (None: no row on that side).
 
     Compared in SQL (EXCEPT both ways), so a county's millions of sums never come into Python."""
-    ledger, kept = ledger_sums_query(), kept_sums_query()
-    sides = [except_(ledger, kept).subquery(), except_(kept, ledger).subquery()]
-    keys = union(*(select(*list(side.c)[:5]) for side in sides)).subquery()
+    count, first = _differing_keys(session, ledger_sums_query(), kept_sums_query(), 5, shown)
+    return count, [_both_sides(session, key) for key in first]
+
+
+def _differing_keys(session, computed, kept, key_length: int, shown: int | None) -> tuple[int, list[tuple]]:
+    """How many keys two sums queries (key columns first) disagree on, and the first `shown` keys."""
+    sides = [except_(computed, kept).subquery(), except_(kept, computed).subquery()]
+    keys = union(*(select(*list(side.c)[:key_length]) for side in sides)).subquery()
     count = session.scalar(select(func.count()).select_from(keys)) or 0
     if not count or shown == 0:
         return count, []
-    first = session.execute(select(keys).order_by(*keys.c).limit(shown)).all()
-    return count, [_both_sides(session, tuple(key)) for key in first]
+    return count, [tuple(key) for key in session.execute(select(keys).order_by(*keys.c).limit(shown)).all()]
 
 
 def _both_sides(session, key: Key) -> tuple[Key, tuple | None, tuple | None]:
@@ -156,14 +160,8 @@ def year_mismatch_count(session, shown: int | None = None) -> tuple[int, list[tu
     """How many keys the kept year sums and the kept month sums added up disagree on, and (key,
     kept, months) for the first `shown` of them (None: no row on that side). EXCEPT both ways in
     SQL, as mismatch_count; the month sums are held to the ledger by mismatch_count itself."""
-    months, kept = months_added_up_query(), kept_year_sums_query()
-    sides = [except_(months, kept).subquery(), except_(kept, months).subquery()]
-    keys = union(*(select(*list(side.c)[:4]) for side in sides)).subquery()
-    count = session.scalar(select(func.count()).select_from(keys)) or 0
-    if not count or shown == 0:
-        return count, []
-    first = session.execute(select(keys).order_by(*keys.c).limit(shown)).all()
-    return count, [_year_both_sides(session, tuple(key)) for key in first]
+    count, first = _differing_keys(session, months_added_up_query(), kept_year_sums_query(), 4, shown)
+    return count, [_year_both_sides(session, key) for key in first]
 
 
 def _year_both_sides(session, key: YearKey) -> tuple[YearKey, tuple | None, tuple | None]:

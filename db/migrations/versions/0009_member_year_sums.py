@@ -34,31 +34,12 @@ GROUP BY rule_set_id, year, member_id, category
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _cluster_month_sums()
-    op.create_table('member_year_sums',
-    sa.Column('rule_set_id', sa.Uuid(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Uuid(), nullable=False),
-    sa.Column('category', sa.Enum('base', 'duty', 'bonus', 'deduction', 'veto', name='category', native_enum=False, create_constraint=False, length=32), nullable=False),
-    sa.Column('points', sa.Integer(), nullable=False),
-    sa.Column('vetoes', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('rule_set_id', 'year', 'member_id', 'category', name=op.f('pk_member_year_sums')),
-    sqlite_with_rowid=False,
-    )
+    _sums_table('member_year_sums', ('rule_set_id', 'year', 'member_id', 'category'), 'pk_member_year_sums')
     op.execute(FILL_SQL)
 
 
 def _cluster_month_sums() -> None:
-    op.create_table('member_month_sums_clustered',
-    sa.Column('rule_set_id', sa.Uuid(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Uuid(), nullable=False),
-    sa.Column('month', sa.Integer(), nullable=False),
-    sa.Column('category', sa.Enum('base', 'duty', 'bonus', 'deduction', 'veto', name='category', native_enum=False, create_constraint=False, length=32), nullable=False),
-    sa.Column('points', sa.Integer(), nullable=False),
-    sa.Column('vetoes', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('rule_set_id', 'year', 'member_id', 'month', 'category', name=op.f('pk_member_month_sums')),
-    sqlite_with_rowid=False,
-    )
+    _sums_table('member_month_sums_clustered', ('rule_set_id', 'year', 'member_id', 'month', 'category'), 'pk_member_month_sums')
     op.execute(
         "INSERT INTO member_month_sums_clustered (rule_set_id, year, member_id, month, category, points, vetoes) "
         "SELECT rule_set_id, year, member_id, month, category, points, vetoes FROM member_month_sums "
@@ -66,6 +47,21 @@ def _cluster_month_sums() -> None:
     )
     op.drop_table('member_month_sums')
     op.rename_table('member_month_sums_clustered', 'member_month_sums')
+
+
+def _sums_table(name: str, key: tuple[str, ...], key_name: str) -> None:
+    """A table of sums keyed by `key` (of rule_set_id, year, member_id, month, category), without rowid on SQLite."""
+    types = {
+        'rule_set_id': sa.Uuid(), 'year': sa.Integer(), 'member_id': sa.Uuid(), 'month': sa.Integer(),
+        'category': sa.Enum('base', 'duty', 'bonus', 'deduction', 'veto', name='category', native_enum=False, create_constraint=False, length=32),
+    }
+    op.create_table(name,
+    *(sa.Column(column, types[column], nullable=False) for column in key),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('vetoes', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint(*key, name=op.f(key_name)),
+    sqlite_with_rowid=False,
+    )
 
 
 def downgrade() -> None:
