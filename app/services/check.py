@@ -17,6 +17,7 @@ from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code
 from app.domain.chain_sentences import extension_details, extension_sentence
 from app.domain.points import format_points
 from app.services.check_caps import cap_problems
+from app.services.check_file import BIG_TABLES, check_big_table, check_rest_of_file, file_damage_sentence
 from app.services.check_lanes import run_parts
 from app.services.check_ledger import ledger_counts, ledger_problems
 from app.services.check_sums import disagreeing_keys, disagreeing_year_keys
@@ -39,6 +40,7 @@ class CheckReport:
     counts: dict[str, int] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)  # for the chain's findings: what to copy
     chain_heads: dict[str, Head] = field(default_factory=dict)
+    file_damage: list[str] = field(default_factory=list)  # SQLite's findings about the file, one sentence when merged
 
     @property
     def ok(self) -> bool:
@@ -51,7 +53,8 @@ def check_store(store: Store) -> CheckReport:
     of a million entries: integrity 14, chains 8, caps 4, kept sums 3, ledger rules 2,
     references 1, the rest a fraction)."""
     sqlite = is_sqlite(store.engine)
-    ranked = [(0, _check_file), (5, _check_references)] if sqlite else []
+    structure = [partial(check_big_table, table) for table in BIG_TABLES] + [check_rest_of_file]
+    ranked = [(0, structure[0]), (0, structure[1]), (3, structure[2]), (5, _check_references)] if sqlite else []
     ranked += [(1, partial(_check_chain, sqlite=sqlite)), (4, _check_ledger), (2, _check_caps), (3, _check_summaries),
                (6, check_practice), (6, check_shop)]
     reports = [CheckReport() for _ in ranked]
@@ -74,6 +77,9 @@ def _merged(reports: list[CheckReport]) -> CheckReport:
         whole.details += report.details
         whole.counts.update(report.counts)
         whole.chain_heads.update(report.chain_heads)
+        whole.file_damage += report.file_damage
+    if whole.file_damage:
+        whole.problems.insert(0, file_damage_sentence(whole.file_damage))
     return whole
 
 
@@ -103,12 +109,6 @@ def _check_summaries(session, report: CheckReport) -> None:
 def _member_name(session, member_id) -> str:
     member = session.get(Member, member_id)
     return member.name if member else "?"
-
-
-def _check_file(session, report: CheckReport) -> None:
-    result = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
-    if result != ["ok"]:
-        report.problems.append("数据库文件内部结构损坏：" + "；".join(result[:5]))
 
 
 def _check_references(session, report: CheckReport) -> None:
