@@ -7,7 +7,8 @@ One place keeps them: `add_approved`, called by a flush hook (installed with the
 db/store.py) for every entry that becomes approved in a session — created approved (one entry,
 a batch, a meeting, an opening import), approved in review, or a reversal — so the summary
 changes in the same transaction as the entry. Bulk writes that bypass the ORM (a township's
-gathering, migrations 0004 and 0009) call `rebuild` for the rule sets they touched.
+gathering) call `rebuild` for the rule sets they touched; migrations 0004 and 0009 filled the
+tables with their own INSERT ... SELECT (the month sums from the entries, the years from the months).
 
 `ledger_sums` is the same figure computed from the ledger itself: `check` compares the two, and
 the year sums with the month sums (`year_mismatch_count`).
@@ -137,6 +138,16 @@ def months_added_up_query(rule_set_ids=None):
     return query
 
 
+def ledger_year_sums_query(rule_set_ids=None):
+    """SELECT rule_set_id, year, member_id, category, points, vetoes: the approved entries added up
+    by year (what the year sums are held to when the month sums themselves are wrong)."""
+    months = ledger_sums_query(rule_set_ids).subquery()
+    return select(
+        months.c.rule_set_id, months.c.year, months.c.member_id, months.c.category,
+        type_coerce(func.sum(months.c.points), Points).label("points"), func.sum(months.c.vetoes).label("vetoes"),
+    ).group_by(months.c.rule_set_id, months.c.year, months.c.member_id, months.c.category)
+
+
 def kept_year_sums_query(rule_set_ids=None):
     s = MemberYearSum
     query = select(s.rule_set_id, s.year, s.member_id, s.category, s.points, s.vetoes)
@@ -156,20 +167,25 @@ def _year_rows(result) -> dict[YearKey, tuple[Decimal, int]]:
     }
 
 
-def year_mismatch_count(session, shown: int | None = None) -> tuple[int, list[tuple[YearKey, tuple | None, tuple | None]]]:
+def year_mismatch_count(
+    session, shown: int | None = None, against_ledger: bool = False
+) -> tuple[int, list[tuple[YearKey, tuple | None, tuple | None]]]:
     """How many keys the kept year sums and the kept month sums added up disagree on, and (key,
     kept, months) for the first `shown` of them (None: no row on that side). EXCEPT both ways in
-    SQL, as mismatch_count; the month sums are held to the ledger by mismatch_count itself."""
-    count, first = _differing_keys(session, months_added_up_query(), kept_year_sums_query(), 4, shown)
-    return count, [_year_both_sides(session, key) for key in first]
+    SQL, as mismatch_count. The month sums are held to the ledger by mismatch_count; when they are
+    wrong themselves, `against_ledger` holds the year sums to the ledger added up by year instead."""
+    computed = ledger_year_sums_query if against_ledger else months_added_up_query
+    count, first = _differing_keys(session, computed(), kept_year_sums_query(), 4, shown)
+    return count, [_year_both_sides(session, key, computed) for key in first]
 
 
-def _year_both_sides(session, key: YearKey) -> tuple[YearKey, tuple | None, tuple | None]:
+def _year_both_sides(session, key: YearKey, computed) -> tuple[YearKey, tuple | None, tuple | None]:
     rule_set_id, year, member_id, _ = key
     key = (rule_set_id, int(year), member_id, key[3])
     sides = []
-    for query, table in ((kept_year_sums_query([rule_set_id]), MemberYearSum), (months_added_up_query([rule_set_id]), MemberMonthSum)):
-        sides.append(_year_rows(session.execute(query.where(table.member_id == member_id, table.year == key[1]))).get(key))
+    for query in (kept_year_sums_query([rule_set_id]), computed([rule_set_id])):
+        rows = query.subquery()
+        sides.append(_year_rows(session.execute(select(rows).where(rows.c.member_id == member_id, rows.c.year == key[1]))).get(key))
     return key, sides[0], sides[1]
 
 

@@ -85,8 +85,10 @@ def _merged(reports: list[CheckReport]) -> CheckReport:
 
 def _check_summaries(session, report: CheckReport) -> None:
     """The summaries kept per member and month, recomputed from the ledger and compared; those
-    kept per member and year, compared with the months added up."""
-    if disagreeing_keys(session):
+    kept per member and year, compared with the months added up — or, when the months are wrong
+    themselves, with the ledger added up by year, so that a wrong month is not blamed on the year."""
+    months_wrong = bool(disagreeing_keys(session))
+    if months_wrong:
         count, found = summaries.mismatch_count(session, shown=1)
         (rule_set_id, year, member_id, month, category), kept, ledger = found[0]
         kept_text = f"{format_points(kept[0])} 分" if kept else "没有"
@@ -95,14 +97,15 @@ def _check_summaries(session, report: CheckReport) -> None:
             f"积分月汇总与台账不符：{_member_name(session, member_id)} {year}年{month}月的“{category.label}”汇总为{kept_text}，"
             f"台账合计为{ledger_text}（共 {count} 处不符）。"
         )
-    if disagreeing_year_keys(session):
-        count, found = summaries.year_mismatch_count(session, shown=1)
-        (rule_set_id, year, member_id, category), kept, months = found[0]
+    if disagreeing_year_keys(session, against_ledger=months_wrong):
+        count, found = summaries.year_mismatch_count(session, shown=1, against_ledger=months_wrong)
+        (rule_set_id, year, member_id, category), kept, computed = found[0]
+        held_to, sum_name = ("台账", "台账合计") if months_wrong else ("月汇总", "各月汇总合计")
         kept_text = f"年汇总为{format_points(kept[0])} 分" if kept else "没有年汇总"
-        months_text = f"各月汇总合计为{format_points(months[0])} 分" if months else "没有月汇总"
+        computed_text = f"{sum_name}为{format_points(computed[0])} 分" if computed else f"没有{'记录' if months_wrong else '月汇总'}"
         report.problems.append(
-            f"积分年汇总与月汇总不符：{_member_name(session, member_id)} {year}年的“{category.label}”{kept_text}，"
-            f"{months_text}（共 {count} 处不符）。"
+            f"积分年汇总与{held_to}不符：{_member_name(session, member_id)} {year}年的“{category.label}”{kept_text}，"
+            f"{computed_text}（共 {count} 处不符）。"
         )
 
 

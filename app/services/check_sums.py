@@ -28,10 +28,11 @@ def disagreeing_keys(session) -> int:
     return _disagreeing(session, MemberMonthSum, summaries.ledger_sums_query().subquery(), KEY)
 
 
-def disagreeing_year_keys(session) -> int:
-    """How many keys the kept year sums and the month sums added up disagree on (as
-    summaries.year_mismatch_count counts them), the same way."""
-    return _disagreeing(session, MemberYearSum, summaries.months_added_up_query().subquery(), YEAR_KEY)
+def disagreeing_year_keys(session, against_ledger: bool = False) -> int:
+    """How many keys the kept year sums and the month sums added up (or, `against_ledger`, the
+    ledger's sums added up by year) disagree on, as summaries.year_mismatch_count counts them."""
+    computed = summaries.ledger_year_sums_query() if against_ledger else summaries.months_added_up_query()
+    return _disagreeing(session, MemberYearSum, computed.subquery(), YEAR_KEY)
 
 
 def _disagreeing(session, kept, computed, key: tuple[str, ...]) -> int:

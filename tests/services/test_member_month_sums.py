@@ -195,10 +195,49 @@ def test_check_names_a_mismatch_in_one_sentence(base_file, tmp_path):
         raw.commit()
     with Store.open_file(path) as store:
         report = check.check_store(store)
+    # the year sums equal the ledger: only the month is named, not the year held to the wrong month
+    assert report.problems == ["积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。"]
+
+
+def test_with_months_wrong_too_the_year_sums_are_held_to_the_ledger(base_file, tmp_path):
+    path = _fresh(base_file, tmp_path / "run")
+    with Store.open_file(path) as store:
+        admin = operators.ensure_admin(store)
+        first, second = Run_members(store)[:2]
+        for member in (first, second):
+            ledger.record_entry(store, admin, ledger.EntryRequest(member, "B02", date(2026, 3, 5)), approve=True, today=TODAY)
+    with closing_sqlite(path) as raw:
+        raw.execute("UPDATE member_month_sums SET points = points + 100 WHERE member_id = ?", (first.hex,))
+        raw.execute("UPDATE member_year_sums SET points = points - 50 WHERE member_id = ?", (second.hex,))
+        raw.commit()
+    with Store.open_file(path) as store:
+        report = check.check_store(store)
     assert report.problems == [
         "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。",
-        "积分年汇总与月汇总不符：李四 2026年的“加分”年汇总为1 分，各月汇总合计为2 分（共 1 处不符）。",
+        "积分年汇总与台账不符：王五 2026年的“加分”年汇总为0.5 分，台账合计为1 分（共 1 处不符）。",
     ]
+
+
+def test_a_year_ranking_reads_the_kept_year_sums(base_file, tmp_path):
+    """The year's figures come from the year sums (a month's from the month sums): a year sum
+    changed by hand moves the year ranking, not the month's, and check names it."""
+    from app.services.totals import ranking as totals
+
+    path = _fresh(base_file, tmp_path / "run")
+    with Store.open_file(path) as store:
+        admin = operators.ensure_admin(store)
+        member = Run_members(store)[0]
+        ledger.record_entry(store, admin, ledger.EntryRequest(member, "B02", date(2026, 3, 5)), approve=True, today=TODAY)
+        year_before = totals.branch_ranking(store, 2026).row_for(member).year_to_date
+        march_before = totals.branch_ranking(store, 2026, month=3).row_for(member)
+    with closing_sqlite(path) as raw:
+        raw.execute("UPDATE member_year_sums SET points = points + 300 WHERE member_id = ? AND category = 'bonus'", (member.hex,))
+        raw.commit()
+    with Store.open_file(path) as store:
+        assert totals.branch_ranking(store, 2026).row_for(member).year_to_date == year_before + 3
+        march = totals.branch_ranking(store, 2026, month=3).row_for(member)
+        assert (march.period_points, march.year_to_date) == (march_before.period_points, march_before.year_to_date)
+        assert [p for p in check.check_store(store).problems if p.startswith("积分年汇总与月汇总不符：")]
 
 
 def test_check_names_a_year_sum_that_differs_from_its_months(base_file, tmp_path):

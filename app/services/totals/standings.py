@@ -232,7 +232,7 @@ class Standings:
         """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
         the period)}}, from the kept month sums, or from the ledger's own sums in a file without them.
         A whole year's period is the year itself, and its query leaves the period's columns out."""
-        whole_year = len(months) == 12
+        whole_year = len(months) == 12 and up_to == 12
         kept = self._kept_table(whole_year)
         hundredths = type_coerce(kept.points, Integer)
         columns = [
