@@ -9,7 +9,7 @@ from app.cli.login import ask_password
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.domain.points import format_points
-from app.services import check, demo
+from app.services import check, demo, kept_sums
 from app.services.accounts import setup
 from app.services.totals import ranking as totals
 from app.services.township import gather as township_gather
@@ -41,7 +41,12 @@ def register(verbs, add_common) -> dict:
 
     check_parser = verbs.add_parser("check", help="检查数据库", description="检查数据库文件完整性和积分台账是否自洽，只读不写。")
     add_common(check_parser)
-    return {"demo": run_demo, "totals": run_totals, "check": run_check}
+    rebuild_parser = verbs.add_parser(
+        "rebuild-sums", help="从台账重算积分汇总",
+        description="check 报告“积分月汇总/年汇总与台账不符”时用：按台账重新计算每名党员的月汇总和年汇总（台账本身不变，需要管理员）。",
+    )
+    add_common(rebuild_parser)
+    return {"demo": run_demo, "totals": run_totals, "check": run_check, "rebuild-sums": run_rebuild_sums}
 
 
 def open_store(args) -> Store:
@@ -154,3 +159,10 @@ def run_check(args) -> int:
     for problem in report.problems:
         print(f"  - {problem}")
     return EXIT_FAILED
+
+
+def run_rebuild_sums(args) -> int:
+    with open_existing_store(args.db) as store:
+        actor = logged_in(store, args)
+        print(kept_sums.rebuild_kept_sums(store, actor).summary)
+    return EXIT_OK

@@ -32,6 +32,8 @@ from db.engine import is_sqlite, sqlite_path
 from db.models import Member
 from db.store import Store
 
+# the sums are derived from the ledger, which is intact when only they differ: what to do
+REBUILD_HINT = "若这次检查没有报告台账本身的问题，管理员可用“main.py rebuild-sums”从台账重算汇总。"
 LANES = 2  # parts at once: the integrity check alone is about half of the work on a large file
 
 
@@ -91,7 +93,7 @@ def _merged(reports: list[CheckReport]) -> CheckReport:
 
 def _check_summaries(session, report: CheckReport) -> None:
     """The summaries kept per member and month, recomputed from the ledger and compared; those
-    kept per member and year, compared with the months added up — or, when the months are wrong
+    kept per member and year, compared with the months added up — and, when the months are wrong
     themselves, with the ledger added up by year, so that a wrong month is not blamed on the year."""
     months_wrong = bool(disagreeing_keys(session))
     if months_wrong:
@@ -101,9 +103,14 @@ def _check_summaries(session, report: CheckReport) -> None:
         ledger_text = f"{format_points(ledger[0])} 分" if ledger else "没有记录"
         report.problems.append(
             f"积分月汇总与台账不符：{_member_name(session, member_id)} {year}年{month}月的“{category.label}”汇总为{kept_text}，"
-            f"台账合计为{ledger_text}（共 {count} 处不符）。"
+            f"台账合计为{ledger_text}（共 {count} 处不符）。{REBUILD_HINT}"
         )
-    if disagreeing_year_keys(session, against_ledger=months_wrong):
+    year_wrong = disagreeing_year_keys(session)
+    if year_wrong and months_wrong:
+        # a wrong month makes its year differ from the months added up: the year itself is wrong
+        # only where it differs from the ledger too (and a rewritten ledger leaves both as they were)
+        year_wrong = disagreeing_year_keys(session, against_ledger=True)
+    if year_wrong:
         count, found = summaries.year_mismatch_count(session, shown=1, against_ledger=months_wrong)
         (rule_set_id, year, member_id, category), kept, computed = found[0]
         held_to, sum_name = ("台账", "台账合计") if months_wrong else ("月汇总", "各月汇总合计")
@@ -111,7 +118,7 @@ def _check_summaries(session, report: CheckReport) -> None:
         computed_text = f"{sum_name}为{format_points(computed[0])} 分" if computed else f"没有{'记录' if months_wrong else '月汇总'}"
         report.problems.append(
             f"积分年汇总与{held_to}不符：{_member_name(session, member_id)} {year}年的“{category.label}”{kept_text}，"
-            f"{computed_text}（共 {count} 处不符）。"
+            f"{computed_text}（共 {count} 处不符）。{REBUILD_HINT}"
         )
 
 

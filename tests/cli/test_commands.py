@@ -71,6 +71,26 @@ def test_bad_arguments_get_one_plain_line_and_a_nonzero_exit(demo_db, args, word
     assert demo_db.read_bytes() == before
 
 
+def test_check_names_wrong_sums_and_rebuild_sums_puts_them_right(demo_db, tmp_path):
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    copy = tmp_path / "sums.db"
+    shutil.copy(demo_db, copy)
+    with closing(sqlite3.connect(copy)) as raw:
+        raw.execute("UPDATE member_year_sums SET points = points + 100 WHERE category = 'base'")
+        raw.commit()
+    found = run("check", "--db", str(copy))
+    assert found.returncode == 1 and "积分年汇总与月汇总不符" in found.stdout and "rebuild-sums" in found.stdout
+    rebuilt = run("rebuild-sums", "--db", str(copy))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.startswith("已从台账重新计算积分汇总：更正了月汇总 0 处、年汇总 ")
+    assert run("check", "--db", str(copy)).returncode == 0
+    again = run("rebuild-sums", "--db", str(copy))
+    assert again.returncode == 0 and "不需要重算" in again.stdout
+
+
 def test_a_damaged_file_is_refused(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"\x00garbage" * 500)
@@ -79,7 +99,7 @@ def test_a_damaged_file_is_refused(tmp_path):
 
 
 def test_every_verb_has_chinese_help():
-    for verb in ([], ["demo"], ["totals"], ["check"]):
+    for verb in ([], ["demo"], ["totals"], ["check"], ["rebuild-sums"]):
         result = run(*verb, "--help")
         assert result.returncode == 0 and "--db" in result.stdout
 

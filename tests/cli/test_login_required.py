@@ -25,6 +25,7 @@ VERB_CALLS = {
     "demo": (["--until", "2026-11-23"], "set_up"),
     "totals": (["--year", "2026"], "branch"),
     "check": ([], "branch"),
+    "rebuild-sums": ([], "branch"),
     "backup": (["--to", "{out}"], "branch"),
     "restore": (["{backup}", "--yes"], "branch"),
     "gather": (["{out}"], "township"),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from app.services import check
+from app.services.check import REBUILD_HINT as HINT
 from app.services.ledger import entries as ledger
 from app.services.ledger.entries import EntryRequest
 from conftest import TODAY, add
@@ -55,7 +56,7 @@ def test_points_multiplied_by_ten_with_the_triggers_put_back(branch_file):
     assert _problems(branch_file) == [
         "积分台账第 4 条（李四 2026-03-04 B02 10 分）的内容与当初记下的不符，被人改写过。",
         "李四在2026年的“加分”累计 11 分，超过上限 10 分。",
-        "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为11 分（共 1 处不符）。",
+        "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为11 分（共 1 处不符）。" + HINT,
     ]
 
 

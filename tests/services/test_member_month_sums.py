@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from app.domain.errors import AppError
 from app.services import check
+from app.services.check import REBUILD_HINT as HINT
 from app.services.accounts import operators
 from app.services.backup import archive, restore
 from app.services.ledger import entries as ledger
@@ -196,7 +197,7 @@ def test_check_names_a_mismatch_in_one_sentence(base_file, tmp_path):
     with Store.open_file(path) as store:
         report = check.check_store(store)
     # the year sums equal the ledger: only the month is named, not the year held to the wrong month
-    assert report.problems == ["积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。"]
+    assert report.problems == ["积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。" + HINT]
 
 
 def test_with_months_wrong_too_the_year_sums_are_held_to_the_ledger(base_file, tmp_path):
@@ -213,8 +214,8 @@ def test_with_months_wrong_too_the_year_sums_are_held_to_the_ledger(base_file, t
     with Store.open_file(path) as store:
         report = check.check_store(store)
     assert report.problems == [
-        "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。",
-        "积分年汇总与台账不符：王五 2026年的“加分”年汇总为0.5 分，台账合计为1 分（共 1 处不符）。",
+        "积分月汇总与台账不符：李四 2026年3月的“加分”汇总为2 分，台账合计为1 分（共 1 处不符）。" + HINT,
+        "积分年汇总与台账不符：王五 2026年的“加分”年汇总为0.5 分，台账合计为1 分（共 1 处不符）。" + HINT,
     ]
 
 
@@ -261,8 +262,8 @@ def test_check_names_a_year_sum_that_differs_from_its_months(base_file, tmp_path
     assert ((Decimal("1.5"), 0), (Decimal("2"), 0)) in sides and (None, (Decimal("1"), 0)) in sides
     assert len(report.problems) == 1  # the month sums still equal the ledger
     assert report.problems[0] in (
-        "积分年汇总与月汇总不符：李四 2026年的“加分”年汇总为1.5 分，各月汇总合计为2 分（共 2 处不符）。",
-        "积分年汇总与月汇总不符：王五 2026年的“加分”没有年汇总，各月汇总合计为1 分（共 2 处不符）。",
+        "积分年汇总与月汇总不符：李四 2026年的“加分”年汇总为1.5 分，各月汇总合计为2 分（共 2 处不符）。" + HINT,
+        "积分年汇总与月汇总不符：王五 2026年的“加分”没有年汇总，各月汇总合计为1 分（共 2 处不符）。" + HINT,
     ), report.problems
 
 

@@ -27,7 +27,7 @@ ACTION_GROUPS = {
     "登录与锁定": ("login", "login_failed", "unlock_failed", "recover", "recover_failed"),
     "账号与角色": ("roles", "activate", "deactivate", "reset_password", "change_password", "setup", "recovery_code"),
     "设置": ("settings",),
-    "恢复与汇总": ("restore", "gather"),
+    "恢复与汇总": ("restore", "gather", "rebuild"),
     "审核与冲正": ("approve", "reject", "reverse"),
     "导出与查看个人信息": ("export", "export_personal", "reveal"),
 }
@@ -36,7 +36,7 @@ ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "unlock_failed": "解锁失败", "recover": "用恢复码找回", "recover_failed": "恢复码错误",
     "create": "新建", "update": "修改", "roles": "改角色", "activate": "启用账号", "deactivate": "停用账号",
     "reset_password": "重设密码", "change_password": "改密码", "setup": "设置管理员", "recovery_code": "新恢复码",
-    "settings": "改设置", "restore": "恢复备份", "gather": "汇总", "approve": "审核通过", "reject": "驳回", "reverse": "冲正",
+    "settings": "改设置", "restore": "恢复备份", "gather": "汇总", "rebuild": "重算积分汇总", "approve": "审核通过", "reject": "驳回", "reverse": "冲正",
     "export": "导出", "export_personal": "导出完整个人信息", "reveal": "查看完整个人信息",
 }
 
