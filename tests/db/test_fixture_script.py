@@ -28,3 +28,19 @@ def test_a_failed_build_leaves_no_file(tmp_path, monkeypatch, capsys):
     assert script.main([str(tmp_path / "schema.db")]) == 1
     assert capsys.readouterr().err.strip() == "演示支部里没有党员“某某”。"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_given_as_the_fixture_is_refused(tmp_path, capsys):
+    assert script.main([str(tmp_path)]) == script.EXIT_REFUSED
+    assert "是一个文件夹" in capsys.readouterr().err
+
+
+def test_a_file_system_without_hard_links_says_so_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    def no_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(script, "make_fixture", lambda path: path.write_bytes(b"a database"))
+    monkeypatch.setattr(script.os, "link", no_links)
+    assert script.main([str(tmp_path / "schema.db")]) == 1
+    assert capsys.readouterr().err.strip() == f"没能把夹具放到“{tmp_path / 'schema.db'}”（Operation not permitted）；请在本机硬盘上的文件夹里生成。"
+    assert list(tmp_path.iterdir()) == []
