@@ -128,24 +128,25 @@ def rebuild(session, rule_set_ids=None) -> None:
 def months_added_up_query(rule_set_ids=None):
     """SELECT rule_set_id, year, member_id, category, points, vetoes: the kept month sums added up
     by year, which the kept year sums must equal."""
-    s = MemberMonthSum
-    query = select(
-        s.rule_set_id, s.year, s.member_id, s.category,
-        type_coerce(func.sum(s.points), Points).label("points"), func.sum(s.vetoes).label("vetoes"),
-    ).group_by(s.rule_set_id, s.year, s.member_id, s.category)
-    if rule_set_ids is not None:
-        query = query.where(s.rule_set_id.in_(list(rule_set_ids)))
-    return query
+    return _added_up_by_year(MemberMonthSum.__table__, rule_set_ids)
 
 
 def ledger_year_sums_query(rule_set_ids=None):
-    """SELECT rule_set_id, year, member_id, category, points, vetoes: the approved entries added up
-    by year (what the year sums are held to when the month sums themselves are wrong)."""
-    months = ledger_sums_query(rule_set_ids).subquery()
-    return select(
-        months.c.rule_set_id, months.c.year, months.c.member_id, months.c.category,
-        type_coerce(func.sum(months.c.points), Points).label("points"), func.sum(months.c.vetoes).label("vetoes"),
-    ).group_by(months.c.rule_set_id, months.c.year, months.c.member_id, months.c.category)
+    """The same from the approved entries (what the year sums are held to when the month sums
+    themselves are wrong)."""
+    return _added_up_by_year(ledger_sums_query(rule_set_ids).subquery())
+
+
+def _added_up_by_year(months, rule_set_ids=None):
+    """Sums by (rule set, year, member, month, category) — a table or a subquery — added up by year."""
+    c = months.c
+    query = select(
+        c.rule_set_id, c.year, c.member_id, c.category,
+        type_coerce(func.sum(c.points), Points).label("points"), func.sum(c.vetoes).label("vetoes"),
+    ).group_by(c.rule_set_id, c.year, c.member_id, c.category)
+    if rule_set_ids is not None:
+        query = query.where(c.rule_set_id.in_(list(rule_set_ids)))
+    return query
 
 
 def kept_year_sums_query(rule_set_ids=None):

@@ -239,12 +239,12 @@ class Standings:
             type_coerce(kept.rule_set_id, String), type_coerce(kept.member_id, String),
             func.sum(case((kept.category == Category.BASE, hundredths), else_=0)), func.sum(hundredths), func.sum(kept.vetoes),
         ]
-        query = select(*columns).where(kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year)
+        chosen = [kept.rule_set_id.in_([found[0] for found in rules.values()]), kept.year == year]
         if not whole_year:
             in_period = kept.month.between(min(months), max(months))
             columns += [func.sum(case((in_period, hundredths), else_=0)), func.max(case((in_period, 1), else_=0))]
-            query = query.with_only_columns(*columns).where(kept.month <= up_to)
-        query = query.group_by(kept.rule_set_id, kept.member_id)
+            chosen.append(kept.month <= up_to)
+        query = select(*columns).where(*chosen).group_by(kept.rule_set_id, kept.member_id)
         if self.member_ids is not None:
             query = query.where(kept.member_id.in_(self.member_ids))
         figures, found = self._figures, {}
@@ -270,23 +270,21 @@ class Standings:
         """(stored id, stored branch id, name, pinyin, stored group id, class, membership, on the
         roster in [start, end]) of every member of the branches with a rule set; with `who_only`
         (stored id, stored branch id, on the roster) alone. Being on the roster is always last."""
-        if who_only:
-            query = select(type_coerce(Member.id, String), type_coerce(Member.branch_id, String), case((on_roster(start, end), 1), else_=0))
-            query = query.where(self._branch_of_member().in_(list(rules)))
-            if self.member_ids is not None:
-                query = query.where(Member.id.in_(self.member_ids))
-            return self.session.connection().execute(query).all()
+        described = () if who_only else (
+            Member.name, Member.name_pinyin, type_coerce(Member.group_id, String),
+            type_coerce(Member.member_class, String), type_coerce(Member.membership, String),
+        )
         query = select(
-            type_coerce(Member.id, String), type_coerce(Member.branch_id, String), Member.name, Member.name_pinyin,
-            type_coerce(Member.group_id, String), type_coerce(Member.member_class, String),
-            type_coerce(Member.membership, String), case((on_roster(start, end), 1), else_=0),
+            type_coerce(Member.id, String), type_coerce(Member.branch_id, String), *described, case((on_roster(start, end), 1), else_=0),
         ).where(self._branch_of_member().in_(list(rules)))
         if self.member_ids is not None:
             query = query.where(Member.id.in_(self.member_ids))
+        rows = self.session.connection().execute(query).all()  # one fetch: row by row was a tenth of a ranking
+        if who_only:
+            return rows
         return [
             (member_id, branch_id, name, pinyin, group_id, _CLASSES[member_class], _MEMBERSHIPS[membership], listed)
-            for member_id, branch_id, name, pinyin, group_id, member_class, membership, listed
-            in self.session.connection().execute(query).all()  # one fetch: row by row was a tenth of a ranking
+            for member_id, branch_id, name, pinyin, group_id, member_class, membership, listed in rows
         ]
 
     def _branch_of_member(self):
