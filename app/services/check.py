@@ -20,6 +20,7 @@ from app.domain.points import format_points
 from app.services.check_caps import cap_problems
 from app.services.check_file import BIG_TABLES, check_big_table, check_rest_of_file, file_damage_sentence
 from app.services.check_lanes import run_parts
+from app.services.check_rounds import round_problems
 from app.services.check_ledger import ledger_counts, ledger_problems
 from app.services.check_sums import disagreeing_keys, disagreeing_year_keys
 from app.services.context import read_session
@@ -64,11 +65,12 @@ def check_parts(sqlite: bool) -> list[tuple[int, Callable]]:
     seconds each on a county's file (6.2 GB, 5.1 million entries and as many audit records,
     measured alone by tests/benchmarks/bench_check_parts.py): the file's structure 40 (audit_log)
     + 37 (points_entries) + 10 (the rest: quick_check 7), chains 48 (the review records 20),
-    caps 22, kept month sums 16, ledger rules 13, references 4, the rest a fraction."""
+    caps 22, kept month sums 16, ledger rules 13, references 4, the reported rounds' frozen
+    totals 2 (two reported years), the rest a fraction."""
     structure = [partial(check_big_table, table) for table in BIG_TABLES] + [check_rest_of_file]
     ranked = [(0, structure[0]), (0, structure[1]), (3, structure[2]), (5, _check_references)] if sqlite else []
     return ranked + [(1, partial(_check_chain, sqlite=sqlite)), (4, _check_ledger), (2, _check_caps), (3, _check_summaries),
-                     (6, check_practice), (6, check_shop)]
+                     (5, _check_reported_rounds), (6, check_practice), (6, check_shop)]
 
 
 def _lanes(store: Store) -> int:
@@ -120,6 +122,11 @@ def _check_summaries(session, report: CheckReport) -> None:
             f"积分年汇总与{held_to}不符：{_member_name(session, member_id)} {year}年的“{category.label}”{kept_text}，"
             f"{computed_text}（共 {count} 处不符）。{REBUILD_HINT}"
         )
+
+
+def _check_reported_rounds(session, report: CheckReport) -> None:
+    """The year totals frozen in reported star ratings, still the ledger's (app/services/check_rounds.py)."""
+    report.problems.extend(round_problems(session))
 
 
 def _member_name(session, member_id) -> str:

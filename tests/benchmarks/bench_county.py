@@ -15,6 +15,8 @@ entries, about 28 a member a year, so the file spans the years ending in 2026 th
 (monthly duty, bonuses within the year's cap, deductions, now and then a commendation, a veto
 and its reversal), each with its `create` (or `reverse`) audit record. Rankings are of 2026. The rows go in by bulk inserts,
 chained exactly as the program chains them (app.domain.chain), so `check` accepts the file.
+Every year but 2026 is reported, as branches report their star rating early the next year
+(county_rounds.py): the year ranking starts from those years' frozen totals.
 
 Then each figure runs in a fresh process, the way the command line does, and prints one line:
 
@@ -69,6 +71,7 @@ ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2026
 MONTH = 11
 BIG_BRANCH = 2000
+GENERATION = 2  # what the generator makes (2: earlier years reported); a cached file of another is not used
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "建国志强伟军勇明华平刚斌海波涛超德福永林文杰春生光辉庆红兵卫东振秀英桂兰玉梅丽娟芳敏静燕霞花美玲翠萍凤淑珍"
 # What a member's year in a village's ledger is made of: each month's duty (R01 2 points, R02
@@ -270,9 +273,12 @@ def _years(members: int, entries: int) -> list[int]:
 
 
 def build_county(path: Path, members: int, branches: int, entries: int, seed: int = 14) -> None:
+    from tests.benchmarks.county_rounds import report_earlier_years
+
     years = _years(members, entries)
     admin, branch_ids, items = _setup(path, branches, years)
     fill_county(path, admin, branch_ids, items, members, entries, seed)
+    report_earlier_years(path, years)
 
 
 def fill_county(path: Path, admin: str, branch_ids: list[str], items: dict, members: int, entries: int, seed: int) -> None:
@@ -321,7 +327,7 @@ def schema_mark() -> str:
 
 
 def cached_county(members: int, branches: int, entries: int) -> Path:
-    folder = Path(tempfile.gettempdir()) / f"jfcounty-bench-{members}m-{branches}b-{entries}e-{schema_mark()}"
+    folder = Path(tempfile.gettempdir()) / f"jfcounty-bench-{members}m-{branches}b-{entries}e-{schema_mark()}-g{GENERATION}"
     database = folder / "county.db"
     if not database.exists():
         folder.mkdir(parents=True, exist_ok=True)

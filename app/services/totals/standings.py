@@ -26,11 +26,13 @@ from sqlalchemy import Integer, String, and_, case, func, inspect, or_, select, 
 
 from app.domain.enums import AppraisalMode, Category, MemberClass, MemberStatus, Membership
 from app.domain.points import ZERO, from_hundredths
+from app.domain.rating import LOCKED
 from app.domain.rules import RuleSet
 from app.domain.scoring import Appraisal, YearResult, carried_base, year_result
 from app.services.rules.rulesets import rule_set_from_record
 from db import summaries
 from db.models import AppraisalRecord, Member, MemberMonthSum, MemberYearSum, OrgUnit, RuleItemRecord, RuleSetRecord
+from db.rating_models import RatingCandidate, RatingRound
 
 
 _SUMMARIES_KEPT: dict[tuple[str, str], bool] = {}
@@ -69,7 +71,7 @@ class Standing(NamedTuple):
 
 
 class RuleBook:
-    """The rule sets of some branches, every year up to `year`.
+    """The rule sets of some branches, of any year up to `year`, each year read when first asked for.
 
     A county's branches mostly keep the same rule set (copied from one template): each distinct
     rule set (its name, year, settings and every item's stored values) is built once, so a
@@ -77,20 +79,32 @@ class RuleBook:
     one, with its items, took a millisecond, a third of a county ranking)."""
 
     def __init__(self, session, branch_ids, year: int) -> None:
+        self._session, self._branch_ids, self._last_year = session, list(branch_ids), year
+        self._built: dict[tuple, RuleSet] = {}
+        self._years: dict[int, dict[uuid.UUID, tuple[uuid.UUID, RuleSet]]] = {}
+
+    def _of(self, year: int) -> dict[uuid.UUID, tuple[uuid.UUID, RuleSet]]:
+        """The branches' rule sets of `year`, read when a year is first asked for: a ranking whose
+        earlier years are reported (frozen totals, see Standings.finals) reads no earlier rule set."""
+        if year not in self._years:
+            self._years[year] = self._read(year) if year <= self._last_year else {}
+        return self._years[year]
+
+    def _read(self, year: int) -> dict[uuid.UUID, tuple[uuid.UUID, RuleSet]]:
+        session = self._session
         sets = session.connection().execute(
             select(
-                RuleSetRecord.id, RuleSetRecord.branch_id, RuleSetRecord.year, RuleSetRecord.name,
-                type_coerce(RuleSetRecord.settings, String),
-            ).where(RuleSetRecord.branch_id.in_(list(branch_ids)), RuleSetRecord.year <= year)
+                RuleSetRecord.id, RuleSetRecord.branch_id, RuleSetRecord.name, type_coerce(RuleSetRecord.settings, String),
+            ).where(RuleSetRecord.branch_id.in_(self._branch_ids), RuleSetRecord.year == year)
         ).all()
         contents = self._item_contents(session, [row[0] for row in sets])
-        built: dict[tuple, RuleSet] = {}
-        self._sets: dict[tuple, tuple[uuid.UUID, RuleSet]] = {}
-        for rule_set_id, branch_id, set_year, name, settings in sets:
-            key = (set_year, name, settings, contents.get(rule_set_id, ()))
-            if key not in built:
-                built[key] = rule_set_from_record(session.get(RuleSetRecord, rule_set_id))
-            self._sets[branch_id, set_year] = (rule_set_id, built[key])
+        found = {}
+        for rule_set_id, branch_id, name, settings in sets:
+            key = (year, name, settings, contents.get(rule_set_id, ()))
+            if key not in self._built:
+                self._built[key] = rule_set_from_record(session.get(RuleSetRecord, rule_set_id))
+            found[branch_id] = (rule_set_id, self._built[key])
+        return found
 
     @staticmethod
     def _item_contents(session, rule_set_ids) -> dict[uuid.UUID, tuple]:
@@ -106,10 +120,11 @@ class RuleBook:
         return {rule_set_id: tuple(values) for rule_set_id, values in found.items()}
 
     def get(self, branch_id: uuid.UUID, year: int) -> tuple[uuid.UUID, RuleSet] | None:
-        return self._sets.get((branch_id, year))
+        return self._of(year).get(branch_id)
 
     def of_year(self, branch_ids, year: int) -> dict[uuid.UUID, tuple[uuid.UUID, RuleSet]]:
-        return {branch_id: found for branch_id in branch_ids if (found := self._sets.get((branch_id, year)))}
+        of_year = self._of(year)
+        return {branch_id: found for branch_id in branch_ids if (found := of_year.get(branch_id))}
 
 
 class _Ids:
@@ -148,7 +163,8 @@ class _BranchLookup(dict):
         return found
 
 
-_NOTHING = (ZERO, ZERO, ZERO, 0)
+_NOTHING = (ZERO, ZERO, ZERO, 0, 0)
+FEW = 5000  # members left to score whose sums are asked for by id (more: the rule sets' sums are read whole)
 _CLASSES = {item.value: item for item in MemberClass}
 _MEMBERSHIPS = {item.value: item for item in Membership}
 
@@ -170,6 +186,7 @@ class Standings:
         self.rules = RuleBook(session, self.branch_ids, year)
         self._ids, self._figures = _Ids(), _Figures()
         self._finals: dict[int, dict[object, Decimal]] = {}
+        self._frozen: dict[int, dict[object, Decimal]] = {}
 
     def period(self, year: int, months: list[int], up_to: int | None, start: date, end: date) -> list[Standing]:
         """Everyone scored in the period (months `months`; the year to date to the end of month
@@ -183,39 +200,91 @@ class Standings:
 
     def finals(self, year: int) -> dict[object, Decimal]:
         """Each member's final total of the whole `year` by his stored id, for every branch with a
-        rule set that year."""
+        rule set that year: the total frozen in a reported round of the year where there is one
+        (the figure the township received, which next year's carried base starts from, and which
+        `check` compares with the ledger: app/services/check_rounds.py), else scored from the ledger.
+        A reported year's ledger is locked, so its frozen totals stand in for scoring it again and
+        again, and for the years before it (a county's year ranking read three years for one)."""
         if year not in self._finals:
             self._finals[year] = {}  # guards against a cycle while computing
-            scored = self._scored(year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31), who_only=True)
-            self._finals[year] = {member[0]: result.final_total for member, _, result in scored}
+            frozen = self.frozen_finals(year)
+            found = self.scored_finals(year, leaving_out=frozen)
+            found.update(frozen)
+            self._finals[year] = found
         return self._finals[year]
 
     def finals_by_id(self, year: int) -> dict[uuid.UUID, Decimal]:
         return {uuid.UUID(str(stored)): final for stored, final in self.finals(year).items()}
 
-    def _scored(self, year: int, months, up_to: int | None, start: date, end: date, who_only: bool = False) -> list[tuple]:
+    def scored_finals(self, year: int, leaving_out=()) -> dict[object, Decimal]:
+        """Each member's final total of the whole `year` scored from the ledger (earlier years'
+        carried bases as `finals` gives them), but for the stored ids in `leaving_out`."""
+        scored = self._scored(year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31), who_only=True, leaving_out=leaving_out)
+        return {member[0]: result.final_total for member, _, result in scored}
+
+    def frozen_finals(self, year: int) -> dict[object, Decimal]:
+        """{stored member id: final total} frozen in the reported (or verified) rounds of `year` of
+        these branches, for their members who are in the round's branch still (a member moved to
+        another branch since is scored there, as before any report: the same in every ranking)."""
+        if year not in self._frozen:
+            self._frozen[year] = self._read_frozen(year) if has_summaries(self.session, RatingCandidate) else {}
+        return self._frozen[year]
+
+    def _read_frozen(self, year: int) -> dict[object, Decimal]:
+        query = (
+            select(type_coerce(RatingCandidate.member_id, String), type_coerce(RatingCandidate.final_total, Integer))
+            .select_from(RatingRound)
+            .join(RatingCandidate, RatingCandidate.round_id == RatingRound.id)
+            .join(Member, and_(Member.id == RatingCandidate.member_id, Member.branch_id == RatingRound.branch_id))
+            .where(
+                RatingRound.year == year, RatingRound.status.in_(list(LOCKED)), RatingRound.branch_id.in_(self.branch_ids),
+                RatingCandidate.final_total.is_not(None),
+            )
+        )
+        if self.member_ids is not None:
+            query = query.where(RatingCandidate.member_id.in_(self.member_ids))
+        figures = self._figures
+        return {member_id: figures[hundredths] for member_id, hundredths in self.session.connection().execute(query).all()}
+
+    def _scored(
+        self, year: int, months, up_to: int | None, start: date, end: date, who_only: bool = False, leaving_out=(),
+    ) -> list[tuple]:
         """(member row, period points, result) of everyone scored in the period (see `period`);
-        `who_only`: member rows of his id and branch alone (a carried base needs no names)."""
+        `who_only`: member rows of his id and branch alone (a carried base needs no names);
+        `leaving_out`: stored ids of members not to score (the few left are the only ones summed)."""
         rules = self.rules.of_year(self.branch_ids, year)
         if not rules:
             return []
-        carried = self._carried(year, rules)
+        members = self._members(rules, start, end, who_only)
+        only = None
+        if leaving_out:
+            members = [member for member in members if member[0] not in leaving_out]
+            rules = {branch_id: rules[branch_id] for branch_id in {self._ids(member[1]) for member in members}}
+            only = [member[0] for member in members] if len(members) <= FEW else None
         # a year to date, even to December, leaves the appraisal out: it belongs to the year's result
         whole_year = up_to is None
-        sums = self._sums(year, rules, months, 12 if whole_year else up_to)
-        appraisals = self._appraisals(year, rules) if whole_year else {}
+        sums = self._sums(year, rules, months, 12 if whole_year else up_to, only) if members else {}
         branches = _BranchLookup(self._ids, rules, sums)
-        # year_result is a pure function of these few values, which many members share
-        results: dict[tuple, YearResult] = {}
-        found = []
-        for member in self._members(rules, start, end, who_only):
+        scored = []
+        for member in members:
             rule_set, member_sums = branches[member[1]]
             row = member_sums.get(member[0])
-            if not member[-1] and not (row and row[4]):
-                continue
-            period, base, other, vetoes = row[:4] if row else _NOTHING
+            if member[-1] or (row and row[4]):
+                scored.append((member, rule_set, row or _NOTHING))
+        if not scored:
+            return []
+        carried = self._carried(year, rules, scored)
+        appraisals = self._appraisals(year, rules) if whole_year else {}
+        # year_result and carried_base are pure functions of a few values, which many members share
+        results: dict[tuple, YearResult] = {}
+        bases: dict[tuple, Decimal] = {}
+        found = []
+        for member, rule_set, (period, base, other, vetoes, *_) in scored:
             last_year = carried.get(member[0])
-            start_base = rule_set.base_points if last_year is None else carried_base(rule_set, last_year)
+            if last_year is None:
+                start_base = rule_set.base_points
+            elif (start_base := bases.get((id(rule_set), last_year))) is None:
+                start_base = bases[id(rule_set), last_year] = carried_base(rule_set, last_year)
             key = (id(rule_set), start_base, base, other, vetoes > 0, appraisals.get(member[0]))
             result = results.get(key)
             if result is None:
@@ -223,12 +292,17 @@ class Standings:
             found.append((member, period, result))
         return found
 
-    def _carried(self, year: int, rules: dict) -> dict[object, Decimal]:
+    def _carried(self, year: int, rules: dict, scored: list[tuple]) -> dict[object, Decimal]:
+        """Last year's final totals the scored members' carried bases start from: the frozen ones
+        alone when every one of them has one (nothing of last year is scored then)."""
         if all(rule_set.base_carry_share is None for _, rule_set in rules.values()):
             return {}
+        frozen = self.frozen_finals(year - 1)
+        if frozen and all(member[0] in frozen for member, _, _ in scored):
+            return frozen
         return self.finals(year - 1)
 
-    def _sums(self, year: int, rules: dict, months, up_to: int) -> dict[uuid.UUID, dict[object, tuple]]:
+    def _sums(self, year: int, rules: dict, months, up_to: int, only=None) -> dict[uuid.UUID, dict[object, tuple]]:
         """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
         the period)}}, from the kept month sums, or from the ledger's own sums in a file without them.
         A whole year's period is the year itself, and its query leaves the period's columns out."""
@@ -245,8 +319,9 @@ class Standings:
             columns += [func.sum(case((in_period, hundredths), else_=0)), func.max(case((in_period, 1), else_=0))]
             chosen.append(kept.month <= up_to)
         query = select(*columns).where(*chosen).group_by(kept.rule_set_id, kept.member_id)
-        if self.member_ids is not None:
-            query = query.where(kept.member_id.in_(self.member_ids))
+        for members in (self.member_ids, only):
+            if members is not None:
+                query = query.where(kept.member_id.in_(members))
         figures, found = self._figures, {}
         shown_set, of_set = None, {}
         for rule_set_id, member_id, base, total, vetoes, *period in self.session.connection().execute(query).all():
