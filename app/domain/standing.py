@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Iterable
+from operator import itemgetter
+from typing import Iterable, NamedTuple
 
 from app.domain.points import exact_points, format_points
 from app.domain.rules import Band, RuleSet
@@ -38,8 +39,7 @@ def grade_for(total: Decimal, rule_set: RuleSet, vetoed: bool = False) -> str:
     return band.label if band else ""
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     key: object
     value: Decimal
     rank: int
@@ -48,7 +48,9 @@ class Ranked:
 def rank(values: Iterable[tuple[object, Decimal]], tie_order=None) -> list[Ranked]:
     """Competition ranking (1, 2, 2, 4): equal values share a rank; `tie_order` orders ties for display."""
     items = list(values)
-    items.sort(key=lambda kv: (-kv[1], tie_order(kv[0]) if tie_order else 0))
+    if tie_order:
+        items.sort(key=lambda kv: tie_order(kv[0]))
+    items.sort(key=itemgetter(1), reverse=True)  # stable, reverse too: ties keep the order above
     ranked: list[Ranked] = []
     for position, (key, value) in enumerate(items, start=1):
         if ranked and ranked[-1].value == value:

@@ -5,7 +5,6 @@ year, one who moved away and one who died, a probationary member, and appraisals
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +27,7 @@ PERIODS = [{}] + [{"quarter": q} for q in range(1, 5)] + [{"month": m} for m in 
 
 
 def _plain(ranking) -> list:
-    return [dataclasses.replace(row, score=None) for row in ranking.rows]
+    return [row._replace(score=None) for row in ranking.rows]
 
 
 def _same_in_every_period(store, year: int) -> None:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from app.domain.enums import MemberClass, Membership
 from app.domain.errors import NotFound, ValidationError
@@ -23,8 +24,10 @@ from db.store import Store
 EDGE_MARGIN = Decimal("3")
 
 
-@dataclass(frozen=True)
-class RankingRow:
+class RankingRow(NamedTuple):
+    """One member's line of a ranking (a NamedTuple: a county's ranking makes 66,000 of them, and a
+    frozen dataclass's constructor was a fifth of its time)."""
+
     rank: int
     member_id: uuid.UUID
     name: str
@@ -149,26 +152,16 @@ def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, sc
     """One row; `flags` keeps the flags of each combination of the few values they depend on."""
     result = standing.result
     stars = branch.quota.stars.get(entry.key, result.stars) if branch.quota else result.stars
-    key = (id(branch), standing.member_class, standing.membership, result.vetoed, result.appraisal_missing, result.final_total)
+    # by rule set, not branch: a county's 300 branches share a few rule sets, so keys repeat
+    key = (id(branch.rule_set), branch.quota_full, standing.member_class, standing.membership, result.vetoed,
+           result.appraisal_missing, result.final_total)
     if key not in flags:
         flags[key] = _flags(kind, branch.rule_set, standing, branch.quota_full)
-    return RankingRow(
-        rank=entry.rank,
-        member_id=standing.member_id,
-        name=standing.name,
-        name_pinyin=standing.name_pinyin,
-        group_name=groups.get(standing.group_id, "") if standing.group_id else "",
-        member_class=standing.member_class,
-        membership=standing.membership,
-        period_points=entry.value,
-        year_to_date=result.final_total,
-        grade=result.grade,
-        stars=stars,
-        vetoed=result.vetoed,
-        flags=flags[key],
-        score=scores.get(standing.member_id) if scores else None,
-        branch_name=branch.name,
-        branch_id=standing.branch_id,
+    return RankingRow(  # by position, in the fields' order: by keyword took twice as long, 66,000 times a county
+        entry.rank, standing.member_id, standing.name, standing.name_pinyin,
+        groups.get(standing.group_id, "") if standing.group_id else "", standing.member_class, standing.membership,
+        entry.value, result.final_total, result.grade, stars, result.vetoed, flags[key],
+        scores.get(standing.member_id) if scores else None, branch.name, standing.branch_id,
     )
 
 
