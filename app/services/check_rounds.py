@@ -9,8 +9,10 @@ something outside the lock moved them — an earlier year corrected after this o
 (its carried base changed), a rule set of the year edited, or the file altered by hand — and
 the clerk must hear of it, because next year's figures follow the frozen ones.
 
-Compared per member now in the round's branch: a member moved to another branch after the
-report is scored there (under that branch's rule set), as the rankings score him.
+Compared for each member with a frozen total who is in the round's branch still (a member moved
+to another branch after the report is scored there, as the rankings score him). A member the
+ledger scores in that year without a frozen total (added to the roster later with an old date of
+joining) is not named: nothing frozen stands in for his figures, which come from the ledger.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from app.services.totals.standings import Standings, has_summaries
 from db.models import Member
 from db.rating_models import RatingRound
 
+
 def round_problems(session) -> list[str]:
     """One sentence per reported year whose frozen totals differ from the ledger's now."""
     if not has_summaries(session, RatingRound):
@@ -36,7 +39,7 @@ def round_problems(session) -> list[str]:
     for year in sorted(reported):
         standings = Standings(session, reported[year], year)
         frozen, scored = standings.frozen_finals(year), standings.scored_finals(year)
-        differing = sorted((key for key in frozen.keys() | scored.keys() if frozen.get(key) != scored.get(key)), key=str)
+        differing = sorted((key for key, total in frozen.items() if scored.get(key) != total), key=str)
         if differing:
             problems.append(_sentence(session, year, differing, frozen, scored))
     return problems
@@ -45,9 +48,7 @@ def round_problems(session) -> list[str]:
 def _sentence(session, year: int, differing: list, frozen: dict, scored: dict) -> str:
     member_id = differing[0]
     name, was, now = _name(session, member_id), frozen.get(member_id), scored.get(member_id)
-    if was is None:
-        found = f"{name}冻结时不在名单上，台账现在算得 {format_points(now)} 分"
-    elif now is None:
+    if now is None:
         found = f"{name}冻结为 {format_points(was)} 分，台账现在不计他的年度积分"
     else:
         found = f"{name}冻结为 {format_points(was)} 分，台账现在算得 {format_points(now)} 分"

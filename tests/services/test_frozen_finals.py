@@ -107,3 +107,10 @@ def test_a_member_added_after_the_report_is_scored_from_the_ledger(store, admin,
     rating_exchange.report_to_township(store, admin, 2025, date(2026, 1, 18), tmp_path / "again.jfrating", today=LATER)
     assert totals.member_year(store, wang, 2026).base_start == D("4.00")  # 20% of 2025's base of 20
     assert check_store(store).ok
+
+
+def test_a_member_added_after_the_report_with_an_old_date_of_joining_is_scored_and_not_named(store, admin, two_years, tmp_path):
+    _report(store, admin, tmp_path)
+    wang = add(store, admin, "王五")  # joined in 2000: on the 2025 roster, though not on the reported list
+    assert totals.member_year(store, wang, 2026).base_start == D("4.00")  # 20% of his 2025 base of 20, from the ledger
+    assert check_store(store).ok

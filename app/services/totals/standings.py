@@ -260,7 +260,7 @@ class Standings:
         if leaving_out:
             members = [member for member in members if member[0] not in leaving_out]
             rules = {branch_id: rules[branch_id] for branch_id in {self._ids(member[1]) for member in members}}
-            only = [member[0] for member in members] if len(members) <= FEW else None
+            only = [self._ids(member[0]) for member in members] if len(members) <= FEW else None
         # a year to date, even to December, leaves the appraisal out: it belongs to the year's result
         whole_year = up_to is None
         sums = self._sums(year, rules, months, 12 if whole_year else up_to, only) if members else {}
