@@ -9,10 +9,15 @@ something outside the lock moved them — an earlier year corrected after this o
 (its carried base changed), a rule set of the year edited, or the file altered by hand — and
 the clerk must hear of it, because next year's figures follow the frozen ones.
 
-Compared for each member with a frozen total who is in the round's branch still (a member moved
-to another branch after the report is scored there, as the rankings score him). A member the
-ledger scores in that year without a frozen total (added to the roster later with an old date of
-joining) is not named: nothing frozen stands in for his figures, which come from the ledger.
+Compared for each member whom both name: with a frozen total, in the round's branch still (a
+member moved to another branch after the report is scored there, as the rankings score him), and
+scored by the ledger in that year. The roster's dates alone can take a member into a year or out
+of it after its report, and neither is a figure the ledger contradicts:
+- scored without a frozen total (added to the roster later with an old date of joining): his
+  figures come from the ledger, nothing frozen stands in for them;
+- frozen but no longer scored (transferred out that year and back in later, which dates his time
+  in the branch anew; a death registered late with an earlier date): he has no entry in that year
+  (an entry would score him), and his frozen total carries on as reported.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def round_problems(session) -> list[str]:
     for year in sorted(reported):
         standings = Standings(session, reported[year], year)
         frozen, scored = standings.frozen_finals(year), standings.scored_finals(year)
-        differing = sorted((key for key, total in frozen.items() if scored.get(key) != total), key=str)
+        differing = sorted((key for key, total in frozen.items() if scored.get(key, total) != total), key=str)
         if differing:
             problems.append(_sentence(session, year, differing, frozen, scored))
     return problems
@@ -47,13 +52,10 @@ def round_problems(session) -> list[str]:
 
 def _sentence(session, year: int, differing: list, frozen: dict, scored: dict) -> str:
     member_id = differing[0]
-    name, was, now = _name(session, member_id), frozen.get(member_id), scored.get(member_id)
-    if now is None:
-        found = f"{name}冻结为 {format_points(was)} 分，台账现在不计他的年度积分"
-    else:
-        found = f"{name}冻结为 {format_points(was)} 分，台账现在算得 {format_points(now)} 分"
+    name, was, now = _name(session, member_id), frozen[member_id], scored[member_id]
     return (
-        f"{year}年已上报的星级评定冻结的年度积分与台账不符：{found}（共 {len(differing)} 人不符）。"
+        f"{year}年已上报的星级评定冻结的年度积分与台账不符：{name}冻结为 {format_points(was)} 分，"
+        f"台账现在算得 {format_points(now)} 分（共 {len(differing)} 人不符）。"
         f"下一年的基础分按冻结的分数结转；若台账确需更正，请在“星级评定”中重新打开{year}年的评定，重新测评后再上报。"
     )
 

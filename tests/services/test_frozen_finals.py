@@ -4,12 +4,14 @@ and `check` says when the ledger no longer adds up to them."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from app.services.check import check_store
+from app.services.check_rounds import round_problems
 from app.services.context import read_session
 from app.services.ledger import entries as ledger
 from app.services.ledger.entries import EntryRequest
@@ -19,6 +21,7 @@ from app.services.rules import rulesets
 from app.services.totals import ranking as totals
 from app.services.totals.standings import Standings
 from conftest import add
+from db.store import Store
 
 D = Decimal
 LATER = date(2026, 12, 31)
@@ -112,5 +115,41 @@ def test_a_member_added_after_the_report_is_scored_from_the_ledger(store, admin,
 def test_a_member_added_after_the_report_with_an_old_date_of_joining_is_scored_and_not_named(store, admin, two_years, tmp_path):
     _report(store, admin, tmp_path)
     wang = add(store, admin, "王五")  # joined in 2000: on the 2025 roster, though not on the reported list
-    assert totals.member_year(store, wang, 2026).base_start == D("4.00")  # 20% of his 2025 base of 20, from the ledger
+    assert _bases_2026(store, wang) == {D("4.00")}  # 20% of his 2025 base of 20, from the ledger
+    assert _bases_2026(store, two_years["张三"]) == {D("6.00")}
     assert check_store(store).ok
+
+
+def test_a_member_transferred_out_and_back_keeps_his_reported_total(store, admin, two_years, tmp_path):
+    from app.services.roster import members
+
+    li = two_years["李四"]
+    members.transfer_out(store, admin, li, date(2025, 5, 1), "外村", today=LATER)
+    _report(store, admin, tmp_path)  # frozen at 20: on the 2025 roster until May
+    members.transfer_in(store, admin, li, date(2026, 2, 1), "外村", today=LATER)  # in the branch since 2026 now
+    assert _bases_2026(store, li) == {D("4.00")}  # 20% of the reported 20
+    assert check_store(store).ok  # the ledger does not score him in 2025 any more: nothing contradicts the report
+
+
+def test_a_member_moved_to_another_branch_after_the_report_is_scored_there_in_every_ranking(tmp_path):
+    """In a county's file (moved by hand: no service moves a member between branches): his frozen
+    total belongs to the round of the branch he left, so neither the county's ranking nor his new
+    branch's own ranking starts from it."""
+    from tests.benchmarks.bench_county import build_county
+
+    path = tmp_path / "county.db"
+    build_county(path, members=40, branches=2, entries=40 * 28 * 2)  # 2025 (reported) and 2026
+    with sqlite3.connect(path) as raw:
+        first, second = (row[0] for row in raw.execute("SELECT DISTINCT branch_id FROM rating_rounds ORDER BY branch_id"))
+        moved = raw.execute(
+            "SELECT c.member_id FROM rating_candidates c JOIN rating_rounds r ON r.id = c.round_id "
+            "WHERE r.branch_id = ? ORDER BY c.final_total DESC LIMIT 1", (first,),
+        ).fetchone()[0]
+        raw.execute("UPDATE members SET branch_id = ? WHERE id = ?", (second, moved))
+    first, second, moved = (uuid.UUID(value) for value in (first, second, moved))
+    with Store.open_file(path) as store:
+        across = totals.ranking_across(store, {first: "", second: ""}, 2026).row_for(moved)
+        alone = totals.branch_ranking(store, 2026, branch_id=second).row_for(moved)
+        assert across.year_to_date == alone.year_to_date
+        with read_session(store) as session:  # (the rest of `check` rightly names his entries under the other branch's rules)
+            assert round_problems(session) == []
