@@ -16,7 +16,8 @@ entries, about 28 a member a year, so the file spans the years ending in 2026 th
 and its reversal), each with its `create` (or `reverse`) audit record. Rankings are of 2026. The rows go in by bulk inserts,
 chained exactly as the program chains them (app.domain.chain), so `check` accepts the file.
 Every year but 2026 is reported, as branches report their star rating early the next year
-(county_rounds.py): the year ranking starts from those years' frozen totals.
+(county_rounds.py): the year ranking starts from those years' frozen totals ("no year
+reported" is the same ranking scoring every earlier year again, as before a file's first report).
 
 Then each figure runs in a fresh process, the way the command line does, and prints one line:
 
@@ -375,6 +376,15 @@ def _project_ranking(database: str, scope: str, month: int | None) -> None:
         totals.ranking_across(store, _branches(store), YEAR, month=month)
 
 
+def _project_unreported(database: str) -> None:
+    """The county's year ranking as in a file before its first report: every earlier year is
+    scored again for its carried base (no frozen totals are read), on the same file."""
+    from app.services.totals.standings import Standings
+
+    Standings.frozen_finals = lambda self, year: {}  # this child process only
+    _project_ranking(database, "county", None)
+
+
 def _baseline_ranking(database: str, scope: str, month: int | None) -> None:
     first, last = (f"{YEAR}-{month:02d}-01", f"{YEAR}-{month:02d}-31") if month else (f"{YEAR}-01-01", f"{YEAR}-12-31")
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
@@ -556,6 +566,7 @@ QUICK = {
     "year ranking, one branch": (lambda db: _project_ranking(db, "branch", None), lambda db: _baseline_ranking(db, "branch", None)),
     "month ranking, county": (lambda db: _project_ranking(db, "county", MONTH), lambda db: _baseline_ranking(db, "county", MONTH)),
     "year ranking, county": (lambda db: _project_ranking(db, "county", None), lambda db: _baseline_ranking(db, "county", None)),
+    "year ranking, county, no year reported": (_project_unreported, lambda db: _baseline_ranking(db, "county", None)),
     "roster search keystroke": (_project_roster, _baseline_roster),
     "check": (_project_check, _baseline_check),
     "chain verification": (_project_chain, _baseline_chain),
