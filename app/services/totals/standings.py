@@ -255,12 +255,7 @@ class Standings:
         rules = self.rules.of_year(self.branch_ids, year)
         if not rules:
             return []
-        members = self._members(rules, start, end, who_only)
-        only = None
-        if leaving_out:
-            members = [member for member in members if member[0] not in leaving_out]
-            rules = {branch_id: rules[branch_id] for branch_id in {self._ids(member[1]) for member in members}}
-            only = [self._ids(member[0]) for member in members] if len(members) <= FEW else None
+        members, rules, only = self._to_score(rules, start, end, who_only, leaving_out)
         # a year to date, even to December, leaves the appraisal out: it belongs to the year's result
         whole_year = up_to is None
         sums = self._sums(year, rules, months, 12 if whole_year else up_to, only) if members else {}
@@ -275,6 +270,20 @@ class Standings:
             return []
         carried = self._carried(year, rules, scored)
         appraisals = self._appraisals(year, rules) if whole_year else {}
+        return self._results(scored, carried, appraisals, whole_year)
+
+    def _to_score(self, rules: dict, start: date, end: date, who_only: bool, leaving_out) -> tuple[list, dict, list | None]:
+        """(member rows, the rule sets of their branches, their ids when few are left to score)."""
+        members = self._members(rules, start, end, who_only)
+        if not leaving_out:
+            return members, rules, None
+        members = [member for member in members if member[0] not in leaving_out]
+        rules = {branch_id: rules[branch_id] for branch_id in {self._ids(member[1]) for member in members}}
+        return members, rules, [self._ids(member[0]) for member in members] if len(members) <= FEW else None
+
+    @staticmethod
+    def _results(scored: list[tuple], carried: dict, appraisals: dict, whole_year: bool) -> list[tuple]:
+        """(member row, period points, result) of each (member row, rule set, sums) scored."""
         # year_result and carried_base are pure functions of a few values, which many members share
         results: dict[tuple, YearResult] = {}
         bases: dict[tuple, Decimal] = {}
