@@ -28,14 +28,14 @@ from sqlalchemy import select
 
 from app.domain.points import format_points
 from app.domain.rating import LOCKED
-from app.services.totals.standings import Standings, has_summaries
+from app.services.totals.standings import Standings, has_table
 from db.models import Member
 from db.rating_models import RatingRound
 
 
 def round_problems(session) -> list[str]:
     """One sentence per reported year whose frozen totals differ from the ledger's now."""
-    if not has_summaries(session, RatingRound):
+    if not has_table(session, RatingRound):
         return []
     reported: dict[int, list] = {}
     for year, branch_id in session.execute(select(RatingRound.year, RatingRound.branch_id).where(RatingRound.status.in_(list(LOCKED)))):

@@ -35,15 +35,20 @@ from db.models import AppraisalRecord, Member, MemberMonthSum, MemberYearSum, Or
 from db.rating_models import RatingCandidate, RatingRound
 
 
-_SUMMARIES_KEPT: dict[tuple[str, str], bool] = {}
+_TABLES_FOUND: dict[tuple[str, str], bool] = {}
+
+
+def has_table(session, table) -> bool:
+    """Whether the file has `table` (an older schema opened read-only may not)."""
+    key = (str(session.get_bind().url), table.__tablename__)
+    if not _TABLES_FOUND.get(key):
+        _TABLES_FOUND[key] = inspect(session.connection()).has_table(table.__tablename__)
+    return _TABLES_FOUND[key]
 
 
 def has_summaries(session, table=MemberMonthSum) -> bool:
-    """Whether the file keeps `table`'s sums (an older schema opened read-only has none)."""
-    key = (str(session.get_bind().url), table.__tablename__)
-    if not _SUMMARIES_KEPT.get(key):
-        _SUMMARIES_KEPT[key] = inspect(session.connection()).has_table(table.__tablename__)
-    return _SUMMARIES_KEPT[key]
+    """Whether the file keeps `table`'s sums (the month sums unless told)."""
+    return has_table(session, table)
 
 
 def on_roster(start: date, end: date):
@@ -227,7 +232,7 @@ class Standings:
         these branches, for their members who are in the round's branch still (a member moved to
         another branch since is scored there, as before any report: the same in every ranking)."""
         if year not in self._frozen:
-            self._frozen[year] = self._read_frozen(year) if has_summaries(self.session, RatingCandidate) else {}
+            self._frozen[year] = self._read_frozen(year) if has_table(self.session, RatingCandidate) else {}
         return self._frozen[year]
 
     def _read_frozen(self, year: int) -> dict[object, Decimal]:
