@@ -20,8 +20,8 @@ from app.domain.points import format_points
 from app.services.check_caps import cap_problems
 from app.services.check_file import BIG_TABLES, check_big_table, check_rest_of_file, file_damage_sentence
 from app.services.check_lanes import run_parts
-from app.services.check_rounds import round_problems
 from app.services.check_ledger import ledger_counts, ledger_problems
+from app.services.check_rounds import round_problems
 from app.services.check_sums import disagreeing_keys, disagreeing_year_keys
 from app.services.context import read_session
 from app.services.practice.checks import check_practice
