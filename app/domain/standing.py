@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from operator import itemgetter
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 from app.domain.points import exact_points, format_points
 from app.domain.rules import Band, RuleSet
@@ -48,16 +47,25 @@ class Ranked(NamedTuple):
 def rank(values: Iterable[tuple[object, Decimal]], tie_order=None) -> list[Ranked]:
     """Competition ranking (1, 2, 2, 4): equal values share a rank; `tie_order` orders ties for display."""
     items = list(values)
-    if tie_order:
-        items.sort(key=lambda kv: tie_order(kv[0]))
-    items.sort(key=itemgetter(1), reverse=True)  # stable, reverse too: ties keep the order above
-    ranked: list[Ranked] = []
-    for position, (key, value) in enumerate(items, start=1):
-        if ranked and ranked[-1].value == value:
-            ranked.append(Ranked(key, value, ranked[-1].rank))
-        else:
-            ranked.append(Ranked(key, value, position))
-    return ranked
+    ties = [tie_order(key) for key, _ in items] if tie_order else None
+    return [Ranked(items[at][0], items[at][1], place) for at, place in ranked_places([value for _, value in items], ties)]
+
+
+def ranked_places(values: Sequence[Decimal], ties: Sequence | None = None) -> list[tuple[int, int]]:
+    """(index into `values`, rank) in ranking order: the highest value first, equal values share a
+    rank (1, 2, 2, 4) and are listed in the order of their `ties` (sort keys, one a value)."""
+    order = sorted(range(len(values)), key=values.__getitem__, reverse=True)  # stable, reverse too
+    places: list[tuple[int, int]] = []
+    start, count = 0, len(order)
+    for end in range(1, count + 1):
+        if end < count and values[order[end]] == values[order[start]]:
+            continue
+        tied = order[start:end]
+        if ties is not None and len(tied) > 1:  # each run of equal values alone: fewer, shorter comparisons
+            tied.sort(key=ties.__getitem__)
+        places += [(at, start + 1) for at in tied]
+        start = end
+    return places
 
 
 class QuotaCut(Enum):

@@ -14,7 +14,7 @@ from app.domain.periods import Month, quarter_months
 from app.domain.points import format_points
 from app.domain.scoring import MemberYearScore
 from app.domain.rules import RuleSet
-from app.domain.standing import QuotaResult, apply_five_star_quota, near_band_edge, rank
+from app.domain.standing import QuotaResult, apply_five_star_quota, near_band_edge, ranked_places
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
 from app.services.totals.scoring import BranchScorer, ScoredBranch, collector_paused
@@ -111,56 +111,58 @@ def _next_is_five(rule_set, total) -> bool:
     return bool(above) and above[0].stars == 5
 
 
-@dataclass(frozen=True)
-class _Branch:
+class _Branch(NamedTuple):
     """What the rows of one branch need beside the standings: its rule set, name and (on a year) quota."""
 
     rule_set: RuleSet
     name: str
     quota: QuotaResult | None
-
-    @property
-    def quota_full(self) -> bool:
-        return bool(self.quota and self.quota.demoted)
+    quota_full: bool  # the quota moved someone down: reaching the five-star line means nothing then
 
 
 def _branches(kind: str, standings: list[Standing], rules: dict, names: dict) -> dict[uuid.UUID, _Branch]:
     """Each branch's rule set and name, and on a year its five-star quota over its rated members."""
-    finals: dict[uuid.UUID, dict] = {branch_id: {} for branch_id in rules}  # members by their place in `standings`
+    # by a UUID's number: a UUID's own hash is Python code, and this runs for every member
+    finals: dict[int, dict] = {branch_id.int: {} for branch_id in rules}  # members by their place in `standings`
     if kind == "year":
         for at, standing in enumerate(standings):
             if not standing.result.vetoed:
-                finals[standing.branch_id][at] = (standing.result.final_total, standing.result.stars)
-    return {
-        branch_id: _Branch(rule_set, names.get(branch_id, ""), apply_five_star_quota(rule_set, finals[branch_id]) if kind == "year" else None)
-        for branch_id, (_, rule_set) in rules.items()
-    }
+                finals[standing.branch_id.int][at] = (standing.result.final_total, standing.result.stars)
+    found = {}
+    for branch_id, (_, rule_set) in rules.items():
+        quota = apply_five_star_quota(rule_set, finals[branch_id.int]) if kind == "year" else None
+        found[branch_id] = _Branch(rule_set, names.get(branch_id, ""), quota, bool(quota and quota.demoted))
+    return found
 
 
 def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: dict, scores: dict) -> tuple[RankingRow, ...]:
     """One ranking over the standings of one branch or of a whole township."""
-    values = [(at, s.result.final_total if kind == "year" else s.period_points) for at, s in enumerate(standings)]
+    values = [s.result.final_total for s in standings] if kind == "year" else [s.period_points for s in standings]
     # a UUID's number orders as its text does, without making the text of every member
-    ranked = rank(values, tie_order=lambda at: (standings[at].name_pinyin, standings[at].member_id.int))
+    ties = [(s.name_pinyin, s.member_id.int) for s in standings]
+    # branches and groups looked up by a UUID's number: a UUID's own hash is Python code
+    by_number = ({key.int: value for key, value in branches.items()}, {key.int: value for key, value in groups.items()})
     flags: dict[tuple, tuple[str, ...]] = {}
-    return tuple(
-        _row(entry, kind, standings[entry.key], branches[standings[entry.key].branch_id], groups, scores, flags) for entry in ranked
-    )
+    return tuple(_row(place, values[at], at, kind, standings[at], by_number, scores, flags) for at, place in ranked_places(values, ties))
 
 
-def _row(entry, kind: str, standing: Standing, branch: _Branch, groups: dict, scores: dict, flags: dict) -> RankingRow:
-    """One row; `flags` keeps the flags of each combination of the few values they depend on."""
+def _row(place: int, value, at: int, kind: str, standing: Standing, by_number: tuple, scores: dict, flags: dict) -> RankingRow:
+    """The row of the member at `at` in the standings; `flags` keeps the flags of each combination
+    of the few values they depend on."""
     result = standing.result
-    stars = branch.quota.stars.get(entry.key, result.stars) if branch.quota else result.stars
+    branch = by_number[0][standing.branch_id.int]
+    stars = branch.quota.stars.get(at, result.stars) if branch.quota else result.stars
     # by rule set, not branch: a county's 300 branches share a few rule sets, so keys repeat
-    key = (id(branch.rule_set), branch.quota_full, standing.member_class, standing.membership, result.vetoed,
+    # (the enums by identity: an Enum's hash is Python code too)
+    key = (id(branch.rule_set), branch.quota_full, id(standing.member_class), id(standing.membership), result.vetoed,
            result.appraisal_missing, result.final_total)
-    if key not in flags:
-        flags[key] = _flags(kind, branch.rule_set, standing, branch.quota_full)
+    found = flags.get(key)
+    if found is None:
+        found = flags[key] = _flags(kind, branch.rule_set, standing, branch.quota_full)
     return RankingRow(  # by position, in the fields' order: by keyword took twice as long, 66,000 times a county
-        entry.rank, standing.member_id, standing.name, standing.name_pinyin,
-        groups.get(standing.group_id, "") if standing.group_id else "", standing.member_class, standing.membership,
-        entry.value, result.final_total, result.grade, stars, result.vetoed, flags[key],
+        place, standing.member_id, standing.name, standing.name_pinyin,
+        by_number[1].get(standing.group_id.int, "") if standing.group_id else "", standing.member_class, standing.membership,
+        value, result.final_total, result.grade, stars, result.vetoed, found,
         scores.get(standing.member_id) if scores else None, branch.name, standing.branch_id,
     )
 

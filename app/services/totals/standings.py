@@ -174,6 +174,31 @@ _CLASSES = {item.value: item for item in MemberClass}
 _MEMBERSHIPS = {item.value: item for item in Membership}
 
 
+class _LastYear:
+    """Last year's final totals, which this year's carried bases start from, one member at a time.
+
+    A reported year's frozen totals are read without their members (one row a candidate), each
+    counting for a member in the round's branch still, as Standings.finals counts them; the
+    whole of last year (Standings.finals: its members read, those without a frozen total scored
+    from the ledger) is asked for only once a member has none. Both give a member the same total."""
+
+    def __init__(self, standings: "Standings", year: int) -> None:
+        self._standings, self._year = standings, year
+        self._frozen: dict[tuple, Decimal] | None = None
+        self._finals: dict[object, Decimal] | None = None
+
+    def get(self, member) -> Decimal | None:
+        """The final total of last year of the member (a member row: stored id, stored branch id, ...)."""
+        if self._frozen is None:
+            self._frozen = self._standings.frozen_in_branch(self._year)
+        found = self._frozen.get((member[0], member[1]))
+        if found is not None:
+            return found
+        if self._finals is None:
+            self._finals = self._standings.finals(self._year)
+        return self._finals.get(member[0])
+
+
 class Standings:
     """Standings of a set of branches (one branch, or a township's or county's gathering).
 
@@ -198,10 +223,15 @@ class Standings:
         `up_to`, or the whole year with its appraisal when None) of the branches that have a rule
         set for `year`: on a roster in [start, end] or with approved points in the period."""
         ids = self._ids
-        return [
-            Standing(uuid.UUID(str(member[0])), ids(member[1]), *member[2:4], ids(member[4]), *member[5:7], period, result)
-            for member, period, result in self._scored(year, months, up_to, start, end)
-        ]
+
+        def standing(member, period, result) -> Standing:
+            member_id, branch_id, name, pinyin, group_id, member_class, membership = member[:7]
+            return Standing(
+                uuid.UUID(str(member_id)), ids(branch_id), name, pinyin, ids(group_id), _CLASSES[member_class],
+                _MEMBERSHIPS[membership], period, result,
+            )
+
+        return self._scored(year, months, up_to, start, end, made=standing)
 
     def finals(self, year: int) -> dict[object, Decimal]:
         """Each member's final total of the whole `year` by his stored id, for every branch with a
@@ -224,8 +254,11 @@ class Standings:
     def scored_finals(self, year: int, leaving_out=()) -> dict[object, Decimal]:
         """Each member's final total of the whole `year` scored from the ledger (earlier years'
         carried bases as `finals` gives them), but for the stored ids in `leaving_out`."""
-        scored = self._scored(year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31), who_only=True, leaving_out=leaving_out)
-        return {member[0]: result.final_total for member, _, result in scored}
+        scored = self._scored(
+            year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31), who_only=True, leaving_out=leaving_out,
+            made=lambda member, _, result: (member[0], result.final_total),
+        )
+        return dict(scored)
 
     def frozen_finals(self, year: int) -> dict[object, Decimal]:
         """{stored member id: final total} frozen in the reported (or verified) rounds of `year` of
@@ -236,11 +269,18 @@ class Standings:
         return self._frozen[year]
 
     def _read_frozen(self, year: int) -> dict[object, Decimal]:
+        query = self._frozen_query(year).join(
+            Member, and_(Member.id == RatingCandidate.member_id, Member.branch_id == RatingRound.branch_id)
+        )
+        figures = self._figures
+        return {member_id: figures[hundredths] for member_id, hundredths in self.session.connection().execute(query).all()}
+
+    def _frozen_query(self, year: int, *more):
+        """(stored member id, *more, final total in hundredths) of each candidate of the year's locked rounds."""
         query = (
-            select(type_coerce(RatingCandidate.member_id, String), type_coerce(RatingCandidate.final_total, Integer))
+            select(type_coerce(RatingCandidate.member_id, String), *more, type_coerce(RatingCandidate.final_total, Integer))
             .select_from(RatingRound)
             .join(RatingCandidate, RatingCandidate.round_id == RatingRound.id)
-            .join(Member, and_(Member.id == RatingCandidate.member_id, Member.branch_id == RatingRound.branch_id))
             .where(
                 RatingRound.year == year, RatingRound.status.in_(list(LOCKED)), RatingRound.branch_id.in_(self.branch_ids),
                 RatingCandidate.final_total.is_not(None),
@@ -248,13 +288,12 @@ class Standings:
         )
         if self.member_ids is not None:
             query = query.where(RatingCandidate.member_id.in_(self.member_ids))
-        figures = self._figures
-        return {member_id: figures[hundredths] for member_id, hundredths in self.session.connection().execute(query).all()}
+        return query
 
     def _scored(
-        self, year: int, months, up_to: int | None, start: date, end: date, who_only: bool = False, leaving_out=(),
-    ) -> list[tuple]:
-        """(member row, period points, result) of everyone scored in the period (see `period`);
+        self, year: int, months, up_to: int | None, start: date, end: date, made, who_only: bool = False, leaving_out=(),
+    ) -> list:
+        """made(member row, period points, result) of everyone scored in the period (see `period`);
         `who_only`: member rows of his id and branch alone (a carried base needs no names);
         `leaving_out`: stored ids of members not to score (the few left are the only ones summed)."""
         rules = self.rules.of_year(self.branch_ids, year)
@@ -265,17 +304,9 @@ class Standings:
         whole_year = up_to is None
         sums = self._sums(year, rules, months, 12 if whole_year else up_to, only) if members else {}
         branches = _BranchLookup(self._ids, rules, sums)
-        scored = []
-        for member in members:
-            rule_set, member_sums = branches[member[1]]
-            row = member_sums.get(member[0])
-            if member[-1] or (row and row[4]):
-                scored.append((member, rule_set, row or _NOTHING))
-        if not scored:
-            return []
-        carried = self._carried(year, rules, scored)
-        appraisals = self._appraisals(year, rules) if whole_year else {}
-        return self._results(scored, carried, appraisals, whole_year)
+        carried = _LastYear(self, year - 1) if any(rule_set.base_carry_share is not None for _, rule_set in rules.values()) else None
+        appraisals = self._appraisals(year, rules) if whole_year and members else {}
+        return self._results(members, branches, carried, appraisals, whole_year, made)
 
     def _to_score(self, rules: dict, start: date, end: date, who_only: bool, leaving_out) -> tuple[list, dict, list | None]:
         """(member rows, the rule sets of their branches, their ids when few are left to score)."""
@@ -287,14 +318,20 @@ class Standings:
         return members, rules, [self._ids(member[0]) for member in members] if len(members) <= FEW else None
 
     @staticmethod
-    def _results(scored: list[tuple], carried: dict, appraisals: dict, whole_year: bool) -> list[tuple]:
-        """(member row, period points, result) of each (member row, rule set, sums) scored."""
+    def _results(members: list, branches: _BranchLookup, carried, appraisals: dict, whole_year: bool, made) -> list:
+        """made(member row, period points, result) of each member scored: on the roster in the
+        period, or with points in it."""
         # year_result and carried_base are pure functions of a few values, which many members share
         results: dict[tuple, YearResult] = {}
         bases: dict[tuple, Decimal] = {}
         found = []
-        for member, rule_set, (period, base, other, vetoes, *_) in scored:
-            last_year = carried.get(member[0])
+        for member in members:
+            rule_set, member_sums = branches[member[1]]
+            row = member_sums.get(member[0])
+            if not (member[-1] or (row and row[4])):
+                continue
+            period, base, other, vetoes, _ = row or _NOTHING
+            last_year = carried.get(member) if carried else None
             if last_year is None:
                 start_base = rule_set.base_points
             elif (start_base := bases.get((id(rule_set), last_year))) is None:
@@ -303,18 +340,18 @@ class Standings:
             result = results.get(key)
             if result is None:
                 result = results[key] = year_result(rule_set, start_base, base, other, vetoes, key[5], whole_year)
-            found.append((member, period, result))
+            found.append(made(member, period, result))
         return found
 
-    def _carried(self, year: int, rules: dict, scored: list[tuple]) -> dict[object, Decimal]:
-        """Last year's final totals the scored members' carried bases start from: the frozen ones
-        alone when every one of them has one (nothing of last year is scored then)."""
-        if all(rule_set.base_carry_share is None for _, rule_set in rules.values()):
+    def frozen_in_branch(self, year: int) -> dict[tuple, Decimal]:
+        """{(stored member id, stored branch id): final total} frozen in the reported (or verified)
+        rounds of `year` of these branches, by the round's branch: frozen_finals without the
+        members, for a caller that knows each member's branch (a member counts only in his branch)."""
+        if not has_table(self.session, RatingCandidate):
             return {}
-        frozen = self.frozen_finals(year - 1)
-        if frozen and all(member[0] in frozen for member, _, _ in scored):
-            return frozen
-        return self.finals(year - 1)
+        query = self._frozen_query(year, type_coerce(RatingRound.branch_id, String))
+        figures = self._figures
+        return {(member_id, branch_id): figures[hundredths] for member_id, branch_id, hundredths in self.session.connection().execute(query).all()}
 
     def _sums(self, year: int, rules: dict, months, up_to: int, only=None) -> dict[uuid.UUID, dict[object, tuple]]:
         """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
@@ -356,8 +393,8 @@ class Standings:
         return summaries.ledger_sums_query().subquery().c
 
     def _members(self, rules: dict, start: date, end: date, who_only: bool = False) -> list[tuple]:
-        """(stored id, stored branch id, name, pinyin, stored group id, class, membership, on the
-        roster in [start, end]) of every member of the branches with a rule set; with `who_only`
+        """(stored id, stored branch id, name, pinyin, stored group id, stored class, stored membership,
+        on the roster in [start, end]) of every member of the branches with a rule set; with `who_only`
         (stored id, stored branch id, on the roster) alone. Being on the roster is always last."""
         described = () if who_only else (
             Member.name, Member.name_pinyin, type_coerce(Member.group_id, String),
@@ -368,13 +405,7 @@ class Standings:
         ).where(self._branch_of_member().in_(list(rules)))
         if self.member_ids is not None:
             query = query.where(Member.id.in_(self.member_ids))
-        rows = self.session.connection().execute(query).all()  # one fetch: row by row was a tenth of a ranking
-        if who_only:
-            return rows
-        return [
-            (member_id, branch_id, name, pinyin, group_id, _CLASSES[member_class], _MEMBERSHIPS[membership], listed)
-            for member_id, branch_id, name, pinyin, group_id, member_class, membership, listed in rows
-        ]
+        return self.session.connection().execute(query).all()  # one fetch: row by row was a tenth of a ranking
 
     def _branch_of_member(self):
         """Member.branch_id; for a few given members wrapped, so that SQLite looks them up by key
