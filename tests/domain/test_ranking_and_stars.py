@@ -7,6 +7,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.domain.rules import Band
 from app.domain.standing import (
@@ -19,6 +21,7 @@ from app.domain.standing import (
     near_band_edge,
     limit_five_stars,
     rank,
+    ranked_places,
     stars_for,
 )
 
@@ -60,6 +63,19 @@ def test_negative_and_zero_values_rank_last():
 
 def test_rank_empty():
     assert rank([]) == []
+    assert ranked_places([], []) == []
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(0, 4)), max_size=40), st.booleans())
+def test_ranked_places_are_the_plain_definition(pairs, with_ties):
+    """Highest first; equal values by their tie keys, then as given; a rank is one more than the
+    number of values above (1, 2, 2, 4); ties sorted run by run give the same as one whole sort."""
+    values = [D(value) / 2 for value, _ in pairs]
+    ties = [tie for _, tie in pairs] if with_ties else None
+    expected = sorted(range(len(values)), key=lambda at: (-values[at], ties[at] if ties else 0, at))
+    places = ranked_places(values, ties)
+    assert [at for at, _ in places] == expected
+    assert [place for _, place in places] == [1 + sum(other > values[at] for other in values) for at in expected]
 
 
 # ---- bands ---------------------------------------------------------------------------------
