@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from itertools import groupby, repeat
 from typing import Iterable, NamedTuple, Sequence
 
 from app.domain.points import exact_points, format_points
@@ -56,15 +57,11 @@ def ranked_places(values: Sequence[Decimal], ties: Sequence | None = None) -> li
     rank (1, 2, 2, 4) and are listed in the order of their `ties` (sort keys, one a value)."""
     order = sorted(range(len(values)), key=values.__getitem__, reverse=True)  # stable, reverse too
     places: list[tuple[int, int]] = []
-    start, count = 0, len(order)
-    for end in range(1, count + 1):
-        if end < count and values[order[end]] == values[order[start]]:
-            continue
-        tied = order[start:end]
+    for _, run in groupby(order, key=values.__getitem__):
+        tied = list(run)
         if ties is not None and len(tied) > 1:  # each run of equal values alone: fewer, shorter comparisons
             tied.sort(key=ties.__getitem__)
-        places += [(at, start + 1) for at in tied]
-        start = end
+        places += zip(tied, repeat(len(places) + 1))
     return places
 
 

@@ -5,8 +5,13 @@ year, one who moved away and one who died, a probationary member, and appraisals
 
 from __future__ import annotations
 
+import pickle
+import uuid
 from datetime import date
 from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.domain.appraisal_tally import Votes
 from app.domain.enums import Membership
@@ -20,6 +25,7 @@ from app.services.roster import members
 from app.services.rules import rulesets
 from app.services.totals import ranking as totals
 from app.services.totals.scoring import BranchScorer
+from app.services.totals.standings import uuid_of
 from conftest import TODAY, add
 
 D = Decimal
@@ -103,3 +109,15 @@ def test_a_file_without_kept_sums_ranks_from_the_ledger_alike(store, admin, bran
     assert [_plain(totals.branch_ranking(store, 2026, **period)) for period in PERIODS] == kept
     # 2025: base 20 + 2 = 22; 2026's base is 20% of it, 4.4, then + 2
     assert totals.branch_ranking(store, 2026).row_for(ids[0]).year_to_date == D("6.40")
+
+
+@given(st.uuids())
+def test_a_stored_id_made_a_uuid_directly_is_the_uuid_itself(value):
+    """uuid_of (the ranking's quick path from a SQLite file's 32 hex digits) makes the same UUID as
+    uuid.UUID: equal, same hash, text, order and safety; other forms go through uuid.UUID."""
+    for stored in (value.hex, str(value), value):
+        made = uuid_of(stored)
+        assert type(made) is uuid.UUID
+        assert (made, hash(made), str(made), made.int, made.is_safe) == (value, hash(value), str(value), value.int, value.is_safe)
+        assert pickle.loads(pickle.dumps(made)) == value
+    assert not (uuid_of(value.hex) < value) and not (uuid_of(value.hex) > value)

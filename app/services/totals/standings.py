@@ -99,24 +99,26 @@ class RuleBook:
         session = self._session
         sets = session.connection().execute(
             select(
-                RuleSetRecord.id, RuleSetRecord.branch_id, RuleSetRecord.name, type_coerce(RuleSetRecord.settings, String),
+                RuleSetRecord.id, type_coerce(RuleSetRecord.id, String), RuleSetRecord.branch_id, RuleSetRecord.name,
+                type_coerce(RuleSetRecord.settings, String),
             ).where(RuleSetRecord.branch_id.in_(self._branch_ids), RuleSetRecord.year == year)
         ).all()
         contents = self._item_contents(session, [row[0] for row in sets])
         found = {}
-        for rule_set_id, branch_id, name, settings in sets:
-            key = (year, name, settings, contents.get(rule_set_id, ()))
+        for rule_set_id, stored_id, branch_id, name, settings in sets:
+            key = (year, name, settings, contents.get(stored_id, ()))
             if key not in self._built:
                 self._built[key] = rule_set_from_record(session.get(RuleSetRecord, rule_set_id))
             found[branch_id] = (rule_set_id, self._built[key])
         return found
 
     @staticmethod
-    def _item_contents(session, rule_set_ids) -> dict[uuid.UUID, tuple]:
-        """Every item's stored values (all but its own id and times), in the rule set's order."""
+    def _item_contents(session, rule_set_ids) -> dict[object, tuple]:
+        """Every item's stored values (all but its own id and times), in the rule set's order, by the
+        rule set's stored id (as stored: making 6,000 items' rule set ids UUIDs was a third of this)."""
         items = RuleItemRecord.__table__.c
         shown = [type_coerce(column, String) for column in items if column.key not in ("id", "created_at", "updated_at")]
-        query = select(items.rule_set_id, *shown).where(items.rule_set_id.in_(rule_set_ids)).order_by(
+        query = select(type_coerce(items.rule_set_id, String), *shown).where(items.rule_set_id.in_(rule_set_ids)).order_by(
             items.rule_set_id, items.sort_order, items.code
         )
         found: dict[uuid.UUID, list] = {}
@@ -132,6 +134,22 @@ class RuleBook:
         return {branch_id: found for branch_id in branch_ids if (found := of_year.get(branch_id))}
 
 
+_NEW_OBJECT, _SET_SLOT, _SAFETY_UNKNOWN = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+
+
+def uuid_of(stored) -> uuid.UUID:
+    """A stored id as a UUID. A SQLite file stores an id as its 32 hex digits, which make the
+    UUID's number directly: uuid.UUID(text) first cleans the text up (braces, "urn:", hyphens),
+    which was half the cost of each of a county's 66,000 ranking rows' ids. Any other form
+    (PostgreSQL's UUID, a hyphenated text) goes through uuid.UUID as usual."""
+    if type(stored) is str and len(stored) == 32:
+        found = _NEW_OBJECT(uuid.UUID)
+        _SET_SLOT(found, "int", int(stored, 16))  # UUID is immutable: its own __init__ sets its slots this way
+        _SET_SLOT(found, "is_safe", _SAFETY_UNKNOWN)
+        return found
+    return stored if isinstance(stored, uuid.UUID) else uuid.UUID(str(stored))
+
+
 class _Ids:
     """Each distinct stored id converted to a UUID once (a SQLite file stores them as text)."""
 
@@ -143,7 +161,7 @@ class _Ids:
             return None
         found = self._seen.get(stored)
         if found is None:
-            found = self._seen[stored] = stored if isinstance(stored, uuid.UUID) else uuid.UUID(str(stored))
+            found = self._seen[stored] = uuid_of(stored)
         return found
 
 
@@ -156,15 +174,16 @@ class _Figures(dict):
 
 
 class _BranchLookup(dict):
-    """Stored branch id → (its rule set of the year, its members' sums), found once a branch."""
+    """Stored branch id → (its rule set of the year, its members' sums, its id), found once a branch."""
 
     def __init__(self, ids: _Ids, rules: dict, sums: dict) -> None:
         super().__init__()
         self._ids, self._rules, self._sums = ids, rules, sums
 
-    def __missing__(self, stored) -> tuple[RuleSet, dict]:
-        rule_set_id, rule_set = self._rules[self._ids(stored)]
-        found = self[stored] = (rule_set, self._sums.get(rule_set_id, {}))
+    def __missing__(self, stored) -> tuple[RuleSet, dict, uuid.UUID]:
+        branch_id = self._ids(stored)
+        rule_set_id, rule_set = self._rules[branch_id]
+        found = self[stored] = (rule_set, self._sums.get(rule_set_id, {}), branch_id)
         return found
 
 
@@ -175,28 +194,23 @@ _MEMBERSHIPS = {item.value: item for item in Membership}
 
 
 class _LastYear:
-    """Last year's final totals, which this year's carried bases start from, one member at a time.
+    """Last year's final totals, which this year's carried bases start from.
 
-    A reported year's frozen totals are read without their members (one row a candidate), each
-    counting for a member in the round's branch still, as Standings.finals counts them; the
-    whole of last year (Standings.finals: its members read, those without a frozen total scored
-    from the ledger) is asked for only once a member has none. Both give a member the same total."""
+    `frozen`: a reported year's frozen totals by (stored member id, stored branch id), read
+    without their members (one row a candidate), each counting for a member in the round's
+    branch still, as Standings.finals counts them. `unfrozen` gives a member without one his total
+    from the whole of last year (Standings.finals: its members read, those without a frozen total
+    scored from the ledger), asked for only once such a member comes. Both give the same total."""
 
     def __init__(self, standings: "Standings", year: int) -> None:
         self._standings, self._year = standings, year
-        self._frozen: dict[tuple, Decimal] | None = None
+        self.frozen: dict[tuple, Decimal] = standings.frozen_in_branch(year)
         self._finals: dict[object, Decimal] | None = None
 
-    def get(self, member) -> Decimal | None:
-        """The final total of last year of the member (a member row: stored id, stored branch id, ...)."""
-        if self._frozen is None:
-            self._frozen = self._standings.frozen_in_branch(self._year)
-        found = self._frozen.get((member[0], member[1]))
-        if found is not None:
-            return found
+    def unfrozen(self, stored_member_id) -> Decimal | None:
         if self._finals is None:
             self._finals = self._standings.finals(self._year)
-        return self._finals.get(member[0])
+        return self._finals.get(stored_member_id)
 
 
 class Standings:
@@ -224,10 +238,10 @@ class Standings:
         set for `year`: on a roster in [start, end] or with approved points in the period."""
         ids = self._ids
 
-        def standing(member, period, result) -> Standing:
-            member_id, branch_id, name, pinyin, group_id, member_class, membership = member[:7]
+        def standing(member, branch_id: uuid.UUID, period, result) -> Standing:
+            member_id, _, name, pinyin, group_id, member_class, membership = member[:7]
             return Standing(
-                uuid.UUID(str(member_id)), ids(branch_id), name, pinyin, ids(group_id), _CLASSES[member_class],
+                uuid_of(member_id), branch_id, name, pinyin, ids(group_id), _CLASSES[member_class],
                 _MEMBERSHIPS[membership], period, result,
             )
 
@@ -249,14 +263,14 @@ class Standings:
         return self._finals[year]
 
     def finals_by_id(self, year: int) -> dict[uuid.UUID, Decimal]:
-        return {uuid.UUID(str(stored)): final for stored, final in self.finals(year).items()}
+        return {uuid_of(stored): final for stored, final in self.finals(year).items()}
 
     def scored_finals(self, year: int, leaving_out=()) -> dict[object, Decimal]:
         """Each member's final total of the whole `year` scored from the ledger (earlier years'
         carried bases as `finals` gives them), but for the stored ids in `leaving_out`."""
         scored = self._scored(
             year, range(1, 13), None, date(year, 1, 1), date(year, 12, 31), who_only=True, leaving_out=leaving_out,
-            made=lambda member, _, result: (member[0], result.final_total),
+            made=lambda member, _, __, result: (member[0], result.final_total),
         )
         return dict(scored)
 
@@ -293,7 +307,7 @@ class Standings:
     def _scored(
         self, year: int, months, up_to: int | None, start: date, end: date, made, who_only: bool = False, leaving_out=(),
     ) -> list:
-        """made(member row, period points, result) of everyone scored in the period (see `period`);
+        """made(member row, branch id, period points, result) of everyone scored in the period (see `period`);
         `who_only`: member rows of his id and branch alone (a carried base needs no names);
         `leaving_out`: stored ids of members not to score (the few left are the only ones summed)."""
         rules = self.rules.of_year(self.branch_ids, year)
@@ -304,7 +318,8 @@ class Standings:
         whole_year = up_to is None
         sums = self._sums(year, rules, months, 12 if whole_year else up_to, only) if members else {}
         branches = _BranchLookup(self._ids, rules, sums)
-        carried = _LastYear(self, year - 1) if any(rule_set.base_carry_share is not None for _, rule_set in rules.values()) else None
+        carries = any(rule_set.base_carry_share is not None for _, rule_set in rules.values())
+        carried = _LastYear(self, year - 1) if carries and members else None
         appraisals = self._appraisals(year, rules) if whole_year and members else {}
         return self._results(members, branches, carried, appraisals, whole_year, made)
 
@@ -319,19 +334,22 @@ class Standings:
 
     @staticmethod
     def _results(members: list, branches: _BranchLookup, carried, appraisals: dict, whole_year: bool, made) -> list:
-        """made(member row, period points, result) of each member scored: on the roster in the
-        period, or with points in it."""
+        """made(member row, branch id, period points, result) of each member scored: on the roster
+        in the period, or with points in it."""
         # year_result and carried_base are pure functions of a few values, which many members share
         results: dict[tuple, YearResult] = {}
         bases: dict[tuple, Decimal] = {}
         found = []
+        frozen = carried.frozen if carried else {}
         for member in members:
-            rule_set, member_sums = branches[member[1]]
+            rule_set, member_sums, branch_id = branches[member[1]]
             row = member_sums.get(member[0])
             if not (member[-1] or (row and row[4])):
                 continue
             period, base, other, vetoes, _ = row or _NOTHING
-            last_year = carried.get(member) if carried else None
+            last_year = frozen.get((member[0], member[1]))
+            if last_year is None and carried:
+                last_year = carried.unfrozen(member[0])
             if last_year is None:
                 start_base = rule_set.base_points
             elif (start_base := bases.get((id(rule_set), last_year))) is None:
@@ -340,7 +358,7 @@ class Standings:
             result = results.get(key)
             if result is None:
                 result = results[key] = year_result(rule_set, start_base, base, other, vetoes, key[5], whole_year)
-            found.append(made(member, period, result))
+            found.append(made(member, branch_id, period, result))
         return found
 
     def frozen_in_branch(self, year: int) -> dict[tuple, Decimal]:
