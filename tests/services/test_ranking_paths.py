@@ -40,6 +40,8 @@ def _same_in_every_period(store, year: int) -> None:
     for period in PERIODS:
         quick, detailed = totals.branch_ranking(store, year, **period), totals.branch_ranking(store, year, **period, details=True)
         assert _plain(quick) == _plain(detailed), period
+        # the rows are made field by field (tuple.__new__): every one whole, and a RankingRow
+        assert {(type(row), len(row)) for row in quick.rows + detailed.rows} <= {(totals.RankingRow, len(totals.RankingRow._fields))}
         assert (quick.label, quick.rule_set_name, quick.five_star_quota) == (
             detailed.label, detailed.rule_set_name, detailed.five_star_quota
         )

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, and_, case, func, inspect, or_, select, type_coerce
+from sqlalchemy import Integer, String, and_, case, func, inspect, literal, or_, select, type_coerce
 
 from app.domain.enums import AppraisalMode, Category, MemberClass, MemberStatus, Membership
 from app.domain.points import ZERO, from_hundredths
@@ -134,7 +134,7 @@ class RuleBook:
         return {branch_id: found for branch_id in branch_ids if (found := of_year.get(branch_id))}
 
 
-_NEW_OBJECT, _SET_SLOT, _SAFETY_UNKNOWN = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+_NEW_OBJECT, _SET_SLOT, _SAFETY_UNKNOWN, _NEW_TUPLE = object.__new__, object.__setattr__, uuid.SafeUUID.unknown, tuple.__new__
 
 
 def uuid_of(stored) -> uuid.UUID:
@@ -239,11 +239,12 @@ class Standings:
         ids = self._ids
 
         def standing(member, branch_id: uuid.UUID, period, result) -> Standing:
-            member_id, _, name, pinyin, group_id, member_class, membership = member[:7]
-            return Standing(
-                uuid_of(member_id), branch_id, name, pinyin, ids(group_id), _CLASSES[member_class],
-                _MEMBERSHIPS[membership], period, result,
-            )
+            # tuple.__new__ with the fields in order: Standing(...) is a Python function that does
+            # the same, and a county's ranking makes 66,000 of them
+            return _NEW_TUPLE(Standing, (
+                uuid_of(member[0]), branch_id, member[2], member[3], ids(member[4]), _CLASSES[member[5]], _MEMBERSHIPS[member[6]],
+                period, result,
+            ))
 
         return self._scored(year, months, up_to, start, end, made=standing)
 
@@ -354,10 +355,12 @@ class Standings:
                 start_base = rule_set.base_points
             elif (start_base := bases.get((id(rule_set), last_year))) is None:
                 start_base = bases[id(rule_set), last_year] = carried_base(rule_set, last_year)
-            key = (id(rule_set), start_base, base, other, vetoes > 0, appraisals.get(member[0]))
+            # the base and its start count only added up (combine_totals): keyed so, a county's
+            # members share a third as many results
+            key = (id(rule_set), start_base + base, other, vetoes > 0, appraisals.get(member[0]) if appraisals else None)
             result = results.get(key)
             if result is None:
-                result = results[key] = year_result(rule_set, start_base, base, other, vetoes, key[5], whole_year)
+                result = results[key] = year_result(rule_set, start_base, base, other, vetoes, key[4], whole_year)
             found.append(made(member, branch_id, period, result))
         return found
 
@@ -374,7 +377,7 @@ class Standings:
     def _sums(self, year: int, rules: dict, months, up_to: int, only=None) -> dict[uuid.UUID, dict[object, tuple]]:
         """{rule set: {stored member id: (period points, base points, other points, vetoes, any row in
         the period)}}, from the kept month sums, or from the ledger's own sums in a file without them.
-        A whole year's period is the year itself, and its query leaves the period's columns out."""
+        A whole year's period is the year itself: its columns are the total again and a constant."""
         whole_year = len(months) == 12 and up_to == 12
         kept = self._kept_table(whole_year)
         hundredths = type_coerce(kept.points, Integer)
@@ -387,17 +390,18 @@ class Standings:
             in_period = kept.month.between(min(months), max(months))
             columns += [func.sum(case((in_period, hundredths), else_=0)), func.max(case((in_period, 1), else_=0))]
             chosen.append(kept.month <= up_to)
+        else:  # the period is the year: its points are the total, and every row is in it
+            columns += [func.sum(hundredths), literal(1)]
         query = select(*columns).where(*chosen).group_by(kept.rule_set_id, kept.member_id)
         for members in (self.member_ids, only):
             if members is not None:
                 query = query.where(kept.member_id.in_(members))
         figures, found = self._figures, {}
         shown_set, of_set = None, {}
-        for rule_set_id, member_id, base, total, vetoes, *period in self.session.connection().execute(query).all():
+        for rule_set_id, member_id, base, total, vetoes, period, in_period in self.session.connection().execute(query).all():
             if rule_set_id != shown_set:  # rows come grouped by rule set
                 shown_set, of_set = rule_set_id, found.setdefault(self._ids(rule_set_id), {})
-            in_period = (total, 1) if whole_year else period
-            of_set[member_id] = (figures[in_period[0]], figures[base], figures[total - base], int(vetoes or 0), in_period[1])
+            of_set[member_id] = (figures[period], figures[base], figures[total - base], int(vetoes or 0), in_period)
         return found
 
     def _kept_table(self, whole_year: bool):
