@@ -19,6 +19,7 @@ from app.services.totals import ranking as totals
 from app.services.ledger.entries import EntryRequest
 from app.services.ledger.queries import list_entries
 from app.services.rating.queries import load_view, member_star_history
+from app.services.roster import members
 from conftest import add
 from db.store import Store
 
@@ -271,3 +272,27 @@ def test_a_reopened_round_publicised_again_without_assessing_is_not_reported(tmp
     rating.publicise(store, admin, 2026, date(2026, 11, 22), days=1, today=LATER)
     with pytest.raises(ConflictError, match="党员丙 冻结时 95 分，现在 85 分；党员乙 冻结时 95 分，现在 85 分"):
         rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 23), tmp_path / "again.jfrating", today=LATER)
+
+
+def test_a_member_off_the_years_roster_since_the_freeze_does_not_hold_the_report_up_for_ever(tmp_path, store, admin, branch_ten):
+    """A death registered after 审核评星, dated before the year: the frozen total no longer is the
+    ledger's, so the report is refused until the round is assessed again, which clears it."""
+    late = add(store, admin, "党员子")  # no entries: the base of 20 while he is on the roster
+    # a quota of 19%: one five-star place among the ten, two among eleven
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER, five_star_quota=D("0.19"))
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    assert load_view(store, 2026).candidate(late).final_total == D(20)
+    members.mark_deceased(store, admin, late, date(2025, 12, 1), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 20), days=1, today=LATER)
+    report = tmp_path / "r.jfrating"
+    with pytest.raises(ConflictError, match="党员子 冻结时 20 分，现在已不在名册上"):
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 21), report, today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 22), today=LATER)
+    cleared = load_view(store, 2026).candidate(late)
+    assert (cleared.final_total, cleared.rank, cleared.flags, cleared.stars) == (None, None, (rating.NOT_SCORED,), None)
+    assert "五星名额 2 名" in load_view(store, 2026).candidate(branch_ten["乙"]).history[0].reason  # eleven counted at first
+    assert "五星名额 1 名" in load_view(store, 2026).candidate(branch_ten["乙"]).history[-1].reason  # he is not counted now
+    rating.publicise(store, admin, 2026, date(2026, 11, 22), days=1, today=LATER)
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 23), report, today=LATER)
+    assert load_view(store, 2026).status is RoundStatus.REPORTED and report.exists()
+    assert load_view(store, 2026).candidate(branch_ten["甲"]).final_total == D(98)

@@ -158,9 +158,11 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
             candidate = by_member[row.member_id]
             candidate.final_total, candidate.vetoed, candidate.rank = row.period_points, row.vetoed, row.rank
             candidate.flags = list(row.flags)
+        scored = {row.member_id for row in ranking.rows}
+        _clear_unscored(by_member.values(), scored)
         dual_report.apply_to_candidates(uow.session, branch_id, year, by_member.values())
         uow.session.flush()
-        proposals = propose(scheme, [_facts(c) for c in by_member.values()])
+        proposals = propose(scheme, [_facts(c) for c in by_member.values() if c.member_id in scored])
         for member_id, proposal in proposals.items():
             candidate = by_member[member_id]
             candidate.band_stars, candidate.proposed_stars = proposal.band_stars, proposal.stars
@@ -170,6 +172,20 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
                                              to_stars=proposal.stars, reason=reason, on_date=on, operator_id=actor.id))
         _step(uow, record, "assess", RoundStatus.ASSESSING, on)
         return Change(f"已按积分测评 {len(proposals)} 名党员的星级，请支委会审核。", updated=[record.id])
+
+
+NOT_SCORED = "本年度已不在本支部名册上，没有积分"
+
+
+def _clear_unscored(candidates, scored: set) -> None:
+    """A candidate the year no longer scores (a death or a transfer registered since the round
+    began, dated before the year; a member moved to another branch) is not rated: he keeps no
+    frozen total, which would stand against the ledger for ever and the round could never be
+    reported (freshness.py), nor stars, nor a place in the five-star quota's count."""
+    for candidate in candidates:
+        if candidate.member_id not in scored:
+            candidate.final_total, candidate.vetoed, candidate.rank, candidate.flags = None, False, None, [NOT_SCORED]
+            candidate.band_stars = candidate.proposed_stars = candidate.stars = None
 
 
 def _change_stars(uow, record, candidate, new_stars, reason, on, stage) -> None:
