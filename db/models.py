@@ -238,8 +238,10 @@ class AuditRecord(ChainMixin, RecordMixin, Base):
     """Who changed what and when; append-only, chained like the ledger."""
 
     __tablename__ = "audit_log"
+    # The 操作日志 reads the newest records first, a page at a time (migration 0010).
+    __table_args__ = (Index("ix_audit_log_created_at", "created_at", "chain_seq"),)
 
-    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"), index=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
     action: Mapped[str] = mapped_column(String(50))
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)

@@ -316,15 +316,20 @@ def _keep_summaries(path: Path) -> None:
 
 
 def schema_mark() -> str:
-    """Eight hex digits of the tables and columns the program maps now: a cached file made
-    before the schema changed (a migration filled in, a column moved) is not used again."""
+    """Eight hex digits of the schema's revision and the tables, columns and indexes the program
+    maps now: a cached file made before the schema changed (a migration filled in, a column
+    moved, an index replaced) is not used again."""
     import hashlib
 
     import db.store  # noqa: F401  (every model module is imported, so the metadata is whole)
     from db.base import Base
+    from db.schema import head_revision
 
-    shape = sorted((table.name, tuple(sorted(table.columns.keys()))) for table in Base.metadata.tables.values())
-    return hashlib.sha256(repr(shape).encode()).hexdigest()[:8]
+    shape = sorted(
+        (table.name, tuple(sorted(table.columns.keys())), tuple(sorted(str(index.name) for index in table.indexes)))
+        for table in Base.metadata.tables.values()
+    )
+    return hashlib.sha256(repr((head_revision(), shape)).encode()).hexdigest()[:8]
 
 
 def cached_county(members: int, branches: int, entries: int) -> Path:

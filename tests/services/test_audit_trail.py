@@ -52,3 +52,16 @@ def test_the_export_writes_the_rows_and_is_itself_audited(store, trail, tmp_path
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert "操作日志" in cells and any("自动锁定 10→5 分钟" in c for c in cells) and "共 4 条。" in cells
     assert audit_trail.audit_rows(store, admin)[0].action == "导出"
+
+
+def test_the_newest_page_is_read_from_the_time_index_without_sorting_the_log(store, trail):
+    """A county's 5 million records were read and sorted whole for one page (22 s); the plan
+    SQLite makes for the dialog's query walks ix_audit_log_created_at backwards instead."""
+    from sqlalchemy import text
+
+    admin, clerk = trail
+    for chosen in (AuditFilter(), AuditFilter(operator_id=clerk.id), AuditFilter(since=date.today() - timedelta(days=7))):
+        with store.session() as session:
+            statement = audit_trail._query(chosen).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+            plan = " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+        assert "ix_audit_log_created_at" in plan and "TEMP B-TREE" not in plan, plan

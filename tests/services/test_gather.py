@@ -162,7 +162,7 @@ def test_order_of_arrival_does_not_matter(villages, township, tmp_path):
     first, newest = made[0].first, made[0].newer
     assert gather.gather(store, admin, [newest]).files[0].status == "gathered"
     late = gather.gather(store, admin, [first]).files[0]
-    assert late.status == "unchanged" and "没有新的内容" in late.message and not late.conflicts
+    assert late.status == "unchanged" and "没有新的内容" in late.message and not late.conflicts, (late.status, late.message, late.details)
     with Store.open_file(tmp_path / "in-order.db") as ordered:
         ordered_admin = operators.ensure_admin(ordered)
         gather.gather(ordered, ordered_admin, [first])

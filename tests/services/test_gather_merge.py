@@ -147,7 +147,7 @@ def test_a_merge_that_writes_nothing_lets_the_village_go_too(village, township, 
     assert gathered.status == "gathered", gathered.message
     late = gather.gather(store, admin, [first]).files[0]
     # the message says why when it fails (it failed once in a full run: status "failed", 2026-12-01)
-    assert late.status == "unchanged" and "没有新的内容" in late.message, (late.status, late.message)
+    assert late.status == "unchanged" and "没有新的内容" in late.message, (late.status, late.message, late.details)
     with store.session() as session:
         assert incoming.SCHEMA not in [row[1] for row in session.execute(text("PRAGMA database_list"))]
     again = edited_backup(path, tmp_path / "again", "UPDATE members SET note = '新党员（又）' WHERE id = (SELECT min(id) FROM members)")

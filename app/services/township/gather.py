@@ -149,7 +149,7 @@ def gather(
         try:
             manifest = inspect_backup(path)
         except AppError as exc:
-            results.append(FileResult(path, "failed", exc.message))
+            results.append(FileResult(path, "failed", exc.message, details=exc.details))
             continue
         if not manifest.branch:
             results.append(FileResult(path, "failed", "这个备份里没有支部的数据（可能是乡镇汇总库或空数据库的备份），不能汇总。"))
@@ -183,7 +183,7 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
             heads = _verified_heads(staged, branch.get("name", ""), record if newer else None)
             merge_backup(store, actor, staged, manifest, newer, file_sha256(path), path, result, heads)
     except AppError as exc:
-        result.status, result.message = "failed", exc.message
+        result.status, result.message, result.details = "failed", exc.message, exc.details
         return result
     return result
 

@@ -121,6 +121,7 @@ class FileResult:
     conflicts: list[Conflict] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     conflict_count: int = 0
+    details: str = ""  # a failure's details (the error behind the sentence), for a support request
 
 
 

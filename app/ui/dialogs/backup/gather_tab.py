@@ -157,6 +157,8 @@ class GatherTab(QWidget):
         lines = []
         for item in report.files:
             lines.append(f"{item.path.name}：{item.branch_name} {item.message}".strip())
+            if item.details:
+                lines.append(self.tr("    详细信息：{0}").format(item.details))
             lines.extend(self.tr("    提示：{0}").format(notice) for notice in item.notices)
             lines.extend(self.tr("    不一致：{0}").format(conflict.sentence) for conflict in item.conflicts)
         self.gather_log.setPlainText("\n".join(lines))
