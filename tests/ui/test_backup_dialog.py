@@ -146,6 +146,8 @@ def test_gathering_shows_the_branches_side_by_side(app, qtbot, village, admin, t
     sticks = tmp_path / "各村备份"
     sticks.mkdir()
     backup.backup_to(village, sticks)
+    cut_off = backup.backup_to(village, tmp_path).path.read_bytes()[:300]
+    (sticks / "拔出的U盘.jfbak").write_bytes(cut_off)  # a copy cut short: failed, its details shown
     with Store.open_file(tmp_path / "dongfeng.db") as other:
         other_admin = operators.ensure_admin(other)
         organisation.setup_branch(other, other_admin, "城关镇党委", "东风村党支部", [])
@@ -160,11 +162,14 @@ def test_gathering_shows_the_branches_side_by_side(app, qtbot, village, admin, t
     dialog.overview_year = 2026
     with qtbot.waitSignal(dialog.gathered) as gathered:
         dialog.gather_button.click()
-    assert not gathered.args[0].failed
+    [cut] = gathered.args[0].failed
+    assert "不完整" in cut.message and cut.details
+    assert f"拔出的U盘.jfbak：{cut.message}\n    详细信息：{cut.details}" in dialog.gather_log.toPlainText()
     QAbstractItemModelTester(dialog.overview_model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     names = [dialog.overview_model.row_at(row).name for row in range(dialog.overview_model.rowCount())]
     assert names == ["东风村党支部", "红星村党支部"]
     assert "已汇总" in dialog.gather_log.toPlainText() and "汇总 2 个" in dialog.status_label.text()
+    assert "失败 1 个" in dialog.status_label.text()
     dialog.set_township_file(Path(village.path))
     dialog.start_gather()
     assert "村支部自己的数据库" in dialog.status_label.text()

@@ -156,7 +156,7 @@ class GatherTab(QWidget):
         self.overview_table.resizeColumnsToContents()
         lines = []
         for item in report.files:
-            lines.append(f"{item.path.name}：{item.branch_name} {item.message}".strip())
+            lines.append(f"{item.path.name}：" + " ".join(part for part in (item.branch_name, item.message) if part))
             if item.details:
                 lines.append(self.tr("    详细信息：{0}").format(item.details))
             lines.extend(self.tr("    提示：{0}").format(notice) for notice in item.notices)
