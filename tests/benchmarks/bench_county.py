@@ -386,7 +386,9 @@ def _project_unreported(database: str) -> None:
     scored again for its carried base (no frozen totals are read), on the same file."""
     from app.services.totals.standings import Standings
 
-    Standings.frozen_finals = lambda self, year: {}  # this child process only
+    # this child process only; both ways a frozen total is read (with its member, and by branch)
+    Standings.frozen_finals = lambda self, year: {}
+    Standings.frozen_in_branch = lambda self, year: {}
     _project_ranking(database, "county", None)
 
 
