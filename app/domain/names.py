@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 SURNAME_READINGS = {
     "万俟": "mo qi", "尉迟": "yu chi", "单于": "chan yu", "长孙": "zhang sun",
     "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
@@ -50,6 +48,10 @@ def _surname_split(name: str) -> tuple[list[str], str]:
 
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin without spaces, initials), both lower case: ('zhangsan', 'zs')."""
+    # imported here: pypinyin's dictionaries take half a second to load, which the window's
+    # start would pay for a library needed only when a name is saved
+    from pypinyin import Style, lazy_pinyin
+
     surname, rest = _surname_split(name)
     full = surname + lazy_pinyin(rest, errors="default")
     initials = [syllable[0] for syllable in surname] + lazy_pinyin(rest, style=Style.FIRST_LETTER, errors="default")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import ValidationError
-from app.services.roster.excel import parse_date_text
+from app.services.roster.cells import parse_date_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

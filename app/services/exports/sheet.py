@@ -13,24 +13,46 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from app.services.files import write_atomically
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "−", "@", "\t", "\r")
 FORMATS = {"int": "0", "points": "0.0#", "date": "yyyy-mm-dd", "text": "@", "month": "yyyy-mm"}
 MASKED_NOTE = "身份证号、联系电话已打码（需要完整信息时请选择“完整导出”）。"
 FULL_NOTE = "本表含完整的身份证号和联系电话，请妥善保管，不要张贴或外传。"
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class _Openpyxl:
+    workbook: type
+    alignment: type
+    font: type
+    column_letter: Callable[[int], str]
+    box: object
+    header_fill: object
+
+
+@cache
+def _openpyxl():
+    """openpyxl and the cell styles, loaded at the first sheet written: the library takes half a
+    second to import, which every start of the window would pay for an export it may never make."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    return _Openpyxl(
+        openpyxl.Workbook, Alignment, Font, get_column_letter,
+        Border(left=thin, right=thin, top=thin, bottom=thin), PatternFill("solid", fgColor="DDEBF7"),
+    )
 
 
 @dataclass(frozen=True)
@@ -70,16 +92,17 @@ def _put(sheet, row: int, column: int, value, col: Col):
             cell.number_format = FORMATS["date"]
     elif col.kind == "text":
         cell.number_format = "@"
-    cell.border = BOX
+    cell.border = _openpyxl().box
     return cell
 
 
 def _head(sheet, table: Table) -> int:
+    xl = _openpyxl()
     width = max(1, len(table.columns))
-    last = get_column_letter(width)
+    last = xl.column_letter(width)
     _plain_line(sheet, 1, table.title, last)
-    sheet["A1"].font = Font(bold=True, size=16)
-    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet["A1"].font = xl.font(bold=True, size=16)
+    sheet["A1"].alignment = xl.alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
     row = 2
     for line in table.lines:
@@ -87,11 +110,11 @@ def _head(sheet, table: Table) -> int:
         row += 1
     for index, col in enumerate(table.columns, start=1):
         cell = sheet.cell(row=row, column=index, value=col.title)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = col.width
+        cell.font = xl.font(bold=True)
+        cell.fill = xl.header_fill
+        cell.border = xl.box
+        cell.alignment = xl.alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[xl.column_letter(index)].width = col.width
     return row
 
 
@@ -123,7 +146,7 @@ def _fill(sheet, table: Table, header_row: int, progress: Progress | None, done:
         done += 1
         if progress and done % 200 == 0:
             progress(done, total)
-    last = get_column_letter(max(1, len(table.columns)))
+    last = _openpyxl().column_letter(max(1, len(table.columns)))
     for line in table.footer:
         row += 1
         _plain_line(sheet, row, line, last)
@@ -132,7 +155,7 @@ def _fill(sheet, table: Table, header_row: int, progress: Progress | None, done:
 
 def build_workbook(tables: Iterable[Table], progress: Progress | None = None) -> Workbook:
     tables = list(tables)
-    book = Workbook()
+    book = _openpyxl().workbook()
     book.remove(book.active)
     total = sum(len(table.rows) for table in tables)
     done = 0

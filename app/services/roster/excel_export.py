@@ -13,12 +13,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING, Callable
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership
 from app.domain.personal import mask_id_number, mask_phone
@@ -30,6 +25,9 @@ from app.services.roster.members import MemberFilter
 from app.services.roster.personal import note_full_export
 from app.services.context import Actor
 from db.store import Store
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 Progress = Callable[[int, int], None]
 
@@ -52,6 +50,12 @@ REASON_TITLE = "原因"
 def write_template(path: str | Path, store: Store | None = None) -> Path:
     """An empty import sheet at `path`; with `store`, the branch's party groups fill the drop-down."""
     path = Path(path)
+    # openpyxl here and in write_refused, not at the top: the window's start would pay half a second for it
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     groups = [group.name for group in get_branch(store).groups] if store is not None else []
     book = Workbook()
     sheet = book.active
@@ -163,6 +167,10 @@ def export_members(
 
 def write_refused(preview, path: str | Path) -> Path:
     """The refused rows of an import in the clerk's own columns, a 原因 column at the end."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     path = Path(path)
     book = Workbook()
     sheet = book.active

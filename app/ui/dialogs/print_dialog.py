@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from app.domain.periods import Month
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, MAX_OFFSET_MM, NOTICE_DAYS, CertificateOptions
-from app.services.charts import paper as chart_paper
 from app.services.printing import report_data
 from app.ui.context import UiContext
 from app.ui.dialogs.report_dialog import ReportDialog
@@ -82,7 +81,8 @@ class PrintOptions:
 
 def build_report(store, kind: str, month: Month, year: int, options: PrintOptions | str = PrintOptions()) -> Callable:
     """The job: report data, then the renderer (runs on the worker thread, opens its own sessions)."""
-    from app import reports
+    from app import reports  # reportlab and the charts on paper: loaded when something is printed, not at start
+    from app.services.charts import paper as chart_paper
 
     if isinstance(options, str):  # the paper alone, as before
         options = PrintOptions(paper=options)

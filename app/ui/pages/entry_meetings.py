@@ -28,7 +28,6 @@ from app.domain.enums import Attendance, EntryStatus, MemberClass, Role
 from app.domain.errors import AppError
 from app.domain.periods import Month
 from app.domain.points import format_points
-from app.reports.meeting_papers import render_meeting_record, render_signin_sheet
 from app.services.exports import tables as exports
 from app.services.ledger import attendance, meetings
 from app.services.ledger.meetings import MeetingDetail, MeetingRow
@@ -309,14 +308,14 @@ class MeetingsTab(QWidget):
             return
         store, meeting_id = self.ctx.store, self.detail.meeting.id
         title = self.tr("签到表 {0}").format(self.detail.meeting.title)
-        self._preview(lambda: render_signin_sheet(meeting_papers.signin_sheet_for_meeting(store, meeting_id)), title)
+        self._preview(lambda: _papers().render_signin_sheet(meeting_papers.signin_sheet_for_meeting(store, meeting_id)), title)
 
     def print_record(self) -> None:
         if self.detail is None:
             return
         store, meeting_id = self.ctx.store, self.detail.meeting.id
         title = self.tr("会议记录 {0}").format(self.detail.meeting.title)
-        self._preview(lambda: render_meeting_record(meeting_papers.meeting_record(store, meeting_id)), title)
+        self._preview(lambda: _papers().render_meeting_record(meeting_papers.meeting_record(store, meeting_id)), title)
 
     def _preview(self, build, title: str) -> None:
         open_preview(self, self.ctx, build, title)
@@ -329,3 +328,10 @@ def open_preview(parent: QWidget, ctx: UiContext, build, title: str) -> None:
         lambda pdf: print_preview.open_print_preview(parent, pdf, title, f"{title}.pdf"),
         parent=parent,
     )
+
+
+def _papers():
+    """The meeting papers' renderers, with reportlab: loaded when a paper is printed, not at the window's start."""
+    from app.reports import meeting_papers as renderers
+
+    return renderers
