@@ -30,29 +30,14 @@ FULL_NOTE = "本表含完整的身份证号和联系电话，请妥善保管，�
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class _Openpyxl:
-    workbook: type
-    alignment: type
-    font: type
-    column_letter: Callable[[int], str]
-    box: object
-    header_fill: object
-
-
 @cache
-def _openpyxl():
-    """openpyxl and the cell styles, loaded at the first sheet written: the library takes half a
-    second to import, which every start of the window would pay for an export it may never make."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+def _styles() -> tuple:
+    """(the cells' box, the header's fill), made at the first sheet written: openpyxl is imported in
+    the functions that write, not at the top, since the window's start would pay half a second for it."""
+    from openpyxl.styles import Border, PatternFill, Side
 
     thin = Side(style="thin", color="999999")
-    return _Openpyxl(
-        openpyxl.Workbook, Alignment, Font, get_column_letter,
-        Border(left=thin, right=thin, top=thin, bottom=thin), PatternFill("solid", fgColor="DDEBF7"),
-    )
+    return Border(left=thin, right=thin, top=thin, bottom=thin), PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass(frozen=True)
@@ -92,17 +77,20 @@ def _put(sheet, row: int, column: int, value, col: Col):
             cell.number_format = FORMATS["date"]
     elif col.kind == "text":
         cell.number_format = "@"
-    cell.border = _openpyxl().box
+    cell.border = _styles()[0]
     return cell
 
 
 def _head(sheet, table: Table) -> int:
-    xl = _openpyxl()
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    box, header_fill = _styles()
     width = max(1, len(table.columns))
-    last = xl.column_letter(width)
+    last = get_column_letter(width)
     _plain_line(sheet, 1, table.title, last)
-    sheet["A1"].font = xl.font(bold=True, size=16)
-    sheet["A1"].alignment = xl.alignment(horizontal="center", vertical="center")
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
     row = 2
     for line in table.lines:
@@ -110,11 +98,11 @@ def _head(sheet, table: Table) -> int:
         row += 1
     for index, col in enumerate(table.columns, start=1):
         cell = sheet.cell(row=row, column=index, value=col.title)
-        cell.font = xl.font(bold=True)
-        cell.fill = xl.header_fill
-        cell.border = xl.box
-        cell.alignment = xl.alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[xl.column_letter(index)].width = col.width
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.border = box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = col.width
     return row
 
 
@@ -146,7 +134,9 @@ def _fill(sheet, table: Table, header_row: int, progress: Progress | None, done:
         done += 1
         if progress and done % 200 == 0:
             progress(done, total)
-    last = _openpyxl().column_letter(max(1, len(table.columns)))
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(max(1, len(table.columns)))
     for line in table.footer:
         row += 1
         _plain_line(sheet, row, line, last)
@@ -155,7 +145,9 @@ def _fill(sheet, table: Table, header_row: int, progress: Progress | None, done:
 
 def build_workbook(tables: Iterable[Table], progress: Progress | None = None) -> Workbook:
     tables = list(tables)
-    book = _openpyxl().workbook()
+    from openpyxl import Workbook
+
+    book = Workbook()
     book.remove(book.active)
     total = sum(len(table.rows) for table in tables)
     done = 0

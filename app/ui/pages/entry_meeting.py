@@ -26,7 +26,7 @@ from app.ui.changes import Kind
 from app.ui.asking import Asker
 from app.ui.context import UiContext
 from app.services.printing import meeting_papers
-from app.ui.pages.entry_meetings import open_preview
+from app.ui.pages.entry_meetings import meeting_renderers, open_preview
 from app.ui.pages.entry_save_row import SaveRow
 from app.ui.pickers import group_choices
 from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
@@ -197,13 +197,11 @@ class MeetingTab(QWidget):
         """签到表 before the meeting: the scope's members on the roll that day."""
         store, kind, on, group_id = self.ctx.store, self.kind_box.current(), date_of(self.date_edit), self.group_box.current_id()
         location, title = self.location_edit.text(), self.title_edit.text()
-
-        def build():
-            from app.reports.meeting_papers import render_signin_sheet  # reportlab: loaded when a paper is printed
-
-            return render_signin_sheet(meeting_papers.signin_sheet(store, kind, on, location, group_id, title))
-
-        open_preview(self, self.ctx, build, self.tr("签到表 {0}").format(title))
+        open_preview(
+            self, self.ctx,
+            lambda: meeting_renderers().render_signin_sheet(meeting_papers.signin_sheet(store, kind, on, location, group_id, title)),
+            self.tr("签到表 {0}").format(title),
+        )
 
     def save(self, allow_duplicate: bool = False) -> None:
         store, actor, today, kind = self.ctx.store, self.ctx.actor, self.ctx.today(), self.kind_box.current()

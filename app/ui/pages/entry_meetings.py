@@ -308,14 +308,14 @@ class MeetingsTab(QWidget):
             return
         store, meeting_id = self.ctx.store, self.detail.meeting.id
         title = self.tr("签到表 {0}").format(self.detail.meeting.title)
-        self._preview(lambda: _papers().render_signin_sheet(meeting_papers.signin_sheet_for_meeting(store, meeting_id)), title)
+        self._preview(lambda: meeting_renderers().render_signin_sheet(meeting_papers.signin_sheet_for_meeting(store, meeting_id)), title)
 
     def print_record(self) -> None:
         if self.detail is None:
             return
         store, meeting_id = self.ctx.store, self.detail.meeting.id
         title = self.tr("会议记录 {0}").format(self.detail.meeting.title)
-        self._preview(lambda: _papers().render_meeting_record(meeting_papers.meeting_record(store, meeting_id)), title)
+        self._preview(lambda: meeting_renderers().render_meeting_record(meeting_papers.meeting_record(store, meeting_id)), title)
 
     def _preview(self, build, title: str) -> None:
         open_preview(self, self.ctx, build, title)
@@ -330,7 +330,7 @@ def open_preview(parent: QWidget, ctx: UiContext, build, title: str) -> None:
     )
 
 
-def _papers():
+def meeting_renderers():
     """The meeting papers' renderers, with reportlab: loaded when a paper is printed, not at the window's start."""
     from app.reports import meeting_papers as renderers
 
