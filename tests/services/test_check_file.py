@@ -1,5 +1,5 @@
 """`check` reports a damaged file whichever part of the file's structure check finds it
-(app/services/check_file.py): an index of a big ledger table that disagrees with its rows (its
+(db/file_check.py, run by app/services/check_file.py): an index of a big ledger table that disagrees with its rows (its
 own part), an index of a small table (the rest of the file's part), and pages no table uses
 (only the whole file's accounting, which no table's own check sees). One sentence either way."""
 
