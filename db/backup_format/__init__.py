@@ -28,7 +28,7 @@ A chunk record::
                  encrypted — nonce (12 random bytes) || AES-256-GCM ciphertext of the next
                  bytes of the zlib stream || tag (16); B = that length + 28
 
-The zlib stream (RFC 1950; written at level 1 through zlib.compressobj) of the SQLite file is
+The zlib stream (RFC 1950; its pieces deflated in parallel at level 1 by ISA-L, see stream.py) of the SQLite file is
 cut into pieces of exactly `chunk_size` bytes (manifest; 1 MiB = 1,048,576 when written,
 at most 16 MiB when read); the last piece has 1 to chunk_size bytes and goes in the final
 chunk. Chunks are numbered from 0. An encrypted chunk i is sealed with its own nonce and the
