@@ -101,7 +101,7 @@ def test_an_id_number_another_gathered_member_holds_is_not_kept(village, townshi
     )
 
     result = gather.gather(store, admin, [moved]).files[0]
-    assert result.status == "gathered", result.message
+    assert result.status == "gathered", (result.message, result.details)
     assert not result.conflicts
     assert [n for n in result.notices if "身份证号" in n] == [
         "红星村党支部的党员“李回村”的身份证号与已汇总的另一名党员相同（可能转过组织关系），汇总库中没有保存这个身份证号。"
@@ -144,7 +144,7 @@ def test_a_merge_that_writes_nothing_lets_the_village_go_too(village, township, 
     store, admin = township
     newer = edited_backup(path, tmp_path, "UPDATE members SET note = '新党员' WHERE id = (SELECT min(id) FROM members)")
     gathered = gather.gather(store, admin, [newer]).files[0]
-    assert gathered.status == "gathered", gathered.message
+    assert gathered.status == "gathered", (gathered.message, gathered.details)
     late = gather.gather(store, admin, [first]).files[0]
     # the message says why when it fails (it failed once in a full run: status "failed", 2026-12-01)
     assert late.status == "unchanged" and "没有新的内容" in late.message, (late.status, late.message, late.details)
