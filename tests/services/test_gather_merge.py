@@ -153,3 +153,29 @@ def test_a_merge_that_writes_nothing_lets_the_village_go_too(village, township, 
     again = edited_backup(path, tmp_path / "again", "UPDATE members SET note = '新党员（又）' WHERE id = (SELECT min(id) FROM members)")
     result = gather.gather(store, admin, [again]).files[0]
     assert result.status == "gathered" and result.updated == {"members": 1}
+
+
+def test_a_connection_that_kept_a_village_attached_lets_it_go_before_the_next_gathering(village, township, tmp_path):
+    """The pool's checkin hook normally lets the village go; if a connection comes back with one
+    still attached (seen, rarely, in full runs: the next ATTACH failed with "already in use"), the
+    checkout hook lets it go before the next transaction begins. Here the checkin hook is off
+    throughout, so the checkout hook alone does it."""
+    from sqlalchemy import event
+
+    path, first = village
+    store, admin = township
+    assert gather.gather(store, admin, [first]).files[0].status == "gathered"  # the hooks are in place
+    pool = store.engine.pool
+    leftover = tmp_path / "leftover.db"
+    shutil.copy(path, leftover)
+    newer = edited_backup(path, tmp_path, "UPDATE members SET note = '新党员' WHERE id = (SELECT min(id) FROM members)")
+    event.remove(pool, "checkin", incoming._detach_village)
+    try:
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql(f"ATTACH DATABASE ? AS {incoming.SCHEMA}", (str(leftover),))
+        result = gather.gather(store, admin, [newer]).files[0]
+        assert result.status == "gathered" and result.updated == {"members": 1}, (result.message, result.details)
+        with store.session() as session:
+            assert incoming.SCHEMA not in [row[1] for row in session.execute(text("PRAGMA database_list"))]
+    finally:
+        event.listen(pool, "checkin", incoming._detach_village)

@@ -6,8 +6,10 @@ connection can read inside the gathering's transaction:
 - on SQLite the staged village file is ATTACHed to that connection (schema SCHEMA) and read
   where it lies: nothing is copied, and only SQLite's page caches hold any of it. SQLite
   refuses to DETACH a file the open transaction has read, so the file is detached when the
-  connection goes back to the pool, after the transaction has ended (a pool `checkin` hook);
-  until then the connection is marked in its `info`. The village's values go in as SQLite
+  connection goes back to the pool, after the transaction has ended (a pool `checkin` hook). A
+  connection that still has a village attached when it is next taken from the pool (it happened,
+  rarely, in full test runs: the next ATTACH failed with "already in use") is let go of it then,
+  before its transaction begins (a `checkout` hook), or replaced. The village's values go in as SQLite
   stored them: the staged file has been upgraded to this program's schema and was written
   through the same column types, so its stored forms are the township's.
 - on any other database (PostgreSQL) the rows are copied, CHUNK_ROWS at a time, into temporary
@@ -28,13 +30,13 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Column, MetaData, Table, event, insert, select
+from sqlalchemy.exc import DisconnectionError
 
 from db.engine import make_engine, sqlite_url
 
 SCHEMA = "gathered_village"
 PREFIX = "incoming_"
 CHUNK_ROWS = 1000  # 5,000 rows of 2 KB (a history table's long reasons) cost 45 MB more at the peak
-ATTACHED = "dyjf_gathered_village_attached"
 
 __all__ = ["Village", "open_village", "close_village", "SCHEMA", "PREFIX", "CHUNK_ROWS"]
 
@@ -68,7 +70,7 @@ def _attach(connection, staged: Path, tables: list[Table]) -> Village:
     pool = connection.engine.pool
     if not event.contains(pool, "checkin", _detach_village):
         event.listen(pool, "checkin", _detach_village)
-    connection.connection.info[ATTACHED] = True  # set first: after a failed ATTACH the hook's DETACH fails and closes the connection
+        event.listen(pool, "checkout", _detach_stale_village)
     connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(staged),))
     sources = _attached(tuple(tables))
     loaded = [
@@ -79,13 +81,26 @@ def _attach(connection, staged: Path, tables: list[Table]) -> Village:
 
 
 def _detach_village(dbapi_connection, connection_record) -> None:
-    """Pool hook: a connection that had a village attached lets its file go on its way back."""
-    if dbapi_connection is None or not connection_record.info.pop(ATTACHED, False):
-        return
-    try:
-        dbapi_connection.execute(f"DETACH DATABASE {SCHEMA}")
-    except sqlite3.Error:
+    """Pool hook: a connection that has a village attached lets its file go on its way back."""
+    if dbapi_connection is not None and not _let_go(dbapi_connection):
         connection_record.invalidate()  # closing the connection lets the file go as well
+
+
+def _detach_stale_village(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Pool hook: a connection taken from the pool with a village still attached lets it go now,
+    or is replaced by a new one (the pool retries on DisconnectionError)."""
+    if not _let_go(dbapi_connection):
+        raise DisconnectionError("a gathered village's file is still attached and cannot be detached")
+
+
+def _let_go(dbapi_connection) -> bool:
+    """Detach the village's file if it is attached; False when SQLite refuses."""
+    try:
+        if any(row[1] == SCHEMA for row in dbapi_connection.execute("PRAGMA database_list")):
+            dbapi_connection.execute(f"DETACH DATABASE {SCHEMA}")
+    except sqlite3.Error:
+        return False
+    return True
 
 
 @cache
