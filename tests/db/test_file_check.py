@@ -14,6 +14,7 @@ from app.domain import errors
 from db import backup_format as fmt
 from db.file_check import BIG_TABLES, file_problems, structure_parts
 from db.schema import known_revisions
+from store.damage import damaged_copy, index_defined_anew
 
 ROWS = 3000
 
@@ -44,21 +45,6 @@ def sound(tmp_path_factory):
     return path
 
 
-def _damaged(sound, tmp_path, *statements):
-    path = tmp_path / "damaged.db"
-    shutil.copy(sound, path)
-    with closing(sqlite3.connect(path, isolation_level=None)) as raw:
-        raw.execute("PRAGMA writable_schema=ON")
-        for statement in statements:
-            raw.execute(statement)
-    return path
-
-
-def _index_defined_anew(index: str, table: str, column: str) -> str:
-    """The index's definition changed behind SQLite's back: its entries no longer match the rows."""
-    return f"UPDATE sqlite_schema SET sql = 'CREATE INDEX {index} ON {table} ({column})' WHERE name = '{index}'"
-
-
 def _plain_check(path) -> list[str]:
     with closing(sqlite3.connect(path)) as raw:
         return [row[0] for row in raw.execute("PRAGMA integrity_check")]
@@ -80,7 +66,7 @@ def test_a_sound_file_has_nothing_in_any_part(sound, lanes):
     ],
 )
 def test_an_index_that_disagrees_with_its_table_is_found_by_its_part(sound, tmp_path, lanes, index, table, column, part):
-    path = _damaged(sound, tmp_path, _index_defined_anew(index, table, column))
+    path = damaged_copy(sound, tmp_path, index_defined_anew(index, table, column))
     assert _plain_check(path) != ["ok"]
     found = file_problems(path, lanes=lanes)
     assert [bool(lines) for lines in found] == [n == part for n in range(len(found))]
@@ -92,7 +78,7 @@ def test_an_index_that_disagrees_with_its_table_is_found_by_its_part(sound, tmp_
 
 @pytest.mark.parametrize("lanes", [1, 2])
 def test_pages_no_table_uses_are_found_by_the_whole_file_part(sound, tmp_path, lanes):
-    path = _damaged(sound, tmp_path, "CREATE TABLE filler (reason TEXT)",
+    path = damaged_copy(sound, tmp_path, "CREATE TABLE filler (reason TEXT)",
                     "INSERT INTO filler SELECT hex(randomblob(500)) FROM points_entries")
     with closing(sqlite3.connect(path, isolation_level=None)) as raw:  # a new connection reads the new schema
         raw.execute("PRAGMA writable_schema=ON")

@@ -5,7 +5,6 @@ own part), an index of a small table (the rest of the file's part), and pages no
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from contextlib import closing
 
@@ -15,6 +14,7 @@ from app.services import check, demo
 from app.services.check_file import BIG_TABLES
 from conftest import TODAY
 from db.store import Store
+from store.damage import damaged_copy, index_defined_anew
 
 DAMAGE = "数据库文件内部结构损坏："
 
@@ -28,16 +28,6 @@ def sound(tmp_path_factory):
         demo.create_demo_branch(store, keyed_admin(store), today=TODAY)
     with closing(sqlite3.connect(path)) as raw:
         raw.execute("PRAGMA journal_mode=DELETE")  # one file to copy
-    return path
-
-
-def _damaged(sound, tmp_path, *statements):
-    path = tmp_path / "damaged.db"
-    shutil.copy(sound, path)
-    with closing(sqlite3.connect(path, isolation_level=None)) as raw:
-        raw.execute("PRAGMA writable_schema=ON")
-        for statement in statements:
-            raw.execute(statement)
     return path
 
 
@@ -57,18 +47,13 @@ def _checked(path, lanes: int, monkeypatch) -> check.CheckReport:
         return check.check_store(store)
 
 
-def _index_defined_anew(index: str, table: str, column: str) -> str:
-    """The index's definition changed behind SQLite's back: its entries no longer match the rows."""
-    return f"UPDATE sqlite_schema SET sql = 'CREATE INDEX {index} ON {table} ({column})' WHERE name = '{index}'"
-
-
 def test_a_sound_file_has_no_damage(sound, monkeypatch):
     assert not any(problem.startswith(DAMAGE) for problem in _checked(sound, 2, monkeypatch).problems)
 
 
 @pytest.mark.parametrize("lanes", [1, 2])
 def test_an_index_of_the_entries_that_disagrees_with_them(sound, tmp_path, lanes, monkeypatch):
-    path = _damaged(sound, tmp_path, _index_defined_anew("ix_points_entries_occurred_on", "points_entries", "created_at"))
+    path = damaged_copy(sound, tmp_path, index_defined_anew("ix_points_entries_occurred_on", "points_entries", "created_at"))
     assert "points_entries" in BIG_TABLES and _pragma(path, "quick_check") == ["ok"]  # only the index cross-check sees it
     report = _checked(path, lanes, monkeypatch)
     assert report.problems[0].startswith(DAMAGE) and "ix_points_entries_occurred_on" in report.problems[0]
@@ -76,7 +61,7 @@ def test_an_index_of_the_entries_that_disagrees_with_them(sound, tmp_path, lanes
 
 
 def test_an_index_of_a_small_table_that_disagrees_with_it(sound, tmp_path, monkeypatch):
-    path = _damaged(sound, tmp_path, _index_defined_anew("ix_members_name", "members", "name_initials"))
+    path = damaged_copy(sound, tmp_path, index_defined_anew("ix_members_name", "members", "name_initials"))
     assert "members" not in BIG_TABLES and _pragma(path, "quick_check") == ["ok"]
     report = _checked(path, 2, monkeypatch)
     assert report.problems[0].startswith(DAMAGE) and "ix_members_name" in report.problems[0]
@@ -85,7 +70,7 @@ def test_an_index_of_a_small_table_that_disagrees_with_it(sound, tmp_path, monke
 def test_pages_that_no_table_uses(sound, tmp_path, monkeypatch):
     """A table taken out of the schema by hand leaves its pages behind: only the whole file's
     accounting finds them, not the check of any table that is left."""
-    path = _damaged(sound, tmp_path, "CREATE TABLE filler (reason TEXT)",
+    path = damaged_copy(sound, tmp_path, "CREATE TABLE filler (reason TEXT)",
                     "INSERT INTO filler SELECT hex(randomblob(500)) FROM points_entries")
     with closing(sqlite3.connect(path, isolation_level=None)) as raw:  # a new connection reads the new schema
         raw.execute("PRAGMA writable_schema=ON")
