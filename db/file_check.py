@@ -63,13 +63,11 @@ def structure_parts() -> list[Part]:
     return [partial(big_table_problems, table) for table in BIG_TABLES] + [rest_of_file_problems]
 
 
-def file_problems(path: Path, also: list[Part] = (), lanes: int = 2) -> list[list[str]]:
-    """What each part of the structure check finds in the file at `path`, then what each of `also`
-    finds (more read-only checks given the same `run`), in that order; an empty list each where
-    the part found nothing. Up to `lanes` parts run at once, each on a connection of its own.
-
-    The file must not be written meanwhile: the caller holds it (a staged copy)."""
-    parts = structure_parts() + list(also)
+def file_problems(path: Path, lanes: int = 2) -> list[list[str]]:
+    """What each part of the structure check finds in the file at `path`, in the parts' order; an
+    empty list where a part found nothing. Up to `lanes` parts run at once, each on a connection of
+    its own. The file must not be written meanwhile: the caller holds it (a staged copy)."""
+    parts = structure_parts()
     if lanes <= 1:
         return [_answered(path, part) for part in parts]
     with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="file-check") as pool:

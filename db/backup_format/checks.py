@@ -168,16 +168,16 @@ def check_database_file(path: Path, known_revisions: list[str], lanes: int = FIL
     """The SQLite file restored from a backup: sound, ours, and of a schema this program can open.
 
     Raises BackupDamaged, NotABackup (ForeignDatabase) or BackupTooNew. `known_revisions`
-    runs oldest to newest. The file's structure (what `integrity_check` finds) and its
-    references are checked in parts, up to `lanes` at once (db/file_check.py).
+    runs oldest to newest. The file's structure (what `integrity_check` finds) is checked in
+    parts, up to `lanes` at once (db/file_check.py); nothing else reads the file until it passes.
     """
-    *structure, fk_problems = file_problems(path, also=[_broken_references], lanes=lanes)
-    problems = [line for found in structure for line in found]
+    problems = list(dict.fromkeys(line for found in file_problems(path, lanes=lanes) for line in found))
     if problems:
         raise BackupDamaged(details="integrity_check: " + "; ".join(problems[:5]))
     try:
         with closing(sqlite3.connect(path)) as connection:
             facts = read_database_facts(connection)
+            fk_problems = connection.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:
         raise BackupDamaged(details=f"sqlite: {exc}") from None
     if facts.application_id != APPLICATION_ID or facts.schema_revision is None:
@@ -185,13 +185,8 @@ def check_database_file(path: Path, known_revisions: list[str], lanes: int = FIL
     if facts.schema_revision not in known_revisions:
         raise BackupTooNew(details=f"revision {facts.schema_revision}, known {known_revisions}")
     if fk_problems:
-        raise BackupDamaged(details=f"foreign_key_check: {'; '.join(fk_problems[:5])}")
+        raise BackupDamaged(details=f"foreign_key_check: {fk_problems[:5]}")
     return facts
-
-
-def _broken_references(run) -> list[str]:
-    """What `foreign_key_check` finds: (table, rowid, parent table, key number) of each row."""
-    return [str(tuple(row)) for row in run("PRAGMA foreign_key_check")]
 
 
 def facts_match_manifest(facts: DatabaseFacts, manifest) -> bool:

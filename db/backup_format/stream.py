@@ -241,6 +241,18 @@ class Inflater:
             raise BackupDamaged(details=f"SQLite header says {page_size} x {pages} bytes, manifest {self.expected}")
 
     def finish(self) -> None:
+        # An inflater may have taken in all of the input and still hold output back (ISA-L decodes
+        # ahead into a buffer of its own): asked with no more input, it gives the rest, a piece at a time.
+        while not self._zlib.eof:
+            try:
+                out = self._zlib.decompress(b"", PIECE)
+            except isal_zlib.error as exc:
+                raise BackupDamaged(details=f"zlib: {exc}") from None
+            if not out:
+                break
+            self._emit(out)
+        if self._zlib.unused_data:
+            raise BackupDamaged(details="data after the end of the zlib stream")
         if not self._zlib.eof:
             raise BackupDamaged(details="the zlib stream ends early")
         if self.written != self.expected:

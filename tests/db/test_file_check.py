@@ -52,8 +52,7 @@ def _plain_check(path) -> list[str]:
 
 @pytest.mark.parametrize("lanes", [1, 2])
 def test_a_sound_file_has_nothing_in_any_part(sound, lanes):
-    found = file_problems(sound, also=[lambda run: [str(row) for row in run("PRAGMA foreign_key_check")]], lanes=lanes)
-    assert found == [[] for _ in range(len(structure_parts()) + 1)]
+    assert file_problems(sound, lanes=lanes) == [[] for _ in structure_parts()]
 
 
 @pytest.mark.parametrize("lanes", [1, 2])

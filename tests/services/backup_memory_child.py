@@ -117,7 +117,7 @@ def limit_memory(megabytes: str) -> None:
 
     glibc gives each thread that allocates a malloc arena of its own, reserving 64 MB of address
     space (128 MB while it is made) of which a thread checking one table uses a few pages; the
-    limit would then count threads, not memory. So the arenas are capped at one (M_ARENA_MAX):
+    limit would then count arenas, not memory (each thread's stack still counts). So the arenas are capped at one (M_ARENA_MAX):
     what the threads really allocate still counts, in the one arena."""
     if platform.libc_ver()[0] == "glibc":
         ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)

@@ -159,7 +159,8 @@ def test_a_connection_that_kept_a_village_attached_lets_it_go_before_the_next_ga
     """The pool's checkin hook normally lets the village go; if a connection comes back with one
     still attached (seen, rarely, in full runs: the next ATTACH failed with "already in use"), the
     checkout hook lets it go before the next transaction begins. Here the checkin hook is off
-    throughout, so the checkout hook alone does it."""
+    when the leftover is made and when the next gathering takes its connection (which fails to
+    ATTACH without the checkout hook), so the checkout hook alone lets it go."""
     from sqlalchemy import event
 
     path, first = village

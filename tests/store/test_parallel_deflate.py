@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import random
 import zlib
 
 import pytest
@@ -34,3 +35,21 @@ def test_pieces_deflated_apart_make_one_zlib_stream(size):
 def test_a_database_that_grows_while_read_is_refused():
     with pytest.raises(ValueError, match="grew"):
         stream._compress(io.BytesIO(b"x" * (stream.PIECE + 1)), stream.PIECE, _Collected(), lambda fraction: None)
+
+
+@pytest.mark.parametrize("beyond", [1, 10_000, 40_000])
+def test_the_inflater_gives_all_it_holds_when_the_input_ends(beyond):
+    """Fed the whole stream at once, with more than one piece of output still to come after its
+    last input byte is taken in: whatever the inflater decoded ahead and held back comes out at
+    finish(), and the database is complete."""
+    from db.backup_format.stream import PIECE, Inflater
+    from store.bombs import sqlite_head
+
+    size = 3 * PIECE + beyond
+    data = sqlite_head(size, page_size=1024)[:24] + bytes(4) + sqlite_head(size, page_size=1024)[28:]  # size not claimed valid
+    data += random.Random(beyond).randbytes(size - len(data)).translate(bytes(b % 16 for b in range(256)))  # compresses about 2:1
+    sink = io.BytesIO()
+    inflater = Inflater(size, sink)
+    inflater.feed(zlib.compress(data, 1))
+    inflater.finish()
+    assert sink.getvalue() == data

@@ -68,9 +68,9 @@ def close_village(session, village: Village) -> None:
 
 def _attach(connection, staged: Path, tables: list[Table]) -> Village:
     pool = connection.engine.pool
-    if not event.contains(pool, "checkin", _detach_village):
-        event.listen(pool, "checkin", _detach_village)
-        event.listen(pool, "checkout", _detach_stale_village)
+    for name, hook in (("checkin", _detach_village), ("checkout", _detach_stale_village)):
+        if not event.contains(pool, name, hook):
+            event.listen(pool, name, hook)
     connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(staged),))
     sources = _attached(tuple(tables))
     loaded = [
