@@ -143,7 +143,6 @@ from db.backup_format.checks import (
     DatabaseFacts,
     check_database_file,
     facts_match_manifest,
-    integrity_problems,
     read_database_facts,
     take_snapshot,
 )
@@ -184,7 +183,7 @@ from db.backup_format.stream import (
 
 __all__ = [
     "APPLICATION_ID", "SQLITE_MAGIC", "DatabaseFacts", "check_database_file", "facts_match_manifest",
-    "integrity_problems", "read_database_facts", "take_snapshot",
+    "read_database_facts", "take_snapshot",
     "MIN_PASSPHRASE", "checked_kdf_params", "default_kdf", "derive_key", "key_check", "normalise_passphrase",
     "CHUNK_SIZE", "EXTENSION", "FIXED_HEADER", "FLAG_ENCRYPTED", "FORMAT_VERSION", "HEADER_CRC", "MAGIC",
     "MAX_DATABASE_SIZE", "Manifest", "ParsedHeader", "parse_header", "read_header", "read_manifest",

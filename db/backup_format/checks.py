@@ -30,7 +30,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_CHECK_LANES = 2  # the structure check's parts at once: two big tables take most of its time
 
 __all__ = [
-    "APPLICATION_ID", "SQLITE_MAGIC", "DatabaseFacts", "read_database_facts", "take_snapshot", "integrity_problems",
+    "APPLICATION_ID", "SQLITE_MAGIC", "DatabaseFacts", "read_database_facts", "take_snapshot",
     "check_database_file", "facts_match_manifest", "manifest_chain_heads",
 ]
 
@@ -147,7 +147,7 @@ def take_snapshot(source: Path, target: Path) -> DatabaseFacts:
             # quick_check: every page and record of the copy, not whether each index matches its
             # table — a tenth of integrity_check's time on a county's file; `check` and a restore
             # (check_database_file) run the full check.
-            problems = integrity_problems(copy, quick=True)
+            problems = _quick_check_problems(copy)
             if problems:
                 raise LiveDatabaseDamaged(details="; ".join(problems[:5]))
             return read_database_facts(copy)
@@ -155,10 +155,10 @@ def take_snapshot(source: Path, target: Path) -> DatabaseFacts:
         raise SnapshotFailed(details=repr(exc)) from exc
 
 
-def integrity_problems(connection: sqlite3.Connection, quick: bool = False) -> list[str]:
-    """What `PRAGMA integrity_check` (or `quick_check`) finds; empty when the file is sound."""
+def _quick_check_problems(connection: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA quick_check` finds; empty when the file is sound (the full check: db/file_check.py)."""
     try:
-        rows = [row[0] for row in connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+        rows = [row[0] for row in connection.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:  # a truncated or damaged file raises instead of answering
         return [str(exc)]
     return [] if rows == ["ok"] else rows
