@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in
 from app.cli.login import credentials
+from app.cli.progress import TerminalProgress
 from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
 from app.domain.points import format_points
 from app.services.backup import archive as backup
@@ -141,7 +142,7 @@ def run_backup(args) -> int:
         backup.require_strong_passphrase(passphrase)
     with Store.open_file(database) as store:
         logged_in(store, args)
-        result = backup.backup_to(store, folder, passphrase)
+        result = backup.backup_to(store, folder, passphrase, progress=TerminalProgress())
     print(result.summary)
     return EXIT_OK
 
@@ -152,7 +153,7 @@ def _passphrase_for(path: Path) -> str | None:
 
 
 def run_verify(args) -> int:
-    report = backup.verify_backup(args.file, _passphrase_for(Path(args.file)))
+    report = backup.verify_backup(args.file, _passphrase_for(Path(args.file)), TerminalProgress())
     line = f"备份完好，可以恢复：{report.summary}"
     if report.migrates_from:
         line += "。恢复时会升级到本程序的数据库版本"
@@ -171,7 +172,8 @@ def _restorer(args, target: Path):
 def run_restore(args) -> int:
     target = _database_file(args)
     actor = _restorer(args, target)
-    plan = restore.prepare_restore(args.file, target, _passphrase_for(Path(args.file)), actor=actor)
+    passphrase = _passphrase_for(Path(args.file))
+    plan = restore.prepare_restore(args.file, target, passphrase, TerminalProgress(), actor=actor)
     try:
         allow = args.yes
         if plan.warnings and not allow:
@@ -183,7 +185,7 @@ def run_restore(args) -> int:
                     "没有恢复，当前数据库没有改动；确认要恢复时请加 --yes，或在终端中回答“是”。",
                     details="\n".join(plan.warnings),
                 )
-        result = restore.commit_restore(plan, allow_replacing_newer=allow, actor=actor)
+        result = restore.commit_restore(plan, allow_replacing_newer=allow, progress=TerminalProgress(), actor=actor)
     finally:
         plan.discard()
     print(result.summary)
@@ -204,7 +206,7 @@ def run_gather(args) -> int:
     with Store(database_url(args.db)) as store:
         gather.ensure_township_database(store)
         actor = _gatherer(store, args)
-        report = gather.gather(store, actor, args.paths, passphrase)
+        report = gather.gather(store, actor, args.paths, passphrase, TerminalProgress())
         for item in report.files:
             mark = {"gathered": "已汇总", "unchanged": "无变化", "failed": "失败"}[item.status]
             who = f"{item.branch_name} " if item.branch_name else ""

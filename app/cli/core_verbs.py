@@ -6,6 +6,7 @@ from datetime import date
 
 from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in, open_existing_store
 from app.cli.login import ask_password
+from app.cli.progress import TerminalProgress
 from app.domain.errors import ValidationError
 from app.domain.periods import Month, parse_year
 from app.domain.points import format_points
@@ -150,7 +151,7 @@ def _columns(cells, widths) -> str:
 def run_check(args) -> int:
     with open_existing_store(args.db, read_only=True) as store:
         logged_in(store, args)
-        report = check.check_store(store)
+        report = check.check_store(store, TerminalProgress())
     counts = "，".join(f"{key} {value}" for key, value in report.counts.items())
     if report.ok:
         print(f"检查通过：{counts}。")

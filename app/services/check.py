@@ -24,6 +24,7 @@ from app.services.check_ledger import ledger_counts, ledger_problems
 from app.services.check_rounds import round_problems
 from app.services.check_sums import disagreeing_keys, disagreeing_year_keys
 from app.services.context import read_session
+from app.services.files import Progress
 from app.services.practice.checks import check_practice
 from app.services.shop.checks import check_shop
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
@@ -51,12 +52,33 @@ class CheckReport:
         return not self.problems
 
 
-def check_store(store: Store) -> CheckReport:
+def check_store(store: Store, progress: Progress | None = None) -> CheckReport:
+    """Every part of the check; `progress(fraction, sentence)` hears of each part as it ends
+    (from the lane that ran it), since a county's file takes minutes."""
     ranked = check_parts(is_sqlite(store.engine))
     reports = [CheckReport() for _ in ranked]
     started = sorted(zip(ranked, reports), key=lambda pair: pair[0][0])
-    run_parts(store, [partial(part, report=report) for (_, part), report in started], _lanes(store))
+    finished = None
+    if progress is not None:
+        labels, done = [part_label(part) for (_, part), _ in started], []
+
+        def finished(number: int) -> None:
+            done.append(number)  # list.append is atomic: lanes may end at once
+            progress(len(done) / len(labels), f"已检查完{labels[number]}（{len(done)}/{len(labels)}）")
+
+    run_parts(store, [partial(part, report=report) for (_, part), report in started], _lanes(store), finished)
     return _merged(reports)
+
+
+_TABLE_LABELS = {"audit_log": "数据库文件结构（操作日志）", "points_entries": "数据库文件结构（积分台账）"}
+
+
+def part_label(part: Callable) -> str:
+    """What a part of the check reads, in the clerk's words (for the progress lines)."""
+    function = getattr(part, "func", part)
+    if function is check_big_table:
+        return _TABLE_LABELS[part.args[0]]
+    return _PART_LABELS[function.__name__]
 
 
 def check_parts(sqlite: bool) -> list[tuple[int, Callable]]:
@@ -201,3 +223,16 @@ def _check_caps(session, report: CheckReport) -> None:
     """Recompute every cap from the stored entries (pending and approved), as pricing measures
     them, in SQL that returns only the overruns (app/services/check_caps.py)."""
     report.problems.extend(cap_problems(session))
+
+
+_PART_LABELS = {
+    check_rest_of_file.__name__: "数据库文件的其余部分",
+    _check_references.__name__: "记录之间的引用",
+    _check_chain.__name__: "防篡改链和审核记载",
+    _check_ledger.__name__: "台账规则",
+    _check_caps.__name__: "各项分值上限",
+    _check_summaries.__name__: "积分月汇总和年汇总",
+    _check_reported_rounds.__name__: "已上报评星的冻结积分",
+    check_practice.__name__: "双报到和民主评议记录",
+    check_shop.__name__: "积分超市",
+}

@@ -26,11 +26,13 @@ from db.ledger_chain import read_heads
 from db.store import Store
 
 Part = Callable[[object], None]  # (session) -> None; fills its own report
+Finished = Callable[[int], None]  # (the part's number): called from the lane that ran it
 
 
-def run_parts(store: Store, parts: list[Part], lanes: int) -> None:
+def run_parts(store: Store, parts: list[Part], lanes: int, finished: Finished | None = None) -> None:
     """Run every part, on up to `lanes` read sessions at once; the first error (in the parts'
-    order) is raised, inside the first lane's session so that it reads as any store error."""
+    order) is raised, inside the first lane's session so that it reads as any store error.
+    `finished` hears of each part as it ends (from its lane's thread), to tell how far it is."""
     waiting: queue.SimpleQueue[int] = queue.SimpleQueue()
     for number in range(len(parts)):
         waiting.put(number)
@@ -38,13 +40,15 @@ def run_parts(store: Store, parts: list[Part], lanes: int) -> None:
     with read_session(store) as session:
         heads = read_heads(session.connection())
         helpers = [
-            threading.Thread(target=_lane, args=(store, heads, parts, waiting, errors), name=f"check-lane-{n}", daemon=True)
+            threading.Thread(
+                target=_lane, args=(store, heads, parts, waiting, errors, finished), name=f"check-lane-{n}", daemon=True,
+            )
             for n in range(1, lanes)
         ]
         for helper in helpers:
             helper.start()
         try:
-            _take(session, parts, waiting, errors)
+            _take(session, parts, waiting, errors, finished)
         finally:
             for helper in helpers:
                 helper.join()
@@ -52,16 +56,16 @@ def run_parts(store: Store, parts: list[Part], lanes: int) -> None:
             raise errors[min(errors)]
 
 
-def _lane(store: Store, heads: dict, parts: list[Part], waiting: queue.SimpleQueue, errors: dict) -> None:
+def _lane(store: Store, heads: dict, parts: list[Part], waiting: queue.SimpleQueue, errors: dict, finished) -> None:
     try:
         with read_session(store) as session:
             if read_heads(session.connection()) == heads:
-                _take(session, parts, waiting, errors)
+                _take(session, parts, waiting, errors, finished)
     except BaseException:  # opening the lane failed: the first lane does its parts
         pass
 
 
-def _take(session, parts: list[Part], waiting: queue.SimpleQueue, errors: dict) -> None:
+def _take(session, parts: list[Part], waiting: queue.SimpleQueue, errors: dict, finished) -> None:
     while True:
         try:
             number = waiting.get_nowait()
@@ -71,3 +75,5 @@ def _take(session, parts: list[Part], waiting: queue.SimpleQueue, errors: dict) 
             parts[number](session)
         except BaseException as exc:  # kept for the caller, in the parts' order
             errors[number] = exc
+        if finished is not None:
+            finished(number)

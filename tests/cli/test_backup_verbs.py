@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import main as entry
-from app.cli import backup_verbs
+from app.cli import backup_verbs, progress
 from app.services import organisation
 from conftest import add, keyed_admin
 from db.store import Store
@@ -46,6 +46,29 @@ def test_backup_verify_restore(capsys, village, tmp_path):
     code, out, _ = cli(capsys, "restore", made, "--db", fresh)
     assert code == 0 and out.startswith("已从备份恢复")
     assert content_digest(fresh, ignoring_restore_records=True) == content_digest(db)
+
+
+def _progress_lines(err: str) -> list[str]:
+    lines = err.splitlines()
+    assert lines and all(line.startswith("进度 ") and line.endswith(" 秒）") for line in lines), err
+    return lines
+
+
+def test_on_a_slow_run_the_verbs_tell_how_far_they_are_on_stderr_and_answer_on_stdout(capsys, village, tmp_path, monkeypatch):
+    """A county's file takes minutes: past the quiet seconds (none here) each step is a line on
+    stderr; stdout keeps the answer alone."""
+    monkeypatch.setattr(progress, "QUIET_SECONDS", 0)
+    db, stick = village
+    code, out, err = cli(capsys, "backup", "--to", stick, "--db", db)
+    assert code == 0 and out.startswith("已备份到")
+    assert "：正在写入备份文件……（" in err and _progress_lines(err)[-1].startswith("进度 100%：备份完成。")
+    [made] = list(stick.glob("*.jfbak"))
+    code, out, err = cli(capsys, "verify", made)
+    assert code == 0 and out.startswith("备份完好") and "：正在检查备份里的数据库……（" in _progress_lines(err)[2]
+    code, out, err = cli(capsys, "restore", made, "--db", tmp_path / "new.db")
+    assert code == 0 and out.startswith("已从备份恢复") and _progress_lines(err)[-1].startswith("进度 100%：恢复完成。")
+    code, out, err = cli(capsys, "gather", stick, "--db", tmp_path / "乡镇.db", "--year", "2026")
+    assert code == 0 and "汇总 1 个" in out and "：正在汇总 红星村党支部（" in _progress_lines(err)[0]
 
 
 def test_encrypt_without_a_passphrase_source_writes_nothing(capsys, village, monkeypatch):

@@ -4,6 +4,7 @@ state of the file takes no part; the first error in the parts' order reaches the
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 
@@ -51,6 +52,23 @@ def test_two_lanes_report_what_one_lane_reports(tampered, monkeypatch):
     assert (two.problems, two.details, list(two.counts.items()), two.chain_heads) == (
         one.problems, one.details, list(one.counts.items()), one.chain_heads
     )
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_each_part_tells_progress_once_as_it_ends(tampered, monkeypatch, lanes):
+    """A county's check takes minutes: every part is heard of once, by its own words, the count
+    going up to the whole — whichever lane ends it."""
+    monkeypatch.setattr(check, "LANES", lanes)
+    heard = []
+    with Store.open_file(tampered, read_only=True) as store:
+        report = check.check_store(store, lambda fraction, sentence: heard.append((fraction, sentence)))
+    parts = [part for _, part in check.check_parts(sqlite=True)]
+    labels = {check.part_label(part) for part in parts}
+    assert len(labels) == len(parts) == len(heard) and not report.ok
+    told = [re.fullmatch(r"已检查完(.+)（(\d+)/(\d+)）", sentence).groups() for _, sentence in heard]
+    assert [(int(done), int(whole)) for _, done, whole in told] == [(done, len(parts)) for done in range(1, len(parts) + 1)]
+    assert [fraction for fraction, _ in heard] == [done / len(parts) for done in range(1, len(parts) + 1)]
+    assert {label for label, _, _ in told} == labels
 
 
 def test_parts_run_at_the_same_time_on_two_sessions(tampered):
