@@ -58,41 +58,52 @@ class EntryFilter:
 
 
 def list_entries(store: Store, entry_filter: EntryFilter | None = None) -> list[EntryRow]:
-    entry_filter = entry_filter or EntryFilter()
-    branch_id = require_branch_id(store)
-    enterer, reviewer = aliased(Operator), aliased(Operator)
-    reversal = aliased(PointsEntry)
-    query = (
-        select(PointsEntry, Member.name, RuleItemRecord.code, RuleItemRecord.name, RuleItemRecord.category,
-               enterer.display_name, reviewer.display_name, reversal.id)
-        .join(Member, PointsEntry.member_id == Member.id)
-        .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
-        .join(enterer, PointsEntry.entered_by == enterer.id)
-        .outerjoin(reviewer, PointsEntry.reviewed_by == reviewer.id)
-        .outerjoin(reversal, reversal.reverses_id == PointsEntry.id)
-        .where(Member.branch_id == branch_id)
-    )
-    if entry_filter.member_id:
-        query = query.where(PointsEntry.member_id == entry_filter.member_id)
-    if entry_filter.month:
-        query = query.where(PointsEntry.occurred_on.between(entry_filter.month.first_day, entry_filter.month.last_day))
-    elif entry_filter.year:
-        query = query.where(PointsEntry.occurred_on.between(date(entry_filter.year, 1, 1), date(entry_filter.year, 12, 31)))
-    if entry_filter.item_code:
-        query = query.where(RuleItemRecord.code == entry_filter.item_code)
-    if entry_filter.status:
-        query = query.where(PointsEntry.status == entry_filter.status)
-    query = query.order_by(PointsEntry.occurred_on.desc(), PointsEntry.created_at.desc())
-    if entry_filter.limit:
-        query = query.limit(entry_filter.limit)
+    query = entries_query(require_branch_id(store), entry_filter or EntryFilter())
     with read_session(store) as session:
         return [
             EntryRow(
-                id=entry.id, member_id=entry.member_id, member_name=member_name, occurred_on=entry.occurred_on,
-                item_code=code, item_name=item_name, category=category, quantity=entry.quantity, points=entry.points,
-                note=entry.note, evidence=entry.evidence, status=entry.status, entered_by=entered_by,
-                entered_at=entry.created_at, reviewed_by=reviewed_by or "", review_note=entry.review_note,
-                reverses_id=entry.reverses_id, reversed_by_id=reversed_by, meeting_id=entry.meeting_id,
+                id=id_, member_id=member_id, member_name=member_name, occurred_on=occurred_on, item_code=code,
+                item_name=item_name, category=category, quantity=quantity, points=points, note=note, evidence=evidence,
+                status=status, entered_by=entered_by, entered_at=created_at, reviewed_by=reviewed_by or "",
+                review_note=review_note, reverses_id=reverses_id, reversed_by_id=reversed_by, meeting_id=meeting_id,
             )
-            for entry, member_name, code, item_name, category, entered_by, reviewed_by, reversed_by in session.execute(query)
+            for (id_, member_id, member_name, occurred_on, code, item_name, category, quantity, points, note, evidence, status,
+                 entered_by, created_at, reviewed_by, review_note, reverses_id, reversed_by, meeting_id) in session.execute(query)
         ]
+
+
+def entries_query(branch_id: uuid.UUID, entry_filter: EntryFilter):
+    """The SELECT behind list_entries, one row per entry in EntryRow's order of fields."""
+    enterer, reviewer = aliased(Operator), aliased(Operator)
+    reversal = aliased(PointsEntry)
+    e = PointsEntry
+    # the branch's members named in the entries' own terms: SQLite then reads each member's
+    # entries by (member, date) instead of every branch's entries of the period, or of all time
+    # for a status alone (a county's file: 12.9 s for one branch's year, 8.9 s for 待审核)
+    branch_members = select(Member.id).where(Member.branch_id == branch_id)
+    # columns, not PointsEntry objects: a 2,000-member branch's year is 52,000 rows
+    query = (
+        select(e.id, e.member_id, Member.name, e.occurred_on, RuleItemRecord.code, RuleItemRecord.name, RuleItemRecord.category,
+               e.quantity, e.points, e.note, e.evidence, e.status, enterer.display_name, e.created_at, reviewer.display_name,
+               e.review_note, e.reverses_id, reversal.id, e.meeting_id)
+        .join(Member, e.member_id == Member.id)
+        .join(RuleItemRecord, e.rule_item_id == RuleItemRecord.id)
+        .join(enterer, e.entered_by == enterer.id)
+        .outerjoin(reviewer, e.reviewed_by == reviewer.id)
+        .outerjoin(reversal, reversal.reverses_id == e.id)
+        .where(e.member_id.in_(branch_members), Member.branch_id == branch_id)
+    )
+    if entry_filter.member_id:
+        query = query.where(e.member_id == entry_filter.member_id)
+    if entry_filter.month:
+        query = query.where(e.occurred_on.between(entry_filter.month.first_day, entry_filter.month.last_day))
+    elif entry_filter.year:
+        query = query.where(e.occurred_on.between(date(entry_filter.year, 1, 1), date(entry_filter.year, 12, 31)))
+    if entry_filter.item_code:
+        query = query.where(RuleItemRecord.code == entry_filter.item_code)
+    if entry_filter.status:
+        query = query.where(e.status == entry_filter.status)
+    query = query.order_by(e.occurred_on.desc(), e.created_at.desc())
+    if entry_filter.limit:
+        query = query.limit(entry_filter.limit)
+    return query
