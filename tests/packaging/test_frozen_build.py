@@ -88,6 +88,7 @@ def test_bundle_carries_its_own_files(installed):
                  "db/migrations/env.py", "PySide6/Qt/translations/qtbase_zh_CN.qm",
                  "PySide6/Qt/plugins/imageformats", "PySide6/Qt/plugins/platforms"):
         assert (internal / part).exists(), part
+    assert list(internal.rglob("_rl_accel*")), "reportlab's C helpers travel (without them every PDF takes twice as long)"
     assert not list(internal.rglob("libQt6Network*")), "Qt modules the program does not use stay out"
     assert not [path for path in internal.rglob("*") if path.is_symlink() and not path.exists()]
 
