@@ -127,7 +127,7 @@ def township_parts(branches: int, rule_set, per_branch: int = 20, seed: int = 17
 
     from app.domain.enums import Category
     from app.domain.scoring import MonthSum, score_branch_year
-    from app.services.charts.township import ScoredBranchYear
+    from app.services.charts.township import figures_of
 
     rng = random.Random(seed)
     parts = []
@@ -138,7 +138,7 @@ def township_parts(branches: int, rule_set, per_branch: int = 20, seed: int = 17
             + [MonthSum(m, rng.randrange(1, 12), Category.BONUS, Decimal(rng.randrange(0, 6)))]
             for m in members
         }
-        parts.append(ScoredBranchYear(uuid.uuid4(), f"第{number:03d}村党支部", score_branch_year(rule_set, members, sums)))
+        parts.append(figures_of(uuid.uuid4(), f"第{number:03d}村党支部", score_branch_year(rule_set, members, sums)))
     return parts
 
 

@@ -236,6 +236,20 @@ def ranking_across(
     return Ranking(year, kind, label, names, rows, None)
 
 
+def rows_to_date(session, branches: dict[uuid.UUID, str], year: int, up_to: Month | None) -> tuple[RankingRow, ...]:
+    """Every member's row across `branches`, in the caller's session: of the whole year (final
+    totals, stars after each branch's quota) when `up_to` is None, else of the year to date
+    through `up_to` (band stars). The members and figures are those BranchScorer(...).year(year,
+    up_to) gives each branch, read for all of them at once."""
+    if up_to is None:
+        kind, months = "year", list(range(1, 13))
+    else:
+        kind, months = "to date", list(range(1, up_to.month + 1))
+    with collector_paused():
+        _, _, rows = _ranking(session, dict(branches), year, kind, months, up_to, date(year, 1, 1), False)
+    return rows
+
+
 def member_year(store: Store, member_id: uuid.UUID, year: int) -> MemberYearScore:
     """One member's year: months, categories, base, veto, appraisal, grade and band stars (before quota)."""
     branch_id = require_branch_id(store)

@@ -404,6 +404,35 @@ class Standings:
             of_set[member_id] = (figures[period], figures[base], figures[total - base], int(vetoes or 0), in_period)
         return found
 
+    def branch_months(self, year: int, up_to: int) -> tuple[dict[uuid.UUID, dict[int, Decimal]], int]:
+        """({branch id: {month: approved points}} for months 1 to `up_to` of `year`, added up over the
+        members each branch scores in that part of the year (those in the branch now: rows of a
+        member since moved away are his new branch's business, as `period` counts him), and the
+        last of those months in which any one member's points are not nothing (0 when none):
+        what the scorer's month totals of every member add up to, in one aggregate for all the
+        branches (the township's charts: scoring 300 branches member by member took 12.5 s)."""
+        kept = self._kept_table(False)
+        hundredths = type_coerce(kept.points, Integer)
+        per_member = (
+            select(RuleSetRecord.branch_id.label("branch_id"), kept.month.label("month"), func.sum(hundredths).label("points"))
+            .select_from(kept.rule_set_id.table)
+            .join(RuleSetRecord, RuleSetRecord.id == kept.rule_set_id)
+            .join(Member, and_(Member.id == kept.member_id, Member.branch_id == RuleSetRecord.branch_id))
+            .where(RuleSetRecord.branch_id.in_(self.branch_ids), RuleSetRecord.year == year, kept.year == year, kept.month <= up_to)
+            .group_by(RuleSetRecord.branch_id, kept.member_id, kept.month)
+            .subquery()
+        )
+        query = select(
+            type_coerce(per_member.c.branch_id, String), per_member.c.month, func.sum(per_member.c.points),
+            func.max(case((per_member.c.points != 0, 1), else_=0)),
+        ).group_by(per_member.c.branch_id, per_member.c.month)
+        figures, found, last = self._figures, {}, 0
+        for branch_id, month, points, any_points in self.session.connection().execute(query).all():
+            found.setdefault(self._ids(branch_id), {})[int(month)] = figures[points]
+            if any_points:
+                last = max(last, int(month))
+        return found, last
+
     def _kept_table(self, whole_year: bool):
         """The columns to add up: a whole year's from the kept year sums (one row a member and
         category), a part of a year's from the kept month sums, or the ledger's own sums in a file
