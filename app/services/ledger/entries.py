@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.domain.enums import Attendance, Category, EntryStatus, MeetingKind, Role
 from app.domain.errors import (
@@ -63,6 +64,7 @@ class MeetingResult(Change):
 
 
 COUNTS_AFTER_REVIEW = "审核通过后才计入积分"
+IDS_AT_ONCE = 500  # entries a review reads in one query (SQLite allows a few thousand parameters)
 
 
 def veto_sentence(member_name: str, year: int) -> str:
@@ -359,8 +361,10 @@ def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], appro
         now = datetime.now(timezone.utc)
         vetoed: list[str] = []
         four_eyes = approve and four_eyes_in_force(uow.session)
+        loaded = _load_for_review(uow.session, entry_ids)  # held: the session keeps unchanged objects weakly
+        open_years: set[tuple] = set()
         for entry_id in entry_ids:
-            entry = _pending_entry(uow, entry_id, actor if four_eyes else None)
+            entry = _pending_entry(uow, entry_id, actor if four_eyes else None, open_years)
             entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
             entry.reviewed_by, entry.reviewed_at, entry.review_note = actor.id, now, (note or "").strip()
             uow.audit("approve" if approve else "reject", "points_entry", entry.id,
@@ -372,9 +376,22 @@ def review_entries(store: Store, actor: Actor, entry_ids: list[uuid.UUID], appro
         return Change(f"已{verb} {len(entry_ids)} 条记录{veto}。", updated=list(entry_ids))
 
 
-def _pending_entry(uow: UnitOfWork, entry_id: uuid.UUID, not_entered_by: Actor | None) -> PointsEntry:
+def _load_for_review(session, entry_ids: list[uuid.UUID]) -> list[PointsEntry]:
+    """The entries, their members and items, read in a few queries before any is changed. Read
+    one by one, each entry's queries made the session write the one before (autoflush), and a
+    meeting's 2,000 entries took 11 s to approve."""
+    loaded = []
+    for start in range(0, len(entry_ids), IDS_AT_ONCE):
+        loaded += session.scalars(
+            select(PointsEntry).where(PointsEntry.id.in_(entry_ids[start:start + IDS_AT_ONCE]))
+            .options(joinedload(PointsEntry.member), joinedload(PointsEntry.rule_item))
+        ).all()
+    return loaded
+
+
+def _pending_entry(uow: UnitOfWork, entry_id: uuid.UUID, not_entered_by: Actor | None, open_years: set) -> PointsEntry:
     """The entry to review, refused if gone, already reviewed, in a locked year, or (four eyes)
-    entered by the reviewer himself."""
+    entered by the reviewer himself. `open_years`: (branch, year) already found open in this review."""
     entry = uow.session.get(PointsEntry, entry_id)
     if entry is None:
         raise NotFound("找不到这条积分记录。")
@@ -383,7 +400,10 @@ def _pending_entry(uow: UnitOfWork, entry_id: uuid.UUID, not_entered_by: Actor |
     if entry.status is not EntryStatus.PENDING:
         # The label already says it: 已审核 / 已驳回.
         raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录{entry.status.label}，不能再审核。")
-    ensure_year_open(uow.session, entry.member.branch_id, entry.occurred_on.year)
+    year = (entry.member.branch_id, entry.occurred_on.year)
+    if year not in open_years:
+        ensure_year_open(uow.session, *year)
+        open_years.add(year)
     return entry
 
 
