@@ -121,18 +121,42 @@ class _Pricer:
     def counted(self, member_id: uuid.UUID, year: int) -> list[CountedLine]:
         key = (member_id, year)
         if key not in self._counted:
-            rows = self.session.execute(
-                select(PointsEntry.occurred_on, PointsEntry.points, RuleItemRecord.code, RuleItemRecord.category, RuleItemRecord.outside_cap)
-                .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
-                .where(
-                    PointsEntry.member_id == member_id,
-                    PointsEntry.occurred_on >= date(year, 1, 1),
-                    PointsEntry.occurred_on <= date(year, 12, 31),
-                    PointsEntry.status != EntryStatus.REJECTED,
-                )
-            ).all()
-            self._counted[key] = [CountedLine(code, category, on, value, outside) for on, value, code, category, outside in rows]
+            self._preload_counted([member_id], year)
         return self._counted[key]
+
+    def preload(self, member_ids, years) -> None:
+        """The members of a batch or a meeting and what each has counted in `years`, read a few
+        hundred at a time instead of two queries a member (2,000 members' meeting: 4,000)."""
+        wanted = list(dict.fromkeys(member_id for member_id in member_ids if isinstance(member_id, uuid.UUID)))
+        for start in range(0, len(wanted), IDS_AT_ONCE):
+            chunk = wanted[start:start + IDS_AT_ONCE]
+            for member in self.session.scalars(select(Member).where(Member.id.in_(chunk), Member.branch_id == self.branch_id)):
+                self._members.setdefault(member.id, member)
+            for year in years:
+                self._preload_counted(chunk, year)
+
+    def _preload_counted(self, member_ids: list[uuid.UUID], year: int) -> None:
+        fresh = {member_id: [] for member_id in member_ids if (member_id, year) not in self._counted}
+        if not fresh:
+            return
+        for member_id, *line in self.session.execute(self._counted_query(year).where(PointsEntry.member_id.in_(list(fresh)))):
+            fresh[member_id].append(line)
+        for member_id, rows in fresh.items():
+            self._counted[member_id, year] = [CountedLine(code, category, on, value, outside) for on, value, code, category, outside in rows]
+
+    @staticmethod
+    def _counted_query(year: int):
+        """The lines that count against caps in `year` (pending and approved), with their member first."""
+        return (
+            select(PointsEntry.member_id, PointsEntry.occurred_on, PointsEntry.points, RuleItemRecord.code, RuleItemRecord.category,
+                   RuleItemRecord.outside_cap)
+            .join(RuleItemRecord, PointsEntry.rule_item_id == RuleItemRecord.id)
+            .where(
+                PointsEntry.occurred_on >= date(year, 1, 1),
+                PointsEntry.occurred_on <= date(year, 12, 31),
+                PointsEntry.status != EntryStatus.REJECTED,
+            )
+        )
 
     def price(self, request: EntryRequest) -> tuple[Member, RuleSetView, RuleItem, Decimal]:
         if not isinstance(request.occurred_on, date):
@@ -157,6 +181,7 @@ def _record(uow: UnitOfWork, pricer: _Pricer, request: EntryRequest, approve: bo
     member, view, item, value = pricer.price(request)
     now = datetime.now(timezone.utc)
     entry = PointsEntry(
+        id=uuid.uuid4(),  # known now, for its audit record: the entries of a batch are written together
         member_id=member.id,
         rule_item_id=view.item_ids[item.code],
         occurred_on=request.occurred_on,
@@ -171,7 +196,6 @@ def _record(uow: UnitOfWork, pricer: _Pricer, request: EntryRequest, approve: bo
         **extra,
     )
     uow.session.add(entry)
-    uow.session.flush()
     uow.audit(
         "create", "points_entry", entry.id,
         f"{member.name} {request.occurred_on:%Y-%m-%d} {item.code} {item.name} {format_points(value)} 分",
@@ -215,6 +239,7 @@ def record_batch(store: Store, actor: Actor, requests: list[EntryRequest], appro
     with unit_of_work(store, actor) as uow:
         _check_four_eyes(uow, approve)
         pricer = _Pricer(uow.session, branch_id, today or date.today())
+        pricer.preload([r.member_id for r in requests], {r.occurred_on.year for r in requests if isinstance(r.occurred_on, date)})
         errors: list[LineError] = []
         created: list[uuid.UUID] = []
         vetoed: list[str] = []
@@ -264,6 +289,7 @@ def record_meeting(
         session = uow.session
         pricer = _Pricer(session, branch_id, today)
         rule_set = pricer.view(held_on.year).rule_set
+        pricer.preload(list(attendance), {held_on.year})
         if not allow_duplicate:
             refuse_same_meeting(session, branch_id, kind, held_on, attendance)
         meeting = Meeting(branch_id=branch_id, kind=kind, title=title, held_on=held_on, location=location, note=note, created_by=actor.id)
@@ -298,6 +324,7 @@ def _record_attendance(
     errors: list[LineError] = []
     created: list[uuid.UUID] = []
     excused: list[str] = []
+    rows: list[AttendanceRecord] = []
     for index, (member_id, status) in enumerate(attendance.items()):
         try:
             entry_id, excused_name = _attendance_entry(uow, pricer, rule_set, meeting, member_id, status, approve)
@@ -305,12 +332,14 @@ def _record_attendance(
                 excused.append(excused_name)
             if entry_id is not None:
                 created.append(entry_id)
-            session.add(AttendanceRecord(meeting_id=meeting.id, member_id=member_id, status=status, entry_id=entry_id))
+            rows.append(AttendanceRecord(meeting_id=meeting.id, member_id=member_id, status=status, entry_id=entry_id))
         except AppError as exc:
             member = session.get(Member, member_id)
             errors.append(LineError(index, member.name if member else "（未知党员）", exc.message))
     if errors:
         raise BatchRejected(errors)
+    session.flush()  # the entries first: the attendance rows name them (no relationship orders the two)
+    session.add_all(rows)
     return created, excused
 
 
