@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.periods import Month
 from tests import postgres_cluster
 from tests.benchmarks import county_postgres
 
@@ -86,6 +87,22 @@ def test_the_copied_county_checks_and_ranks_the_same_on_postgresql(county, capsy
         differences = county_postgres.ranking_differences(county, url)
         assert set(differences) == set(county_postgres.RANKINGS)
         assert all(found == [] for found in differences.values()), differences
+        for up_to in (None, Month(2026, 11)):  # the township's charts read the same figures on both stores
+            on_pg = _township_figures(Store(url), up_to)
+            assert on_pg == _township_figures(Store.open_file(county, read_only=True), up_to) and on_pg[0]
+
+
+def _township_figures(store, up_to):
+    from sqlalchemy import select
+
+    from app.domain.enums import OrgKind
+    from app.services.charts.township import branch_figures
+    from app.services.context import read_session
+    from db.models import OrgUnit
+
+    with store, read_session(store) as session:
+        names = dict(session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.kind == OrgKind.BRANCH)).all())
+        return branch_figures(session, names, 2026, up_to)
 
 
 @pytest.fixture
