@@ -171,3 +171,42 @@ def test_a_second_window_on_the_same_database_says_so(demo_store, make_window, m
     assert not first.window_claim.held
     third = make_window(demo_store)  # the first window's hold went with it
     assert third.window_claim is not None and third.window_claim.held
+
+
+def test_the_weekly_chain_check_does_not_hold_up_the_pages(app, qtbot, demo_store, monkeypatch):
+    """On a county's file the check takes a minute, and every page waited behind it on the one
+    database worker (the ledger page: 99 s). It reads beside the worker now: a page is answered
+    while the check is still running, and its verdict is recorded once it ends."""
+    import threading
+
+    from app.services.ledger import watch
+    from app.services.store_settings import read_settings
+    from app.ui.jobs import JobRunner
+    from app.ui.main_window import MainWindow
+    from conftest import TODAY, keyed_admin
+
+    release, started = threading.Event(), threading.Event()
+    verify = watch.verify_when_due
+
+    def slow(*args, **kwargs):
+        started.set()
+        assert release.wait(20), "the test never let the check end"
+        return verify(*args, **kwargs)
+
+    monkeypatch.setattr(watch, "verify_when_due", slow)
+    window = MainWindow(demo_store, keyed_admin(demo_store), today=TODAY, jobs=JobRunner())
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(started.is_set, timeout=20000)
+        ledger = window.show_page("ledger")
+        qtbot.waitUntil(lambda: ledger.model.rowCount() > 0, timeout=20000)  # answered while the check waits
+        assert not release.is_set()
+        release.set()
+        qtbot.waitUntil(lambda: window.ctx.jobs.idle, timeout=20000)
+    finally:
+        release.set()
+        window.ctx.jobs.wait()
+    with demo_store.session() as session:
+        assert TODAY.isoformat() in read_settings(session)[watch.LAST_CHECK_SETTING]
+    assert window.chain_warning is None
