@@ -167,26 +167,6 @@ class JobRunner(QObject):
             self._pool.start(_Runnable(job))
         return job
 
-    def submit_detached(
-        self, fn: Callable[[JobControl], Any], on_result: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> Job:
-        """A long job that only reads, on a thread of its own: the database worker goes on with
-        the pages meanwhile (the weekly chain check takes a minute on a county's file), and the
-        program's exit does not wait for it (a daemon thread; what it reads is left as it was).
-        Inline with the synchronous runner, as every job."""
-        if self.synchronous:
-            return self.submit(fn, on_result, on_error, is_work=False)
-        job = Job(fn, is_work=False)
-        job.finished.connect(lambda: self._forget(job))
-        if on_result:
-            job.succeeded.connect(on_result)
-        if on_error:
-            job.failed.connect(on_error)
-        self._running.add(job)
-        threading.Thread(target=job.run, name="detached-job", daemon=True).start()
-        return job
-
     def _forget(self, job: Job) -> None:
         self._running.discard(job)
 

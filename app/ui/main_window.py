@@ -42,7 +42,6 @@ class MainWindow(ShellWindow):
         self.wizard: FirstRunWizard | None = None
         self.auto_backup_problem = None  # the message shown when the automatic backup on closing failed
         self.chain_check_started = False
-        self.closing = False  # set as the window closes: a background check found after it records nothing
         self.chain_warning: ErrorDialog | None = None  # shown when the weekly chain check fails
         self.window_claim, self.other_window = claim_window(self.ctx.store.path)
         if self.window_claim is None:
@@ -155,27 +154,13 @@ class MainWindow(ShellWindow):
             self._check_ledger_chain()
 
     def _check_ledger_chain(self) -> None:
-        """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?
-        The check reads beside the database worker (a minute on a county's file, when every page
-        waited behind it); its verdict is then recorded on the worker."""
-        store, today = self.ctx.store, self.ctx.today()
-        self.ctx.jobs.submit_detached(  # the folder, too, is found there: it asks the store for the branch
-            lambda _control: watch.verify_when_due(store, today, auto_backup.auto_backup_folder(store)),
-            on_result=lambda verdict: self._record_chain_check(verdict, today), on_error=self._chain_check_failed,
+        """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?"""
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        self.ctx.write(  # the folder, too, is found on the worker: it asks the store for the branch
+            lambda _control: watch.run_scheduled_chain_check(store, actor, today, auto_backup.auto_backup_folder(store)),
+            Kind.NONE, self._chain_checked, summary=lambda result: "", cancellable=False,
+            on_problem=lambda exc: self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc)))),
         )
-
-    def _record_chain_check(self, verdict, today) -> None:
-        if verdict is None or self.closing:  # not due; or the window closed while it ran: the next start checks
-            return
-        store, actor = self.ctx.store, self.ctx.actor
-        self.ctx.write(
-            lambda _control: watch.record_verdict(store, actor, today, verdict),
-            Kind.NONE, self._chain_checked, summary=lambda result: "", cancellable=False, on_problem=self._chain_check_failed,
-        )
-
-    def _chain_check_failed(self, exc: BaseException) -> None:
-        if not self.closing:
-            self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc))))
 
     def _chain_checked(self, result) -> None:
         if not result.ran or result.verdict.ok:
@@ -237,7 +222,6 @@ class MainWindow(ShellWindow):
         self.ctx.inform(self, self.tr("数据库已在别的窗口中打开"), text)
 
     def _closing(self) -> None:
-        self.closing = True
         self._auto_backup()
         if self.window_claim is not None:
             self.window_claim.release()

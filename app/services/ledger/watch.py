@@ -81,22 +81,10 @@ def run_scheduled_chain_check(
 ) -> WatchResult:
     """Check the chains when due (or `force`); a good check records its date and heads, a failed
     one is recorded in the audit trail. Returns whether it ran and the verdict."""
-    verdict = verify_when_due(store, today, backup_folder, force)
-    return WatchResult(False) if verdict is None else record_verdict(store, actor, today, verdict)
-
-
-def verify_when_due(store: Store, today: date, backup_folder: Path | None = None, force: bool = False) -> LedgerVerdict | None:
-    """The chains checked against the longest heads recorded, when due (or `force`); None when
-    not due. Reads only: the window runs it beside the database worker, since on a county's file
-    it takes a minute, and records the verdict after (record_verdict)."""
     if not force and not chain_check_due(store, today):
-        return None
+        return WatchResult(False)
     kept = {chain: head for chain, head in ((c, Head.from_json(v)) for c, v in _last_check(store).get("heads", {}).items()) if head}
-    return verify_ledger(store, _longest(kept, _newest_backup_heads(backup_folder)))
-
-
-def record_verdict(store: Store, actor: Actor, today: date, verdict: LedgerVerdict) -> WatchResult:
-    """A good check's date and heads into the file's settings, a failed one into the audit trail."""
+    verdict = verify_ledger(store, _longest(kept, _newest_backup_heads(backup_folder)))
     with unit_of_work(store, actor) as uow:
         if verdict.ok:
             value = {"on": today.isoformat(), "heads": {chain: head.as_json() for chain, head in verdict.heads.items()}}
