@@ -243,7 +243,14 @@ def test_reviewing_many_entries_costs_no_more_statements_than_reviewing_a_few(st
 # 300 branches, 5.1 million entries; with them the planner reads a branch's entries of a period
 # through the date index, every branch's, unless the query names the branch's members itself
 COUNTY_STATISTICS = [
+    ("operators", "sqlite_autoindex_operators_1", "1 1"), ("operators", "sqlite_autoindex_operators_2", "1 1"),
+    ("org_units", "ix_org_units_parent_id", "303 101"), ("org_units", "sqlite_autoindex_org_units_1", "303 1"),
+    ("rule_sets", "sqlite_autoindex_rule_sets_1", "900 1"), ("rule_sets", "sqlite_autoindex_rule_sets_2", "900 3 1"),
+    ("rule_items", "ix_rule_items_rule_set_id", "17100 19"), ("rule_items", "sqlite_autoindex_rule_items_1", "17100 1"),
+    ("rule_items", "sqlite_autoindex_rule_items_2", "17100 19 1"),
     ("members", "ix_members_branch_id", "66000 220"), ("members", "sqlite_autoindex_members_1", "66000 1"),
+    ("members", "ix_members_search", "66000 220 220 1 1 1"), ("members", "ix_members_group_id", "66000 66000"),
+    ("members", "ix_members_name_initials", "66000 13"), ("members", "ix_members_name", "66000 2"),
     ("points_entries", "ix_points_entries_occurred_on", "5105790 5210"),
     ("points_entries", "ix_points_entries_member_date", "5105790 78 1"),
     ("points_entries", "ix_points_entries_rule_item_id", "5105790 571"),
