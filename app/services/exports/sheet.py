@@ -64,7 +64,7 @@ def looks_like_formula(value) -> bool:
 
 def _put(sheet, value, col: Col, styles: dict):
     """One cell with its value, number format and box. `styles`: the style of each number format
-    already made in this workbook, copied whole onto the next cell with that format: assigning
+    already made in this sheet, copied whole onto the next cell with that format: assigning
     a box or format hashes openpyxl's style objects each time, which was half of a 52,000-row
     ledger's export (37.9 s on a county's branch)."""
     from openpyxl.cell import WriteOnlyCell
@@ -101,13 +101,14 @@ def _quoted(cell) -> None:
 def _lay_out(sheet, table: Table, header_row: int) -> None:
     """Row height, column widths, frozen header and page: a write-only sheet takes them before its rows."""
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     sheet.row_dimensions[1].height = 30
     for index, col in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = col.width
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if len(table.columns) > 8 else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
@@ -127,17 +128,15 @@ def _plain_line(sheet, row: int, line: str, last: str, font=None, alignment=None
     sheet.merged_cells.add(f"A{row}:{last}{row}")
 
 
-def _head(sheet, table: Table, last: str) -> int:
-    """The title, the lines under it and the header; returns the header's row."""
+def _head(sheet, table: Table, last: str) -> None:
+    """The title, the lines under it and the header (on row 2 + the lines: _header_row)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     box, header_fill = _styles()
     _plain_line(sheet, 1, table.title, last, Font(bold=True, size=16), Alignment(horizontal="center", vertical="center"))
-    row = 2
-    for line in table.lines:
+    for row, line in enumerate(table.lines, start=2):
         _plain_line(sheet, row, line, last)
-        row += 1
     header = []
     for col in table.columns:
         cell = WriteOnlyCell(sheet, col.title)
@@ -145,7 +144,10 @@ def _head(sheet, table: Table, last: str) -> int:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header.append(cell)
     sheet.append(header)
-    return row
+
+
+def _header_row(table: Table) -> int:
+    return 2 + len(table.lines)
 
 
 def _fill(sheet, table: Table, header_row: int, last: str, progress: Progress | None, done: int, total: int) -> int:
@@ -175,7 +177,7 @@ def build_workbook(tables: Iterable[Table], progress: Progress | None = None) ->
     for table in tables:
         sheet = book.create_sheet(table.sheet_name[:31])
         last = get_column_letter(max(1, len(table.columns)))
-        header_row = 2 + len(table.lines)
+        header_row = _header_row(table)
         _lay_out(sheet, table, header_row)
         _head(sheet, table, last)
         done = _fill(sheet, table, header_row, last, progress, done, total)
