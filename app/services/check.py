@@ -78,7 +78,7 @@ def part_label(part: Callable) -> str:
     function = getattr(part, "func", part)
     if function is check_big_table:
         return _TABLE_LABELS[part.args[0]]
-    return _PART_LABELS[function.__name__]
+    return _PART_LABELS[function]
 
 
 def check_parts(sqlite: bool) -> list[tuple[int, Callable]]:
@@ -226,13 +226,13 @@ def _check_caps(session, report: CheckReport) -> None:
 
 
 _PART_LABELS = {
-    check_rest_of_file.__name__: "数据库文件的其余部分",
-    _check_references.__name__: "记录之间的引用",
-    _check_chain.__name__: "防篡改链和审核记载",
-    _check_ledger.__name__: "台账规则",
-    _check_caps.__name__: "各项分值上限",
-    _check_summaries.__name__: "积分月汇总和年汇总",
-    _check_reported_rounds.__name__: "已上报评星的冻结积分",
-    check_practice.__name__: "双报到和民主评议记录",
-    check_shop.__name__: "积分超市",
+    check_rest_of_file: "数据库文件的其余部分",
+    _check_references: "记录之间的引用",
+    _check_chain: "防篡改链和审核记载",
+    _check_ledger: "台账规则",
+    _check_caps: "各项分值上限",
+    _check_summaries: "积分月汇总和年汇总",
+    _check_reported_rounds: "已上报评星的冻结积分",
+    check_practice: "双报到和民主评议记录",
+    check_shop: "积分超市",
 }
