@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from operator import methodcaller
 from typing import NamedTuple
@@ -76,26 +77,58 @@ def verify_span(connection: sqlite3.Connection, chain: str, low: int, high: int,
     """Rows with low < rowid <= high: a Span when every row hashes right and follows the one before
     it in rowid order; True when there are none; False when anything is amiss (an unchained row, a
     row whose hash or link is wrong, sequence numbers out of order, a value SQLite cannot render)."""
-    sql = _batch_sql(chain, include_unchained)
-    start = head = None
-    rows = 0
-    try:
-        for batch_low in range(low, high, BATCH):
-            batch = connection.execute(sql, (batch_low, min(batch_low + BATCH, high))).fetchone()
-            if not batch[0]:
-                continue
-            if start is None:
-                start = _first_of(batch)
-                if start is None:
-                    return False
-                head = (start[0] - 1, start[1])
-            head = _follow(batch, head)
-            if head is None:
+    walk = SpanWalk(chain, low, high, include_unchained)
+    walk.advance(connection)
+    return walk.result()
+
+
+class SpanWalk:
+    """verify_span in pieces: a batch at a time, resumable in a later transaction on another
+    connection to the same file (rows below a rowid the walk has passed never change, the
+    guarding triggers see to it). The window's weekly check walks this way in short steps, so
+    that the database worker answers the pages in between."""
+
+    def __init__(self, chain: str, low: int, high: int, include_unchained: bool) -> None:
+        self.sql = _batch_sql(chain, include_unchained)
+        self.position, self.high = low, high
+        self.start: tuple[int, str] | None = None
+        self.head: tuple[int, str] | None = None
+        self.rows = 0
+        self.failed = False
+
+    @property
+    def done(self) -> bool:
+        return self.failed or self.position >= self.high
+
+    def advance(self, connection: sqlite3.Connection, deadline: float | None = None) -> None:
+        """Verify batches until the walk is done or, after a batch, time.monotonic() passes `deadline`."""
+        try:
+            while not self.done:
+                top = min(self.position + BATCH, self.high)
+                batch = connection.execute(self.sql, (self.position, top)).fetchone()
+                self.position = top
+                if batch[0] and not self._take(batch):
+                    self.failed = True
+                if deadline is not None and time.monotonic() >= deadline:
+                    return
+        except (TypeError, ValueError, AttributeError, sqlite3.Error):  # a NULL where text is hashed, a BLOB json_array refuses
+            self.failed = True
+
+    def _take(self, batch: tuple) -> bool:
+        if self.start is None:
+            self.start = _first_of(batch)
+            if self.start is None:
                 return False
-            rows += batch[0]
-    except (TypeError, ValueError, AttributeError, sqlite3.Error):  # a NULL where text is hashed, a BLOB json_array refuses
-        return False
-    return True if start is None else Span(start, head, rows)
+            self.head = (self.start[0] - 1, self.start[1])
+        self.head = _follow(batch, self.head)
+        self.rows += batch[0]
+        return self.head is not None
+
+    def result(self) -> Span | bool:
+        """As verify_span's, once done."""
+        if self.failed:
+            return False
+        return True if self.start is None else Span(self.start, self.head, self.rows)
 
 
 def _first_of(batch: tuple) -> tuple[int, str] | None:
@@ -119,7 +152,7 @@ def _follow(batch: tuple, head: tuple[int, str]) -> tuple[int, str] | None:
     return head[0] + count, joined[-64:]
 
 
-def _stitch(chain: str, spans: list[Span | bool]) -> ChainResult | None:
+def stitch(chain: str, spans: list[Span | bool]) -> ChainResult | None:
     """One chain from its spans in rowid order, or None when a span failed or a seam does not hold."""
     seq, digest, rows = 0, GENESIS, 0
     for span in spans:
@@ -137,7 +170,7 @@ def prove_sound(connection: sqlite3.Connection, chains, include_unchained: bool,
     threads = threads or min(MAX_THREADS, os.cpu_count() or 1)
     plans = {chain: _plan(connection, chain, threads) for chain in chains}
     spans = _verify_spans(connection, plans, include_unchained, threads)
-    stitched = {chain: _stitch(chain, spans[chain]) for chain in plans}
+    stitched = {chain: stitch(chain, spans[chain]) for chain in plans}
     return {chain: result for chain, result in stitched.items() if result is not None}
 
 
@@ -164,12 +197,16 @@ def _verify_spans(connection: sqlite3.Connection, plans: dict, include_unchained
 def _plan(connection: sqlite3.Connection, chain: str, threads: int) -> list[tuple[int, int]]:
     """The chain's rowid range cut into spans (low, high] of about equal size, the last ending at
     the largest rowid the caller's connection sees."""
-    low, high = connection.execute(f"SELECT min(rowid) - 1, max(rowid) FROM {chain}").fetchone()
-    if high is None:
-        return [(0, 0)]
+    low, high = rowid_range(connection, chain)
     parts = max(1, min(threads, (high - low) // SPAN_ROWS))
     cuts = [low + (high - low) * part // parts for part in range(parts + 1)]
     return list(zip(cuts, cuts[1:]))
+
+
+def rowid_range(connection: sqlite3.Connection, chain: str) -> tuple[int, int]:
+    """(low, high]: the rowids of the chain's table as the connection sees them ((0, 0) when empty)."""
+    low, high = connection.execute(f"SELECT min(rowid) - 1, max(rowid) FROM {chain}").fetchone()
+    return (0, 0) if high is None else (low, high)
 
 
 def _file_of(connection: sqlite3.Connection) -> str | None:

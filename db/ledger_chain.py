@@ -147,8 +147,8 @@ def verify_all_stored(connection, chains=CHAINS, include_unchained: bool = True)
     which says what is wrong and where. There the canonical text of each row is rendered by SQLite
     itself (json_array, in C) and only hashed here; any row whose rendering does not hash right is
     judged again in Python's form."""
-    raw = _sqlite_connection(connection)
-    renders = raw is not None and _renders_json(raw)
+    raw = sqlite_connection(connection)
+    renders = raw is not None and renders_json(raw)
     proven = chain_scan.prove_sound(raw, chains, include_unchained) if renders else {}
     return {chain: proven.get(chain) or _walk_stored(connection, raw if renders else None, chain, include_unchained) for chain in chains}
 
@@ -165,7 +165,7 @@ def _walk_stored(connection, raw: sqlite3.Connection | None, chain: str, include
     return verify_chain(chain, iter_links(connection, chain, include_unchained))
 
 
-def _sqlite_connection(connection) -> sqlite3.Connection | None:
+def sqlite_connection(connection) -> sqlite3.Connection | None:
     """The plain sqlite3 connection behind `connection` (the same transaction), or None off SQLite."""
     if _is_dbapi(connection):
         return connection
@@ -174,7 +174,7 @@ def _sqlite_connection(connection) -> sqlite3.Connection | None:
     return connection.connection.driver_connection
 
 
-def _renders_json(raw: sqlite3.Connection) -> bool:
+def renders_json(raw: sqlite3.Connection) -> bool:
     try:
         return raw.execute("SELECT json_array('a', 1, NULL)").fetchone()[0] == '["a",1,null]'
     except sqlite3.OperationalError:  # an SQLite built without JSON
@@ -225,7 +225,7 @@ def chain_starts(connection) -> dict[str, tuple[int, str | None]]:
 # reject), and a pending entry must have none.
 UNVOUCHED_REVIEWS_SQL = """
 SELECT e.id, e.status FROM points_entries e
-WHERE (e.status = 'pending' AND EXISTS (
+WHERE {within}((e.status = 'pending' AND EXISTS (
         SELECT 1 FROM audit_log a WHERE a.entity = 'points_entry' AND a.entity_id = e.id
         AND a.action IN ('approve', 'reject')))
    OR (e.status != 'pending' AND NOT EXISTS (
@@ -233,21 +233,33 @@ WHERE (e.status = 'pending' AND EXISTS (
         AND a.operator_id = e.reviewed_by
         AND ((e.status = 'approved' AND (a.action IN ('approve', 'reverse')
                 OR (a.action = 'create' AND a.details LIKE '%"status": "approved"%')))
-          OR (e.status = 'rejected' AND a.action = 'reject'))))
+          OR (e.status = 'rejected' AND a.action = 'reject')))))
 LIMIT :limit
 """
 
 # Audit records of entries that are no longer there (an entry deleted, its audit left behind).
 ORPHAN_AUDIT_SQL = """
 SELECT a.entity_id FROM audit_log a
-WHERE a.entity = 'points_entry' AND a.entity_id IS NOT NULL
+WHERE {within}a.entity = 'points_entry' AND a.entity_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.id = a.entity_id)
 LIMIT :limit
 """
 
+# Ranged (SQLite): only the rows low < rowid <= high, so that a long file is looked at in short steps.
+_WITHIN_ROWIDS = "{table}.rowid > :low AND {table}.rowid <= :high AND "
 
-def unvouched_reviews(connection, limit: int = 20) -> list[tuple[str, str]]:
-    return [(uuid_text(row[0]), row[1]) for row in _cursor(connection)(UNVOUCHED_REVIEWS_SQL, {"limit": limit}).fetchall()]
+
+def _within(table: str, rowids: tuple[int, int] | None) -> tuple[str, dict]:
+    if rowids is None:
+        return "", {}
+    return _WITHIN_ROWIDS.format(table=table), {"low": rowids[0], "high": rowids[1]}
+
+
+def unvouched_reviews(connection, limit: int = 20, rowids: tuple[int, int] | None = None) -> list[tuple[str, str]]:
+    """Entries whose review no audit record vouches for (of the entries in `rowids` only, when given)."""
+    within, params = _within("e", rowids)
+    rows = _cursor(connection)(UNVOUCHED_REVIEWS_SQL.format(within=within), {"limit": limit, **params}).fetchall()
+    return [(uuid_text(row[0]), row[1]) for row in rows]
 
 
 # Counting first, the usual answer (none) in a fraction of the time: the first count walks the
@@ -263,12 +275,16 @@ SELECT
 """
 
 
-def orphan_audit_entries(connection, limit: int = 20) -> list[str]:
+def orphan_audit_entries(connection, limit: int = 20, rowids: tuple[int, int] | None = None) -> list[str]:
+    """Entries named by audit records but not in the ledger (of the audit records in `rowids` only,
+    when given: a short range is named directly, the counting pays off only over the whole log)."""
     execute = _cursor(connection)
-    unmatched, of_other_things = execute(_UNMATCHED_IDS_SQL).fetchone()
-    if unmatched == of_other_things:
-        return []
-    return [uuid_text(row[0]) for row in execute(ORPHAN_AUDIT_SQL, {"limit": limit}).fetchall()]
+    if rowids is None:
+        unmatched, of_other_things = execute(_UNMATCHED_IDS_SQL).fetchone()
+        if unmatched == of_other_things:
+            return []
+    within, params = _within("a", rowids)
+    return [uuid_text(row[0]) for row in execute(ORPHAN_AUDIT_SQL.format(within=within), {"limit": limit, **params}).fetchall()]
 
 
 def describe_row(connection, chain: str, row_id: str) -> str:

@@ -30,6 +30,7 @@ class Store:
     def __init__(self, url: str, read_only: bool = False) -> None:
         self.url = url
         self.read_only = read_only
+        self.closings = 0  # work begun before a close must not go on afterwards: a restore replaces the file
         self.engine = make_engine(url, read_only=read_only)
         path = sqlite_path(self.engine)
         self._companions_before = _companions(path) if read_only and path is not None else None
@@ -64,6 +65,7 @@ class Store:
         return self._write_sessions()
 
     def close(self) -> None:
+        self.closings += 1
         self.engine.dispose()
         if self._companions_before is not None:
             _remove_new_companions(self.path, self._companions_before)

@@ -14,7 +14,7 @@ from typing import Callable
 
 from sqlalchemy import text
 
-from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Head, paper_code
+from app.domain.chain import AUDIT, EMPTY_HEAD, ENTRIES, Extension, Head, paper_code
 from app.domain.chain_sentences import extension_details, extension_sentence
 from app.domain.points import format_points
 from app.services.check_caps import cap_problems
@@ -162,7 +162,7 @@ def _check_references(session, report: CheckReport) -> None:
         report.problems.append(f"有 {len(broken)} 条记录引用了不存在的记录。")
 
 
-def _is_township(session) -> bool:
+def is_township_file(session) -> bool:
     settings = read_settings(session)
     return bool(settings.get(TOWNSHIP_SETTING)) or any(key.startswith(GATHERED_PREFIX) for key in settings)
 
@@ -172,7 +172,7 @@ def _check_chain(session, report: CheckReport, sqlite: bool) -> None:
 
     In a township database the gathered rows stand outside its own chain (each branch's chain
     was verified when its backup was gathered), so only unchained rows are let pass there."""
-    found = check_chains(session.connection(), sqlite, include_unchained=not _is_township(session))
+    found = check_chains(session.connection(), sqlite, include_unchained=not is_township_file(session))
     _add_chain_findings(found, report)
 
 
@@ -203,8 +203,13 @@ def verify_ledger(store: Store, recorded: dict[str, Head] | None = None) -> Ledg
     chains must equal or extend — this is what catches an edit followed by a recomputed chain."""
     with read_session(store) as session:
         connection = session.connection()
-        found = check_chains(connection, is_sqlite(store.engine), include_unchained=not _is_township(session))
+        found = check_chains(connection, is_sqlite(store.engine), include_unchained=not is_township_file(session))
         extensions = ledger_chain.compare_with_recorded(connection, recorded or {})
+    return ledger_verdict(found, extensions)
+
+
+def ledger_verdict(found: ChainCheck, extensions: list[Extension]) -> LedgerVerdict:
+    """The clerk's sentence on the chains found, held against the heads recorded elsewhere."""
     problems = [(f.sentence, f.details) for f in found.findings]
     problems += [(extension_sentence("这个数据库的", e), extension_details(e)) for e in extensions if not e.ok]
     code = paper_code(found.heads.get(ENTRIES, EMPTY_HEAD))

@@ -42,6 +42,7 @@ class MainWindow(ShellWindow):
         self.wizard: FirstRunWizard | None = None
         self.auto_backup_problem = None  # the message shown when the automatic backup on closing failed
         self.chain_check_started = False
+        self.closed = False
         self.chain_warning: ErrorDialog | None = None  # shown when the weekly chain check fails
         self.window_claim, self.other_window = claim_window(self.ctx.store.path)
         if self.window_claim is None:
@@ -154,13 +155,36 @@ class MainWindow(ShellWindow):
             self._check_ledger_chain()
 
     def _check_ledger_chain(self) -> None:
-        """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?"""
-        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
-        self.ctx.write(  # the folder, too, is found on the worker: it asks the store for the branch
-            lambda _control: watch.run_scheduled_chain_check(store, actor, today, auto_backup.auto_backup_folder(store)),
-            Kind.NONE, self._chain_checked, summary=lambda result: "", cancellable=False,
-            on_problem=lambda exc: self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc)))),
+        """Once a week, in the background: is the ledger's hash chain whole (app.services.ledger.watch)?
+
+        The check goes to the database worker a short step at a time, each step asked for when the
+        one before has answered: the pages' questions asked meanwhile are answered in between."""
+        store, today = self.ctx.store, self.ctx.today()
+        self.ctx.read(  # the folder, too, is found on the worker: it asks the store for the branch
+            lambda _control: watch.ScheduledChainCheck.begin(store, today, auto_backup.auto_backup_folder(store)),
+            self._next_chain_step, on_problem=self._chain_check_problem,
         )
+
+    def _next_chain_step(self, run) -> None:
+        if run is None or self.closed:
+            return
+        self.ctx.read(lambda _control: run.step(watch.STEP_SECONDS), lambda known: self._chain_stepped(run, known), on_problem=self._chain_check_problem)
+
+    def _chain_stepped(self, run, known: bool) -> None:
+        if not known:
+            self._next_chain_step(run)
+            return
+        if self.closed:
+            return
+        actor = self.ctx.actor
+        self.ctx.write(
+            lambda _control: run.record(actor), Kind.NONE, self._chain_checked, summary=lambda result: "",
+            cancellable=False, on_problem=self._chain_check_problem,
+        )
+
+    def _chain_check_problem(self, exc: BaseException) -> None:
+        if not self.closed:
+            self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc))))
 
     def _chain_checked(self, result) -> None:
         if not result.ran or result.verdict.ok:
@@ -222,6 +246,7 @@ class MainWindow(ShellWindow):
         self.ctx.inform(self, self.tr("数据库已在别的窗口中打开"), text)
 
     def _closing(self) -> None:
+        self.closed = True  # the weekly chain check asks for no further step
         self._auto_backup()
         if self.window_claim is not None:
             self.window_claim.release()

@@ -11,8 +11,10 @@ import pytest
 
 from app.services import demo
 from app.services.backup import archive as backup
-from app.services.ledger.watch import chain_check_due, run_scheduled_chain_check
+from app.services.ledger.watch import ScheduledChainCheck, chain_check_due, run_scheduled_chain_check
 from conftest import TODAY
+from db import chain_scan
+from db.store import Store
 
 
 @pytest.fixture
@@ -65,3 +67,27 @@ def test_the_newest_backup_also_counts_as_a_witness(demo_branch, admin, db_path,
     _cut_the_ledger_short(db_path, 1)
     verdict = run_scheduled_chain_check(demo_branch, admin, TODAY, backup_folder=folder).verdict
     assert not verdict.ok and "比以前记下的" in verdict.sentence
+
+
+def test_the_check_in_short_steps_records_what_the_check_at_once_records(demo_branch, admin, monkeypatch):
+    monkeypatch.setattr(chain_scan, "BATCH", 16)
+    run = ScheduledChainCheck.begin(demo_branch, TODAY)
+    steps = 1
+    while not run.step(seconds=0):
+        steps += 1
+    result = run.record(admin)
+    assert steps > 10 and result.ran and result.verdict.ok
+    assert not chain_check_due(demo_branch, TODAY + timedelta(days=6))
+    assert run_scheduled_chain_check(demo_branch, admin, TODAY, force=True).verdict == result.verdict
+
+
+def test_a_check_begun_before_the_store_was_closed_does_no_more_and_records_nothing(demo_branch, admin, db_path, monkeypatch):
+    """As when a backup is restored into the open file halfway through the window's check."""
+    monkeypatch.setattr(chain_scan, "BATCH", 16)
+    run = ScheduledChainCheck.begin(demo_branch, TODAY)
+    assert not run.step(seconds=0)
+    demo_branch.close()
+    assert run.step(seconds=0) and run.verdict is None
+    assert not run.record(admin).ran
+    with Store.open_file(db_path) as reopened:
+        assert chain_check_due(reopened, TODAY)

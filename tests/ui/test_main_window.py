@@ -10,8 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from app.ui.main_window import PAGE_KEYS
+from app.services.ledger import watch
+from app.ui.jobs import JobRunner
+from app.ui.main_window import PAGE_KEYS, MainWindow
 from app.ui.window_state import WindowState
+from conftest import TODAY, keyed_admin
+from db import chain_scan
 
 pytestmark = pytest.mark.gui
 
@@ -156,6 +160,30 @@ def test_a_rewritten_ledger_is_told_when_the_window_opens(demo_store, make_windo
 
 def test_a_sound_ledger_opens_without_a_warning(demo_window):
     assert demo_window.chain_check_started and demo_window.chain_warning is None
+
+
+def test_the_pages_are_answered_between_the_weekly_check_s_steps(demo_store, app, qtbot, monkeypatch):
+    """On a county's file the check takes minutes: it goes to the database worker a short step at
+    a time, so a page's question asked meanwhile waits for one step, not for the whole check."""
+    monkeypatch.setattr(chain_scan, "BATCH", 16)
+    monkeypatch.setattr(watch, "STEP_SECONDS", 0)
+    window = MainWindow(demo_store, keyed_admin(demo_store), today=TODAY, jobs=JobRunner())
+    qtbot.addWidget(window)
+    events, checked = [], window._chain_stepped
+
+    def stepped(run, known: bool) -> None:
+        if not events:  # the page asks while the check is under way
+            window.ctx.read(lambda _control: None, lambda _answer: events.append("page answered"))
+        events.append("verdict known" if known else "step done")
+        checked(run, known)
+
+    window._chain_stepped = stepped
+    window.show()
+    qtbot.waitUntil(lambda: "verdict known" in events and window.ctx.jobs.idle, timeout=60_000)
+    assert events[:3] == ["step done", "page answered", "step done"]
+    assert events.count("step done") > 10 and events[-1] == "verdict known"
+    assert window.chain_warning is None and not watch.chain_check_due(demo_store, TODAY)
+    window.ctx.jobs.wait()
 
 
 def test_a_second_window_on_the_same_database_says_so(demo_store, make_window, monkeypatch):
