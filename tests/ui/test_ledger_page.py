@@ -9,7 +9,8 @@ import pytest
 from app.domain.enums import EntryStatus, Role
 from app.services.roster import queries as member_queries
 from app.services.accounts import operators
-from app.services.ledger.queries import EntryFilter, list_entries
+from app.domain.points import format_points
+from app.services.ledger.queries import PAGE_ROWS, EntryFilter, list_entries
 from conftest import keyed_admin
 
 pytestmark = pytest.mark.gui
@@ -20,9 +21,26 @@ def page(demo_window):
     return demo_window.show_page("ledger")
 
 
+def _all_rows(page) -> list:
+    """Every entry of the filter, as the clerk gets them by scrolling to the end."""
+    while page.model.canFetchMore():
+        page.model.fetchMore()
+    return [page.model.row_at(r) for r in range(page.model.rowCount())]
+
+
+def test_the_entries_come_a_page_at_a_time_with_the_count_and_sum_of_them_all(page):
+    assert page.model.rowCount() == PAGE_ROWS and page.model.canFetchMore()
+    everything = list_entries(page.ctx.store, page.entry_filter())
+    assert len(everything) > 600 and page.model.total == len(everything)
+    approved = sum(e.points for e in everything if e.status is EntryStatus.APPROVED)
+    assert page.count_label.text() == f"共 {len(everything)} 条，已审核合计 {format_points(approved)} 分"
+    page.model.fetchMore()
+    assert page.model.rowCount() == 2 * PAGE_ROWS
+    scrolled = _all_rows(page)
+    assert sorted(str(r.id) for r in scrolled) == sorted(str(e.id) for e in everything)
+
+
 def test_filters_narrow_the_list(page):
-    everything = page.model.rowCount()
-    assert everything > 600
     page.month_box.setCurrentIndex(page.month_box.findData(3))
     assert {page.model.row_at(r).occurred_on.month for r in range(page.model.rowCount())} == {3}
     page.item_box.setCurrentIndex(page.item_box.findData("R02"))
@@ -33,13 +51,13 @@ def test_filters_narrow_the_list(page):
     assert page.model.rowCount() == 3  # the demo's queued volunteering (its meetings are recorded approved)
     page.status_box.setCurrentIndex(0)
     page.search.setText("ly")
-    shown = {page.model.row_at(r).member_name for r in range(page.model.rowCount())}
+    shown = {row.member_name for row in _all_rows(page)}
     assert "李䶮" in shown
     assert shown <= {c.name for c in member_queries.find_members(page.ctx.store, "ly")}
 
 
 def test_the_demo_reversal_sits_right_under_its_original(page):
-    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    rows = _all_rows(page)
     index = next(i for i, row in enumerate(rows) if row.reversed_by_id is not None)
     assert rows[index + 1].reverses_id == rows[index].id
     assert page.model.data(page.model.index(index + 1, 10)) == "↳ 冲正上一条"

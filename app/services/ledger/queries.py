@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from app.domain.enums import Category, EntryStatus
 from app.domain.periods import Month
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
+from app.services.roster.queries import text_condition
 from db.models import Member, Operator, PointsEntry, RuleItemRecord
 from db.store import Store
 
@@ -55,21 +56,69 @@ class EntryFilter:
     item_code: str | None = None
     status: EntryStatus | None = None
     limit: int | None = None
+    search: str = ""  # a member's name or its pinyin (initials), as the roster's search box takes it
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    """A page of the entries a filter finds, in the window's order (entry_page)."""
+
+    rows: tuple[EntryRow, ...]
+    offset: int
+    total: int | None  # how many entries the filter finds (None: not asked for)
+    has_more: bool = False
+    approved_total: Decimal | None = None  # their approved points added up (with `total`)
+
+
+PAGE_ROWS = 200
 
 
 def list_entries(store: Store, entry_filter: EntryFilter | None = None) -> list[EntryRow]:
     query = entries_query(require_branch_id(store), entry_filter or EntryFilter())
     with read_session(store) as session:
-        return [
-            EntryRow(
-                id=id_, member_id=member_id, member_name=member_name, occurred_on=occurred_on, item_code=code,
-                item_name=item_name, category=category, quantity=quantity, points=points, note=note, evidence=evidence,
-                status=status, entered_by=entered_by, entered_at=created_at, reviewed_by=reviewed_by or "",
-                review_note=review_note, reverses_id=reverses_id, reversed_by_id=reversed_by, meeting_id=meeting_id,
-            )
-            for (id_, member_id, member_name, occurred_on, code, item_name, category, quantity, points, note, evidence, status,
-                 entered_by, created_at, reviewed_by, review_note, reverses_id, reversed_by, meeting_id) in session.execute(query)
-        ]
+        return _entry_rows(session.execute(query))
+
+
+def _entry_rows(result) -> list[EntryRow]:
+    return [
+        EntryRow(
+            id=id_, member_id=member_id, member_name=member_name, occurred_on=occurred_on, item_code=code,
+            item_name=item_name, category=category, quantity=quantity, points=points, note=note, evidence=evidence,
+            status=status, entered_by=entered_by, entered_at=created_at, reviewed_by=reviewed_by or "",
+            review_note=review_note, reverses_id=reverses_id, reversed_by_id=reversed_by, meeting_id=meeting_id,
+        )
+        for (id_, member_id, member_name, occurred_on, code, item_name, category, quantity, points, note, evidence, status,
+             entered_by, created_at, reviewed_by, review_note, reverses_id, reversed_by, meeting_id) in result
+    ]
+
+
+def entry_page(
+    store: Store, entry_filter: EntryFilter, offset: int = 0, limit: int = PAGE_ROWS, with_total: bool = True
+) -> EntryPage:
+    """`limit` entries from `offset` on, newest first, each reversal right after the entry it
+    reverses (it has that entry's date); with `with_total`, how many the filter finds and their
+    approved points, added up in SQL. A county's branch has 52,000 entries a year: the window
+    shows them a page at a time as the clerk scrolls (reading them all took 2.3-3 s and 280 MB)."""
+    branch_id = require_branch_id(store)
+    e, original = PointsEntry, aliased(PointsEntry)
+    query = (
+        entries_query(branch_id, entry_filter)
+        .outerjoin(original, original.id == e.reverses_id)
+        .order_by(None)
+        # ties broken by id, so that the pages of one filter never overlap or leave an entry out
+        .order_by(e.occurred_on.desc(), func.coalesce(original.created_at, e.created_at).desc(),
+                  func.coalesce(original.id, e.id).desc(), e.reverses_id.is_not(None))
+        .offset(offset).limit(limit + 1)
+    )
+    total = approved = None
+    with read_session(store) as session:
+        rows = _entry_rows(session.execute(query))
+        if with_total:
+            found = entries_query(branch_id, entry_filter).order_by(None).limit(None).subquery()
+            total, approved = session.execute(select(
+                func.count(), func.coalesce(func.sum(case((found.c.status == EntryStatus.APPROVED, found.c.points), else_=0)), 0),
+            )).one()
+    return EntryPage(tuple(rows[:limit]), offset, total, len(rows) > limit, None if approved is None else Decimal(approved))
 
 
 def entries_query(branch_id: uuid.UUID, entry_filter: EntryFilter):
@@ -103,6 +152,9 @@ def entries_query(branch_id: uuid.UUID, entry_filter: EntryFilter):
         query = query.where(RuleItemRecord.code == entry_filter.item_code)
     if entry_filter.status:
         query = query.where(e.status == entry_filter.status)
+    searched = text_condition(entry_filter.search) if entry_filter.search else None
+    if searched is not None:
+        query = query.where(searched)
     query = query.order_by(e.occurred_on.desc(), e.created_at.desc())
     if entry_filter.limit:
         query = query.limit(entry_filter.limit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
@@ -11,18 +13,17 @@ from app.domain.periods import Month
 from app.domain.points import format_points
 from app.services.exports import tables as exports
 from app.services.ledger import entries as ledger
-from app.services.roster import queries as member_queries
 from app.services.rules import rulesets
-from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
+from app.services.ledger.queries import PAGE_ROWS, EntryFilter, EntryPage, EntryRow, entry_page
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.controllers.excel_out import ExcelOut
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.errors import show_error
-from app.ui.entry_rows import entry_columns, reversals_beside
+from app.ui.entry_rows import entry_columns
 from app.ui.pages.base import Page
 from app.ui.pages.review_tab import ReviewTab
-from app.ui.models.table_models import RowTableModel
+from app.ui.models.paged_model import PagedTableModel
 from app.ui.widgets import EnumBox, hint_label, make_table, search_edit
 
 
@@ -33,6 +34,7 @@ class LedgerPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("积分台账")
         self._wanted_entry = None  # the entry to select once the entries come back
+        self._keep = None  # the entry selected when the entries were asked for again
         self.out = ExcelOut(ctx, self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
@@ -75,7 +77,9 @@ class LedgerPage(Page):
         self.count_label = QLabel()
         filters.addWidget(self.count_label)
         layout.addLayout(filters)
-        self.model = RowTableModel(entry_columns(), self)
+        # a page at a time as the clerk scrolls: a county's branch has 52,000 entries a year
+        self.model = PagedTableModel(entry_columns(), self._fetch_page, EntryFilter(), PAGE_ROWS, self)
+        self.model.rows_shown.connect(self._show_rows)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -139,31 +143,33 @@ class LedgerPage(Page):
         )
 
     def reload(self) -> None:
-        store, entry_filter, text = self.ctx.store, self.entry_filter(), self.search.text().strip()
+        selected = self.selected_entry()
+        self._keep = self._wanted_entry or (selected.id if selected else None)
+        self.model.set_query(replace(self.entry_filter(), search=self.search.text().strip()), with_total=True)
 
-        def ask(_control) -> list[EntryRow]:
-            rows = list_entries(store, entry_filter)
-            if text:
-                wanted = {c.id for c in member_queries.find_members(store, text, limit=100_000)}
-                rows = [row for row in rows if row.member_id in wanted]
-            return rows
+    def _fetch_page(self, query: EntryFilter, offset: int, limit: int, with_total: bool, deliver) -> None:
+        store, more = self.ctx.store, offset > 0
 
-        self.read(ask, self._show_rows, on_problem=self._rows_problem)
+        def failed(exc: BaseException) -> None:
+            if more:
+                self.model.fetch_failed()
+            self._rows_problem(exc)
+
+        self.read(lambda _control: entry_page(store, query, offset, limit, with_total), deliver,
+                  key="more" if more else "rows", on_problem=failed)
 
     def _rows_problem(self, exc: BaseException) -> None:
         if not isinstance(exc, AppError):
             show_error(self, exc)
             return
-        self.model.set_rows([])
+        self.model.clear()
         self.count_label.setText(exc.message)
 
-    def _show_rows(self, rows: list[EntryRow]) -> None:
-        selected = self.selected_entry()
-        keep = self._wanted_entry or (selected.id if selected else None)
+    def _show_rows(self) -> None:
+        keep, self._keep = self._wanted_entry or self._keep, None
         self._wanted_entry = None
-        self.model.set_rows(reversals_beside(rows))
-        total = sum((row.points for row in rows if row.status is EntryStatus.APPROVED), start=0)
-        self.count_label.setText(self.tr("共 {0} 条，已审核合计 {1} 分").format(len(rows), format_points(total)))
+        page: EntryPage = self.model.last_page
+        self.count_label.setText(self.tr("共 {0} 条，已审核合计 {1} 分").format(page.total, format_points(page.approved_total)))
         if keep is not None:
             self._select_entry_now(keep)
         self._update_buttons()
@@ -195,11 +201,11 @@ class LedgerPage(Page):
         return self._select_entry_now(entry_id)
 
     def _select_entry_now(self, entry_id) -> bool:
-        for row in range(self.model.rowCount()):
-            if self.model.row_at(row).id == entry_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        """Select the entry when it is among the rows fetched so far."""
+        row = self.model.row_of(entry_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
