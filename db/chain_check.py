@@ -116,14 +116,32 @@ class SteppedChainCheck:
         self.include_unchained = include_unchained
         self.walks: dict[str, chain_scan.SpanWalk] = {}
         self.reviewed = {chain: 0 for chain in CHAINS}  # rowids up to which reviews (entries) and audit records were looked at
+        self.lows = dict(self.reviewed)  # where each table's rows began at the first step
         self.unvouched: list[tuple[str, str]] = []
         self.orphans: list[str] = []
 
     @property
+    def failed(self) -> bool:
+        """A chain the quick walk could not prove: `finish` judges the file at once."""
+        return any(walk.failed for walk in self.walks.values())
+
+    @property
     def done(self) -> bool:
-        return bool(self.walks) and all(walk.done for walk in self.walks.values()) and all(
+        if not self.walks:
+            return False
+        return self.failed or (all(walk.done for walk in self.walks.values()) and all(
             self.reviewed[chain] >= self.walks[chain].high for chain in CHAINS
-        )
+        ))
+
+    @property
+    def share_done(self) -> float:
+        """About how much of the work is done, from 0 to 1 (the chains' rows, then the ranges)."""
+        if not self.walks:
+            return 0.0
+        rows = sum(walk.high - self.lows[chain] for chain, walk in self.walks.items()) or 1
+        walked = sum(walk.position - self.lows[chain] for chain, walk in self.walks.items())
+        reviewed = sum(self.reviewed[chain] - self.lows[chain] for chain in self.walks)
+        return min(1.0, (2 * walked + reviewed) / (3 * rows))  # the walk is about two thirds of the time
 
     def step(self, raw: sqlite3.Connection, deadline: float) -> bool:
         """Work on until time.monotonic() passes `deadline` (a batch or range at least); True when
@@ -131,8 +149,11 @@ class SteppedChainCheck:
         if not self.walks:
             self.walks = {chain: chain_scan.SpanWalk(chain, *chain_scan.rowid_range(raw, chain), self.include_unchained) for chain in CHAINS}
             self.reviewed = {chain: walk.position for chain, walk in self.walks.items()}
+            self.lows = dict(self.reviewed)
         for walk in self.walks.values():
             walk.advance(raw, deadline)
+            if walk.failed:
+                return True  # no need to look further: `finish` judges the whole file
             if not walk.done:
                 return False
         for chain in CHAINS:
@@ -154,6 +175,8 @@ class SteppedChainCheck:
         """The verdict, once `step` said done: the rows appended since the first step, the triggers
         and the heads, read in `connection`'s transaction (SQLAlchemy's or sqlite3's)."""
         raw = ledger_chain.sqlite_connection(connection)
+        if self.failed:
+            return check_chains(connection, True, self.include_unchained)
         report = ChainCheck()
         _check_triggers(connection, report)
         for chain, walk in self.walks.items():

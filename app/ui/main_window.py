@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import AppError
 from app.services import organisation
@@ -44,6 +44,11 @@ class MainWindow(ShellWindow):
         self.chain_check_started = False
         self.closed = False
         self.chain_warning: ErrorDialog | None = None  # shown when the weekly chain check fails
+        # how far the weekly chain check is (minutes on a county's file): closing the window stops it
+        self.chain_check_label = QLabel()
+        self.chain_check_label.setToolTip(self.tr("每周一次在后台核对积分台账和操作日志有没有被改动过，不影响使用；关闭窗口会中止，下次打开时重新检查。"))
+        self.chain_check_label.hide()
+        self.statusBar().addPermanentWidget(self.chain_check_label)
         self.window_claim, self.other_window = claim_window(self.ctx.store.path)
         if self.window_claim is None:
             self._say_other_window()
@@ -167,13 +172,17 @@ class MainWindow(ShellWindow):
 
     def _next_chain_step(self, run) -> None:
         if run is None or self.closed:
+            self.chain_check_label.hide()
             return
+        self.chain_check_label.setText(self.tr("台账防篡改检查 {0}%").format(int(run.share_done * 100)))
+        self.chain_check_label.show()
         self.ctx.read(lambda _control: run.step(watch.STEP_SECONDS), lambda known: self._chain_stepped(run, known), on_problem=self._chain_check_problem)
 
     def _chain_stepped(self, run, known: bool) -> None:
         if not known:
             self._next_chain_step(run)
             return
+        self.chain_check_label.hide()
         if self.closed:
             return
         actor = self.ctx.actor
@@ -183,6 +192,7 @@ class MainWindow(ShellWindow):
         )
 
     def _chain_check_problem(self, exc: BaseException) -> None:
+        self.chain_check_label.hide()
         if not self.closed:
             self.statusBar().showMessage(self.tr("台账防篡改检查没有完成：{0}").format(getattr(exc, "message", str(exc))))
 

@@ -136,3 +136,66 @@ def test_an_appended_row_that_breaks_the_chain_is_caught_at_the_end(ledger_file,
     found, _ = _in_steps(raw, forge_meanwhile)
     assert not found.ok
     _same(found, check_chains(raw, sqlite=True))
+
+
+def test_an_appended_entry_whose_review_no_record_vouches_for_is_named(ledger_file, small_steps, store, admin, people):
+    raw = _raw(ledger_file)
+
+    def tamper_meanwhile(step: int) -> None:
+        if step == 3:  # written after the first step, then its review changed behind the program's back
+            ledger.record_entry(store, admin, EntryRequest(people[1], "B02", date(2026, 5, 1)), approve=True, today=TODAY)
+            triggers = _drop_triggers(raw)
+            raw.execute("UPDATE points_entries SET status = 'rejected' WHERE chain_seq = (SELECT max(chain_seq) FROM points_entries)")
+            _put_back(raw, triggers)
+
+    found, _ = _in_steps(raw, tamper_meanwhile)
+    assert [f.details.split(":")[0].split(" status=")[1] for f in found.findings] == ["rejected"]
+    _same(found, check_chains(raw, sqlite=True))
+
+
+@pytest.mark.parametrize("where", ["between", "at_the_end"])
+def test_a_township_s_gathered_rows_outside_its_chain_are_let_pass_as_at_once(ledger_file, small_steps, store, admin, people, where):
+    """A township's file: rows gathered from its villages carry no place in its own chain."""
+    raw = _raw(ledger_file)
+    columns = [row[1] for row in raw.execute("PRAGMA table_info(points_entries)") if row[1] not in ("id", "chain_seq", "chain_prev", "chain_hash")]
+    listed = ", ".join(columns)
+
+    def gather(rows: int) -> None:
+        triggers = _drop_triggers(raw)
+        raw.execute(
+            f"INSERT INTO points_entries (id, {listed}) SELECT lower(hex(randomblob(16))), {listed} FROM points_entries "
+            f"ORDER BY rowid LIMIT {rows}"
+        )
+        _put_back(raw, triggers)
+
+    gather(3)
+    if where == "between":
+        for day in range(1, 4):
+            ledger.record_entry(store, admin, EntryRequest(people[day % 3], "K01", date(2026, 5, day)), today=TODAY)
+        gather(2)
+    stepped = SteppedChainCheck(include_unchained=False)
+    while not stepped.step(raw, deadline=0):
+        pass
+    found, at_once = stepped.finish(raw), check_chains(raw, sqlite=True, include_unchained=False)
+    _same(found, at_once)  # (the copies' reviews are named: no audit record of theirs was copied)
+    chained = raw.execute("SELECT count(*) FROM points_entries WHERE chain_seq IS NOT NULL").fetchone()[0]
+    assert found.rows[chain_check.ENTRIES] == chained and found.heads == ledger_chain.read_heads(raw)
+    assert not any("链" in f.sentence or "第" in f.sentence for f in found.findings)  # no break of the chain
+
+
+def test_the_share_done_grows_to_the_whole(ledger_file, small_steps):
+    raw = _raw(ledger_file)
+    stepped, shares = SteppedChainCheck(include_unchained=True), []
+    while not stepped.step(raw, deadline=0):
+        shares.append(stepped.share_done)
+    assert shares == sorted(shares) and 0 < shares[0] < 0.1 and shares[-1] > 0.9 and stepped.share_done == 1.0
+
+
+def test_a_broken_chain_ends_the_steps_at_once(ledger_file, small_steps):
+    raw = _raw(ledger_file)
+    triggers = _drop_triggers(raw)
+    raw.execute("UPDATE points_entries SET points = points * 10 WHERE chain_seq = 2")
+    _put_back(raw, triggers)
+    found, steps = _in_steps(raw)
+    assert steps == 1 and not found.ok  # the first batch fails: the check at once judges the file
+    _same(found, check_chains(raw, sqlite=True))

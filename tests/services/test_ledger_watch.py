@@ -91,3 +91,14 @@ def test_a_check_begun_before_the_store_was_closed_does_no_more_and_records_noth
     assert not run.record(admin).ran
     with Store.open_file(db_path) as reopened:
         assert chain_check_due(reopened, TODAY)
+
+
+def test_a_verdict_known_before_the_store_was_closed_is_not_recorded(demo_branch, admin, db_path):
+    run = ScheduledChainCheck.begin(demo_branch, TODAY)
+    while not run.step(seconds=None):
+        pass
+    assert run.verdict.ok
+    demo_branch.close()  # a restore replaced the file before the record was written
+    assert not run.record(admin).ran
+    with Store.open_file(db_path) as reopened:
+        assert chain_check_due(reopened, TODAY)

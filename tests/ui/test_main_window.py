@@ -186,6 +186,31 @@ def test_the_pages_are_answered_between_the_weekly_check_s_steps(demo_store, app
     window.ctx.jobs.wait()
 
 
+def test_closing_the_window_halfway_through_the_check_stops_it(demo_store, app, qtbot, monkeypatch):
+    """The status bar shows how far the check is; closing the window asks for no further step,
+    and the check, not done, is due again next time."""
+    monkeypatch.setattr(chain_scan, "BATCH", 16)
+    monkeypatch.setattr(watch, "STEP_SECONDS", 0)
+    window = MainWindow(demo_store, keyed_admin(demo_store), today=TODAY, jobs=JobRunner())
+    qtbot.addWidget(window)
+    steps, shown, checked = [], [], window._chain_stepped
+
+    def stepped(run, known: bool) -> None:
+        steps.append(known)
+        if len(steps) == 3:
+            shown.append(window.chain_check_label.text() if window.chain_check_label.isVisible() else "")
+            window.close()
+        checked(run, known)
+
+    window._chain_stepped = stepped
+    window.show()
+    qtbot.waitUntil(lambda: len(steps) >= 3 and window.ctx.jobs.idle, timeout=60_000)
+    qtbot.wait(300)
+    assert steps == [False, False, False] and not window.chain_check_label.isVisibleTo(window)
+    assert shown[0].startswith("台账防篡改检查 ") and shown[0].endswith("%")
+    assert watch.chain_check_due(demo_store, TODAY)
+
+
 def test_a_second_window_on_the_same_database_says_so(demo_store, make_window, monkeypatch):
     told = []
     first = make_window(demo_store)

@@ -124,6 +124,11 @@ class ScheduledChainCheck:
     def abandoned(self) -> bool:
         return self.store.closings != self.closings
 
+    @property
+    def share_done(self) -> float:
+        """About how much of the check is done, from 0 to 1 (for the clerk to see it moving)."""
+        return 1.0 if self.verdict is not None else self.stepped.share_done
+
     def step(self, seconds: float | None) -> bool:
         """About `seconds` of the check (None: the rest of it); True when the verdict is known, or
         when the store was closed since the check began (then there is none)."""
