@@ -39,6 +39,9 @@ figure when the machine is busy with other work. The baselines:
   prepared outside the timing;
 - the window's first page (MainWindow until the roster shows rows, the worker threaded as in
   the program): a bare PySide6 window with a table of 100 members read by raw SQL;
+- the window's ledger page with the weekly chain check due (the check forced and its verdict not
+  recorded; the page asked for once the check has begun): a bare PySide6 window with a table
+  of the branch's 200 newest entries of the year read by raw SQL;
 - gather of V village backups (--villages; tests/benchmarks/county_villages.py makes them once,
   60 members and about 5,000 entries each) into a new township database: raw ATTACH and
   INSERT OR IGNORE of every village table into one file;
@@ -521,14 +524,12 @@ def _project_window(database: str) -> None:
     window.hide()  # not closed: closing makes the automatic backup
 
 
-def _baseline_window(database: str) -> None:
-    """A bare PySide6 window with a table of the branch's first 100 members, read with raw SQL."""
+def _bare_window(rows: list[tuple]) -> None:
+    """A bare PySide6 window with a table of `rows` (four columns), until it is shown."""
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     app = QApplication.instance() or QApplication([])
-    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
-        rows = raw.execute("SELECT name, gender, join_date, member_class FROM members ORDER BY name_pinyin LIMIT 100").fetchall()
     model = QStandardItemModel(len(rows), 4)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -541,6 +542,46 @@ def _baseline_window(database: str) -> None:
     _wait_for(app, lambda: table.isVisible())
     app.processEvents()
     window.hide()
+
+
+def _baseline_window(database: str) -> None:
+    """A bare PySide6 window with a table of the branch's first 100 members, read with raw SQL."""
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
+        _bare_window(raw.execute("SELECT name, gender, join_date, member_class FROM members ORDER BY name_pinyin LIMIT 100").fetchall())
+
+
+def _project_ledger_page(database: str) -> None:
+    """The main window on the file with its weekly chain check due (minutes of work on a county's
+    file, done a step at a time on the database worker), until its ledger page shows rows."""
+    from app.services.accounts import operators
+    from app.services.ledger import watch
+    from app.ui.app import make_application
+    from app.ui.jobs import JobRunner
+    from app.ui.main_window import MainWindow
+
+    watch.chain_check_due = lambda store, today: True  # this child process only
+    watch.ScheduledChainCheck.record = lambda run, actor: watch.WatchResult(False)  # nothing written into the file
+    app = make_application()
+    store = _open(database)
+    window = MainWindow(store, operators.ensure_admin(store), jobs=JobRunner())
+    window.resize(1366, 768)
+    window.show()
+    _wait_for(app, lambda: window.chain_check_label.isVisible())
+    page = window.show_page("ledger")
+    _wait_for(app, lambda: page.model.rowCount() > 0)
+    window.hide()
+
+
+def _baseline_ledger_page(database: str) -> None:
+    """A bare PySide6 window with a table of the branch's 200 newest entries of the year, read with raw SQL."""
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as raw:
+        branch = raw.execute("SELECT value FROM store_settings WHERE key = 'branch_id'").fetchone()[0].replace("-", "")
+        rows = raw.execute(
+            "SELECT e.occurred_on, m.name, e.points, e.status FROM points_entries e JOIN members m ON m.id = e.member_id "
+            "WHERE m.branch_id = ? AND e.member_id IN (SELECT id FROM members WHERE branch_id = ?) AND e.occurred_on BETWEEN ? AND ? "
+            "ORDER BY e.occurred_on DESC, e.created_at DESC LIMIT 200", (branch, branch, f"{YEAR}-01-01", f"{YEAR}-12-31"),
+        ).fetchall()
+    _bare_window(rows)
 
 
 def _project_gather(folder: str) -> None:
@@ -579,12 +620,14 @@ QUICK = {
     "chain verification": (_project_chain, _baseline_chain),
     "scorecards, own branch": (_project_scorecards, _baseline_scorecards),
     "window, first page": (_project_window, _baseline_window),
+    "window, ledger page, weekly check due": (_project_ledger_page, _baseline_ledger_page),
     "gather of the village backups": (_project_gather, _baseline_gather),
 }
 GATHER = "gather of the village backups"
 SCORECARDS = "scorecards, own branch"
 VILLAGE_MEMBERS = 60  # a village of 60 members and three years of ledger, about 5,000 entries
-ONCE = {"check", "chain verification", "scorecards, own branch", "window, first page", "gather of the village backups"}
+ONCE = {"check", "chain verification", "scorecards, own branch", "window, first page", "window, ledger page, weekly check due",
+        "gather of the village backups"}
 
 
 def _peak_mb() -> float:

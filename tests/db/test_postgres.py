@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from app.domain.errors import LedgerTampered, SchemaTooNew
 from app.services import check, demo
 from app.services.ledger import queries as ledger_queries
+from app.services.ledger.watch import run_scheduled_chain_check
 from app.services.totals import ranking as totals
 from conftest import TODAY, keyed_admin
 from db.models import PointsEntry
@@ -53,6 +54,13 @@ def test_demo_branch_gives_the_same_totals_as_on_sqlite(pg_url, tmp_path):
             assert on_pg == on_lite
         assert check.check_store(pg).ok
         assert len(ledger_queries.list_entries(pg)) == len(ledger_queries.list_entries(lite))
+        for chosen in (ledger_queries.EntryFilter(year=2026), ledger_queries.EntryFilter(year=2026, search="ly")):
+            pages = {name: ledger_queries.entry_page(store, chosen, 0, 10_000) for name, store in (("pg", pg), ("lite", lite))}
+            assert pages["pg"].total == pages["lite"].total and pages["pg"].approved_total == pages["lite"].approved_total
+            shown = {name: sorted((r.occurred_on, r.member_name, r.item_code, r.points) for r in page.rows) for name, page in pages.items()}
+            assert shown["pg"] == shown["lite"]
+        # the window's weekly chain check: on PostgreSQL in one step, the check at once
+        assert run_scheduled_chain_check(pg, keyed_admin(pg), TODAY).verdict.ok
 
 
 def test_ledger_is_append_only_on_postgres_too(pg_url):
