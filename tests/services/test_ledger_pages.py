@@ -61,3 +61,26 @@ def test_a_search_finds_the_entries_of_members_whose_name_or_pinyin_matches(demo
     assert "李䶮" in {row.member_name for row in _paged(demo_store, EntryFilter(year=TODAY.year, search="ly"), 50)}
     nobody = entry_page(demo_store, EntryFilter(year=TODAY.year, search="不存在的人"))
     assert nobody.rows == () and nobody.total == 0 and nobody.approved_total == 0 and not nobody.has_more
+
+
+def test_entries_written_in_the_same_instant_are_paged_each_once(demo_store, db_path):
+    """A batch on a coarse clock: many entries of one day share their time of writing; pages cut
+    through them must still hold each exactly once (ties are broken by id)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db_path)) as raw:
+        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for name, _ in triggers:
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("UPDATE points_entries SET created_at = (SELECT min(created_at) FROM points_entries)")
+        for _, sql in triggers:
+            raw.execute(sql)
+        raw.commit()
+    chosen = EntryFilter(year=TODAY.year)
+    whole = list_entries(demo_store, chosen)
+    for size in (3, 50):
+        paged = _paged(demo_store, chosen, size)
+        assert len(paged) == len(whole) and {row.id for row in paged} == {row.id for row in whole}
+        place = {row.id: at for at, row in enumerate(paged)}
+        assert all(place[row.reverses_id] == at - 1 for at, row in enumerate(paged) if row.reverses_id in place)

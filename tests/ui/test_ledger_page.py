@@ -114,3 +114,64 @@ def test_a_clerk_sees_the_queue_but_cannot_review_or_reverse(demo_store, make_wi
     assert not page.reverse_button.isVisibleTo(page)
     assert not page.review.approve_button.isEnabled()
     assert page.review.model.rowCount() == 3
+
+
+def test_a_reversal_far_down_the_list_keeps_the_rows_and_the_selection(page):
+    """The clerk scrolled past the first page, reversed an entry there: the list does not fall
+    back to its first page, and the entry stays selected and in view."""
+    rows = _all_rows(page)
+    at = next(i for i, row in enumerate(rows) if i > PAGE_ROWS + 20 and row.status is EntryStatus.APPROVED
+              and not row.is_reversal and row.reversed_by_id is None)
+    original = rows[at]
+    page.table.selectRow(at)
+    dialog = page.reverse_selected()
+    dialog.reason_edit.setText("录入错误")
+    dialog.ok_button.click()
+    assert page.model.rowCount() == len(rows) and page.model.total == len(rows) + 1  # as many rows as were shown
+    assert page.selected_entry().id == original.id
+    assert page.model.row_at(at + 1).reverses_id == original.id
+    shown = page.table.visualRect(page.model.index(at, 0))
+    assert page.table.viewport().rect().intersects(shown)
+
+
+def test_after_a_change_the_entry_selected_stays_selected(page):
+    rows = _all_rows(page)
+    page.table.selectRow(PAGE_ROWS + 5)
+    wanted = page.selected_entry().id
+    page.refresh()  # as after any change of the ledger, the roster or the rules
+    assert page.model.rowCount() == len(rows) and page.selected_entry().id == wanted
+
+
+def test_a_later_page_that_cannot_be_read_leaves_the_rows_shown(page, monkeypatch):
+    from app.domain.errors import AppError
+    from app.ui.pages import ledger_page
+
+    shown = page.model.rowCount()
+
+    def refuse(*_args, **_kwargs):
+        raise AppError("数据库文件暂时打不开。")
+
+    monkeypatch.setattr(ledger_page, "entry_page", refuse)
+    page.model.fetchMore()
+    assert page.model.rowCount() == shown and page.count_label.text() == "数据库文件暂时打不开。"
+    monkeypatch.undo()
+    page.model.fetchMore()  # scrolling asks again
+    assert page.model.rowCount() == 2 * shown
+
+
+def test_a_departed_member_s_entries_are_found_and_exported_alike(page, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from app.services.roster import members
+    from conftest import TODAY
+    from tests.ui.test_excel_exports import SaveDialog, _opened
+
+    gone = page.model.row_at(0)
+    members.transfer_out(page.ctx.store, page.ctx.actor, gone.member_id, TODAY - timedelta(days=1), "县直机关党委", today=TODAY)
+    page.search.setText(gone.member_name)
+    found = _all_rows(page)
+    assert found and {row.member_name for row in found} == {gone.member_name} and page.model.total == len(found)
+    monkeypatch.setattr(page.ctx, "ask_save_path", SaveDialog(tmp_path / "台账.xlsx"))
+    page.export_button.click()
+    sheet = _opened(tmp_path / "台账.xlsx").active
+    assert any(cell.value == f"共 {len(found)} 条记录。" for cell in sheet["A"])

@@ -9,6 +9,7 @@ the year. Each function returns how many rows it wrote.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,6 @@ from app.services.ledger.queries import EntryFilter, list_entries
 from app.services.organisation import get_branch
 from app.services.rating.queries import load_view
 from app.services.roster import members
-from app.services.roster.queries import find_members
 from app.services.totals import ranking as totals
 
 CATEGORIES = (Category.BASE, Category.DUTY, Category.BONUS, Category.DEDUCTION, Category.VETO)
@@ -105,11 +105,8 @@ def export_member_year(store, path: str | Path, member_id: uuid.UUID, year: int,
 
 def export_ledger(store, path: str | Path, entry_filter: EntryFilter, today: date | None = None, search: str = "") -> int:
     """The ledger with the filters the clerk chose, entry by entry (never summed here); `search` keeps the
-    entries of the members a name or pinyin search finds, as the ledger page does."""
-    entries = list_entries(store, entry_filter)
-    if search:
-        found = {row.id for row in find_members(store, search, limit=100_000)}
-        entries = [entry for entry in entries if entry.member_id in found]
+    entries of the members whose name or pinyin it matches (departed members too), as the ledger page does."""
+    entries = list_entries(store, replace(entry_filter, search=search) if search else entry_filter)
     period = entry_filter.month.label if entry_filter.month else (f"{entry_filter.year}年" if entry_filter.year else "全部年份")
     chosen = [period]
     if entry_filter.member_id:

@@ -51,14 +51,17 @@ class PagedTableModel(QAbstractTableModel):
     def set_total(self, total: int) -> None:
         self._total = total
 
-    def set_query(self, query, with_total: bool = False) -> None:
-        """Run the query again from the first page (after a keystroke, a filter, or a change)."""
+    def set_query(self, query, with_total: bool = False, keep_rows: bool = False) -> None:
+        """Run the query again from the first page (after a keystroke, a filter, or a change);
+        `keep_rows`: as many rows as are shown now, at least (the same query read again after a
+        change: the rows the clerk scrolled to, and the one selected there, stay in reach)."""
         self._asked += 1
         asked = self._asked
         self.query = query  # asked for now, so a sort or a filter made before the answer builds on it
         self._fetching = False
         self._has_more = False  # until the answer: no further page of the rows still shown
-        self._fetch(query, 0, self.page_size(), with_total, lambda page: self._first_page(asked, page))
+        limit = max(self.page_size(), len(self._rows)) if keep_rows else self.page_size()
+        self._fetch(query, 0, limit, with_total, lambda page: self._first_page(asked, page))
 
     def _first_page(self, asked: int, page) -> None:
         if asked != self._asked:

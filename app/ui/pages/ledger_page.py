@@ -34,7 +34,7 @@ class LedgerPage(Page):
         super().__init__(ctx, parent)
         self.title = self.tr("积分台账")
         self._wanted_entry = None  # the entry to select once the entries come back
-        self._keep = None  # the entry selected when the entries were asked for again
+        self._keep = None  # the entry selected when the rows were replaced, selected again among the new
         self.out = ExcelOut(ctx, self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
@@ -80,6 +80,7 @@ class LedgerPage(Page):
         # a page at a time as the clerk scrolls: a county's branch has 52,000 entries a year
         self.model = PagedTableModel(entry_columns(), self._fetch_page, EntryFilter(), PAGE_ROWS, self)
         self.model.rows_shown.connect(self._show_rows)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.table = make_table(self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -99,7 +100,7 @@ class LedgerPage(Page):
 
     def refresh(self) -> None:
         self._load_items()
-        self.reload()
+        self.reload(keep_rows=True)
         self.review.refresh()
 
     def _update_review_title(self) -> None:
@@ -142,18 +143,28 @@ class LedgerPage(Page):
             status=self.status_box.current(),
         )
 
-    def reload(self) -> None:
+    def reload(self, *, keep_rows: bool = False) -> None:
+        """Read the entries again: from the first page after a filter changed, as far as the clerk
+        had scrolled after the data changed (`keep_rows`)."""
+        self.model.set_query(replace(self.entry_filter(), search=self.search.text().strip()), with_total=True, keep_rows=keep_rows)
+
+    def _remember_selection(self) -> None:
+        """The rows are about to be replaced: the entry selected now is selected again among the new."""
         selected = self.selected_entry()
-        self._keep = self._wanted_entry or (selected.id if selected else None)
-        self.model.set_query(replace(self.entry_filter(), search=self.search.text().strip()), with_total=True)
+        self._keep = selected.id if selected else None
 
     def _fetch_page(self, query: EntryFilter, offset: int, limit: int, with_total: bool, deliver) -> None:
         store, more = self.ctx.store, offset > 0
 
         def failed(exc: BaseException) -> None:
-            if more:
-                self.model.fetch_failed()
-            self._rows_problem(exc)
+            if not more:
+                self._rows_problem(exc)
+                return
+            self.model.fetch_failed()  # the rows shown stay; scrolling asks again
+            if isinstance(exc, AppError):
+                self.count_label.setText(exc.message)
+            else:
+                show_error(self, exc)
 
         self.read(lambda _control: entry_page(store, query, offset, limit, with_total), deliver,
                   key="more" if more else "rows", on_problem=failed)
@@ -201,10 +212,11 @@ class LedgerPage(Page):
         return self._select_entry_now(entry_id)
 
     def _select_entry_now(self, entry_id) -> bool:
-        """Select the entry when it is among the rows fetched so far."""
+        """Select the entry, and show it, when it is among the rows fetched so far."""
         row = self.model.row_of(entry_id)
         if row >= 0:
             self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
         return row >= 0
 
     def _update_buttons(self) -> None:
