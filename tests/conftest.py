@@ -119,3 +119,20 @@ def add(store, admin, name, member_class=MemberClass.NO_POST, membership=Members
         name=name, member_class=member_class, membership=membership, join_date=extra.pop("join_date", date(2000, 7, 1)), **extra
     )
     return members.add_member(store, admin, data, today=TODAY)
+
+
+def behind_the_programs_back(path, *statements: str) -> None:
+    """Change the file as someone with an SQLite tool would: the guarding triggers dropped,
+    `statements` run, the triggers put back as they were."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as raw:
+        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for name, _ in triggers:
+            raw.execute(f"DROP TRIGGER {name}")
+        for statement in statements:
+            raw.execute(statement)
+        for _, sql in triggers:
+            raw.execute(sql)
+        raw.commit()

@@ -26,7 +26,7 @@ from app.services.township import overview as township_overview
 from app.services.ledger.entries import EntryRequest
 from app.services.backup.archive import unpack_file
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add, keyed_admin
+from conftest import TODAY, add, behind_the_programs_back, keyed_admin
 from db.models import Member, Operator, OrgUnit, PointsEntry
 from db.store import Store
 from services.backup_child import content_digest
@@ -177,15 +177,7 @@ def _tampered_backup(village, tmp_path, name: str, *statements) -> Path:
     triggers dropped, the edit made, the triggers put back exactly as they were."""
     tampered = tmp_path / f"{name}.db"
     shutil.copy(village.db, tampered)
-    with closing(sqlite3.connect(tampered)) as raw:
-        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        for trigger, _ in triggers:
-            raw.execute(f"DROP TRIGGER {trigger}")
-        for statement in statements:
-            raw.execute(statement)
-        for _, sql in triggers:
-            raw.execute(sql)
-        raw.commit()
+    behind_the_programs_back(tampered, *statements)
     stick = tmp_path / f"{name}-stick"
     stick.mkdir()
     with Store.open_file(tampered) as tampered_store:

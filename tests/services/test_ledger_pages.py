@@ -9,7 +9,7 @@ from app.domain.enums import EntryStatus
 from app.domain.periods import Month
 from app.services import demo
 from app.services.ledger.queries import EntryFilter, entry_page, list_entries
-from conftest import TODAY
+from conftest import TODAY, behind_the_programs_back
 
 
 @pytest.fixture
@@ -66,17 +66,7 @@ def test_a_search_finds_the_entries_of_members_whose_name_or_pinyin_matches(demo
 def test_entries_written_in_the_same_instant_are_paged_each_once(demo_store, db_path):
     """A batch on a coarse clock: many entries of one day share their time of writing; pages cut
     through them must still hold each exactly once (ties are broken by id)."""
-    import sqlite3
-    from contextlib import closing
-
-    with closing(sqlite3.connect(db_path)) as raw:
-        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        for name, _ in triggers:
-            raw.execute(f"DROP TRIGGER {name}")
-        raw.execute("UPDATE points_entries SET created_at = (SELECT min(created_at) FROM points_entries)")
-        for _, sql in triggers:
-            raw.execute(sql)
-        raw.commit()
+    behind_the_programs_back(db_path, "UPDATE points_entries SET created_at = (SELECT min(created_at) FROM points_entries)")
     chosen = EntryFilter(year=TODAY.year)
     whole = list_entries(demo_store, chosen)
     for size in (3, 50):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
@@ -14,7 +11,7 @@ from app.services.ledger import watch
 from app.ui.jobs import JobRunner
 from app.ui.main_window import PAGE_KEYS, MainWindow
 from app.ui.window_state import WindowState
-from conftest import TODAY, keyed_admin
+from conftest import TODAY, behind_the_programs_back, keyed_admin
 from db import chain_scan
 
 pytestmark = pytest.mark.gui
@@ -144,14 +141,7 @@ def test_run_gui_reopens_on_the_file_the_clerk_chose(tmp_path, monkeypatch, app)
 def test_a_rewritten_ledger_is_told_when_the_window_opens(demo_store, make_window):
     """The weekly chain check runs as the window opens; a row changed behind the program's back
     (triggers dropped, one entry multiplied by ten, triggers put back) is shown in one sentence."""
-    with closing(sqlite3.connect(demo_store.path)) as raw:
-        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        for name, _ in triggers:
-            raw.execute(f"DROP TRIGGER {name}")
-        raw.execute("UPDATE points_entries SET points = points * 10 WHERE chain_seq = 5")
-        for _, sql in triggers:
-            raw.execute(sql)
-        raw.commit()
+    behind_the_programs_back(demo_store.path, "UPDATE points_entries SET points = points * 10 WHERE chain_seq = 5")
     window = make_window(demo_store)
     warning = window.chain_warning
     assert warning is not None and warning.isVisible()
