@@ -197,10 +197,11 @@ class LedgerVerdict:
 
 
 def verify_ledger(store: Store, recorded: dict[str, Head] | None = None) -> LedgerVerdict:
-    """The chain part of `check` alone, for the window to run in the background at start-up and
-    on a schedule (on the database worker; reads only). `recorded`: heads kept elsewhere (the
-    last backup's manifest, see db.backup_format.checks.manifest_chain_heads), which the file's
-    chains must equal or extend — this is what catches an edit followed by a recomputed chain."""
+    """The chain part of `check` alone, at once, with the clerk's sentence (reads only; the
+    window's weekly check does the same in short steps: app.services.ledger.watch). `recorded`:
+    heads kept elsewhere (the last backup's manifest, see db.backup_format.checks.manifest_chain_heads),
+    which the file's chains must equal or extend — this is what catches an edit followed by a
+    recomputed chain."""
     with read_session(store) as session:
         connection = session.connection()
         found = check_chains(connection, is_sqlite(store.engine), include_unchained=not is_township_file(session))

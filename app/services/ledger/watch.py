@@ -1,6 +1,6 @@
 """The window's scheduled check of the ledger chain: at start-up, once a week, in the background.
 
-The chain check (app.services.check.verify_ledger) is compared against the heads recorded
+The chain check (db.chain_check, as `check` runs it) is compared against the heads recorded
 elsewhere: the newest automatic backup's manifest and the heads the last good check kept in
 the file's settings. Per chain the longer of the two is used, since a sound newer chain
 extends both. A chain edited and then recomputed therefore still shows, as long as one
@@ -23,11 +23,11 @@ from app.domain.chain import Head
 from app.domain.errors import AppError
 from app.services.backup.archive import inspect_backup
 from app.services.backup.automatic import auto_backups
-from app.services.check import LedgerVerdict, is_township_file, ledger_verdict, verify_ledger
+from app.services.check import LedgerVerdict, is_township_file, ledger_verdict
 from app.services.context import Actor, read_session, unit_of_work
 from app.services.store_settings import put_setting, read_settings
 from db.backup_format.checks import manifest_chain_heads
-from db.chain_check import SteppedChainCheck
+from db.chain_check import SteppedChainCheck, check_chains
 from db.ledger_chain import compare_with_recorded, renders_json, sqlite_connection
 from db.store import Store
 
@@ -89,8 +89,7 @@ def run_scheduled_chain_check(
     run = ScheduledChainCheck.begin(store, today, backup_folder, force)
     if run is None:
         return WatchResult(False)
-    while not run.step(seconds=None):
-        pass
+    run.step(seconds=None)  # the whole check in one step
     return run.record(actor)
 
 
@@ -138,12 +137,12 @@ class ScheduledChainCheck:
         with read_session(self.store) as session:
             connection = session.connection()
             raw = sqlite_connection(connection)
-            if raw is None or not renders_json(raw):  # PostgreSQL, or an SQLite without JSON: at once
-                self.verdict = verify_ledger(self.store, self.recorded)
-                return True
-            if not self.stepped.step(raw, deadline):
-                return False
-            found = self.stepped.finish(connection)
+            if raw is not None and renders_json(raw):
+                if not self.stepped.step(raw, deadline):
+                    return False
+                found = self.stepped.finish(connection)
+            else:  # PostgreSQL, or an SQLite without JSON: all at once
+                found = check_chains(connection, raw is not None, self.stepped.include_unchained)
             self.verdict = ledger_verdict(found, compare_with_recorded(connection, self.recorded))
         return True
 
