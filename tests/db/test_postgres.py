@@ -59,6 +59,9 @@ def test_demo_branch_gives_the_same_totals_as_on_sqlite(pg_url, tmp_path):
             assert pages["pg"].total == pages["lite"].total and pages["pg"].approved_total == pages["lite"].approved_total
             shown = {name: sorted((r.occurred_on, r.member_name, r.item_code, r.points) for r in page.rows) for name, page in pages.items()}
             assert shown["pg"] == shown["lite"]
+            # what the Excel export writes: the page's order, read in chunks (a server-side cursor here)
+            with ledger_queries.entries_in_page_order(pg, chosen, chunk=3) as (count, entries):
+                assert count == pages["pg"].total and tuple(entries) == pages["pg"].rows
         # the window's weekly chain check: on PostgreSQL in one step, the check at once
         assert run_scheduled_chain_check(pg, keyed_admin(pg), TODAY).verdict.ok
 

@@ -8,7 +8,7 @@ import pytest
 from app.domain.enums import EntryStatus
 from app.domain.periods import Month
 from app.services import demo
-from app.services.ledger.queries import EntryFilter, entry_page, list_entries
+from app.services.ledger.queries import EntryFilter, entries_in_page_order, entry_page, list_entries
 from conftest import TODAY, behind_the_programs_back
 
 
@@ -74,3 +74,26 @@ def test_entries_written_in_the_same_instant_are_paged_each_once(demo_store, db_
         assert len(paged) == len(whole) and {row.id for row in paged} == {row.id for row in whole}
         place = {row.id: at for at, row in enumerate(paged)}
         assert all(place[row.reverses_id] == at - 1 for at, row in enumerate(paged) if row.reverses_id in place)
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 1000])
+def test_the_entries_read_as_they_are_used_come_in_the_pages_order(demo_store, chunk):
+    """What an export writes: the pages' entries in the pages' order, however many are read at a
+    time, with the count of them told first."""
+    chosen = EntryFilter(year=TODAY.year)
+    paged = _paged(demo_store, chosen, 7)
+    with entries_in_page_order(demo_store, chosen, chunk=chunk) as (count, entries):
+        read = list(entries)
+    assert read == paged and count == len(paged)
+    with entries_in_page_order(demo_store, EntryFilter(year=TODAY.year, search="不存在的人")) as (count, entries):
+        assert count == 0 and list(entries) == []
+
+
+def test_entries_left_unread_end_with_the_read(demo_store):
+    """An export stopped halfway (the clerk's 取消) leaves no read open: its connection is back in the pool."""
+    with pytest.raises(KeyboardInterrupt):
+        with entries_in_page_order(demo_store, EntryFilter(year=TODAY.year), chunk=2) as (count, entries):
+            assert count > 3 and next(entries) and next(entries)
+            assert demo_store.engine.pool.checkedout() == 1
+            raise KeyboardInterrupt
+    assert demo_store.engine.pool.checkedout() == 0

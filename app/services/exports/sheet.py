@@ -50,12 +50,20 @@ class Col:
 
 @dataclass
 class Table:
+    """`rows`: a list, or rows read as they are written (a county branch's ledger) with
+    `row_count` saying how many will come, for the progress shown meanwhile."""
+
     sheet_name: str
     title: str
     lines: list[str]
     columns: list[Col]
-    rows: Sequence[Sequence]
+    rows: Iterable[Sequence]
     footer: list[str] = field(default_factory=list)
+    row_count: int | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) if self.row_count is None else self.row_count
 
 
 def looks_like_formula(value) -> bool:
@@ -166,26 +174,44 @@ def _fill(sheet, table: Table, header_row: int, last: str, progress: Progress | 
 
 def build_workbook(tables: Iterable[Table], progress: Progress | None = None) -> Workbook:
     """A write-only workbook (rows go to a temporary file as they are made, not kept as cell
-    objects: a 52,000-row ledger took 425 MB the other way), to be saved once."""
+    objects: a 52,000-row ledger took 425 MB the other way), to be saved once. When a table's
+    rows fail, or `progress` stops the work (the clerk's 取消), the sheets' temporary files go too."""
     tables = list(tables)
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    total = sum(len(table.rows) for table in tables)
+    total = sum(table.size for table in tables)
     done = 0
-    for table in tables:
-        sheet = book.create_sheet(table.sheet_name[:31])
-        last = get_column_letter(max(1, len(table.columns)))
-        header_row = _header_row(table)
-        _lay_out(sheet, table, header_row)
-        _head(sheet, table, last)
-        done = _fill(sheet, table, header_row, last, progress, done, total)
+    try:
+        for table in tables:
+            sheet = book.create_sheet(table.sheet_name[:31])
+            last = get_column_letter(max(1, len(table.columns)))
+            header_row = _header_row(table)
+            _lay_out(sheet, table, header_row)
+            _head(sheet, table, last)
+            done = _fill(sheet, table, header_row, last, progress, done, total)
+    except BaseException:
+        _remove_sheet_files(book)
+        raise
     return book
 
 
+def _remove_sheet_files(book) -> None:
+    """The temporary files of a write-only workbook that will not be saved (saving removes them;
+    otherwise openpyxl leaves them until the program ends, and a cancelled export of a county
+    branch's ledger is a hundred megabytes of them). The file is removed through openpyxl's own
+    sheet writer: the library offers nothing public for it."""
+    for sheet in book.worksheets:
+        if not sheet.closed:
+            sheet.close()  # ends the sheet's XML, so that nothing writes to the file once it is gone
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            writer.cleanup()
+
+
 def write_tables(path: str | Path, tables: Iterable[Table], progress: Progress | None = None) -> Path:
-    """Build the workbook in memory and write it all or nothing."""
+    """Build the workbook and write it all or nothing."""
     path = Path(path)
     book = build_workbook(tables, progress)
     buffer = io.BytesIO()

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from app.domain.enums import Category
 from app.domain.periods import Month
-from app.services.exports.sheet import Col, Table, write_tables
+from app.services.exports.sheet import Col, Progress, Table, write_tables
 from app.services.ledger.opening import is_opening
-from app.services.ledger.queries import EntryFilter, list_entries
+from app.services.ledger.queries import EntryFilter, entries_in_page_order, list_entries
 from app.services.organisation import get_branch
 from app.services.rating.queries import load_view
 from app.services.roster import members
@@ -61,12 +61,9 @@ def _member_name(store, member_id: uuid.UUID) -> str:
     return members.get_member(store, member_id).name
 
 
-def _entry_rows(entries) -> list[list]:
-    return [
-        [e.occurred_on, e.member_name, e.item_code, e.item_name, e.category.label, e.quantity, e.points, e.status.label,
-         e.note, e.entered_by, e.reviewed_by, _entry_mark(e)]
-        for e in entries
-    ]
+def _entry_row(e) -> list:
+    return [e.occurred_on, e.member_name, e.item_code, e.item_name, e.category.label, e.quantity, e.points, e.status.label,
+            e.note, e.entered_by, e.reviewed_by, _entry_mark(e)]
 
 
 def _entry_mark(entry) -> str:
@@ -98,15 +95,18 @@ def export_member_year(store, path: str | Path, member_id: uuid.UUID, year: int,
     ]
     months = Table("各月积分", f"{name}{year}年积分", _lines(store, f"{year}年度", today), columns, rows, footer)
     entries = list_entries(store, EntryFilter(member_id=member_id, year=year))
-    detail = Table("积分明细", f"{name}{year}年积分明细", _lines(store, f"{year}年度", today), ENTRY_COLUMNS, _entry_rows(entries))
+    detail = Table("积分明细", f"{name}{year}年积分明细", _lines(store, f"{year}年度", today), ENTRY_COLUMNS, [_entry_row(e) for e in entries])
     write_tables(path, [months, detail])
     return len(entries)
 
 
-def export_ledger(store, path: str | Path, entry_filter: EntryFilter, today: date | None = None, search: str = "") -> int:
-    """The ledger with the filters the clerk chose, entry by entry (never summed here); `search` keeps the
-    entries of the members whose name or pinyin it matches (departed members too), as the ledger page does."""
-    entries = list_entries(store, replace(entry_filter, search=search) if search else entry_filter)
+def export_ledger(store, path: str | Path, entry_filter: EntryFilter, today: date | None = None, search: str = "",
+                  progress: Progress | None = None) -> int:
+    """The ledger with the filters the clerk chose, entry by entry (never summed here), in the order
+    the window lists it (each reversal under the entry it reverses); `search` keeps the entries of
+    the members whose name or pinyin it matches (departed members too), as the ledger page does.
+    The entries are read as they are written, so a branch's every year takes no more memory than
+    a month's; `progress(done, total)` is told every 200 rows and may stop the export by raising."""
     period = entry_filter.month.label if entry_filter.month else (f"{entry_filter.year}年" if entry_filter.year else "全部年份")
     chosen = [period]
     if entry_filter.member_id:
@@ -118,10 +118,12 @@ def export_ledger(store, path: str | Path, entry_filter: EntryFilter, today: dat
     if entry_filter.status:
         chosen.append(f"状态：{entry_filter.status.label}")
     branch = get_branch(store)
-    table = Table("积分台账", f"{branch.name}积分台账", _lines(store, "　".join(chosen), today), ENTRY_COLUMNS, _entry_rows(entries),
-                  footer=[f"共 {len(entries)} 条记录。"])
-    write_tables(path, [table])
-    return len(entries)
+    lines = _lines(store, "　".join(chosen), today)
+    with entries_in_page_order(store, replace(entry_filter, search=search) if search else entry_filter) as (count, entries):
+        table = Table("积分台账", f"{branch.name}积分台账", lines, ENTRY_COLUMNS, map(_entry_row, entries),
+                      footer=[f"共 {count} 条记录。"], row_count=count)
+        write_tables(path, [table], progress)
+    return count
 
 
 def export_rating(store, path: str | Path, year: int, today: date | None = None) -> int:

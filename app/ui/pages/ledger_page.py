@@ -196,7 +196,7 @@ class LedgerPage(Page):
         period = entry_filter.month.label if entry_filter.month else self.tr("{0}年").format(entry_filter.year)
         self.out.export(
             self.tr("导出积分台账"), self.tr("积分台账{0}.xlsx").format(period),
-            lambda target, _control: exports.export_ledger(store, target, entry_filter, today=today, search=text),
+            lambda target, control: exports.export_ledger(store, target, entry_filter, today=today, search=text, progress=control.progress),
             lambda count, target: self.tr("已导出 {0} 条积分记录到 {1}。").format(count, target),
         )
 
