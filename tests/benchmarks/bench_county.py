@@ -45,6 +45,8 @@ figure when the machine is busy with other work. The baselines:
 - gather of V village backups (--villages; tests/benchmarks/county_villages.py makes them once,
   60 members and about 5,000 entries each) into a new township database: raw ATTACH and
   INSERT OR IGNORE of every village table into one file;
+- the own branch's year of ledger out to Excel (exports.export_ledger): one hand-written SELECT
+  of the same entries written by bare XlsxWriter, values only (tests/benchmarks/county_exports.py);
 - backup, verify and restore (the command line's services, bench_backup's child): cp + sha256sum.
 
 Last it reports the bytes a ledger entry costs with its audit record (SQLite's dbstat: the
@@ -70,6 +72,8 @@ import uuid
 from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from tests.benchmarks import county_exports
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2026
@@ -622,12 +626,15 @@ QUICK = {
     "window, first page": (_project_window, _baseline_window),
     "window, ledger page, weekly check due": (_project_ledger_page, _baseline_ledger_page),
     "gather of the village backups": (_project_gather, _baseline_gather),
+    "Excel export, own branch's year of ledger": (
+        lambda db: county_exports.project_export(_open(db), YEAR), lambda db: county_exports.baseline_export(db, YEAR),
+    ),
 }
 GATHER = "gather of the village backups"
 SCORECARDS = "scorecards, own branch"
 VILLAGE_MEMBERS = 60  # a village of 60 members and three years of ledger, about 5,000 entries
 ONCE = {"check", "chain verification", "scorecards, own branch", "window, first page", "window, ledger page, weekly check due",
-        "gather of the village backups"}
+        "gather of the village backups", "Excel export, own branch's year of ledger"}
 
 
 def _peak_mb() -> float:

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,10 @@ def test_demo_check_report_backup_verify(installed, home, tmp_path):
     assert fonts, "the PDF names its fonts"
     assert all(line.split()[-5] == "yes" for line in fonts), "every font is embedded:\n" + "\n".join(fonts)
     assert any("LXGWWenKai" in line for line in fonts)
+    sheet = tmp_path / "积分台账.xlsx"  # written by XlsxWriter, which the bundle must carry
+    run(installed, "export", "ledger", "--year", "2026", "--out", str(sheet), "--db", str(db), env=env, cwd=tmp_path)
+    with zipfile.ZipFile(sheet) as workbook:
+        assert "积分台账" in workbook.read("xl/worksheets/sheet1.xml").decode("utf-8")
     stick = tmp_path / "U盘"
     stick.mkdir()
     run(installed, "backup", "--to", str(stick), "--db", str(db), env=env, cwd=tmp_path)

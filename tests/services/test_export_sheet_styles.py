@@ -4,13 +4,12 @@ like a formula is quoted alone, its neighbours of the same format are not."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from app.services.exports.sheet import Col, Table, build_workbook
+from app.services.exports.sheet import Col, Table, write_tables
 
 COLUMNS = [Col("姓名"), Col("次数", kind="int"), Col("积分", kind="points"), Col("日期", kind="date"), Col("月份", kind="month"),
            Col("备注", kind="plain")]
@@ -22,14 +21,12 @@ ROWS = [
 ]
 
 
-def _reopened(tables):
-    buffer = io.BytesIO()
-    build_workbook(tables).save(buffer)
-    return load_workbook(io.BytesIO(buffer.getvalue()))
+def _reopened(tables, folder):
+    return load_workbook(write_tables(folder / "表.xlsx", tables))
 
 
-def test_each_cell_keeps_its_own_format_box_and_quote():
-    sheet = _reopened([Table("表", "标题", ["说明"], COLUMNS, ROWS)]).active
+def test_each_cell_keeps_its_own_format_box_and_quote(tmp_path):
+    sheet = _reopened([Table("表", "标题", ["说明"], COLUMNS, ROWS)], tmp_path).active
     header = 3
     cells = [[sheet.cell(row=header + 1 + r, column=c + 1) for c in range(len(COLUMNS))] for r in range(len(ROWS))]
     assert [[cell.number_format for cell in row] for row in cells] == [
@@ -48,8 +45,8 @@ def test_each_cell_keeps_its_own_format_box_and_quote():
     assert [cell.value for cell in cells[0]][:3] == ["=SUM(A1)", 3, 2.5] and cells[0][0].data_type == "s"
 
 
-def test_a_second_sheet_of_the_same_workbook_is_styled_alike():
-    book = _reopened([Table("一", "一", [], COLUMNS, ROWS), Table("二", "二", [], COLUMNS, ROWS[::-1])])
+def test_a_second_sheet_of_the_same_workbook_is_styled_alike(tmp_path):
+    book = _reopened([Table("一", "一", [], COLUMNS, ROWS), Table("二", "二", [], COLUMNS, ROWS[::-1])], tmp_path)
     first, second = book.worksheets
     row_of = {sheet.title: {sheet.cell(row=r, column=1).value: r for r in range(3, 3 + len(ROWS))} for sheet in (first, second)}
     for name, row in row_of["一"].items():

@@ -25,8 +25,9 @@ def demo_store(store, admin):
     return store
 
 
-def _openpyxl_scraps() -> set[str]:
-    return {path.name for path in Path(tempfile.gettempdir()).glob("openpyxl.*")}
+def _sheet_scraps() -> set[str]:
+    """The temporary files the sheets are written to before the workbook is put together."""
+    return {str(path) for path in Path(tempfile.gettempdir()).glob("jf-xlsx-*/*")}
 
 
 def test_the_file_lists_the_entries_as_the_window_does_with_their_count(demo_store, tmp_path):
@@ -49,15 +50,15 @@ def test_the_file_lists_the_entries_as_the_window_does_with_their_count(demo_sto
 
 def test_a_cancelled_export_writes_nothing_and_leaves_no_scraps(demo_store, tmp_path):
     out = tmp_path / "台账.xlsx"
-    before = _openpyxl_scraps()
+    before = _sheet_scraps()
 
     def cancel_halfway(done: int, total: int) -> None:
-        assert total > 200 and _openpyxl_scraps() - before, "the rows so far are in a temporary file"
+        assert total > 200 and _sheet_scraps() - before, "the rows so far are in a temporary file"
         raise Stop
 
     with pytest.raises(Stop):
         tables.export_ledger(demo_store, out, EntryFilter(year=TODAY.year), today=TODAY, progress=cancel_halfway)
-    assert not out.exists() and _openpyxl_scraps() == before
+    assert not out.exists() and _sheet_scraps() == before
     assert demo_store.engine.pool.checkedout() == 0
 
 

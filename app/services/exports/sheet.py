@@ -5,40 +5,32 @@ A `Table` is a title, lines under it (branch, period, what is masked), columns w
 its own sheet: title merged over the columns, header frozen and repeated on every printed page,
 fitted to the page width. Text that starts with = + − - @ or a tab is stored as text with
 Excel's quote prefix, so it never becomes a live formula, even after the clerk edits the cell.
+
+XlsxWriter writes the sheets, each row to a temporary file as it is made (its constant-memory
+mode: rows in order, strings inline), so a table of any length takes the memory of one row.
 """
 
 from __future__ import annotations
 
 import io
-from copy import copy
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from app.services.files import write_atomically
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "−", "@", "\t", "\r")
 FORMATS = {"int": "0", "points": "0.0#", "date": "yyyy-mm-dd", "text": "@", "month": "yyyy-mm"}
 MASKED_NOTE = "身份证号、联系电话已打码（需要完整信息时请选择“完整导出”）。"
 FULL_NOTE = "本表含完整的身份证号和联系电话，请妥善保管，不要张贴或外传。"
+BOX = {"border": 1, "border_color": "#999999"}  # thin, grey, on all four sides
+A4 = 9  # Excel's number for the paper
+LANDSCAPE_ABOVE = 8  # columns
 
 Progress = Callable[[int, int], None]
-
-
-@cache
-def _styles() -> tuple:
-    """(the cells' box, the header's fill), made at the first sheet written: openpyxl is imported in
-    the functions that write, not at the top, since the window's start would pay half a second for it."""
-    from openpyxl.styles import Border, PatternFill, Side
-
-    thin = Side(style="thin", color="999999")
-    return Border(left=thin, right=thin, top=thin, bottom=thin), PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass(frozen=True)
@@ -70,151 +62,153 @@ def looks_like_formula(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def _put(sheet, value, col: Col, styles: dict):
-    """One cell with its value, number format and box. `styles`: the style of each number format
-    already made in this sheet, copied whole onto the next cell with that format: assigning
-    a box or format hashes openpyxl's style objects each time, which was half of a 52,000-row
-    ledger's export (37.9 s on a county's branch)."""
-    from openpyxl.cell import WriteOnlyCell
+class _Formats:
+    """The workbook's cell formats, each made once: a box, with the number format a value of its
+    column's kind takes, and Excel's quote prefix for text that would read as a formula."""
 
-    if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-    cell = WriteOnlyCell(sheet, value)
-    number_format = None
-    if isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool):
-        number_format = FORMATS.get(col.kind, "General")
-        if isinstance(value, date) and col.kind not in ("date", "month"):
-            number_format = FORMATS["date"]
-    elif col.kind == "text":
-        number_format = "@"
-    made = styles.get(number_format)
-    if made is None:
-        if number_format is not None:
-            cell.number_format = number_format
-        cell.border = _styles()[0]
-        styles[number_format] = copy(cell._style)
+    TITLE = {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
+    HEADER = {**BOX, "bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter", "text_wrap": True}
+
+    def __init__(self, book) -> None:
+        self._book, self._made = book, {}
+
+    def __call__(self, number_format: str | None, quoted: bool = False):
+        """A box with `number_format` (None: General). Asked for once a cell, so found before anything is made."""
+        made = self._made.get((number_format, quoted))
+        if made is None:
+            settings = {**BOX, "num_format": number_format} if number_format else BOX
+            made = self._made[number_format, quoted] = self._new(settings, quoted)
+        return made
+
+    def line(self, text: str, title: bool = False):
+        """The title's look, or a plain line's (no box), for `text`."""
+        quoted = looks_like_formula(text)
+        key = ("title" if title else "line", quoted)
+        if key not in self._made:
+            self._made[key] = self._new(self.TITLE if title else {}, quoted)
+        return self._made[key]
+
+    def header(self):
+        if "header" not in self._made:
+            self._made["header"] = self._new(self.HEADER, False)
+        return self._made["header"]
+
+    def _new(self, settings: dict, quoted: bool):
+        return self._book.add_format({**settings, "quote_prefix": True} if quoted else dict(settings))
+
+
+def _put(sheet, row: int, column: int, value, col: Col, formats: _Formats) -> None:
+    """One cell: a number or date with its column's number format (a date in another column as a
+    date), text as text ('@' in a text column), and every cell boxed."""
+    if isinstance(value, str):
+        sheet.write_string(row, column, value, formats(FORMATS["text"] if col.kind == "text" else None, looks_like_formula(value)))
+    elif value is None:
+        sheet.write_blank(row, column, None, formats(FORMATS["text"] if col.kind == "text" else None))
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, formats(None))
+    elif isinstance(value, (datetime, date)):
+        kind = col.kind if col.kind in ("date", "month") else "date"
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=None)
+        sheet.write_datetime(row, column, value, formats(FORMATS[kind]))
+    elif isinstance(value, (int, float, Decimal)):
+        sheet.write_number(row, column, float(value) if isinstance(value, Decimal) else value, formats(FORMATS.get(col.kind, "General")))
     else:
-        cell._style = copy(made)
-    _quoted(cell)
-    return cell
-
-
-def _quoted(cell) -> None:
-    """Text that Excel would take for a formula stays text, even after the clerk edits the cell."""
-    if looks_like_formula(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+        sheet.write_string(row, column, str(value), formats(FORMATS["text"] if col.kind == "text" else None))
 
 
 def _lay_out(sheet, table: Table, header_row: int) -> None:
-    """Row height, column widths, frozen header and page: a write-only sheet takes them before its rows."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    sheet.row_dimensions[1].height = 30
-    for index, col in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = col.width
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if len(table.columns) > 8 else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
+    """Column widths, frozen header and page."""
+    for index, col in enumerate(table.columns):
+        sheet.set_column(index, index, col.width)
+    sheet.freeze_panes(header_row, 0)
+    sheet.repeat_rows(header_row - 1)
+    sheet.set_paper(A4)
+    if len(table.columns) > LANDSCAPE_ABOVE:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.center_horizontally()
 
 
-def _plain_line(sheet, row: int, line: str, last: str, font=None, alignment=None) -> None:
-    """A line of text over the whole width (the title, a line under it, a footer)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, line)
-    _quoted(cell)
-    if font is not None:
-        cell.font, cell.alignment = font, alignment
-    sheet.append([cell])
-    sheet.merged_cells.add(f"A{row}:{last}{row}")
+def _plain_line(sheet, row: int, line: str, width: int, formats: _Formats, title: bool = False) -> None:
+    """A line of text over the whole width (the title, a line under it, a footer); `row` counts from 0."""
+    cell_format = formats.line(line, title)
+    if width > 1:
+        sheet.merge_range(row, 0, row, width - 1, line, cell_format)
+    else:
+        sheet.write_string(row, 0, line, cell_format)
 
 
-def _head(sheet, table: Table, last: str) -> None:
+def _head(sheet, table: Table, formats: _Formats) -> None:
     """The title, the lines under it and the header (on row 2 + the lines: _header_row)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
-    box, header_fill = _styles()
-    _plain_line(sheet, 1, table.title, last, Font(bold=True, size=16), Alignment(horizontal="center", vertical="center"))
-    for row, line in enumerate(table.lines, start=2):
-        _plain_line(sheet, row, line, last)
-    header = []
-    for col in table.columns:
-        cell = WriteOnlyCell(sheet, col.title)
-        cell.font, cell.fill, cell.border = Font(bold=True), header_fill, box
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
+    width = max(1, len(table.columns))
+    sheet.set_row(0, 30)
+    _plain_line(sheet, 0, table.title, width, formats, title=True)
+    for row, line in enumerate(table.lines, start=1):
+        _plain_line(sheet, row, line, width, formats)
+    header = _header_row(table) - 1
+    for column, col in enumerate(table.columns):
+        sheet.write_string(header, column, col.title, formats.header())
 
 
 def _header_row(table: Table) -> int:
+    """The header's row, counting from 1 as Excel shows it."""
     return 2 + len(table.lines)
 
 
-def _fill(sheet, table: Table, header_row: int, last: str, progress: Progress | None, done: int, total: int) -> int:
-    row = header_row
-    styles: dict = {}  # a sheet's own: the styles' numbers belong to its workbook
-    for row, values in enumerate(table.rows, start=header_row + 1):
-        sheet.append([_put(sheet, value, col, styles) for value, col in zip(values, table.columns)])
+def _fill(sheet, table: Table, formats: _Formats, progress: Progress | None, done: int, total: int) -> int:
+    row = _header_row(table) - 1
+    width = max(1, len(table.columns))
+    for row, values in enumerate(table.rows, start=row + 1):
+        for column, (value, col) in enumerate(zip(values, table.columns)):
+            _put(sheet, row, column, value, col, formats)
         done += 1
         if progress and done % 200 == 0:
             progress(done, total)
     for line in table.footer:
         row += 1
-        _plain_line(sheet, row, line, last)
+        _plain_line(sheet, row, line, width, formats)
     return done
 
 
-def build_workbook(tables: Iterable[Table], progress: Progress | None = None) -> Workbook:
-    """A write-only workbook (rows go to a temporary file as they are made, not kept as cell
-    objects: a 52,000-row ledger took 425 MB the other way), to be saved once. When a table's
-    rows fail, or `progress` stops the work (the clerk's 取消), the sheets' temporary files go too."""
-    tables = list(tables)
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    total = sum(table.size for table in tables)
-    done = 0
-    try:
-        for table in tables:
-            sheet = book.create_sheet(table.sheet_name[:31])
-            last = get_column_letter(max(1, len(table.columns)))
-            header_row = _header_row(table)
-            _lay_out(sheet, table, header_row)
-            _head(sheet, table, last)
-            done = _fill(sheet, table, header_row, last, progress, done, total)
-    except BaseException:
-        _remove_sheet_files(book)
-        raise
-    return book
-
-
-def _remove_sheet_files(book) -> None:
-    """The temporary files of a write-only workbook that will not be saved (saving removes them;
-    otherwise openpyxl leaves them until the program ends, and a cancelled export of a county
-    branch's ledger is a hundred megabytes of them). The file is removed through openpyxl's own
-    sheet writer: the library offers nothing public for it."""
-    for sheet in book.worksheets:
-        if not sheet.closed:
-            sheet.close()  # ends the sheet's XML, so that nothing writes to the file once it is gone
-        writer = getattr(sheet, "_writer", None)
-        if writer is not None:
-            writer.cleanup()
-
-
 def write_tables(path: str | Path, tables: Iterable[Table], progress: Progress | None = None) -> Path:
-    """Build the workbook and write it all or nothing."""
+    """Write the tables, one a sheet, all or nothing: the file appears whole or not at all, and
+    when a table's rows fail, or `progress` stops the work by raising (the clerk's 取消), the
+    sheets' temporary files go with the folder they were made in."""
+    import xlsxwriter
+
     path = Path(path)
-    book = build_workbook(tables, progress)
+    tables = list(tables)
+    total = sum(table.size for table in tables)
     buffer = io.BytesIO()
-    book.save(buffer)
+    with tempfile.TemporaryDirectory(prefix="jf-xlsx-", ignore_cleanup_errors=True) as scratch:
+        book = xlsxwriter.Workbook(buffer, {
+            "constant_memory": True, "tmpdir": scratch,
+            # what a clerk typed stays what he typed: never a formula, a link or a number
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        })
+        formats, done = _Formats(book), 0
+        try:
+            for table in tables:
+                sheet = book.add_worksheet(table.sheet_name[:31])
+                _lay_out(sheet, table, _header_row(table))
+                _head(sheet, table, formats)
+                done = _fill(sheet, table, formats, progress, done, total)
+        except BaseException:
+            _close_sheet_files(book)
+            raise
+        book.close()
     write_atomically(path, buffer.getvalue(), locked_hint="这个文件正在 Excel/WPS 中打开")
     return path
+
+
+def _close_sheet_files(book) -> None:
+    """Close the sheets' temporary files of a workbook that will not be written, so that their
+    folder can go (Windows keeps an open file). XlsxWriter closes them only when it writes the
+    workbook, and names the handle in no public way."""
+    for sheet in book.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
