@@ -66,6 +66,29 @@ def test_demo_branch_gives_the_same_totals_as_on_sqlite(pg_url, tmp_path):
         assert run_scheduled_chain_check(pg, keyed_admin(pg), TODAY).verdict.ok
 
 
+def test_an_export_s_count_and_rows_come_from_one_snapshot_on_postgres(pg_url, monkeypatch):
+    """PostgreSQL reads at READ COMMITTED unless told: an entry saved from another window between
+    the export's count and its rows would be in the file but not in its count."""
+    from app.services.ledger.entries import EntryRequest, record_entry
+
+    with Store(pg_url) as store:
+        admin = keyed_admin(store)
+        demo.create_demo_branch(store, admin, today=TODAY)
+        chosen = ledger_queries.EntryFilter(year=2026)
+        someone = ledger_queries.entry_page(store, chosen, 0, 1).rows[0].member_id
+        ordered = ledger_queries._in_page_order
+
+        def saved_meanwhile(*args):  # asked for after the count, before the rows are read
+            record_entry(store, admin, EntryRequest(someone, "J02", date(2026, 11, 2)), approve=True, today=TODAY)
+            return ordered(*args)
+
+        monkeypatch.setattr(ledger_queries, "_in_page_order", saved_meanwhile)
+        with ledger_queries.entries_in_page_order(store, chosen, chunk=5) as (count, entries):
+            assert len(list(entries)) == count
+        monkeypatch.undo()
+        assert ledger_queries.entry_page(store, chosen, 0, 1).total == count + 1  # it was saved
+
+
 def test_ledger_is_append_only_on_postgres_too(pg_url):
     with Store(pg_url) as store:
         demo.create_demo_branch(store, keyed_admin(store), today=TODAY)

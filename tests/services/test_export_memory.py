@@ -4,7 +4,7 @@ process under an address-space limit (RLIMIT_AS). The entries are read from SQL 
 written and the sheet's rows go to a temporary file; when the export read the whole ledger
 first, this one took 180 MB of address space (161 MB resident) and would fail under the limit.
 
-About half a minute here, most of it openpyxl writing 480,000 cells.
+About half a minute here, most of it building the branch and writing its 480,000 cells.
 """
 
 from __future__ import annotations

@@ -53,3 +53,11 @@ def test_a_second_sheet_of_the_same_workbook_is_styled_alike(tmp_path):
         for column in range(1, len(COLUMNS) + 1):
             one, two = first.cell(row=row, column=column), second.cell(row=row_of["二"][name], column=column)
             assert (one.number_format, one.quotePrefix, one.border.left.style) == (two.number_format, two.quotePrefix, two.border.left.style)
+
+
+def test_an_empty_text_is_a_blank_cell_with_its_box(tmp_path):
+    """Excel's 定位空值, COUNTA and Ctrl+↓ take a cell holding "" for a filled one."""
+    sheet = _reopened([Table("表", "标题", [], COLUMNS, [["", 1, Decimal("1"), date(2026, 1, 1), date(2026, 1, 1), ""]])], tmp_path).active
+    blank = [sheet.cell(row=3, column=1), sheet.cell(row=3, column=6)]
+    assert [cell.value for cell in blank] == [None, None]
+    assert [(cell.number_format, cell.border.left.style) for cell in blank] == [("@", "thin"), ("General", "thin")]

@@ -100,10 +100,10 @@ class _Formats:
 def _put(sheet, row: int, column: int, value, col: Col, formats: _Formats) -> None:
     """One cell: a number or date with its column's number format (a date in another column as a
     date), text as text ('@' in a text column), and every cell boxed."""
-    if isinstance(value, str):
-        sheet.write_string(row, column, value, formats(FORMATS["text"] if col.kind == "text" else None, looks_like_formula(value)))
-    elif value is None:
+    if value is None or value == "":  # a blank cell, not an empty text: Excel's 定位空值 and COUNTA see it as empty
         sheet.write_blank(row, column, None, formats(FORMATS["text"] if col.kind == "text" else None))
+    elif isinstance(value, str):
+        sheet.write_string(row, column, value, formats(FORMATS["text"] if col.kind == "text" else None, looks_like_formula(value)))
     elif isinstance(value, bool):
         sheet.write_boolean(row, column, value, formats(None))
     elif isinstance(value, (datetime, date)):
@@ -196,10 +196,10 @@ def write_tables(path: str | Path, tables: Iterable[Table], progress: Progress |
                 _lay_out(sheet, table, _header_row(table))
                 _head(sheet, table, formats)
                 done = _fill(sheet, table, formats, progress, done, total)
+            book.close()
         except BaseException:
-            _close_sheet_files(book)
+            _close_sheet_files(book)  # a roster's rows may hold whole ID numbers: none stays behind
             raise
-        book.close()
     write_atomically(path, buffer.getvalue(), locked_hint="这个文件正在 Excel/WPS 中打开")
     return path
 

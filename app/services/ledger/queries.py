@@ -122,6 +122,10 @@ def entries_in_page_order(store: Store, entry_filter: EntryFilter, chunk: int = 
     a county branch's every year (156,000 entries) holds a chunk, not the ledger."""
     branch_id = require_branch_id(store)
     with read_session(store) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # the count and the rows from one snapshot (SQLite's read transaction is one already):
+            # under READ COMMITTED an entry written between the two would be in the file, not the count
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         count = session.scalar(select(func.count()).select_from(entries_query(branch_id, entry_filter).order_by(None).subquery()))
         result = session.execute(_in_page_order(branch_id, entry_filter), execution_options={"yield_per": chunk})
 
