@@ -24,6 +24,7 @@ import os
 import platform
 import resource
 import sqlite3
+import subprocess
 import sys
 import time
 from contextlib import closing
@@ -123,6 +124,19 @@ def limit_memory(megabytes: str) -> None:
         ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
     limit = int(megabytes) << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def answer_of(child: Path, limit_mb: int, *arguments: str, data_dir: Path, timeout: int = 600) -> dict:
+    """The test's side: run the memory child script `child` (which calls limit_memory, then
+    run_and_report) under `limit_mb` with its own data folder, and give back its JSON line."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "DYJF_DATA_DIR": str(data_dir)}
+    done = subprocess.run(
+        [sys.executable, str(child), str(limit_mb), *arguments],
+        capture_output=True, text=True, cwd=root, env=env, timeout=timeout, check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_and_report(work: Callable[[], dict | None]) -> None:

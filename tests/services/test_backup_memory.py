@@ -12,16 +12,14 @@ Argon2id's 64 MiB.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from services.backup_child import content_digest
-from services.backup_memory_child import build_large_store
+from services.backup_memory_child import answer_of, build_large_store
 from store.bombs import frame, sqlite_head, zero_bomb
 
 pytestmark = [
@@ -29,7 +27,6 @@ pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc/self/status (Linux)"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).resolve().parent / "backup_memory_child.py"
 LIMIT_MB = 200
 DATABASE_MB = 210
@@ -46,13 +43,7 @@ def large(tmp_path_factory):
 
 
 def run_child(verb: str, arguments: dict, data_dir: Path, limit_mb: int = LIMIT_MB) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYJF_DATA_DIR": str(data_dir)}
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(limit_mb), verb, json.dumps(arguments)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False,
-    )
-    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-3000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = answer_of(CHILD, limit_mb, verb, json.dumps(arguments), data_dir=data_dir, timeout=300)
     print(f"{verb}: {answer}")
     return answer
 

@@ -9,22 +9,20 @@ About a minute here (building the file is most of it).
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from services.backup_memory_child import answer_of
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc/self/status (Linux)"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).resolve().parent / "check_memory_child.py"
 LIMIT_MB = 200
 DATABASE_MB = 210
@@ -56,13 +54,7 @@ def county(tmp_path_factory):
 
 
 def test_check_of_a_database_larger_than_the_memory_limit(county, tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYJF_DATA_DIR": str(tmp_path / "data")}
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(LIMIT_MB), str(county)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False,
-    )
-    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-3000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = answer_of(CHILD, LIMIT_MB, str(county), data_dir=tmp_path / "data")
     print(f"check: {answer['seconds']:.1f} s, peak {answer['peak_mb']:.0f} MB, address space {answer['address_space_mb']:.0f} MB")
     assert "error" not in answer, answer
     assert answer["problems"] == [] and answer["counts"]["积分记录"] >= ENTRIES

@@ -9,21 +9,19 @@ About half a minute here, most of it building the branch and writing its 480,000
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from services.backup_memory_child import answer_of
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc/self/status (Linux)"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).resolve().parent / "export_memory_child.py"
 LIMIT_MB = 150
 ENTRIES = 40_000
@@ -41,13 +39,7 @@ def branch_of_years(tmp_path_factory):
 
 def test_a_branch_s_whole_ledger_goes_to_excel_within_the_memory_limit(branch_of_years, tmp_path):
     out = tmp_path / "积分台账.xlsx"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYJF_DATA_DIR": str(tmp_path / "data")}
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(LIMIT_MB), str(branch_of_years), str(out)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False,
-    )
-    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-3000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = answer_of(CHILD, LIMIT_MB, str(branch_of_years), str(out), data_dir=tmp_path / "data")
     print(f"export: {answer['seconds']:.1f} s, peak {answer['peak_mb']:.0f} MB, address space {answer['address_space_mb']:.0f} MB")
     assert "error" not in answer, answer
     assert answer["rows"] >= ENTRIES and answer["peak_mb"] < LIMIT_MB and answer["address_space_mb"] < LIMIT_MB

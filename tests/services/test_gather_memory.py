@@ -11,10 +11,7 @@ needed 935 MB for this village.
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -23,6 +20,7 @@ import pytest
 
 from app.services.backup import archive
 from db.store import Store
+from services.backup_memory_child import answer_of
 from services.gather_memory_child import build_large_village
 
 pytestmark = [
@@ -30,20 +28,13 @@ pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc/self/status (Linux)"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).resolve().parent / "gather_memory_child.py"
 LIMIT_MB = 200
 VILLAGE_MB = 250
 
 
 def gather_in_child(township: Path, backup: Path, data_dir: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYJF_DATA_DIR": str(data_dir)}
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(LIMIT_MB), str(township), str(backup)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False,
-    )
-    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-3000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = answer_of(CHILD, LIMIT_MB, str(township), str(backup), data_dir=data_dir)
     print(f"gather: {answer}")
     assert "error" not in answer, answer
     assert answer["peak_mb"] < LIMIT_MB and answer["address_space_mb"] < LIMIT_MB, answer

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from app.services.files import write_atomically
 
@@ -97,24 +97,36 @@ class _Formats:
         return self._book.add_format({**settings, "quote_prefix": True} if quoted else dict(settings))
 
 
-def _put(sheet, row: int, column: int, value, col: Col, formats: _Formats) -> None:
+class _ColumnFormats(NamedTuple):
+    """The formats a column's cells take, by the kind of value: looked up once a column, not once a cell."""
+
+    text: object
+    quoted_text: object  # text that would read as a formula
+    number: object
+    when: object  # a date or a time
+
+
+def _column_formats(col: Col, formats: _Formats) -> _ColumnFormats:
+    text = FORMATS["text"] if col.kind == "text" else None
+    when = FORMATS[col.kind if col.kind in ("date", "month") else "date"]
+    return _ColumnFormats(formats(text), formats(text, True), formats(FORMATS.get(col.kind, "General")), formats(when))
+
+
+def _put(sheet, row: int, column: int, value, chosen: _ColumnFormats) -> None:
     """One cell: a number or date with its column's number format (a date in another column as a
     date), text as text ('@' in a text column), and every cell boxed."""
     if value is None or value == "":  # a blank cell, not an empty text: Excel's 定位空值 and COUNTA see it as empty
-        sheet.write_blank(row, column, None, formats(FORMATS["text"] if col.kind == "text" else None))
+        sheet.write_blank(row, column, None, chosen.text)
     elif isinstance(value, str):
-        sheet.write_string(row, column, value, formats(FORMATS["text"] if col.kind == "text" else None, looks_like_formula(value)))
+        sheet.write_string(row, column, value, chosen.quoted_text if value.startswith(FORMULA_STARTS) else chosen.text)
     elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value, formats(None))
+        sheet.write_boolean(row, column, value, chosen.text)
     elif isinstance(value, (datetime, date)):
-        kind = col.kind if col.kind in ("date", "month") else "date"
-        if isinstance(value, datetime):
-            value = value.replace(tzinfo=None)
-        sheet.write_datetime(row, column, value, formats(FORMATS[kind]))
+        sheet.write_datetime(row, column, value.replace(tzinfo=None) if isinstance(value, datetime) else value, chosen.when)
     elif isinstance(value, (int, float, Decimal)):
-        sheet.write_number(row, column, float(value) if isinstance(value, Decimal) else value, formats(FORMATS.get(col.kind, "General")))
+        sheet.write_number(row, column, float(value) if isinstance(value, Decimal) else value, chosen.number)
     else:
-        sheet.write_string(row, column, str(value), formats(FORMATS["text"] if col.kind == "text" else None))
+        sheet.write_string(row, column, str(value), chosen.text)
 
 
 def _lay_out(sheet, table: Table, header_row: int) -> None:
@@ -161,9 +173,10 @@ def _header_row(table: Table) -> int:
 def _fill(sheet, table: Table, formats: _Formats, progress: Progress | None, done: int, total: int) -> int:
     row = _header_row(table) - 1
     width = max(1, len(table.columns))
+    columns = [_column_formats(col, formats) for col in table.columns]
     for row, values in enumerate(table.rows, start=row + 1):
-        for column, (value, col) in enumerate(zip(values, table.columns)):
-            _put(sheet, row, column, value, col, formats)
+        for column, (value, chosen) in enumerate(zip(values, columns)):
+            _put(sheet, row, column, value, chosen)
         done += 1
         if progress and done % 200 == 0:
             progress(done, total)
