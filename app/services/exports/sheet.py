@@ -73,28 +73,21 @@ class _Formats:
         self._book, self._made = book, {}
 
     def __call__(self, number_format: str | None, quoted: bool = False):
-        """A box with `number_format` (None: General). Asked for once a cell, so found before anything is made."""
-        made = self._made.get((number_format, quoted))
-        if made is None:
-            settings = {**BOX, "num_format": number_format} if number_format else BOX
-            made = self._made[number_format, quoted] = self._new(settings, quoted)
-        return made
+        """A box with `number_format` (None: General)."""
+        return self._format((number_format, quoted), {**BOX, "num_format": number_format} if number_format else BOX, quoted)
 
     def line(self, text: str, title: bool = False):
         """The title's look, or a plain line's (no box), for `text`."""
         quoted = looks_like_formula(text)
-        key = ("title" if title else "line", quoted)
-        if key not in self._made:
-            self._made[key] = self._new(self.TITLE if title else {}, quoted)
-        return self._made[key]
+        return self._format(("title" if title else "line", quoted), self.TITLE if title else {}, quoted)
 
     def header(self):
-        if "header" not in self._made:
-            self._made["header"] = self._new(self.HEADER, False)
-        return self._made["header"]
+        return self._format(("header", False), self.HEADER, False)
 
-    def _new(self, settings: dict, quoted: bool):
-        return self._book.add_format({**settings, "quote_prefix": True} if quoted else dict(settings))
+    def _format(self, key: tuple, settings: dict, quoted: bool):
+        if key not in self._made:
+            self._made[key] = self._book.add_format({**settings, "quote_prefix": True} if quoted else dict(settings))
+        return self._made[key]
 
 
 class _ColumnFormats(NamedTuple):
