@@ -25,7 +25,7 @@ from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.ledger.entries import _attendance_entry, _Pricer
 from app.services.ledger.meetings import CORRECTION
 from app.services.organisation import require_branch_id
-from db.models import AttendanceRecord, Meeting, Member, PointsEntry
+from db.models import AttendanceRecord, Meeting, Member, PointsEntry, reverses_nothing
 from db.store import Store
 
 
@@ -56,7 +56,7 @@ def _undo_entries(uow: UnitOfWork, meeting: Meeting, member: Member, reason: str
     standing = session.scalars(
         select(PointsEntry).where(
             PointsEntry.meeting_id == meeting.id, PointsEntry.member_id == member.id,
-            PointsEntry.reverses_id.is_(None), PointsEntry.status != EntryStatus.REJECTED,
+            reverses_nothing(PointsEntry.reverses_id), PointsEntry.status != EntryStatus.REJECTED,
         ).order_by(PointsEntry.created_at)
     ).all()
     now = datetime.now(timezone.utc)

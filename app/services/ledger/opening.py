@@ -41,11 +41,12 @@ from app.services.roster.personal import sealer_if_unlocked
 from app.services.roster.headers import header_key, match_title
 from app.services.rules.rulesets import load_rule_set_view
 from app.services.workbooks import read_sheets
-from db.models import Member, MemberPersonal, PointsEntry, RuleItemRecord, RuleSetRecord
+from db.models import Member, MemberPersonal, PointsEntry, RuleItemRecord, RuleSetRecord, reverses_nothing
 from db.sealed import Sealer
 from db.store import Store
 
 Progress = Callable[[int, int], None]
+WRITTEN_AT_ONCE = 500
 OPENING_NOTE = "期初导入"
 EARNED_CODE, LOST_CODE = "QC1", "QC2"
 OPENING_ITEMS = {
@@ -237,15 +238,21 @@ def _member_for(line: OpeningLine, sealer: Sealer | None, by_lookup: dict, by_na
     return found[0]
 
 
-def _already(session, member_id: uuid.UUID, month: Month) -> bool:
-    notes = session.scalars(
-        select(PointsEntry.note).where(
-            PointsEntry.member_id == member_id, PointsEntry.occurred_on.between(month.first_day, month.last_day),
-            PointsEntry.status != EntryStatus.REJECTED, PointsEntry.reverses_id.is_(None),
-            ~PointsEntry.id.in_(select(PointsEntry.reverses_id).where(PointsEntry.reverses_id.is_not(None))),
+def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.UUID, int]]:
+    """(member, month) of every opening entry of `year` in the branch that still counts (not
+    rejected, not a reversal, not reversed): one query for the whole file, since a query a line
+    walked a village's ledger once per line."""
+    reversed_ids = select(PointsEntry.reverses_id).where(PointsEntry.reverses_id.is_not(None))
+    found = session.execute(
+        select(PointsEntry.member_id, PointsEntry.occurred_on, PointsEntry.note)
+        .join(Member, Member.id == PointsEntry.member_id)
+        .where(
+            Member.branch_id == branch_id, PointsEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)),
+            PointsEntry.note.startswith(OPENING_NOTE, autoescape=True), PointsEntry.status != EntryStatus.REJECTED,
+            reverses_nothing(PointsEntry.reverses_id), PointsEntry.id.not_in(reversed_ids),
         )
     )
-    return any(is_opening(note) for note in notes)
+    return {(member_id, on.month) for member_id, on, note in found if is_opening(note)}
 
 
 def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
@@ -255,9 +262,12 @@ def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: dat
     return EntryRequest(member_id, code, on, points=line.points, note=note, evidence=file_name)
 
 
-def _save_line(uow, pricer: _Pricer, line: OpeningLine, members: tuple, file_name: str, batch_id: uuid.UUID) -> uuid.UUID:
+def _save_line(
+    uow, pricer: _Pricer, line: OpeningLine, members: tuple, brought_in: set, file_name: str, batch_id: uuid.UUID,
+) -> uuid.UUID:
+    """Save one line; `brought_in`: (member, month) already brought in, this file's lines so far included."""
     member_id = _member_for(line, *members)
-    if line.item_code is None and _already(uow.session, member_id, line.month):
+    if line.item_code is None and (member_id, line.month.month) in brought_in:
         raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
     request = _request(line, member_id, file_name, pricer.today)
     if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
@@ -265,6 +275,7 @@ def _save_line(uow, pricer: _Pricer, line: OpeningLine, members: tuple, file_nam
     entry = _record(uow, pricer, request, True, batch_id=batch_id)[0]
     if entry.points != line.points:
         raise ValidationError(f"项目 {line.item_code} 按细则记 {format_points(entry.points)} 分，表中是 {format_points(line.points)} 分。")
+    brought_in.add((member_id, entry.occurred_on.month))  # as _opening_months reads it back
     return entry.id
 
 
@@ -283,11 +294,15 @@ def import_opening(
         _ensure_opening_items(uow, branch_id, year)
         pricer = _Pricer(uow.session, branch_id, today)
         members = _members(uow.session, branch_id, sealer_if_unlocked(actor))
+        brought_in = _opening_months(uow.session, branch_id, year)
+        pricer.preload({member_id for found in members[2].values() for member_id in found}, [year])
         for done, line in enumerate(lines, start=1):
             try:
-                created.append(_save_line(uow, pricer, line, members, path.name, batch_id))
+                created.append(_save_line(uow, pricer, line, members, brought_in, path.name, batch_id))
             except AppError as exc:
                 problems.append(OpeningProblem(line.row, line.name, f"{line.month.label}：{exc.message}"))
+            if done % WRITTEN_AT_ONCE == 0:
+                uow.session.flush()  # a sheet's entries are written a few hundred at a time, not all kept until the end
             if progress and done % 100 == 0:
                 progress(done, len(lines) + 1)
         if problems:

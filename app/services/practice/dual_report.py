@@ -24,7 +24,7 @@ from app.domain.service_hours import DualReportDecision, check_service, check_th
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.rules.rulesets import rule_set_from_record
-from db.models import Member, OrgUnit, RuleSetRecord
+from db.models import Member, OrgUnit, RuleSetRecord, reverses_nothing
 from db.practice_models import DualReportOverride, DualReportProfile, ServiceRecord
 from db.rating_models import RatingCandidate, RatingRound
 from db.store import Store
@@ -267,7 +267,7 @@ def year_rows(store: Store, year: int) -> list[DualReportRow]:
         profiles = {p.member_id: p for p in session.scalars(select(DualReportProfile).where(DualReportProfile.member_id.in_(list(found))))}
         counts = dict(session.execute(
             select(ServiceRecord.member_id, func.count()).where(
-                ServiceRecord.served_on.between(date(year, 1, 1), date(year, 12, 31)), ServiceRecord.reverses_id.is_(None)
+                ServiceRecord.served_on.between(date(year, 1, 1), date(year, 12, 31)), reverses_nothing(ServiceRecord.reverses_id)
             ).group_by(ServiceRecord.member_id)
         ).all())
         groups = {u.id: u.name for u in session.scalars(select(OrgUnit).where(OrgUnit.parent_id == branch_id))}
