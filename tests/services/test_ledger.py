@@ -281,6 +281,24 @@ def test_a_branch_s_entries_are_read_member_by_member_on_a_county_s_file(store, 
         plan = " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
     assert "ix_points_entries_member_date" in plan and "ix_points_entries_occurred_on" not in plan, plan
 
+
+@pytest.mark.parametrize("chosen", [
+    EntryFilter(year=2026), EntryFilter(status=EntryStatus.PENDING), EntryFilter(month=Month(2026, 11)),
+], ids=["year", "pending", "month"])
+def test_a_branch_s_entries_are_read_member_by_member_without_statistics(store, admin, zhang, chosen):
+    """As a file the program made is read: nothing runs ANALYZE, and without statistics SQLite's
+    plan does not depend on the file's size, so this small file's plan is a county's."""
+    from sqlalchemy import text
+
+    from app.services.ledger.queries import entries_query
+    from app.services.organisation import require_branch_id
+
+    with store.session() as session:
+        assert not session.execute(text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")).all()
+        statement = entries_query(require_branch_id(store), chosen).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+    assert "ix_points_entries_member_date" in plan and "ix_points_entries_occurred_on" not in plan, plan
+
 # ---- what the clerk is told ----------------------------------------------------------------
 
 
