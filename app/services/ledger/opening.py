@@ -279,6 +279,33 @@ def _save_line(
     return entry.id
 
 
+@dataclass
+class _Saving:
+    """What saving a sheet's lines needs: the write, the pricer, the members by ID number and name,
+    the (member, month) already brought in, and the file's name and batch."""
+
+    uow: object
+    pricer: _Pricer
+    members: tuple
+    brought_in: set
+    file_name: str
+    batch_id: uuid.UUID
+
+    def save(self, lines: list[OpeningLine], problems: list, progress: Progress | None) -> list[uuid.UUID]:
+        """The ids of the entries saved; a line that cannot be saved goes to `problems` instead."""
+        created = []
+        for done, line in enumerate(lines, start=1):
+            try:
+                created.append(_save_line(self.uow, self.pricer, line, self.members, self.brought_in, self.file_name, self.batch_id))
+            except AppError as exc:
+                problems.append(OpeningProblem(line.row, line.name, f"{line.month.label}：{exc.message}"))
+            if done % WRITTEN_AT_ONCE == 0:
+                self.uow.session.flush()  # a sheet's entries are written a few hundred at a time, not all kept until the end
+            if progress and done % 100 == 0:
+                progress(done, len(lines) + 1)
+        return created
+
+
 def import_opening(
     store: Store, actor: Actor, path: str | Path, year: int, today: date | None = None, progress: Progress | None = None,
 ) -> Change:
@@ -289,22 +316,14 @@ def import_opening(
     if not lines and not problems:
         raise ValidationError(f"“{path.name}”里没有 {year} 年的积分。")
     branch_id = require_branch_id(store)
-    batch_id, created = uuid.uuid4(), []
+    batch_id = uuid.uuid4()
     with unit_of_work(store, actor) as uow:
         _ensure_opening_items(uow, branch_id, year)
         pricer = _Pricer(uow.session, branch_id, today)
         members = _members(uow.session, branch_id, sealer_if_unlocked(actor))
-        brought_in = _opening_months(uow.session, branch_id, year)
         pricer.preload({member_id for found in members[2].values() for member_id in found}, [year])
-        for done, line in enumerate(lines, start=1):
-            try:
-                created.append(_save_line(uow, pricer, line, members, brought_in, path.name, batch_id))
-            except AppError as exc:
-                problems.append(OpeningProblem(line.row, line.name, f"{line.month.label}：{exc.message}"))
-            if done % WRITTEN_AT_ONCE == 0:
-                uow.session.flush()  # a sheet's entries are written a few hundred at a time, not all kept until the end
-            if progress and done % 100 == 0:
-                progress(done, len(lines) + 1)
+        saving = _Saving(uow, pricer, members, _opening_months(uow.session, branch_id, year), path.name, batch_id)
+        created = saving.save(lines, problems, progress)
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row), len({line.row for line in lines} | {p.row for p in problems}))
         uow.audit("import", "points_entry", None, f"从“{path.name}”导入 {year} 年期初积分 {len(created)} 条", file=path.name, batch=str(batch_id))
