@@ -121,6 +121,24 @@ def add(store, admin, name, member_class=MemberClass.NO_POST, membership=Members
     return members.add_member(store, admin, data, today=TODAY)
 
 
+def statements_sent(store, work, reading: str | None = None) -> list[str]:
+    """The SQL statements `work()` sends; with `reading`, the SELECTs that name that text (a table)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if reading is None or (statement.lstrip().upper().startswith("SELECT") and reading in statement):
+            seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        work()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    return seen
+
+
 def behind_the_programs_back(path, *statements: str) -> None:
     """Change the file as someone with an SQLite tool would: the guarding triggers dropped,
     `statements` run, the triggers put back as they were."""

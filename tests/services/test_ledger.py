@@ -18,7 +18,7 @@ from app.domain.errors import BatchRejected
 from app.domain.periods import Month
 from app.services.ledger.entries import EntryRequest
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add
+from conftest import TODAY, add, statements_sent
 from db.models import AttendanceRecord, AuditRecord, Meeting, PointsEntry
 
 D = Decimal
@@ -194,16 +194,7 @@ def test_entry_filters(store, admin, zhang):
 
 def _statements(store, work) -> int:
     """How many SQL statements `work()` sends."""
-    from sqlalchemy import event
-
-    seen = []
-    listener = lambda *args: seen.append(1)  # noqa: E731
-    event.listen(store.engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(store.engine, "before_cursor_execute", listener)
-    return len(seen)
+    return len(statements_sent(store, work))
 
 
 def _statements_reviewing(store, admin, entry_ids) -> int:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.domain.errors import ImportRejected
 from app.services.ledger import entries, opening
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add
+from conftest import TODAY, add, statements_sent
 from db.models import PointsEntry
 from tests.services import roster_layouts as layouts
 
@@ -60,20 +60,9 @@ def test_the_same_month_twice_in_one_sheet_refuses_the_sheet(store, admin, branc
         assert session.scalars(select(PointsEntry.id)).all() == []
 
 
-def _ledger_reads(store, path) -> int:
+def _ledger_reads(store, admin, path) -> int:
     """How many statements the import sends that read the ledger (points_entries)."""
-    counted = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "points_entries" in statement:
-            counted.append(statement)
-
-    event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        opening.import_opening(store, *path, 2026, today=TODAY)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", count)
-    return len(counted)
+    return len(statements_sent(store, lambda: opening.import_opening(store, admin, path, 2026, today=TODAY), reading="points_entries"))
 
 
 def test_the_ledger_is_read_as_often_for_a_long_sheet_as_for_a_short_one(store, admin, branch, village_year, tmp_path):
@@ -85,6 +74,6 @@ def test_the_ledger_is_read_as_often_for_a_long_sheet_as_for_a_short_one(store, 
     months = tuple(range(1, 11))
     short = _register(tmp_path / "short.xlsx", [[name, *([5] * 10)] for name in names[:4]], months)
     long = _register(tmp_path / "long.xlsx", [[name, *([5] * 10)] for name in names[4:]], months)
-    assert _ledger_reads(store, (admin, short)) == _ledger_reads(store, (admin, long))
+    assert _ledger_reads(store, admin, short) == _ledger_reads(store, admin, long)
     with store.session() as session:
         assert len(session.scalars(select(PointsEntry.id)).all()) == 24 * 10
