@@ -410,9 +410,12 @@ def _baseline_ranking(database: str, scope: str, month: int | None) -> None:
                 (first, last, branch),
             ).fetchall()
         else:
+            # a year is a third of the county's entries: read in table order (2.8 s) rather than one
+            # by one through the date index (6.0 s), which SQLite takes on a file without statistics
+            reading = "" if month else "NOT INDEXED"
             rows = raw.execute(
-                "SELECT member_id, SUM(points) FROM points_entries WHERE status = 'approved' "
-                "AND occurred_on BETWEEN ? AND ? GROUP BY member_id", (first, last),
+                f"SELECT member_id, SUM(points) FROM points_entries {reading} "
+                "WHERE status = 'approved' AND occurred_on BETWEEN ? AND ? GROUP BY member_id", (first, last),
             ).fetchall()
     sorted(rows, key=lambda row: -row[1])
 
