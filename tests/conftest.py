@@ -121,6 +121,14 @@ def add(store, admin, name, member_class=MemberClass.NO_POST, membership=Members
     return members.add_member(store, admin, data, today=TODAY)
 
 
+def query_plan(session, statement) -> str:
+    """SQLite's plan for a statement, its steps joined by " | " (EXPLAIN QUERY PLAN)."""
+    from sqlalchemy import text
+
+    compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    return " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
 def statements_sent(store, work, reading: str | None = None) -> list[str]:
     """The SQL statements `work()` sends; with `reading`, the SELECTs that name that text (a table)."""
     from sqlalchemy import event

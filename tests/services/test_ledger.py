@@ -18,7 +18,7 @@ from app.domain.errors import BatchRejected
 from app.domain.periods import Month
 from app.services.ledger.entries import EntryRequest
 from app.services.ledger.queries import EntryFilter, list_entries
-from conftest import TODAY, add, statements_sent
+from conftest import TODAY, add, query_plan, statements_sent
 from db.models import AttendanceRecord, AuditRecord, Meeting, PointsEntry
 
 D = Decimal
@@ -268,8 +268,7 @@ def test_a_branch_s_entries_are_read_member_by_member_on_a_county_s_file(store, 
             session.execute(text("INSERT INTO sqlite_stat1 VALUES (:t, :i, :f)"), {"t": table, "i": index, "f": figures})
     store.engine.dispose()  # statistics are read when a connection opens
     with store.session() as session:
-        statement = entries_query(require_branch_id(store), chosen).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-        plan = " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+        plan = query_plan(session, entries_query(require_branch_id(store), chosen))
     assert "ix_points_entries_member_date" in plan and "ix_points_entries_occurred_on" not in plan, plan
 
 
@@ -286,8 +285,7 @@ def test_a_branch_s_entries_are_read_member_by_member_without_statistics(store, 
 
     with store.session() as session:
         assert not session.execute(text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")).all()
-        statement = entries_query(require_branch_id(store), chosen).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-        plan = " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+        plan = query_plan(session, entries_query(require_branch_id(store), chosen))
     assert "ix_points_entries_member_date" in plan and "ix_points_entries_occurred_on" not in plan, plan
 
 # ---- what the clerk is told ----------------------------------------------------------------

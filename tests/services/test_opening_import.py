@@ -38,14 +38,28 @@ def test_a_reversed_month_can_be_brought_in_again_and_then_not_twice(store, admi
     with pytest.raises(ImportRejected, match="1月的积分已经导入过了"):
         opening.import_opening(store, admin, _register(tmp_path / "c.xlsx", [["张三", 1]], months=(1,)), 2026, today=TODAY)
     standing = [row.points for row in _opening_rows(store, zhang) if row.occurred_on.month == 3 and row.points > 0]
-    assert sorted(standing) == [Decimal(7), Decimal(8)]  # the reversed 7 and its reversal stay in the ledger
+    assert sorted(standing) == [Decimal(7), Decimal(8)]  # the reversed 7 stays in the ledger beside the 8
 
 
-def test_ordinary_points_in_a_month_do_not_stop_its_opening_points(store, admin, branch, village_year, tmp_path):
+def test_ordinary_or_rejected_points_in_a_month_do_not_stop_its_opening_points(store, admin, branch, village_year, tmp_path):
     zhang = add(store, admin, "张三")
     entries.record_entry(store, admin, entries.EntryRequest(zhang, "B01", TODAY.replace(month=1, day=10)), approve=True, today=TODAY)
-    change = opening.import_opening(store, admin, _register(tmp_path / "a.xlsx", [["张三", 5]], months=(1,)), 2026, today=TODAY)
+    typed = entries.EntryRequest(zhang, opening.EARNED_CODE, TODAY.replace(month=1, day=31), points=Decimal(3), note="期初导入：手工补录")
+    opening.import_opening(store, admin, _register(tmp_path / "feb.xlsx", [["张三", 4]], months=(2,)), 2026, today=TODAY)  # adds the items
+    pending = entries.record_entry(store, admin, typed, today=TODAY).created
+    entries.review_entries(store, admin, pending, approve=False, note="不是期初")
+    change = opening.import_opening(store, admin, _register(tmp_path / "jan.xlsx", [["张三", 5]], months=(1,)), 2026, today=TODAY)
     assert len(change.created) == 1
+
+
+def test_a_month_still_to_come_is_refused(store, admin, branch, village_year, tmp_path):
+    add(store, admin, "张三")
+    with pytest.raises(ImportRejected) as caught:
+        opening.import_opening(store, admin, _register(tmp_path / "a.xlsx", [["张三", 5, 6]], months=(11, 12)), 2026, today=TODAY)
+    assert [str(problem) for problem in caught.value.problems] == [str(caught.value.problems[0])]
+    assert "2026年12月：这个月还没有到，不能作为期初积分导入。" in str(caught.value.problems[0])
+    with store.session() as session:
+        assert session.scalars(select(PointsEntry.id)).all() == []
 
 
 def test_the_same_month_twice_in_one_sheet_refuses_the_sheet(store, admin, branch, village_year, tmp_path):
@@ -65,7 +79,7 @@ def _ledger_reads(store, admin, path) -> int:
     return len(statements_sent(store, lambda: opening.import_opening(store, admin, path, 2026, today=TODAY), reading="points_entries"))
 
 
-def test_the_ledger_is_read_as_often_for_a_long_sheet_as_for_a_short_one(store, admin, branch, village_year, tmp_path):
+def test_the_ledger_is_read_as_often_for_a_long_sheet_as_for_a_short_one(store, admin, branch, village_year, tmp_path, monkeypatch):
     """A query a line read the member's month of the ledger again for every line, and without
     planner statistics walked every entry of the file each time: 30,000 lines took 299 s."""
     names = [f"党员{chr(0x4E00 + number)}" for number in range(24)]
@@ -74,6 +88,19 @@ def test_the_ledger_is_read_as_often_for_a_long_sheet_as_for_a_short_one(store, 
     months = tuple(range(1, 11))
     short = _register(tmp_path / "short.xlsx", [[name, *([5] * 10)] for name in names[:4]], months)
     long = _register(tmp_path / "long.xlsx", [[name, *([5] * 10)] for name in names[4:]], months)
+    monkeypatch.setattr(opening, "WRITTEN_AT_ONCE", 1000)  # one write at the end of each sheet
     assert _ledger_reads(store, admin, short) == _ledger_reads(store, admin, long)
     with store.session() as session:
         assert len(session.scalars(select(PointsEntry.id)).all()) == 24 * 10
+
+
+def test_a_long_sheet_written_a_few_lines_at_a_time_is_the_same(store, admin, branch, village_year, tmp_path, monkeypatch):
+    names = [f"党员{chr(0x4E00 + number)}" for number in range(6)]
+    people = {name: add(store, admin, name) for name in names}
+    monkeypatch.setattr(opening, "WRITTEN_AT_ONCE", 7)
+    rows = [[name, *range(1, 11)] for name in names]
+    change = opening.import_opening(store, admin, _register(tmp_path / "a.xlsx", rows, tuple(range(1, 11))), 2026, today=TODAY)
+    assert len(change.created) == 60
+    assert all(sum(row.points for row in _opening_rows(store, member)) == Decimal(55) for member in people.values())
+    with pytest.raises(ImportRejected, match="已经导入过了"):
+        opening.import_opening(store, admin, _register(tmp_path / "b.xlsx", rows[-1:], tuple(range(1, 11))), 2026, today=TODAY)

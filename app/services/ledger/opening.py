@@ -33,7 +33,7 @@ from app.domain.errors import AppError, ImportRejected, PersonalDataLocked, Vali
 from app.domain.names import normalise_name
 from app.domain.periods import Month
 from app.domain.points import format_points
-from app.services.context import Actor, Change, unit_of_work
+from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.ledger.entries import EntryRequest, _Pricer, _record
 from app.services.organisation import require_branch_id
 from app.services.roster import cells
@@ -238,7 +238,7 @@ def _member_for(line: OpeningLine, sealer: Sealer | None, by_lookup: dict, by_na
     return found[0]
 
 
-def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.UUID, int]]:
+def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.UUID, Month]]:
     """(member, month) of every opening entry of `year` in the branch that still counts (not
     rejected, not a reversal, not reversed): one query for the whole file, since a query a line
     walked a village's ledger once per line."""
@@ -252,7 +252,7 @@ def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.
             reverses_nothing(PointsEntry.reverses_id), PointsEntry.id.not_in(reversed_ids),
         )
     )
-    return {(member_id, on.month) for member_id, on, note in found if is_opening(note)}
+    return {(member_id, Month.of(on)) for member_id, on, note in found if is_opening(note)}
 
 
 def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
@@ -266,8 +266,10 @@ def _save_line(
     uow, pricer: _Pricer, line: OpeningLine, members: tuple, brought_in: set, file_name: str, batch_id: uuid.UUID,
 ) -> uuid.UUID:
     """Save one line; `brought_in`: (member, month) already brought in, this file's lines so far included."""
+    if line.month.first_day > pricer.today:
+        raise ValidationError("这个月还没有到，不能作为期初积分导入。")
     member_id = _member_for(line, *members)
-    if line.item_code is None and (member_id, line.month.month) in brought_in:
+    if line.item_code is None and (member_id, line.month) in brought_in:
         raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
     request = _request(line, member_id, file_name, pricer.today)
     if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
@@ -275,7 +277,7 @@ def _save_line(
     entry = _record(uow, pricer, request, True, batch_id=batch_id)[0]
     if entry.points != line.points:
         raise ValidationError(f"项目 {line.item_code} 按细则记 {format_points(entry.points)} 分，表中是 {format_points(line.points)} 分。")
-    brought_in.add((member_id, entry.occurred_on.month))  # as _opening_months reads it back
+    brought_in.add((member_id, Month.of(entry.occurred_on)))  # as _opening_months reads it back
     return entry.id
 
 
@@ -284,7 +286,7 @@ class _Saving:
     """What saving a sheet's lines needs: the write, the pricer, the members by ID number and name,
     the (member, month) already brought in, and the file's name and batch."""
 
-    uow: object
+    uow: UnitOfWork
     pricer: _Pricer
     members: tuple
     brought_in: set
@@ -321,7 +323,8 @@ def import_opening(
         _ensure_opening_items(uow, branch_id, year)
         pricer = _Pricer(uow.session, branch_id, today)
         members = _members(uow.session, branch_id, sealer_if_unlocked(actor))
-        pricer.preload({member_id for found in members[2].values() for member_id in found}, [year])
+        _, _, by_name = members
+        pricer.preload({member_id for found in by_name.values() for member_id in found}, [year])
         saving = _Saving(uow, pricer, members, _opening_months(uow.session, branch_id, year), path.name, batch_id)
         created = saving.save(lines, problems, progress)
         if problems:
