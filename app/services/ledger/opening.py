@@ -244,7 +244,7 @@ def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.
     walked a village's ledger once per line."""
     reversed_ids = select(PointsEntry.reverses_id).where(PointsEntry.reverses_id.is_not(None))
     found = session.execute(
-        select(PointsEntry.member_id, PointsEntry.occurred_on, PointsEntry.note)
+        select(PointsEntry.member_id, PointsEntry.occurred_on)
         .join(Member, Member.id == PointsEntry.member_id)
         .where(
             Member.branch_id == branch_id, PointsEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)),
@@ -252,7 +252,7 @@ def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.
             reverses_nothing(PointsEntry.reverses_id), PointsEntry.id.not_in(reversed_ids),
         )
     )
-    return {(member_id, Month.of(on)) for member_id, on, note in found if is_opening(note)}
+    return {(member_id, Month.of(on)) for member_id, on in found}
 
 
 def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
@@ -262,29 +262,11 @@ def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: dat
     return EntryRequest(member_id, code, on, points=line.points, note=note, evidence=file_name)
 
 
-def _save_line(
-    uow, pricer: _Pricer, line: OpeningLine, members: tuple, brought_in: set, file_name: str, batch_id: uuid.UUID,
-) -> uuid.UUID:
-    """Save one line; `brought_in`: (member, month) already brought in, this file's lines so far included."""
-    if line.month.first_day > pricer.today:
-        raise ValidationError("这个月还没有到，不能作为期初积分导入。")
-    member_id = _member_for(line, *members)
-    if line.item_code is None and (member_id, line.month) in brought_in:
-        raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
-    request = _request(line, member_id, file_name, pricer.today)
-    if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
-        request.points = None  # a fixed or per-unit item: the item's own value, checked against the sheet below
-    entry = _record(uow, pricer, request, True, batch_id=batch_id)[0]
-    if entry.points != line.points:
-        raise ValidationError(f"项目 {line.item_code} 按细则记 {format_points(entry.points)} 分，表中是 {format_points(line.points)} 分。")
-    brought_in.add((member_id, Month.of(entry.occurred_on)))  # as _opening_months reads it back
-    return entry.id
-
-
 @dataclass
 class _Saving:
     """What saving a sheet's lines needs: the write, the pricer, the members by ID number and name,
-    the (member, month) already brought in, and the file's name and batch."""
+    the (member, month) already brought in (this sheet's lines so far included), and the file's
+    name and batch."""
 
     uow: UnitOfWork
     pricer: _Pricer
@@ -298,7 +280,7 @@ class _Saving:
         created = []
         for done, line in enumerate(lines, start=1):
             try:
-                created.append(_save_line(self.uow, self.pricer, line, self.members, self.brought_in, self.file_name, self.batch_id))
+                created.append(self._save_line(line))
             except AppError as exc:
                 problems.append(OpeningProblem(line.row, line.name, f"{line.month.label}：{exc.message}"))
             if done % WRITTEN_AT_ONCE == 0:
@@ -306,6 +288,22 @@ class _Saving:
             if progress and done % 100 == 0:
                 progress(done, len(lines) + 1)
         return created
+
+    def _save_line(self, line: OpeningLine) -> uuid.UUID:
+        pricer = self.pricer
+        if line.month.first_day > pricer.today:
+            raise ValidationError("这个月还没有到，不能作为期初积分导入。")
+        member_id = _member_for(line, *self.members)
+        if line.item_code is None and (member_id, line.month) in self.brought_in:
+            raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
+        request = _request(line, member_id, self.file_name, pricer.today)
+        if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
+            request.points = None  # a fixed or per-unit item: the item's own value, checked against the sheet below
+        entry = _record(self.uow, pricer, request, True, batch_id=self.batch_id)[0]
+        if entry.points != line.points:
+            raise ValidationError(f"项目 {line.item_code} 按细则记 {format_points(entry.points)} 分，表中是 {format_points(line.points)} 分。")
+        self.brought_in.add((member_id, Month.of(entry.occurred_on)))  # as _opening_months reads it back
+        return entry.id
 
 
 def import_opening(

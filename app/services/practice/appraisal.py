@@ -19,14 +19,13 @@ from app.domain.appraisal_tally import CONVERSION_RULES, GRADES, Converted, Vote
 from app.domain.enums import MemberStatus, Role
 from app.domain.errors import DateNotYet, NotFound, ValidationError
 from app.services.context import Actor, Change, read_session, unit_of_work
+from app.services.ledger.entries import IDS_AT_ONCE
 from app.services.organisation import get_branch, require_branch_id
 from app.services.rating.lock import ensure_year_open
 from app.services.rules.rulesets import rule_set_from_record
 from db.models import AppraisalRecord, Member, OrgUnit, RuleSetRecord
 from db.practice_models import AppraisalTally, AppraisalTallyLine
 from db.store import Store
-
-MEMBERS_AT_ONCE = 500  # members whose appraisals one query reads (SQLite allows a few thousand parameters)
 
 
 @dataclass(frozen=True)
@@ -146,8 +145,8 @@ def _appraisals_of(session, member_ids: list[uuid.UUID], year: int) -> dict[uuid
     """The members' appraisals of `year`, read a few hundred members at a time (a query and a
     flush a member made a 3,000-member tally take 7.8 s)."""
     found = {}
-    for start in range(0, len(member_ids), MEMBERS_AT_ONCE):
-        chunk = member_ids[start:start + MEMBERS_AT_ONCE]
+    for start in range(0, len(member_ids), IDS_AT_ONCE):
+        chunk = member_ids[start:start + IDS_AT_ONCE]
         query = select(AppraisalRecord).where(AppraisalRecord.member_id.in_(chunk), AppraisalRecord.year == year)
         found.update((record.member_id, record) for record in session.scalars(query))
     return found
