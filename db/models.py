@@ -195,12 +195,23 @@ class AttendanceRecord(RecordMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+# the partial index of the entries a meeting wrote; a query by meeting_id = ? implies it.
+FROM_A_MEETING = "meeting_id IS NOT NULL"
+
+
 class PointsEntry(ChainMixin, RecordMixin, Base):
     """One line of the ledger. Never edited after review, never deleted (db/ledger_guard.py);
     chained to the line before it (app/domain/chain.py, db/ledger_chain.py)."""
 
     __tablename__ = "points_entries"
-    __table_args__ = (Index("ix_points_entries_member_date", "member_id", "occurred_on"),)
+    # Only a meeting's entries have a meeting_id: its index leaves out the points entered by hand (0012).
+    __table_args__ = (
+        Index("ix_points_entries_member_date", "member_id", "occurred_on"),
+        Index(
+            "ix_points_entries_meeting", "meeting_id",
+            sqlite_where=text(FROM_A_MEETING), postgresql_where=text(FROM_A_MEETING),
+        ),
+    )
 
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
     rule_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rule_items.id"), index=True)

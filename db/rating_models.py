@@ -55,7 +55,8 @@ class RatingCandidate(RecordMixin, UpdatedMixin, Base):
     __table_args__ = (UniqueConstraint("round_id", "member_id"),)
 
     round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rating_rounds.id"), index=True)
-    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
+    # a member's star history across years (0012)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
     group_name: Mapped[str] = mapped_column(String(100), default="")
     member_class: Mapped[MemberClass] = mapped_column(enum_column(MemberClass))

@@ -129,6 +129,29 @@ def query_plan(session, statement) -> str:
     return " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
 
 
+def plans_of_reads(store, work, reading: str) -> list[str]:
+    """SQLite's plan (as query_plan writes it) of each SELECT naming `reading` (a table) that
+    `work()` sends, asked with the parameters it was sent with."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and reading in statement:
+            sent.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        work()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    with store.engine.connect() as connection:
+        return [
+            " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+            for statement, parameters in sent
+        ]
+
+
 def statements_sent(store, work, reading: str | None = None) -> list[str]:
     """The SQL statements `work()` sends; with `reading`, the SELECTs that name that text (a table)."""
     from sqlalchemy import event

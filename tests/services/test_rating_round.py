@@ -20,7 +20,7 @@ from app.services.ledger.entries import EntryRequest
 from app.services.ledger.queries import list_entries
 from app.services.rating.queries import load_view, member_star_history
 from app.services.roster import members
-from conftest import add
+from conftest import add, plans_of_reads
 from db.store import Store
 
 D = Decimal
@@ -158,6 +158,9 @@ def test_a_whole_round(tmp_path, store, admin, branch_ten):
     assert history == [(StarStage.PROPOSAL, 5), (StarStage.ADJUSTMENT, 3)]
     history = [(h.stage, h.to_stars) for _, h in member_star_history(store, ids["己"])]
     assert history == [(StarStage.PROPOSAL, 4), (StarStage.OVERRIDE, 5), (StarStage.OBJECTION, 4)]
+    # found through the member's own index, not by reading every year's candidates of a county
+    plans = plans_of_reads(store, lambda: member_star_history(store, ids["己"]), "rating_candidates")
+    assert len(plans) == 1 and "ix_rating_candidates_member_id" in plans[0], plans
     steps = [s.action for s in load_view(store, 2026).steps]
     assert steps == ["start", "assess", "publicise", "report", "returned", "reopen", "publicise", "report", "verified"]
 
