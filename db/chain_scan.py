@@ -205,7 +205,10 @@ def _plan(connection: sqlite3.Connection, chain: str, threads: int) -> list[tupl
 
 def rowid_range(connection: sqlite3.Connection, chain: str) -> tuple[int, int]:
     """(low, high]: the rowids of the chain's table as the connection sees them ((0, 0) when empty)."""
-    low, high = connection.execute(f"SELECT min(rowid) - 1, max(rowid) FROM {chain}").fetchone()
+    # one aggregate each: SQLite reads min() or max() of the rowid from the b-tree's edge only when
+    # it is alone in its SELECT; together they read every row (0.6 s a table on a county's file,
+    # which the window's weekly check spent before its first step, the pages waiting behind it)
+    low, high = connection.execute(f"SELECT (SELECT min(rowid) FROM {chain}) - 1, (SELECT max(rowid) FROM {chain})").fetchone()
     return (0, 0) if high is None else (low, high)
 
 
