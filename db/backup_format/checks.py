@@ -68,7 +68,10 @@ def read_database_facts(connection: sqlite3.Connection) -> DatabaseFacts:
     kind, branch = _kind_and_branch(connection, tables)
     audit_records, last_change = 0, None
     if "audit_log" in tables:
-        audit_records, last_change = connection.execute("SELECT count(*), max(created_at) FROM audit_log").fetchone()
+        # max() alone in its SELECT is read from the time index's end; beside count(*) it read
+        # every record (1.2 s of a county's backup), and the count is counted above already
+        audit_records = counts["audit_log"]
+        last_change = connection.execute("SELECT max(created_at) FROM audit_log").fetchone()[0]
     return DatabaseFacts(
         schema_revision=revision,
         schema_number=connection.execute("PRAGMA user_version").fetchone()[0],

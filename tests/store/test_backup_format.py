@@ -311,3 +311,20 @@ def test_snapshot_of_a_live_wal_database_includes_uncheckpointed_rows(tmp_path, 
     with closing(sqlite3.connect(tmp_path / "snap.db")) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert not Path(f"{tmp_path / 'snap.db'}-wal").exists()
+
+
+def test_the_facts_read_the_last_change_from_the_time_index_end(store, branch):
+    """A backup's facts (also read on closing the window, to skip an automatic backup of an
+    unchanged file) take the newest audit record's time from its index's end: beside count(*)
+    in one SELECT, max() read every record, 1.2 s on a county's file."""
+    with closing(sqlite3.connect(store.path)) as raw:
+        newest, records = raw.execute("SELECT created_at, (SELECT count(*) FROM audit_log) FROM audit_log ORDER BY created_at DESC LIMIT 1").fetchone()
+        sent = []
+        raw.set_trace_callback(sent.append)
+        facts = fmt.read_database_facts(raw)
+        raw.set_trace_callback(None)
+        assert facts.audit_records == records > 0
+        assert facts.last_change_at == datetime.fromisoformat(newest).replace(tzinfo=timezone.utc).isoformat()
+        [reading] = [statement for statement in sent if "created_at" in statement]
+        plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {reading}")]
+    assert plan == ["SEARCH audit_log USING COVERING INDEX ix_audit_log_created_at"], plan
