@@ -676,8 +676,10 @@ BYTECODE = Path(tempfile.gettempdir()) / f"jfcounty-bytecode-{os.getpid()}"  # t
 
 def _in_child(name: str, side: str, database: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="jfcounty-data-") as data:  # the window's settings and locks
-        env = {**os.environ, "DYJF_DATA_DIR": data, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(BYTECODE)}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = {**os.environ, "DYJF_DATA_DIR": data, "QT_QPA_PLATFORM": "offscreen"}
+        if name in WINDOWS:  # the others import before their timing, or compile as before (no order between them)
+            env["PYTHONPYCACHEPREFIX"] = str(BYTECODE)
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
         done = subprocess.run(
             [sys.executable, "-m", "tests.benchmarks.bench_county", "--child", name, side, str(database)],
             capture_output=True, text=True, cwd=ROOT, check=False, env=env,
@@ -773,6 +775,13 @@ def main() -> None:
         audit = raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
     print(f"county: {args.members:,} members in {args.branches} branches, {entries:,} entries, {audit:,} audit records, "
           f"{database.stat().st_size / 1e6:.0f} MB", flush=True)
+    try:
+        _figures(args, database)
+    finally:
+        shutil.rmtree(BYTECODE, ignore_errors=True)
+
+
+def _figures(args, database: Path) -> None:
     figures = {}  # name: (project, baseline), for the PostgreSQL figures beside them
     for name in QUICK:
         if name in args.skip:
@@ -794,7 +803,6 @@ def main() -> None:
         county_postgres.run(database, figures, [name for name in county_postgres.RANKINGS if name not in args.skip])
     if "backup" not in args.skip:
         _backup_figures(database)
-    shutil.rmtree(BYTECODE, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="jfcounty-bench-") as work:
         alone, with_audit, raw, kept = bytes_per_entry(database, Path(work))
     print(f"bytes per entry: {alone:.0f} (the entry and its indexes), {with_audit:.0f} with its audit record; "
