@@ -129,22 +129,32 @@ def query_plan(session, statement) -> str:
     return " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
 
 
-def plans_of_reads(store, work, reading: str) -> list[str]:
-    """SQLite's plan (as query_plan writes it) of each SELECT naming `reading` (a table) that
-    `work()` sends, asked with the parameters it was sent with."""
+def _sent(store, work, wanted) -> list[tuple[str, object]]:
+    """(statement, parameters) of each SQL statement `work()` sends for which wanted(statement) holds."""
     from sqlalchemy import event
 
-    sent = []
+    seen = []
 
     def listener(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and reading in statement:
-            sent.append((statement, parameters))
+        if wanted(statement):
+            seen.append((statement, parameters))
 
     event.listen(store.engine, "before_cursor_execute", listener)
     try:
         work()
     finally:
         event.remove(store.engine, "before_cursor_execute", listener)
+    return seen
+
+
+def _a_select_reading(table: str | None):
+    return lambda statement: table is None or (statement.lstrip().upper().startswith("SELECT") and table in statement)
+
+
+def plans_of_reads(store, work, reading: str) -> list[str]:
+    """SQLite's plan (as query_plan writes it) of each SELECT naming `reading` (a table) that
+    `work()` sends, asked with the parameters it was sent with."""
+    sent = _sent(store, work, _a_select_reading(reading))
     with store.engine.connect() as connection:
         return [
             " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
@@ -154,20 +164,7 @@ def plans_of_reads(store, work, reading: str) -> list[str]:
 
 def statements_sent(store, work, reading: str | None = None) -> list[str]:
     """The SQL statements `work()` sends; with `reading`, the SELECTs that name that text (a table)."""
-    from sqlalchemy import event
-
-    seen = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        if reading is None or (statement.lstrip().upper().startswith("SELECT") and reading in statement):
-            seen.append(statement)
-
-    event.listen(store.engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(store.engine, "before_cursor_execute", listener)
-    return seen
+    return [statement for statement, _ in _sent(store, work, _a_select_reading(reading))]
 
 
 def behind_the_programs_back(path, *statements: str) -> None:
