@@ -126,7 +126,11 @@ def query_plan(session, statement) -> str:
     from sqlalchemy import text
 
     compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-    return " | ".join(row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+    return _plan_text(session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
+def _plan_text(rows) -> str:
+    return " | ".join(row[3] for row in rows)
 
 
 def _sent(store, work, wanted) -> list[tuple[str, object]]:
@@ -156,10 +160,7 @@ def plans_of_reads(store, work, reading: str) -> list[str]:
     `work()` sends, asked with the parameters it was sent with."""
     sent = _sent(store, work, _a_select_reading(reading))
     with store.engine.connect() as connection:
-        return [
-            " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
-            for statement, parameters in sent
-        ]
+        return [_plan_text(connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)) for statement, parameters in sent]
 
 
 def statements_sent(store, work, reading: str | None = None) -> list[str]:

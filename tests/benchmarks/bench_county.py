@@ -792,7 +792,8 @@ def _figures(args, database: Path) -> None:
 
             argument = village_backups(args.villages, VILLAGE_MEMBERS, VILLAGE_MEMBERS * PER_MEMBER_YEAR * 3)
         if name in WINDOWS:  # compiled once, unmeasured
-            _in_child(name, "project", argument), _in_child(name, "baseline", argument)
+            for side in ("project", "baseline"):
+                _in_child(name, side, argument)
         project, base = _in_child(name, "project", argument), _in_child(name, "baseline", argument)
         figures[name] = (project, base)
         label = f"{name} ({args.villages}, {project['seconds'] / args.villages * 1000:.0f} ms each)" if name == GATHER else name
