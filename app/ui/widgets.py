@@ -186,6 +186,12 @@ class EnumBox(QComboBox):
 class IdBox(QComboBox):
     """A drop-down of records by id (党小组 …). Ids are kept as text, so finding one again works."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # as wide as its longest choice whenever it is filled: the choices arrive from the database
+        # after the page is first shown, when Qt's default sizes the box once, empty ("全部党小" cut)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
     def add_id(self, label: str, record_id: uuid.UUID | None) -> None:
         self.addItem(label, None if record_id is None else str(record_id))
 

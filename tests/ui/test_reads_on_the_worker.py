@@ -89,6 +89,26 @@ def _no_ui_thread_calls(guard) -> None:
     assert guard.seen == [], "\n\n".join(guard.seen)
 
 
+def test_a_group_box_filled_from_the_worker_shows_its_longest_choice_whole(qtbot, window):
+    """The 党小组 box is filled after the page was first shown; sized once while still empty, as
+    Qt's default does, the roster's box read “全部党小”."""
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    window.setWindowState(Qt.WindowState.WindowNoState)  # the laptop's width, not the offscreen 800
+    window.setMaximumSize(QSize(1366, 768))
+    window.resize(1366, 768)
+    box = window.show_page("members").group_box
+    _settled(qtbot, window)
+    longest = max((box.itemText(index) for index in range(box.count())), key=box.fontMetrics().horizontalAdvance)
+    assert box.count() > 1
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    text = QSize(box.fontMetrics().horizontalAdvance(longest), box.fontMetrics().height())
+    needed = box.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, box).width()
+    qtbot.waitUntil(lambda: box.width() >= needed, timeout=WAIT)
+
+
 def test_the_members_page_asks_on_the_worker(qtbot, window, guard):
     page = window.show_page("members")
     _settled(qtbot, window)
