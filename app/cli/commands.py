@@ -33,12 +33,19 @@ EXIT_FAILED = 1
 Handler = Callable[[argparse.Namespace], int]
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="路径", help="数据库文件（默认在用户数据文件夹中）")
+def add_common(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument("--db", metavar="路径", default=default, help="数据库文件（默认在用户数据文件夹中）")
     parser.add_argument(
-        "--operator", metavar="登录名",
+        "--operator", metavar="登录名", default=default,
         help="以哪个账号登录（也可用环境变量 DYJF_OPERATOR）；密码从环境变量 DYJF_PASSWORD 读取，否则在终端中询问",
     )
+
+
+def _add_verb_common(parser: argparse.ArgumentParser) -> None:
+    """A verb's own --db and --operator, set only when given after the verb: argparse copies a
+    verb's defaults over what the main parser read, so `main.py --db FILE check` checked the
+    default database instead of FILE."""
+    add_common(parser, argparse.SUPPRESS)
 
 
 def open_existing_store(db_path: str | None, read_only: bool = False):
@@ -78,7 +85,7 @@ def build_parser() -> tuple[ChineseArgumentParser, dict[str, Handler]]:
     verbs = parser.add_subparsers(dest="verb", metavar="命令", title="命令", parser_class=ChineseArgumentParser)
     handlers: dict[str, Handler] = {}
     for module in _verb_modules():
-        handlers.update(module.register(verbs, add_common))
+        handlers.update(module.register(verbs, _add_verb_common))
     return parser, handlers
 
 

@@ -122,3 +122,18 @@ def test_reading_verbs_do_not_create_a_missing_database(tmp_path):
         result = run(*args, "--db", str(missing))
         assert result.returncode == 1 and "找不到数据库文件" in result.stderr
     assert not missing.exists()
+
+
+def test_db_and_operator_before_the_verb_are_the_ones_used(demo_db, tmp_path):
+    # main.py --help lists --db and --operator before the command; a verb's own options
+    # must not put its defaults over them (the default database would be the one checked)
+    result = run("--db", str(demo_db), "totals", "--year", "2026")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("2026年度积分排名")
+    missing = tmp_path / "typo.db"
+    result = run("--db", str(missing), "check")
+    assert result.returncode == 1 and f"找不到数据库文件“{missing}”" in result.stderr
+    result = run("--operator", "nobody", "--db", str(demo_db), "totals", "--year", "2026")
+    assert result.returncode == 1 and "nobody" in result.stderr
+    # given after the verb too, the verb's own is the one used
+    assert run("--db", str(missing), "totals", "--year", "2026", "--db", str(demo_db)).returncode == 0
