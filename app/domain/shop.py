@@ -137,6 +137,12 @@ class ShopYear:
         """The balance on 31 December, before anything lapses."""
         return self.opening + self.earned - self.spent
 
+    @property
+    def lines_before_year_end(self) -> tuple[PassbookLine, ...]:
+        """The passbook's lines without the year-end one (a lapse is always the last line): what a
+        passbook printed before the year is over shows, since nothing has lapsed yet."""
+        return self.lines[:-1] if self.lapsed else self.lines
+
 
 def shop_year(
     year: int, opening: Decimal, earned: dict[int, Decimal], movements: Iterable[Movement], carry_over: bool

@@ -60,6 +60,17 @@ class PassbookPage:
     carried: Decimal
     printed_on: date
 
+    @property
+    def year_over(self) -> bool:
+        """Printed after 31 December: the year-end lapse or carry has happened (before, the
+        page shows the balance the member can still spend)."""
+        return self.printed_on > date(self.year, 12, 31)
+
+    @property
+    def balance(self) -> Decimal:
+        """What the member has to spend now (the year's closing balance, before anything lapses)."""
+        return self.opening + self.earned - self.spent
+
 
 @dataclass(frozen=True)
 class PassbookBatch:

@@ -107,10 +107,15 @@ def passbook_pieces(page: PassbookPage) -> list[Piece]:
     total_in = sum((plus for (plus, _), line in zip(moves, page.lines) if line.text != "上年结转"), 0)
     total_out = sum((minus for _, minus in moves), 0)
     total = [Cell("合计", bold=True, fill=LABEL_FILL), "", Cell(f"上年结转 {points_text(page.opening)} 分", fill=LABEL_FILL),
-             Cell(points_text(total_in), bold=True), Cell(points_text(total_out), bold=True), Cell(points_text(page.carried), bold=True)]
+             Cell(points_text(total_in), bold=True), Cell(points_text(total_out), bold=True),
+             Cell(points_text(page.carried if page.year_over else page.balance), bold=True)]
     body = measure_table(columns, rows + [total], STYLE) if rows else [spanning_row("本年度没有积分入账或兑换", width, STYLE, color=MUTED)]
-    summary = (f"{page.year}年：上年结转 {points_text(page.opening)} 分，本年存入 {points_text(page.earned)} 分，"
-               f"兑换净支出 {points_text(page.spent)} 分，年末清零 {points_text(page.lapsed)} 分，结转下年 {points_text(page.carried)} 分。")
+    so_far = (f"上年结转 {points_text(page.opening)} 分，本年存入 {points_text(page.earned)} 分，"
+              f"兑换净支出 {points_text(page.spent)} 分，")
+    if page.year_over:
+        summary = f"{page.year}年：{so_far}年末清零 {points_text(page.lapsed)} 分，结转下年 {points_text(page.carried)} 分。"
+    else:
+        summary = f"{page.year}年截至{date_text(page.printed_on)}：{so_far}现有可兑换积分 {points_text(page.balance)} 分。"
     legend = [*wrap_text("兑换规则：" + page.rule_text, width, 9.5), *wrap_text(summary, width, 9.5)]
     legend += [f"打印日期：{date_text(page.printed_on)}"]
     return [

@@ -47,9 +47,24 @@ def test_the_passbook_page_shows_earned_spent_and_balance(store, admin, branch):
     lines = all_lines(pdf)
     text = "\n".join(lines)
     for words in ("2026年度党员积分存折", "上年结转", "2月积分入账", "4月积分入账", "兑换 毛巾 1条（No. 000002）",
-                  "年末清零", "加分每 1 分折合 2 个兑换积分，年末结余清零", "本年存入 6 分", "结转下年 0 分"):
+                  "加分每 1 分折合 2 个兑换积分，年末结余清零", "本年存入 6 分", "现有可兑换积分 7 分"):
         assert words in text, words
     assert_only_bundled_fonts(pdf)
+
+
+def test_the_passbook_shows_the_year_end_only_once_the_year_is_over(store, admin, branch):
+    worked_year(store, admin)
+    # printed in November the 7 points can still be spent: no year-end line, the balance is 7
+    [during] = shop_papers.passbooks(store, 2026, today=PRINTED).pages
+    assert [line.text for line in during.lines][-1] != "年末清零" and during.lines[-1].balance == 7
+    text = "\n".join(all_lines(render_passbooks(shop_papers.passbooks(store, 2026, today=PRINTED), invariant=True)))
+    assert "年末清零 " not in text and "结转下年" not in text and "2026年截至2026年11月23日" in text
+    assert [line for line in text.splitlines() if line.startswith("合计")][0].split()[-1] == "7"
+    # printed in the new year the remainder has lapsed
+    after = shop_papers.passbooks(store, 2026, today=date(2027, 1, 4))
+    assert (after.pages[0].lines[-1].text, after.pages[0].lines[-1].balance) == ("年末清零", 0)
+    text = "\n".join(all_lines(render_passbooks(after, invariant=True)))
+    assert "年末清零 7 分，结转下年 0 分" in text and "现有可兑换积分" not in text
 
 
 def test_the_monthly_report_balances_the_stock(store, admin, branch):

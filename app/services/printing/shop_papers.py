@@ -91,9 +91,12 @@ def passbooks(store: Store, year: int, member_ids=None, today: date | None = Non
         if shop_year is None or (member_ids is None and not shop_year.lines):
             continue
         member = members[member_id]
+        printed_on = today or date.today()
+        # before the year is over nothing has lapsed: the page ends on the balance he can still spend
+        lines = shop_year.lines if printed_on > date(year, 12, 31) else shop_year.lines_before_year_end
         pages.append((member.name_pinyin, PassbookPage(
-            branch.township, branch.name, member.name, groups.get(member_id, ""), year, rule.describe(), shop_year.lines,
-            shop_year.opening, shop_year.earned, shop_year.spent, shop_year.lapsed, shop_year.carried, today or date.today(),
+            branch.township, branch.name, member.name, groups.get(member_id, ""), year, rule.describe(), lines,
+            shop_year.opening, shop_year.earned, shop_year.spent, shop_year.lapsed, shop_year.carried, printed_on,
         )))
     return PassbookBatch(tuple(page for _, page in sorted(pages, key=lambda p: (p[0], p[1].member_name))))
 
