@@ -131,6 +131,28 @@ def test_party_groups_month_by_month(store, year_2026):
     assert averages_chart.lines[1].values[:5] == months(2, 2, 0, 0, -2)
 
 
+def test_each_months_average_is_over_the_people_that_months_ranking_lists(store, admin, year_2026):
+    """乙 leaves in June and 丁 joins in September: July's average is over two (甲, 丙), not the
+    year's four, and September's over three, as the month rankings (the notices) count them."""
+    from app.services.roster import members
+
+    members.transfer_out(store, admin, year_2026["乙"], date(2026, 6, 30), "城关镇党委", today=TODAY)
+    second = {g.name: g.id for g in organisation.get_branch(store).groups}["第二党小组"]
+    ding = add(store, admin, "丁", group_id=second, join_date=date(2026, 9, 1))
+    ledger.record_entry(store, admin, EntryRequest(ding, "R01", date(2026, 9, 3)), approve=True, today=TODAY)
+    averages = member_charts.member_charts(store, year_2026["甲"], 2026).year_chart.bars[1].values
+    for month in range(1, 13):
+        rows = totals.branch_ranking(store, 2026, month=month).rows
+        listed = {row.name for row in rows}
+        assert listed == ({"甲", "乙", "丙"} if month <= 6 else {"甲", "丙"} if month <= 8 else {"甲", "丙", "丁"}), month
+        assert averages[month - 1] == (sum(row.period_points for row in rows) / len(rows)).quantize(D("0.01")), month
+    assert averages[8] == D("0.67")  # September: 丁's 2 points over three
+    group_totals, group_averages = branch_charts.branch_charts(store, 2026, kinds=("groups",)).charts
+    assert group_totals.bars[0].notes[5:7] == ("2人", "1人")  # 第一党小组 in June and July
+    assert group_totals.bars[1].notes[7:9] == ("1人", "2人")  # 第二党小组 in August and September
+    assert group_averages.lines[1].values[8] == D(1)
+
+
 def test_stars_deductions_and_attendance(store, year_2026):
     stars, deductions, attendance = branch_charts.branch_charts(store, 2026, kinds=("stars", "deductions", "attendance")).charts
     assert stars.categories == ("一票否决", "未达星级", "一星", "二星", "三星", "四星", "五星")

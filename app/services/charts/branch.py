@@ -9,7 +9,7 @@ out), so the deductions here add up to the scorer's figures for the same members
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -42,18 +42,25 @@ def _scored(session, branch_id: uuid.UUID, year: int) -> ScoredBranch:
 
 
 def group_charts(scored: ScoredBranch, groups: dict[uuid.UUID, str], shown: int = 12) -> tuple[Chart, Chart]:
-    """Each party group's month total (bars) and its average per member (lines)."""
-    members_of: dict[str, list] = defaultdict(list)
-    for member_id, score in scored.branch.scores.items():
+    """Each party group's month total (bars) and its average per member (lines), each month over
+    the group's members that month's ranking lists."""
+    group_of = {}
+    for member_id in scored.branch.scores:
         group_id = scored.members[member_id].group_id
-        members_of[groups.get(group_id, NO_GROUP) if group_id else NO_GROUP].append(score)
-    names = [name for name in groups.values() if name in members_of] + ([NO_GROUP] if NO_GROUP in members_of else [])
+        group_of[member_id] = groups.get(group_id, NO_GROUP) if group_id else NO_GROUP
+    present = set(group_of.values())
+    names = [name for name in groups.values() if name in present] + ([NO_GROUP] if NO_GROUP in present else [])
+    counted: dict[str, list[list]] = {name: [[] for _ in range(12)] for name in names}  # scores by group and month
+    for m in range(1, shown + 1):
+        for member_id in scored.counted_in(m):
+            counted[group_of[member_id]][m - 1].append(scored.branch.scores[member_id])
     totals, averages = [], []
     for name in names:
-        scores = members_of[name]
-        month_totals = [sum((s.month_total(m) for s in scores), ZERO) if m <= shown else None for m in range(1, 13)]
-        totals.append(Series(name, tuple(month_totals), tuple(f"{len(scores)}人" for _ in month_totals)))
-        averages.append(Series(name, tuple(None if t is None else average(t, len(scores)) for t in month_totals)))
+        months = [(sum((s.month_total(m) for s in counted[name][m - 1]), ZERO), len(counted[name][m - 1])) if m <= shown else None
+                  for m in range(1, 13)]
+        totals.append(Series(name, tuple(None if f is None else f[0] for f in months),
+                             tuple("" if f is None else f"{f[1]}人" for f in months)))
+        averages.append(Series(name, tuple(None if f is None else average(*f) for f in months)))
     return (
         Chart("各党小组每月积分合计", MONTH_NAMES, bars=tuple(totals)),
         Chart("各党小组每月人均积分", MONTH_NAMES, lines=tuple(averages), note="人均 = 小组当月合计 ÷ 小组参加统计的人数。"),

@@ -3,7 +3,7 @@ year total as a line against the star bands, and the months by category as stack
 
 Every figure is the scorer's (BranchScorer, app.domain.scoring): the month bars are the
 ranking's month points, the running total is the annual summary's 年度累计 (base floored,
-veto to date → 0), the average is over the members the branch's ranking lists.
+veto to date → 0), each month's average is over the members the branch's ranking of that month lists.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.reports.chart_data import Chart, ChartSet, Guide, Series
 from app.services.charts.common import MONTH_NAMES, STAR_NAMES, average, last_month, period_text
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
-from app.services.totals.scoring import BranchScorer
+from app.services.totals.scoring import BranchScorer, ScoredBranch
 from db.store import Store
 
 CATEGORY_ORDER = (Category.BASE, Category.DUTY, Category.BONUS, Category.DEDUCTION)
@@ -50,15 +50,14 @@ def member_charts(store: Store, member_id: uuid.UUID, year: int, up_to: Month | 
         raise NotFound(f"{year} 年的积分细则还没有建立，无法统计。")
     if member_id not in scored.branch.scores:
         raise NotFound(f"这名党员 {year} 年不在本支部的名册上。")
-    name = scored.members[member_id].name
-    return MemberCharts(member_id, name, member_chart_set(scored.branch, member_id, name, last_month(up_to)))
+    name, shown = scored.members[member_id].name, last_month(up_to)
+    return MemberCharts(member_id, name, member_chart_set(scored.branch, member_id, name, shown, branch_month_averages(scored, shown)))
 
 
-def member_chart_set(branch: BranchYear, member_id, name: str, shown: int = 12, averages: tuple | None = None) -> ChartSet:
-    """The charts from a branch already scored (so a batch of summaries scores the branch, and
-    works out its monthly averages, once: pass them as `averages`)."""
+def member_chart_set(branch: BranchYear, member_id, name: str, shown: int, averages: tuple) -> ChartSet:
+    """The charts from a branch already scored and its monthly averages (branch_month_averages):
+    a batch of summaries scores the branch, and works out the averages, once."""
     score = branch.scores[member_id]
-    averages = averages if averages is not None else branch_month_averages(branch, shown)
     up_to = None if shown == 12 else Month(branch.rule_set.year, shown)
     return ChartSet(
         f"{name} {period_text(branch.rule_set.year, up_to)}积分",
@@ -67,13 +66,14 @@ def member_chart_set(branch: BranchYear, member_id, name: str, shown: int = 12, 
     )
 
 
-def branch_month_averages(branch: BranchYear, shown: int = 12) -> tuple:
-    """The branch's average month points over everyone its ranking lists, month by month."""
-    count = len(branch.scores)
-    return tuple(
-        average(sum((s.month_total(m) for s in branch.scores.values()), ZERO), count) if m <= shown else None
-        for m in range(1, 13)
-    )
+def branch_month_averages(scored: ScoredBranch, shown: int = 12) -> tuple:
+    """The branch's average month points, each month over everyone its ranking of that month lists."""
+    scores = scored.branch.scores
+    averages = []
+    for m in range(1, 13):
+        counted = scored.counted_in(m) if m <= shown else None
+        averages.append(None if counted is None else average(sum((scores[i].month_total(m) for i in counted), ZERO), len(counted)))
+    return tuple(averages)
 
 
 def year_chart(branch: BranchYear, score: MemberYearScore, averages: tuple, shown: int = 12) -> Chart:

@@ -36,9 +36,9 @@ def annual_chart_sets(store: Store, year: int) -> dict[str, ChartSet]:
     names: dict[str, list] = {}
     for member_id, person in scored.members.items():
         names.setdefault(person.name, []).append(member_id)
-    averages = member.branch_month_averages(scored.branch)
+    averages = member.branch_month_averages(scored)
     return {
-        name: member.member_chart_set(scored.branch, ids[0], name, averages=averages)
+        name: member.member_chart_set(scored.branch, ids[0], name, 12, averages)
         for name, ids in names.items()
         if len(ids) == 1 and ids[0] in scored.branch.scores
     }

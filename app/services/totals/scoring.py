@@ -43,6 +43,7 @@ class ScoredMember:
     group_id: uuid.UUID | None
     member_class: MemberClass
     membership: Membership
+    roster_months: frozenset[int] = frozenset()  # the months of the year he was on the branch's roster some day
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,15 @@ class ScoredBranch:
     @property
     def rule_set(self) -> RuleSet:
         return self.branch.rule_set
+
+    def counted_in(self, month: int) -> list[uuid.UUID]:
+        """Who a ranking of `month` lists: on the roster some day of it, or with points in it
+        (a member who left in June is not in July's average, as he is not in July's notice)."""
+        scores = self.branch.scores
+        return [
+            member_id for member_id, member in self.members.items()
+            if member_id in scores and (month in member.roster_months or month in scores[member_id].month_categories)
+        ]
 
 
 def month_sums(session, branch_id: uuid.UUID, year: int, member_ids=None) -> dict[uuid.UUID, list[MonthSum]]:
@@ -214,14 +224,20 @@ class BranchScorer:
 
     def _members(self, start: date, end: date, with_entries: set, member_ids) -> dict[uuid.UUID, ScoredMember]:
         """Who is scored: on the roster at some time in [start, end], or with entries in it."""
+        # the months on the roster as one number, a bit a month, by the same condition as `listed`
+        months = [Month(start.year, m) for m in range(1, 13)]
+        month_bits = sum(case((on_roster(m.first_day, m.last_day), 1 << (m.month - 1)), else_=0) for m in months)
         query = select(
             Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
-            case((on_roster(start, end), 1), else_=0).label("listed"),
+            case((on_roster(start, end), 1), else_=0).label("listed"), month_bits.label("month_bits"),
         ).where(in_branch(self.branch_id, member_ids))
         if member_ids is not None:
             query = query.where(Member.id.in_(list(member_ids)))
         return {
-            row.id: ScoredMember(row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership)
+            row.id: ScoredMember(
+                row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership,
+                frozenset(m for m in range(1, 13) if row.month_bits >> (m - 1) & 1),
+            )
             for row in self.session.execute(query)
             if row.listed or row.id in with_entries
         }
