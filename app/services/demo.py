@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from app.domain.enums import Attendance, Gender, MeetingKind, MemberClass, Membership
-from app.domain.errors import ConflictError
 from app.domain.idcard import id_check_char
 from app.domain.periods import Month
 from app.services import organisation
+from app.services.accounts import setup
 from app.services.ledger import entries as ledger
 from app.services.practice import demo as practice_demo
 from app.services.shop.demo import seed_shop
@@ -86,8 +86,7 @@ def _birth_for(rng: random.Random, member_class: MemberClass, today: date) -> da
 def create_demo_branch(store: Store, actor: Actor, today: date | None = None, seed: int = 2026) -> DemoSummary:
     """Set up a demo village branch in an empty database (refused if a branch already exists)."""
     today = today or date.today()
-    if organisation.current_branch_id(store) is not None:
-        raise ConflictError("这个数据库里已经有支部数据了，演示数据只能生成在新的数据库里。")
+    setup.refuse_demo_over_a_branch(store)
     rng = random.Random(seed)
     branch = organisation.setup_branch(store, actor, "城关镇党委", "红星村党支部", GROUPS)
     rulesets.create_rule_set(store, actor, today.year, template="village_100")

@@ -10,10 +10,12 @@ from sqlalchemy import select
 from app.domain.enums import OrgKind
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.services.context import Actor, Change, read_session, unit_of_work
+from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
 from db.models import OrgUnit, StoreSetting
 from db.store import Store
 
 BRANCH_SETTING = "branch_id"
+TOWNSHIP_DATABASE = "这个数据库是乡镇汇总数据库，里面是汇总来的各支部，没有本支部自己的数据：支部设置、演示数据和只属于一个支部的功能都不能用在它上面。"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def setup_branch(
         session = uow.session
         if session.scalar(select(StoreSetting).where(StoreSetting.key == BRANCH_SETTING)):
             raise ConflictError("这个数据库已经设置过支部了。")
+        if session.scalar(select(OrgUnit.id).limit(1)) is not None:  # a township's gathered branches
+            raise ConflictError(TOWNSHIP_DATABASE)
         top = OrgUnit(kind=OrgKind.TOWNSHIP, name=township)
         session.add(top)
         session.flush()
@@ -77,8 +81,21 @@ def current_branch_id(store: Store) -> uuid.UUID | None:
 def require_branch_id(store: Store) -> uuid.UUID:
     branch_id = current_branch_id(store)
     if branch_id is None:
+        if is_township_database(store):
+            raise NotFound(TOWNSHIP_DATABASE)
         raise NotFound("这个数据库还没有设置支部，请先完成初始设置（或运行 demo 生成演示数据）。")
     return branch_id
+
+
+def is_township_database(store: Store) -> bool:
+    """True for a township's gathering database: it has no branch of its own and is marked as the
+    township's (`township_id`, set by start_township_database or by the first gather) or holds
+    gathered branches. An empty database is neither a village's nor a township's yet."""
+    with read_session(store) as session:
+        settings = read_settings(session)
+    if settings.get(BRANCH_SETTING):
+        return False
+    return bool(settings.get(TOWNSHIP_SETTING)) or any(key.startswith(GATHERED_PREFIX) for key in settings)
 
 
 def get_branch(store: Store, branch_id: uuid.UUID | None = None) -> BranchInfo:

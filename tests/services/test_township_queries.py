@@ -142,3 +142,36 @@ def test_a_payload_with_odd_values_is_shown_not_refused(township):
     assert detail.publicity_start is None and detail.objections == ()
     with pytest.raises(NotFound):
         rating_exchange.verification_detail(store, uuid.uuid4())
+
+
+def test_a_township_database_takes_no_branch_of_its_own_nor_a_demo(store, admin, village_year, township, tmp_path):
+    from app.domain.errors import ConflictError
+    from app.services import demo, organisation
+    from app.services.accounts import setup
+    from conftest import TODAY
+
+    add(store, admin, "张三")
+    township_store, township_admin = township
+    gather.gather(township_store, township_admin, [backup.backup_to(store, tmp_path).path])
+    before = _counts(township_store)
+    for attempt in (
+        lambda: setup.refuse_demo_over_a_branch(township_store),
+        lambda: demo.create_demo_branch(township_store, township_admin, today=TODAY),
+        lambda: organisation.setup_branch(township_store, township_admin, "城关镇党委", "红星村党支部", []),
+    ):
+        with pytest.raises(ConflictError, match="乡镇汇总数据库"):
+            attempt()
+    assert _counts(township_store) == before
+    # a verb meant for one branch says what the file is, not "set up a branch first, or run demo"
+    with pytest.raises(NotFound, match="乡镇汇总数据库") as refused:
+        organisation.require_branch_id(township_store)
+    assert "demo" not in str(refused.value.message)
+
+
+def _counts(store) -> tuple:
+    from sqlalchemy import func, select
+
+    from db.models import Member, OrgUnit
+
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(Member)), session.scalar(select(func.count()).select_from(OrgUnit))

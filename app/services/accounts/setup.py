@@ -99,6 +99,8 @@ def refuse_demo_over_a_branch(store: Store) -> None:
     """The demo goes only into a database without a branch (checked before anyone logs in)."""
     if organisation.current_branch_id(store) is not None:
         raise ConflictError("这个数据库里已经有支部数据了，演示数据只能生成在新的数据库里。")
+    if organisation.is_township_database(store):
+        raise ConflictError(organisation.TOWNSHIP_DATABASE)
 
 
 def create_demo_administrator(store: Store, password: str) -> Actor:

@@ -41,7 +41,7 @@ from app.services.backup.archive import (
 )
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.township.merge import Conflict, FileResult, merge_backup
-from app.services.organisation import BRANCH_SETTING
+from app.services.organisation import BRANCH_SETTING, is_township_database
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, gathered_record, put_setting, read_settings
 from app.services.township.overview import (  # re-exported: the township window's pages import them from here
     BranchSummary,
@@ -208,17 +208,6 @@ def _verified_heads(staged: Path, branch_name: str, record: dict | None) -> dict
 
 
 # ----------------------------------------------------------------------------- township mode (asked by the GUI)
-
-
-def is_township_database(store: Store) -> bool:
-    """True for a township's gathering database: it has no branch of its own and is marked as the
-    township's (`township_id`, set by start_township_database or by the first gather) or holds
-    gathered branches. An empty database is neither a village's nor a township's yet."""
-    with read_session(store) as session:
-        settings = read_settings(session)
-    if settings.get(BRANCH_SETTING):
-        return False
-    return bool(settings.get(TOWNSHIP_SETTING)) or any(key.startswith(GATHERED_PREFIX) for key in settings)
 
 
 def start_township_database(store: Store, actor: Actor, township: str) -> Change:
