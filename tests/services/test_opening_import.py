@@ -52,6 +52,37 @@ def test_ordinary_or_rejected_points_in_a_month_do_not_stop_its_opening_points(s
     assert len(change.created) == 1
 
 
+def test_months_since_the_branch_began_keeping_points_here_are_refused(store, admin, branch, village_year, tmp_path, monkeypatch):
+    """Points typed in from May on are in the ledger: a register of January to October would count
+    May to October twice. A backdated entry (typed in May for March) leaves March open."""
+    from datetime import datetime, timezone
+
+    import db.types
+
+    class _May(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 5, 12, 9, 30, tzinfo=timezone.utc)
+
+    zhang = add(store, admin, "张三")
+    monkeypatch.setattr(db.types, "datetime", _May)  # the entries below are made on 12 May
+    for day in (TODAY.replace(month=3, day=20), TODAY.replace(month=5, day=11)):
+        entries.record_entry(store, admin, entries.EntryRequest(zhang, "B01", day), approve=True, today=TODAY)
+    monkeypatch.undo()
+    with store.session() as session:
+        before = session.scalars(select(PointsEntry.id)).all()
+    register = _register(tmp_path / "year.xlsx", [["张三", *range(1, 11)]], months=range(1, 11))
+    with pytest.raises(ImportRejected) as caught:
+        opening.import_opening(store, admin, register, 2026, today=TODAY)
+    refused = [str(problem) for problem in caught.value.problems]
+    assert len(refused) == 6 and all("本支部从2026年5月起已经在程序里记分" in text for text in refused)
+    assert [text for text in refused if "2026年5月：" in text] and not [text for text in refused if "2026年4月：" in text]
+    with store.session() as session:
+        assert session.scalars(select(PointsEntry.id)).all() == before
+    change = opening.import_opening(store, admin, _register(tmp_path / "early.xlsx", [["张三", 1, 2, 3, 4]], months=(1, 2, 3, 4)), 2026, today=TODAY)
+    assert len(change.created) == 4
+
+
 def test_a_month_still_to_come_is_refused(store, admin, branch, village_year, tmp_path):
     add(store, admin, "张三")
     with pytest.raises(ImportRejected) as caught:

@@ -13,7 +13,8 @@ months); a row that names an item is priced by that item like any entry. Every e
 through the ledger's own path (entries._record: priced, audited, chained), approved, dated the
 month's last day, its note starting “期初导入”, so it counts in totals and stars and is
 reversed like any entry. All rows or none; a month already brought in is refused, so importing
-the same file twice adds nothing twice.
+the same file twice adds nothing twice, and so is a month since the branch began keeping its
+points in the program (its points are in the ledger already).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.enums import Category, EntryStatus, Role, ValueKind
 from app.domain.errors import AppError, ImportRejected, PersonalDataLocked, ValidationError
@@ -255,6 +256,21 @@ def _opening_months(session, branch_id: uuid.UUID, year: int) -> set[tuple[uuid.
     return {(member_id, Month.of(on)) for member_id, on in found}
 
 
+def _live_since(session, branch_id: uuid.UUID, year: int) -> Month | None:
+    """The month the branch began keeping `year`'s points in the program: when the first of its
+    entries of the year that is not an opening one was made. By when it was made, not by the day
+    it is for: a March commendation typed in after going live in November leaves March open."""
+    first = session.scalar(
+        select(func.min(PointsEntry.created_at))
+        .join(Member, Member.id == PointsEntry.member_id)
+        .where(
+            Member.branch_id == branch_id, PointsEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)),
+            ~PointsEntry.note.startswith(OPENING_NOTE, autoescape=True), PointsEntry.status != EntryStatus.REJECTED,
+        )
+    )
+    return None if first is None else Month(first.year, first.month)
+
+
 def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
     code = line.item_code or (EARNED_CODE if line.points > 0 else LOST_CODE)
     on = min(line.month.last_day, today)
@@ -274,6 +290,7 @@ class _Saving:
     brought_in: set
     file_name: str
     batch_id: uuid.UUID
+    live_since: Month | None  # the first month kept in the program: it and later ones are not opening months
 
     def save(self, lines: list[OpeningLine], problems: list, progress: Progress | None) -> list[uuid.UUID]:
         """The ids of the entries saved; a line that cannot be saved goes to `problems` instead."""
@@ -293,6 +310,11 @@ class _Saving:
         pricer = self.pricer
         if line.month.first_day > pricer.today:
             raise ValidationError("这个月还没有到，不能作为期初积分导入。")
+        if self.live_since is not None and line.month >= self.live_since:
+            raise ValidationError(
+                f"本支部从{self.live_since.label}起已经在程序里记分，这个月的积分已在台账中，不能再作为期初积分导入"
+                "（期初只导入开始用程序之前的月份；漏记的请逐条录入）。"
+            )
         member_id = _member_for(line, *self.members)
         if line.item_code is None and (member_id, line.month) in self.brought_in:
             raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
@@ -323,7 +345,10 @@ def import_opening(
         members = _members(uow.session, branch_id, sealer_if_unlocked(actor))
         _, _, by_name = members
         pricer.preload({member_id for found in by_name.values() for member_id in found}, [year])
-        saving = _Saving(uow, pricer, members, _opening_months(uow.session, branch_id, year), path.name, batch_id)
+        saving = _Saving(
+            uow, pricer, members, _opening_months(uow.session, branch_id, year), path.name, batch_id,
+            _live_since(uow.session, branch_id, year),
+        )
         created = saving.save(lines, problems, progress)
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: p.row), len({line.row for line in lines} | {p.row for p in problems}))
