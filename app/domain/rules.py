@@ -282,9 +282,20 @@ def price_entry(
     return value
 
 
+# A clerk's typing, not a sum: 9999 absences at −2 each were saved as one −19998 entry, and the
+# month's ranking showed it. A month's times or hours of one event stay well below this.
+MOST_IN_ONE_ENTRY = 100
+
+
 def _entry_value(item: RuleItem, quantity: Decimal, chosen_points: Decimal | None) -> Decimal:
     if quantity is None or quantity <= 0:
         raise ValidationError(f"数量必须大于 0（收到 {quantity}）。")
+    if quantity > MOST_IN_ONE_ENTRY:
+        shown = format_points(points(quantity))  # a number past all reason (1E+27, infinity) has its own sentence
+        raise ValidationError(
+            f"一条记录的次数（数量）最多 {MOST_IN_ONE_ENTRY}，{shown} 不合理，请检查是否多输了位数"
+            "（确实更多的，请按日期分开录入）。"
+        )
     if item.value_kind is ValueKind.FIXED:
         if quantity != quantity.to_integral_value():
             raise ValidationError(f"“{item.name}”按次计分，次数必须是整数。")

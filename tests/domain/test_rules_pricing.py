@@ -122,6 +122,15 @@ def test_zero_or_negative_quantity_is_refused(village, code, chosen, quantity):
     assert "数量必须大于 0" in exc.message
 
 
+@pytest.mark.parametrize("code", ["J01", "B01"])
+def test_a_count_past_what_one_entry_can_hold_is_refused(village, code):
+    """9999 absences at −2 each were priced −19998 and saved; 100 times or hours is the most."""
+    assert price(village, "J01", date(2026, 5, 1), "100") == Decimal(-200)
+    for quantity in ("100.5", "9999"):
+        exc = refused(ValidationError, price, village, code, date(2026, 5, 1), quantity)
+        assert "最多 100" in exc.message and "不合理" in exc.message
+
+
 @pytest.mark.parametrize("quantity", ["1.5", "0.5", "2.01"])
 def test_fractional_quantity_for_fixed_item_is_refused(village, quantity):
     exc = refused(ValidationError, price, village, "J01", date(2026, 5, 1), quantity)
