@@ -82,6 +82,24 @@ def test_wrong_passwords_slow_down_and_are_audited(store, first, clerk):
         assert session.get(Operator, clerk.id).failed_logins == 0
 
 
+def test_wrong_passwords_on_a_file_opened_read_only_are_counted_too(store, first, clerk):
+    """Reading verbs open the file read-only; their wrong passwords were neither counted nor
+    audited, so a script could guess without end. A right one still leaves the file as it was."""
+    from db.store import Store
+
+    with Store(store.url, read_only=True) as reading:
+        assert login.log_in(reading, "xiaoli", CLERK_PASSWORD, now=NOW, record=False).actor.id == clerk.id
+        before = audit_actions(store)
+        for failures in (1, 2):
+            with pytest.raises(LoginRefused, match=f"连续输错 {failures} 次"):
+                login.log_in(reading, "xiaoli", "not the password", now=NOW, record=False)
+        with pytest.raises(LoginRefused, match="15 秒后再试"):
+            login.log_in(reading, "xiaoli", "not the password", now=NOW, record=False)
+        with pytest.raises(LoginRefused, match="请 15 秒后再试"):
+            login.log_in(reading, "xiaoli", CLERK_PASSWORD, now=NOW, record=False)
+    assert audit_actions(store)[len(before):] == ["login_failed"] * 3
+
+
 def test_the_wait_doubles_up_to_a_quarter_of_an_hour():
     assert [login.wait_after(n).total_seconds() for n in range(1, 8)] == [0, 0, 15, 30, 60, 120, 240]
     assert login.wait_after(40) == timedelta(minutes=15)

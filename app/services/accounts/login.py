@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.enums import Role
-from app.domain.errors import DataKeyWrongSecret, LoginRefused
+from app.domain.errors import DataKeyWrongSecret, LoginRefused, StoreError
 from app.services.accounts import keyring
 from app.services.accounts.operators import Account, _give_password, account_of, actor_from
 from app.services.organisation import BRANCH_SETTING
@@ -81,8 +82,10 @@ def _attempt(store: Store, username: str, password: str, now: datetime | None, a
     with read_session(store) as session:
         operator = _load(session, username)
         actor = actor_from(operator)
-        if store.read_only:
-            return _check_only(session, operator, password, now, open_key)
+        if store.read_only and (found := _check_only(session, operator, password, now, open_key)) is not None:
+            return found
+    if store.read_only:
+        return _count_beside(store, username, password, now, action, open_key, record)
     failure: LoginRefused | None = None
     with unit_of_work(store, actor) as uow:
         operator = uow.session.get(Operator, actor.id)
@@ -106,14 +109,30 @@ def _attempt(store: Store, username: str, password: str, now: datetime | None, a
     raise failure
 
 
-def _check_only(session, operator: Operator, password: str, now: datetime, open_key: bool) -> LoggedIn:
-    """A database opened read-only (reading verbs, read-only media) is not written to: the
-    password and the wait are checked, but neither the failure nor the log-in is recorded."""
+def _check_only(session, operator: Operator, password: str, now: datetime, open_key: bool) -> LoggedIn | None:
+    """A database opened read-only (reading verbs, read-only media) is not written to by a
+    log-in: the wait and the password are checked, and a right one is not recorded (None: wrong)."""
     _still_blocked(operator, now)
     if not password_matches(operator.password_hash, password):
-        raise LoginRefused("密码不对。")
+        return None
     data_key = _data_key(session, operator.id, password) if open_key else None
     return LoggedIn(actor_from(operator, data_key), operator.must_change_password)
+
+
+def _count_beside(store: Store, username: str, password: str, now: datetime, action: str, open_key: bool, record: bool) -> LoggedIn:
+    """A wrong password on a file opened read-only, counted and audited through a writable
+    connection of its own: otherwise a reading verb (totals, report, export) gave a script
+    unlimited guesses, none of them in the 操作日志. A file that cannot be written (read-only
+    media) gets the sentence alone."""
+    try:
+        writable = Store(store.url)
+    except (OSError, SQLAlchemyError, StoreError):
+        raise LoginRefused("密码不对。") from None
+    with writable:
+        try:
+            return _attempt(writable, username, password, now, action, open_key, record)
+        except (OSError, SQLAlchemyError, StoreError):
+            raise LoginRefused("密码不对。") from None
 
 
 def _data_key(session, operator_id: uuid.UUID, password: str) -> bytes | None:
