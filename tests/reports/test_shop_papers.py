@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from reportlab.lib.pagesizes import A3, A4
 
 from app.domain.board import BoardRule
@@ -97,3 +99,18 @@ def test_the_board_notice_states_its_rule_and_prints_on_a3(store, admin, branch)
         for words in ("2026年第2季度党员积分红黑榜", "红榜（1 名）", "黑榜（1 名）", "李四", "张三", "红榜取本期积分前 1 名"):
             assert words in text, words
         assert_only_bundled_fonts(pdf)
+
+
+def test_a_period_nobody_has_points_in_gets_no_board_and_no_notice(store, admin, branch):
+    """October has no entries: the board put everyone on the red list as 并列第1名 with 0 points,
+    and the notice ranked everyone first."""
+    from app.domain.errors import ValidationError
+    from app.services.printing import report_data
+
+    worked_year(store, admin)
+    add(store, admin, "李四")
+    for make in (lambda: shop_papers.board_notice(store, 2026, month=10), lambda: report_data.monthly_notice(store, Month(2026, 10))):
+        with pytest.raises(ValidationError, match="2026年10月全体党员都还没有已审核的积分"):
+            make()
+    assert shop_papers.board_notice(store, 2026, month=2).red  # February has points
+    assert report_data.monthly_notice(store, Month(2026, 2)).rows[0].month_points > 0

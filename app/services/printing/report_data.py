@@ -206,6 +206,7 @@ def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = 
     """
     branch = organisation.get_branch(store)
     ranking = totals.branch_ranking(store, month.year, month=month.month)
+    totals.require_points_in_period(ranking)
     rows = tuple(
         NoticeRow(
             rank=row.rank,

@@ -62,6 +62,13 @@ class Ranking:
         raise NotFound("排名中没有这名党员。")
 
 
+def require_points_in_period(ranking: Ranking) -> None:
+    """Refuse paper that ranks a period nobody has points in: every member would be 并列第1名
+    with 0 points (a notice of next month, a board of a month not yet entered)."""
+    if not any(row.period_points for row in ranking.rows):
+        raise ValidationError(f"{ranking.label}全体党员都还没有已审核的积分，排不出名次；请先录入并审核本期积分再打印。")
+
+
 def _period(year: int, month: int | None, quarter: int | None) -> tuple[str, str, list[int], Month | None, date]:
     """(kind, label, months, year-to-date month, first day) of the period asked for."""
     if month is not None and quarter is not None:
