@@ -65,7 +65,7 @@ def notice_with_charts(args, store, pdf: bytes, notice) -> bytes:
         return pdf
     from app.services.charts import paper
 
-    return paper.append_pages(pdf, paper.notice_chart_pages(store, notice.month, paper.issue_line(notice.issue)))
+    return paper.append_pages(pdf, paper.notice_chart_pages(store, notice.month, paper.issue_line(notice.issue), args.paper or "A4"))
 
 
 def annual_charts(args, store, year: int):

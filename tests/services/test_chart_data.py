@@ -249,6 +249,9 @@ def test_the_notice_gains_a_chart_page(store, year_2026):
     width, height = page_sizes(pdf)[1]
     assert width > height  # landscape, like the notice
     assert_only_bundled_fonts(pdf)
+    # an A3 notice's chart page is A3 too, not an A4 sheet in an A3 document
+    on_a3 = paper.append_pages(render_monthly_notice(notice, paper="A3"), paper.notice_chart_pages(store, Month(2026, 5), "", "A3"))
+    assert [tuple(round(side) for side in size) for size in page_sizes(on_a3)] == [(1191, 842)] * 2
 
 
 def test_the_township_report(store, admin, year_2026, tmp_path):

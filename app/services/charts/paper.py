@@ -44,14 +44,15 @@ def annual_chart_sets(store: Store, year: int) -> dict[str, ChartSet]:
     }
 
 
-def notice_chart_pages(store: Store, month: Month, issue_line: str = "") -> bytes:
-    """The notice's chart page (A4 landscape): the party groups and meeting attendance up to the month.
+def notice_chart_pages(store: Store, month: Month, issue_line: str = "", paper: str = "A4") -> bytes:
+    """The notice's chart page (landscape, on the notice's own paper): the party groups and
+    meeting attendance up to the month.
 
     No stars or grades: month paper does not grade (the year is graded once).
     """
     charts = branch.branch_charts(store, month.year, month if month.month < 12 else None, NOTICE_CHART_KINDS)
     charts = ChartSet(f"{charts.title}（公示表附页）", charts.subtitle, tuple(c for c in charts.charts if c.title != "各党小组每月积分合计"))
-    return render_chart_set(charts, issue_line, geometry=page_geometry("A4", landscape_=True, margin_mm=14), side_by_side=True,
+    return render_chart_set(charts, issue_line, geometry=page_geometry(paper, landscape_=True, margin_mm=14), side_by_side=True,
                             numbered=False)
 
 

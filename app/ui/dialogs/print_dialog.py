@@ -98,7 +98,9 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
             notice = report_data.monthly_notice(store, month, settings)
             pdf = reports.render_monthly_notice(notice, paper=paper, progress=progress)
             if options.charts:
-                pdf = chart_paper.append_pages(pdf, chart_paper.notice_chart_pages(store, month, chart_paper.issue_line(notice.issue)))
+                pdf = chart_paper.append_pages(
+                    pdf, chart_paper.notice_chart_pages(store, month, chart_paper.issue_line(notice.issue), paper)
+                )
             return pdf, translate("PrintDialog", "{0}积分公示表").format(month.label)
         if kind == "stars":
             notice = report_data.star_notice(store, year, settings)
