@@ -194,6 +194,9 @@ def render_shop_month_report(report: ShopMonthReport, invariant: bool = False) -
 # ---- 红黑榜
 
 
+KEPT_WHOLE = 15  # rows of a board's list that always fit one page beside its heading
+
+
 def _board_table(notice: BoardNotice, width: float, size: float, scale: float) -> Table:
     widths = [width * 0.2, width * 0.26, width * 0.26, width * 0.13, width * 0.15]
     data = [[_cell(h, w, size, True) for h, w in zip(("名次", "姓名", "党小组", "积分", "备注"), widths)]]
@@ -205,6 +208,10 @@ def _board_table(notice: BoardNotice, width: float, size: float, scale: float) -
                   ("TEXTCOLOR", (0, row), (-1, row), colour), ("BACKGROUND", (0, row), (-1, row), LABEL_FILL)]
         for line in lines or ():
             data.append([_cell(v, w, size) for v, w in zip((line.rank_text, line.name, line.group_name or "—", line.points_text, line.remark), widths)])
+        # a list breaking onto the next page would continue there under no heading (names read as
+        # honoured that are on the black list): a list of a page's length or less moves whole
+        if lines and len(lines) <= KEPT_WHOLE:
+            style.append(("NOSPLIT", (0, row), (-1, len(data) - 1)))
         if not lines:
             data.append(["（无）", "", "", "", ""])
             style.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))

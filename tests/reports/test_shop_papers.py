@@ -114,3 +114,19 @@ def test_a_period_nobody_has_points_in_gets_no_board_and_no_notice(store, admin,
             make()
     assert shop_papers.board_notice(store, 2026, month=2).red  # February has points
     assert report_data.monthly_notice(store, Month(2026, 2)).rows[0].month_points > 0
+
+
+def test_the_black_list_is_never_continued_under_no_heading():
+    """A long red list (ties) pushed three of the black list onto page 2 with no heading over them."""
+    from app.reports.data import IssueInfo
+    from app.reports.shop_data import BoardNotice, BoardNoticeLine
+    from tests.reports.report_support import page_texts
+
+    red = tuple(BoardNoticeLine("并列第1名", f"红{n:02d}", "第一党小组", "3") for n in range(1, 29))
+    black = tuple(BoardNoticeLine(f"第{30 + n}名", f"黑{n}", "第二党小组", "0") for n in range(1, 5))
+    issue = IssueInfo("红星村党支部", PRINTED, PRINTED, date(2026, 11, 30))
+    pages = page_texts(render_board_notice(BoardNotice("红星村党支部", "2026年11月", "规则。", 32, red, black, issue), invariant=True))
+    assert len(pages) == 2
+    for page in pages:
+        if any(f"黑{n}" in page for n in range(1, 5)):
+            assert "黑榜（4 名）" in page and all(f"黑{n}" in page for n in range(1, 5))
