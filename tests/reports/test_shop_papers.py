@@ -110,9 +110,10 @@ def test_a_period_nobody_has_points_in_gets_no_board_and_no_notice(store, admin,
     worked_year(store, admin)
     add(store, admin, "李四")
     for make in (lambda: shop_papers.board_notice(store, 2026, month=10), lambda: report_data.monthly_notice(store, Month(2026, 10))):
-        with pytest.raises(ValidationError, match="2026年10月全体党员都还没有已审核的积分"):
+        with pytest.raises(ValidationError, match="2026年10月还没有已审核的积分"):
             make()
     assert shop_papers.board_notice(store, 2026, month=2).red  # February has points
+    assert shop_papers.board_notice(store, 2026, month=4).ranked == 2  # April's +2 and −2 net to nothing: still entries
     assert report_data.monthly_notice(store, Month(2026, 2)).rows[0].month_points > 0
 
 

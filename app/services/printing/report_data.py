@@ -205,8 +205,8 @@ def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = 
     adjusted member and a veto are marks the notice's legend explains.
     """
     branch = organisation.get_branch(store)
+    totals.require_entries_in_period(store, month.year, month=month.month)
     ranking = totals.branch_ranking(store, month.year, month=month.month)
-    totals.require_points_in_period(ranking)
     rows = tuple(
         NoticeRow(
             rank=row.rank,

@@ -13,7 +13,7 @@ from app.domain.board import Board, BoardCandidate, BoardRule, make_board
 from app.domain.enums import MemberClass
 from app.domain.errors import ValidationError
 from app.services.rules.rulesets import get_rule_set
-from app.services.totals.ranking import branch_ranking, require_points_in_period
+from app.services.totals.ranking import branch_ranking, require_entries_in_period
 from db.store import Store
 
 
@@ -30,8 +30,8 @@ def period_board(store: Store, year: int, month: int | None = None, quarter: int
     """The board of one month or one quarter (a board is never of a whole year: that is the star notice)."""
     if (month is None) == (quarter is None):
         raise ValidationError("红黑榜按月或按季度发布，请选择月份或季度。")
+    require_entries_in_period(store, year, month, quarter)
     ranking = branch_ranking(store, year, month=month, quarter=quarter)
-    require_points_in_period(ranking)
     rule = get_rule_set(store, year).rule_set.board
     candidates = [
         BoardCandidate(

@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from app.domain.enums import MemberClass, Membership
+from sqlalchemy import select
+
+from app.domain.enums import EntryStatus, MemberClass, Membership
 from app.domain.errors import NotFound, ValidationError
 from app.domain.periods import Month, quarter_months
 from app.domain.points import format_points
@@ -19,6 +21,7 @@ from app.services.context import read_session
 from app.services.organisation import require_branch_id
 from app.services.totals.scoring import BranchScorer, ScoredBranch, collector_paused
 from app.services.totals.standings import Standing, Standings, group_names_of
+from db.models import Member, PointsEntry
 from db.store import Store
 
 EDGE_MARGIN = Decimal("3")
@@ -62,11 +65,21 @@ class Ranking:
         raise NotFound("排名中没有这名党员。")
 
 
-def require_points_in_period(ranking: Ranking) -> None:
-    """Refuse paper that ranks a period nobody has points in: every member would be 并列第1名
-    with 0 points (a notice of next month, a board of a month not yet entered)."""
-    if not any(row.period_points for row in ranking.rows):
-        raise ValidationError(f"{ranking.label}全体党员都还没有已审核的积分，排不出名次；请先录入并审核本期积分再打印。")
+def require_entries_in_period(store: Store, year: int, month: int | None = None, quarter: int | None = None) -> None:
+    """Refuse paper that ranks a period without one approved entry in the branch: every member
+    would be 并列第1名 with 0 points (a notice of next month, a board of a month not yet entered).
+    Entries that net to nothing are entries: that period still ranks."""
+    _, label, months, up_to, start = _period(year, month, quarter)
+    end = up_to.last_day if up_to else date(year, 12, 31)
+    with read_session(store) as session:
+        found = session.scalar(
+            select(PointsEntry.id).join(Member, Member.id == PointsEntry.member_id)
+            .where(Member.branch_id == require_branch_id(store), PointsEntry.status == EntryStatus.APPROVED,
+                   PointsEntry.occurred_on.between(start, end))
+            .limit(1)
+        )
+    if found is None:
+        raise ValidationError(f"{label}还没有已审核的积分，排不出名次；请先录入并审核本期积分再打印。")
 
 
 def _period(year: int, month: int | None, quarter: int | None) -> tuple[str, str, list[int], Month | None, date]:
