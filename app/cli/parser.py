@@ -14,6 +14,11 @@ _TRANSLATIONS = [
     (r"argument (\S+): invalid choice: '?([^']*)'? \(choose from (.*)\)", r"参数 \1 的取值“\2”不可用，可选：\3"),
     (r"argument (\S+): expected one argument", r"参数 \1 后面需要跟一个值"),
     (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能和 \2 同时使用"),
+    (r"argument (\S+): invalid int value: '(.*)'", r"参数 \1 要填整数，“\2”不是整数"),
+    (r"argument (\S+): invalid float value: '(.*)'", r"参数 \1 要填数字，“\2”不是数字"),
+    (r"argument (\S+): invalid \S+ value: '(.*)'", r"参数 \1 的取值“\2”看不懂"),
+    (r"argument (\S+): expected at least one argument", r"参数 \1 后面至少要跟一个值"),
+    (r"ambiguous option: (\S+) could match (.*)", r"参数 \1 不完整，可能是 \2 中的一个，请写全"),
     (r"argument (\S+): (.*)", r"参数 \1：\2"),
     (r"one of the arguments (.*) is required", r"参数 \1 必须选一个"),
 ]
@@ -39,6 +44,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
         self._optionals.title = "选项"
+        self._positionals.title = "位置参数"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def error(self, message: str):

@@ -59,6 +59,9 @@ def test_check_passes_on_the_demo(demo_db):
         (["demo"], "已经有支部", 1),
         (["demo", "--until", "2026-02-30"], "看不懂", 1),
         (["demo", "--until", "2999-01-01"], "未来", 1),
+        (["demo", "--seed", "abc"], "参数 --seed 要填整数，“abc”不是整数", 2),
+        (["report", "notice", "--month", "2026-10", "--out", "x.pdf", "--offset-right", "abc"], "要填数字，“abc”不是数字", 2),
+        (["report", "notice", "--month", "2026-10", "--o", "x.pdf"], "参数 --o 不完整", 2),
     ],
 )
 def test_bad_arguments_get_one_plain_line_and_a_nonzero_exit(demo_db, args, words, code):
@@ -67,7 +70,7 @@ def test_bad_arguments_get_one_plain_line_and_a_nonzero_exit(demo_db, args, word
     assert result.returncode == code
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "invalid" not in result.stderr and "ambiguous" not in result.stderr
     assert demo_db.read_bytes() == before
 
 
@@ -99,9 +102,9 @@ def test_a_damaged_file_is_refused(tmp_path):
 
 
 def test_every_verb_has_chinese_help():
-    for verb in ([], ["demo"], ["totals"], ["check"], ["rebuild-sums"]):
+    for verb in ([], ["demo"], ["totals"], ["check"], ["rebuild-sums"], ["report"]):
         result = run(*verb, "--help")
-        assert result.returncode == 0 and "--db" in result.stdout
+        assert result.returncode == 0 and "--db" in result.stdout and "positional arguments" not in result.stdout
 
 
 def test_default_database_lives_in_the_user_data_folder(tmp_path):
