@@ -202,7 +202,11 @@ def _build(args, store, month, year, member_ids, settings, options) -> tuple[byt
         return pdf, f"{month.label}积分公示表（{len(notice.rows)} 人）"
     if kind == "stars":
         notice = report_data.star_notice(store, year, settings)
-        return reports.render_star_notice(notice, paper=args.paper or "A4"), f"{year}年度星级评定公示（{notice.rated_count} 人参评）"
+        if notice.assessed:
+            said = f"{year}年度星级评定公示（{notice.rated_count} 人参评）"
+        else:
+            said = f"{year}年度星级预评名单（星级评定尚未进行，按目前积分测算，{notice.rated_count} 人）"
+        return reports.render_star_notice(notice, paper=args.paper or "A4"), said
     if kind == "certificates":
         batch = report_data.certificates(store, year, member_ids, args.stars or 5, settings)
         return reports.render_certificates(batch, options), f"{year}年度荣誉证书 {len(batch.certificates)} 张"

@@ -237,6 +237,7 @@ class StarNotice:
     vetoed_count: int = 0
     five_star_quota: int | None = None
     quota_moves: tuple[StarQuotaMove, ...] = ()  # highest total first; each still holds four stars
+    assessed: bool = True  # the rating round's stars; False: estimated from the points so far, before any round
 
     def level(self, stars: int) -> StarLevel:
         for level in self.levels:

@@ -398,18 +398,25 @@ def render_star_notice(
     """星级党员评定结果公示, portrait A4 or A3: names grouped by stars, five stars first."""
     geometry = page_geometry(paper, landscape_=False, margin_mm=18)
     scale = paper_scale(paper)
-    title = f"{notice.branch}{notice.year}年度星级党员评定结果公示"
+    title = f"{notice.branch}{notice.year}年度星级党员评定结果公示" if notice.assessed else f"{notice.branch}{notice.year}年度星级预评名单"
     quota = ""
     if notice.five_star_quota is not None:
         quota = f"五星党员名额不超过 {notice.five_star_quota} 名。"
     if notice.quota_moves:
         quota += f"因名额限制，{len(notice.quota_moves)} 名党员由五星调为四星，名单和原因列在表后。"
     vetoed = f"另有 {notice.vetoed_count} 名党员因一票否决不参加评星。" if notice.vetoed_count else ""
-    intro = (
-        f"根据《{notice.rule_set_name}》，经个人申报、支部审核评星，本支部 {notice.rated_count} 名党员参加"
-        f"{notice.year}年度星级评定。{quota}{vetoed}现将评定结果公示如下。"
-        f"{_period_sentence(notice.issue)}{_objection_sentence(notice.issue)}"
-    )
+    if notice.assessed:
+        intro = (
+            f"根据《{notice.rule_set_name}》，经个人申报、支部审核评星，本支部 {notice.rated_count} 名党员参加"
+            f"{notice.year}年度星级评定。{quota}{vetoed}现将评定结果公示如下。"
+            f"{_period_sentence(notice.issue)}{_objection_sentence(notice.issue)}"
+        )
+    else:  # before the rating round: what the points so far would give, for the branch committee, not the board
+        intro = (
+            f"本名单根据《{notice.rule_set_name}》，按截至{date_text(notice.issue.issued_on)}已审核的积分测算，"
+            f"本支部 {notice.rated_count} 名党员列入。{quota}{vetoed}本年度星级评定尚未进行，"
+            "名单不是评定结果，仅供支部参考，不作公示。"
+        )
     size = 12 * scale
     return _build(
         geometry, title, _head(title, intro, scale),

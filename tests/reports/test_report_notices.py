@@ -137,8 +137,12 @@ def test_star_notice_groups_members_under_their_stars(demo_store, settings):
         start, end = bounds[row.stars]
         assert lines.count(row.name) == 1 and start < lines.index(row.name) < end, row.name
     flat = "".join(lines)
-    assert "2026年度星级党员评定结果公示" in flat and "公示时间：2026年11月23日至2026年11月27日（共5天）" in flat
-    assert f"本支部 {notice.rated_count} 名党员参加2026年度星级评定" in flat
+    # no rating round yet: the stars are the points so far, and the paper says so instead of
+    # claiming 个人申报、支部审核评星 and a notice period
+    assert not notice.assessed
+    assert "2026年度星级预评名单" in flat and "按截至2026年11月23日已审核的积分测算" in flat and "不作公示" in flat
+    assert "评定结果公示" not in flat and "经个人申报" not in flat and "公示时间" not in flat
+    assert f"本支部{notice.rated_count}名党员列入" in flat.replace(" ", "")
     assert "另有 1 名党员因一票否决不参加评星" in flat
     assert_only_bundled_fonts(pdf)
     assert {(round(w), round(h)) for w, h in page_sizes(pdf)} == {(595, 842)}

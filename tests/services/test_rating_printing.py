@@ -95,6 +95,7 @@ def test_the_notice_lists_who_the_quota_moved_down_and_why(store, admin, edge_id
         ("党员丙", D(93), TIED), ("党员乙", D(93), TIED), ("党员丁", D(91), BELOW),
     ]
     text = "".join(page_texts(render_star_notice(notice))).replace("\n", "")
+    assert notice.assessed and "2026年度星级党员评定结果公示" in text and "经个人申报、支部审核评星" in text and "公示时间" in text
     assert "五星党员名额不超过 2 名。因名额限制，3 名党员由五星调为四星，名单和原因列在表后。" in text
     assert "因五星名额限制由五星调为四星的党员（共 3 名）" in text
     assert f"党员丁（年度积分 91 分）：{BELOW}。" in text

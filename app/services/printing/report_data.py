@@ -205,8 +205,8 @@ def monthly_notice(store: Store, month: Month, settings: IssueSettings | None = 
     adjusted member and a veto are marks the notice's legend explains.
     """
     branch = organisation.get_branch(store)
+    ranking = totals.branch_ranking(store, month.year, month=month.month)  # first: a year without rules says so
     totals.require_entries_in_period(store, month.year, month=month.month)
-    ranking = totals.branch_ranking(store, month.year, month=month.month)
     rows = tuple(
         NoticeRow(
             rank=row.rank,
@@ -290,6 +290,7 @@ def star_notice(store: Store, year: int, settings: IssueSettings | None = None) 
         vetoed_count=len(ranking.rows) - len(rated_rows),
         five_star_quota=ranking.five_star_quota,
         quota_moves=rating_queries.estimated_quota_moves(rulesets.get_rule_set(store, year).rule_set, rated_rows),
+        assessed=False,
     )
 
 

@@ -30,8 +30,8 @@ def period_board(store: Store, year: int, month: int | None = None, quarter: int
     """The board of one month or one quarter (a board is never of a whole year: that is the star notice)."""
     if (month is None) == (quarter is None):
         raise ValidationError("红黑榜按月或按季度发布，请选择月份或季度。")
+    ranking = branch_ranking(store, year, month=month, quarter=quarter)  # first: a year without rules says so
     require_entries_in_period(store, year, month, quarter)
-    ranking = branch_ranking(store, year, month=month, quarter=quarter)
     rule = get_rule_set(store, year).rule_set.board
     candidates = [
         BoardCandidate(

@@ -104,7 +104,7 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
             return pdf, translate("PrintDialog", "{0}积分公示表").format(month.label)
         if kind == "stars":
             notice = report_data.star_notice(store, year, settings)
-            return reports.render_star_notice(notice, paper=paper, progress=progress), translate("PrintDialog", "{0}年度星级评定公示").format(year)
+            return reports.render_star_notice(notice, paper=paper, progress=progress), (translate("PrintDialog", "{0}年度星级评定公示") if notice.assessed else translate("PrintDialog", "{0}年度星级预评名单")).format(year)
         if kind == "board":
             return _board(store, month, options), _board_title(month, options.quarterly)
         if kind == "certificates":
