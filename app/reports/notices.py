@@ -21,7 +21,6 @@ from reportlab.platypus import (
     FrameBreak,
     NextPageTemplate,
     PageTemplate,
-    Paragraph,
     Table,
     TableStyle,
 )
@@ -32,6 +31,7 @@ from app.reports.layout import (
     FONT_BOLD,
     GRID,
     BAND_FILL,
+    BLACK,
     LABEL_FILL,
     MUTED,
     RED,
@@ -40,11 +40,9 @@ from app.reports.layout import (
     numbered_canvas_class,
     page_geometry,
     paper_scale,
-    paragraph_style,
 )
 from app.reports.progress import Progress, report
-from app.reports.text import date_text, fit_widths, points_text, star_title, stars_text, text_width, wrap_text
-from xml.sax.saxutils import escape
+from app.reports.text import date_text, fit_size, fit_widths, points_text, star_title, stars_text, text_width, wrap_text
 
 COLUMN_GAP = 8 * mm
 MIN_TABLE_SIZE = 8.5
@@ -67,10 +65,51 @@ def _period_sentence(issue: IssueInfo) -> str:
 
 def _head(title: str, intro: str, scale: float) -> list[Flowable]:
     return [
-        Paragraph(escape(title), paragraph_style("title", 20 * scale, bold=True, align="center", color=RED)),
+        _Wrapped(title, 20 * scale, bold=True, centred=True, color=RED, smallest=15 * scale),
         _RedRule(scale),
-        Paragraph(escape(intro), paragraph_style("intro", 11.5 * scale, first_indent=23 * scale, space_after=3 * scale)),
+        _Wrapped(intro, 11.5 * scale, indent=2, space_after=3 * scale),
     ]
+
+
+class _Wrapped(Flowable):
+    """A title or an intro wrapped by the papers' own rules (app.reports.text.wrap_text): no line
+    starts with closing punctuation and a number stays with its 年, 月 or 日. reportlab's CJK
+    wrapping began a line with the 。 after “（共5天）” and broke “2026 / 年”. A title first shrinks
+    (down to `smallest`) to stay on one line: a long branch name broke it mid-word."""
+
+    def __init__(self, text: str, size: float, *, bold: bool = False, centred: bool = False, color=BLACK,
+                 indent: int = 0, space_after: float = 0, smallest: float | None = None) -> None:
+        super().__init__()
+        self.text, self.size, self.bold, self.centred, self.color = text, size, bold, centred, color
+        self.indent, self.space_after, self.smallest = indent, space_after, smallest
+        self.lines: tuple[str, ...] = ()
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        if self.smallest is not None:
+            self.size = fit_size(self.text, available_width, self.size, self.smallest, self.bold)
+        # the first line's indent as characters of the face's full width, taken off again below
+        lines = wrap_text(INDENT_CHARACTER * self.indent + self.text, available_width, self.size, self.bold)
+        self.lines = (lines[0][self.indent:], *lines[1:])
+        self.leading = round(self.size * 1.45, 1)
+        self.height = len(self.lines) * self.leading + self.space_after
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(FONT_BOLD if self.bold else FONT, self.size)
+        canvas.setFillColor(self.color)
+        baseline = self.height - self.space_after - self.size
+        for number, line in enumerate(self.lines):
+            if self.centred:
+                canvas.drawCentredString(self.width / 2, baseline, line)
+            else:
+                left = text_width(INDENT_CHARACTER * self.indent, self.size, self.bold) if number == 0 else 0
+                canvas.drawString(left, baseline, line)
+            baseline -= self.leading
+
+
+INDENT_CHARACTER = "中"  # any CJK character: they are all one full width
 
 
 class _RedRule(Flowable):

@@ -44,8 +44,12 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "+-._/:%@#")
 
 
+NUMBER_UNITS = "年月日号时分秒岁名人次天个条张页"  # kept on the line of the number before them: “2026年”, “12月”
+
+
 def _tokens(text: str) -> list[str]:
-    """Break opportunities: every CJK character alone, Latin words and numbers whole, spaces alone."""
+    """Break opportunities: every CJK character alone, Latin words and numbers whole (a number
+    with the unit after it: “2026年” never breaks), spaces alone."""
     tokens: list[str] = []
     word = ""
     for ch in text:
@@ -53,9 +57,13 @@ def _tokens(text: str) -> list[str]:
             word += ch
             continue
         if word:
+            if ch in NUMBER_UNITS and word[-1].isdigit():
+                word += ch
+                ch = ""
             tokens.append(word)
             word = ""
-        tokens.append(ch)
+        if ch:
+            tokens.append(ch)
     if word:
         tokens.append(word)
     return tokens

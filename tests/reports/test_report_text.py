@@ -54,6 +54,31 @@ def test_latin_words_and_numbers_stay_whole():
     assert any("ABC-123" in line for line in lines)
 
 
+@pytest.mark.parametrize("width", range(40, 200, 7))
+def test_a_number_keeps_its_year_month_or_day(width):
+    """“参加2026 / 年度” and “2026年12 / 月2日” were broken on the star notice."""
+    lines = wrap_text("本支部党员参加2026年度星级评定，公示时间：2026年12月2日至2026年12月6日（共5天）。", width, 10)
+    for line in lines[1:]:
+        assert line[0] not in "年月日天", lines
+    assert "".join(lines) == "本支部党员参加2026年度星级评定，公示时间：2026年12月2日至2026年12月6日（共5天）。"
+
+
+def test_a_notices_intro_and_title_follow_the_same_rules():
+    """The notices' title and intro were reportlab Paragraphs, whose CJK wrapping began a line with
+    the 。 after “（共5天）” and broke a long branch's title mid-word."""
+    from app.reports.layout import page_geometry
+    from app.reports.notices import _head
+
+    frame = page_geometry("A4", margin_mm=16).frame_width
+    title, _, intro = _head("红旗街道红星社区第二网格党支部2026年度星级党员评定结果公示", "公示时间：2026年12月2日至2026年12月6日（共5天）。公示期间，党员和群众如有异议，请向党支部委员会反映。" * 3, 1)
+    title.wrap(frame, 800)
+    assert len(title.lines) == 1 and title.size < 20
+    for width in range(150, int(frame), 23):
+        intro.wrap(width, 800)
+        assert all(line[0] not in NO_LINE_START for line in intro.lines[1:]), intro.lines
+        assert text_width("中中" + intro.lines[0], intro.size) <= width + 0.01
+
+
 def test_explicit_newlines_are_kept():
     assert wrap_text("第一行\n第二行", 500, 10) == ("第一行", "第二行")
 
