@@ -17,6 +17,7 @@ from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in
 from app.cli.login import credentials
 from app.cli.progress import TerminalProgress
 from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
+from app.domain.periods import parse_year
 from app.domain.points import format_points
 from app.services.backup import archive as backup
 from app.services.township import gather
@@ -65,7 +66,7 @@ def register(verbs, add_common) -> dict:
     )
     add_common(gather_parser)
     gather_parser.add_argument("paths", nargs="+", metavar="文件夹或文件")
-    gather_parser.add_argument("--year", metavar="YYYY", type=int, help="对比哪一年（默认今年）")
+    gather_parser.add_argument("--year", metavar="YYYY", help="对比哪一年（默认今年）")
     return {"backup": run_backup, "verify": run_verify, "restore": run_restore, "gather": run_gather}
 
 
@@ -119,6 +120,8 @@ def _database_file(args) -> Path:
 
 
 def run_backup(args) -> int:
+    if not args.to.strip():  # Path("") is the current folder: an empty --to would back up there unasked
+        raise ValidationError("请用 --to 写明备份放在哪个文件夹（例如 U 盘）。")
     folder = Path(args.to)
     if not folder.is_dir():
         raise ValidationError(f"找不到文件夹“{folder}”（U 盘可能没有插好）。")
@@ -195,7 +198,7 @@ def run_restore(args) -> int:
 def run_gather(args) -> int:
     if not args.db:
         raise ValidationError("请用 --db 指定乡镇汇总数据库文件，例如 --db 乡镇汇总.db。")
-    year = args.year or date.today().year
+    year = parse_year(args.year) if args.year is not None else date.today().year
 
     def passphrase(path, manifest):
         try:

@@ -95,10 +95,10 @@ def _parse_quarter(text: str) -> tuple[int, int]:
 
 
 def run_totals(args) -> int:
-    if args.month:
+    if args.month is not None:  # an empty --month "" is a month not understood, not the year
         month = Month.parse(args.month)
         year, kwargs = month.year, {"month": month.month}
-    elif args.quarter:
+    elif args.quarter is not None:
         year, quarter = _parse_quarter(args.quarter)
         kwargs = {"quarter": quarter}
     else:

@@ -198,3 +198,14 @@ def test_on_a_stick_the_backup_is_encrypted_unless_a_plain_one_is_asked_for(caps
     assert backup_verbs.backup.inspect_backup(made).encrypted
     assert cli(capsys, "backup", "--to", stick, "--db", db, "--no-encrypt")[0] == 0
     assert sum(not backup_verbs.backup.inspect_backup(p).encrypted for p in stick.glob("*.jfbak")) == 1
+
+
+def test_an_empty_folder_or_a_short_year_is_refused_and_writes_nothing(capsys, village, tmp_path, monkeypatch):
+    """`backup --to ""` wrote the backup into the current folder; `gather --year 26` compared year 26."""
+    db, _ = village
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli(capsys, "backup", "--to", "", "--db", db)
+    assert code == 1 and "请用 --to 写明备份放在哪个文件夹" in err and not list(tmp_path.glob("*.jfbak"))
+    township = tmp_path / "乡镇汇总.db"
+    code, _, err = cli(capsys, "gather", "--year", "26", "--db", township, tmp_path)
+    assert code == 1 and "年份“26”看不懂" in err and not township.exists()

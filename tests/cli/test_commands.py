@@ -52,6 +52,7 @@ def test_check_passes_on_the_demo(demo_db):
     [
         (["totals", "--month", "2026-13"], "月份不正确", 1),
         (["totals", "--month", "十月"], "看不懂", 1),
+        (["totals", "--month", ""], "月份“”看不懂", 1),  # was taken for the year: 年份“None”看不懂
         (["totals", "--year", "2025"], "2025 年的积分细则还没有建立", 1),
         (["totals"], "必须选一个", 2),
         (["totals", "--year", "2026", "--month", "2026-01"], "不能和", 2),
