@@ -11,7 +11,7 @@ from contextlib import closing
 import pytest
 
 from app.domain.enums import Role
-from app.domain.errors import PermissionDenied
+from app.domain.errors import PermissionDenied, ValidationError
 from app.services import check, demo
 from app.services.accounts import operators
 from app.services.kept_sums import rebuild_kept_sums
@@ -76,3 +76,22 @@ def test_anyone_but_an_administrator_is_refused_and_nothing_changes(demo_file, t
         assert "没有重算积分汇总的权限" in refused.value.message
         assert len([p for p in check.check_store(store).problems if "汇总" in p]) == 2
     assert _ledger_and_audit(path)[1] == 0
+
+
+def test_a_rewritten_ledger_is_not_summed_into_the_kept_sums(demo_file, tmp_path):
+    """With its guard dropped and an entry's points rewritten, `check` names the row; rebuilding
+    would have taken the forged figure into the sums (a year total went from 50.5 to 58.5)."""
+    path = _tampered(demo_file, tmp_path)
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute("DROP TRIGGER points_entries_no_rewrite")
+        raw.execute("UPDATE points_entries SET points = 1000 WHERE rowid = (SELECT min(rowid) FROM points_entries WHERE reverses_id IS NULL)")
+        raw.commit()
+        sums_before = raw.execute("SELECT sum(points) FROM member_month_sums").fetchone()
+    ledger_before, _ = _ledger_and_audit(path)
+    with Store.open_file(path) as store:
+        with pytest.raises(ValidationError, match="台账本身有问题，不能据它重算积分汇总") as refused:
+            rebuild_kept_sums(store, keyed_admin(store))
+        assert refused.value.details
+    with closing(sqlite3.connect(path)) as raw:
+        assert raw.execute("SELECT sum(points) FROM member_month_sums").fetchone() == sums_before
+    assert _ledger_and_audit(path) == (ledger_before, 0)
