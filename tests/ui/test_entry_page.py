@@ -250,3 +250,27 @@ def test_a_batch_with_a_range_item_and_no_value_is_refused(page, store, people):
     tab.save_button.click()
     assert "选定分值" in tab.problem.text()
     assert _entries(store, item_code="B04") == []
+
+
+def test_a_refused_save_does_not_stand_beside_a_green_已保存(page, store, people, monkeypatch):
+    """The green box still read “已保存：张三…” beside the red refusal of the next member's entry."""
+    from app.domain.errors import ValidationError
+    from app.ui.pages import entry_single
+
+    tab = page.single
+    tab.picker.search.setText("zs")
+    tab.fields.date_edit.setDate(QDate(2026, 11, 20))
+    tab.fields.item_box.select_code("B02")
+    tab.save_button.click()
+    assert tab.saved_label.text().startswith("已保存：张三")
+
+    def refused(*_args, **_kwargs):
+        raise ValidationError("“参加志愿服务”每年最多 6 分，本次最多还能记 0 分。")
+
+    monkeypatch.setattr(entry_single.ledger, "record_entry", refused)
+    tab.picker.search.setText("ls")
+    tab.fields.item_box.select_code("B02")
+    assert tab.picker.current_name() == "李四" and tab.save_button.isEnabled(), tab.preview_label.text()
+    tab.save_button.click()
+    assert "每年最多 6 分" in tab.problem.text()
+    assert tab.saved_label.text().startswith("上一条已保存：张三")

@@ -76,7 +76,7 @@ class SingleEntryTab(QWidget):
         self.undo_button.clicked.connect(self.undo)
         box.addWidget(self.undo_button)
         self.saved_box.setVisible(False)
-        self.last_entry_id = None
+        self.last_entry_id, self._last_saved = None, ""
         return self.saved_box
 
     def refresh(self) -> None:
@@ -134,14 +134,21 @@ class SingleEntryTab(QWidget):
         self.save_button.setEnabled(False)
         self.ctx.write(
             lambda _control: ledger.record_entry(store, actor, request, approve=approve, today=today),
-            Kind.LEDGER, self._saved, parent=self, on_problem=self._refused,
+            Kind.LEDGER, self._saved, parent=self, on_problem=self._save_refused,
             summary=lambda change: self.tr("{0}：{1}").format(name, change.summary),
         )
+
+    def _save_refused(self, exc: BaseException) -> None:
+        # the green box beside the red refusal must not read as if this entry were saved
+        if self.saved_box.isVisible() and self._last_saved:
+            self.saved_label.setText(self.tr("上一条已保存：{0}").format(self._last_saved))
+        self._refused(exc)
 
     def _saved(self, change) -> None:
         show_problem(self.problem, "")
         self.last_entry_id = change.created[0] if change.created else None
-        self.saved_label.setText(self.tr("已保存：{0}，{1}").format(self._saving_name, change.summary))
+        self._last_saved = self.tr("{0}，{1}").format(self._saving_name, change.summary)
+        self.saved_label.setText(self.tr("已保存：{0}").format(self._last_saved))
         self.undo_button.setEnabled(self.last_entry_id is not None)
         self.saved_box.setVisible(True)
         self.fields.note_edit.clear()
@@ -163,7 +170,7 @@ class SingleEntryTab(QWidget):
         )
 
     def _undone(self, change) -> None:
-        self.last_entry_id = None
+        self.last_entry_id, self._last_saved = None, ""
         self.saved_label.setText(change.summary)
         self.update_preview()
 
