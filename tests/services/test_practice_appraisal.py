@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.domain.appraisal_tally import Votes
 from app.domain.errors import ValidationError
+from app.services import organisation
 from app.services.practice import appraisal
 from app.services.rules import rulesets
 from app.services.totals import ranking as totals
@@ -105,6 +106,15 @@ def test_the_ballot_lists_every_member(store, admin, four):
     paper = appraisal.ballot_paper(store, 2026)
     assert paper.grades == ("优秀", "合格", "基本合格", "不合格")
     assert sorted(m.name for m in paper.members) == sorted(four)
+
+
+def test_the_ballot_lists_a_group_by_pinyin(store, admin, branch):
+    """By the name itself the ballot ran 任林, 刘小敏, 戴强春, 曾军海 (character codes), not as the
+    sign-in sheet lists them."""
+    group = organisation.get_branch(store).groups[0].id
+    for name in ("任林", "刘小敏", "戴强春", "曾军海", "艾红"):
+        add(store, admin, name, group_id=group)
+    assert [m.name for m in appraisal.ballot_paper(store, 2026).members] == ["艾红", "戴强春", "刘小敏", "任林", "曾军海"]
 
 
 def test_a_tally_for_a_reported_year_is_refused_until_the_round_is_reopened(tmp_path, store, admin, four):

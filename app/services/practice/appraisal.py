@@ -84,8 +84,10 @@ def _members_of_year(session, branch_id: uuid.UUID, year: int) -> list[BallotMem
         joined = member.in_branch_since or member.join_date
         if gone or (joined is not None and joined.year > year):
             continue
-        found.append(BallotMember(member.id, member.name, groups.get(member.group_id, "")))
-    return sorted(found, key=lambda m: (order.get(m.group_name, len(order)), m.name))
+        found.append((member.name_pinyin, BallotMember(member.id, member.name, groups.get(member.group_id, ""))))
+    # by pinyin within a group, as the sign-in sheet lists them (by the name itself was by character code)
+    found.sort(key=lambda pair: (order.get(pair[1].group_name, len(order)), pair[0], pair[1].name))
+    return [ballot_member for _, ballot_member in found]
 
 
 def ballot_paper(store: Store, year: int) -> BallotPaper:
