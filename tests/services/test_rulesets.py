@@ -76,3 +76,16 @@ def test_new_item_is_added_and_a_bad_one_refused(store, admin, village_year):
     assert change.created and rulesets.get_rule_set(store, 2026).rule_set.item("B09") == item
     with pytest.raises(ValidationError, match="分值应为正数"):
         RuleItem("B10", "坏项目", Category.BONUS, ValueKind.FIXED, value=Decimal("-2.00"))
+
+
+def test_a_value_past_reason_is_refused_when_typed_in(store, admin, village_year):
+    """分值 99999 was saved on a 100-point scheme; 1000 is the most one item may give or take."""
+    before = rulesets.get_rule_set(store, 2026).rule_set.items
+    for item in (
+        RuleItem("B09", "参加无偿献血", Category.BONUS, ValueKind.FIXED, value=Decimal("99999")),
+        RuleItem("K09", "违反规定", Category.DEDUCTION, ValueKind.RANGE, min_value=Decimal("-5000"), max_value=Decimal("-1")),
+    ):
+        with pytest.raises(ValidationError, match="不合理（一个项目最多 1000 分）"):
+            rulesets.save_rule_item(store, admin, 2026, item)
+    assert rulesets.get_rule_set(store, 2026).rule_set.items == before
+    rulesets.save_rule_item(store, admin, 2026, RuleItem("B09", "参加无偿献血", Category.BONUS, ValueKind.FIXED, value=Decimal("1000")))

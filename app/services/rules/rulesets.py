@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import tomllib
 import uuid
+from decimal import Decimal
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.points import format_points
 from app.domain.rules import RuleItem, RuleSet
 from app.domain.ruleset_format import item_from_dict, item_to_dict, rule_set_from_dict, rule_set_to_dict
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -208,9 +210,24 @@ def get_rule_set(store: Store, year: int) -> RuleSetView:
     return view
 
 
+# A clerk's typing: 分值 99999 was saved on a 100-point scheme. Not checked when a rule set is
+# read (a file may hold what it holds), only when an item is typed in.
+ITEM_MOST = Decimal(1000)
+
+
+def _refuse_past_reason(item: RuleItem) -> None:
+    for label, value in (("分值", item.value), ("最低分", item.min_value), ("最高分", item.max_value), ("上限", item.cap)):
+        if value is not None and abs(value) > ITEM_MOST:
+            raise ValidationError(
+                f"细则项目 {item.code}“{item.name}”的{label} {format_points(value)} 分不合理"
+                f"（一个项目最多 {format_points(ITEM_MOST)} 分），请检查是否多输了位数。"
+            )
+
+
 def save_rule_item(store: Store, actor: Actor, year: int, item: RuleItem) -> Change:
     """Add an item, or change one; an item already used by entries may only be renamed or retired."""
     actor.require(action="修改积分细则")
+    _refuse_past_reason(item)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session
