@@ -357,3 +357,19 @@ def test_an_unknown_member_is_named_as_such(store, admin, zhang):
 
     with pytest.raises(MemberNotFound, match="找不到这名党员"):
         ledger.record_entry(store, admin, EntryRequest(uuid.uuid4(), "B02", date(2026, 3, 1)), today=TODAY)
+
+
+def test_a_second_standing_entry_of_the_item_that_day_is_asked_about(store, admin, village_year):
+    """The entry form asks (allow_same=False) when the member has the item that day still counting;
+    a rejected or reversed one does not count, and every other path records as asked."""
+    zhang = add(store, admin, "张三")
+    request = EntryRequest(zhang, "B02", date(2026, 3, 1))
+    first = ledger.record_entry(store, admin, request, approve=True, today=TODAY).created[0]
+    with pytest.raises(ledger.SameEntryExists, match="张三在3月1日已经记过一条"):
+        ledger.record_entry(store, admin, request, approve=True, today=TODAY, allow_same=False)
+    assert len(list_entries(store, EntryFilter(member_id=zhang))) == 1
+    ledger.reverse_entry(store, admin, first, "记错了", today=TODAY)
+    pending = ledger.record_entry(store, admin, request, today=TODAY, allow_same=False).created
+    ledger.review_entries(store, admin, pending, approve=False, note="重复")
+    ledger.record_entry(store, admin, request, approve=True, today=TODAY, allow_same=False)
+    ledger.record_entry(store, admin, request, approve=True, today=TODAY)  # no question off the form

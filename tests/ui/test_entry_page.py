@@ -274,3 +274,24 @@ def test_a_refused_save_does_not_stand_beside_a_green_已保存(page, store, peo
     tab.save_button.click()
     assert "每年最多 6 分" in tab.problem.text()
     assert tab.saved_label.text().startswith("上一条已保存：张三")
+
+
+def test_the_same_entry_saved_twice_asks_first(page, store, people, monkeypatch):
+    """After a save the form keeps member and item: a second click recorded the points again."""
+    tab = page.single
+    tab.picker.search.setText("zs")
+    tab.fields.date_edit.setDate(QDate(2026, 11, 20))
+    tab.fields.item_box.select_code("B02")
+    tab.save_button.click()
+    asked = []
+    monkeypatch.setattr(type(page.ctx), "confirm", lambda self, parent, title, text: asked.append(text) or False)
+    tab.save_button.click()
+    assert asked and "张三在11月20日已经记过一条" in asked[0] and "确实是另一件事" in asked[0]
+    assert len(_entries(store, member_id=people["张三"])) == 1
+    monkeypatch.setattr(type(page.ctx), "confirm", lambda self, parent, title, text: True)
+    tab.save_button.click()
+    assert len(_entries(store, member_id=people["张三"])) == 2
+    tab.fields.date_edit.setDate(QDate(2026, 11, 21))  # another day is another entry: nothing asked
+    monkeypatch.setattr(type(page.ctx), "confirm", lambda self, parent, title, text: pytest.fail(text))
+    tab.save_button.click()
+    assert len(_entries(store, member_id=people["张三"])) == 3

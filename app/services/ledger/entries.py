@@ -28,7 +28,7 @@ from app.services.ledger.meetings import refuse_same_meeting
 from app.services.organisation import require_branch_id
 from app.services.rating.lock import ensure_year_open
 from app.services.rules.rulesets import RuleSetView, load_rule_set_view
-from db.models import AttendanceRecord, Meeting, Member, PointsEntry, RuleItemRecord
+from db.models import AttendanceRecord, Meeting, Member, PointsEntry, RuleItemRecord, reverses_nothing
 from db.store import Store
 
 
@@ -219,12 +219,49 @@ def _check_four_eyes(uow: UnitOfWork, approve: bool) -> None:
         raise PermissionDenied(f"{FOUR_EYES_OWN_ENTRY}，不能录入时直接审核通过；请保存为待审核。")
 
 
-def record_entry(store: Store, actor: Actor, request: EntryRequest, approve: bool = False, today: date | None = None) -> Change:
-    """One points entry, pending review unless `approve` (reviewers only)."""
+class SameEntryExists(ConflictError):
+    """The member already has a standing entry of the item on that day; nothing was saved."""
+
+
+def _refuse_same_entry(session, request: EntryRequest) -> None:
+    """SameEntryExists when the member has an entry of the same item on the same day that still
+    counts (not rejected, not reversed): the entry form kept member and item after a save, and a
+    second click recorded the points again."""
+    reversed_ids = select(PointsEntry.reverses_id).where(
+        PointsEntry.member_id == request.member_id, PointsEntry.reverses_id.is_not(None)
+    )
+    found = session.execute(
+        select(Member.name, RuleItemRecord.name, PointsEntry.points)
+        .join(RuleItemRecord, RuleItemRecord.id == PointsEntry.rule_item_id)
+        .join(Member, Member.id == PointsEntry.member_id)
+        .where(
+            PointsEntry.member_id == request.member_id, PointsEntry.occurred_on == request.occurred_on,
+            RuleItemRecord.code == request.item_code, PointsEntry.status != EntryStatus.REJECTED,
+            reverses_nothing(PointsEntry.reverses_id), PointsEntry.id.not_in(reversed_ids),
+        )
+        .limit(1)
+    ).first()
+    if found is not None:
+        name, item_name, value = found
+        raise SameEntryExists(
+            f"{name}在{request.occurred_on.month}月{request.occurred_on.day}日已经记过一条“{item_name}”"
+            f"（{format_points(value)} 分），再保存一次会重复记分。"
+        )
+
+
+def record_entry(
+    store: Store, actor: Actor, request: EntryRequest, approve: bool = False, today: date | None = None,
+    allow_same: bool = True,
+) -> Change:
+    """One points entry, pending review unless `approve` (reviewers only). Without `allow_same`
+    (the entry form, until the clerk confirms) a second standing entry of the same item for the
+    member on the same day is refused with SameEntryExists."""
     _check_approver(actor, approve)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         _check_four_eyes(uow, approve)
+        if not allow_same:
+            _refuse_same_entry(uow.session, request)
         entry, member, item = _record(uow, _Pricer(uow.session, branch_id, today or date.today()), request, approve)
         return Change(_entry_summary(member, item, entry), created=[entry.id])
 

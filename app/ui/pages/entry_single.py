@@ -57,7 +57,7 @@ class SingleEntryTab(QWidget):
         self.save_button.setDefault(True)
         self.save_button.setAutoDefault(True)
         self.save_button.setMinimumHeight(44)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())  # not clicked(bool) into allow_same
         line.addWidget(self.save_button)
         return line
 
@@ -120,7 +120,7 @@ class SingleEntryTab(QWidget):
         self.preview_label.setText(f"<span style='color:#C00000'>{exc.message}</span>")
         self.save_button.setEnabled(False)
 
-    def save(self) -> None:
+    def save(self, allow_same: bool = False) -> None:
         member_id = self.picker.current_id()
         if member_id is None:
             show_problem(self.problem, self.tr("请先在左边选择党员。"))
@@ -133,12 +133,17 @@ class SingleEntryTab(QWidget):
         request, approve = self.fields.request_for(member_id), self.fields.approve
         self.save_button.setEnabled(False)
         self.ctx.write(
-            lambda _control: ledger.record_entry(store, actor, request, approve=approve, today=today),
+            lambda _control: ledger.record_entry(store, actor, request, approve=approve, today=today, allow_same=allow_same),
             Kind.LEDGER, self._saved, parent=self, on_problem=self._save_refused,
             summary=lambda change: self.tr("{0}：{1}").format(name, change.summary),
         )
 
     def _save_refused(self, exc: BaseException) -> None:
+        if isinstance(exc, ledger.SameEntryExists):
+            # the form keeps member and item after a save: a second click would count them twice
+            if self.ctx.confirm(self, self.tr("这一项已经记过了"), self.tr("{0}\n\n确实是另一件事、要再记一次吗？").format(exc.message)):
+                self.save(allow_same=True)
+                return
         # the green box beside the red refusal must not read as if this entry were saved
         if self.saved_box.isVisible() and self._last_saved:
             self.saved_label.setText(self.tr("上一条已保存：{0}").format(self._last_saved))
