@@ -80,14 +80,14 @@ class _Wrapped(Flowable):
     def __init__(self, text: str, size: float, *, bold: bool = False, centred: bool = False, color=BLACK,
                  indent: int = 0, space_after: float = 0, smallest: float | None = None) -> None:
         super().__init__()
-        self.text, self.size, self.bold, self.centred, self.color = text, size, bold, centred, color
+        self.text, self.asked, self.size, self.bold, self.centred, self.color = text, size, size, bold, centred, color
         self.indent, self.space_after, self.smallest = indent, space_after, smallest
         self.lines: tuple[str, ...] = ()
 
     def wrap(self, available_width, available_height):
         self.width = available_width
         if self.smallest is not None:
-            self.size = fit_size(self.text, available_width, self.size, self.smallest, self.bold)
+            self.size = fit_size(self.text, available_width, self.asked, self.smallest, self.bold)  # from the size asked, at each width
         # the first line's indent as characters of the face's full width, taken off again below
         lines = wrap_text(INDENT_CHARACTER * self.indent + self.text, available_width, self.size, self.bold)
         self.lines = (lines[0][self.indent:], *lines[1:])
