@@ -44,27 +44,33 @@ def _scored(session, branch_id: uuid.UUID, year: int) -> ScoredBranch:
 def group_charts(scored: ScoredBranch, groups: dict[uuid.UUID, str], shown: int = 12) -> tuple[Chart, Chart]:
     """Each party group's month total (bars) and its average per member (lines), each month over
     the group's members that month's ranking lists."""
+    by_group = _group_months(scored, groups, shown)
+    totals, averages = [], []
+    for name, months in by_group.items():
+        figures = [(sum((s.month_total(m) for s in months[m - 1]), ZERO), len(months[m - 1])) if m <= shown else None
+                   for m in range(1, 13)]
+        totals.append(Series(name, tuple(None if f is None else f[0] for f in figures),
+                             tuple("" if f is None else f"{f[1]}人" for f in figures)))
+        averages.append(Series(name, tuple(None if f is None else average(*f) for f in figures)))
+    return (
+        Chart("各党小组每月积分合计", MONTH_NAMES, bars=tuple(totals)),
+        Chart("各党小组每月人均积分", MONTH_NAMES, lines=tuple(averages), note="人均 = 小组当月合计 ÷ 小组参加统计的人数。"),
+    )
+
+
+def _group_months(scored: ScoredBranch, groups: dict[uuid.UUID, str], shown: int) -> dict[str, list[list]]:
+    """{group name: twelve lists of the scores counted in that month}, groups in their order (未分组 last)."""
     group_of = {}
     for member_id in scored.branch.scores:
         group_id = scored.members[member_id].group_id
         group_of[member_id] = groups.get(group_id, NO_GROUP) if group_id else NO_GROUP
     present = set(group_of.values())
     names = [name for name in groups.values() if name in present] + ([NO_GROUP] if NO_GROUP in present else [])
-    counted: dict[str, list[list]] = {name: [[] for _ in range(12)] for name in names}  # scores by group and month
+    found: dict[str, list[list]] = {name: [[] for _ in range(12)] for name in names}
     for m in range(1, shown + 1):
         for member_id in scored.counted_in(m):
-            counted[group_of[member_id]][m - 1].append(scored.branch.scores[member_id])
-    totals, averages = [], []
-    for name in names:
-        months = [(sum((s.month_total(m) for s in counted[name][m - 1]), ZERO), len(counted[name][m - 1])) if m <= shown else None
-                  for m in range(1, 13)]
-        totals.append(Series(name, tuple(None if f is None else f[0] for f in months),
-                             tuple("" if f is None else f"{f[1]}人" for f in months)))
-        averages.append(Series(name, tuple(None if f is None else average(*f) for f in months)))
-    return (
-        Chart("各党小组每月积分合计", MONTH_NAMES, bars=tuple(totals)),
-        Chart("各党小组每月人均积分", MONTH_NAMES, lines=tuple(averages), note="人均 = 小组当月合计 ÷ 小组参加统计的人数。"),
-    )
+            found[group_of[member_id]][m - 1].append(scored.branch.scores[member_id])
+    return found
 
 
 def star_counts(scored: ScoredBranch | None) -> tuple[int, ...] | None:
