@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from io import BytesIO
 
@@ -48,7 +49,9 @@ def _text_positions(pdf: bytes, page: int = 0) -> dict[str, tuple[float, float]]
 
 
 def test_certificates_one_per_landscape_page_for_the_chosen_members(demo_store, settings, tmp_path):
-    batch = report_data.certificates(demo_store, 2026, min_stars=3, settings=settings)
+    # the demo has no rating round: its certificates are signed once the year is over
+    signed = dataclasses.replace(settings, issued_on=date(2027, 1, 5))
+    batch = report_data.certificates(demo_store, 2026, min_stars=3, settings=signed)
     ranking = totals.branch_ranking(demo_store, 2026)
     expected = [row for row in ranking.rows if row.stars >= 3 and not row.vetoed]
     pdf = render_certificates(batch, invariant=True)
@@ -60,7 +63,7 @@ def test_certificates_one_per_landscape_page_for_the_chosen_members(demo_store, 
         assert f"{'一二三四五'[row.stars - 1]} 星 党 员".replace(" ", "") in text.replace(" ", "")
         assert "在2026年度党员积分制管理考评中，表现突出，被评为" in lines
         assert "特发此证，以资鼓励。" in lines
-        assert lines[-2:] == ["红星村党支部", chinese_date(settings.issued_on)]
+        assert lines[-2:] == ["红星村党支部", chinese_date(signed.issued_on)]
         assert "荣誉证书" in text.replace(" ", "")
     assert {(round(w), round(h)) for w, h in page_sizes(pdf)} == {(842, 595)}
     assert_only_bundled_fonts(pdf)

@@ -27,6 +27,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.enums import MemberClass
+from app.domain.errors import ValidationError
 from app.domain.periods import Month
 from app.services.backup import archive as backup
 from app.services.township import gather
@@ -137,9 +138,12 @@ def test_the_star_notice_and_certificates(store, branch_year):
     levels = {level.stars: sorted(m.name for m in level.members) for level in notice.levels}
     assert levels[5] == ["甲"] and levels[4] == sorted(["乙", "丙", "戊", "己"])
     assert (notice.rated_count, notice.vetoed_count, notice.five_star_quota) == (5, 1, 2)
-    five = report_data.certificates(store, 2026).certificates
+    with pytest.raises(ValidationError, match="2026 年的星级还没有评定，这一年也还没有过完"):
+        report_data.certificates(store, 2026, settings=report_data.IssueSettings(issued_on=date(2026, 12, 31)))
+    after_the_year = report_data.IssueSettings(issued_on=date(2027, 1, 5))
+    five = report_data.certificates(store, 2026, settings=after_the_year).certificates
     assert [c.name for c in five] == ["甲"]
-    four = report_data.certificates(store, 2026, min_stars=4).certificates
+    four = report_data.certificates(store, 2026, min_stars=4, settings=after_the_year).certificates
     assert sorted(c.name for c in four) == sorted(["甲", "乙", "丙", "戊", "己"])
 
 

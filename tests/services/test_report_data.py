@@ -24,6 +24,7 @@ from tests.reports.report_support import demo_database
 
 OCTOBER = Month(2026, 10)
 SETTINGS = report_data.IssueSettings(issued_on=TODAY)
+AFTER_THE_YEAR = report_data.IssueSettings(issued_on=date(2027, 1, 5))
 
 
 @pytest.fixture(scope="module")
@@ -133,19 +134,21 @@ def test_star_notice_groups_the_year_ranking_by_stars(demo):
 
 
 def test_certificates_by_stars_or_by_name(demo):
+    """Without a rating round the stars are the ranking's, signed once the year is over."""
     ranking = totals.branch_ranking(demo, 2026)
-    three_up = report_data.certificates(demo, 2026, min_stars=3, settings=SETTINGS)
+    signed = date(2027, 1, 5)
+    three_up = report_data.certificates(demo, 2026, min_stars=3, settings=AFTER_THE_YEAR)
     expected = [r for r in ranking.rows if r.stars >= 3 and not r.vetoed]
     assert [(c.name, c.stars) for c in three_up.certificates] == [(r.name, r.stars) for r in expected]
     assert {c.honour for c in three_up.certificates} <= {"三星党员", "四星党员", "五星党员"}
-    assert all(c.issuing_org == "红星村党支部" and c.issued_on == TODAY for c in three_up.certificates)
+    assert all(c.issuing_org == "红星村党支部" and c.issued_on == signed for c in three_up.certificates)
     if not any(r.stars == 5 for r in ranking.rows):
         with pytest.raises(ValidationError, match="没有五星党员"):
-            report_data.certificates(demo, 2026, settings=SETTINGS)
+            report_data.certificates(demo, 2026, settings=AFTER_THE_YEAR)
     vetoed = next(r for r in ranking.rows if r.vetoed)
     with pytest.raises(ValidationError, match="一票否决"):
-        report_data.certificates(demo, 2026, [vetoed.member_id], settings=SETTINGS)
-    one = report_data.certificates(demo, 2026, report_data.member_ids_by_name(demo, ["李䶮"]), settings=SETTINGS)
+        report_data.certificates(demo, 2026, [vetoed.member_id], settings=AFTER_THE_YEAR)
+    one = report_data.certificates(demo, 2026, report_data.member_ids_by_name(demo, ["李䶮"]), settings=AFTER_THE_YEAR)
     assert [c.name for c in one.certificates] == ["李䶮"]
 
 

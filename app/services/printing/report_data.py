@@ -303,12 +303,14 @@ def certificates(
 ) -> CertificateBatch:
     """Honour certificates for the chosen members, or for everyone with at least `min_stars`.
 
-    Once the year's rating round is assessed, the stars are the round's.
+    Once the year's rating round is assessed, the stars are the round's. Without a round they
+    are the year's ranking, and only once the year is over: a certificate dated inside the year
+    would honour stars that the rest of the year can still change.
     """
     if not 1 <= min_stars <= 5:
         raise ValidationError(f"星级应为 1 到 5，收到的是 {min_stars}。")
     issue = issue_info(store, settings)
-    people = _certificate_people(store, year)
+    people = _certificate_people(store, year, issue.issued_on)
     if member_ids is None:
         chosen = _people_with_stars(people, year, min_stars)
     else:
@@ -319,11 +321,16 @@ def certificates(
     )
 
 
-def _certificate_people(store: Store, year: int) -> list[tuple]:
-    """(member id, name, stars, vetoed) for the year: the assessed round's stars, else the ranking's."""
+def _certificate_people(store: Store, year: int, issued_on: date) -> list[tuple]:
+    """(member id, name, stars, vetoed) for the year: the assessed round's stars, else the
+    ranking's once the certificate's date is past the year."""
     view = frozen_round(store, year)
     if view is not None:
         return [(c.member_id, c.name, c.stars or 0, c.vetoed) for c in view.candidates]
+    if issued_on <= date(year, 12, 31):
+        raise ValidationError(
+            f"{year} 年的星级还没有评定，这一年也还没有过完，荣誉证书要等评星结果出来（或 {year + 1} 年起按全年积分）再打印。"
+        )
     return [(r.member_id, r.name, r.stars, r.vetoed) for r in totals.branch_ranking(store, year).rows]
 
 
