@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app.services import demo
 from app.services.accounts import operators
@@ -20,6 +21,7 @@ from app.services.backup import archive as backup
 from app.services.township import gather, incoming, merge
 from app.services.township import overview as township_overview
 from conftest import TODAY, keyed_admin
+from db.engine import make_engine, sqlite_url
 from db.store import Store
 
 
@@ -180,3 +182,27 @@ def test_a_connection_that_kept_a_village_attached_lets_it_go_before_the_next_ga
             assert incoming.SCHEMA not in [row[1] for row in session.execute(text("PRAGMA database_list"))]
     finally:
         event.listen(pool, "checkin", incoming._detach_village)
+
+
+def test_every_new_pool_gets_the_hooks_even_at_a_freed_pools_address(tmp_path):
+    """SQLAlchemy's event registry remembers a listener under id(pool), and engine.dispose() moves
+    it to the replacing pool under the old id; a new pool later born at that freed address was
+    taken as hooked and kept its village attached (about 4 new pools in 100 here: the flaky
+    "already in use" of earlier full runs). Many engines are made and let go, so that addresses
+    come round again, and each must carry both hooks of its own."""
+    staged = tmp_path / "village.db"
+    with closing(sqlite3.connect(staged)) as raw:
+        raw.execute("CREATE TABLE kept (x)")
+    unhooked = 0
+    for index in range(300):
+        engine = make_engine(sqlite_url(tmp_path / f"township-{index}.db"))
+        with engine.connect() as connection:
+            incoming.open_village(Session(bind=connection), staged, [])
+            pool = engine.pool
+            unhooked += not (incoming._detach_village in pool.dispatch.checkin and incoming._detach_stale_village in pool.dispatch.checkout)
+            connection.rollback()
+        with engine.connect() as connection:  # the checkin hook let the village go
+            assert incoming.SCHEMA not in [row[1] for row in connection.exec_driver_sql("PRAGMA database_list")]
+        engine.dispose()
+        del engine, pool, connection
+    assert unhooked == 0

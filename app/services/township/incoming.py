@@ -7,9 +7,9 @@ connection can read inside the gathering's transaction:
   where it lies: nothing is copied, and only SQLite's page caches hold any of it. SQLite
   refuses to DETACH a file the open transaction has read, so the file is detached when the
   connection goes back to the pool, after the transaction has ended (a pool `checkin` hook). A
-  connection that still has a village attached when it is next taken from the pool (it happened,
-  rarely, in full test runs: the next ATTACH failed with "already in use") is let go of it then,
-  before its transaction begins (a `checkout` hook), or replaced. The village's values go in as SQLite
+  connection that still has a village attached when it is next taken from the pool is let go of
+  it then, before its transaction begins (a `checkout` hook), or replaced. (The "already in use"
+  seen rarely in full test runs was a new pool left without either hook: see `_attach`.) The village's values go in as SQLite
   stored them: the staged file has been upgraded to this program's schema and was written
   through the same column types, so its stored forms are the township's.
 - on any other database (PostgreSQL) the rows are copied, CHUNK_ROWS at a time, into temporary
@@ -69,7 +69,11 @@ def close_village(session, village: Village) -> None:
 def _attach(connection, staged: Path, tables: list[Table]) -> Village:
     pool = connection.engine.pool
     for name, hook in (("checkin", _detach_village), ("checkout", _detach_stale_village)):
-        if not event.contains(pool, name, hook):
+        # Asked of the pool's own listeners, not of event.contains: SQLAlchemy's registry keys a
+        # listener by id(pool) and keeps the key of a pool that engine.dispose() replaced, so a
+        # new pool born at a freed pool's address was taken as hooked (4% of new pools) and its
+        # connection kept the village attached for the next gathering ("already in use").
+        if hook not in getattr(pool.dispatch, name):
             event.listen(pool, name, hook)
     connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(staged),))
     sources = _attached(tuple(tables))
