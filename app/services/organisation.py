@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.enums import OrgKind
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
-from db.models import OrgUnit, StoreSetting
+from db.models import Member, OrgUnit, StoreSetting
 from db.store import Store
 
 BRANCH_SETTING = "branch_id"
@@ -130,3 +130,61 @@ def add_group(store: Store, actor: Actor, name: str) -> Change:
         uow.session.flush()
         uow.audit("create", "org_unit", group.id, f"新建党小组：{name}")
         return Change(f"已新建党小组“{name}”。", created=[group.id])
+
+
+def rename_branch(store: Store, actor: Actor, township: str, branch: str) -> Change:
+    """The branch's and its township committee's names, as papers and backups print them from now on."""
+    actor.require(action="修改支部名称")
+    township = _clean_name(township, "乡镇（街道）党委名称")
+    branch = _clean_name(branch, "支部名称")
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        unit = uow.session.get(OrgUnit, branch_id)
+        parent = uow.session.get(OrgUnit, unit.parent_id) if unit.parent_id else None
+        before = (parent.name if parent else "", unit.name)
+        if before == (township, branch):
+            raise ValidationError("名称没有改动。")
+        unit.name = branch
+        if parent is not None:
+            parent.name = township
+        uow.audit("update", "org_unit", unit.id, f"支部名称由“{' '.join(before)}”改为“{township} {branch}”", before=before)
+        return Change(f"已改为“{township} {branch}”。", updated=[unit.id])
+
+
+def _branch_group(session, branch_id: uuid.UUID, group_id: uuid.UUID) -> OrgUnit:
+    group = session.get(OrgUnit, group_id)
+    if group is None or group.kind != OrgKind.GROUP or group.parent_id != branch_id:
+        raise NotFound("找不到这个党小组，可能已被删除。")
+    return group
+
+
+def rename_group(store: Store, actor: Actor, group_id: uuid.UUID, name: str) -> Change:
+    actor.require(action="设置党小组")
+    name = _clean_name(name, "党小组名称")
+    branch = get_branch(store)
+    if any(group.name == name and group.id != group_id for group in branch.groups):
+        raise ValidationError(f"已经有名为“{name}”的党小组了。")
+    with unit_of_work(store, actor) as uow:
+        group = _branch_group(uow.session, branch.id, group_id)
+        before = group.name
+        if before == name:
+            raise ValidationError("名称没有改动。")
+        group.name = name
+        uow.audit("update", "org_unit", group.id, f"党小组“{before}”改名为“{name}”", before=before)
+        return Change(f"党小组“{before}”已改名为“{name}”。", updated=[group.id])
+
+
+def remove_group(store: Store, actor: Actor, group_id: uuid.UUID) -> Change:
+    """A party group no member has ever been in (a typo, a group never used); one with members is
+    kept, since its name is on their records and papers, until they are moved to another group."""
+    actor.require(action="设置党小组")
+    branch = get_branch(store)
+    with unit_of_work(store, actor) as uow:
+        group = _branch_group(uow.session, branch.id, group_id)
+        members = uow.session.scalar(select(func.count()).select_from(Member).where(Member.group_id == group.id))
+        if members:
+            raise ConflictError(f"党小组“{group.name}”里还有 {members} 名党员（含已转出、去世的），不能删除；请先把他们调到别的党小组。")
+        name = group.name
+        uow.session.delete(group)
+        uow.audit("delete", "org_unit", group_id, f"删除党小组：{name}")
+        return Change(f"已删除党小组“{name}”。")

@@ -36,7 +36,7 @@ _NOT_ENTRY_CREATION = or_(AuditRecord.action != literal_column("'create'"), Audi
 ACCOUNTS_GROUP = "账号与角色"
 ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "unlock_failed": "解锁失败", "recover": "用恢复码找回", "recover_failed": "恢复码错误",
-    "create": "新建", "update": "修改", "roles": "改角色", "activate": "启用账号", "deactivate": "停用账号",
+    "create": "新建", "update": "修改", "delete": "删除", "roles": "改角色", "activate": "启用账号", "deactivate": "停用账号",
     "reset_password": "重设密码", "change_password": "改密码", "setup": "设置管理员", "recovery_code": "新恢复码",
     "settings": "改设置", "restore": "恢复备份", "gather": "汇总", "rebuild": "重算积分汇总", "approve": "审核通过", "reject": "驳回", "reverse": "冲正",
     "export": "导出", "export_personal": "导出完整个人信息", "reveal": "查看完整个人信息",
