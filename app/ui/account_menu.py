@@ -30,6 +30,7 @@ def add_account_menu(window) -> dict[str, QAction]:
     is_admin = Role.ADMIN in window.ctx.actor.roles
     add("lock", translate("锁定（{0}）").format(LOCK_SHORTCUT), window.lock.lock)
     add("password", translate("修改我的密码…"), lambda: open_change_password(window))
+    add("switch", translate("切换账号…"), lambda: switch_account(window))
     menu.addSeparator()
     add("accounts", translate("账号管理…"), lambda: open_accounts(window), is_admin)
     add("security", translate("安全设置…"), lambda: open_security_settings(window), is_admin)
@@ -38,6 +39,12 @@ def add_account_menu(window) -> dict[str, QAction]:
         for key in ("accounts", "security"):
             actions[key].setToolTip(translate("只有管理员可以使用。"))
     return actions
+
+
+def switch_account(window) -> None:
+    """The session ends and the log-in screen of the same file follows (on a laptop the 书记 and
+    the 录入员 share, each works under his own name)."""
+    window.log_in_again(translate("“{0}”已退出登录，请选择账号重新登录。").format(window.ctx.actor.display_name))
 
 
 def open_change_password(window) -> ChangePasswordDialog:

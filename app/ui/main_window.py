@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from app.domain.enums import Role
 from app.domain.errors import AppError
 from app.services import organisation
 from app.services.backup import automatic as auto_backup
@@ -15,6 +16,7 @@ from app.services.township import gather
 from app.ui import menu_actions
 from app.ui.changes import Kind, concerns
 from app.ui.dialogs.opening_points_dialog import OpeningPointsDialog
+from app.ui.dialogs.organisation_dialog import OrganisationDialog
 from app.ui.dialogs.wizard import FirstRunWizard
 from app.ui.errors import ErrorDialog, show_error
 from app.ui.pages.base import Page
@@ -99,6 +101,11 @@ class MainWindow(ShellWindow):
         file_menu.addSeparator()
         self._action(file_menu, self.tr("导入期初积分（上线前各月）…"), self.open_opening_points)
         self._action(file_menu, self.tr("下载期初积分导入模板…"), lambda: self.open_opening_points().save_template())
+        file_menu.addSeparator()
+        self.organisation_action = self._action(file_menu, self.tr("支部名称和党小组…"), self.open_organisation)
+        self.organisation_action.setObjectName("action_organisation")
+        if Role.ADMIN not in self.ctx.actor.roles:
+            self.organisation_action.setToolTip(self.tr("只有管理员可以修改支部名称和党小组。"))
 
     def _middle_menus(self) -> None:
         print_menu = self.menuBar().addMenu(self.tr("打印(&P)"))
@@ -147,6 +154,7 @@ class MainWindow(ShellWindow):
         self.has_branch = branch is not None
         self.nav.setEnabled(self.has_branch)
         self.new_member_action.setEnabled(self.has_branch)
+        self.organisation_action.setEnabled(self.has_branch and Role.ADMIN in self.ctx.actor.roles)
         if branch is None:
             self.branch_label.setText(self.tr("（尚未设置支部）"))
             self.stack.setCurrentWidget(self.setup_page)
@@ -215,6 +223,12 @@ class MainWindow(ShellWindow):
         self.opening_dialog = OpeningPointsDialog(self.ctx, self)
         self.opening_dialog.open()
         return self.opening_dialog
+
+    def open_organisation(self) -> OrganisationDialog:
+        """支部名称和党小组: rename the branch or its township, add, rename or remove party groups."""
+        self.organisation_dialog = OrganisationDialog(self.ctx, self)
+        self.organisation_dialog.open()
+        return self.organisation_dialog
 
     def _new_member(self) -> None:
         self.show_page("members").add_member()
