@@ -113,3 +113,22 @@ def test_a_dialog_is_capped_to_its_screen(app, qtbot, monkeypatch):
     window_state.cap_to_screen(dialog)
     assert dialog.width() <= 1280 and dialog.height() <= 680
 
+
+@pytest.mark.parametrize("laptop", ["1366x768", "1920x1080"])
+def test_the_spare_width_goes_to_the_name_and_not_to_a_status_or_a_number(laptop, demo_window, shots):
+    """积分细则's 状态 took the width the item names needed; the shop's balance stretched across the
+    screen, far from the name it belongs to."""
+    demo_window.resize(usable(LAPTOPS[laptop]))
+    rules = demo_window.show_page("rules")
+    settle()
+    header = rules.table.horizontalHeader()
+    names = [rules.model.row_at(row).name for row in range(rules.model.rowCount())]
+    widest_name = max(header.fontMetrics().horizontalAdvance(name) for name in names)
+    assert header.sectionSize(2) >= widest_name  # 项目名称: no name elided
+    assert header.sectionSize(7) < header.fontMetrics().horizontalAdvance("在用，已使用") + 40  # 状态
+    shop = demo_window.show_page("shop")
+    settle()
+    shoot(demo_window, shots / laptop / "shop-columns.png")
+    header = shop.redeem_tab.table.horizontalHeader()
+    assert header.sectionSize(0) > header.length() / 2  # 姓名
+    assert header.sectionSize(4) < header.fontMetrics().horizontalAdvance("可兑换余额") + 40
