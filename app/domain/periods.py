@@ -85,3 +85,9 @@ def period_label(period: CapPeriod, day: date) -> str:
     if period is CapPeriod.QUARTER:
         return f"{day.year}年第{quarter_of(day)}季度"
     return f"{day.year}年"
+
+
+def is_far_ahead(year: int, today: date) -> bool:
+    """A year after next year: nobody records points in it or prepares its rule set yet (next
+    year's may be prepared in December), so a date in it is a slip of the keyboard, 2030 for 2026."""
+    return year > today.year + 1

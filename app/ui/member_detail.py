@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.enums import Category
@@ -25,6 +25,9 @@ from app.ui.errors import show_error
 from app.ui.entry_rows import reversals_beside, row_colour
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
 from app.ui.widgets import hint_label, make_table, title_label
+
+
+ENTRY_ROWS_SHOWN = 4  # a member's month holds two or three entries as a rule
 
 
 class MemberDetail(QWidget):
@@ -60,6 +63,7 @@ class MemberDetail(QWidget):
         self.month_table.horizontalHeader().setStretchLastSection(False)
         height = self.month_table.verticalHeader().defaultSectionSize() * 2 + self.month_table.horizontalHeader().sizeHint().height() + 6
         self.month_table.setFixedHeight(height)
+        self.month_table.setObjectName("MemberDetail:months")  # two rows, always both shown
         self.month_table.selectionModel().selectionChanged.connect(self._show_month)
         layout.addWidget(self.month_table)
         self.tabs = QTabWidget(self)  # the month's entries, or the year as charts
@@ -69,11 +73,12 @@ class MemberDetail(QWidget):
         self.charts = ChartPanel(ctx)
         self.tabs.addTab(entries_tab, self.tr("当月记录"))
         self.tabs.addTab(self.charts, self.tr("全年图表"))
-        # The charts show the months too: their table makes room for them while they are looked at.
-        self.tabs.currentChanged.connect(lambda index: self.month_table.setVisible(self.tabs.widget(index) is not self.charts))
+        self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs, 1)
+        # beside the tabs, not above the entries: on a 1366×768 laptop a line here was a row of entries
         self.entries_label = hint_label(self.tr("点上面的一个月份，查看当月的每一条记录。"))
-        entries_layout.addWidget(self.entries_label)
+        self.entries_label.setWordWrap(False)
+        self.tabs.setCornerWidget(self.entries_label, Qt.Corner.TopRightCorner)
         self.entry_model = RowTableModel([
             Column(self.tr("日期"), lambda r: f"{r.occurred_on:%Y-%m-%d}", CENTER, colour=row_colour),
             Column(self.tr("项目"), lambda r: f"{r.item_code} {r.item_name}", colour=row_colour),
@@ -84,8 +89,19 @@ class MemberDetail(QWidget):
         self.entry_table = make_table(self)
         self.entry_table.setObjectName("MemberDetail:entries")  # under its 当月记录 tab
         self.entry_table.setModel(self.entry_model)
+        self.entry_table.setColumnWidth(1, self.entry_table.fontMetrics().height() * 12)  # a code and an item name
+        # a month's few entries stay readable however little room the ranking above leaves
+        header = self.entry_table.horizontalHeader().sizeHint().height()
+        rows = self.entry_table.verticalHeader().defaultSectionSize() * ENTRY_ROWS_SHOWN
+        self.entry_table.setMinimumHeight(header + rows + 2 * self.entry_table.frameWidth())
         entries_layout.addWidget(self.entry_table, 1)
         self.clear()
+
+    def _tab_changed(self, index: int) -> None:
+        """The charts show the months too: their table makes room for them while they are looked at."""
+        on_entries = self.tabs.widget(index) is not self.charts
+        self.month_table.setVisible(on_entries)
+        self.entries_label.setVisible(on_entries)
 
     def clear(self) -> None:
         self.member_id = None

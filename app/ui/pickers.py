@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QList
 
 from app.domain.enums import Category
 from app.domain.errors import AppError
+from app.domain.periods import is_far_ahead
 from app.domain.rules import RuleItem, RuleSet
 from app.services import organisation
 from app.services.roster import queries as member_queries
@@ -186,6 +187,11 @@ class RuleItemBox(QComboBox):
             return
         self.year = year
         store = self.ctx.store
+        if is_far_ahead(year, self.ctx.today()):
+            # not “建立 2030 年的积分细则”: the date is a typo, not a year to prepare
+            typo = self.tr("日期填的是 {0} 年，多半输错了，请检查日期。").format(year)
+            self.asker.read(lambda _control: (None, typo), self._show_items)  # also drops an answer still coming
+            return
 
         def ask(_control) -> tuple[RuleSet | None, str]:
             try:

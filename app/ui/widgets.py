@@ -83,6 +83,15 @@ def fit_columns(view: QTableView, widest: int = MAX_FITTED_COLUMN) -> None:
         header.resizeSection(section, min(width, max(widest, needed)))
 
 
+def stretch_column(view: QTableView, column: int) -> None:
+    """Give the table's spare width to `column` (a name, a note) rather than to the last one: a
+    status or a number stretched across the screen sits far from the row it belongs to. Call it
+    after `remember_table`, whose saved state would bring back the last column's stretch."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
 def hint_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)

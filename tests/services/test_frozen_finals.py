@@ -124,11 +124,24 @@ def test_a_member_transferred_out_and_back_keeps_his_reported_total(store, admin
     from app.services.roster import members
 
     li = two_years["李四"]
-    members.transfer_out(store, admin, li, date(2025, 5, 1), "外村", today=LATER)
-    _report(store, admin, tmp_path)  # frozen at 20: on the 2025 roster until May
+    _report(store, admin, tmp_path)  # frozen at 20
+    members.transfer_out(store, admin, li, date(2026, 1, 20), "外村", today=LATER)
     members.transfer_in(store, admin, li, date(2026, 2, 1), "外村", today=LATER)  # in the branch since 2026 now
     assert _bases_2026(store, li) == {D("4.00")}  # 20% of the reported 20
     assert check_store(store).ok  # the ledger does not score him in 2025 any more: nothing contradicts the report
+
+
+def test_a_member_transferred_out_before_the_round_and_back_starts_anew(store, admin, two_years, tmp_path):
+    """Gone in May, he is not in the 2025 round (rated.py), so nothing of 2025 is frozen for him; back
+    in 2026 his time in the branch starts then, as a newcomer's does: the rule set's base of 20."""
+    from app.services.roster import members
+
+    li = two_years["李四"]
+    members.transfer_out(store, admin, li, date(2025, 5, 1), "外村", today=LATER)
+    _report(store, admin, tmp_path)
+    members.transfer_in(store, admin, li, date(2026, 2, 1), "外村", today=LATER)
+    assert _bases_2026(store, li) == {D("20.00")}
+    assert check_store(store).ok
 
 
 def test_a_member_moved_to_another_branch_after_the_report_is_scored_there_in_every_ranking(tmp_path):

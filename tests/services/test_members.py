@@ -49,6 +49,9 @@ def test_add_member_derives_birth_date_gender_and_pinyin(store, admin, branch):
         ({"id_number": VALID_ID, "birth_date": date(1950, 1, 1)}, "不一致"),
         ({"id_number": VALID_ID, "gender": Gender.MALE}, "性别"),
         ({"membership": Membership.PROBATIONARY, "full_member_date": date(2010, 1, 1)}, "预备党员"),
+        ({"name": "13800138000"}, "“13800138000”不像姓名"),
+        ({"name": "１２３"}, "“123”不像姓名"),
+        ({"name": "-- / --"}, "不像姓名"),
     ],
 )
 def test_bad_member_input_is_refused_and_nothing_is_saved(store, admin, branch, changes, words):
@@ -60,6 +63,27 @@ def test_bad_member_input_is_refused_and_nothing_is_saved(store, admin, branch, 
         members.add_member(store, admin, data, today=TODAY)
     assert words in caught.value.message
     assert (_count(store, Member), _count(store, AuditRecord)) == before
+
+
+def test_a_namesake_is_asked_about_where_the_form_says_so(store, admin, branch):
+    first = add(store, admin, "王伟", group_id=branch.groups[0].id, join_date=date(1990, 7, 1))
+    other = add(store, admin, "王伟民")
+    data = MemberInput(name="王 伟", member_class=MemberClass.NO_POST, join_date=date(2010, 7, 1))
+    before = _count(store, Member)
+    with pytest.raises(members.SameNameExists) as caught:
+        members.add_member(store, admin, data, today=TODAY, allow_same_name=False)
+    assert caught.value.message == "已有同名党员王伟（第一党小组，1990 年入党）"
+    assert _count(store, Member) == before
+    second = members.add_member(store, admin, data, today=TODAY, allow_same_name=True)  # the clerk said yes
+    assert second != first and _count(store, Member) == before + 1
+    renamed = MemberInput(name="王伟", member_class=MemberClass.NO_POST, join_date=date(2000, 7, 1))
+    with pytest.raises(members.SameNameExists, match="已有同名党员王伟（第一党小组，1990 年入党；2010 年入党）"):
+        members.update_member(store, admin, other, renamed, today=TODAY, allow_same_name=False)
+    assert members.get_member(store, other).name == "王伟民"
+    # his own name, unchanged, is no namesake of himself
+    same = MemberInput(name="王伟", member_class=MemberClass.NO_POST, join_date=date(1990, 7, 1), group_id=branch.groups[0].id,
+                       post_title="网格员")
+    members.update_member(store, admin, first, same, today=TODAY, allow_same_name=False)
 
 
 def test_same_id_number_cannot_be_registered_twice(store, admin, branch):

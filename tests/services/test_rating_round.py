@@ -299,3 +299,37 @@ def test_a_member_off_the_years_roster_since_the_freeze_does_not_hold_the_report
     rating_exchange.report_to_township(store, admin, 2026, date(2026, 11, 23), report, today=LATER)
     assert load_view(store, 2026).status is RoundStatus.REPORTED and report.exists()
     assert load_view(store, 2026).candidate(branch_ten["甲"]).final_total == D(98)
+
+
+def test_a_member_transferred_out_in_the_year_is_on_the_year_papers_but_not_rated(store, admin, branch_ten):
+    """Transferred out in June with a half-year of points: the year's ranking keeps him, the round
+    does not (he is not this branch's to rate), nor does he take a place in the five-star quota."""
+    gone = add(store, admin, "党员子")
+    _give(store, admin, gone, 99)  # the highest total: counted, he would take a five-star place
+    members.transfer_out(store, admin, gone, date(2026, 6, 30), "镇机关党支部", today=LATER)
+    assert totals.branch_ranking(store, 2026).row_for(gone).period_points == D(99)
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER, five_star_quota=D("0.2"))
+    assert gone not in {c.member_id for c in load_view(store, 2026).candidates}
+    assert len(load_view(store, 2026).candidates) == 10
+    rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
+    view = load_view(store, 2026)
+    assert gone not in {c.member_id for c in view.candidates}
+    assert {c.name[-1]: c.proposed_stars for c in view.candidates} == PROPOSED
+
+
+def test_a_member_transferred_out_after_the_freeze_is_cleared_before_the_report(tmp_path, store, admin, branch_ten):
+    """Dated inside the year his total stays the year's, yet he has left: the report waits for the
+    round to be assessed again, which takes him out of the rating."""
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    members.transfer_out(store, admin, branch_ten["癸"], date(2026, 12, 1), "镇机关党支部", today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 12, 1), days=1, today=LATER)
+    report = tmp_path / "r.jfrating"
+    with pytest.raises(ConflictError, match="党员癸 冻结时 65 分，现在已不在名册上"):
+        rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 2), report, today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 12, 2), today=LATER)
+    cleared = load_view(store, 2026).candidate(branch_ten["癸"])
+    assert (cleared.final_total, cleared.flags, cleared.stars) == (None, (rating.NOT_SCORED,), None)
+    rating.publicise(store, admin, 2026, date(2026, 12, 2), days=1, today=LATER)
+    rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 3), report, today=LATER)
+    assert report.exists()

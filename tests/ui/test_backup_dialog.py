@@ -173,3 +173,13 @@ def test_gathering_shows_the_branches_side_by_side(app, qtbot, village, admin, t
     dialog.set_township_file(Path(village.path))
     dialog.start_gather()
     assert "村支部自己的数据库" in dialog.status_label.text()
+
+
+def test_buttons_that_open_a_chooser_end_in_one_ellipsis_as_elsewhere(app, qtbot, village, admin):
+    """“选择其他文件夹……” read as a placeholder left in; the window's other buttons say “导出Excel…”."""
+    from PySide6.QtWidgets import QPushButton
+
+    dialog = make_dialog(qtbot, store=village, admin=admin)
+    texts = [button.text() for button in dialog.findChildren(QPushButton)]
+    assert not [text for text in texts if "……" in text]
+    assert {"选择其他文件夹…", "选择备份文件…", "添加文件夹…", "添加备份文件…", "选择汇总数据库…"} <= set(texts)

@@ -295,3 +295,17 @@ def test_the_same_entry_saved_twice_asks_first(page, store, people, monkeypatch)
     monkeypatch.setattr(type(page.ctx), "confirm", lambda self, parent, title, text: pytest.fail(text))
     tab.save_button.click()
     assert len(_entries(store, member_id=people["张三"])) == 3
+
+
+def test_a_date_years_ahead_is_called_a_typo_not_a_year_to_prepare(page, people):
+    """2030 typed for 2026 said “2030 年的积分细则还没有建立，请先从模板…建立”, inviting a 2030 rule set.
+    Next year's may be prepared in December: it keeps that sentence."""
+    page.single.picker.search.setText("zs")
+    for tab in (page.single, page.batch):
+        tab.fields.date_edit.setDate(QDate(2030, 3, 5))
+        assert tab.problem.text() == "日期填的是 2030 年，多半输错了，请检查日期。"
+        assert tab.fields.item_box.current_item() is None and not tab.save_button.isEnabled()
+        tab.fields.date_edit.setDate(QDate(2027, 3, 5))
+        assert "2027 年的积分细则还没有建立" in tab.problem.text()
+        tab.fields.date_edit.setDate(QDate(2026, 3, 5))
+        assert tab.problem.text() == "" and tab.fields.item_box.current_item() is not None

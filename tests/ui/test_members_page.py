@@ -91,6 +91,42 @@ def test_adding_a_member_explains_mistakes_then_saves(page):
     assert row.group_name == "第二党小组" and row.join_date == date(1975, 7, 1)
 
 
+def test_a_name_of_digits_is_refused_and_a_namesake_is_asked_about(page, monkeypatch):
+    asked = []
+    answer = {"yes": False}
+    monkeypatch.setattr(page.ctx, "confirm", lambda _parent, _title, text: asked.append(text) or answer["yes"])
+    dialog = page.add_member()
+    dialog.name_edit.setText("12345")
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.problem.text() == "“12345”不像姓名，请填写党员的姓名。"
+    assert page.model.total == 35 and not asked
+
+    dialog.name_edit.setText("李䶮")  # the demo's member of the first group, joined 1985
+    dialog.save_button.click()
+    assert asked == ["已有同名党员李䶮（第一党小组，1985 年入党），确实要再添加一位吗？"]
+    assert dialog.isVisible() and "没有保存" in dialog.problem.text()
+    page.refresh()
+    assert page.model.total == 35
+
+    answer["yes"] = True
+    dialog.save_button.click()
+    assert not dialog.isVisible() and len(asked) == 2
+    page.refresh()
+    assert page.model.total == 36
+
+
+def test_renaming_to_a_namesake_is_asked_about(page, monkeypatch):
+    asked = []
+    monkeypatch.setattr(page.ctx, "confirm", lambda _parent, _title, text: asked.append(text) or False)
+    assert page.select_member_named("曹卫")
+    dialog = page.edit_member()
+    dialog.name_edit.setText("李䶮")
+    dialog.save_button.click()
+    assert asked == ["已有同名党员李䶮（第一党小组，1985 年入党），确实要改用这个姓名吗？"]
+    assert dialog.isVisible()
+    assert {"曹卫", "李䶮"} <= set(_names(page)) and page.model.total == 35
+
+
 def test_a_bad_date_is_named_in_plain_words(page):
     dialog = page.add_member()
     dialog.name_edit.setText("王五")

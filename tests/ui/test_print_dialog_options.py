@@ -93,3 +93,25 @@ class _Control:
     @staticmethod
     def progress(*_args) -> None:
         pass
+
+
+def test_one_members_scorecard_is_printed_when_he_is_chosen(demo_window, monkeypatch):
+    """The command line had `report scorecards --member`; the window printed everyone's or nothing."""
+    made = []
+    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append(build(_Control())))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(0)
+    dialog.month_box.setCurrentIndex(9)
+    box = dialog.member_box
+    assert box.isEnabled() and box.itemText(0) == "全体党员（每人一张）" and box.count() == 36  # the 35 on the roster
+    box.setCurrentIndex(box.findText("李䶮　第一党小组"))
+    dialog.make_preview()
+    pdf, title = made[-1]
+    assert title == "李䶮2026年10月积分卡"
+    assert len(pypdf.PdfReader(BytesIO(pdf)).pages) == 1 and "李䶮" in _text(pdf) and "曹卫" not in _text(pdf)
+    box.setCurrentIndex(0)
+    dialog.make_preview()
+    assert made[-1][1] == "2026年10月积分卡" and len(pypdf.PdfReader(BytesIO(made[-1][0])).pages) == 35
+    dialog.kind_list.setCurrentRow(1)
+    assert not box.isEnabled() and dialog.options().member_id is None
+    dialog.close()

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import QPushButton, QToolBar, QWidget
 
-from app.domain.errors import ValidationError
+from app.domain.errors import AppError, ValidationError
 from app.domain.periods import Month
 from app.reports import render_certificates, render_scorecards
 from app.reports.data import Certificate, CertificateBatch
@@ -213,3 +213,52 @@ def test_the_preview_opens_fitted_to_width_with_its_tool_bar_in_chinese(app, qtb
     texts = [action.text() for action in dialog.findChild(QToolBar).actions() if action.text()]
     assert "打印设置" in texts or "页面设置" in texts
     assert not [text for text in texts if any("a" <= c.lower() <= "z" for c in text) and text != "另存为 PDF"]
+
+
+def _names_rendered(monkeypatch) -> list[str]:
+    """The text of each page as it is rendered (the certificates' names are text in the PDF)."""
+    rendered = []
+    original = print_preview._render
+
+    def spy(page, dpi):
+        rendered.append(page.get_textpage().get_text_range())
+        return original(page, dpi)
+
+    monkeypatch.setattr(print_preview, "_render", spy)
+    return rendered
+
+
+def test_the_page_range_chosen_in_the_print_dialog_is_printed(qapp, tmp_path, certificates_pdf, monkeypatch):
+    """The clerk asked for pages 2–3 in Qt's print dialog and got all three: Qt leaves the range to the program."""
+    rendered = _names_rendered(monkeypatch)
+
+    def choose_two_and_three(dialog):
+        dialog.printer().setPrintRange(QPrinter.PrintRange.PageRange)
+        dialog.printer().setFromTo(2, 3)
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(print_preview, "run_dialog", choose_two_and_three)
+    out = tmp_path / "pages-2-3.pdf"
+    assert print_preview.print_pdf(None, certificates_pdf, _pdf_printer(out)) is True
+    assert len(pypdf.PdfReader(out).pages) == 2
+    assert ["李䶮" in text for text in rendered] == [True, False] and "张三" in rendered[1]
+
+
+def test_a_page_range_past_the_last_page_prints_nothing_and_says_so(qapp, tmp_path, certificates_pdf):
+    printer = prepare_printer(_pdf_printer(tmp_path / "none.pdf"), certificates_pdf)
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(5, 6)
+    with pytest.raises(AppError) as caught:
+        paint_pdf(certificates_pdf, printer, dpi=50)
+    assert caught.value.message == "所选的页码范围（5-6）超出了文件的页数（共 3 页），没有打印。"
+    assert not (tmp_path / "none.pdf").exists()
+
+
+def test_the_preview_shows_every_page_after_a_range_was_printed(qapp, qtbot, certificates_pdf):
+    dialog = PdfPrintPreview(certificates_pdf, on_error=pytest.fail)
+    qtbot.addWidget(dialog)
+    dialog.printer.setPrintRange(QPrinter.PrintRange.PageRange)  # what printing pages 2–2 from it leaves behind
+    dialog.printer.setFromTo(2, 2)
+    preview = dialog.findChild(QPrintPreviewWidget)
+    preview.updatePreview()
+    assert preview.pageCount() == 3

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.domain.errors import ConflictError
 from app.domain.points import format_points
-from app.services.totals import ranking as totals
+from app.services.rating.rated import rated_rows
 from db.rating_models import RatingCandidate
 from db.store import Store
 
@@ -41,7 +41,7 @@ def moved_totals(store: Store, session, round_id: uuid.UUID, year: int) -> list[
         for candidate in session.scalars(select(RatingCandidate).where(RatingCandidate.round_id == round_id))
     }
     moved = []
-    for row in totals.branch_ranking(store, year).rows:
+    for row in rated_rows(store, year):
         candidate = frozen.pop(row.member_id, None)
         if candidate is None or candidate.final_total != row.period_points or bool(candidate.vetoed) != row.vetoed:
             moved.append(MovedTotal(row.name, None if candidate is None else candidate.final_total, row.period_points))

@@ -32,11 +32,11 @@ from app.domain.rating import (
     dual_report_applies,
     propose,
 )
-from app.services.totals import ranking as totals
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.practice import dual_report
 from app.services.rating.queries import candidate_facts, load_round, load_view
+from app.services.rating.rated import rated_rows
 from app.services.rules.rulesets import get_rule_set
 from db.rating_models import RatingCandidate, RatingObjection, RatingRound, RatingStarChange, RatingStep
 from db.store import Store
@@ -77,12 +77,13 @@ def _check_date(on: date, today: date) -> None:
 def start_round(
     store: Store, actor: Actor, year: int, on: date, today: date | None = None, **scheme_overrides
 ) -> Change:
-    """申报创星: open the round with the year's scheme and everyone on the roster as a candidate."""
+    """申报创星: open the round with the year's scheme and everyone on the roster at the year's end
+    (rated.py) as a candidate."""
     _require_reviewer(actor, "组织星级评定")
     _check_date(on, today or date.today())
     rule_set = get_rule_set(store, year).rule_set
     scheme = RatingScheme.from_rule_set(rule_set, **scheme_overrides)
-    roster = totals.branch_ranking(store, year).rows
+    roster = rated_rows(store, year)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         if uow.session.scalar(select(RatingRound.id).where(RatingRound.branch_id == branch_id, RatingRound.year == year)):
@@ -144,21 +145,21 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
     """审核评星: freeze the year's totals and let the engine propose stars for everyone."""
     _require_reviewer(actor, "审核评星")
     _check_date(on, today or date.today())
-    ranking = totals.branch_ranking(store, year)
+    rated = rated_rows(store, year)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
         check_transition(record.status, RoundStatus.ASSESSING)
         scheme = RatingScheme.from_dict(record.scheme)
         by_member = {c.member_id: c for c in _candidates(uow.session, record.id)}
-        for row in ranking.rows:
+        for row in rated:
             if row.member_id not in by_member:
                 by_member[row.member_id] = _new_candidate(record.id, row)
                 uow.session.add(by_member[row.member_id])
             candidate = by_member[row.member_id]
             candidate.final_total, candidate.vetoed, candidate.rank = row.period_points, row.vetoed, row.rank
             candidate.flags = list(row.flags)
-        scored = {row.member_id for row in ranking.rows}
+        scored = {row.member_id for row in rated}
         _clear_unscored(by_member.values(), scored)
         dual_report.apply_to_candidates(uow.session, branch_id, year, by_member.values())
         uow.session.flush()
@@ -174,12 +175,12 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
         return Change(f"已按积分测评 {len(proposals)} 名党员的星级，请支委会审核。", updated=[record.id])
 
 
-NOT_SCORED = "本年度已不在本支部名册上，没有积分"
+NOT_SCORED = "已不在本支部名册上，不参加本支部评星"
 
 
 def _clear_unscored(candidates, scored: set) -> None:
-    """A candidate the year no longer scores (a death or a transfer registered since the round
-    began, dated before the year; a member moved to another branch) is not rated: he keeps no
+    """A candidate no longer on the roster at the year's end (a death or a transfer registered since
+    the round began; a member moved to another branch; rated.py) is not rated: he keeps no
     frozen total, which would stand against the ledger for ever and the round could never be
     reported (freshness.py), nor stars, nor a place in the five-star quota's count."""
     for candidate in candidates:

@@ -138,6 +138,9 @@ def _checked_name(name: str | None) -> str:
         raise ValidationError("请填写姓名。")
     if len(name) > 50:
         raise ValidationError("姓名太长了（最多 50 个字）。")
+    if not any(character.isalpha() for character in name):
+        # "12345" typed into 姓名 (a number meant for another field) has no letter of any script
+        raise ValidationError(f"“{name}”不像姓名，请填写党员的姓名。")
     return name
 
 
@@ -234,6 +237,34 @@ def _check_unique_id_number(session, sealer, id_number: str, member_id: uuid.UUI
         raise ValidationError(f"身份证号 {id_number[:6]}…已登记给“{other.name}”，同一个人不能登记两次。")
 
 
+class SameNameExists(ConflictError):
+    """Another member of the branch has the name; nothing was saved. A village can have two
+    王伟, so the form asks and saves again with `allow_same_name`."""
+
+
+def _refuse_same_name(session, branch_id: uuid.UUID, name: str, member_id: uuid.UUID | None) -> None:
+    others = session.execute(
+        select(Member.status, Member.group_id, Member.join_date)
+        .where(Member.branch_id == branch_id, Member.name == name, Member.id != member_id)
+        .order_by(Member.join_date)
+    ).all()
+    if not others:
+        return
+    groups = _group_names(session, branch_id)
+    described = "；".join(_told_apart(groups, *other) for other in others)
+    raise SameNameExists(f"已有同名党员{name}（{described}）")
+
+
+def _told_apart(groups: dict, status: MemberStatus, group_id, join_date: date | None) -> str:
+    """What tells a namesake apart in the question: his group, year of joining, status if not 在册."""
+    parts = [groups.get(group_id, "")] if group_id else []
+    if join_date:
+        parts.append(f"{join_date.year} 年入党")
+    if status is not MemberStatus.ACTIVE:
+        parts.append(status.label)
+    return "，".join(parts) or "在册"
+
+
 def _personal(data: MemberInput) -> PersonalFields:
     return PersonalFields(data.id_number or "", data.phone or "", data.birth_date)
 
@@ -258,8 +289,13 @@ def _apply(member: Member, data: MemberInput, sealer) -> None:
     member.note = data.note
 
 
-def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None = None, joined_on: date | None = None) -> uuid.UUID:
-    """Add a member to this branch; `joined_on` is when he joined the branch's roster (default: join date)."""
+def add_member(
+    store: Store, actor: Actor, data: MemberInput, today: date | None = None, joined_on: date | None = None,
+    allow_same_name: bool = True,
+) -> uuid.UUID:
+    """Add a member to this branch; `joined_on` is when he joined the branch's roster (default: join
+    date). Without `allow_same_name` (the form, until the clerk confirms) a name another member of
+    the branch has is refused with SameNameExists."""
     actor.require(Role.CLERK, action="登记党员")
     today = today or date.today()
     data = validate_member_input(data, today)
@@ -267,6 +303,8 @@ def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None
     with unit_of_work(store, actor) as uow:
         session = uow.session
         _check_group(session, branch_id, data.group_id)
+        if not allow_same_name:
+            _refuse_same_name(session, branch_id, data.name, None)
         sealer = None if _personal(data).empty else sealer_for(actor)
         _check_unique_id_number(session, sealer, data.id_number, None)
         member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE)
@@ -283,7 +321,12 @@ def add_member(store: Store, actor: Actor, data: MemberInput, today: date | None
         return member.id
 
 
-def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: MemberInput, today: date | None = None) -> Change:
+def update_member(
+    store: Store, actor: Actor, member_id: uuid.UUID, data: MemberInput, today: date | None = None,
+    allow_same_name: bool = True,
+) -> Change:
+    """Save the form's values; without `allow_same_name` a new name another member has is
+    refused with SameNameExists (as add_member)."""
     actor.require(Role.CLERK, action="修改党员信息")
     today = today or date.today()
     data = validate_member_input(data, today)
@@ -293,6 +336,8 @@ def update_member(store: Store, actor: Actor, member_id: uuid.UUID, data: Member
         if member is None:
             raise MemberNotFound()
         _check_group(session, member.branch_id, data.group_id)
+        if not allow_same_name and data.name != member.name:
+            _refuse_same_name(session, member.branch_id, data.name, member.id)
         untouched = data.keep_personal or (_personal(data).empty and not has_personal(member))
         sealer = None if untouched else sealer_for(actor)
         if sealer is not None:

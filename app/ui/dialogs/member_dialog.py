@@ -281,7 +281,7 @@ class MemberDialog(QDialog):
             note=self.note_edit.text(),
         )
 
-    def save(self) -> None:
+    def save(self, allow_same_name: bool = False) -> None:
         try:
             data = self.member_input()
         except AppError as exc:
@@ -293,13 +293,26 @@ class MemberDialog(QDialog):
 
         def work(_control):
             if member_id:
-                return member_id, members.update_member(store, actor, member_id, data, today=today).summary
-            return members.add_member(store, actor, data, today=today), added
+                change = members.update_member(store, actor, member_id, data, today=today, allow_same_name=allow_same_name)
+                return member_id, change.summary
+            return members.add_member(store, actor, data, today=today, allow_same_name=allow_same_name), added
 
         save_and_close(
             self, self.ctx, work, Kind.ROSTER, button=self.save_button, problem=self.problem,
-            on_done=self._saved, on_refused=lambda exc: self._focus_field(exc.message), summary=lambda saved: saved[1],
+            on_done=self._saved, on_refused=self._refused, summary=lambda saved: saved[1],
         )
+
+    def _refused(self, exc: AppError) -> None:
+        if isinstance(exc, members.SameNameExists):
+            # a village can have two 王伟: asked, not refused
+            again = self.tr("确实要再添加一位吗？") if self.member_id is None else self.tr("确实要改用这个姓名吗？")
+            if self.ctx.confirm(self, self.tr("已有同名党员"), self.tr("{0}，{1}").format(exc.message, again)):
+                self.save(allow_same_name=True)
+                return
+            show_problem(self.problem, self.tr("没有保存：已有同名党员。"))
+            self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._focus_field(exc.message)
 
     def _saved(self, saved) -> None:
         self.saved_id = saved[0]

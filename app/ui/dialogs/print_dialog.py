@@ -9,6 +9,7 @@ the rating round's print dialog).
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
@@ -32,9 +33,10 @@ from PySide6.QtWidgets import (
 from app.domain.periods import Month
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, MAX_OFFSET_MM, NOTICE_DAYS, CertificateOptions
 from app.services.printing import report_data
+from app.services.roster.queries import find_members
 from app.ui.context import UiContext
 from app.ui.dialogs.report_dialog import ReportDialog
-from app.ui.widgets import hint_label
+from app.ui.widgets import IdBox, hint_label
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -77,6 +79,7 @@ class PrintOptions:
     issue: report_data.IssueSettings = report_data.IssueSettings()
     charts: bool = False  # the notice's chart page; a page of charts after each annual summary
     quarterly: bool = False  # the board of the chosen month's quarter instead of the month's
+    member_id: uuid.UUID | None = None  # one member's scorecard (report scorecards --member); None: everyone's
 
 
 def build_report(store, kind: str, month: Month, year: int, options: PrintOptions | str = PrintOptions()) -> Callable:
@@ -91,9 +94,10 @@ def build_report(store, kind: str, month: Month, year: int, options: PrintOption
     def build(control) -> tuple[bytes, str]:
         progress = control.progress
         if kind == "scorecards":
-            batch = report_data.scorecards(store, month, None, settings)
+            batch = report_data.scorecards(store, month, None if options.member_id is None else [options.member_id], settings)
             pdf = reports.render_scorecards(batch, per_page=options.per_page, progress=progress)
-            return pdf, translate("PrintDialog", "{0}积分卡").format(month.label)
+            whose = batch.cards[0].member_name if options.member_id is not None and batch.cards else ""
+            return pdf, translate("PrintDialog", "{0}{1}积分卡").format(whose, month.label)
         if kind == "notice":
             notice = report_data.monthly_notice(store, month, settings)
             pdf = reports.render_monthly_notice(notice, paper=paper, progress=progress)
@@ -192,10 +196,22 @@ class PrintDialog(ReportDialog):
         self.per_page_box.addItem(self.tr("每页两张（上下两张，沿虚线裁开）"), 2)
         self.per_page_box.setCurrentIndex(max(0, self.per_page_box.findData(self.prefs.number("per_page", 1))))
         form.addRow(self.tr("积分卡"), self.per_page_box)
+        self.member_box = IdBox()
+        self.member_box.fill(self.tr("全体党员（每人一张）"), [])
+        form.addRow(self.tr("党员"), self.member_box)
+        store = self.ctx.store
+        self.ctx.read(lambda _control: find_members(store), self._show_members, parent=self)
         self.charts_check = QCheckBox(self.tr("附图表页（公示表附党小组和出席率，年度汇总每人附全年图表）"))
         self.charts_check.setChecked(self.prefs.flag("charts"))
         form.addRow(self.tr("图表"), self.charts_check)
         return form
+
+    def _show_members(self, choices) -> None:
+        """Named with the group: two members of a village may share a name."""
+        self.member_box.fill(self.tr("全体党员（每人一张）"), [
+            (self.tr("{0}　{1}").format(choice.name, choice.group_name) if choice.group_name else choice.name, choice.id)
+            for choice in choices
+        ])
 
     def _certificate_box(self) -> QGroupBox:
         self.certificate_group = QGroupBox(self.tr("荣誉证书"))
@@ -254,6 +270,7 @@ class PrintDialog(ReportDialog):
         self.paper_box.setEnabled(kind.key in ("notice", "stars", "board"))
         self.quarter_check.setEnabled(kind.key == "board")
         self.per_page_box.setEnabled(kind.key == "scorecards")
+        self.member_box.setEnabled(kind.key == "scorecards")
         self.charts_check.setEnabled(kind.key in WITH_CHARTS)
         self.certificate_group.setEnabled(kind.key == "certificates")
         for widget in (self.days_spin, self.contact_edit, self.phone_edit):
@@ -271,7 +288,8 @@ class PrintDialog(ReportDialog):
         certificate = CertificateOptions(self.right_spin.value(), self.down_spin.value(), self.variable_check.isChecked())
         return PrintOptions(self.paper_box.currentText(), self.per_page_box.currentData(), self.stars_spin.value(), certificate, issue,
                             self.charts_check.isChecked() and self.kind.key in WITH_CHARTS,
-                            self.quarter_check.isChecked() and self.kind.key == "board")
+                            self.quarter_check.isChecked() and self.kind.key == "board",
+                            self.member_box.current_id() if self.kind.key == "scorecards" else None)
 
     def make_preview(self) -> None:
         kind, options = self.kind, self.options()

@@ -86,37 +86,57 @@ def _preview_dpi(document: pdfium.PdfDocument) -> float:
     return max(PREVIEW_DPI_MIN, min(PREVIEW_DPI_MAX, dpi))
 
 
+def chosen_pages(printer: QPrinter, total: int) -> list[int]:
+    """The indexes of the pages the clerk chose in the print dialog (页码范围, e.g. 2–3), all when
+    he chose none. Qt leaves honouring the range to the program; a range past the document's
+    last page is refused in one sentence before anything reaches the printer."""
+    ranges = printer.pageRanges()
+    if printer.printRange() != QPrinter.PrintRange.PageRange or ranges.isEmpty():
+        return list(range(total))
+    pages = [index for index in range(total) if ranges.contains(index + 1)]
+    if not pages:
+        raise AppError(f"所选的页码范围（{ranges.toString()}）超出了文件的页数（共 {total} 页），没有打印。")
+    return pages
+
+
 def paint_pdf(pdf: bytes, printer: QPrinter, dpi: float | None = None, progress: Progress | None = None) -> int:
-    """Paint every page of `pdf` onto `printer`, one page each; returns the number of pages.
+    """Paint the pages of `pdf` onto `printer`, one page each; returns the number of pages painted.
 
     Works for a real printer, a QPrinter writing a PDF file, and the preview dialog's
-    printer (recognised by its picture paint engine, which gets a lighter resolution).
+    printer (recognised by its picture paint engine, which gets a lighter resolution). A printer
+    paints the pages chosen in the print dialog (`chosen_pages`); the preview shows them all,
+    though the range chosen for the last print is still set on the printer it shares.
     """
     document = _open(pdf)
     painter = QPainter()
     try:
+        # the preview widget puts its picture engine on the printer before asking for the pages
+        previewing = printer.paintEngine().type() == QPaintEngine.Type.Picture
+        # refused before begin(), so that nothing reaches the printer
+        pages = list(range(len(document))) if previewing else chosen_pages(printer, len(document))
         if not painter.begin(printer):
             raise AppError("无法开始打印：打印机没有准备好，或者输出文件无法写入。")
         try:
-            previewing = painter.paintEngine().type() == QPaintEngine.Type.Picture
             if dpi is None:
                 dpi = _preview_dpi(document) if previewing else min(printer.resolution(), PRINT_DPI_MAX)
-            total = len(document)
-            for index in range(total):
-                if index:
-                    printer.newPage()
-                page = document[index]
-                image = _render(page, dpi)
-                target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
-                painter.drawImage(target, image)
-                page.close()
-                if progress is not None:
-                    progress(index + 1, total)
+            _paint_pages(document, pages, printer, painter, dpi, progress)
         finally:
             painter.end()
-        return total
+        return len(pages)
     finally:
         document.close()
+
+
+def _paint_pages(document, pages: list[int], printer: QPrinter, painter: QPainter, dpi: float, progress) -> None:
+    target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+    for done, index in enumerate(pages, start=1):
+        if done > 1:
+            printer.newPage()
+        page = document[index]
+        painter.drawImage(target, _render(page, dpi))
+        page.close()
+        if progress is not None:
+            progress(done, len(pages))
 
 
 # ---- dialogs ----
@@ -158,6 +178,7 @@ def print_pdf(parent: QWidget | None, pdf: bytes, printer: QPrinter | None = Non
     printer = prepare_printer(printer or QPrinter(QPrinter.PrinterMode.HighResolution), pdf)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("打印")
+    dialog.setMinMax(1, pdf_page_count(pdf))  # the 页码范围 the dialog offers ends at the last page
     if run_dialog(dialog) != QPrintDialog.DialogCode.Accepted:
         return False
     paint_pdf(pdf, printer)

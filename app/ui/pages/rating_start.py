@@ -12,8 +12,8 @@ from app.domain.errors import AppError
 from app.domain.points import format_points
 from app.domain.rating import RatingScheme
 from app.services.rating import rounds as rating
+from app.services.rating.rated import rated_rows
 from app.services.rules import rulesets
-from app.services.totals import ranking as totals
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.errors import show_error
@@ -40,10 +40,11 @@ class StartAnswer:
 
 
 def ask_start(store, year: int) -> StartAnswer:
-    """The year's scheme and the number of members to rate (on the database worker)."""
+    """The year's scheme and the number of members the round will rate (on the roster at the
+    year's end, as start_round takes them), on the database worker."""
     try:
         scheme = RatingScheme.from_rule_set(rulesets.get_rule_set(store, year).rule_set)
-        count = len(totals.branch_ranking(store, year).rows)
+        count = len(rated_rows(store, year))
     except AppError as exc:
         return StartAnswer(None, problem=exc.message)
     return StartAnswer(scheme, count)

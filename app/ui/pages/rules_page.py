@@ -20,7 +20,7 @@ from app.ui.dialogs.new_rule_set_dialog import NewRuleSetDialog
 from app.ui.dialogs.rule_item_dialog import RuleItemDialog
 from app.ui.pages.base import Page
 from app.ui.models.table_models import CENTER, Column, RowTableModel
-from app.ui.widgets import hint_label, make_table
+from app.ui.widgets import hint_label, make_table, stretch_column
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -118,6 +118,7 @@ class RulesPage(Page):
             "已有积分记录的项目（“已使用”）只能改名称、说明或停用，不能改分值，以免改写已记的分；要用新分值请新增项目。"
         )))
         self.ctx.remember_table(self.table, "rules")
+        stretch_column(self.table, 2)  # 项目名称
 
     def _columns(self) -> list[Column]:
         colour = lambda r: CATEGORY_COLOURS.get(r.category) if r.active else "#999999"  # noqa: E731

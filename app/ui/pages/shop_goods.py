@@ -11,7 +11,7 @@ from app.ui.changes import Kind
 from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.dialogs.shop_dialogs import GoodsDialog, StockInDialog
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
-from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row
+from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row, stretch_column
 
 
 class GoodsTab(QWidget):
@@ -41,6 +41,7 @@ class GoodsTab(QWidget):
         ], self)
         self.table = make_table(self)
         self.table.setModel(self.model)
+        stretch_column(self.table, 0)  # 物品
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
         self.records = self._records_view()
@@ -61,6 +62,7 @@ class GoodsTab(QWidget):
         ], view)
         self.ins = make_table(view)
         self.ins.setModel(self.ins_model)
+        stretch_column(self.ins, 4)  # 备注
         self.ins.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.ins, 1)
         return view

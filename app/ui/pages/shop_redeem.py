@@ -16,7 +16,7 @@ from app.ui.dialogs.reason_dialog import ReasonDialog
 from app.ui.dialogs.shop_dialogs import RedeemDialog, ShopRuleDialog
 from app.ui.dialogs.shop_print_dialog import SLIPS, ShopPrintDialog
 from app.ui.models.table_models import CENTER, RIGHT, Column, RowTableModel
-from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row
+from app.ui.widgets import fit_columns, hint_label, make_table, select_row_where, selected_row, stretch_column
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -59,6 +59,7 @@ class RedeemTab(QWidget):
         ], self)
         self.table = make_table(self)
         self.table.setModel(self.model)
+        stretch_column(self.table, 0)  # 姓名
         layout.addWidget(self.table, 1)
         self.records = self._records_view()
         self._update_buttons()
@@ -81,6 +82,7 @@ class RedeemTab(QWidget):
         ], view)
         self.list = make_table(view)
         self.list.setModel(self.list_model)
+        stretch_column(self.list, 7)  # 备注
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.list, 1)
         return view

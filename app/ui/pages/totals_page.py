@@ -78,11 +78,13 @@ class TotalsPage(Page):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = RowTableModel(self._columns(), self)
         self.table = make_table(self)
+        self.table.setObjectName("totals:ranking")  # shares the height with the member detail below
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._show_member)
         splitter.addWidget(self.table)
         self.detail = MemberDetail(ctx)
         splitter.addWidget(self.detail)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([420, 280])

@@ -87,11 +87,11 @@ class GatherTab(QWidget):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.add_folder_button = QPushButton(self.tr("添加文件夹……"))
+        self.add_folder_button = QPushButton(self.tr("添加文件夹…"))
         self.add_folder_button.clicked.connect(self._add_gather_folder)
-        self.add_file_button = QPushButton(self.tr("添加备份文件……"))
+        self.add_file_button = QPushButton(self.tr("添加备份文件…"))
         self.add_file_button.clicked.connect(self._add_gather_file)
-        self.township_button = QPushButton(self.tr("选择汇总数据库……"))
+        self.township_button = QPushButton(self.tr("选择汇总数据库…"))
         self.township_button.clicked.connect(self._choose_township_file)
         for button in (self.add_folder_button, self.add_file_button, self.township_button):
             row.addWidget(button)

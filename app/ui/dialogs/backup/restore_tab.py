@@ -30,7 +30,7 @@ class RestoreTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("恢复前会先完整检查备份，并把当前数据库另存一份。")))
         row = QHBoxLayout()
-        self.choose_backup_button = QPushButton(self.tr("选择备份文件……"))
+        self.choose_backup_button = QPushButton(self.tr("选择备份文件…"))
         self.choose_backup_button.clicked.connect(self._choose_backup_file)
         row.addWidget(self.choose_backup_button)
         row.addStretch(1)

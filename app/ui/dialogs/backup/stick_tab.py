@@ -31,7 +31,7 @@ class StickTab(QWidget):
         row = QHBoxLayout()
         self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.clicked.connect(self.refresh_drives)
-        self.folder_button = QPushButton(self.tr("选择其他文件夹……"))
+        self.folder_button = QPushButton(self.tr("选择其他文件夹…"))
         self.folder_button.clicked.connect(self._choose_folder)
         row.addWidget(self.refresh_button)
         row.addWidget(self.folder_button)
