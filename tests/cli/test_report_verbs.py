@@ -42,7 +42,7 @@ def report(capsys, *args):
         (["scorecards", "--month", "2026-10", "--member", "李䶮", "--member", "𠮷祥云"], 2, "积分卡 2 张"),
         (["notice", "--month", "2026-10"], 1, "积分公示表（35 人）"),
         (["notice", "--month", "2026-10", "--paper", "A3", "--notice-days", "7", "--contact", "镇党委组织办"], 1, "积分公示表"),
-        (["stars", "--year", "2026"], 1, "星级预评名单（星级评定尚未进行，按目前积分测算，35 人）"),
+        (["stars", "--year", "2026"], 1, "星级预评名单（星级评定尚未进行，按目前积分测算，34 人）"),
         (["certificates", "--year", "2026", "--stars", "3"], None, "荣誉证书"),
         (["certificates", "--year", "2026", "--member", "李䶮", "--offset-right", "3", "--offset-down", "-2", "--variable-only"], 1, "荣誉证书 1 张"),
         (["annual", "--year", "2026", "--member", "李䶮"], 1, "年度积分汇总 1 份"),

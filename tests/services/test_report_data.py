@@ -123,14 +123,18 @@ def test_issue_settings_are_honoured(demo):
 
 
 def test_star_notice_groups_the_year_ranking_by_stars(demo):
+    """Before a round, the members a round would rate (on the roster at the year's end: the demo's
+    薛华秀 left on 30 June and is on the ranking, not here), by the stars the ranking gives them."""
     ranking = totals.branch_ranking(demo, 2026)
     notice = report_data.star_notice(demo, 2026, SETTINGS)
+    staying = [r for r in ranking.rows if r.name != "薛华秀"]
+    assert len(staying) == len(ranking.rows) - 1
     assert [level.stars for level in notice.levels] == [5, 4, 3, 2, 1]
     for level in notice.levels:
-        assert [m.name for m in level.members] == [r.name for r in ranking.rows if r.stars == level.stars and not r.vetoed]
-    vetoed = [r for r in ranking.rows if r.vetoed]
+        assert [m.name for m in level.members] == [r.name for r in staying if r.stars == level.stars and not r.vetoed]
+    vetoed = [r for r in staying if r.vetoed]
     assert notice.vetoed_count == len(vetoed) == 1
-    assert notice.rated_count == len(ranking.rows) - 1 == sum(len(level.members) for level in notice.levels)
+    assert notice.rated_count == len(staying) - 1 == sum(len(level.members) for level in notice.levels)
 
 
 def test_certificates_by_stars_or_by_name(demo):
@@ -148,6 +152,8 @@ def test_certificates_by_stars_or_by_name(demo):
     vetoed = next(r for r in ranking.rows if r.vetoed)
     with pytest.raises(ValidationError, match="一票否决"):
         report_data.certificates(demo, 2026, [vetoed.member_id], settings=AFTER_THE_YEAR)
+    with pytest.raises(NotFound, match="薛华秀2026年底不在本支部的名册上，不由本支部评星"):  # left on 30 June
+        report_data.certificates(demo, 2026, report_data.member_ids_by_name(demo, ["薛华秀"]), settings=AFTER_THE_YEAR)
     one = report_data.certificates(demo, 2026, report_data.member_ids_by_name(demo, ["李䶮"]), settings=AFTER_THE_YEAR)
     assert [c.name for c in one.certificates] == ["李䶮"]
 

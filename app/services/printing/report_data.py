@@ -54,6 +54,7 @@ from app.services.rules import rulesets
 from app.services.totals import ranking as totals
 from app.services.context import read_session
 from app.services.ledger.queries import EntryFilter, EntryRow, list_entries
+from app.services.rating.rated import estimate as estimate_stars
 from app.services.rating.queries import RoundView, load_view
 from app.services.totals.ranking import RankingRow
 from db.ledger_chain import read_head
@@ -273,8 +274,9 @@ def star_notice(store: Store, year: int, settings: IssueSettings | None = None) 
             five_star_quota=None if quota is None else int(quota * len(rated)),
             quota_moves=rating_queries.notice_quota_moves(view),
         )
-    ranking = totals.branch_ranking(store, year)
-    rated_rows = [row for row in ranking.rows if not row.vetoed]
+    rule_set = rulesets.get_rule_set(store, year).rule_set
+    estimated = estimate_stars(store, year, rule_set)
+    rated_rows = [row._replace(stars=estimated.stars_of(row)) for row in estimated.rows if not row.vetoed]
     levels = tuple(
         StarLevel(stars, tuple(StarMember(r.name, r.group_name, r.year_to_date) for r in rated_rows if r.stars == stars))
         for stars in (5, 4, 3, 2, 1)
@@ -283,13 +285,13 @@ def star_notice(store: Store, year: int, settings: IssueSettings | None = None) 
         year=year,
         township=branch.township,
         branch=branch.name,
-        rule_set_name=ranking.rule_set_name,
+        rule_set_name=rule_set.name,
         issue=issue_info(store, settings),
         levels=levels,
         rated_count=len(rated_rows),
-        vetoed_count=len(ranking.rows) - len(rated_rows),
-        five_star_quota=ranking.five_star_quota,
-        quota_moves=rating_queries.estimated_quota_moves(rulesets.get_rule_set(store, year).rule_set, rated_rows),
+        vetoed_count=len(estimated.rows) - len(rated_rows),
+        five_star_quota=estimated.five_star_places,
+        quota_moves=rating_queries.estimated_quota_moves(rule_set, rated_rows),
         assessed=False,
     )
 
@@ -331,7 +333,8 @@ def _certificate_people(store: Store, year: int, issued_on: date) -> list[tuple]
         raise ValidationError(
             f"{year} 年的星级还没有评定，这一年也还没有过完，荣誉证书要等评星结果出来（或 {year + 1} 年起按全年积分）再打印。"
         )
-    return [(r.member_id, r.name, r.stars, r.vetoed) for r in totals.branch_ranking(store, year).rows]
+    estimated = estimate_stars(store, year, rulesets.get_rule_set(store, year).rule_set)
+    return [(r.member_id, r.name, estimated.stars_of(r), r.vetoed) for r in estimated.rows]
 
 
 def _people_with_stars(people: list[tuple], year: int, min_stars: int) -> list[tuple]:
@@ -350,7 +353,7 @@ def _chosen_for_certificates(store: Store, people: list[tuple], year: int, membe
     for member_id in dict.fromkeys(member_ids):
         if member_id not in by_id:
             name = members.get_member(store, member_id).name
-            raise NotFound(f"{name}在{year}年不在本支部的名册上，没有可以打印的积分。")
+            raise NotFound(f"{name}{year}年底不在本支部的名册上，不由本支部评星，不能颁发荣誉证书。")
         person = by_id[member_id]
         if person[3] or person[2] < 1:
             raise ValidationError(f"{person[1]} {year} 年有一票否决事项或未评星，不能颁发荣誉证书。")

@@ -8,9 +8,15 @@ the round, its count before it starts and the check before it is reported all ta
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+
+from app.domain.rating import CandidateFacts, RatingScheme, propose
+from app.domain.rules import RuleSet
+from app.domain.standing import five_star_places
 
 from app.services.context import read_session
 from app.services.totals import ranking as totals
@@ -28,3 +34,27 @@ def rated_rows(store: Store, year: int, ranking: totals.Ranking | None = None) -
     with read_session(store) as session:
         staying = set(session.scalars(select(Member.id).where(Member.id.in_(ids), on_roster(year_end, year_end))))
     return tuple(row for row in ranking.rows if row.member_id in staying)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The stars a round would propose now, before one has assessed them (the 星级预评名单 and
+    certificates signed after the year without a round): the rated members, their stars from the
+    round's own engine over those members alone, and the five-star places among them."""
+
+    rows: tuple[totals.RankingRow, ...]  # rated_rows: on the roster at the year's end, vetoed ones too
+    stars: dict[uuid.UUID, int]
+    five_star_places: int | None
+
+    def stars_of(self, row: totals.RankingRow) -> int:
+        return self.stars.get(row.member_id, 0)
+
+
+def estimate(store: Store, year: int, rule_set: RuleSet) -> Estimate:
+    """As `assess` would propose today, except that 双报到 is not known yet (no ceiling, as in the
+    ranking): the quota counts the members rated, not those who left during the year."""
+    rows = rated_rows(store, year)
+    facts = [CandidateFacts(r.member_id, r.name, r.period_points, r.vetoed, r.member_class, r.membership, True) for r in rows]
+    proposals = propose(RatingScheme.from_rule_set(rule_set), facts)
+    places = five_star_places(rule_set.five_star_quota, sum(1 for r in rows if not r.vetoed))
+    return Estimate(rows, {key: p.stars for key, p in proposals.items()}, places)
