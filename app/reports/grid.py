@@ -8,14 +8,14 @@ and notes never run past a border.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.reports.layout import BLACK, FONT, FONT_BOLD, GRID, LABEL_FILL
-from app.reports.text import line_width, text_width, wrap_text
+from app.reports.text import fit_size, line_width, text_width, wrap_text
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Cell:
     align: str | None = None
     fill: object = None
     color: object = None
+    whole: bool = False  # a name, a date, a heading: smaller type on one line rather than broken mid-word
+    size: float | None = None  # the type size when not the table's (set when measured)
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,30 @@ class MeasuredRow:
     height: float
 
 
+# How far a `whole` cell's type may shrink to stay on one line; past it the text wraps as any other.
+SMALLEST_WHOLE = 0.75
+
+
 def _cell(value) -> Cell:
     return value if isinstance(value, Cell) else Cell(str(value))
+
+
+def _fitted(cell: Cell, room: float, style: GridStyle) -> Cell:
+    """A `whole` cell with the type size at which it fits on one line in `room`; one that does not fit
+    even at SMALLEST_WHOLE keeps the table's size and wraps (smaller type on two lines helps no one)."""
+    if not cell.whole or "\n" in cell.text:
+        return cell
+    size = fit_size(cell.text, room - 0.01, style.size, style.size * SMALLEST_WHOLE, cell.bold)  # a hair inside: rounding wraps nothing
+    if size == style.size or text_width(cell.text, size, cell.bold) > room:
+        return cell
+    return replace(cell, size=size)
+
+
+def column_for(title: str, width: float, align: str, style: GridStyle, cells: Sequence[str] = (), most: float | None = None) -> Column:
+    """A column `width` wide, or wider when its heading (bold) or one of `cells` needs more to stay on
+    one line, up to `most` (past it a `whole` cell's type shrinks)."""
+    needed = max([text_width(title, style.size, True), *(text_width(text, style.size) for text in cells)]) + 2 * style.pad_x + 1
+    return Column(title, max(width, needed if most is None else min(needed, most)), align)
 
 
 def measure_row(values: Sequence, widths: Sequence[float], aligns: Sequence[str], style: GridStyle) -> MeasuredRow:
@@ -67,8 +91,8 @@ def measure_row(values: Sequence, widths: Sequence[float], aligns: Sequence[str]
     cells = []
     lines_needed = 1
     for value, width, align in zip(values, widths, aligns):
-        cell = _cell(value)
-        lines = wrap_text(cell.text, width - 2 * style.pad_x, style.size, cell.bold)
+        cell = _fitted(_cell(value), width - 2 * style.pad_x, style)
+        lines = wrap_text(cell.text, width - 2 * style.pad_x, cell.size or style.size, cell.bold)
         lines_needed = max(lines_needed, len(lines))
         cells.append((cell, lines, width, cell.align or align))
     height = max(style.min_height, lines_needed * style.leading + 2 * style.pad_y)
@@ -82,7 +106,7 @@ def measure_table(columns: Sequence[Column], rows: Sequence[Sequence], style: Gr
 
 
 def header_row(columns: Sequence[Column], style: GridStyle) -> MeasuredRow:
-    values = [Cell(c.title, bold=True, align="center", fill=style.header_fill) for c in columns]
+    values = [Cell(c.title, bold=True, align="center", fill=style.header_fill, whole=True) for c in columns]
     return measure_row(values, [c.width for c in columns], ["center"] * len(columns), style)
 
 
@@ -109,9 +133,10 @@ def draw_rows(canvas: Canvas, x: float, y_top: float, rows: Sequence[MeasuredRow
         for cell, lines, width, align in row.cells:
             if cell.fill is not None:
                 fills.append((cell.fill, cx, bottom, width, row.height))
-            cell_font = FONT_BOLD if cell.bold else FONT
+            cell_size = cell.size or size
+            cell_font = (FONT_BOLD if cell.bold else FONT, cell_size)
             if cell_font != font:
-                text.setFont(cell_font, size)
+                text.setFont(*cell_font)
                 font = cell_font
             cell_color = cell.color or GRID
             if cell_color is not color:
@@ -121,11 +146,11 @@ def draw_rows(canvas: Canvas, x: float, y_top: float, rows: Sequence[MeasuredRow
             for index, line in enumerate(lines):
                 if not line:
                     continue
-                baseline = block_top - index * leading - leading / 2 - size * 0.36
+                baseline = block_top - index * leading - leading / 2 - cell_size * 0.36
                 if align == "center":
-                    left = cx + (width - line_width(line, size, cell.bold)) / 2
+                    left = cx + (width - line_width(line, cell_size, cell.bold)) / 2
                 elif align == "right":
-                    left = cx + width - style.pad_x - line_width(line, size, cell.bold)
+                    left = cx + width - style.pad_x - line_width(line, cell_size, cell.bold)
                 else:
                     left = cx + style.pad_x
                 text.setTextOrigin(left, baseline)

@@ -12,6 +12,7 @@ from app.reports.grid import (
     Cell,
     Column,
     GridStyle,
+    column_for,
     MeasuredRow,
     header_row,
     label_value_rows,
@@ -48,11 +49,13 @@ def signin_pieces(sheet: SigninSheet) -> list[Piece]:
         [("参会范围", sheet.scope), ("应到人数", f"{sheet.expected} 人")],
         [("主持人", ""), ("记录人", "")],
     ]
+    # a long name (阿卜杜热合曼·买买提) gets the width it needs from the signature box, up to 50 mm
+    name = column_for("姓名", 36 * mm, "center", SIGN_STYLE, [row.name for row in sheet.rows], most=50 * mm)
     columns = [
-        Column("序号", 13 * mm, "center"), Column("姓名", 36 * mm, "center"), Column("党小组", 30 * mm, "center"),
-        Column("本人签名", width - 13 * mm - 36 * mm - 30 * mm - 32 * mm), Column("备注", 32 * mm),
+        Column("序号", 13 * mm, "center"), name, Column("党小组", 30 * mm, "center"),
+        Column("本人签名", width - 13 * mm - name.width - 30 * mm - 32 * mm), Column("备注", 32 * mm),
     ]
-    rows = [[str(row.number), row.name, row.group_name or "—", "", ""] for row in sheet.rows]
+    rows = [[str(row.number), Cell(row.name, whole=True), row.group_name or "—", "", ""] for row in sheet.rows]
     table = measure_table(columns, rows, SIGN_STYLE)
     if not table:
         table = [spanning_row("（参会范围内没有在册党员）", width, SIGN_STYLE, color=MUTED)]

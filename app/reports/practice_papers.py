@@ -14,7 +14,7 @@ from typing import Sequence
 
 from reportlab.lib.units import mm
 
-from app.reports.grid import Cell, Column, header_row, label_value_rows, measure_table, spanning_row
+from app.reports.grid import Cell, Column, column_for, header_row, label_value_rows, measure_table, spanning_row
 from app.reports.layout import BLACK, LABEL_FILL, MUTED
 from app.reports.pieces import GEOMETRY, LABEL_WIDTH, STYLE, Piece, gap_piece, render_documents, row_pieces, signature_piece, text_piece, title_pieces
 from app.reports.practice_data import BallotPaper, CadreBatch, CadreAssessment, CadreCard, FeedbackBatch, FeedbackLetter, TallySheet
@@ -42,13 +42,16 @@ def _legend(lines: Sequence[str]) -> Piece:
 
 def feedback_pieces(letter: FeedbackLetter) -> list[Piece]:
     info = [
-        [("党员姓名", Cell(letter.name, bold=True)), ("所在支部", letter.branch)],
+        [("党员姓名", Cell(letter.name, bold=True, whole=True)), ("所在支部", letter.branch)],
         [("居住地社区", letter.home_community or "—"), ("工作单位", letter.employer)],
         [("本季度服务", f"{points_text(letter.quarter_hours)} 小时"), ("全年累计", f"{points_text(letter.year_hours)} 小时")],
     ]
-    columns = [Column("序号", 12 * mm, "center"), Column("日期", 26 * mm, "center"), Column("服务内容", WIDTH - 12 * mm - 26 * mm - 20 * mm - 40 * mm),
-               Column("时长（小时）", 20 * mm, "center"), Column("社区确认人", 40 * mm, "center")]
-    rows = [[str(n), date_text(line.served_on), line.activity, points_text(line.hours), line.confirmed_by or "—"]
+    # the date and the hours' heading as wide as they need (2026年12月12日 broke after 月); the activity takes the rest
+    dated = column_for("日期", 26 * mm, "center", STYLE, [date_text(line.served_on) for line in letter.lines])
+    hours, confirmer = column_for("时长（小时）", 20 * mm, "center", STYLE), Column("社区确认人", 40 * mm, "center")
+    columns = [Column("序号", 12 * mm, "center"), dated, Column("服务内容", WIDTH - 12 * mm - dated.width - hours.width - confirmer.width),
+               hours, confirmer]
+    rows = [[str(n), Cell(date_text(line.served_on), whole=True), line.activity, points_text(line.hours), line.confirmed_by or "—"]
             for n, line in enumerate(letter.lines, start=1)]
     table = measure_table(columns, rows, STYLE) if rows else [spanning_row("本季度没有登记服务记录", WIDTH, STYLE, color=MUTED)]
     greeting = f"{letter.employer}{('（' + letter.employer_contact + '）') if letter.employer_contact else ''}："
@@ -79,11 +82,11 @@ def render_feedback_letters(batch: FeedbackBatch, invariant: bool = False) -> by
 
 
 def ballot_pieces(paper: BallotPaper) -> list[Piece]:
-    grade_width = 22 * mm
-    fixed = [Column("序号", 12 * mm, "center"), Column("姓名", 34 * mm, "center")]
-    group = Column("党小组", WIDTH - 12 * mm - 34 * mm - grade_width * len(paper.grades), "center")
-    columns = [*fixed, group, *(Column(grade, grade_width, "center") for grade in paper.grades)]
-    rows = [[str(row.number), row.name, row.group_name or "—", *([""] * len(paper.grades))] for row in paper.rows]
+    grades = [column_for(grade, 22 * mm, "center", STYLE) for grade in paper.grades]
+    name, group = _name_and_group(34 * mm, paper.rows, WIDTH - 12 * mm - sum(c.width for c in grades))
+    columns = [Column("序号", 12 * mm, "center"), name, group, *grades]
+    rows = [[str(row.number), Cell(row.name, whole=True), Cell(row.group_name or "—", whole=True), *([""] * len(paper.grades))]
+            for row in paper.rows]
     return [
         *title_pieces("民主评议党员测评表", f"{paper.township}　{paper.branch}　{paper.year}年度"),
         gap_piece(),
@@ -101,6 +104,17 @@ def render_ballot(paper: BallotPaper, invariant: bool = False) -> bytes:
     return render_documents([(ballot_pieces(paper), title)], title, invariant)
 
 
+def _name_and_group(width: float, rows, room: float) -> tuple[Column, Column]:
+    """姓名 (at least `width`) and 党小组 sharing `room`: each as wide as its longest entry needs on one
+    line, the party group taking what is left; when both do not fit, they share the room in proportion
+    and their type shrinks alike (their cells are `whole`: app.reports.grid)."""
+    name = column_for("姓名", width, "center", STYLE, [row.name for row in rows]).width
+    group = column_for("党小组", 0, "center", STYLE, [row.group_name or "—" for row in rows]).width
+    if name + group > room:
+        name = room * name / (name + group)
+    return Column("姓名", name, "center"), Column("党小组", room - name, "center")
+
+
 # ---- 民主评议结果
 
 
@@ -109,11 +123,13 @@ def tally_pieces(sheet: TallySheet) -> list[Piece]:
         [("评议日期", date_text(sheet.held_on)), ("计票人", sheet.counters or "—")],
         [("发出测评票", f"{sheet.ballots_issued} 张"), ("收回测评票", f"{sheet.ballots_returned} 张")],
     ]
-    vote_width, fixed = 15 * mm, [Column("序号", 11 * mm, "center"), Column("姓名", 24 * mm, "center")]
-    tail = [Column("有效票", 14 * mm, "center"), Column("评议得分", 18 * mm, "center"), Column("等次", 18 * mm, "center")]
-    group = Column("党小组", WIDTH - sum(c.width for c in fixed + tail) - vote_width * len(sheet.grades), "center")
-    columns = [*fixed, group, *(Column(g, vote_width, "center") for g in sheet.grades), *tail]
-    rows = [[str(r.number), r.name, r.group_name or "—", *(str(v) for v in r.votes), str(r.cast),
+    # headings as wide as they need on one line (基本合格 broke into 基本合 / 格); the party group takes the rest
+    votes = [column_for(grade, 12 * mm, "center", STYLE) for grade in sheet.grades]  # counts of two or three digits
+    tail = [column_for("有效票", 12 * mm, "center", STYLE), column_for("评议得分", 14 * mm, "center", STYLE),
+            column_for("等次", 14 * mm, "center", STYLE, ["无有效票", *sheet.grades])]
+    name, group = _name_and_group(24 * mm, sheet.rows, WIDTH - 11 * mm - sum(c.width for c in votes + tail))
+    columns = [Column("序号", 11 * mm, "center"), name, group, *votes, *tail]
+    rows = [[str(r.number), Cell(r.name, whole=True), Cell(r.group_name or "—", whole=True), *(str(v) for v in r.votes), str(r.cast),
              "—" if r.score is None else points_text(r.score), Cell(r.grade or "无有效票", bold=r.grade is not None)]
             for r in sheet.rows]
     counts = "，".join(f"{grade} {count} 人" for grade, count in sheet.grade_counts)
@@ -143,7 +159,7 @@ def render_tally_sheet(sheet: TallySheet, invariant: bool = False) -> bytes:
 
 def _cadre_info(paper: CadreCard | CadreAssessment, period_label: str, period: str):
     return [
-        [("姓名", Cell(paper.name, bold=True)), ("类别", paper.kind)],
+        [("姓名", Cell(paper.name, bold=True, whole=True)), ("类别", paper.kind)],
         [("派出单位", paper.sent_by or "—"), ("职务", paper.post or "—")],
         [(period_label, period), ("驻点村", paper.branch)],
     ]

@@ -14,7 +14,7 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
-from app.reports.grid import PORTRAIT_TABLE, Cell, Column, draw_rows, draw_signature_lines, header_row, label_value_rows, measure_table, spanning_row
+from app.reports.grid import PORTRAIT_TABLE, Cell, Column, column_for, draw_rows, draw_signature_lines, header_row, label_value_rows, measure_table, spanning_row
 from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, new_canvas, page_geometry, paper_scale
 from app.reports.pieces import Piece, gap_piece, render_documents, row_pieces, text_piece, title_pieces
 from app.reports.notices import _build, _cell, _head, _objection_sentence, _period_sentence, _table_style, _with_sign_off
@@ -41,7 +41,7 @@ def _slip_half(canvas, slip: RedemptionSlip, top: float, part: str) -> None:
     used = "退回 " + points_text(-slip.points) + " 分" if slip.points < 0 else points_text(slip.points) + " 分"
     balance = "—" if slip.balance_after is None else f"{points_text(slip.balance_after)} 分"
     info = [
-        [("兑换人", Cell(slip.member_name, bold=True)), ("党小组", slip.group_name or "—")],
+        [("兑换人", Cell(slip.member_name, bold=True, whole=True)), ("党小组", slip.group_name or "—")],
         [("兑换物品", Cell(slip.goods_name, bold=True)), ("数量", count)],
         [("单价", f"{points_text(slip.unit_price)} 分/{slip.unit}"), ("使用积分", Cell(used, bold=True))],
         [("兑换日期", date_text(slip.redeemed_on)), ("兑换后余额", balance)],
@@ -94,13 +94,13 @@ def _in_out(line) -> tuple:
 
 def passbook_pieces(page: PassbookPage) -> list[Piece]:
     width = GEOMETRY.frame_width
-    info = [[("姓名", Cell(page.member_name, bold=True)), ("党小组", page.group_name or "—")]]
+    info = [[("姓名", Cell(page.member_name, bold=True, whole=True)), ("党小组", page.group_name or "—")]]
     figure = 22 * mm
     columns = [Column("序号", 12 * mm, "center"), Column("日期", figure, "center"), Column("摘要", width - 12 * mm - 4 * figure),
                Column("存入", figure, "right"), Column("支出", figure, "right"), Column("余额", figure, "right")]
     moves = [_in_out(line) for line in page.lines]
     rows = [
-        [str(n), short_date(line.on) if line.on else "", line.text + (f"（No. {line.slip_no:06d}）" if line.slip_no else ""),
+        [str(n), Cell(short_date(line.on), whole=True) if line.on else "", line.text + (f"（No. {line.slip_no:06d}）" if line.slip_no else ""),
          points_text(plus) if plus else "", points_text(minus) if minus else "", points_text(line.balance)]
         for n, (line, (plus, minus)) in enumerate(zip(page.lines, moves), start=1)
     ]
@@ -139,10 +139,12 @@ def render_passbooks(batch: PassbookBatch, invariant: bool = False) -> bytes:
 
 
 def _stock_table(report: ShopMonthReport, width: float):
-    number = 21 * mm
-    columns = [Column("物品", width - 5 * number - 30 * mm), Column("单价(分)", number, "right"), Column("捐赠/来源", 30 * mm),
-               Column("上月结存", number, "right"), Column("本月入库", number, "right"), Column("本月兑出", number, "right"),
-               Column("本月结存", number, "right")]
+    # the figures' columns as wide as their headings, the source as wide as its longest (村集体经济合作社 broke
+    # before 社), up to 45 mm; the goods take the rest
+    price, *counts = (column_for(title, 16 * mm, "right", STYLE) for title in ("单价(分)", "上月结存", "本月入库", "本月兑出", "本月结存"))
+    source = column_for("捐赠/来源", 30 * mm, "left", STYLE, [s.donor or "—" for s in report.stock], most=45 * mm)
+    goods = Column("物品", width - price.width - source.width - sum(c.width for c in counts))
+    columns = [goods, price, source, *counts]
     rows = [[f"{s.goods_name}（{s.unit}）", points_text(s.price), s.donor or "—", str(s.opening), str(s.received), str(s.issued),
              Cell(str(s.closing), bold=True)] for s in report.stock]
     body = measure_table(columns, rows, STYLE) if rows else [spanning_row("本月没有库存变动", width, STYLE, color=MUTED)]
@@ -153,7 +155,7 @@ def _redemption_table(report: ShopMonthReport, width: float):
     columns = [Column("凭证号", 20 * mm, "center"), Column("日期", 20 * mm, "center"), Column("兑换人", 24 * mm, "center"),
                Column("物品", width - 20 * mm * 3 - 24 * mm * 2 - 18 * mm), Column("数量", 18 * mm, "right"),
                Column("积分", 20 * mm, "right"), Column("经办人", 24 * mm, "center")]
-    rows = [[f"{r.slip_no:06d}", short_date(r.redeemed_on), r.member_name,
+    rows = [[f"{r.slip_no:06d}", Cell(short_date(r.redeemed_on), whole=True), Cell(r.member_name, whole=True),
              r.goods_name + (f"（冲正：{r.note.removeprefix('冲正：')}）" if r.quantity < 0 else ""), str(r.quantity),
              signed_points(-r.points) if r.points else "0", r.operator] for r in report.redemptions]
     total = [Cell("合计", bold=True, fill=LABEL_FILL), "", "", "", "", Cell(signed_points(-report.points_total), bold=True), ""]

@@ -7,6 +7,7 @@ import pytest
 
 import main as entry
 from tests.reports.report_support import assert_only_bundled_fonts, page_texts
+from conftest import add
 from tests.services.shop_year import worked_year
 
 
@@ -60,6 +61,16 @@ def test_options_that_do_not_belong_are_refused(tmp_path, capsys, shop_db, args,
     out = tmp_path / "paper.pdf"
     code, printed, err = report(capsys, *args, "--db", str(shop_db), "--out", str(out))
     assert code != 0 and words in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [["--month", "2026-03"], ["--month", "2026-05", "--member", "李四"]])
+def test_slips_of_a_month_without_redemptions_are_refused(tmp_path, capsys, store, admin, shop_db, args):
+    """An almost blank page came out for a month nobody (or no one asked for) redeemed anything in."""
+    add(store, admin, "李四")
+    out = tmp_path / "paper.pdf"
+    code, printed, err = report(capsys, "slips", *args, "--db", str(shop_db), "--out", str(out))
+    assert code != 0 and "没有积分兑换记录" in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
 
 

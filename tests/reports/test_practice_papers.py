@@ -70,7 +70,7 @@ def test_cadre_card_and_assessment():
     card = CadreCard("城关镇党委", "红星村党支部", "周振华", "驻村干部", "县农业农村局", "驻村第一书记", "2026年10月",
                      (CadreLineRow(date(2026, 10, 28), "到岗到位", D(1), ""), CadreLineRow(date(2026, 10, 9), "未经请假离岗", D(-2), "回单位")),
                      D(-1), D(60), D("79.5"), D("7.95"), "称职", "十分制得分 = 年度积分 ÷ 100 × 10")
-    sheet = CadreAssessment("城关镇党委", "红星村党支部", "周振华", "驻村干部", "县农业农村局", "驻村第一书记", "2026-01-01 至 2026-12-31",
+    sheet = CadreAssessment("城关镇党委", "红星村党支部", "周振华", "驻村干部", "县农业农村局", "驻村第一书记", "2026年1月1日至2026年12月31日",
                             2026, D(60), (("到岗到位", D(10)), ("未经请假离岗", D(-2))), D(68), D("6.80"), "基本称职", "十分制得分 = 年度积分 ÷ 100 × 10")
     pdf = render_cadre_papers(CadreBatch("驻村干部", cards=(card,), assessments=(sheet,)), invariant=True)
     card_text, sheet_text = (page.replace(" ", "") for page in page_texts(pdf))

@@ -207,6 +207,28 @@ def test_the_township_charts(store, admin, year_2026, tmp_path):
     assert over_months.categories[:2] == ("1月\n第1名", "2月\n第1名") and over_months.categories[5] == "6月"  # no points yet
 
 
+def test_the_township_month_chart_averages_each_month_over_the_people_that_month_lists(store, admin, year_2026, tmp_path):
+    """乙 leaves in June and 丁 joins in September: the branch's month average on the township's
+    chart is the branch chart's (January over 甲乙丙, September's 2 points over 甲丙丁), not the
+    month's points over all four scored in the year (1.50 and 0.50)."""
+    from app.services.roster import members
+
+    members.transfer_out(store, admin, year_2026["乙"], date(2026, 6, 30), "城关镇党委", today=TODAY)
+    second = {g.name: g.id for g in organisation.get_branch(store).groups}["第二党小组"]
+    ding = add(store, admin, "丁", group_id=second, join_date=date(2026, 9, 1))
+    ledger.record_entry(store, admin, EntryRequest(ding, "R01", date(2026, 9, 3)), approve=True, today=TODAY)
+    branch_averages = member_charts.member_charts(store, year_2026["甲"], 2026).year_chart.bars[1].values
+    (tmp_path / "stick").mkdir()
+    made = backup.backup_to(store, tmp_path / "stick")
+    with Store.open_file(tmp_path / "township.db") as township:
+        gather.gather(township, operators.ensure_admin(township), [made.path.parent], lambda path, manifest: None)
+        branch_id = township_charts.branch_id_by_name(township, "红星村党支部")
+        over_months = township_charts.township_charts(township, 2026, branch_id=branch_id).charts[-1]
+    assert over_months.bars[0].values[:9] == branch_averages[:9]
+    assert over_months.bars[0].values[0] == D(2) and over_months.bars[0].values[8] == D("0.67")
+    assert over_months.lines[0].values[:9] == branch_averages[:9]  # one branch: the township is the branch
+
+
 def test_a_chart_without_figures_is_empty(store, branch, admin):
     rulesets.create_rule_set(store, admin, 2026, template="village_100")
     charts = branch_charts.branch_charts(store, 2026, kinds=("deductions", "attendance"))

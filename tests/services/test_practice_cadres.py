@@ -116,3 +116,12 @@ def test_a_cadres_phone_is_sealed_masked_and_revealed_only_with_the_right(store,
         texts = [f"{a.summary}{a.details}" for a in audits]
         assert not any(phone in text for text in texts for phone in ("13837600001", "13900139000"))
         assert "138****0001" in texts[0] and "139****9000" in texts[3]
+
+
+def test_the_assessment_sheet_gives_the_period_in_chinese_dates(store, admin, cadre):
+    """驻村干部年度考核表's 考核期间 printed 2026-01-01 至 2026-12-31; papers write 2026年1月1日."""
+    from app.services.printing import practice_papers
+
+    cadres.save_cadre(store, admin, cadres.CadreInput("李联络", CadreKind.LIAISON, "乡政府", ended_on=date(2026, 6, 30)))
+    periods = {sheet.name: sheet.period for sheet in practice_papers.cadre_assessments(store, 2026).assessments}
+    assert periods == {"张驻村": "2026年1月1日至2026年12月31日", "李联络": "2026年1月1日至2026年6月30日"}

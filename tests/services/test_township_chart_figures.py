@@ -1,21 +1,26 @@
 """The township's charts read every branch's figures at once (app/services/charts/township.py,
 `branch_figures`): they must be what scoring each branch member by member gives (`figures_of`
 over BranchScorer), for the whole year and for a year to date, on a county's file with a
-member moved between branches by hand, a veto, reversals and earlier years reported."""
+member moved between branches by hand, one who left and one who joined mid-year, a veto,
+reversals and earlier years reported."""
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from app.domain.enums import MemberClass
 from app.domain.periods import Month
-from app.services.charts.township import branch_figures, figures_of
+from app.services.charts.common import last_month
+from app.services.charts.township import branch_figures, figures_of, month_members_of
 from app.services.context import read_session
 from app.services.ledger import entries
 from app.services.organisation import require_branch_id
+from app.services.roster import members
 from app.services.totals.scoring import BranchScorer
 from conftest import keyed_admin
 from db.store import Store
@@ -36,6 +41,11 @@ def county(tmp_path_factory):
             scored = BranchScorer(session, own).year(YEAR).members
         vetoed = sorted(scored, key=str)[0]
         entries.record_entry(store, admin, entries.EntryRequest(vetoed, "V01", date(YEAR, 4, 2)), approve=True, today=date(YEAR, 11, 30))
+        # without points, one leaves in June and one joins in September: neither counts in every month
+        newcomer = members.MemberInput(name="欧阳娜仁", member_class=MemberClass.NO_POST, join_date=date(YEAR, 9, 1))
+        members.add_member(store, admin, newcomer, today=date(YEAR, 11, 30))
+        leaver = members.add_member(store, admin, replace(newcomer, name="阿卜杜", join_date=date(2000, 7, 1)), today=date(YEAR, 11, 30))
+        members.transfer_out(store, admin, leaver, date(YEAR, 6, 30), "城关镇党委", today=date(YEAR, 11, 30))
     with sqlite3.connect(path) as raw:  # no service moves a member between branches: by hand, as a county's merge might
         other = raw.execute("SELECT id FROM org_units WHERE kind = 'branch' AND id != ? ORDER BY id LIMIT 1", (own.hex,)).fetchone()[0]
         moved = raw.execute("SELECT id FROM members WHERE branch_id = ? ORDER BY id LIMIT 1 OFFSET 3", (own.hex,)).fetchone()[0]
@@ -49,7 +59,7 @@ def _scored_one_by_one(session, names: dict, up_to):
         scored = BranchScorer(session, branch_id).year(YEAR, up_to)
         if scored is None or not scored.branch.scores:
             continue
-        found.append(figures_of(branch_id, name, scored.branch))
+        found.append(figures_of(branch_id, name, scored.branch, month_members_of(scored, last_month(up_to))))
         last = max([last] + [m for s in scored.branch.scores.values() for m, v in s.by_month.items() if v])
     return found, last
 
@@ -64,5 +74,7 @@ def test_every_branch_s_figures_are_what_scoring_it_alone_gives(county, up_to):
         expected, expected_last = _scored_one_by_one(session, names, up_to)
     assert len(read) == 3 and sum(f.members for f in read) > 80
     assert read == expected and last == expected_last
+    if up_to != Month(YEAR, 3):  # the one who joined in September is not in January's count, the one who left not in November's
+        assert any(f.members - f.month_members[1] == 1 and f.members - f.month_members[11] == 1 for f in read)
     if up_to is None:
         assert sum(f.stars.get(0, 0) for f in read) >= 1 and any(len(f.stars) > 2 for f in read)  # a veto, and stars given

@@ -31,7 +31,8 @@ from app.reports.chart_data import Chart, ChartSet, Series
 from app.services.charts.common import MONTH_NAMES, STAR_NAMES, average, last_month, period_text, share
 from app.services.context import read_session
 from app.services.totals.ranking import rows_to_date
-from app.services.totals.standings import Standings
+from app.services.totals.scoring import ScoredBranch
+from app.services.totals.standings import BranchMonths, Standings
 from app.services.township.overview import gathered_branches
 from db.models import AttendanceRecord, Meeting
 from db.store import Store
@@ -44,7 +45,8 @@ STAR_ORDER = (5, 4, 3, 2, 1, 0)
 class BranchFigures:
     """What the charts show of one branch in the period: how many members it scores, their
     total (the year's final totals, or the year to date), how many of them have each number of
-    stars (after the quota on a whole year; a veto counts as none) and their points month by month."""
+    stars (after the quota on a whole year; a veto counts as none), their points month by month
+    and how many members each month's ranking lists (a month's average is over them)."""
 
     branch_id: uuid.UUID
     name: str
@@ -52,10 +54,12 @@ class BranchFigures:
     total: Decimal
     stars: dict[int, int]
     months: dict[int, Decimal]
+    month_members: dict[int, int]
 
 
-def figures_of(branch_id: uuid.UUID, name: str, year: BranchYear) -> BranchFigures:
-    """A branch's figures from its year as BranchScorer scores it, member by member."""
+def figures_of(branch_id: uuid.UUID, name: str, year: BranchYear, month_members: dict[int, int] | None = None) -> BranchFigures:
+    """A branch's figures from its year as BranchScorer scores it, member by member; `month_members`
+    as `month_members_of` counts them (without it, everyone scored is counted in every month with points)."""
     scores = year.scores
     months: dict[int, Decimal] = {}
     for score in scores.values():
@@ -64,7 +68,14 @@ def figures_of(branch_id: uuid.UUID, name: str, year: BranchYear) -> BranchFigur
     return BranchFigures(
         branch_id, name, len(scores), sum((score.final_total for score in scores.values()), ZERO),
         dict(Counter(0 if scores[m].vetoed else s for m, s in year.stars.items())), months,
+        month_members if month_members is not None else {m: len(scores) for m in months},
     )
+
+
+def month_members_of(scored: ScoredBranch, shown: int) -> dict[int, int]:
+    """{month: how many members the ranking of that month lists} for months 1 to `shown` (none left out)."""
+    counts = {m: len(scored.counted_in(m)) for m in range(1, shown + 1)}
+    return {m: count for m, count in counts.items() if count}
 
 
 def branch_figures(session, branches: dict[uuid.UUID, str], year: int, up_to: Month | None) -> tuple[list[BranchFigures], int]:
@@ -76,12 +87,15 @@ def branch_figures(session, branches: dict[uuid.UUID, str], year: int, up_to: Mo
         totals, stars = counted.setdefault(row.branch_id, ([], Counter()))
         totals.append(row.year_to_date)
         stars[0 if row.vetoed else row.stars] += 1
-    months, last = Standings(session, list(counted), year).branch_months(year, last_month(up_to)) if counted else ({}, 0)
+    months = Standings(session, list(counted), year).branch_months(year, last_month(up_to)) if counted else BranchMonths({}, {}, 0)
     found = [
-        BranchFigures(branch_id, branches[branch_id], len(totals), sum(totals, ZERO), dict(stars), months.get(branch_id, {}))
+        BranchFigures(
+            branch_id, branches[branch_id], len(totals), sum(totals, ZERO), dict(stars), months.points.get(branch_id, {}),
+            months.members.get(branch_id, {}),
+        )
         for branch_id, (totals, stars) in counted.items()
     ]
-    return sorted(found, key=lambda figures: figures.name), last
+    return sorted(found, key=lambda figures: figures.name), months.last
 
 
 def overview_average(branch: BranchFigures) -> Decimal:
@@ -131,17 +145,18 @@ def attendance_chart(parts: list[BranchFigures], counts: dict[uuid.UUID, tuple[i
 
 
 def branch_months_chart(parts: list[BranchFigures], branch_id: uuid.UUID, shown: int) -> Chart:
-    """The branch's average month points beside the township's, with its place among the branches."""
+    """The branch's average month points beside the township's, with its place among the branches:
+    each month's average over the members that month's ranking lists (as the branch's own chart)."""
     chosen = next(p for p in parts if p.branch_id == branch_id)
     mine, township, places = [], [], []
-    everyone = sum(p.members for p in parts)
     for m in range(1, 13):
         if m > shown:
             mine.append(None), township.append(None), places.append("")
             continue
-        averages = {p.branch_id: average(p.months.get(m, ZERO), p.members) for p in parts}
+        averages = {p.branch_id: average(p.months.get(m, ZERO), p.month_members.get(m, 0)) for p in parts}
         ranked = {entry.key: entry.rank for entry in rank(averages.items(), tie_order=str)}
         mine.append(averages[branch_id])
+        everyone = sum(p.month_members.get(m, 0) for p in parts)
         township.append(average(sum((p.months.get(m, ZERO) for p in parts), ZERO), everyone))
         places.append(f"第{ranked[branch_id]}名／共{len(parts)}个支部")
     months = tuple(f"{name}\n{place.split('／')[0]}" if place else name for name, place in zip(MONTH_NAMES, places))
@@ -179,6 +194,6 @@ def branch_id_by_name(store: Store, name: str) -> uuid.UUID:
 
 
 __all__ = [
-    "BranchFigures", "figures_of", "branch_figures", "overview_average", "average_chart", "star_share_chart",
+    "BranchFigures", "figures_of", "month_members_of", "branch_figures", "overview_average", "average_chart", "star_share_chart",
     "attendance_by_branch", "attendance_chart", "branch_months_chart", "township_charts", "branch_id_by_name",
 ]

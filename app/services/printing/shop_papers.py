@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.domain.errors import ValidationError
 from app.domain.periods import Month
 from app.domain.points import format_points
 from app.domain.shop import ShopRule
@@ -70,10 +71,16 @@ def _slip(branch, row: RedemptionRow, groups, balance, reverses_slip) -> Redempt
 
 
 def month_slips(store: Store, month: Month, member_ids=None) -> SlipBatch:
+    """The slips of the month's redemptions (of the given members); refused when there are none, as
+    a paper of an empty period is (an almost blank page is no slip)."""
     branch_id = organisation.get_branch(store).id
     with read_session(store) as session:
         rows = redemption_rows(session, branch_id, month.year, month.month)
-    return redemption_slips(store, [r.id for r in rows if member_ids is None or r.member_id in member_ids])
+    chosen = [r.id for r in rows if member_ids is None or r.member_id in member_ids]
+    if not chosen:
+        who = "" if member_ids is None else "所选党员"
+        raise ValidationError(f"{month.label}{who}没有积分兑换记录，没有兑换凭证可打印。")
+    return redemption_slips(store, chosen)
 
 
 def passbooks(store: Store, year: int, member_ids=None, today: date | None = None) -> PassbookBatch:

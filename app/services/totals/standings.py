@@ -25,6 +25,7 @@ from typing import NamedTuple
 from sqlalchemy import Integer, String, and_, case, func, inspect, literal, or_, select, type_coerce
 
 from app.domain.enums import AppraisalMode, Category, MemberClass, MemberStatus, Membership
+from app.domain.periods import Month
 from app.domain.points import ZERO, from_hundredths
 from app.domain.rating import LOCKED
 from app.domain.rules import RuleSet
@@ -59,6 +60,16 @@ def on_roster(start: date, end: date):
         or_(joined.is_(None), joined <= end),
         or_(Member.status == MemberStatus.ACTIVE, Member.status_date.is_(None), Member.status_date > start),
     )
+
+
+class BranchMonths(NamedTuple):
+    """Branches month by month (Standings.branch_months): {branch id: {month: approved points}},
+    {branch id: {month: how many members that month's ranking lists}}, and the last month in which
+    any one member's points are not nothing (0 when none)."""
+
+    points: dict[uuid.UUID, dict[int, Decimal]]
+    members: dict[uuid.UUID, dict[int, int]]
+    last: int
 
 
 class Standing(NamedTuple):
@@ -404,17 +415,23 @@ class Standings:
             of_set[member_id] = (figures[period], figures[base], figures[total - base], int(vetoes or 0), in_period)
         return found
 
-    def branch_months(self, year: int, up_to: int) -> tuple[dict[uuid.UUID, dict[int, Decimal]], int]:
-        """({branch id: {month: approved points}} for months 1 to `up_to` of `year`, added up over the
-        members each branch scores in that part of the year (those in the branch now: rows of a
-        member since moved away are his new branch's business, as `period` counts him), and the
-        last of those months in which any one member's points are not nothing (0 when none):
-        what the scorer's month totals of every member add up to, in one aggregate for all the
-        branches (the township's charts: scoring 300 branches member by member took 12.5 s)."""
+    def branch_months(self, year: int, up_to: int) -> BranchMonths:
+        """Each branch's months 1 to `up_to` of `year`, in one aggregate for all the branches (the
+        township's charts: scoring 300 branches member by member took 12.5 s). A month's points are
+        added up over the members each branch scores in that part of the year (those in the branch
+        now: rows of a member since moved away are his new branch's business, as `period` counts
+        him): what the scorer's month totals of every member add up to. A month's members are those
+        its ranking lists: on the roster some day of it, or with kept sums in it."""
         kept = self._kept_table(False)
         hundredths = type_coerce(kept.points, Integer)
+        months = [Month(year, m) for m in range(1, up_to + 1)]
+        # whether the row's member was on the roster in the row's month: rows of one who was not add to the roster's count
+        listed_then = case(*((and_(kept.month == m.month, on_roster(m.first_day, m.last_day)), 1) for m in months), else_=0)
         per_member = (
-            select(RuleSetRecord.branch_id.label("branch_id"), kept.month.label("month"), func.sum(hundredths).label("points"))
+            select(
+                RuleSetRecord.branch_id.label("branch_id"), kept.month.label("month"), func.sum(hundredths).label("points"),
+                func.max(listed_then).label("listed"),
+            )
             .select_from(kept.rule_set_id.table)
             .join(RuleSetRecord, RuleSetRecord.id == kept.rule_set_id)
             .join(Member, and_(Member.id == kept.member_id, Member.branch_id == RuleSetRecord.branch_id))
@@ -424,14 +441,29 @@ class Standings:
         )
         query = select(
             type_coerce(per_member.c.branch_id, String), per_member.c.month, func.sum(per_member.c.points),
-            func.max(case((per_member.c.points != 0, 1), else_=0)),
+            func.max(case((per_member.c.points != 0, 1), else_=0)), func.sum(case((per_member.c.listed == 0, 1), else_=0)),
         ).group_by(per_member.c.branch_id, per_member.c.month)
-        figures, found, last = self._figures, {}, 0
-        for branch_id, month, points, any_points in self.session.connection().execute(query).all():
-            found.setdefault(self._ids(branch_id), {})[int(month)] = figures[points]
+        found = BranchMonths({}, self._on_roster_by_month(months), 0)
+        for branch_id, month, points, any_points, off_roster in self.session.connection().execute(query).all():
+            branch_id, month = self._ids(branch_id), int(month)
+            found.points.setdefault(branch_id, {})[month] = self._figures[points]
+            if off_roster:
+                counts = found.members.setdefault(branch_id, {})
+                counts[month] = counts.get(month, 0) + int(off_roster)
             if any_points:
-                last = max(last, int(month))
-        return found, last
+                found = found._replace(last=max(found.last, month))
+        return found
+
+    def _on_roster_by_month(self, months: list) -> dict[uuid.UUID, dict[int, int]]:
+        """{branch id: {month: how many of its members were on its roster some day of it}} (months with none left out)."""
+        on_roster_in = [func.sum(case((on_roster(m.first_day, m.last_day), 1), else_=0)) for m in months]
+        query = select(type_coerce(Member.branch_id, String), *on_roster_in).where(Member.branch_id.in_(self.branch_ids)).group_by(
+            Member.branch_id
+        )
+        return {
+            self._ids(branch_id): {month.month: int(count) for month, count in zip(months, counts) if count}
+            for branch_id, *counts in self.session.connection().execute(query).all()
+        }
 
     def _kept_table(self, whole_year: bool):
         """The columns to add up: a whole year's from the kept year sums (one row a member and
