@@ -115,6 +115,14 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path):
     assert (data_dir / "jifen.db").exists()
 
 
+def test_a_demo_that_fails_leaves_no_database_behind(tmp_path):
+    """Opening the new file writes its schema at once; a refused password must not leave it there."""
+    target = tmp_path / "new folder" / "demo.db"
+    result = run("demo", "--db", str(target), env_extra={"DYJF_PASSWORD": "short"})
+    assert result.returncode == 1 and "密码至少要 8 个字符" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_empty_database_says_to_set_up_first(tmp_path):
     result = run("totals", "--year", "2026", "--db", str(tmp_path / "new.db"))
     assert result.returncode == 1 and "初始设置" in result.stderr
