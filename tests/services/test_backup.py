@@ -394,6 +394,30 @@ def test_a_full_stick_is_noticed_before_writing(scene, store, monkeypatch, on_us
     scene.assert_untouched()
 
 
+def test_a_place_that_is_not_full_but_has_no_room_is_named_for_what_it_is(scene, store, monkeypatch, on_usb):
+    """/proc and /sys report 0 bytes free of 0: not a full disk but no disk at all; a read-only
+    stick reports 0 free too."""
+    usage = shutil.disk_usage(scene.stick)
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: usage._replace(total=0, used=0, free=0))
+    with pytest.raises(BackupWriteFailed) as caught:
+        backup.backup_to(store, scene.stick, now=NOW)
+    assert caught.value.message == f"“{scene.stick}”不是磁盘或 U 盘上的文件夹，不能存放文件，{OUTCOME}"
+    if hasattr(os, "statvfs"):  # POSIX tells a read-only mount; Windows fails the write itself
+        monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: usage._replace(free=0))
+        monkeypatch.setattr(backup.os, "statvfs", lambda path: os.statvfs_result((0,) * 8 + (os.ST_RDONLY, 255)))
+        with pytest.raises(BackupWriteFailed) as caught:
+            backup.backup_to(store, scene.stick, now=NOW)
+        assert caught.value.message == f"U 盘是只读的（可能打开了写保护开关），{OUTCOME}"
+    scene.assert_untouched()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_backup_to_proc_is_not_told_the_disk_is_full(store):
+    with pytest.raises(BackupWriteFailed) as caught:
+        backup.backup_to(store, "/proc", now=NOW)
+    assert caught.value.message == f"“/proc”不是磁盘或 U 盘上的文件夹，不能存放文件，{OUTCOME}"
+
+
 def test_a_missing_folder_and_a_second_backup_in_the_same_second(scene, store):
     with pytest.raises(BackupWriteFailed) as caught:
         backup.backup_to(store, scene.stick / "gone", now=NOW)

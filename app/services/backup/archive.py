@@ -241,13 +241,30 @@ def backup_to(
 
 
 def _ensure_room_on(folder: Path, needed: int, place: str, outcome: str) -> None:
-    """The stick: a full one is told as such ("U 盘已满") before anything is written."""
+    """The stick: a full one is told as such ("U 盘已满") before anything is written. A place with
+    no free room that is not full — a read-only one, or a system folder such as /proc that lies on
+    no disk at all (its size is 0) — is named for what it is."""
     try:
-        free = shutil.disk_usage(folder).free
+        usage = shutil.disk_usage(folder)
     except OSError as exc:
         raise plain_os_error(exc, outcome, place=place, error=BackupWriteFailed) from exc
-    if free < needed + SPARE_BYTES:
-        raise BackupWriteFailed(f"{place}已满，{outcome}", details=f"needs at least {needed} bytes, {free} free")
+    if usage.free >= needed + SPARE_BYTES:
+        return
+    details = f"needs at least {needed} bytes, {usage.free} free of {usage.total}"
+    if usage.total == 0:
+        raise BackupWriteFailed(f"“{folder}”不是磁盘或 U 盘上的文件夹，不能存放文件，{outcome}", details=details)
+    if _mounted_read_only(folder):
+        raise BackupWriteFailed(f"{place}是只读的（可能打开了写保护开关），{outcome}", details=details)
+    raise BackupWriteFailed(f"{place}已满，{outcome}", details=details)
+
+
+def _mounted_read_only(folder: Path) -> bool:
+    if not hasattr(os, "statvfs"):  # Windows: a write-protected stick fails the write, told by plain_os_error
+        return False
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def write_new_backup(
