@@ -281,6 +281,22 @@ def test_restore_and_verify_refuse_when_the_disk_cannot_hold_the_database(scene,
     scene.assert_untouched()
 
 
+def test_a_restore_onto_a_read_only_disk_blames_the_disk_not_the_backup(scene, monkeypatch):
+    """The staged copy beside the database cannot be made: the backup file itself is fine."""
+    newest = sorted(scene.stick.glob("*.jfbak"))[0]
+
+    def read_only_disk(path, mode="r", *args, **kwargs):
+        if "x" in mode:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(backup, "open", read_only_disk, raising=False)
+    with pytest.raises(BackupWriteFailed) as caught:
+        restore.restore(newest, scene.live, allow_replacing_newer=True, actor=scene.admin)
+    assert caught.value.message == "磁盘是只读的（可能打开了写保护开关），没有恢复，当前数据库没有改动。"
+    scene.assert_untouched()
+
+
 def test_what_an_interrupted_restore_left_is_removed_at_the_next_start(tmp_path, monkeypatch, scene):
     import subprocess
     import sys

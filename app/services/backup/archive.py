@@ -377,14 +377,16 @@ def unpack_file(
         upgrade = manifest.schema_revision != known_revisions()[-1]
         ensure_room(target.parent, reader.database_size * (2 if upgrade else 1) + also_needed, outcome)
         report(0.1, "正在校验备份文件……")
-        try:
-            with open(target, "xb", buffering=0) as raw:
+        # Opened outside the reading's error handling: a target that cannot be made (a read-only
+        # disk) is a write error to be told as such, never blamed on the backup file.
+        with open(target, "xb", buffering=0) as raw:
+            try:
                 # an encrypted file's counts and chain heads are sealed: the unpacked manifest has them
                 manifest = reader.unpack(passphrase, _Staging(raw), lambda fraction: report(0.1 + 0.3 * fraction, "正在校验备份文件……")).manifest
-        except _SinkFailed as failed:
-            raise failed.error from None
-        except OSError as exc:
-            raise _unreadable(exc) from exc
+            except _SinkFailed as failed:
+                raise failed.error from None
+            except OSError as exc:
+                raise _unreadable(exc) from exc
     fsync_file(target)  # restore renames this file over the database: it must be on the disk first
     report(0.4, "正在检查备份里的数据库……")
     facts = fmt.check_database_file(target, known_revisions())
