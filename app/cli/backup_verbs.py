@@ -17,7 +17,7 @@ from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in
 from app.cli.fresh_database import created_unless_kept
 from app.cli.login import credentials
 from app.cli.progress import TerminalProgress
-from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
+from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError, folder_not_file
 from app.domain.periods import parse_year
 from app.domain.points import format_points
 from app.services.backup import archive as backup
@@ -127,6 +127,8 @@ def run_backup(args) -> int:
     if not folder.is_dir():
         raise ValidationError(f"找不到文件夹“{folder}”（U 盘可能没有插好）。")
     database = _database_file(args)
+    if database.is_dir():
+        raise ValidationError(folder_not_file(database, "请指定数据库文件（例如 jifen.db）"))
     if not database.is_file():
         raise ValidationError(f"找不到数据库文件“{database}”。")
     encrypt = args.encrypt

@@ -149,3 +149,14 @@ def test_db_and_operator_before_the_verb_are_the_ones_used(demo_db, tmp_path):
     assert result.returncode == 1 and "nobody" in result.stderr
     # given after the verb too, the verb's own is the one used
     assert run("--db", str(missing), "totals", "--year", "2026", "--db", str(demo_db)).returncode == 0
+
+
+def test_a_folder_given_as_the_database_is_called_a_folder(tmp_path):
+    """It used to read as "找不到数据库文件", which sends the clerk looking for a file that is not missing."""
+    folder = tmp_path / "数据"
+    folder.mkdir()
+    for args in (["totals", "--year", "2026"], ["check"], ["backup", "--to", str(tmp_path), "--no-encrypt"]):
+        result = run(*args, "--db", str(folder))
+        assert result.returncode == 1, args
+        assert result.stderr.strip() == f"错误：“{folder}”是一个文件夹，请指定数据库文件（例如 jifen.db）。", args
+    assert list(folder.iterdir()) == []
