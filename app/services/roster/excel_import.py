@@ -305,6 +305,7 @@ class _Context:
     class_mapped: bool
     sealer: Sealer | None = None
     seen_ids: dict[str, int] = field(default_factory=dict)
+    seen_names_without_id: dict[str, int] = field(default_factory=dict)  # name → the first such row
 
 
 def _existing_for(parsed: dict, ctx: _Context) -> tuple[uuid.UUID, MemberInput] | None:
@@ -383,6 +384,12 @@ def _agreeing_with_roster(parsed: dict, known: MemberInput) -> dict:
 
 def _check_seen(data: MemberInput, number: int, ctx: _Context) -> None:
     if not data.id_number:
+        if data.name in ctx.seen_names_without_id:
+            raise ValidationError(
+                f"与第 {ctx.seen_names_without_id[data.name]} 行同名，两行都没有身份证号，导入后分不清是哪一位；"
+                "是同一个人请删去一行，是两个人请填上身份证号。"
+            )
+        ctx.seen_names_without_id[data.name] = number
         return
     if data.id_number in ctx.seen_ids:
         raise ValidationError(f"身份证号与第 {ctx.seen_ids[data.id_number]} 行相同，同一个人不能登记两次。")
