@@ -14,6 +14,12 @@ def main(argv: list[str] | None = None) -> int:
 
     clean_interrupted_work(args.db)  # what a restore or backup cut off last time left behind
     if args.verb is None:
+        from app.services.startup import NO_WINDOW_EXIT, display_problem
+
+        problem = display_problem()  # before Qt, which aborts without a display
+        if problem:
+            print(problem, file=sys.stderr)
+            return NO_WINDOW_EXIT
         from app.ui.app import run_gui
 
         return run_gui(db_path=args.db, operator=args.operator)

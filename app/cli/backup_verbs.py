@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in
+from app.cli.fresh_database import created_unless_kept
 from app.cli.login import credentials
 from app.cli.progress import TerminalProgress
-from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError
+from app.domain.errors import PassphraseRequired, RestoreNeedsConfirmation, ValidationError, folder_not_file
 from app.domain.periods import parse_year
 from app.domain.points import format_points
 from app.services.backup import archive as backup
@@ -126,6 +127,8 @@ def run_backup(args) -> int:
     if not folder.is_dir():
         raise ValidationError(f"找不到文件夹“{folder}”（U 盘可能没有插好）。")
     database = _database_file(args)
+    if database.is_dir():
+        raise ValidationError(folder_not_file(database, "请指定数据库文件（例如 jifen.db）"))
     if not database.is_file():
         raise ValidationError(f"找不到数据库文件“{database}”。")
     encrypt = args.encrypt
@@ -206,32 +209,44 @@ def run_gather(args) -> int:
         except PassphraseRequired:
             return None
 
-    with Store(database_url(args.db)) as store:
-        gather.ensure_township_database(store)
-        actor = _gatherer(store, args)
-        report = gather.gather(store, actor, args.paths, passphrase, TerminalProgress())
-        for item in report.files:
-            mark = {"gathered": "已汇总", "unchanged": "无变化", "failed": "失败"}[item.status]
-            who = f"{item.branch_name} " if item.branch_name else ""
-            print(f"[{mark}] {item.path.name}：{who}{item.message}")
-            for notice in item.notices:
-                print(f"    提示：{notice}")
-            for conflict in item.conflicts:
-                print(f"    不一致：{conflict.sentence}")
-        print(report.summary)
-        overview = township_overview.township_overview(store, year)
+    url = database_url(args.db)
+    with created_unless_kept(url) as database:
+        with Store(url) as store:
+            gather.ensure_township_database(store)
+            actor, welcome = _gatherer(store, args)
+            report = gather.gather(store, actor, args.paths, passphrase, TerminalProgress())
+            _print_files(report)
+            if database.is_new and not any(item.status == "gathered" for item in report.files):
+                print(f"一个备份也没有汇总进去，乡镇汇总库“{args.db}”没有建立。")
+                return EXIT_FAILED
+            database.keep()
+            if welcome:
+                print(welcome)
+            overview = township_overview.township_overview(store, year)
     _print_overview(overview)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def _print_files(report: gather.GatherReport) -> None:
+    for item in report.files:
+        mark = {"gathered": "已汇总", "unchanged": "无变化", "failed": "失败"}[item.status]
+        who = f"{item.branch_name} " if item.branch_name else ""
+        print(f"[{mark}] {item.path.name}：{who}{item.message}")
+        for notice in item.notices:
+            print(f"    提示：{notice}")
+        for conflict in item.conflicts:
+            print(f"    不一致：{conflict.sentence}")
+    print(report.summary)
+
+
 def _gatherer(store, args):
-    """A new township database gets its first administrator from the credentials given."""
+    """The account gathering, and for a new township database the sentence about its first
+    administrator, made from the credentials given (said once something was gathered)."""
     if not setup.needs_first_account(store):
-        return logged_in(store, args)
+        return logged_in(store, args), ""
     given = credentials(args)
     actor = setup.create_first_admin(store, given.username, given.username, given.password).actor
-    print(f"新建的乡镇汇总库：已建立管理员账号“{given.username}”，密码就是刚才输入的密码。")
-    return actor
+    return actor, f"新建的乡镇汇总库：已建立管理员账号“{given.username}”，密码就是刚才输入的密码。"
 
 
 def _print_overview(overview: township_overview.TownshipOverview) -> None:

@@ -56,13 +56,15 @@ def open_existing_store(db_path: str | None, read_only: bool = False):
     """
     from sqlalchemy.engine import make_url
 
-    from app.domain.errors import ValidationError
+    from app.domain.errors import ValidationError, folder_not_file
     from app.services.paths import database_url
     from db.store import Store
 
     url = database_url(db_path)
     if url.startswith("sqlite"):
         database = make_url(url).database
+        if database and database != ":memory:" and Path(database).is_dir():
+            raise ValidationError(folder_not_file(database, "请指定数据库文件（例如 jifen.db）"))
         if database and database != ":memory:" and not Path(database).is_file():
             raise ValidationError(f"找不到数据库文件“{database}”，请检查路径（新数据库请先打开程序完成初始设置，或运行 demo）。")
     return Store(url, read_only=read_only)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.cli.commands import EXIT_FAILED, EXIT_OK, logged_in, open_existing_store
+from app.cli.fresh_database import created_unless_kept
 from app.cli.login import ask_password
 from app.cli.progress import TerminalProgress
 from app.domain.errors import ValidationError
@@ -67,7 +68,7 @@ def run_demo(args) -> int:
     until = parse_day(args.until) if args.until else date.today()
     if until > date.today():
         raise ValidationError("演示数据不能生成到未来的日期。")
-    with open_store(args) as store:
+    with created_unless_kept(database_url(args.db)) as database, open_store(args) as store:
         setup.refuse_demo_over_a_branch(store)
         fresh = setup.needs_first_account(store)
         if fresh:
@@ -77,6 +78,7 @@ def run_demo(args) -> int:
             actor = logged_in(store, args)
         summary = demo.create_demo_branch(store, actor, today=until, seed=args.seed)
         accounts = setup.create_demo_helpers(store, actor, password) if fresh else []
+        database.keep()
     print(
         f"已生成演示支部“{summary.branch}”：党员 {summary.members} 名，会议 {summary.meetings} 次，"
         f"积分记录 {summary.entries} 条（其中待审核 {summary.pending} 条）。"

@@ -86,6 +86,46 @@ def uses_x11() -> bool:
     return bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
 
 
+NO_WINDOW_EXIT = 3  # the exit status when no window can open (as for missing X11 libraries)
+
+
+def display_problem() -> str | None:
+    """Why no window can open on this machine, told before Qt starts: with no display at all Qt
+    aborts (exit 134, a core dump, English lines), and with a display that does not answer it
+    prints English lines first. None when a display answers, or when Qt is asked for another
+    platform (offscreen, Wayland) or the machine is not Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    wanted = os.environ.get("QT_QPA_PLATFORM", "")
+    if (wanted and not wanted.startswith("xcb")) or (not wanted and os.environ.get("WAYLAND_DISPLAY")):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    after = "请在图形桌面里启动本程序；命令行功能（--help）不受影响。"
+    if not display:
+        return f"{APP_TITLE}无法打开窗口：找不到可用的显示器（没有图形桌面，DISPLAY 没有设置）。{after}"
+    if not _x_display_answers(display):
+        return f"{APP_TITLE}无法打开窗口：连接不上显示器“{display}”（图形桌面可能已经关闭，或 DISPLAY 设错了）。{after}"
+    return None
+
+
+def _x_display_answers(display: str) -> bool:
+    """Whether the X server `display` accepts a connection, asked through libxcb (the library Qt's
+    xcb plugin connects with). Without libxcb the answer is left to Qt (and the packages check)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return True
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)  # never NULL: a failed one carries its error
+    try:
+        return xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        xcb.xcb_disconnect(connection)
+
+
 def platform_plugin_sentence(missing: list[str]) -> str:
     """Why no window can open: the missing Debian packages when known, else both usual causes."""
     if missing:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from app.domain.errors import ValidationError
+from app.domain.errors import ValidationError, folder_not_file
 from app.services.files import plain_os_error
 
 MB = 1 << 20
@@ -103,6 +103,8 @@ def _check_rows(path: Path, archive: zipfile.ZipFile) -> None:
 
 def check_workbook_file(path: Path) -> None:
     """Refuse, with one sentence, a file that is missing, not an .xlsx, or too large to read safely."""
+    if path.is_dir():  # opening it fails as "permission denied" on Windows, "is a directory" here: neither says it
+        raise ValidationError(folder_not_file(path, "请选择要导入的 Excel 工作簿（.xlsx）"))
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:

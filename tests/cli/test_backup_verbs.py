@@ -166,6 +166,25 @@ def test_gather_needs_a_township_database_and_prints_the_comparison(capsys, vill
     assert code == 1 and "村支部自己的数据库" in err
 
 
+def test_a_gather_that_gathers_nothing_leaves_no_township_database(capsys, village, tmp_path):
+    db, stick = village
+    cli(capsys, "backup", "--to", stick, "--db", db)
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    data = bytearray(next(stick.iterdir()).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (damaged / "village.jfbak").write_bytes(bytes(data))
+    township = tmp_path / "乡镇.db"
+    code, out, err = cli(capsys, "gather", damaged, "--db", township)
+    assert code == 1 and "[失败]" in out and f"乡镇汇总库“{township}”没有建立" in out
+    assert "已建立管理员账号" not in out
+    code, _, err = cli(capsys, "gather", tmp_path / "no-such-stick", "--db", township)
+    assert code == 1 and "找不到" in err
+    assert not any(path.name.startswith("乡镇.db") for path in tmp_path.iterdir())
+    code, out, _ = cli(capsys, "gather", damaged, stick, "--db", township)
+    assert code == 1 and "汇总 1 个" in out and "已建立管理员账号“admin”" in out and township.exists()
+
+
 def test_the_verbs_run_as_a_real_process(village):
     db, stick = village
     env = {**os.environ, backup_verbs.PASSPHRASE_ENV: "进程里的备份口令 jc-4410"}

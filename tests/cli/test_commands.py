@@ -115,6 +115,14 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path):
     assert (data_dir / "jifen.db").exists()
 
 
+def test_a_demo_that_fails_leaves_no_database_behind(tmp_path):
+    """Opening the new file writes its schema at once; a refused password must not leave it there."""
+    target = tmp_path / "new folder" / "demo.db"
+    result = run("demo", "--db", str(target), env_extra={"DYJF_PASSWORD": "short"})
+    assert result.returncode == 1 and "密码至少要 8 个字符" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_empty_database_says_to_set_up_first(tmp_path):
     result = run("totals", "--year", "2026", "--db", str(tmp_path / "new.db"))
     assert result.returncode == 1 and "初始设置" in result.stderr
@@ -141,3 +149,44 @@ def test_db_and_operator_before_the_verb_are_the_ones_used(demo_db, tmp_path):
     assert result.returncode == 1 and "nobody" in result.stderr
     # given after the verb too, the verb's own is the one used
     assert run("--db", str(missing), "totals", "--year", "2026", "--db", str(demo_db)).returncode == 0
+
+
+def test_a_folder_given_as_the_database_is_called_a_folder(tmp_path):
+    """It used to read as "找不到数据库文件", which sends the clerk looking for a file that is not missing."""
+    folder = tmp_path / "数据"
+    folder.mkdir()
+    for args in (["totals", "--year", "2026"], ["check"], ["backup", "--to", str(tmp_path), "--no-encrypt"]):
+        result = run(*args, "--db", str(folder))
+        assert result.returncode == 1, args
+        assert result.stderr.strip() == f"错误：“{folder}”是一个文件夹，请指定数据库文件（例如 jifen.db）。", args
+    assert list(folder.iterdir()) == []
+
+
+def _libxcb_loads() -> bool:
+    import ctypes
+
+    try:
+        ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 displays are Linux's")
+@pytest.mark.parametrize("display, words", [
+    (None, "找不到可用的显示器（没有图形桌面，DISPLAY 没有设置）"),
+    (":77", "连接不上显示器“:77”（图形桌面可能已经关闭，或 DISPLAY 设错了）"),
+])
+def test_the_window_without_a_display_says_so_in_one_chinese_sentence(tmp_path, display, words):
+    """Qt aborted (exit 134, a core dump) with English lines when there was no display, and printed
+    English lines first when the display did not answer."""
+    if display and not _libxcb_loads():
+        pytest.skip("asking an X server needs libxcb")
+    env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    if display:
+        env["DISPLAY"] = display
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(tmp_path / "jifen.db")],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 3
+    assert result.stderr == f"党员积分管理无法打开窗口：{words}。请在图形桌面里启动本程序；命令行功能（--help）不受影响。\n"
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []

@@ -281,6 +281,22 @@ def test_restore_and_verify_refuse_when_the_disk_cannot_hold_the_database(scene,
     scene.assert_untouched()
 
 
+def test_a_restore_onto_a_read_only_disk_blames_the_disk_not_the_backup(scene, monkeypatch):
+    """The staged copy beside the database cannot be made: the backup file itself is fine."""
+    newest = sorted(scene.stick.glob("*.jfbak"))[0]
+
+    def read_only_disk(path, mode="r", *args, **kwargs):
+        if "x" in mode:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(backup, "open", read_only_disk, raising=False)
+    with pytest.raises(BackupWriteFailed) as caught:
+        restore.restore(newest, scene.live, allow_replacing_newer=True, actor=scene.admin)
+    assert caught.value.message == "磁盘是只读的（可能打开了写保护开关），没有恢复，当前数据库没有改动。"
+    scene.assert_untouched()
+
+
 def test_what_an_interrupted_restore_left_is_removed_at_the_next_start(tmp_path, monkeypatch, scene):
     import subprocess
     import sys
@@ -392,6 +408,30 @@ def test_a_full_stick_is_noticed_before_writing(scene, store, monkeypatch, on_us
         backup.backup_to(store, scene.stick, now=NOW)
     assert caught.value.message == f"U 盘已满，{OUTCOME}"
     scene.assert_untouched()
+
+
+def test_a_place_that_is_not_full_but_has_no_room_is_named_for_what_it_is(scene, store, monkeypatch, on_usb):
+    """/proc and /sys report 0 bytes free of 0: not a full disk but no disk at all; a read-only
+    stick reports 0 free too."""
+    usage = shutil.disk_usage(scene.stick)
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: usage._replace(total=0, used=0, free=0))
+    with pytest.raises(BackupWriteFailed) as caught:
+        backup.backup_to(store, scene.stick, now=NOW)
+    assert caught.value.message == f"“{scene.stick}”不是磁盘或 U 盘上的文件夹，不能存放文件，{OUTCOME}"
+    if hasattr(os, "statvfs"):  # POSIX tells a read-only mount; Windows fails the write itself
+        monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: usage._replace(free=0))
+        monkeypatch.setattr(backup.os, "statvfs", lambda path: os.statvfs_result((0,) * 8 + (os.ST_RDONLY, 255)))
+        with pytest.raises(BackupWriteFailed) as caught:
+            backup.backup_to(store, scene.stick, now=NOW)
+        assert caught.value.message == f"U 盘是只读的（可能打开了写保护开关），{OUTCOME}"
+    scene.assert_untouched()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_backup_to_proc_is_not_told_the_disk_is_full(store):
+    with pytest.raises(BackupWriteFailed) as caught:
+        backup.backup_to(store, "/proc", now=NOW)
+    assert caught.value.message == f"“/proc”不是磁盘或 U 盘上的文件夹，不能存放文件，{OUTCOME}"
 
 
 def test_a_missing_folder_and_a_second_backup_in_the_same_second(scene, store):

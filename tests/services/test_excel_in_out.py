@@ -363,3 +363,18 @@ def test_a_sheet_whose_xml_is_damaged_is_refused_with_a_sentence(tmp_path):
         excel_import.load_roster(damaged)
     assert "文件已损坏" in refused.value.message
     assert "ParseError" in refused.value.details
+
+
+def test_a_folder_given_for_a_workbook_is_called_a_folder(store, branch, tmp_path):
+    """Opening a folder fails as an OS error ("is a directory", "permission denied" on Windows):
+    it read as a disk fault, 读写磁盘时出错."""
+    from app.services.practice.tally_import import read_tally_sheet
+
+    folder = tmp_path / "名册.xlsx"
+    folder.mkdir()
+    expected = f"“{folder}”是一个文件夹，请选择要导入的 Excel 工作簿（.xlsx）。"
+    for read in (excel_import.load_roster, lambda path: opening.read_opening_file(path, 2026),
+                 lambda path: read_tally_sheet(store, path, 2026)):
+        with pytest.raises(ValidationError) as refused:
+            read(folder)
+        assert refused.value.message == expected

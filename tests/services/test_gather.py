@@ -263,6 +263,28 @@ def test_failures_are_reported_and_the_rest_is_gathered(villages, township, tmp_
         gather.gather(store, admin, [tmp_path / "no-such-folder"])
 
 
+def test_a_damaged_copy_of_a_gathered_backup_is_reported_damaged_not_as_a_repeat(villages, township, tmp_path):
+    """Its header still names the same creation time: that alone must not make it "already gathered"."""
+    root, sticks, made = villages
+    store, admin = township
+    original = made[2].first
+    assert gather.gather(store, admin, [original]).files[0].status == "gathered"
+    data = bytearray(original.read_bytes())
+    middle = len(data) // 2
+    for offset in range(middle, middle + 8):
+        data[offset] ^= 0xFF
+    flipped, cut = tmp_path / "flipped.jfbak", tmp_path / "flipped-and-cut.jfbak"
+    flipped.write_bytes(bytes(data))
+    cut.write_bytes(bytes(data[: len(data) * 2 // 3]))
+    before = content_digest(store.path)
+    report = gather.gather(store, admin, [flipped, cut, original])
+    outcome = {f.path.name: (f.status, f.message) for f in report.files}
+    assert outcome["flipped.jfbak"] == ("failed", "备份文件已损坏（内容与校验值对不上），无法使用，请换用其他备份。")
+    assert outcome["flipped-and-cut.jfbak"][0] == "failed" and "不完整" in outcome["flipped-and-cut.jfbak"][1]
+    assert outcome[original.name] == ("unchanged", "这个备份已经汇总过了，没有变化。")
+    assert content_digest(store.path) == before
+
+
 def test_a_village_database_is_not_a_township(villages, tmp_path):
     root, sticks, made = villages
     copy = tmp_path / "village.db"

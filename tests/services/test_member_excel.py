@@ -131,6 +131,41 @@ def test_one_bad_row_and_nothing_is_imported_every_bad_row_is_listed(store, admi
     assert (_count(store, Member), _count(store, MemberEvent), _count(store, AuditRecord)) == before
 
 
+def test_a_row_without_an_id_number_that_disagrees_with_the_member_it_names_says_so(store, admin, branch, tmp_path):
+    """Matched by name, the row was checked against the roster's ID number and told
+    "性别与身份证号不一致" although it shows no ID number at all."""
+    add(store, admin, "张三", id_number=VALID_ID, join_date=date(1975, 7, 1))  # a woman born 1949-12-31
+    path = _sheet(tmp_path / "名册.xlsx", [
+        {"姓名": "张三", "性别": "男", "入党日期": "1975-07-01", "党员类别": "无职党员"},
+    ])
+    before = (_count(store, Member), _count(store, AuditRecord))
+    with pytest.raises(ImportRejected) as caught:
+        member_excel.import_members(store, admin, path, today=TODAY)
+    assert caught.value.details.strip().endswith(
+        "第 2 行（张三）：这一行没有身份证号，按姓名对应到名册中的张三，但名册中张三的身份证号显示性别是女（这一行是男）；"
+        "如果不是同一个人，请在这一行填上身份证号。"
+    ), caught.value.details
+    _sheet(path, [{"姓名": "张三", "出生日期": "1949-12-30", "入党日期": "1975-07-01", "党员类别": "无职党员"}])
+    with pytest.raises(ImportRejected) as caught:
+        member_excel.import_members(store, admin, path, today=TODAY)
+    assert "显示出生日期是 1949-12-31（这一行是 1949-12-30）" in caught.value.details
+    assert (_count(store, Member), _count(store, AuditRecord)) == before
+    _sheet(path, [{"姓名": "张三", "性别": "女", "出生日期": "1949-12-31", "入党日期": "1975-07-01", "党员类别": "无职党员"}])
+    assert member_excel.import_members(store, admin, path, today=TODAY).created == []
+
+
+def test_the_same_name_twice_without_id_numbers_is_refused_naming_both_rows(store, admin, branch, tmp_path):
+    """Two such rows became two members no screen, paper or command could tell apart."""
+    twice = {"姓名": "孙重复", "性别": "男", "入党日期": "2000-07-01", "党员类别": "无职党员"}
+    path = _sheet(tmp_path / "名册.xlsx", [twice, {"姓名": "李四", "入党日期": "2001-07-01"}, twice])
+    with pytest.raises(ImportRejected) as caught:
+        member_excel.import_members(store, admin, path, today=TODAY)
+    assert "第 4 行（孙重复）：与第 2 行同名，两行都没有身份证号，导入后分不清是哪一位；是同一个人请删去一行，是两个人请填上身份证号。" in caught.value.details
+    assert _count(store, Member) == 0
+    two_people = [{**twice, "身份证号": "110105198001010016"}, {**twice, "身份证号": "110105198101010013"}]
+    assert len(member_excel.import_members(store, admin, _sheet(path, two_people), today=TODAY).created) == 2
+
+
 def test_sheet_without_the_name_column_or_not_excel(store, admin, branch, tmp_path):
     with pytest.raises(ValidationError, match="姓名"):
         member_excel.import_members(store, admin, _sheet(tmp_path / "a.xlsx", [{"名字": "张三"}], header=("名字",)), today=TODAY)

@@ -100,7 +100,25 @@ def test_the_same_month_twice_in_one_sheet_refuses_the_sheet(store, admin, branc
     with pytest.raises(ImportRejected) as caught:
         opening.import_opening(store, admin, path, 2026, today=TODAY)
     assert [problem.row for problem in caught.value.problems] == [4]
-    assert "1月的积分已经导入过了" in str(caught.value.problems[0])
+    assert str(caught.value.problems[0]) == (
+        "第 4 行（张三）：2026年1月：表中第 2 行和第 4 行是同一名党员，这个月的积分列了两次；请合并成一行或删去一行。"
+    )
+    with store.session() as session:
+        assert session.scalars(select(PointsEntry.id)).all() == []
+
+
+def test_a_member_listed_twice_in_a_register_is_told_as_listed_twice_not_as_imported_before(store, admin, branch, village_year, tmp_path):
+    """Nothing had been imported: "已经导入过了" sent the clerk looking for an earlier import."""
+    add(store, admin, "张三")
+    add(store, admin, "李四")
+    path = _register(tmp_path / "twice.xlsx", [["张三", 5, 6], ["李四", 4, 4], ["张三", 5, 6]], months=(1, 2))
+    with pytest.raises(ImportRejected) as caught:
+        opening.import_opening(store, admin, path, 2026, today=TODAY)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"第 5 行（张三）：2026年{month}月：表中第 3 行和第 5 行是同一名党员，这个月的积分列了两次；请合并成一行或删去一行。"
+        for month in (1, 2)
+    ]
+    assert "已经导入过了" not in caught.value.message
     with store.session() as session:
         assert session.scalars(select(PointsEntry.id)).all() == []
 

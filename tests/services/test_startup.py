@@ -46,3 +46,23 @@ def test_about_names_version_data_folder_database_and_font_licence(tmp_path):
 def test_platform_sentence_names_the_missing_packages():
     assert "libxcb-cursor0" in startup.platform_plugin_sentence(["libxcb-cursor0"])
     assert "libxkbcommon-x11-0" in startup.platform_plugin_sentence([])
+
+
+def test_a_display_is_looked_for_only_where_qt_would_use_x11(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert startup.display_problem() is None  # the tests' own platform: no display wanted
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    assert "找不到可用的显示器" in startup.display_problem()
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    assert startup.display_problem() is None  # Qt takes the Wayland plugin
+    monkeypatch.delenv("WAYLAND_DISPLAY")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(startup, "_x_display_answers", lambda display: True)
+    assert startup.display_problem() is None
+    monkeypatch.setattr(startup, "_x_display_answers", lambda display: False)
+    assert "连接不上显示器“:0”" in startup.display_problem()
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert startup.display_problem() is None

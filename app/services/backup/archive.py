@@ -241,13 +241,30 @@ def backup_to(
 
 
 def _ensure_room_on(folder: Path, needed: int, place: str, outcome: str) -> None:
-    """The stick: a full one is told as such ("U 盘已满") before anything is written."""
+    """The stick: a full one is told as such ("U 盘已满") before anything is written. A place with
+    no free room that is not full — a read-only one, or a system folder such as /proc that lies on
+    no disk at all (its size is 0) — is named for what it is."""
     try:
-        free = shutil.disk_usage(folder).free
+        usage = shutil.disk_usage(folder)
     except OSError as exc:
         raise plain_os_error(exc, outcome, place=place, error=BackupWriteFailed) from exc
-    if free < needed + SPARE_BYTES:
-        raise BackupWriteFailed(f"{place}已满，{outcome}", details=f"needs at least {needed} bytes, {free} free")
+    if usage.free >= needed + SPARE_BYTES:
+        return
+    details = f"needs at least {needed} bytes, {usage.free} free of {usage.total}"
+    if usage.total == 0:
+        raise BackupWriteFailed(f"“{folder}”不是磁盘或 U 盘上的文件夹，不能存放文件，{outcome}", details=details)
+    if _mounted_read_only(folder):
+        raise BackupWriteFailed(f"{place}是只读的（可能打开了写保护开关），{outcome}", details=details)
+    raise BackupWriteFailed(f"{place}已满，{outcome}", details=details)
+
+
+def _mounted_read_only(folder: Path) -> bool:
+    if not hasattr(os, "statvfs"):  # Windows: a write-protected stick fails the write, told by plain_os_error
+        return False
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def write_new_backup(
@@ -360,14 +377,16 @@ def unpack_file(
         upgrade = manifest.schema_revision != known_revisions()[-1]
         ensure_room(target.parent, reader.database_size * (2 if upgrade else 1) + also_needed, outcome)
         report(0.1, "正在校验备份文件……")
-        try:
-            with open(target, "xb", buffering=0) as raw:
+        # Opened outside the reading's error handling: a target that cannot be made (a read-only
+        # disk) is a write error to be told as such, never blamed on the backup file.
+        with open(target, "xb", buffering=0) as raw:
+            try:
                 # an encrypted file's counts and chain heads are sealed: the unpacked manifest has them
                 manifest = reader.unpack(passphrase, _Staging(raw), lambda fraction: report(0.1 + 0.3 * fraction, "正在校验备份文件……")).manifest
-        except _SinkFailed as failed:
-            raise failed.error from None
-        except OSError as exc:
-            raise _unreadable(exc) from exc
+            except _SinkFailed as failed:
+                raise failed.error from None
+            except OSError as exc:
+                raise _unreadable(exc) from exc
     fsync_file(target)  # restore renames this file over the database: it must be on the disk first
     report(0.4, "正在检查备份里的数据库……")
     facts = fmt.check_database_file(target, known_revisions())

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -291,6 +291,7 @@ class _Saving:
     file_name: str
     batch_id: uuid.UUID
     live_since: Month | None  # the first month kept in the program: it and later ones are not opening months
+    sheet_rows: dict = field(default_factory=dict)  # (member, month) → the sheet's first row that brought it in
 
     def save(self, lines: list[OpeningLine], problems: list, progress: Progress | None) -> list[uuid.UUID]:
         """The ids of the entries saved; a line that cannot be saved goes to `problems` instead."""
@@ -317,6 +318,9 @@ class _Saving:
             )
         member_id = _member_for(line, *self.members)
         if line.item_code is None and (member_id, line.month) in self.brought_in:
+            first = self.sheet_rows.get((member_id, line.month))
+            if first is not None:
+                raise ValidationError(f"表中第 {first} 行和第 {line.row} 行是同一名党员，这个月的积分列了两次；请合并成一行或删去一行。")
             raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
         request = _request(line, member_id, self.file_name, pricer.today)
         if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
@@ -325,6 +329,7 @@ class _Saving:
         if entry.points != line.points:
             raise ValidationError(f"项目 {line.item_code} 按细则记 {format_points(entry.points)} 分，表中是 {format_points(line.points)} 分。")
         self.brought_in.add((member_id, Month.of(entry.occurred_on)))  # as _opening_months reads it back
+        self.sheet_rows.setdefault((member_id, Month.of(entry.occurred_on)), line.row)
         return entry.id
 
 

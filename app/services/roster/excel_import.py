@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.enums import MemberClass, MemberStatus, Membership, Role
 from app.domain.errors import ConflictError, ImportRejected, PersonalDataLocked, ValidationError
+from app.domain.idcard import birth_date_from_id, gender_from_id
 from app.domain.names import normalise_name, pinyin_keys
 from app.domain.personal import mask_id_number, mask_phone
 from app.services.context import Actor, Change, read_session, unit_of_work
@@ -304,6 +305,7 @@ class _Context:
     class_mapped: bool
     sealer: Sealer | None = None
     seen_ids: dict[str, int] = field(default_factory=dict)
+    seen_names_without_id: dict[str, int] = field(default_factory=dict)  # name → the first such row
 
 
 def _existing_for(parsed: dict, ctx: _Context) -> tuple[uuid.UUID, MemberInput] | None:
@@ -345,7 +347,7 @@ def _member_row(number: int, values: tuple, mapping: dict, ctx: _Context) -> Pre
         if existing is None:
             data = members.validate_member_input(_new_input(parsed, ctx), ctx.today)
         else:
-            data = members.validate_member_input(replace(existing[1], **parsed), ctx.today)
+            data = members.validate_member_input(replace(existing[1], **_agreeing_with_roster(parsed, existing[1])), ctx.today)
         _check_seen(data, number, ctx)
     except ValidationError as exc:
         return PreviewRow(number, name, "refused", values, problem=exc.message, notes=tuple(notes), message=exc.message)
@@ -356,8 +358,38 @@ def _member_row(number: int, values: tuple, mapping: dict, ctx: _Context) -> Pre
     return PreviewRow(number, data.name, status, values, data, notes=tuple(notes), changes=changes, member_id=existing[0])
 
 
+def _agreeing_with_roster(parsed: dict, known: MemberInput) -> dict:
+    """A row without an ID number, matched by name to a member whose ID number is on the roster:
+    its gender and birth date must agree with that number. Said so, naming the member, since the
+    row itself shows no ID number to disagree with."""
+    number = known.id_number
+    if parsed.get("id_number") or not number:
+        return parsed
+    gender, born = parsed.get("gender"), parsed.get("birth_date")
+    if born and born.day == 1 and number[6:12] == f"{born:%Y%m}":  # a year and month only, as _birth_from_id
+        parsed = {key: value for key, value in parsed.items() if key != "birth_date"}
+        born = None
+    unlike = []
+    if gender and gender is not gender_from_id(number):
+        unlike.append(f"性别是{gender_from_id(number).label}（这一行是{gender.label}）")
+    if born and born != birth_date_from_id(number):
+        unlike.append(f"出生日期是 {birth_date_from_id(number):%Y-%m-%d}（这一行是 {born:%Y-%m-%d}）")
+    if unlike:
+        raise ValidationError(
+            f"这一行没有身份证号，按姓名对应到名册中的{known.name}，但名册中{known.name}的身份证号显示{'，'.join(unlike)}；"
+            "如果不是同一个人，请在这一行填上身份证号。"
+        )
+    return parsed
+
+
 def _check_seen(data: MemberInput, number: int, ctx: _Context) -> None:
     if not data.id_number:
+        if data.name in ctx.seen_names_without_id:
+            raise ValidationError(
+                f"与第 {ctx.seen_names_without_id[data.name]} 行同名，两行都没有身份证号，导入后分不清是哪一位；"
+                "是同一个人请删去一行，是两个人请填上身份证号。"
+            )
+        ctx.seen_names_without_id[data.name] = number
         return
     if data.id_number in ctx.seen_ids:
         raise ValidationError(f"身份证号与第 {ctx.seen_ids[data.id_number]} 行相同，同一个人不能登记两次。")

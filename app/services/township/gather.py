@@ -169,7 +169,7 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
     result = FileResult(path, "failed", "", branch_name=branch.get("name", ""), created_at=manifest.created_at)
     with read_session(store) as session:
         record = gathered_record(session, branch["id"])
-    if record and record.get("created_at") == manifest.data["created_at"]:
+    if _same_file_as_gathered(path, manifest, record):
         result.status, result.message = "unchanged", "这个备份已经汇总过了，没有变化。"
         return result
     secret = passphrase(path, manifest) if callable(passphrase) and manifest.encrypted else passphrase
@@ -186,6 +186,15 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
         result.status, result.message, result.details = "failed", exc.message, exc.details
         return result
     return result
+
+
+def _same_file_as_gathered(path: Path, manifest: Manifest, record: dict | None) -> bool:
+    """The backup gathered before, byte for byte. A file that only carries the same creation time
+    (a damaged copy of it: its header is still readable) is unpacked and verified like any other,
+    so that damage is reported as damage, not as a repeat."""
+    if not record or record.get("created_at") != manifest.data["created_at"]:
+        return False
+    return record.get("file_sha256") == file_sha256(path)
 
 
 def _verified_heads(staged: Path, branch_name: str, record: dict | None) -> dict[str, Head]:
