@@ -18,7 +18,7 @@ from app.reports.grid import Cell, Column, column_for, header_row, label_value_r
 from app.reports.layout import BLACK, LABEL_FILL, MUTED
 from app.reports.pieces import GEOMETRY, LABEL_WIDTH, STYLE, Piece, gap_piece, render_documents, row_pieces, signature_piece, text_piece, title_pieces
 from app.reports.practice_data import BallotPaper, CadreBatch, CadreAssessment, CadreCard, FeedbackBatch, FeedbackLetter, TallySheet
-from app.reports.text import chinese_date, date_text, points_text, short_date, signed_points, wrap_text
+from app.reports.text import chinese_date, date_text, points_text, short_date, signed_points, two_decimals, wrap_text
 
 WIDTH = GEOMETRY.frame_width
 
@@ -130,7 +130,7 @@ def tally_pieces(sheet: TallySheet) -> list[Piece]:
     name, group = _name_and_group(24 * mm, sheet.rows, WIDTH - 11 * mm - sum(c.width for c in votes + tail))
     columns = [Column("序号", 11 * mm, "center"), name, group, *votes, *tail]
     rows = [[str(r.number), Cell(r.name, whole=True), Cell(r.group_name or "—", whole=True), *(str(v) for v in r.votes), str(r.cast),
-             "—" if r.score is None else points_text(r.score), Cell(r.grade or "无有效票", bold=r.grade is not None)]
+             "—" if r.score is None else two_decimals(r.score), Cell(r.grade or "无有效票", bold=r.grade is not None)]
             for r in sheet.rows]
     counts = "，".join(f"{grade} {count} 人" for grade, count in sheet.grade_counts)
     return [
@@ -173,7 +173,7 @@ def card_pieces(card: CadreCard) -> list[Piece]:
     total = [Cell("本月合计", bold=True, fill=LABEL_FILL), "", Cell(signed_points(card.month_points), bold=True), ""]
     table = measure_table(columns, rows + [total], STYLE) if rows else [spanning_row("本月没有积分记录", WIDTH, STYLE, color=MUTED)]
     summary = [[("基础分", points_text(card.base_points)), ("年度累计", Cell(f"{points_text(card.year_to_date)} 分", bold=True))],
-               [("十分制折算", Cell(f"{points_text(card.ten_point)} 分", bold=True)), ("对应等次", card.band)]]
+               [("十分制折算", Cell(f"{two_decimals(card.ten_point)} 分", bold=True)), ("对应等次", card.band)]]
     return [
         *title_pieces("驻村干部月度积分卡", f"{card.township}　{card.branch}　{card.month_label}"),
         gap_piece(),
@@ -194,7 +194,7 @@ def assessment_pieces(sheet: CadreAssessment) -> list[Piece]:
     rows = [["", "基础分", points_text(sheet.base_points)]]
     rows += [[str(n), name, signed_points(value)] for n, (name, value) in enumerate(sheet.items, start=1)]
     rows.append([Cell("合计", bold=True, fill=LABEL_FILL), Cell("年度积分", bold=True), Cell(points_text(sheet.total), bold=True)])
-    result = [[("十分制得分", Cell(f"{points_text(sheet.ten_point)} 分", bold=True)), ("考核等次", Cell(sheet.band, bold=True))]]
+    result = [[("十分制得分", Cell(f"{two_decimals(sheet.ten_point)} 分", bold=True)), ("考核等次", Cell(sheet.band, bold=True))]]
     opinions = [_section("村党组织意见"), spanning_row("\n\n", WIDTH, STYLE),
                 _section("乡镇党委意见（盖章）"), spanning_row("\n\n", WIDTH, STYLE)]
     return [

@@ -166,6 +166,12 @@ def points_text(value: Decimal) -> str:
     return format_points(value)
 
 
+def two_decimals(value: Decimal) -> str:
+    """'92.50', '8.00': a score its paper says is kept to two decimals (评议得分, 十分制得分), printed
+    so, where points_text would drop the zeros a reader takes for a lost digit."""
+    return f"{value:.2f}"
+
+
 def signed_points(value: Decimal) -> str:
     """'+2', '-0.5', '0': an entry's points as the card shows them."""
     text = format_points(value)

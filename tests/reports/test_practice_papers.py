@@ -57,12 +57,14 @@ def test_ballot_and_tally_sheet_state_their_rules():
 
     sheet = TallySheet(
         "城关镇党委", "红星村党支部", 2026, date(2026, 12, 20), 10, 9, "张三、李四", GRADES,
-        (TallySheetRow(1, "甲党员", "", (7, 2, 0, 0), 9, D("95.56"), "优秀"), TallySheetRow(2, "戊党员", "", (0, 0, 0, 0), 0, None, None)),
+        (TallySheetRow(1, "甲党员", "", (7, 2, 0, 0), 9, D("95.56"), "优秀"), TallySheetRow(2, "戊党员", "", (0, 0, 0, 0), 0, None, None),
+         TallySheetRow(3, "乙党员", "", (5, 3, 0, 0), 8, D("92.50"), "优秀")),
         ("评议得分 = 加权平均", "不合格票超过三分之一的为不合格"), "本年度细则按等次系数折算：年度总分 = 积分 × 等次系数（优秀 1）",
         (("优秀", 1), ("合格", 0), ("基本合格", 0), ("不合格", 0)),
     )
     flat = _flat(render_tally_sheet(sheet, invariant=True))
     assert "发出测评票10张" in flat and "收回测评票9张" in flat and "95.56" in flat and "无有效票" in flat
+    assert "92.50" in flat  # the sheet says 保留两位小数: the zero is printed
     assert "折算规则" in flat and "按等次系数折算" in flat and "评议结果：优秀1人" in flat
 
 
@@ -75,4 +77,4 @@ def test_cadre_card_and_assessment():
     pdf = render_cadre_papers(CadreBatch("驻村干部", cards=(card,), assessments=(sheet,)), invariant=True)
     card_text, sheet_text = (page.replace(" ", "") for page in page_texts(pdf))
     assert "本月合计" in card_text and "-1" in card_text and "79.5分" in card_text and "7.95分" in card_text and "称职" in card_text
-    assert "年度积分" in sheet_text and "68" in sheet_text and "6.8分" in sheet_text and "基本称职" in sheet_text and "乡镇党委意见" in sheet_text
+    assert "年度积分" in sheet_text and "68" in sheet_text and "6.80分" in sheet_text and "基本称职" in sheet_text and "乡镇党委意见" in sheet_text
