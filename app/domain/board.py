@@ -115,6 +115,8 @@ class Board:
     red: tuple[BoardLine, ...]
     black: tuple[BoardLine, ...]
     ranked: int  # how many members were ranked
+    exempt_left_out: int = 0  # exempted members the rule leaves off the board
+    vetoed_unranked: int = 0  # vetoed members given no place (on the black list without one, or left off)
 
 
 def make_board(rule: BoardRule, candidates: Iterable[BoardCandidate]) -> Board:
@@ -122,6 +124,7 @@ def make_board(rule: BoardRule, candidates: Iterable[BoardCandidate]) -> Board:
     # Imported here: app.domain.rules holds a BoardRule, and standing imports rules.
     from app.domain.standing import rank
 
+    candidates = list(candidates)
     people = [c for c in candidates if not (c.exempt and rule.exempt == "omit")]
     order = {c.key: (c.sort_key or c.name, str(c.key)) for c in people}
     ranked = rank(((c.key, c.total) for c in people if not c.vetoed), tie_order=order.get)
@@ -135,7 +138,12 @@ def make_board(rule: BoardRule, candidates: Iterable[BoardCandidate]) -> Board:
         vetoed = sorted((c for c in people if c.vetoed), key=lambda c: order[c.key])
         black_lines += tuple(BoardLine(c.key, c.name, c.total, None, vetoed=True) for c in vetoed)
     red_lines = _lines(red, people, ranked)
-    return Board(red_lines, black_lines, len(ranked))
+    return Board(red_lines, black_lines, len(ranked), *_unplaced(candidates, people))
+
+
+def _unplaced(candidates: list[BoardCandidate], people: list[BoardCandidate]) -> tuple[int, int]:
+    """(the exempted the rule leaves off, the vetoed: never given a place, listed or not)."""
+    return len(candidates) - len(people), sum(1 for c in people if c.vetoed)
 
 
 def _lines(rows: list, people: list[BoardCandidate], ranked: list) -> tuple[BoardLine, ...]:

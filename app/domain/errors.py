@@ -34,6 +34,8 @@ made in one place, app.services.files.plain_os_error, which returns one of these
 
 from __future__ import annotations
 
+from app.domain.dates import day_text
+
 from datetime import date
 from typing import ClassVar, Sequence
 
@@ -82,7 +84,7 @@ class DateNotYet(ValidationError):
 
     def __init__(self, on: date, what: str = "", hint: str = "", details: str = "") -> None:
         tail = f"，{hint}" if hint else ""
-        super().__init__(f"{what}日期 {on:%Y-%m-%d} 还没到{tail}。", details)
+        super().__init__(f"{what}日期{day_text(on)}还没到{tail}。", details)
         self.on = on
 
 

@@ -17,6 +17,7 @@ from app.domain.periods import period_bounds, period_label
 from app.domain.points import ZERO, format_points, points
 from app.domain.board import BoardRule
 from app.domain.shop import ShopRule
+from app.domain.dates import day_text
 
 
 @dataclass(frozen=True)
@@ -256,17 +257,17 @@ def price_entry(
         raise RuleViolation(f"细则项目 {item.code}“{item.name}”已停用，不能再记分。")
     if occurred_on.year != rule_set.year:
         raise RuleViolation(
-            f"日期 {occurred_on:%Y-%m-%d} 不在 {rule_set.year} 年细则的范围内，请选择该年度的细则或改正日期。"
+            f"日期{day_text(occurred_on)}不在 {rule_set.year} 年细则的范围内，请选择该年度的细则或改正日期。"
         )
     if occurred_on > today:
-        raise RuleViolation(f"日期 {occurred_on:%Y-%m-%d} 还没到，不能提前记分。")
+        raise RuleViolation(f"日期{day_text(occurred_on)}还没到，不能提前记分。")
     if member.in_branch_since and occurred_on < member.in_branch_since:
         raise RuleViolation(
-            f"{member.name}于 {member.in_branch_since:%Y-%m-%d} 才在本支部，不能记之前的分。"
+            f"{member.name}于{day_text(member.in_branch_since)}才在本支部，不能记之前的分。"
         )
     if member.status is not MemberStatus.ACTIVE and member.left_on and occurred_on >= member.left_on:
         raise RuleViolation(
-            f"{member.name}已于 {member.left_on:%Y-%m-%d} {member.status.label}，之后不能再记分。"
+            f"{member.name}已于{day_text(member.left_on)}{member.status.label.removeprefix('已')}，之后不能再记分。"
         )
     if not item.applies_to(member.member_class):
         allowed = "、".join(c.label for c in sorted(item.classes, key=list(MemberClass).index))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from app.domain.errors import ValidationError
 from app.domain.periods import quarter_months
 from app.domain.points import ZERO, format_points, points
+from app.domain.dates import day_text
 
 MAX_HOURS_A_DAY = Decimal("24")
 
@@ -19,7 +20,7 @@ MAX_HOURS_A_DAY = Decimal("24")
 def check_service(served_on: date, hours: Decimal, activity: str, today: date) -> Decimal:
     """The hours of one service record, checked; raise ValidationError saying what is wrong."""
     if served_on > today:
-        raise ValidationError(f"服务日期 {served_on:%Y-%m-%d} 还没到，不能提前登记。")
+        raise ValidationError(f"服务日期{day_text(served_on)}还没到，不能提前登记。")
     try:
         value = points(hours)
     except (ValueError, TypeError, ArithmeticError):

@@ -94,6 +94,8 @@ def _draw_summary(canvas, summary: AnnualSummary, issue_line: str) -> None:
         [("支部", summary.branch), ("党小组", summary.group_name or "—"), ("年度", f"{summary.year}年")],
         [("姓名", Cell(summary.member_name, bold=True, whole=True)), ("类别", summary.member_class), ("身份", summary.membership)],
     ]
+    if summary.left_note:
+        info.append([("备注", Cell(summary.left_note, bold=True))])
     y = draw_rows(canvas, x, y, label_value_rows(info, width, STYLE, 17 * mm), STYLE)
     y -= 4 * mm
     y = draw_rows(canvas, x, y, _months_table(summary, width), STYLE)

@@ -38,6 +38,12 @@ LINE_STYLES = (
     ((0.15, 0.35, 0.65), (1, 2), "triangle"),
 )
 VALUE_LABELS_UP_TO = 40  # bars; beyond this the figures are only in tooltips
+MARKER_SHARE = 0.25  # a line's marker: its half width as a share of the body text size
+
+
+def marker_radius(size: float) -> float:
+    """Half the width of a line's marker in a chart whose body text is `size` (paper and screen alike)."""
+    return size * MARKER_SHARE
 
 
 @dataclass(frozen=True)
@@ -206,8 +212,8 @@ def lay_out(chart: Chart, width: float, height: float, measure: Measure, size: f
     plot = _Plot(side, y + small * 0.6, max(width - side - right_room, 10), max(height - y - small * 0.6 - bottom_room, 10),
                  low, high, chart.horizontal)
     _axes(chart, layout, plot, ticks, small, measure)
-    _bars(chart, layout, plot, small, measure)
-    _lines(chart, layout, plot)
+    _lines(chart, layout, plot)  # before the bars' figures, which keep clear of the lines
+    _bars(chart, layout, plot, small, measure, _Obstacles.of(layout.lines, marker_radius(size)))
     _guides(chart, layout, plot, small)
     if chart.note:
         layout.labels.append(Label(0, height - small * 0.3, chart.note, small, muted=True))
@@ -243,7 +249,29 @@ def _axes(chart: Chart, layout: Layout, plot: _Plot, ticks: list[float], small: 
                 layout.labels.append(Label(plot.left + c, plot.top + plot.height + small * (1.2 + 1.2 * number), line, small, "middle"))
 
 
-def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Measure) -> None:
+@dataclass
+class _Obstacles:
+    """What a bar's figure must not be printed on: the figures placed so far and the lines' markers
+    (boxes: left, top, right, bottom), and the lines' strokes between them (segments)."""
+
+    boxes: list[tuple[float, float, float, float]]
+    segments: list[tuple[tuple[float, float], tuple[float, float]]]
+
+    @classmethod
+    def of(cls, lines: list[Polyline], radius: float) -> "_Obstacles":
+        reach = radius * 1.4  # the marker's outline and a little white around it
+        boxes = [(x - reach, y - reach, x + reach, y + reach) for line in lines for x, y in line.points]
+        segments = [pair for line in lines for pair in zip(line.points, line.points[1:])]
+        return cls(boxes, segments)
+
+    def free(self, span: tuple[float, float, float, float], strokes: bool) -> bool:
+        """Whether `span` misses every box, and (with `strokes`) every line's stroke too."""
+        if any(_overlap(span, other) for other in self.boxes):
+            return False
+        return not strokes or not any(_crosses(a, b, span) for a, b in self.segments)
+
+
+def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Measure, taken: _Obstacles) -> None:
     count, series = len(chart.categories), chart.bars
     if not count or not series:
         return
@@ -252,7 +280,6 @@ def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Meas
     thickness = group if chart.stacked else group / len(series)
     # Few bars carry their figures; so does every row of a one-series horizontal chart (there is room).
     labelled = not chart.stacked and (count * len(series) <= VALUE_LABELS_UP_TO or (chart.horizontal and len(series) == 1))
-    taken: list[tuple[float, float, float, float]] = []  # the boxes of the figures placed so far
     for index, category in enumerate(chart.categories):
         start = slot * index + (slot - group) / 2
         for number, (value, v0, v1) in _spans(chart, index):
@@ -283,7 +310,7 @@ def _spans(chart: Chart, index: int):
             down += v
 
 
-def _value_label(chart: Chart, layout: Layout, plot: _Plot, c: float, v: float, small: float, room: float, measure, taken: list) -> None:
+def _value_label(chart: Chart, layout: Layout, plot: _Plot, c: float, v: float, small: float, room: float, measure, taken: _Obstacles) -> None:
     text = chart.figure(Decimal(str(v))).removesuffix(chart.unit) if chart.unit != "%" else f"{v:g}%"
     size = small * 0.9
     x, y = plot.point(c, v)
@@ -293,23 +320,38 @@ def _value_label(chart: Chart, layout: Layout, plot: _Plot, c: float, v: float, 
     width = measure(text, size)
     if width > room * 1.15:
         return
-    # A figure that would print against its neighbour's (3.5 and 4.28 read “3.54.28”) goes a line
-    # further from its bar, and is left off when that too is taken: the paper shows no tooltips,
-    # but a run-together figure is a wrong figure.
+    # A figure that would print against its neighbour's (3.5 and 4.28 read “3.54.28”) or on a line's
+    # marker (the township's average over the branch's bars) moves away from its bar a little at a
+    # time, clear of the lines' strokes too where it can be; it is left off when all is taken: the
+    # paper shows no tooltips, but a run-together figure is a wrong figure.
     space = measure(" ", size)
-    baseline, step = (y - size * 0.3, -size * 1.05) if v >= 0 else (y + size, size * 1.05)
-    for _ in range(3):
-        span = (x - (width + space) / 2, baseline - size * 0.8, x + (width + space) / 2, baseline + size * 0.2)
-        if not any(_overlap(span, other) for other in taken):
-            taken.append(span)
-            layout.labels.append(Label(x, baseline, text, size, "middle"))
-            return
-        baseline += step
+    start, step = (y - size * 0.3, -size * 0.35) if v >= 0 else (y + size, size * 0.35)
+    for strokes in (True, False):
+        for baseline in (start + step * k for k in range(8)):
+            span = (x - (width + space) / 2, baseline - size * 0.8, x + (width + space) / 2, baseline + size * 0.2)
+            if taken.free(span, strokes):
+                taken.boxes.append(span)
+                layout.labels.append(Label(x, baseline, text, size, "middle"))
+                return
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     """Whether two boxes (left, top, right, bottom) share any area."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(a: tuple[float, float], b: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    """Whether the segment from `a` to `b` passes through the box (left, top, right, bottom): the part
+    of the segment inside each pair of the box's sides, intersected (Liang–Barsky)."""
+    enter, leave = 0.0, 1.0
+    for start, delta, low, high in ((a[0], b[0] - a[0], box[0], box[2]), (a[1], b[1] - a[1], box[1], box[3])):
+        if delta == 0:
+            if not low <= start <= high:
+                return False
+            continue
+        t0, t1 = sorted(((low - start) / delta, (high - start) / delta))
+        enter, leave = max(enter, t0), min(leave, t1)
+    return enter <= leave
 
 
 def _tip(chart: Chart, category: str, series: str, value: Decimal, note: str, named: bool) -> str:

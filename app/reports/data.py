@@ -322,6 +322,9 @@ class AnnualSummary:
     ranked_count: int
     vetoed: bool = False
     flags: tuple[str, ...] = field(default_factory=tuple)
+    # “2026年6月30日转出” for a member who left the branch within the year: he is listed for the
+    # points he had here, and the page must not read as if he were still a member.
+    left_note: str = ""
 
 
 @dataclass(frozen=True)

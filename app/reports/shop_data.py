@@ -140,3 +140,6 @@ class BoardNotice:
     red: tuple[BoardNoticeLine, ...]
     black: tuple[BoardNoticeLine, ...]
     issue: IssueInfo
+    # who the ranking behind the board leaves out and why, so that its places can be read beside
+    # the points notice's (which ranks everyone): printed as the 说明 under the lists
+    left_out: str = ""

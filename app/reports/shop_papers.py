@@ -17,7 +17,7 @@ from reportlab.platypus import Table
 from app.reports.grid import PORTRAIT_TABLE, Cell, Column, column_for, draw_rows, draw_signature_lines, header_row, label_value_rows, measure_table, spanning_row
 from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, LABEL_FILL, MUTED, RED, new_canvas, page_geometry, paper_scale
 from app.reports.pieces import Piece, gap_piece, render_documents, row_pieces, text_piece, title_pieces
-from app.reports.notices import _build, _cell, _head, _objection_sentence, _period_sentence, _table_style, _with_sign_off
+from app.reports.notices import _build, _cell, _head, _legend_rows, _objection_sentence, _period_sentence, _table_style, _with_sign_off
 from app.reports.shop_data import BoardNotice, PassbookBatch, PassbookPage, RedemptionSlip, ShopMonthReport, SlipBatch
 from app.reports.text import date_text, points_text, short_date, signed_points, wrap_text
 
@@ -217,8 +217,12 @@ def _board_table(notice: BoardNotice, width: float, size: float, scale: float) -
         if not lines:
             data.append(["（无）", "", "", "", ""])
             style.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
+    last_row = len(data) - 1
+    if notice.left_out:
+        _legend_rows([notice.left_out], data, style, widths, size * 0.9, scale)
+        style.append(("NOSPLIT", (0, max(1, last_row - 2)), (-1, -1)))  # the 说明 stays with the lists' last rows
     _with_sign_off(data, style, notice.issue, widths, size, scale)
-    return Table(data, colWidths=widths, repeatRows=1, style=_table_style(size, scale, style))
+    return Table(data, colWidths=widths, repeatRows=1, style=_table_style(size, scale, style, grid_rows=last_row))
 
 
 def render_board_notice(notice: BoardNotice, paper: str = "A4", invariant: bool = False) -> bytes:

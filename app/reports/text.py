@@ -15,6 +15,7 @@ from functools import lru_cache
 from reportlab.pdfbase.pdfmetrics import getFont
 
 from app.domain.points import format_points
+from app.domain.dates import day_text
 from app.reports.data import star_title  # noqa: F401  (formatting helpers in one place)
 from app.reports.layout import FONT, FONT_BOLD, NO_LINE_END, NO_LINE_START, ensure_fonts
 
@@ -179,7 +180,7 @@ def signed_points(value: Decimal) -> str:
 
 
 def date_text(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return day_text(day)
 
 
 def short_date(day: date) -> str:

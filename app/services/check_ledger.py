@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.enums import EntryStatus
+from app.domain.dates import day_text
 from db.models import AttendanceRecord, AuditRecord, Member, PointsEntry, RuleItemRecord, RuleSetRecord
 
 SHOWN = 20  # rows named per rule; the rest are counted
@@ -21,7 +22,7 @@ _entry, _original = PointsEntry, aliased(PointsEntry)
 
 
 def _label(name, occurred_on) -> str:
-    return f"{name or '?'} {occurred_on:%Y-%m-%d} 的记录"
+    return f"{name or '?'}{day_text(occurred_on)}的记录"
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,12 @@ def test_a_hand_edited_board_rule_is_checked():
     with pytest.raises(ValidationError, match="整数"):
         board_rule_from_dict({"mode": "count", "red": "2.5"})
     assert board_rule_from_dict({}) == BoardRule()
+
+
+def test_the_board_counts_whom_its_ranking_leaves_out():
+    """The board's places differ from the notice's (which ranks everyone): it must say how many it
+    leaves out, the exempted as the rule says and the vetoed, who never have a place."""
+    board = make_board(BoardRule("count", D("2"), D("1")), BRANCH)
+    assert (board.ranked, board.exempt_left_out, board.vetoed_unranked) == (7, 1, 1)
+    ranked_exempt = make_board(BoardRule("count", D("2"), D("1"), vetoed="omit", exempt="rank"), iter(BRANCH))
+    assert (ranked_exempt.ranked, ranked_exempt.exempt_left_out, ranked_exempt.vetoed_unranked) == (8, 0, 1)

@@ -147,13 +147,13 @@ def test_whole_number_written_with_decimals_is_accepted_for_fixed_item(village):
 @pytest.mark.parametrize("day", [date(2025, 12, 31), date(2027, 1, 1)])
 def test_date_in_another_year_is_refused(village, day):
     exc = refused(RuleViolation, price, village, "J01", day, today=date(2027, 6, 1))
-    assert f"{day:%Y-%m-%d}" in exc.message
+    assert f"{day.year}年{day.month}月{day.day}日" in exc.message
     assert "2026 年细则" in exc.message
 
 
 def test_future_date_is_refused(village):
     exc = refused(RuleViolation, price, village, "J01", date(2026, 6, 16), today=date(2026, 6, 15))
-    assert "2026-06-16" in exc.message
+    assert "2026年6月16日" in exc.message
     assert "还没到" in exc.message
 
 
@@ -164,7 +164,7 @@ def test_today_is_allowed(village):
 def test_entry_before_member_joined_branch_is_refused(village):
     member = MemberFacts("赵六", MemberClass.IN_SERVICE, in_branch_since=date(2026, 3, 1))
     exc = refused(RuleViolation, price, village, "J01", date(2026, 2, 28), member=member)
-    assert "2026-03-01" in exc.message
+    assert "2026年3月1日" in exc.message
     assert price(village, "J01", date(2026, 3, 1), member=member) == Decimal("-2.00")
 
 
@@ -173,8 +173,8 @@ def test_member_who_left_is_refused_after_leaving(village, status):
     member = MemberFacts("钱七", MemberClass.IN_SERVICE, status=status, left_on=date(2026, 6, 30))
     exc = refused(RuleViolation, price, village, "R01", date(2026, 7, 1), member=member)
     assert "钱七" in exc.message
-    assert "2026-06-30" in exc.message
-    assert status.label in exc.message
+    assert "已于2026年6月30日" in exc.message
+    assert status.label.removeprefix("已") in exc.message and "已已" not in exc.message
     # before leaving the entry is fine
     assert price(village, "R01", date(2026, 6, 29), member=member) == Decimal("2.00")
 

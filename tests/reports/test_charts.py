@@ -200,3 +200,30 @@ def test_figures_over_neighbouring_bars_do_not_run_into_each_other():
                 box.tip.endswith(f"：{label.text}分") and box.x <= label.x <= box.x + box.w and box.y - label.size * 3 < label.y <= box.y
                 for box in layout.boxes
             ), label
+
+
+def test_figures_on_bars_keep_off_the_line_markers():
+    """The township's month chart: the branch's average (bars) beside the township's (a line), the
+    two close every month, so each bar's figure printed on the line's marker over it (“5.2” under
+    the circle at 5.3). Every figure is still printed over its own bar, clear of every marker."""
+    from app.reports.chart_layout import marker_radius
+    from app.reports.charts import TEXT_SIZE, measure
+    from app.reports.layout import ensure_fonts
+
+    ensure_fonts()
+    branch = (D("5.2"), D("6.1"), D(7), D("4.5"), D("5.6"), D("6.3"), D("4.9"), D("5.1"), D("6.8"), D("5.5"), D("3.2"), None)
+    township = (D("5.3"), D("5.9"), D("6.6"), D("4.8"), D("5.5"), D("6.4"), D(5), D("5.4"), D("6.1"), D("5.2"), D("3.4"), None)
+    chart = Chart("红星村党支部逐月人均积分与全乡镇对比", tuple(f"{m}\n第1名" for m in MONTHS),
+                  bars=(Series("红星村党支部人均", branch),), lines=(Series("全乡镇人均", township),))
+    radius = marker_radius(TEXT_SIZE)
+    for width in (510.2, 700):
+        layout = lay_out(chart, width, 269, measure, TEXT_SIZE)
+        figures = [label for label in layout.labels if label.text.replace(".", "").isdigit() and label.size < TEXT_SIZE * 0.85]
+        assert sorted(label.text for label in figures) == sorted(chart.figure(v).removesuffix("分") for v in branch if v)
+        for label in figures:
+            half = measure(label.text, label.size) / 2
+            top, bottom = label.y - label.size * 0.8, label.y + label.size * 0.2
+            for x, y in layout.lines[0].points:
+                apart = label.x + half <= x - radius or x + radius <= label.x - half or bottom <= y - radius or y + radius <= top
+                assert apart, f"{label.text} is printed on the marker at ({x:.0f}, {y:.0f}) ({width})"
+            assert any(box.tip.endswith(f"：{label.text}分") and box.x <= label.x <= box.x + box.w for box in layout.boxes), label

@@ -101,6 +101,33 @@ def test_the_board_notice_states_its_rule_and_prints_on_a3(store, admin, branch)
         assert_only_bundled_fonts(pdf)
 
 
+def test_the_board_says_whom_it_leaves_out_of_its_ranking(tmp_path_factory):
+    """The demo's October: the notice ranks 35 (戴强春 第31名), the board 30 (戴强春 第30名), four
+    adjusted members left off and 邹兵 (vetoed) on the black list without a place; neither paper said
+    why the places differ. The board's 说明 now counts them, naming the adjusted by the notice's △."""
+    from app.services.printing import report_data
+    from db.store import Store
+    from tests.reports.report_support import demo_database
+
+    with Store.open_file(demo_database(tmp_path_factory)) as demo:
+        notice = report_data.monthly_notice(demo, Month(2026, 10))
+        board = shop_papers.board_notice(demo, 2026, month=10, settings=IssueSettings(issued_on=PRINTED))
+    adjusted = sum(1 for row in notice.rows if row.adjusted)
+    vetoed = sum(1 for row in notice.rows if row.vetoed)
+    assert (len(notice.rows), adjusted, vetoed, board.ranked) == (35, 4, 1, 30)
+    assert board.left_out == "本榜名次只在参加排名的30名党员中排出，经支部会议决定调整考核项目的党员（积分公示表中标△）4名不上榜，受一票否决的党员1名列入黑榜但不排名次，所以名次与积分公示表不同"
+    text = "".join(all_lines(render_board_notice(board, invariant=True)))
+    assert "说明：本榜名次只在参加排名的30名党员中排出" in text and "所以名次与积分公示表不同。" in text
+
+
+def test_a_board_that_leaves_nobody_out_has_no_such_line(store, admin, branch):
+    worked_year(store, admin)
+    li = add(store, admin, "李四")
+    approved(store, admin, li, "B02", date(2026, 4, 2))
+    notice = shop_papers.board_notice(store, 2026, quarter=2, settings=IssueSettings(issued_on=PRINTED))
+    assert notice.left_out == "" and "说明" not in "".join(all_lines(render_board_notice(notice, invariant=True)))
+
+
 def test_a_period_nobody_has_points_in_gets_no_board_and_no_notice(store, admin, branch):
     """October has no entries: the board put everyone on the red list as 并列第1名 with 0 points,
     and the notice ranked everyone first."""

@@ -92,7 +92,7 @@ def test_the_demo_file_passes(edited):
 )
 def test_each_rule_of_the_ledger_is_checked(edited, statement, fragment):
     sentence = _one(edited(statement), fragment)
-    assert sentence.startswith("有一条") or " 的记录" in sentence  # names the member and the day
+    assert sentence.startswith("有一条") or "日的记录" in sentence  # names the member and the day
 
 
 def test_a_reversal_of_a_reversal_is_named(edited):

@@ -174,7 +174,7 @@ def test_roles(store, admin, zhang):
 def test_no_points_after_transfer_out(store, admin, zhang):
     members.transfer_out(store, admin, zhang, date(2026, 6, 30), "外县", today=TODAY)
     ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 6, 29)), today=TODAY)
-    with pytest.raises(RuleViolation, match="已转出"):
+    with pytest.raises(RuleViolation, match="已于2026年6月30日转出，"):
         ledger.record_entry(store, admin, EntryRequest(zhang, "B02", date(2026, 7, 1)), today=TODAY)
 
 
@@ -332,10 +332,10 @@ def test_reviewing_twice_names_the_state_once(store, admin, zhang):
     ledger.review_entries(store, admin, [approved], approve=True)
     with pytest.raises(ConflictError) as again:
         ledger.review_entries(store, admin, [rejected], approve=True)
-    assert again.value.message == "张三 2026-03-01 的记录已驳回，不能再审核。"
+    assert again.value.message == "张三2026年3月1日的记录已驳回，不能再审核。"
     with pytest.raises(ConflictError) as again:
         ledger.review_entries(store, admin, [approved], approve=False, note="重复")
-    assert again.value.message == "张三 2026-03-02 的记录已审核，不能再审核。"
+    assert again.value.message == "张三2026年3月2日的记录已审核，不能再审核。"
     with pytest.raises(ConflictError) as reverse:
         ledger.reverse_entry(store, admin, rejected, "错了")
     assert reverse.value.message == "这条记录已驳回，只有已审核的记录需要冲正；待审核的请直接驳回。"

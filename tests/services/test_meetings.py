@@ -61,7 +61,7 @@ def test_the_same_meeting_saved_twice_is_refused_and_deducts_once(store, admin, 
         _meet(store, admin, people, statuses)
     message = caught.value.message
     assert message.count("。") == 1 and message.endswith("。")
-    assert "2026-10-05" in message and "主题党日“10月主题党日”" in message and "出席 1 人，请假 1 人，缺席 1 人" in message
+    assert "2026年10月5日" in message and "主题党日“10月主题党日”" in message and "出席 1 人，请假 1 人，缺席 1 人" in message
     assert caught.value.existing.id is not None
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Meeting)) == 1

@@ -148,7 +148,7 @@ def test_a_row_without_an_id_number_that_disagrees_with_the_member_it_names_says
     _sheet(path, [{"姓名": "张三", "出生日期": "1949-12-30", "入党日期": "1975-07-01", "党员类别": "无职党员"}])
     with pytest.raises(ImportRejected) as caught:
         member_excel.import_members(store, admin, path, today=TODAY)
-    assert "显示出生日期是 1949-12-31（这一行是 1949-12-30）" in caught.value.details
+    assert "显示出生日期是1949年12月31日（这一行是1949年12月30日）" in caught.value.details
     assert (_count(store, Member), _count(store, AuditRecord)) == before
     _sheet(path, [{"姓名": "张三", "性别": "女", "出生日期": "1949-12-31", "入党日期": "1975-07-01", "党员类别": "无职党员"}])
     assert member_excel.import_members(store, admin, path, today=TODAY).created == []

@@ -42,3 +42,35 @@ def test_labels_that_carry_done_words_are_the_ones_we_expect():
     labelled = [member for enum in (enums.EntryStatus, enums.MemberStatus, rating.RoundStatus) for member in enum]
     assert all(not DOUBLED.search(member.label) for member in labelled)
     assert {m.label for m in labelled if m.label.startswith("已")} == {"已审核", "已驳回", "已转出", "已去世", "已上报，待乡镇验星"}
+
+
+# Dates in sentences to the clerk read 2026年6月30日 (app.domain.dates.day_text), as on paper:
+# “已于 2026-06-30 离村” read as a database's. Left in ISO form, on purpose: the audit log's
+# summaries (records kept as written), a round's step notes, the Excel sheets' 导出日期 header
+# cells and the roster table's short status mark.
+ISO_IN_SENTENCE = re.compile(r"[\u4e00-\u9fff][^\n]*(:%Y-%m-%d\}|\.isoformat\(\)|str\([a-z_.]*(date|_on|day)\))")
+ISO_KEPT = ("导出日期：", "note=f\"公示期", 'when = f"{self.status_date:%Y-%m-%d}"')
+MESSAGE_SOURCES = [
+    path for path in SOURCES
+    if path.startswith(("app/services/", "app/domain/")) and not path.startswith(("app/services/township/", "app/services/backup/"))
+]
+
+
+def _iso_dates_in_sentences(relative: str) -> list[str]:
+    lines = (ROOT / relative).read_text(encoding="utf-8").splitlines()
+    found = []
+    for number, line in enumerate(lines, start=1):
+        in_audit = any("audit(" in before for before in lines[max(0, number - 3):number])  # a summary a line or two into the call
+        if ISO_IN_SENTENCE.search(line) and not in_audit and not any(kept in line for kept in ISO_KEPT):
+            found.append(f"{relative}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_message_writes_a_date_the_iso_way():
+    assert [problem for path in MESSAGE_SOURCES for problem in _iso_dates_in_sentences(path)] == []
+
+
+def test_the_date_scan_sees_what_it_is_looking_for():
+    assert ISO_IN_SENTENCE.search('raise ValidationError(f"{cadre.name}已于 {cadre.ended_on:%Y-%m-%d} 离村，之后不能再记分。")')
+    assert ISO_IN_SENTENCE.search('f"会议日期 {str(held_on)} 还没到"')
+    assert not ISO_IN_SENTENCE.search('raise ValidationError(f"{cadre.name}已于{day_text(cadre.ended_on)}离村，之后不能再记分。")')

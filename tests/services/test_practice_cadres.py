@@ -69,7 +69,7 @@ def test_cadres_are_not_members_and_leave_with_a_date(store, admin, cadre):
     assert [row.name for row in totals.branch_ranking(store, 2026).rows] == ["王党员"]  # the cadre is no member
     cadres.save_cadre(store, admin, cadres.CadreInput("李联络", CadreKind.LIAISON, "乡政府", ended_on=date(2026, 6, 30)))
     liaison = next(c for c in cadres.list_cadres(store) if c.name == "李联络")
-    with pytest.raises(ValidationError, match="已于 2026-06-30 离村"):
+    with pytest.raises(ValidationError, match="已于2026年6月30日离村"):
         cadres.record_points(store, admin, liaison.id, "Z01", date(2026, 7, 28), today=LATER)
     with pytest.raises(NotFound, match="2027 年的驻村干部考核细则还没有建立"):
         cadres.record_points(store, admin, cadre, "Z01", date(2027, 1, 28), today=date(2027, 2, 1))

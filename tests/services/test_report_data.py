@@ -179,6 +179,20 @@ def test_annual_summaries_match_the_engine_month_by_month(demo):
             assert sum((value for _, value in month.by_category), ZERO) == month.total
 
 
+def test_a_member_who_left_in_the_year_is_marked_on_his_annual_summary(demo):
+    """薛华秀 transferred out on 2026-06-30: his summary lists his half year here, and says he left
+    (nothing on it told a reader he was no longer a member); nobody else's has a note."""
+    from app.reports.annual import render_annual
+    from tests.reports.report_support import page_texts
+
+    batch = report_data.annual_summaries(demo, 2026, settings=SETTINGS)
+    notes = {summary.member_name: summary.left_note for summary in batch.summaries if summary.left_note}
+    assert notes == {"薛华秀": "2026年6月30日转出"}
+    leaver = report_data.member_ids_by_name(demo, ["薛华秀"])
+    text = page_texts(render_annual(report_data.annual_summaries(demo, 2026, leaver, settings=SETTINGS), invariant=True))[0]
+    assert "备注" in text and "2026年6月30日转出" in text
+
+
 def test_no_identity_numbers_or_phones_reach_report_data(demo):
     rows = members.list_members(demo, members.MemberFilter(statuses=()), keyed_admin(demo))
     secrets = {row.id_number for row in rows if row.id_number} | {row.phone for row in rows if row.phone}

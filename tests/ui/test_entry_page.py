@@ -124,7 +124,7 @@ def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab = page.meeting
     tab.date_edit.setDate(QDate(2026, 12, 5))
     tab.save_button.click()
-    assert "还没到" in tab.problem.text() and "2026-12-05" in tab.problem.text()
+    assert "还没到" in tab.problem.text() and "2026年12月5日" in tab.problem.text()
 
 
 def test_present_members_show_what_attending_earns(page, people):

@@ -22,6 +22,7 @@ from app.domain.errors import (
 )
 from app.domain.points import format_points, points
 from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
+from app.domain.dates import day_text
 from app.services.accounts.security_settings import four_eyes_in_force
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.ledger.meetings import refuse_same_meeting
@@ -345,7 +346,7 @@ def record_meeting(
 
 def _check_meeting_date_and_attendance(held_on: date, today: date, attendance: dict[uuid.UUID, Attendance]) -> None:
     if held_on > today:
-        raise ValidationError(f"会议日期 {held_on:%Y-%m-%d} 还没到。")
+        raise ValidationError(f"会议日期{day_text(held_on)}还没到。")
     if not attendance:
         raise ValidationError("考勤表是空的，请至少登记一名党员。")
 
@@ -462,10 +463,10 @@ def _pending_entry(uow: UnitOfWork, entry_id: uuid.UUID, not_entered_by: Actor |
     if entry is None:
         raise NotFound("找不到这条积分记录。")
     if not_entered_by is not None and entry.entered_by == not_entered_by.id:
-        raise PermissionDenied(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录是你录入的，{FOUR_EYES_OWN_ENTRY}。")
+        raise PermissionDenied(f"{entry.member.name}{day_text(entry.occurred_on)}的记录是你录入的，{FOUR_EYES_OWN_ENTRY}。")
     if entry.status is not EntryStatus.PENDING:
         # The label already says it: 已审核 / 已驳回.
-        raise ConflictError(f"{entry.member.name} {entry.occurred_on:%Y-%m-%d} 的记录{entry.status.label}，不能再审核。")
+        raise ConflictError(f"{entry.member.name}{day_text(entry.occurred_on)}的记录{entry.status.label}，不能再审核。")
     year = (entry.member.branch_id, entry.occurred_on.year)
     if year not in open_years:
         ensure_year_open(uow.session, *year)

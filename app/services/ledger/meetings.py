@@ -26,6 +26,7 @@ from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass, 
 from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.periods import Month
 from app.domain.points import ZERO
+from app.domain.dates import day_text
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
 from db.models import AttendanceRecord, AuditRecord, Meeting, Member, Operator, OrgUnit, PointsEntry, RuleItemRecord
@@ -146,7 +147,7 @@ class SameMeetingExists(ConflictError):
 
     def __init__(self, existing: MeetingRow) -> None:
         super().__init__(
-            f"{existing.held_on:%Y-%m-%d} 已经登记过{existing.kind.label}“{existing.title}”"
+            f"{day_text(existing.held_on)}已经登记过{existing.kind.label}“{existing.title}”"
             f"（{existing.scope}，{existing.counts_text}），再保存一次会重复记分，如确是另一次会议请确认后再保存。"
         )
         self.existing = existing
@@ -350,8 +351,8 @@ def find_meeting(store: Store, kind: MeetingKind, held_on: date, scope: str | No
     if scope:
         found = [row for row in found if row.scope == scope]
     if not found:
-        raise NotFound(f"{held_on:%Y-%m-%d} 没有登记过{kind.label}" + (f"（{scope}）。" if scope else "。"))
+        raise NotFound(f"{day_text(held_on)}没有登记过{kind.label}" + (f"（{scope}）。" if scope else "。"))
     if len(found) > 1:
         scopes = "、".join(row.scope for row in found)
-        raise ValidationError(f"{held_on:%Y-%m-%d} 登记了 {len(found)} 次{kind.label}（{scopes}），请用 --group 指明是哪一次。")
+        raise ValidationError(f"{day_text(held_on)}登记了 {len(found)} 次{kind.label}（{scopes}），请用 --group 指明是哪一次。")
     return found[0]

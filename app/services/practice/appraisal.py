@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.domain.appraisal_tally import CONVERSION_RULES, GRADES, Converted, Votes, check_ballots, check_votes, convert, folding_sentence
 from app.domain.enums import MemberStatus, Role
 from app.domain.errors import DateNotYet, NotFound, ValidationError
+from app.domain.dates import day_text
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.ledger.entries import IDS_AT_ONCE
 from app.services.organisation import get_branch, require_branch_id
@@ -109,7 +110,7 @@ def record_tally(store: Store, actor: Actor, year: int, held_on: date, ballots_i
     if held_on > (today or date.today()):
         raise DateNotYet(held_on)
     if held_on.year != year:
-        raise ValidationError(f"评议日期 {held_on:%Y-%m-%d} 不在 {year} 年。")
+        raise ValidationError(f"评议日期{day_text(held_on)}不在 {year} 年。")
     check_ballots(ballots_issued, ballots_returned)
     if not votes:
         raise ValidationError("没有任何党员的得票，请先录入计票结果。")

@@ -25,6 +25,7 @@ from app.domain.periods import Month
 from app.domain.personal import mask_phone
 from app.domain.points import ZERO, format_points, points
 from app.domain.rules import CountedLine, MemberFacts, price_entry
+from app.domain.dates import day_text
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.paths import TEMPLATES_DIR
@@ -239,7 +240,7 @@ def record_points(store: Store, actor: Actor, cadre_id: uuid.UUID, item_code: st
         scheme = scheme_from_dict(record.settings, occurred_on.year)
         item = scheme.item(item_code)
         if cadre.ended_on and occurred_on > cadre.ended_on:
-            raise ValidationError(f"{cadre.name}已于 {cadre.ended_on:%Y-%m-%d} 离村，之后不能再记分。")
+            raise ValidationError(f"{cadre.name}已于{day_text(cadre.ended_on)}离村，之后不能再记分。")
         counted = [
             CountedLine(line.item_code, scheme.item(line.item_code).category, line.occurred_on, line.points)
             for line in session.scalars(select(CadrePointsRecord).where(CadrePointsRecord.cadre_id == cadre_id,

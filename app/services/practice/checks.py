@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from app.domain.appraisal_tally import Votes, convert
 from app.domain.cadres import scheme_from_dict
 from app.domain.errors import AppError
+from app.domain.dates import day_text
 from db.models import AppraisalRecord, Member
 from db.practice_models import AppraisalTally, AppraisalTallyLine, CadrePointsRecord, CadreRuleSet, ResidentCadre, ServiceRecord
 
@@ -33,7 +34,7 @@ def _service_problems(session) -> list[str]:
         select(ServiceRecord, original).join(original, original.id == ServiceRecord.reverses_id)
     ):
         if (reversal.member_id, reversal.served_on, reversal.hours) != (reversed_.member_id, reversed_.served_on, -reversed_.hours):
-            problems.append(f"{_name(session, reversed_.member_id)} {reversed_.served_on:%Y-%m-%d} 的服务记录与冲正它的记录对不上（党员、日期或时长不同）。")
+            problems.append(f"{_name(session, reversed_.member_id)} {day_text(reversed_.served_on)}的服务记录与冲正它的记录对不上（党员、日期或时长不同）。")
     year = extract("year", ServiceRecord.served_on)
     for member_id, in_year, total in session.execute(
         select(ServiceRecord.member_id, year, func.sum(ServiceRecord.hours)).group_by(ServiceRecord.member_id, year)
@@ -74,8 +75,8 @@ def _cadre_problems(session) -> list[str]:
     names = {c.id: c.name for c in session.scalars(select(ResidentCadre))}
     for line in session.scalars(select(CadrePointsRecord)):
         if line.rule_set_id in schemes and line.item_code not in schemes[line.rule_set_id]:
-            problems.append(f"驻村干部{names.get(line.cadre_id, '?')} {line.occurred_on:%Y-%m-%d} 的积分记录用了考核细则中没有的项目 {line.item_code}。")
+            problems.append(f"驻村干部{names.get(line.cadre_id, '?')} {day_text(line.occurred_on)}的积分记录用了考核细则中没有的项目 {line.item_code}。")
     for reversal, reversed_ in session.execute(select(CadrePointsRecord, original).join(original, original.id == CadrePointsRecord.reverses_id)):
         if (reversal.cadre_id, reversal.item_code, reversal.points) != (reversed_.cadre_id, reversed_.item_code, -reversed_.points):
-            problems.append(f"驻村干部{names.get(reversed_.cadre_id, '?')} {reversed_.occurred_on:%Y-%m-%d} 的积分记录与冲正它的记录对不上。")
+            problems.append(f"驻村干部{names.get(reversed_.cadre_id, '?')} {day_text(reversed_.occurred_on)}的积分记录与冲正它的记录对不上。")
     return problems

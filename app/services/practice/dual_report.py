@@ -21,6 +21,7 @@ from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.points import ZERO, format_points
 from app.domain.rating import ALLOWED_AT, RoundAction, dual_report_applies
 from app.domain.service_hours import DualReportDecision, check_service, check_threshold, decide_dual_report
+from app.domain.dates import day_text
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.rules.rulesets import rule_set_from_record
@@ -120,7 +121,7 @@ def record_service(store: Store, actor: Actor, member_ids, served_on: date, hour
             uow.audit("create", "service_record", record.id,
                       f"{member.name} {served_on:%Y-%m-%d} 社区服务 {format_points(value)} 小时：{activity.strip()}")
         who = f"{len(ids)} 名党员" if len(ids) > 1 else member.name
-        return Change(f"已登记{who}在 {served_on:%Y-%m-%d} 的社区服务，每人 {format_points(value)} 小时。", created=created)
+        return Change(f"已登记{who}在{day_text(served_on)}的社区服务，每人 {format_points(value)} 小时。", created=created)
 
 
 def reverse_service(store: Store, actor: Actor, record_id: uuid.UUID, reason: str) -> Change:

@@ -12,6 +12,7 @@ import uuid
 from datetime import date, datetime
 
 from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
+from app.domain.dates import day_text
 from app.reports.meeting_data import ADJUSTED_MARK, MeetingRecordPaper, RecordLine, SigninRow, SigninSheet, StatusGroup
 from app.services import organisation
 from app.services.ledger import meetings
@@ -70,7 +71,7 @@ def meeting_record(store: Store, meeting_id: uuid.UUID) -> MeetingRecordPaper:
     scored = [line for line in detail.lines if line.entries or line.changes]
     lines = tuple(_record_line(number, line) for number, line in enumerate(scored, start=1))
     corrections = tuple(
-        f"{_when(change.changed_at):%Y-%m-%d} {line.name}：{change.from_status.label}改为{change.to_status.label}"
+        f"{day_text(_when(change.changed_at))} {line.name}：{change.from_status.label}改为{change.to_status.label}"
         f"（{change.reason}；{change.by}）"
         for line, change in detail.changes
     )

@@ -22,13 +22,14 @@ from typing import Iterable
 from sqlalchemy import select
 
 from app.domain.chain import ENTRIES, paper_code
-from app.domain.enums import AppraisalMode, Category, EntryStatus, MemberClass
+from app.domain.enums import AppraisalMode, Category, EntryStatus, MemberClass, MemberStatus
 from app.domain.errors import NotFound, ValidationError
 from app.domain.rating import RoundStatus
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
 from app.domain.scoring import year_to_date
 from app.domain.standing import rank
+from app.reports.text import date_text
 from app.reports.data import (
     DEFAULT_OBJECTION_CONTACT,
     NOTICE_DAYS,
@@ -50,6 +51,7 @@ from app.reports.data import (
 )
 from app.services import organisation
 from app.services.roster import members
+from app.services.roster.members import MemberFilter
 from app.services.rules import rulesets
 from app.services.totals import ranking as totals
 from app.services.context import read_session
@@ -373,6 +375,19 @@ def _appraisal_texts(store: Store, year: int, mode: str) -> dict[uuid.UUID, str]
         return texts
 
 
+def left_notes(store: Store, year: int) -> dict[uuid.UUID, str]:
+    """{member id: “2026年6月30日转出”} for everyone who left the branch (transferred out or died)
+    by the end of `year`, from one reading of the branch's roster: a year paper still lists such
+    a member for the points he had here, and says when he left."""
+    gone = members.list_members(store, MemberFilter(statuses=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED)))
+    how = {MemberStatus.TRANSFERRED_OUT: "转出", MemberStatus.DECEASED: "去世"}
+    return {
+        m.id: f"{date_text(m.status_date)}{how[m.status]}" if m.status_date else m.status.label
+        for m in gone
+        if m.status_date is None or m.status_date.year <= year
+    }
+
+
 def annual_summaries(
     store: Store, year: int, member_ids: Iterable[uuid.UUID] | None = None, settings: IssueSettings | None = None
 ) -> AnnualBatch:
@@ -388,6 +403,7 @@ def annual_summaries(
     chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{year}年")
     appraisal_mode = rule_set.appraisal.mode
     appraisals = _appraisal_texts(store, year, appraisal_mode)
+    left = left_notes(store, year)
     summaries = []
     for row in chosen:
         score = row.score
@@ -429,6 +445,7 @@ def annual_summaries(
                 ranked_count=len(ranking.rows),
                 vetoed=row.vetoed,
                 flags=row.flags,
+                left_note=left.get(row.member_id, ""),
             )
         )
     return AnnualBatch(year, branch.name, issue_info(store, settings), tuple(summaries))

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.domain.board import Board, BoardRule
 from app.domain.errors import ValidationError
 from app.domain.periods import Month
 from app.domain.points import format_points
@@ -147,4 +148,20 @@ def board_notice(store: Store, year: int, month: int | None = None, quarter: int
         return BoardNoticeLine(rank, entry.name, found.groups.get(entry.key, ""), format_points(entry.total), remark)
 
     return BoardNotice(branch.name, found.label, found.rule.describe(), found.board.ranked,
-                       tuple(line(e) for e in found.board.red), tuple(line(e) for e in found.board.black), issue_info(store, settings))
+                       tuple(line(e) for e in found.board.red), tuple(line(e) for e in found.board.black), issue_info(store, settings),
+                       left_out_sentence(found.board, found.rule))
+
+
+def left_out_sentence(board: Board, rule: BoardRule) -> str:
+    """Why the board's places differ from the points notice's of the same period (which ranks
+    everyone): who the board's ranking leaves out, counted; empty when it leaves out nobody.
+    The exempted are named as the notice marks them (△), never by their circumstances."""
+    parts = []
+    if board.exempt_left_out:
+        parts.append(f"经支部会议决定调整考核项目的党员（积分公示表中标△）{board.exempt_left_out}名不上榜")
+    if board.vetoed_unranked:
+        where = "列入黑榜但不排名次" if rule.vetoed == "black" else "不上榜"
+        parts.append(f"受一票否决的党员{board.vetoed_unranked}名{where}")
+    if not parts:
+        return ""
+    return f"本榜名次只在参加排名的{board.ranked}名党员中排出，{'，'.join(parts)}，所以名次与积分公示表不同"

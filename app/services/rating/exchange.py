@@ -145,7 +145,7 @@ def report_to_township(store: Store, actor: Actor, year: int, on: date, out: Pat
         record = load_round(uow.session, branch_id, year)
         check_transition(record.status, RoundStatus.REPORTED)
         if on <= record.publicity_end:
-            raise ConflictError(f"公示期到 {record.publicity_end:%Y-%m-%d} 才结束，公示期满后才能上报。")
+            raise ConflictError(f"公示期到{day_text(record.publicity_end)}才结束，公示期满后才能上报。")
         open_objections = uow.session.scalars(
             select(RatingObjection).where(RatingObjection.round_id == record.id, RatingObjection.answered_on.is_(None))
         ).all()
@@ -308,6 +308,7 @@ from decimal import Decimal, InvalidOperation  # noqa: E402 (kept with the code 
 
 from app.domain.enums import MemberClass, Membership  # noqa: E402
 from app.domain.rating import StarStage  # noqa: E402
+from app.domain.dates import day_text
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from app.domain.rating import (
     dual_report_applies,
     propose,
 )
+from app.domain.dates import day_text
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.practice import dual_report
@@ -230,7 +231,7 @@ def publicise(store: Store, actor: Actor, year: int, start: date, days: int | No
         record.objection_contact = (objection_contact or "").strip()
         _step(uow, record, "publicise", RoundStatus.PUBLICISING, start,
               note=f"公示期 {start:%Y-%m-%d} 至 {record.publicity_end:%Y-%m-%d}")
-        return Change(f"已发布公示，公示期至 {record.publicity_end:%Y-%m-%d}。", updated=[record.id])
+        return Change(f"已发布公示，公示期至{day_text(record.publicity_end)}。", updated=[record.id])
 
 
 def record_objection(store: Store, actor: Actor, year: int, member_id: uuid.UUID, raised_by: str,
@@ -245,7 +246,7 @@ def record_objection(store: Store, actor: Actor, year: int, member_id: uuid.UUID
         check_action(RoundAction.OBJECT, record.status)
         if not record.publicity_start <= raised_on <= record.publicity_end:
             raise ValidationError(
-                f"异议日期不在公示期（{record.publicity_start:%Y-%m-%d} 至 {record.publicity_end:%Y-%m-%d}）内。"
+                f"异议日期不在公示期（{day_text(record.publicity_start)}至{day_text(record.publicity_end)}）内。"
             )
         candidate = _candidate(uow.session, record.id, member_id)
         objection = RatingObjection(round_id=record.id, candidate_id=candidate.id, raised_by=raised_by.strip(),

@@ -33,6 +33,7 @@ from app.domain.errors import ConflictError, ImportRejected, PersonalDataLocked,
 from app.domain.idcard import birth_date_from_id, gender_from_id
 from app.domain.names import normalise_name, pinyin_keys
 from app.domain.personal import mask_id_number, mask_phone
+from app.domain.dates import day_text
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import get_branch
 from app.services.roster import cells, members
@@ -373,7 +374,7 @@ def _agreeing_with_roster(parsed: dict, known: MemberInput) -> dict:
     if gender and gender is not gender_from_id(number):
         unlike.append(f"性别是{gender_from_id(number).label}（这一行是{gender.label}）")
     if born and born != birth_date_from_id(number):
-        unlike.append(f"出生日期是 {birth_date_from_id(number):%Y-%m-%d}（这一行是 {born:%Y-%m-%d}）")
+        unlike.append(f"出生日期是{day_text(birth_date_from_id(number))}（这一行是{day_text(born)}）")
     if unlike:
         raise ValidationError(
             f"这一行没有身份证号，按姓名对应到名册中的{known.name}，但名册中{known.name}的身份证号显示{'，'.join(unlike)}；"

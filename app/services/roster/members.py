@@ -14,6 +14,7 @@ from app.domain.errors import ConflictError, DateNotYet, MemberNotFound, NotFoun
 from app.domain.idcard import birth_date_from_id, gender_from_id, validate_id_number, validate_phone
 from app.domain.names import name_matches, normalise_name, pinyin_keys
 from app.domain.personal import PERSONAL_FIELDS, masked_change
+from app.domain.dates import day_text
 from app.services.context import Actor, Change, read_session, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.roster.personal import (
@@ -160,7 +161,7 @@ def _take_id_number(cleaned: MemberInput, today: date) -> None:
     cleaned.id_number = number
     born = birth_date_from_id(number)
     if cleaned.birth_date and cleaned.birth_date != born:
-        raise ValidationError(f"出生日期 {cleaned.birth_date:%Y-%m-%d} 与身份证号中的 {born:%Y-%m-%d} 不一致。")
+        raise ValidationError(f"出生日期{day_text(cleaned.birth_date)}与身份证号中的{day_text(born)}不一致。")
     cleaned.birth_date = born
     id_gender = gender_from_id(number)
     if cleaned.gender and cleaned.gender is not id_gender:
@@ -388,7 +389,7 @@ def _check_event_date(on: date, member: Member, today: date, what: str) -> None:
         raise DateNotYet(on, what)
     since = member.in_branch_since or member.join_date
     if since and on < since:
-        raise ValidationError(f"{what}日期不能早于{member.name}在本支部登记的日期 {since:%Y-%m-%d}。")
+        raise ValidationError(f"{what}日期不能早于{member.name}在本支部登记的日期{day_text(since)}。")
 
 
 def transfer_out(store: Store, actor: Actor, member_id: uuid.UUID, on: date, to_unit: str, reason: str = "", today: date | None = None) -> Change:
