@@ -124,6 +124,8 @@ def run_backup(args) -> int:
     if not args.to.strip():  # Path("") is the current folder: an empty --to would back up there unasked
         raise ValidationError("请用 --to 写明备份放在哪个文件夹（例如 U 盘）。")
     folder = Path(args.to)
+    if folder.exists() and not folder.is_dir():  # an old backup file given for the folder: the stick is there
+        raise ValidationError(f"“{folder}”是一个文件，不是文件夹，请用 --to 选一个文件夹（例如 U 盘）。")
     if not folder.is_dir():
         raise ValidationError(f"找不到文件夹“{folder}”（U 盘可能没有插好）。")
     database = _database_file(args)

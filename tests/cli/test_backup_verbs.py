@@ -228,3 +228,14 @@ def test_an_empty_folder_or_a_short_year_is_refused_and_writes_nothing(capsys, v
     township = tmp_path / "乡镇汇总.db"
     code, _, err = cli(capsys, "gather", "--year", "26", "--db", township, tmp_path)
     assert code == 1 and "年份“26”看不懂" in err and not township.exists()
+
+
+def test_a_file_given_for_the_backup_folder_is_called_a_file(capsys, village):
+    """`backup --to <an old backup file>` said the folder was missing and the stick perhaps not plugged in."""
+    db, stick = village
+    old = stick / "旧备份.jfbak"
+    old.write_bytes(b"old")
+    code, out, err = cli(capsys, "backup", "--to", old, "--db", db)
+    assert code == 1 and out == ""
+    assert err.strip() == f"错误：“{old}”是一个文件，不是文件夹，请用 --to 选一个文件夹（例如 U 盘）。"
+    assert list(stick.iterdir()) == [old] and old.read_bytes() == b"old"
