@@ -213,13 +213,15 @@ def run_gather(args) -> int:
 
     url = database_url(args.db)
     with created_unless_kept(url) as database:
+        if not database.is_new and _without_accounts(url):
+            database.put_back_unless_kept()  # its first administrator is made only if something is gathered
         with Store(url) as store:
             gather.ensure_township_database(store)
             actor, welcome = _gatherer(store, args)
             report = gather.gather(store, actor, args.paths, passphrase, TerminalProgress())
             _print_files(report)
-            if database.is_new and not any(item.status == "gathered" for item in report.files):
-                print(f"一个备份也没有汇总进去，乡镇汇总库“{args.db}”没有建立。")
+            if not database.kept and not any(item.status == "gathered" for item in report.files):
+                print(f"一个备份也没有汇总进去，乡镇汇总库“{args.db}”{'没有建立' if database.is_new else '没有改动'}。")
                 return EXIT_FAILED
             database.keep()
             if welcome:
@@ -227,6 +229,12 @@ def run_gather(args) -> int:
             overview = township_overview.township_overview(store, year)
     _print_overview(overview)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _without_accounts(url: str) -> bool:
+    with Store(url) as store:
+        gather.ensure_township_database(store)
+        return setup.needs_first_account(store)
 
 
 def _print_files(report: gather.GatherReport) -> None:
