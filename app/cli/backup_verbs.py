@@ -124,6 +124,8 @@ def run_backup(args) -> int:
     if not args.to.strip():  # Path("") is the current folder: an empty --to would back up there unasked
         raise ValidationError("请用 --to 写明备份放在哪个文件夹（例如 U 盘）。")
     folder = Path(args.to)
+    if folder.exists() and not folder.is_dir():  # an old backup file given for the folder: the stick is there
+        raise ValidationError(f"“{folder}”是一个文件，不是文件夹，请用 --to 选一个文件夹（例如 U 盘）。")
     if not folder.is_dir():
         raise ValidationError(f"找不到文件夹“{folder}”（U 盘可能没有插好）。")
     database = _database_file(args)
@@ -211,13 +213,15 @@ def run_gather(args) -> int:
 
     url = database_url(args.db)
     with created_unless_kept(url) as database:
+        if not database.is_new and _without_accounts(url):
+            database.put_back_unless_kept()  # its first administrator is made only if something is gathered
         with Store(url) as store:
             gather.ensure_township_database(store)
             actor, welcome = _gatherer(store, args)
             report = gather.gather(store, actor, args.paths, passphrase, TerminalProgress())
             _print_files(report)
-            if database.is_new and not any(item.status == "gathered" for item in report.files):
-                print(f"一个备份也没有汇总进去，乡镇汇总库“{args.db}”没有建立。")
+            if not database.kept and not any(item.status == "gathered" for item in report.files):
+                print(f"一个备份也没有汇总进去，乡镇汇总库“{args.db}”{'没有建立' if database.is_new else '没有改动'}。")
                 return EXIT_FAILED
             database.keep()
             if welcome:
@@ -225,6 +229,12 @@ def run_gather(args) -> int:
             overview = township_overview.township_overview(store, year)
     _print_overview(overview)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _without_accounts(url: str) -> bool:
+    with Store(url) as store:
+        gather.ensure_township_database(store)
+        return setup.needs_first_account(store)
 
 
 def _print_files(report: gather.GatherReport) -> None:

@@ -12,6 +12,7 @@ import pytest
 import main as entry
 from app.cli import backup_verbs, progress
 from app.services import organisation
+from app.services.accounts import setup
 from conftest import add, keyed_admin
 from db.store import Store
 from services.backup_child import content_digest
@@ -228,3 +229,45 @@ def test_an_empty_folder_or_a_short_year_is_refused_and_writes_nothing(capsys, v
     township = tmp_path / "乡镇汇总.db"
     code, _, err = cli(capsys, "gather", "--year", "26", "--db", township, tmp_path)
     assert code == 1 and "年份“26”看不懂" in err and not township.exists()
+
+
+def test_a_file_given_for_the_backup_folder_is_called_a_file(capsys, village):
+    """`backup --to <an old backup file>` said the folder was missing and the stick perhaps not plugged in."""
+    db, stick = village
+    old = stick / "旧备份.jfbak"
+    old.write_bytes(b"old")
+    code, out, err = cli(capsys, "backup", "--to", old, "--db", db)
+    assert code == 1 and out == ""
+    assert err.strip() == f"错误：“{old}”是一个文件，不是文件夹，请用 --to 选一个文件夹（例如 U 盘）。"
+    assert list(stick.iterdir()) == [old] and old.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("empty", ["a database without accounts", "an empty file"])
+def test_a_gather_that_gathers_nothing_leaves_an_existing_township_file_as_it_was(capsys, village, tmp_path, empty):
+    """Into an existing file without accounts, a gather whose backups all failed made an
+    administrator (and said so) all the same."""
+    db, stick = village
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "village.jfbak").write_bytes(b"not a backup" * 100)
+    township = tmp_path / "乡镇.db"
+    if empty == "an empty file":
+        township.write_bytes(b"")
+    else:
+        Store.open_file(township).close()
+    before = township.read_bytes()
+    code, out, _ = cli(capsys, "gather", damaged, "--db", township)
+    assert code == 1 and "[失败]" in out and f"乡镇汇总库“{township}”没有改动" in out
+    assert "已建立管理员账号" not in out
+    assert township.read_bytes() == before and _township_files(tmp_path) == ["乡镇.db"]
+    cli(capsys, "backup", "--to", stick, "--db", db)
+    code, out, _ = cli(capsys, "gather", damaged, stick, "--db", township)
+    assert code == 1 and "汇总 1 个" in out and "已建立管理员账号“admin”" in out
+    with Store.open_file(township) as store:
+        assert not setup.needs_first_account(store)
+    assert _township_files(tmp_path) == ["乡镇.db"]
+
+
+def _township_files(folder: Path) -> list[str]:
+    """The township database and anything beside it (side files, a copy put aside)."""
+    return sorted(p.name for p in folder.iterdir() if "乡镇" in p.name)

@@ -333,3 +333,16 @@ def test_a_member_transferred_out_after_the_freeze_is_cleared_before_the_report(
     rating.publicise(store, admin, 2026, date(2026, 12, 2), days=1, today=LATER)
     rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 3), report, today=LATER)
     assert report.exists()
+
+
+def test_the_candidates_places_are_among_the_rated_with_no_gap_where_a_leaver_stood(store, admin, branch_ten):
+    """名次 was the place in the year's ranking, which keeps a member transferred out in the year:
+    甲 1, 乙 and 丙 3, 丁 5 … around the leaver's 96 in second place."""
+    gone = add(store, admin, "党员子")
+    _give(store, admin, gone, 96)
+    members.transfer_out(store, admin, gone, date(2026, 6, 30), "镇机关党支部", today=LATER)
+    assert totals.branch_ranking(store, 2026).row_for(gone).rank == 2
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
+    places = {c.name[-1]: c.rank for c in load_view(store, 2026).candidates}
+    assert places == {"甲": 1, "乙": 2, "丙": 2, "丁": 4, "戊": 5, "己": 6, "庚": 7, "辛": 8, "壬": 9, "癸": 10}

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QDate
 
 from app.ui import menu_actions
+from conftest import keyed_admin
 from app.ui.dialogs.print_dialog import PrintDialog
 
 pytestmark = pytest.mark.gui
@@ -114,4 +115,28 @@ def test_one_members_scorecard_is_printed_when_he_is_chosen(demo_window, monkeyp
     assert made[-1][1] == "2026年10月积分卡" and len(pypdf.PdfReader(BytesIO(made[-1][0])).pages) == 35
     dialog.kind_list.setCurrentRow(1)
     assert not box.isEnabled() and dialog.options().member_id is None
+    dialog.close()
+
+
+def test_the_member_list_is_the_chosen_months_so_a_leavers_card_can_be_printed(demo_window, monkeypatch):
+    """The 党员 list was today's roster: a member who left in November could not be chosen for
+    his October card, though October's cards print him."""
+    from app.services.roster import members
+
+    store = demo_window.ctx.store
+    leaver = members.find_member_by_name(store, "李䶮")
+    members.transfer_out(store, keyed_admin(store), leaver.id, date(2026, 11, 2), "城关镇党委", today=date(2026, 11, 23))
+    made = []
+    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append(build(_Control())))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(0)
+    dialog.month_box.setCurrentIndex(9)
+    box = dialog.member_box
+    assert box.count() == 36 and box.findText("李䶮　第一党小组") > 0
+    box.setCurrentIndex(box.findText("李䶮　第一党小组"))
+    dialog.make_preview()
+    pdf, title = made[-1]
+    assert title == "李䶮2026年10月积分卡" and "李䶮" in _text(pdf)
+    dialog.year_spin.setValue(2027)  # no rule set for 2027: nobody to choose, everyone's cards again
+    assert box.count() == 1 and dialog.options().member_id is None
     dialog.close()

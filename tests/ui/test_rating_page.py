@@ -360,3 +360,15 @@ def test_a_step_runs_on_the_worker_thread_and_the_page_follows(app, qtbot, store
     qtbot.waitUntil(lambda: page.model.line_named("党员甲").candidate.declared_stars == 5, timeout=10000)
     assert page.selected_member_id() == ids["甲"]  # kept across the reload that came after the write
     assert load_view(store, 2026).candidate(ids["甲"]).declaration == "争创五星"
+
+
+def test_before_the_assessment_the_live_places_are_among_the_rated(store, admin, ids, window):
+    """The live 名次 before the freeze was the year ranking's, whose leaver (96, second) left a gap."""
+    from app.services.roster import members
+
+    gone = add(store, admin, "党员子")
+    _give(store, admin, gone, 96)
+    members.transfer_out(store, admin, gone, date(2026, 6, 30), "镇机关党支部", today=LATER)
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    page = window().show_page("rating")
+    assert [page.model.line_named(f"党员{name}").rank for name in "甲乙丙丁戊己"] == [1, 2, 2, 4, 5, 6]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.domain.rating import CandidateFacts, RatingScheme, propose
 from app.domain.rules import RuleSet
-from app.domain.standing import five_star_places
+from app.domain.standing import five_star_places, ranked_places
 
 from app.services.context import read_session
 from app.services.totals import ranking as totals
@@ -34,6 +34,13 @@ def rated_rows(store: Store, year: int, ranking: totals.Ranking | None = None) -
     with read_session(store) as session:
         staying = set(session.scalars(select(Member.id).where(Member.id.in_(ids), on_roster(year_end, year_end))))
     return tuple(row for row in ranking.rows if row.member_id in staying)
+
+
+def rated_places(rows: tuple[totals.RankingRow, ...]) -> dict[uuid.UUID, int]:
+    """Each rated member's 名次 among the rated (rated_rows), ties sharing a place as the ranking
+    ranks them (1, 2, 2, 4): one who left during the year leaves no gap where he stood."""
+    places = ranked_places([row.period_points for row in rows])  # rows in ranking order: ties keep its order
+    return {rows[at].member_id: place for at, place in places}
 
 
 @dataclass(frozen=True)

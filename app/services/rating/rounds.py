@@ -37,7 +37,7 @@ from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.organisation import require_branch_id
 from app.services.practice import dual_report
 from app.services.rating.queries import candidate_facts, load_round, load_view
-from app.services.rating.rated import rated_rows
+from app.services.rating.rated import rated_places, rated_rows
 from app.services.rules.rulesets import get_rule_set
 from db.rating_models import RatingCandidate, RatingObjection, RatingRound, RatingStarChange, RatingStep
 from db.store import Store
@@ -147,6 +147,7 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
     _require_reviewer(actor, "审核评星")
     _check_date(on, today or date.today())
     rated = rated_rows(store, year)
+    places = rated_places(rated)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         record = load_round(uow.session, branch_id, year)
@@ -158,7 +159,7 @@ def assess(store: Store, actor: Actor, year: int, on: date, today: date | None =
                 by_member[row.member_id] = _new_candidate(record.id, row)
                 uow.session.add(by_member[row.member_id])
             candidate = by_member[row.member_id]
-            candidate.final_total, candidate.vetoed, candidate.rank = row.period_points, row.vetoed, row.rank
+            candidate.final_total, candidate.vetoed, candidate.rank = row.period_points, row.vetoed, places[row.member_id]
             candidate.flags = list(row.flags)
         scored = {row.member_id for row in rated}
         _clear_unscored(by_member.values(), scored)

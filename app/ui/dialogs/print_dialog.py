@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import NotFound
 from app.domain.periods import Month
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, MAX_OFFSET_MM, NOTICE_DAYS, CertificateOptions
 from app.services.printing import report_data
-from app.services.roster.queries import find_members
+from app.services.totals import ranking as totals
 from app.ui.context import UiContext
 from app.ui.dialogs.report_dialog import ReportDialog
 from app.ui.widgets import IdBox, hint_label
@@ -143,6 +144,15 @@ SIGNED = ("scorecards", "notice", "stars", "certificates", "annual", "board")
 WITH_CHARTS = ("notice", "annual")  # the papers that can carry chart pages
 
 
+def _month_members(store, month: Month) -> list[totals.RankingRow]:
+    """In pinyin order; none for a year without a rule set (printing then says why)."""
+    try:
+        rows = totals.branch_ranking(store, month.year, month=month.month).rows
+    except NotFound:
+        return []
+    return sorted(rows, key=lambda row: (row.name_pinyin, row.name))
+
+
 class PrintDialog(ReportDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -199,18 +209,25 @@ class PrintDialog(ReportDialog):
         self.member_box = IdBox()
         self.member_box.fill(self.tr("全体党员（每人一张）"), [])
         form.addRow(self.tr("党员"), self.member_box)
-        store = self.ctx.store
-        self.ctx.read(lambda _control: find_members(store), self._show_members, parent=self)
+        self.year_spin.valueChanged.connect(self._read_members)
+        self.month_box.currentIndexChanged.connect(self._read_members)
+        self._read_members()
         self.charts_check = QCheckBox(self.tr("附图表页（公示表附党小组和出席率，年度汇总每人附全年图表）"))
         self.charts_check.setChecked(self.prefs.flag("charts"))
         form.addRow(self.tr("图表"), self.charts_check)
         return form
 
-    def _show_members(self, choices) -> None:
+    def _read_members(self, *_changed) -> None:
+        """The members on the chosen month's ranking, whose cards that month prints: one who has
+        left since is among them, one who came later is not."""
+        store, month = self.ctx.store, Month(self.year_spin.value(), self.month_box.currentData())
+        self.ctx.read(lambda _control: _month_members(store, month), self._show_members, parent=self, latest=self.member_box)
+
+    def _show_members(self, rows) -> None:
         """Named with the group: two members of a village may share a name."""
         self.member_box.fill(self.tr("全体党员（每人一张）"), [
-            (self.tr("{0}　{1}").format(choice.name, choice.group_name) if choice.group_name else choice.name, choice.id)
-            for choice in choices
+            (self.tr("{0}　{1}").format(row.name, row.group_name) if row.group_name else row.name, row.member_id)
+            for row in rows
         ])
 
     def _certificate_box(self) -> QGroupBox:

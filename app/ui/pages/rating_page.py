@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplit
 from app.domain.errors import AppError, NotFound
 from app.services import organisation
 from app.services.exports import tables as exports
-from app.services.totals import ranking as totals
+from app.services.rating import rated
 from app.services.rating.queries import CandidateRow, RoundView, load_view
 from app.ui.changes import Kind
 from app.ui.context import UiContext
@@ -67,13 +67,15 @@ def ask_round(store, year: int) -> RoundAnswer:
 
 
 def _live_ranking(store, view: RoundView) -> dict:
-    """Before the assessment freezes them: today's ranks and totals, for orientation only."""
+    """Before the assessment freezes them: today's places among the rated and totals, for orientation only."""
     if any(c.final_total is not None for c in view.candidates):
         return {}
     try:
-        return {row.member_id: (row.rank, row.period_points) for row in totals.branch_ranking(store, view.year).rows}
+        rows = rated.rated_rows(store, view.year)
     except AppError:
         return {}
+    places = rated.rated_places(rows)
+    return {row.member_id: (places[row.member_id], row.period_points) for row in rows}
 
 
 class RatingPage(Page):
