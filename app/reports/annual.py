@@ -60,7 +60,9 @@ def _months_table(summary: AnnualSummary, width: float):
 
 
 def _result_rows(summary: AnnualSummary, width: float):
-    if summary.vetoed:
+    if summary.left_note:  # the round rates those on the roster at the year's end (rating/rated.py)
+        stars = Cell("不参加本支部评星", bold=True)
+    elif summary.vetoed:
         stars = Cell("不予评星（一票否决）", color=RED, bold=True)
     else:
         stars = Cell(f"{stars_text(summary.stars)} {star_title(summary.stars)}", color=RED, bold=True)

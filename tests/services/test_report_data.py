@@ -191,6 +191,9 @@ def test_a_member_who_left_in_the_year_is_marked_on_his_annual_summary(demo):
     leaver = report_data.member_ids_by_name(demo, ["薛华秀"])
     text = page_texts(render_annual(report_data.annual_summaries(demo, 2026, leaver, settings=SETTINGS), invariant=True))[0]
     assert "备注" in text and "2026年6月30日转出" in text
+    # the round rates those on the roster at the year's end: no star title for him (the estimate lists none)
+    flat = text.replace(" ", "")
+    assert "不参加本支部评星" in flat and "星党员" not in flat
 
 
 def test_no_identity_numbers_or_phones_reach_report_data(demo):
