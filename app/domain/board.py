@@ -37,13 +37,18 @@ class BoardRule:
             return int(self.red), int(self.black)
         return _share_places(self.red, ranked), _share_places(self.black, ranked)
 
-    def describe(self) -> str:
+    def describe(self, posted: bool = False) -> str:
+        """The rule in one sentence; `posted`: as the board itself prints it, which the whole village
+        reads, naming the adjusted members as the notice marks them (△), never by their circumstances."""
         if self.mode == "count":
             red, black = f"前 {int(self.red)} 名", f"后 {int(self.black)} 名"
         else:
             red, black = f"前 {format_points(self.red * 100)}%", f"后 {format_points(self.black * 100)}%"
         vetoed = "受一票否决的党员列入黑榜" if self.vetoed == "black" else "受一票否决的党员不上榜"
-        exempt = "免于考核的老弱病残党员不上榜" if self.exempt == "omit" else "老弱病残党员照常排名"
+        if posted:
+            exempt = "经支部会议决定调整考核项目的党员" + ("不上榜" if self.exempt == "omit" else "照常排名")
+        else:
+            exempt = "免于考核的老弱病残党员不上榜" if self.exempt == "omit" else "老弱病残党员照常排名"
         return f"红榜取本期积分{red}，黑榜取{black}，与末位同分者一并上榜；{vetoed}；{exempt}。"
 
 

@@ -118,6 +118,8 @@ def test_the_board_says_whom_it_leaves_out_of_its_ranking(tmp_path_factory):
     assert board.left_out == "本榜名次只在参加排名的30名党员中排出，经支部会议决定调整考核项目的党员（积分公示表中标△）4名不上榜，受一票否决的党员1名列入黑榜但不排名次，所以名次与积分公示表不同"
     text = "".join(all_lines(render_board_notice(board, invariant=True)))
     assert "说明：本榜名次只在参加排名的30名党员中排出" in text and "所以名次与积分公示表不同。" in text
+    # the village reads the board: its rule names the adjusted as the notice does, not by their circumstances
+    assert "经支部会议决定调整考核项目的党员不上榜" in board.rule_text and "老弱病残" not in text
 
 
 def test_a_board_that_leaves_nobody_out_has_no_such_line(store, admin, branch):

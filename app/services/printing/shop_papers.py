@@ -147,7 +147,7 @@ def board_notice(store: Store, year: int, month: int | None = None, quarter: int
         remark = "一票否决" if entry.vetoed else ""
         return BoardNoticeLine(rank, entry.name, found.groups.get(entry.key, ""), format_points(entry.total), remark)
 
-    return BoardNotice(branch.name, found.label, found.rule.describe(), found.board.ranked,
+    return BoardNotice(branch.name, found.label, found.rule.describe(posted=True), found.board.ranked,
                        tuple(line(e) for e in found.board.red), tuple(line(e) for e in found.board.black), issue_info(store, settings),
                        left_out_sentence(found.board, found.rule))
 
