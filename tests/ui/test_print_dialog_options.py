@@ -140,3 +140,13 @@ def test_the_member_list_is_the_chosen_months_so_a_leavers_card_can_be_printed(d
     dialog.year_spin.setValue(2027)  # no rule set for 2027: nobody to choose, everyone's cards again
     assert box.count() == 1 and dialog.options().member_id is None
     dialog.close()
+
+
+def test_no_option_is_cut_off_at_the_dialogs_own_size(demo_window, qtbot):
+    """The 图表 option's whole sentence was wider than its column and ended mid-word on screen."""
+    from PySide6.QtWidgets import QCheckBox
+
+    dialog = menu_actions.open_print_dialog(demo_window)
+    qtbot.waitExposed(dialog)
+    for check in dialog.findChildren(QCheckBox):
+        assert check.width() >= check.sizeHint().width(), check.text()

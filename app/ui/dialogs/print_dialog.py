@@ -212,7 +212,9 @@ class PrintDialog(ReportDialog):
         self.year_spin.valueChanged.connect(self._read_members)
         self.month_box.currentIndexChanged.connect(self._read_members)
         self._read_members()
-        self.charts_check = QCheckBox(self.tr("附图表页（公示表附党小组和出席率，年度汇总每人附全年图表）"))
+        # the whole sentence did not fit the dialog's column at 1366×768 and was cut off mid-word
+        self.charts_check = QCheckBox(self.tr("附上图表页"))
+        self.charts_check.setToolTip(self.tr("积分公示表附党小组和会议出席率图表；年度积分汇总每人附一页全年图表。"))
         self.charts_check.setChecked(self.prefs.flag("charts"))
         form.addRow(self.tr("图表"), self.charts_check)
         return form
