@@ -120,7 +120,8 @@ def test_rating_round_on_postgres(pg_url):
         rating.start_round(store, admin, 2026, date(2026, 11, 25), today=later)
         rating.assess(store, admin, 2026, date(2026, 11, 26), today=later)
         view = load_view(store, 2026)
-        assert len(view.candidates) == 36 and all(c.proposed_stars is not None for c in view.candidates)
+        # the demo's 36 less 薛华秀, transferred out on 30 June: the round rates the roster at the year's end
+        assert len(view.candidates) == 35 and all(c.proposed_stars is not None for c in view.candidates)
 
 
 def test_personal_data_is_sealed_and_searchable_on_postgres(pg_url):

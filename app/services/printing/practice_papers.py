@@ -25,7 +25,7 @@ from app.reports.practice_data import (
     TallySheet,
     TallySheetRow,
 )
-from app.reports.text import date_text
+from app.domain.dates import day_text
 from app.services.context import read_session
 from app.services.organisation import get_branch
 from app.services.practice import appraisal, cadres, dual_report
@@ -123,7 +123,7 @@ def cadre_assessments(store: Store, year: int, cadre_ids: list[uuid.UUID] | None
     sheets = []
     for found in _pick(cadres.branch_cadre_years(store, year), cadre_ids):
         c = found.cadre
-        period = f"{date_text(c.started_on or date(year, 1, 1))}至{date_text(c.ended_on or date(year, 12, 31))}"
+        period = f"{day_text(c.started_on or date(year, 1, 1))}至{day_text(c.ended_on or date(year, 12, 31))}"
         sheets.append(CadreAssessment(
             branch.township, branch.name, c.name, c.kind.label, c.sent_by, c.post, period, year, found.base_points,
             tuple((name, value) for _, name, value in found.by_item), found.total, found.ten_point, found.band,

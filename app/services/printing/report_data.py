@@ -29,7 +29,7 @@ from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
 from app.domain.scoring import year_to_date
 from app.domain.standing import rank
-from app.reports.text import date_text
+from app.domain.dates import day_text
 from app.reports.data import (
     DEFAULT_OBJECTION_CONTACT,
     NOTICE_DAYS,
@@ -382,7 +382,7 @@ def left_notes(store: Store, year: int) -> dict[uuid.UUID, str]:
     gone = members.list_members(store, MemberFilter(statuses=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED)))
     how = {MemberStatus.TRANSFERRED_OUT: "转出", MemberStatus.DECEASED: "去世"}
     return {
-        m.id: f"{date_text(m.status_date)}{how[m.status]}" if m.status_date else m.status.label
+        m.id: f"{day_text(m.status_date)}{how[m.status]}" if m.status_date else m.status.label
         for m in gone
         if m.status_date is None or m.status_date.year <= year
     }
