@@ -134,7 +134,9 @@ def test_platform_plugin_failure_is_one_plain_sentence(installed, home, tmp_path
     env = clean_env(home, DYJF_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="xcb", DISPLAY=":97")
     result = run(installed, "--db", str(tmp_path / "x.db"), env=env, cwd=tmp_path, ok=False, timeout=60)
     assert result.returncode == 3, result.stderr
-    assert "无法打开窗口" in result.stderr and "apt install" in result.stderr
+    # with libxcb on the machine the program finds first that nothing answers on :97 (startup.
+    # display_problem); without it Qt's plugin fails and the sentence names the packages to install
+    assert "无法打开窗口" in result.stderr and ("连接不上显示器“:97”" in result.stderr or "apt install" in result.stderr)
     assert "Traceback" not in result.stderr
 
 
