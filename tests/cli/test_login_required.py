@@ -108,6 +108,7 @@ def test_with_a_wrong_password_every_verb_is_refused(verb, places, tmp_path, cap
 OPENS_WITHOUT_LOG_IN = {
     "run_gather": "_gatherer logs in, or makes a new township database's first administrator",
     "open_store": "the demo's own helper; run_demo logs in or makes the demo's accounts",
+    "_without_accounts": "asks only whether a township file has accounts yet, before run_gather keeps a copy of one that has none",
 }
 OPENERS = {"open_existing_store", "Store", "open_file", "open_store"}
 
