@@ -11,14 +11,16 @@ row, which the pages' check never saw. DYJF_SCREENSHOTS=<folder> keeps the pictu
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QStyleOptionComboBox, QTableView, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyle, QStyleOptionComboBox, QStyleOptionFrame, QTableView, QWidget
 
+from app.services.rating.queries import ObjectionRow
 from app.ui import account_menu, menu_actions, window_state
 from app.ui.dialogs import rating_member_dialogs as member_dialogs
 from app.ui.dialogs import rating_round_dialogs as round_dialogs
@@ -33,6 +35,9 @@ from tests.ui.test_roster_import_dialog import messy_roster
 pytestmark = pytest.mark.gui
 
 SCREEN = usable(LAPTOPS["1366x768"])
+# what a villager's objection may say, written down whole by the clerk
+OBJECTION = ("该党员今年三月至十月一直在外务工，没有参加过一次主题党日和组织生活会，党费也是年底才补交的，"
+             "这样的表现评为五星党员，群众不服，请支部委员会核实他的出勤记录后答复。")
 
 
 @pytest.fixture
@@ -67,6 +72,21 @@ def clipped_labels(top: QWidget) -> list[str]:
     return problems
 
 
+def cut_placeholders(top: QWidget) -> list[str]:
+    """Empty fields whose grey example ("如 …") is wider than the field: the clerk reads half a hint."""
+    problems = []
+    for edit in top.findChildren(QLineEdit):
+        hint = edit.placeholderText()
+        if not edit.isVisible() or edit.text() or not hint or edit.window() is not top.window():
+            continue
+        option = QStyleOptionFrame()
+        edit.initStyleOption(option)
+        room = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit).width() - 4
+        if room < edit.fontMetrics().horizontalAdvance(hint):
+            problems.append(f"QLineEdit {hint!r} has {room} for its example, needs {edit.fontMetrics().horizontalAdvance(hint)}")
+    return problems
+
+
 def _text_width(box: QComboBox) -> int:
     return box.fontMetrics().horizontalAdvance(box.currentText())
 
@@ -95,15 +115,37 @@ def elided_cells(top: QWidget) -> list[str]:
     return problems
 
 
+def size_as_on_the_laptop(dialog) -> None:
+    """Give a dialog that Qt sized the size Qt gives it on the laptop. Qt sizes a dialog opened without a
+    size of its own from its hint, with the height its lines need at that width, at most two thirds of
+    the screen (QWidget::adjustSize). The tests' offscreen screen is 800×600, which made every such
+    dialog 533 wide and its wrapped lines lower than they need; the laptop's is 1366×768."""
+    if dialog.property("sized_for_the_laptop"):
+        return  # sized when first looked at; another tab or kind chosen since keeps the size
+    dialog.setProperty("sized_for_the_laptop", True)
+    if dialog.size() == _size_qt_gives(dialog, dialog.screen().geometry().size()):  # not a size of its own
+        dialog.resize(_size_qt_gives(dialog, LAPTOPS["1366x768"]))
+
+
+def _size_qt_gives(dialog, screen: QSize) -> QSize:
+    size = dialog.sizeHint()
+    layout = dialog.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        size.setHeight(layout.totalHeightForWidth(size.width()))
+    size = size.boundedTo(QSize(screen.width() * 2 // 3, screen.height() * 2 // 3))
+    return size.expandedTo(dialog.minimumSize()).boundedTo(dialog.maximumSize())
+
+
 def look(name: str, dialog, shots: Path) -> list[str]:
     """What is wrong with the open `dialog` as the clerk sees it; its screenshot is saved."""
     assert dialog is not None and dialog.isVisible(), name
+    size_as_on_the_laptop(dialog)
     settle()
     shoot(dialog, shots / f"{name}.png")
     problems = []
     if dialog.width() > SCREEN.width() or dialog.height() > SCREEN.height():
         problems.append(f"is {dialog.size().toTuple()}, larger than the screen")
-    problems += cut_off(dialog) + clipped_labels(dialog) + elided_cells(dialog)
+    problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + elided_cells(dialog)
     return [f"{name}: {problem}" for problem in dict.fromkeys(problems)]
 
 
@@ -207,7 +249,9 @@ def test_the_rating_dialogs_fit(window, shots):
     ctx, chosen = page.ctx, page.selected_member_id()
     # the later steps read the publicity's days, which this round has not reached: only their text matters here
     today = ctx.today()
-    view = replace(page.view, publicity_start=today, publicity_end=today + timedelta(days=4))
+    member = page.view.candidates[0]
+    objection = ObjectionRow(uuid.uuid4(), member.member_id, member.name, "第二党小组党员王某", today, OBJECTION, "", None, None)
+    view = replace(page.view, publicity_start=today, publicity_end=today + timedelta(days=4), objections=(objection,))
     dialogs = {
         "declare": lambda: member_dialogs.DeclareDialog(ctx, view, chosen, page),
         "dual-report": lambda: member_dialogs.DualReportDialog(ctx, view, page),
