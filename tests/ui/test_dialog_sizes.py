@@ -1,7 +1,7 @@
-"""The window's dialogs fit the clerk's 1366×768 laptop the way its pages do (test_screen_sizes.py).
+"""The window's dialogs fit the clerk's laptop (1366×768, 1280×720) the way its pages do (test_screen_sizes.py).
 
 Each dialog the clerk reaches from the menus and pages of the demo branch is opened at its own size,
-never larger than the usable screen (1366×728), and nothing in it is cut off: no widget past the
+never larger than the usable screen (1366×728, 1280×680), and nothing in it is cut off: no widget past the
 dialog, no button, label or drop-down list narrower (or lower) than its text, no table cell in view
 ending in "…". The print dialog's 图表 option read "附图表页（公示表附党小组和出席率，年度汇总每…" at
 the dialog's own width, and 导入没有完成 cut the one thing it is there to say, the problem of each
@@ -28,30 +28,31 @@ from app.ui.dialogs.accounts_dialog import AccountsDialog
 from app.ui.dialogs.login_dialogs import LoginDialog
 from app.ui.dialogs.member_status_dialog import DECEASED, TRANSFER_IN, TRANSFER_OUT
 from app.ui.dialogs.rating_print_dialog import CERTIFICATES, NOTICE, RatingPrintDialog
-from tests.ui.screen_check import LAPTOPS, cut_off, settle, shoot, usable
+from tests.ui.screen_check import LAPTOPS, TASK_BAR, cut_off, settle, shoot, usable
 from tests.ui.test_opening_points_dialog import _filled_template
 from tests.ui.test_roster_import_dialog import messy_roster
 
 pytestmark = pytest.mark.gui
 
-SCREEN = usable(LAPTOPS["1366x768"])
 # what a villager's objection may say, written down whole by the clerk
 OBJECTION = ("该党员今年三月至十月一直在外务工，没有参加过一次主题党日和组织生活会，党费也是年底才补交的，"
              "这样的表现评为五星党员，群众不服，请支部委员会核实他的出勤记录后答复。")
 
 
-@pytest.fixture
-def window(demo_window, monkeypatch):
-    """The demo window on the laptop: every dialog it shows is capped to 1366×728."""
-    monkeypatch.setattr(window_state, "available_size", lambda _widget: SCREEN)
-    demo_window.resize(SCREEN)
+@pytest.fixture(params=["1366x768", "1280x720"])
+def window(request, demo_window, monkeypatch):
+    """The demo window on a laptop: every dialog it shows is capped to the screen less the task bar."""
+    screen = usable(LAPTOPS[request.param])
+    monkeypatch.setattr(window_state, "available_size", lambda _widget: screen)
+    demo_window.resize(screen)
     settle()
     return demo_window
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
-    return Path(os.environ.get("DYJF_SCREENSHOTS") or tmp_path / "screenshots") / "dialogs"
+def shots(tmp_path, window) -> Path:
+    screen = window_state.available_size(window)
+    return Path(os.environ.get("DYJF_SCREENSHOTS") or tmp_path / "screenshots") / f"dialogs-{screen.width()}"
 
 
 def clipped_labels(top: QWidget) -> list[str]:
@@ -119,12 +120,18 @@ def size_as_on_the_laptop(dialog) -> None:
     """Give a dialog that Qt sized the size Qt gives it on the laptop. Qt sizes a dialog opened without a
     size of its own from its hint, with the height its lines need at that width, at most two thirds of
     the screen (QWidget::adjustSize). The tests' offscreen screen is 800×600, which made every such
-    dialog 533 wide and its wrapped lines lower than they need; the laptop's is 1366×768."""
+    dialog 533 wide and its wrapped lines lower than they need."""
     if dialog.property("sized_for_the_laptop"):
         return  # sized when first looked at; another tab or kind chosen since keeps the size
     dialog.setProperty("sized_for_the_laptop", True)
     if dialog.size() == _size_qt_gives(dialog, dialog.screen().geometry().size()):  # not a size of its own
-        dialog.resize(_size_qt_gives(dialog, LAPTOPS["1366x768"]))
+        dialog.resize(_size_qt_gives(dialog, laptop_screen(dialog)))
+
+
+def laptop_screen(dialog) -> QSize:
+    """The whole laptop screen the dialog opens on (`window` gives its usable part)."""
+    usable_part = window_state.available_size(dialog)
+    return QSize(usable_part.width(), usable_part.height() + TASK_BAR)
 
 
 def _size_qt_gives(dialog, screen: QSize) -> QSize:
@@ -143,7 +150,8 @@ def look(name: str, dialog, shots: Path) -> list[str]:
     settle()
     shoot(dialog, shots / f"{name}.png")
     problems = []
-    if dialog.width() > SCREEN.width() or dialog.height() > SCREEN.height():
+    screen = window_state.available_size(dialog)
+    if dialog.width() > screen.width() or dialog.height() > screen.height():
         problems.append(f"is {dialog.size().toTuple()}, larger than the screen")
     problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + elided_cells(dialog)
     return [f"{name}: {problem}" for problem in dict.fromkeys(problems)]
