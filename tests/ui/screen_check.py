@@ -34,8 +34,8 @@ def cut_off(top: QWidget) -> list[str]:
     frame = top.rect()
     problems = []
     for widget in top.findChildren(QWidget):
-        if not widget.isVisible() or widget.isWindow() or _inside_scrolled(widget, top):
-            continue
+        if not widget.isVisible() or widget.window() is not top.window() or _inside_scrolled(widget, top):
+            continue  # a dialog open over `top` (the recovery sheet over 账号管理) is checked on its own
         rect = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
         label = f"{type(widget).__name__} {widget.objectName() or _text(widget)!r}"
         if not frame.contains(rect):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.roster.excel import ImportRejected
 from app.ui.models.table_models import CENTER, Column, RowTableModel
@@ -38,6 +38,9 @@ class ImportProblemsDialog(QDialog):
         self.table = make_table(self)
         self.table.setModel(self.model)
         fit_columns(self.table, widest=520)
+        # the problem is what the clerk came to read: a long one takes a second line, never an ellipsis
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))

@@ -91,12 +91,15 @@ class AnswerDialog(RatingFormDialog):
         self.view = view
         self.objections = [o for o in view.objections if o.answered_on is None]
         self.objection_box = QComboBox()
-        for objection in self.objections:
-            self.objection_box.addItem(self.tr("{0}：{1}（{2}）").format(objection.member_name, objection.content, objection.raised_by))
+        for objection in self.objections:  # who and when; what was said goes whole into the line below
+            self.objection_box.addItem(self.tr("{0}（{1}，{2:%Y-%m-%d}提出）").format(
+                objection.member_name, objection.raised_by, objection.raised_on))
         index = next((i for i, o in enumerate(self.objections) if o.id == chosen), 0)
         self.objection_box.setCurrentIndex(index)
         self.objection_box.currentIndexChanged.connect(self._objection_changed)
         self.form.addRow(self.tr("异议"), self.objection_box)
+        self.content_label = hint_label()
+        self.form.addRow("", self.content_label)
         self.answer_edit = _text_edit(self.tr("如 经核实情况属实，维持测评结果四星"))
         self.form.addRow(self.tr("答复"), self.answer_edit)
         row = QHBoxLayout()
@@ -129,6 +132,9 @@ class AnswerDialog(RatingFormDialog):
         return next((c for c in self.view.candidates if objection and c.member_id == objection.member_id), None)
 
     def _objection_changed(self) -> None:
+        objection = self.objections[self.objection_box.currentIndex()] if self.objections else None
+        self.content_label.setText(objection.content if objection else "")
+        self.content_label.setVisible(objection is not None)
         candidate = self._candidate()
         if candidate is not None:
             self.current_label.setText(self.tr("{0}现在是{1}。").format(candidate.name, stars_word(candidate.stars)))

@@ -101,6 +101,9 @@ class RuleItemDialog(QDialog):
             self.category_box.set_current(Category.DUTY if for_cadres else Category.BONUS)
         self._kind_changed()
         self._lock(self.used)
+        # Qt opens a dialog at most two thirds of the screen high, and counts the banner as one line: on a
+        # 1280×720 laptop the used item's form was squeezed until 适用对象's check boxes overlapped
+        self.setMinimumHeight(layout.totalHeightForWidth(self.minimumWidth()))
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()
