@@ -33,9 +33,9 @@ def test_a_reversed_month_can_be_brought_in_again_and_then_not_twice(store, admi
     entries.reverse_entry(store, admin, march.id, "三月的分登记错了", today=TODAY)
     again = _register(tmp_path / "b.xlsx", [["张三", 8]], months=(3,))
     assert len(opening.import_opening(store, admin, again, 2026, today=TODAY).created) == 1
-    with pytest.raises(ImportRejected, match="3月的积分已经导入过了"):
+    with pytest.raises(ImportRejected, match="2026年3月：这个月的积分已经导入过了"):
         opening.import_opening(store, admin, again, 2026, today=TODAY)
-    with pytest.raises(ImportRejected, match="1月的积分已经导入过了"):
+    with pytest.raises(ImportRejected, match="2026年1月：这个月的积分已经导入过了"):
         opening.import_opening(store, admin, _register(tmp_path / "c.xlsx", [["张三", 1]], months=(1,)), 2026, today=TODAY)
     standing = [row.points for row in _opening_rows(store, zhang) if row.occurred_on.month == 3 and row.points > 0]
     assert sorted(standing) == [Decimal(7), Decimal(8)]  # the reversed 7 stays in the ledger beside the 8

@@ -321,7 +321,7 @@ class _Saving:
             first = self.sheet_rows.get((member_id, line.month))
             if first is not None:
                 raise ValidationError(f"表中第 {first} 行和第 {line.row} 行是同一名党员，这个月的积分列了两次；请合并成一行或删去一行。")
-            raise ValidationError(f"{line.month.label}的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")
+            raise ValidationError("这个月的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")  # the problem line names the month
         request = _request(line, member_id, self.file_name, pricer.today)
         if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
             request.points = None  # a fixed or per-unit item: the item's own value, checked against the sheet below
