@@ -34,10 +34,10 @@ made in one place, app.services.files.plain_os_error, which returns one of these
 
 from __future__ import annotations
 
-from app.domain.dates import day_text
-
 from datetime import date
 from typing import ClassVar, Sequence
+
+from app.domain.dates import day_text
 
 
 class AppError(Exception):

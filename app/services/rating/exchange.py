@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from app import __version__
 from app.domain.chain import ENTRIES, Head, paper_code
+from app.domain.dates import day_text
 from app.domain.errors import ConflictError, DateNotYet, RatingReportNotFound, ValidationError, newer_program
 from app.domain.rating import RoundStatus, check_transition
 from app.domain.enums import Role
@@ -308,7 +309,6 @@ from decimal import Decimal, InvalidOperation  # noqa: E402 (kept with the code 
 
 from app.domain.enums import MemberClass, Membership  # noqa: E402
 from app.domain.rating import StarStage  # noqa: E402
-from app.domain.dates import day_text
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from app.domain.rating import CandidateFacts, RatingScheme, propose
 from app.domain.rules import RuleSet
 from app.domain.standing import five_star_places, ranked_places
-
 from app.services.context import read_session
 from app.services.totals import ranking as totals
 from app.services.totals.standings import on_roster

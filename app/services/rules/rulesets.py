@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import tomllib
 import uuid
-from decimal import Decimal
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -215,7 +215,7 @@ def get_rule_set(store: Store, year: int) -> RuleSetView:
 ITEM_MOST = Decimal(1000)
 
 
-def _refuse_past_reason(item: RuleItem) -> None:
+def _refuse_implausible_values(item: RuleItem) -> None:
     for label, value in (("分值", item.value), ("最低分", item.min_value), ("最高分", item.max_value), ("上限", item.cap)):
         if value is not None and abs(value) > ITEM_MOST:
             raise ValidationError(
@@ -227,7 +227,7 @@ def _refuse_past_reason(item: RuleItem) -> None:
 def save_rule_item(store: Store, actor: Actor, year: int, item: RuleItem) -> Change:
     """Add an item, or change one; an item already used by entries may only be renamed or retired."""
     actor.require(action="修改积分细则")
-    _refuse_past_reason(item)
+    _refuse_implausible_values(item)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session
