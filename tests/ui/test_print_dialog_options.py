@@ -96,13 +96,19 @@ class _Control:
         pass
 
 
-def test_one_members_scorecard_is_printed_when_he_is_chosen(demo_window, monkeypatch):
-    """The command line had `report scorecards --member`; the window printed everyone's or nothing."""
+def _octobers_scorecards(window, monkeypatch):
+    """The print dialog on October's 积分卡, and the list each preview's (pdf, title) goes to."""
     made = []
     monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append(build(_Control())))
-    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog = menu_actions.open_print_dialog(window)
     dialog.kind_list.setCurrentRow(0)
     dialog.month_box.setCurrentIndex(9)
+    return dialog, made
+
+
+def test_one_members_scorecard_is_printed_when_he_is_chosen(demo_window, monkeypatch):
+    """The command line had `report scorecards --member`; the window printed everyone's or nothing."""
+    dialog, made = _octobers_scorecards(demo_window, monkeypatch)
     box = dialog.member_box
     assert box.isEnabled() and box.itemText(0) == "全体党员（每人一张）" and box.count() == 36  # the 35 on the roster
     box.setCurrentIndex(box.findText("李䶮　第一党小组"))
@@ -126,11 +132,7 @@ def test_the_member_list_is_the_chosen_months_so_a_leavers_card_can_be_printed(d
     store = demo_window.ctx.store
     leaver = members.find_member_by_name(store, "李䶮")
     members.transfer_out(store, keyed_admin(store), leaver.id, date(2026, 11, 2), "城关镇党委", today=date(2026, 11, 23))
-    made = []
-    monkeypatch.setattr(PrintDialog, "build_and_preview", lambda self, build, label: made.append(build(_Control())))
-    dialog = menu_actions.open_print_dialog(demo_window)
-    dialog.kind_list.setCurrentRow(0)
-    dialog.month_box.setCurrentIndex(9)
+    dialog, made = _octobers_scorecards(demo_window, monkeypatch)
     box = dialog.member_box
     assert box.count() == 36 and box.findText("李䶮　第一党小组") > 0
     box.setCurrentIndex(box.findText("李䶮　第一党小组"))
