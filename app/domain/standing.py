@@ -15,6 +15,10 @@ from typing import Iterable, NamedTuple, Sequence
 from app.domain.points import exact_points, format_points
 from app.domain.rules import Band, RuleSet
 
+# the flags a ranking of any period gives a member; a year's ranking adds those about the year's result
+VETO_FLAG, EXEMPT_FLAG = "一票否决", "老弱病残，部分项目免考"
+FLAGS_OF_ANY_PERIOD = (VETO_FLAG, EXEMPT_FLAG)
+
 
 def band_for(total: Decimal, bands: Iterable[Band]) -> Band | None:
     """The highest band whose lower bound the total reaches (the first of equal bounds)."""

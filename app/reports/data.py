@@ -316,8 +316,8 @@ class AnnualSummary:
     points_total: Decimal
     appraisal: str
     final_total: Decimal
-    grade: str
-    stars: int
+    grade: str  # "" while the year is not over and no round has assessed it
+    stars: int | None  # None while the year is not over and no round has assessed it
     rank: int
     ranked_count: int
     vetoed: bool = False
@@ -333,3 +333,5 @@ class AnnualBatch:
     branch: str
     issue: IssueInfo
     summaries: tuple[AnnualSummary, ...]
+    stars_from: str = "round"  # "round": the assessed round's; "estimate": the round engine's after the year; "": none yet
+    so_far: date | None = None  # the year so far, up to this day (inside the year, before a round)

@@ -12,7 +12,7 @@ import pytest
 from app.domain.points import format_points
 from app.reports import render_annual, render_certificates
 from app.reports.certificates import star_points
-from app.reports.data import Certificate, CertificateBatch, CertificateOptions
+from app.reports.data import Certificate, CertificateBatch, CertificateOptions, star_title
 from app.reports.text import chinese_date
 from app.services.printing import report_data
 from app.services.totals import ranking as totals
@@ -108,7 +108,8 @@ def test_variable_text_only_leaves_the_pre_printed_parts_off():
 
 def test_annual_summary_carries_the_engines_year(demo_store, settings, tmp_path):
     member_id = report_data.member_ids_by_name(demo_store, ["李䶮"])[0]
-    batch = report_data.annual_summaries(demo_store, 2026, [member_id], settings)
+    after_the_year = dataclasses.replace(settings, issued_on=date(2027, 1, 5))  # inside it, no band or stars yet
+    batch = report_data.annual_summaries(demo_store, 2026, [member_id], after_the_year)
     pdf = render_annual(batch, invariant=True)
     lines = all_lines(pdf)
     engine = totals.member_year(demo_store, member_id, 2026)
@@ -125,7 +126,8 @@ def test_annual_summary_carries_the_engines_year(demo_store, settings, tmp_path)
     ranked = len(totals.branch_ranking(demo_store, 2026).rows)
     assert f"支部排名 第{row.rank}名（共{ranked}人）" in flat
     assert f"基础分实得 {format_points(engine.base_component)}" in flat
-    assert "★" * row.stars in "".join(lines)
+    stars = batch.summaries[0].stars  # the round engine's estimate, as on the certificates: no round has assessed 2026
+    assert stars and any(line.startswith(f"星级 {'★' * stars} {star_title(stars)}") for line in lines)
     assert_only_bundled_fonts(pdf)
     assert dark_share(pdf) > 0.01
     png = first_page_png(pdf, tmp_path / "annual")

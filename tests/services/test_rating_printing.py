@@ -56,6 +56,31 @@ def test_upheld_objection_changes_the_printed_notice(store, admin, ids):
     assert _level_of(after, "党员甲") == "四星党员"
 
 
+def test_the_annual_summary_gives_the_rounds_stars(store, admin, ids):
+    """The member's year paper says what the star notice and his certificate say: the round's
+    stars after an upheld objection, not the ranking's (甲 is five stars by his total)."""
+    from app.reports.annual import render_annual
+    from app.services.totals import ranking as totals
+    from tests.reports.report_support import all_lines
+
+    rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
+    rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)
+    rating.publicise(store, admin, 2026, date(2026, 11, 22), objection_contact="村党群服务中心", today=LATER)
+    rating.record_objection(store, admin, 2026, ids["甲"], "群众李某", date(2026, 11, 23), "多次无故缺席组织生活", today=LATER)
+    objection = load_view(store, 2026).objections[0]
+    rating.answer_objection(store, admin, objection.id, "经核实属实，降为四星", True, date(2026, 11, 24), new_stars=4, today=LATER)
+    assert totals.branch_ranking(store, 2026).row_for(ids["甲"]).stars == 5
+    inside_the_year = report_data.IssueSettings(issued_on=date(2026, 11, 25))  # assessed: the stars are decided
+    batch = report_data.annual_summaries(store, 2026, [ids["甲"]], inside_the_year)
+    assert batch.summaries[0].stars == 4 and batch.stars_from == "round" and batch.so_far is None
+    lines = all_lines(render_annual(batch, invariant=True))
+    assert lines[1] == "（2026年度）"
+    assert any(line.startswith("星级 ★★★★ 四星党员") for line in lines)
+    assert "星级为本支部星级评定的结果" in "".join(lines)
+    certificates = report_data.certificates(store, 2026, [ids["甲"]], settings=inside_the_year)
+    assert [c.stars for c in certificates.certificates] == [4]
+
+
 def test_printed_results_do_not_follow_later_ledger_changes(store, admin, ids):
     rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
     rating.assess(store, admin, 2026, date(2026, 11, 21), today=LATER)

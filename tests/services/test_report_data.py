@@ -11,11 +11,13 @@ import pytest
 from app.domain.enums import EntryStatus, MemberClass
 from app.domain.errors import NotFound, ValidationError
 from app.domain.periods import Month
-from app.domain.points import ZERO
+from app.domain.points import ZERO, format_points
 from app.services.ledger import entries as ledger
 from app.services.roster import members
 from app.services.printing import report_data
 from app.services.totals import ranking as totals
+from app.services.rules import rulesets
+from app.services.rating.rated import estimate
 from app.services.ledger.entries import EntryRequest
 from app.services.ledger.queries import EntryFilter, list_entries
 from conftest import TODAY, add, keyed_admin
@@ -159,9 +161,13 @@ def test_certificates_by_stars_or_by_name(demo):
 
 
 def test_annual_summaries_match_the_engine_month_by_month(demo):
-    batch = report_data.annual_summaries(demo, 2026, settings=SETTINGS)
+    batch = report_data.annual_summaries(demo, 2026, settings=AFTER_THE_YEAR)
     october = {row.name: row for row in totals.branch_ranking(demo, 2026, month=10).rows}
     year = {row.name: row for row in totals.branch_ranking(demo, 2026).rows}
+    # no round has assessed 2026: the stars are the round engine's estimate, as the certificates' and the 星级预评名单's
+    estimated = estimate(demo, 2026, rulesets.get_rule_set(demo, 2026).rule_set)
+    stars = {row.name: estimated.stars_of(row) for row in estimated.rows}
+    assert batch.stars_from == "estimate" and batch.so_far is None
     assert len(batch.summaries) == 36  # including the member who transferred out in June
     for summary in batch.summaries:
         member_id = report_data.member_ids_by_name(demo, [summary.member_name])[0]
@@ -170,13 +176,32 @@ def test_annual_summaries_match_the_engine_month_by_month(demo):
         assert (summary.base_start, summary.base_component) == (engine.base_start, engine.base_component)
         assert summary.points_total == engine.points_total
         assert summary.final_total == year[summary.member_name].year_to_date
-        assert (summary.rank, summary.stars, summary.grade) == (
-            year[summary.member_name].rank, year[summary.member_name].stars, year[summary.member_name].grade,
-        )
+        assert (summary.rank, summary.grade) == (year[summary.member_name].rank, year[summary.member_name].grade)
+        assert summary.stars == stars.get(summary.member_name, 0)
         if summary.member_name in october:
             assert summary.months[9].year_to_date == october[summary.member_name].year_to_date
         for month in summary.months:
             assert sum((value for _, value in month.by_category), ZERO) == month.total
+
+
+def test_an_annual_summary_inside_the_year_gives_no_band_or_stars(demo):
+    """Signed on 23 November with no round: a total of eleven months decides neither 等次 nor 星级
+    (the notice says they come after the year's assessment), and December is still to come."""
+    from app.reports.annual import render_annual
+    from tests.reports.report_support import all_lines
+
+    batch = report_data.annual_summaries(demo, 2026, settings=SETTINGS)
+    assert batch.stars_from == "" and batch.so_far == TODAY
+    assert all(s.stars is None and s.grade == "" for s in batch.summaries)
+    assert not any(flag.startswith("差") or flag == "未录民主评议" for s in batch.summaries for flag in s.flags)
+    chosen = report_data.member_ids_by_name(demo, ["李䶮"])
+    row, ranked = totals.branch_ranking(demo, 2026).row_for(chosen[0]), len(batch.summaries)
+    lines = all_lines(render_annual(report_data.annual_summaries(demo, 2026, chosen, settings=SETTINGS), invariant=True))
+    assert lines[1] == "（2026年度，截至2026年11月23日）"
+    assert "12月" in lines and lines[lines.index("12月") - 1].startswith("11月 ")  # December is still to come: an empty row
+    assert f"累计总分 {format_points(row.year_to_date)} 等次 年度总评后确定" in lines
+    assert f"星级 年度总评后确定 累计排名 第{row.rank}名（共{ranked}人）" in lines
+    assert not any("星党员" in line or "年度总分" in line for line in lines)
 
 
 def test_a_member_who_left_in_the_year_is_marked_on_his_annual_summary(demo):

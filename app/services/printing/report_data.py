@@ -28,7 +28,7 @@ from app.domain.rating import RoundStatus
 from app.domain.periods import Month
 from app.domain.points import ZERO, format_points
 from app.domain.scoring import year_to_date
-from app.domain.standing import rank
+from app.domain.standing import FLAGS_OF_ANY_PERIOD, rank
 from app.domain.dates import day_text
 from app.reports.data import (
     DEFAULT_OBJECTION_CONTACT,
@@ -388,6 +388,19 @@ def left_notes(store: Store, year: int) -> dict[uuid.UUID, str]:
     }
 
 
+def _annual_stars(store: Store, year: int, issued_on: date, rule_set) -> tuple[dict[uuid.UUID, int] | None, str]:
+    """({member id: stars}, where they come from) for the year's summaries, as the star notice and
+    the certificates have them: the assessed round's stars ("round"), else once the year is over
+    the round engine's estimate over the members it would rate ("estimate"); inside the year with
+    no round, none (“”): a total of part of the year decides no stars."""
+    view = frozen_round(store, year)
+    if view is not None:
+        return {c.member_id: c.stars or 0 for c in view.candidates}, "round"
+    if issued_on <= date(year, 12, 31):
+        return None, ""
+    return estimate_stars(store, year, rule_set).stars, "estimate"
+
+
 def annual_summaries(
     store: Store, year: int, member_ids: Iterable[uuid.UUID] | None = None, settings: IssueSettings | None = None
 ) -> AnnualBatch:
@@ -395,12 +408,16 @@ def annual_summaries(
 
     Month and running figures are summed from the approved entries and combined with the
     engine's own `combine_points` (base deducted down to zero, carried base from last year);
-    the year's result, band, stars (after the quota) and rank are the year ranking's.
+    the final total and rank are the year ranking's, the stars those of the star notice and the
+    certificates (_annual_stars). Dated inside the year without an assessed round, the page is
+    the year so far: the months still to come stay empty and neither band nor stars is given.
     """
     branch = organisation.get_branch(store)
     ranking = totals.branch_ranking(store, year, details=True)
     rule_set = rulesets.get_rule_set(store, year).rule_set
     chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{year}年")
+    issue = issue_info(store, settings)
+    stars, stars_from = _annual_stars(store, year, issue.issued_on, rule_set)
     appraisal_mode = rule_set.appraisal.mode
     appraisals = _appraisal_texts(store, year, appraisal_mode)
     left = left_notes(store, year)
@@ -439,16 +456,17 @@ def annual_summaries(
                 points_total=score.points_total,
                 appraisal=appraisal,
                 final_total=row.year_to_date,
-                grade=row.grade,
-                stars=row.stars,
+                grade=row.grade if stars is not None else "",
+                stars=None if stars is None else stars.get(row.member_id, 0),
                 rank=row.rank,
                 ranked_count=len(ranking.rows),
                 vetoed=row.vetoed,
-                flags=row.flags,
+                flags=row.flags if stars is not None else tuple(f for f in row.flags if f in FLAGS_OF_ANY_PERIOD),
                 left_note=left.get(row.member_id, ""),
             )
         )
-    return AnnualBatch(year, branch.name, issue_info(store, settings), tuple(summaries))
+    so_far = None if stars is not None else issue.issued_on
+    return AnnualBatch(year, branch.name, issue, tuple(summaries), stars_from=stars_from, so_far=so_far)
 
 
 __all__ = [

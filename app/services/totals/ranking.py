@@ -16,7 +16,7 @@ from app.domain.periods import Month, quarter_months
 from app.domain.points import format_points
 from app.domain.scoring import MemberYearScore
 from app.domain.rules import RuleSet
-from app.domain.standing import QuotaResult, apply_five_star_quota, near_band_edge, ranked_places
+from app.domain.standing import EXEMPT_FLAG, VETO_FLAG, QuotaResult, apply_five_star_quota, near_band_edge, ranked_places
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
 from app.services.totals.scoring import BranchScorer, ScoredBranch, collector_paused
@@ -106,9 +106,9 @@ def _flags(kind: str, rule_set, standing: Standing, quota_full: bool) -> tuple[s
     flags = []
     result = standing.result
     if result.vetoed:
-        flags.append("一票否决")
+        flags.append(VETO_FLAG)
     if standing.member_class is MemberClass.EXEMPT_FRAIL:
-        flags.append("老弱病残，部分项目免考")
+        flags.append(EXEMPT_FLAG)
     if kind != "year":
         return tuple(flags)
     if result.appraisal_missing:
