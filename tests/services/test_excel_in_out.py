@@ -262,13 +262,22 @@ def test_every_export_reopens_with_titles_formats_and_no_formulas(store, admin, 
     _no_formulas(out)
 
     tables.export_ranking(store, out, 2026, today=TODAY)
-    assert [c.value for c in load_workbook(out).active[3]][5:7] == ["等次", "星级"]
+    year = load_workbook(out).active  # on 23 November: the year so far, its band and stars an estimate
+    assert year["A1"].value == "红星村党支部2026年度党员积分排名（截至2026年11月23日）"
+    assert [c.value for c in year[3]][4:7] == ["累计总分", "预计等次", "预计星级"]
+    assert "2026年还没有过完：累计总分为截至2026年11月23日已审核的积分" in year.cell(row=year.max_row, column=1).value
+    tables.export_ranking(store, out, 2026, today=date(2027, 1, 5))
+    year = load_workbook(out).active
+    assert year["A1"].value == "红星村党支部2026年度党员积分排名" and [c.value for c in year[3]][4:7] == ["全年总分", "等次", "星级"]
+    assert not any("截至" in str(c.value) for c in _cells(out))
     tables.export_ranking(store, out, 2026, quarter=4, today=TODAY)
     _no_formulas(out)
 
     tables.export_member_year(store, out, zhang, 2026, today=TODAY)
     book = load_workbook(out)
     months = book["各月积分"]
+    assert "截至2026年11月23日累计总分" in months.cell(row=months.max_row, column=1).value
+    assert "预计等次" in months.cell(row=months.max_row, column=1).value
     assert months["A13"].value == "10月" and months["C13"].value == 3.5
     assert book["积分明细"]["I4"].value == "@提醒" and book["积分明细"]["A4"].number_format == "yyyy-mm-dd"
     _no_formulas(out)

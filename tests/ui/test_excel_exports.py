@@ -62,7 +62,8 @@ def test_rankings_month_quarter_and_year_go_out_as_the_page_shows_them(demo_wind
     sheet = _opened(tmp_path / "年度.xlsx").active  # .xlsx added to a name typed without it
     assert "2026年" in sheet["A1"].value and "积分排名" in sheet["A1"].value
     top = _header(sheet, "名次")
-    assert [c.value for c in sheet[top]][:8] == ["名次", "姓名", "党小组", "党员类别", "全年总分", "等次", "星级", "提示"]
+    # inside the year: its total so far, and the band and stars that total would give
+    assert [c.value for c in sheet[top]][:8] == ["名次", "姓名", "党小组", "党员类别", "累计总分", "预计等次", "预计星级", "提示"]
     assert sheet.freeze_panes == f"A{top + 1}"
     shown = page.model.rows()
     assert [sheet.cell(row=top + 1 + i, column=2).value for i in range(len(shown))] == [r.name for r in shown]

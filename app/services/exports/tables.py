@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from app.domain.dates import day_text
 from app.domain.enums import Category
 from app.domain.periods import Month
 from app.services.exports.sheet import Col, Progress, Table, write_tables
@@ -36,23 +37,35 @@ def _stars(count: int | None) -> str:
     return "★" * count if count else "—"
 
 
+def _so_far(year: int, today: date | None) -> str:
+    """“截至2026年12月2日” while `year` is not over on the day of the export, else “”: its total is
+    then the year so far, and its band and stars only what that total would give."""
+    day = today or date.today()
+    return f"截至{day_text(day)}" if day <= date(year, 12, 31) else ""
+
+
 def export_ranking(store, path: str | Path, year: int, month: int | None = None, quarter: int | None = None,
                    today: date | None = None) -> int:
     """The branch ranking of a month, a quarter or the year, as app.services.totals ranks it."""
     ranking = totals.branch_ranking(store, year, month=month, quarter=quarter)
     branch = get_branch(store)
+    title, footer = f"{branch.name}{ranking.label}党员积分排名", [f"共 {len(ranking.rows)} 人。"]
     if ranking.kind == "year":
-        columns = [Col("名次", 6, "int"), Col("姓名", 10), Col("党小组", 12), Col("党员类别", 14), Col("全年总分", 10, "points"),
-                   Col("等次", 10), Col("星级", 10), Col("提示", 30)]
+        so_far = _so_far(year, today)
+        total, band, stars = ("累计总分", "预计等次", "预计星级") if so_far else ("全年总分", "等次", "星级")
+        columns = [Col("名次", 6, "int"), Col("姓名", 10), Col("党小组", 12), Col("党员类别", 14), Col(total, 10, "points"),
+                   Col(band, 10), Col(stars, 10), Col("提示", 30)]
         rows = [[r.rank, r.name, r.group_name, r.member_class.label, r.period_points, r.grade, _stars(r.stars), "；".join(r.flags)]
                 for r in ranking.rows]
+        if so_far:
+            title += f"（{so_far}）"
+            footer.append(f"{year}年还没有过完：累计总分为{so_far}已审核的积分，等次和星级只是按它测算的，以年度总评为准。")
     else:
         columns = [Col("名次", 6, "int"), Col("姓名", 10), Col("党小组", 12), Col("党员类别", 14), Col("本期积分", 10, "points"),
                    Col("本年累计", 10, "points"), Col("提示", 30)]
         rows = [[r.rank, r.name, r.group_name, r.member_class.label, r.period_points, r.year_to_date, "；".join(r.flags)]
                 for r in ranking.rows]
-    table = Table("积分排名", f"{branch.name}{ranking.label}党员积分排名", _lines(store, ranking.label, today, f"细则：{ranking.rule_set_name}"),
-                  columns, rows, footer=[f"共 {len(rows)} 人。"])
+    table = Table("积分排名", title, _lines(store, ranking.label, today, f"细则：{ranking.rule_set_name}"), columns, rows, footer=footer)
     write_tables(path, [table])
     return len(rows)
 
@@ -88,9 +101,11 @@ def export_member_year(store, path: str | Path, member_id: uuid.UUID, year: int,
     columns = [Col("月份", 8), *[Col(c.label, 9, "points") for c in CATEGORIES], Col("本月合计", 10, "points")]
     rows = [[f"{m}月", *[score.month_categories.get(m, {}).get(c) for c in CATEGORIES], score.by_month.get(m)] for m in range(1, 13)]
     rows.append(["全年", *[score.by_category.get(c) for c in CATEGORIES], sum(score.by_month.values(), start=0)])
+    so_far = _so_far(year, today)
+    total, band, stars = (f"{so_far}累计总分", "预计等次", "预计星级") if so_far else ("全年总分", "等次", "星级")
     footer = [
         f"基础分 {score.base_start}（{'由上年结转' if score.base_carried else '细则规定'}），计入 {score.base_component}；"
-        f"全年总分 {score.final_total}；等次 {score.grade or '—'}；星级 {_stars(score.stars)}"
+        f"{total} {score.final_total}；{band} {score.grade or '—'}；{stars} {_stars(score.stars)}"
         + ("；一票否决" if score.vetoed else "") + ("；未录民主评议" if score.appraisal_missing else ""),
     ]
     months = Table("各月积分", f"{name}{year}年积分", _lines(store, f"{year}年度", today), columns, rows, footer)
