@@ -12,11 +12,13 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QComboBox
 
 from app.domain.errors import NotFound
 from app.domain.periods import Month
 from app.services.totals import ranking as totals
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.widgets import IdBox, error_label, show_problem
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -37,6 +39,11 @@ class MemberChoice:
     def __init__(self, ctx: UiContext, parent) -> None:
         self.ctx, self.parent = ctx, parent
         self.box = IdBox()
+        # The form gives the box its whole column. Sized to its contents, a box refilled while shown
+        # (on choosing 积分卡) shrank to them for a moment 20 ms later (Qt's adjustSize timer), with
+        # its own choice cut off, until the form widened it again.
+        self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.box.setMinimumContentsLength(20)  # Latin letters' widths: “全体党员（每人一张）” and a name with its group
         self.note = error_label()
         # Broken by hand, not wrapped: a wrapped label's height is not in the dialog's minimum, and
         # the sentence's second half was cut off below the box.
@@ -45,7 +52,8 @@ class MemberChoice:
         self.box.fill(self.everyone, [])
         self.box.currentIndexChanged.connect(self._say)
         self.month: Month | None = None  # the month the list is read for, None before any
-        self.on_month: set[uuid.UUID] = set()  # the members who have a card that month
+        self.listed: Month | None = None  # the month the list shows (another while a read is under way)
+        self.on_month: set[uuid.UUID] = set()  # the members who have a card in the month listed
         self.names: dict[uuid.UUID, tuple[str, str]] = {}  # (label, name) of every member listed so far
 
     def show(self, month: Month, wanted: bool) -> None:
@@ -57,19 +65,24 @@ class MemberChoice:
         if month != self.month:
             self.month = month
             store = self.ctx.store
-            self.ctx.read(lambda _control: month_members(store, month), self._fill, parent=self.parent, latest=self.box)
-        else:
-            self._say()
+            self.ctx.read(lambda _control: month_members(store, month), lambda rows: self._fill(month, rows),
+                          parent=self.parent, on_problem=self._unread, latest=self.box)
+        self._say()
 
     def current_id(self) -> uuid.UUID | None:
         return self.box.current_id() if self.box.isEnabled() else None
 
-    def _fill(self, rows) -> None:
+    def _unread(self, exc: BaseException) -> None:
+        """The list stays the last month's, and the next change of month or kind reads again."""
+        self.month = None
+        show_error(self.parent, exc)
+
+    def _fill(self, month: Month, rows) -> None:
         """Named with the group: two members of a village may share a name."""
         for row in rows:
             label = translate("PrintDialog", "{0}　{1}").format(row.name, row.group_name) if row.group_name else row.name
             self.names[row.member_id] = (label, row.name)
-        self.on_month = {row.member_id for row in rows}
+        self.listed, self.on_month = month, {row.member_id for row in rows}
         chosen = self.box.current_id()
         kept = [] if chosen is None or chosen in self.on_month else [(self.names[chosen][0], chosen)]
         self.box.fill(self.everyone, [(self.names[row.member_id][0], row.member_id) for row in rows] + kept)
@@ -77,6 +90,7 @@ class MemberChoice:
 
     def _say(self, *_changed) -> None:
         chosen = self.box.current_id()
-        missing = self.box.isEnabled() and chosen is not None and chosen not in self.on_month
+        # nothing is said about a month whose list is still being read
+        missing = self.box.isEnabled() and self.listed == self.month and chosen is not None and chosen not in self.on_month
         show_problem(self.note, translate("PrintDialog", "{0}的积分排名里没有{1}，\n打印前请另选党员或“全体党员”。").format(
-            self.month.label, self.names[chosen][1]) if missing else "")
+            self.listed.label, self.names[chosen][1]) if missing else "")
