@@ -39,11 +39,17 @@ LINE_STYLES = (
 )
 VALUE_LABELS_UP_TO = 40  # bars; beyond this the figures are only in tooltips
 MARKER_SHARE = 0.25  # a line's marker: its half width as a share of the body text size
+STROKE_SHARE = 0.145  # a line's stroke: its width as a share of the body text size (1.3 points on paper)
 
 
 def marker_radius(size: float) -> float:
     """Half the width of a line's marker in a chart whose body text is `size` (paper and screen alike)."""
     return size * MARKER_SHARE
+
+
+def stroke_width(size: float) -> float:
+    """The width of a line's stroke in a chart whose body text is `size`: the figures keep clear of all of it."""
+    return size * STROKE_SHARE
 
 
 @dataclass(frozen=True)
@@ -213,7 +219,7 @@ def lay_out(chart: Chart, width: float, height: float, measure: Measure, size: f
                  low, high, chart.horizontal)
     _axes(chart, layout, plot, ticks, small, measure)
     _lines(chart, layout, plot)  # before the bars' figures, which keep clear of the lines
-    _bars(chart, layout, plot, small, measure, _Obstacles.of(layout.lines, marker_radius(size)))
+    _bars(chart, layout, plot, small, measure, _Obstacles.of(layout.lines, marker_radius(size), stroke_width(size)))
     _guides(chart, layout, plot, small)
     if chart.note:
         layout.labels.append(Label(0, height - small * 0.3, chart.note, small, muted=True))
@@ -256,19 +262,21 @@ class _Obstacles:
 
     boxes: list[tuple[float, float, float, float]]
     segments: list[tuple[tuple[float, float], tuple[float, float]]]
+    clearance: float  # how far a figure keeps from a stroke's middle: half its width, and as much white
 
     @classmethod
-    def of(cls, lines: list[Polyline], radius: float) -> "_Obstacles":
+    def of(cls, lines: list[Polyline], radius: float, stroke: float) -> "_Obstacles":
         reach = radius * 1.4  # the marker's outline and a little white around it
         boxes = [(x - reach, y - reach, x + reach, y + reach) for line in lines for x, y in line.points]
         segments = [pair for line in lines for pair in zip(line.points, line.points[1:])]
-        return cls(boxes, segments)
+        return cls(boxes, segments, stroke)
 
     def free(self, span: tuple[float, float, float, float], strokes: bool) -> bool:
-        """Whether `span` misses every box, and (with `strokes`) every line's stroke too."""
+        """Whether `span` misses every box, and (with `strokes`) every line's stroke too, its width included."""
         if any(_overlap(span, other) for other in self.boxes):
             return False
-        return not strokes or not any(_crosses(a, b, span) for a, b in self.segments)
+        wide = (span[0] - self.clearance, span[1] - self.clearance, span[2] + self.clearance, span[3] + self.clearance)
+        return not strokes or not any(_crosses(a, b, wide) for a, b in self.segments)
 
 
 def _bars(chart: Chart, layout: Layout, plot: _Plot, small: float, measure: Measure, taken: _Obstacles) -> None:
@@ -321,18 +329,28 @@ def _value_label(chart: Chart, layout: Layout, plot: _Plot, c: float, v: float, 
     if width > room * 1.15:
         return
     # A figure that would print against its neighbour's (3.5 and 4.28 read “3.54.28”) or on a line's
-    # marker (the township's average over the branch's bars) moves away from its bar a little at a
-    # time, clear of the lines' strokes too where it can be; it is left off when all is taken: the
-    # paper shows no tooltips, but a run-together figure is a wrong figure.
+    # marker (the township's average over the branch's bars) goes to the nearest free place over its
+    # bar, clear of the lines' strokes too where it can be (a steep fall onto the bar struck “1.57”
+    # through); it is left off when all is taken: the paper shows no tooltips, but a run-together
+    # figure is a wrong figure.
     space = measure(" ", size)
-    start, step = (y - size * 0.3, -size * 0.35) if v >= 0 else (y + size, size * 0.35)
     for strokes in (True, False):
-        for baseline in (start + step * k for k in range(8)):
-            span = (x - (width + space) / 2, baseline - size * 0.8, x + (width + space) / 2, baseline + size * 0.2)
+        for left, baseline in _places(x, y, v >= 0, width, room, size):
+            span = (left - space / 2, baseline - size * 0.8, left + width + space / 2, baseline + size * 0.2)
             if taken.free(span, strokes):
                 taken.boxes.append(span)
-                layout.labels.append(Label(x, baseline, text, size, "middle"))
+                layout.labels.append(Label(left + width / 2, baseline, text, size, "middle"))
                 return
+
+
+def _places(x: float, y: float, up: bool, width: float, room: float, size: float) -> list[tuple[float, float]]:
+    """Where a bar's figure may go, nearest first: (left edge, baseline) a little further from the
+    bar's end each step, centred or against either side of the bar (a line falling onto the bar's
+    middle leaves one side free), within about three lines of the bar's end."""
+    start, step = (y - size * 0.3, -size * 0.35) if up else (y + size, size * 0.35)
+    side = max(room - width, 0) / 2
+    places = [(abs(step) * k + abs(shift), x - width / 2 + shift, start + step * k) for k in range(8) for shift in (0, -side, side)]
+    return [(left, baseline) for _, left, baseline in sorted(places, key=lambda place: place[0])]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

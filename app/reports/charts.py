@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.reports.chart_data import Chart, ChartSet
-from app.reports.chart_layout import HATCH_INK, LINE_STYLES, STYLES, Box, Layout, hatch_segments, lay_out, marker_radius
+from app.reports.chart_layout import HATCH_INK, LINE_STYLES, STYLES, Box, Layout, hatch_segments, lay_out, marker_radius, stroke_width
 from app.reports.layout import A4_PORTRAIT, BLACK, FONT, FONT_BOLD, MUTED, PageGeometry, draw_page_number, ensure_fonts, new_canvas
 from app.reports.text import date_text
 
@@ -45,7 +45,7 @@ def draw_chart(canvas, chart: Chart, x: float, top: float, width: float, height:
     layout = lay_out(chart, width, height, measure, size)
     canvas.saveState()
     try:
-        _draw_layout(_Page(canvas, x, top), layout, marker_radius(size))
+        _draw_layout(_Page(canvas, x, top), layout, size)
         if chart.is_empty:
             canvas.setFont(FONT, size * 1.2)
             canvas.setFillColor(MUTED)
@@ -64,7 +64,7 @@ class _Page:
         return self.x0 + x, self.top - y
 
 
-def _draw_layout(page: _Page, layout: Layout, radius: float) -> None:
+def _draw_layout(page: _Page, layout: Layout, size: float) -> None:
     canvas = page.canvas
     for kind, (ink, width, dash) in RULES.items():
         rules = [r for r in layout.rules if r.kind == kind]
@@ -80,11 +80,11 @@ def _draw_layout(page: _Page, layout: Layout, radius: float) -> None:
     canvas.setDash([])
     _draw_boxes(page, layout.boxes)
     for line in layout.lines:
-        _draw_line(page, line.points, line.style, radius)
+        _draw_line(page, line.points, line.style, size)
     for key in layout.keys:
         if key.is_line:
             middle = key.y + key.size / 2
-            _draw_line(page, [(key.x, middle), (key.x + key.size * 1.8, middle)], key.style, radius, [(key.x + key.size * 0.9, middle)])
+            _draw_line(page, [(key.x, middle), (key.x + key.size * 1.8, middle)], key.style, size, [(key.x + key.size * 0.9, middle)])
         else:
             _draw_boxes(page, [Box(key.x, key.y, key.size * 1.8, key.size, key.style, "")])
     _draw_labels(page, layout)
@@ -152,12 +152,13 @@ def _hatch_form(canvas, hatch: str) -> str:
     return name
 
 
-def _draw_line(page: _Page, points, style: int, radius: float, markers=None) -> None:
+def _draw_line(page: _Page, points, style: int, size: float, markers=None) -> None:
+    """The stroke's width and the markers' size are the layout's (the figures keep clear of both)."""
     canvas = page.canvas
     ink, dash, marker = LINE_STYLES[style]
     ink = colors.Color(*ink)
     canvas.setStrokeColor(ink)
-    canvas.setLineWidth(1.3)
+    canvas.setLineWidth(stroke_width(size))
     canvas.setDash(list(dash) or [])
     if len(points) > 1:
         path = canvas.beginPath()
@@ -167,7 +168,7 @@ def _draw_line(page: _Page, points, style: int, radius: float, markers=None) -> 
         canvas.drawPath(path, stroke=1, fill=0)
     canvas.setDash([])
     for x, y in points if markers is None else markers:
-        _marker(canvas, marker, *page.at(x, y), radius, ink)
+        _marker(canvas, marker, *page.at(x, y), marker_radius(size), ink)
 
 
 def _marker(canvas, kind: str, x: float, y: float, r: float, ink) -> None:

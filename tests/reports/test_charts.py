@@ -227,3 +227,39 @@ def test_figures_on_bars_keep_off_the_line_markers():
                 apart = label.x + half <= x - radius or x + radius <= label.x - half or bottom <= y - radius or y + radius <= top
                 assert apart, f"{label.text} is printed on the marker at ({x:.0f}, {y:.0f}) ({width})"
             assert any(box.tip.endswith(f"：{label.text}分") and box.x <= label.x <= box.x + box.w for box in layout.boxes), label
+
+
+def test_figures_on_bars_keep_off_the_lines_strokes():
+    """The township's month chart: a figure was printed through the township's line where it fell
+    steeply onto the bar (November's “1.57” struck through by the stroke from October's 4.33 down
+    to 1.5), and touched it at a wide V over a bar. Every figure is still printed over its own bar,
+    and clear of every stroke by half the stroke's width at least."""
+    from app.reports.charts import TEXT_SIZE, measure
+    from app.reports.layout import ensure_fonts
+
+    ensure_fonts()
+    stroke = 1.3  # the line's width on paper (app.reports.charts)
+    branch = (D("4.44"), D("4.79"), D("4.81"), D("4.86"), D("4.47"), D("4.63"), D("4.81"), D("4.67"), D("4.67"), D("4.49"), D("1.57"), None)
+    township = (D("4.55"), D("4.70"), D("4.76"), D("4.48"), D("4.62"), D("4.70"), D("4.62"), D("4.52"), D("4.62"), D("4.33"), D("1.50"), None)
+    wide_v = (D("6.4"), D("6.5"), D("4.6"), D("6.5"), D("6.4"), D("3.1"), D("6.2"), D("6.3"), D("4.2"), D("6.3"), D("5.8"), D("5.9"))
+    bars_v = (D("5.9"), D("6.0"), D("5.0"), D("6.0"), D("5.9"), D("3.6"), D("5.6"), D("5.8"), D("4.6"), D("5.7"), D("5.2"), D("5.3"))
+    for bars, line in ((branch, township), (bars_v, wide_v)):
+        chart = Chart("红星村党支部逐月人均积分与全乡镇对比", tuple(f"{m}\n第1名" for m in MONTHS),
+                      bars=(Series("红星村党支部人均", bars),), lines=(Series("全乡镇人均", line),))
+        for width in (510.2, 600, 700):
+            layout = lay_out(chart, width, 269, measure, TEXT_SIZE)
+            figures = [label for label in layout.labels if label.text.replace(".", "").isdigit() and label.size < TEXT_SIZE * 0.85]
+            assert sorted(label.text for label in figures) == sorted(chart.figure(v).removesuffix("分") for v in bars if v)
+            for label in figures:
+                half = measure(label.text, label.size) / 2
+                bar = next(box for box in layout.boxes if box.x <= label.x <= box.x + box.w)
+                assert bar.tip.endswith(f"：{label.text}分"), label
+                assert bar.x - 1e-9 <= label.x - half and label.x + half <= bar.x + bar.w + 1e-9, label  # within its bar's width
+                assert bar.y - label.size * 3 < label.y <= bar.y, label
+                text = (label.x - half, label.y - label.size * 0.8, label.x + half, label.y + label.size * 0.2)
+                for polyline in layout.lines:
+                    for (x0, y0), (x1, y1) in zip(polyline.points, polyline.points[1:]):
+                        for t in (i / 2000 for i in range(2001)):
+                            x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+                            gap = max(text[0] - x, x - text[2], text[1] - y, y - text[3])
+                            assert gap >= stroke / 2, f"{label.text} touches the line at ({x:.0f}, {y:.0f}) ({width})"

@@ -139,8 +139,63 @@ def test_the_member_list_is_the_chosen_months_so_a_leavers_card_can_be_printed(d
     dialog.make_preview()
     pdf, title = made[-1]
     assert title == "李䶮2026年10月积分卡" and "李䶮" in _text(pdf)
-    dialog.year_spin.setValue(2027)  # no rule set for 2027: nobody to choose, everyone's cards again
-    assert box.count() == 1 and dialog.options().member_id is None
+    dialog.year_spin.setValue(2027)  # no rule set for 2027: nobody on the list; he stays chosen, said to be missing
+    assert box.count() == 2 and dialog.options().member_id == leaver.id and dialog.members.note.isVisibleTo(dialog)
+    dialog.close()
+
+
+def test_a_chosen_member_stays_chosen_and_is_said_missing_in_a_month_without_him(demo_window, monkeypatch):
+    """Another month while one member was chosen fell back to 全体党员 without a word: the clerk
+    printed the whole branch's cards for one member's. He stays chosen in a month that has him;
+    in one that has not, a sentence beside the choice says so, and nobody's cards are made."""
+    from app.domain.errors import NotFound
+    from app.services.roster import members
+
+    store = demo_window.ctx.store
+    leaver = members.find_member_by_name(store, "李䶮")
+    members.transfer_out(store, keyed_admin(store), leaver.id, date(2026, 11, 2), "城关镇党委", today=date(2026, 11, 23))
+    dialog, made = _octobers_scorecards(demo_window, monkeypatch)
+    box = dialog.member_box
+    box.setCurrentIndex(box.findText("李䶮　第一党小组"))
+    dialog.month_box.setCurrentIndex(8)  # September has him
+    assert box.currentText() == "李䶮　第一党小组" and dialog.options().member_id == leaver.id
+    assert len([i for i in range(box.count()) if box.itemText(i).startswith("李䶮")]) == 1  # listed once
+    dialog.month_box.setCurrentIndex(11)  # December has not: he left in November
+    assert box.currentText() == "李䶮　第一党小组" and dialog.options().member_id == leaver.id
+    note = dialog.members.note
+    assert note.isVisibleTo(dialog) and note.text() == "2026年12月的积分排名里没有李䶮，\n打印前请另选党员或“全体党员”。"
+    with pytest.raises(NotFound, match="李䶮"):
+        dialog.make_preview()
+    assert made == []
+    box.setCurrentIndex(0)
+    assert not note.isVisibleTo(dialog) and dialog.options().member_id is None
+    box.setCurrentIndex(box.findText("李䶮　第一党小组"))
+    dialog.kind_list.setCurrentRow(1)  # the notice: no member to choose, nothing to say
+    assert not note.isVisibleTo(dialog) and dialog.options().member_id is None
+    dialog.close()
+
+
+def test_the_months_ranking_is_read_only_while_a_member_can_be_chosen(demo_window, monkeypatch):
+    """The dialog read the month's ranking for its 党员 list on opening and at each change of month,
+    whatever was to be printed: seconds on a bigger branch, for the notice or the board too."""
+    from app.services.totals import ranking
+
+    asked, real = [], ranking.branch_ranking
+    monkeypatch.setattr(ranking, "branch_ranking", lambda *args, **kwargs: asked.append(kwargs.get("month")) or real(*args, **kwargs))
+    dialog = menu_actions.open_print_dialog(demo_window)
+    dialog.kind_list.setCurrentRow(1)
+    for index in (7, 8, 9):
+        dialog.month_box.setCurrentIndex(index)
+    dialog.kind_list.setCurrentRow(5)
+    dialog.year_spin.setValue(2025)
+    dialog.year_spin.setValue(2026)
+    assert asked == []
+    dialog.kind_list.setCurrentRow(0)
+    assert asked == [10] and dialog.member_box.count() == 36
+    dialog.kind_list.setCurrentRow(1)
+    dialog.kind_list.setCurrentRow(0)  # the same month: the list is still right
+    dialog.month_box.setCurrentIndex(8)
+    assert asked == [10, 9]
     dialog.close()
 
 

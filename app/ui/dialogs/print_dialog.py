@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import NotFound
 from app.domain.periods import Month
 from app.reports.data import DEFAULT_OBJECTION_CONTACT, MAX_OFFSET_MM, NOTICE_DAYS, CertificateOptions
 from app.services.printing import report_data
-from app.services.totals import ranking as totals
 from app.ui.context import UiContext
+from app.ui.dialogs.print_members import MemberChoice
 from app.ui.dialogs.report_dialog import ReportDialog
-from app.ui.widgets import IdBox, hint_label
+from app.ui.widgets import hint_label
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -144,15 +143,6 @@ SIGNED = ("scorecards", "notice", "stars", "certificates", "annual", "board")
 WITH_CHARTS = ("notice", "annual")  # the papers that can carry chart pages
 
 
-def _month_members(store, month: Month) -> list[totals.RankingRow]:
-    """In pinyin order; none for a year without a rule set (printing then says why)."""
-    try:
-        rows = totals.branch_ranking(store, month.year, month=month.month).rows
-    except NotFound:
-        return []
-    return sorted(rows, key=lambda row: (row.name_pinyin, row.name))
-
-
 class PrintDialog(ReportDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -206,12 +196,12 @@ class PrintDialog(ReportDialog):
         self.per_page_box.addItem(self.tr("每页两张（上下两张，沿虚线裁开）"), 2)
         self.per_page_box.setCurrentIndex(max(0, self.per_page_box.findData(self.prefs.number("per_page", 1))))
         form.addRow(self.tr("积分卡"), self.per_page_box)
-        self.member_box = IdBox()
-        self.member_box.fill(self.tr("全体党员（每人一张）"), [])
+        self.members = MemberChoice(self.ctx, self)
+        self.member_box = self.members.box
         form.addRow(self.tr("党员"), self.member_box)
-        self.year_spin.valueChanged.connect(self._read_members)
-        self.month_box.currentIndexChanged.connect(self._read_members)
-        self._read_members()
+        form.addRow("", self.members.note)
+        self.year_spin.valueChanged.connect(self._show_members)
+        self.month_box.currentIndexChanged.connect(self._show_members)
         # the whole sentence did not fit the dialog's column at 1366×768 and was cut off mid-word
         self.charts_check = QCheckBox(self.tr("附上图表页"))
         self.charts_check.setToolTip(self.tr("积分公示表附党小组和会议出席率图表；年度积分汇总每人附一页全年图表。"))
@@ -219,18 +209,10 @@ class PrintDialog(ReportDialog):
         form.addRow(self.tr("图表"), self.charts_check)
         return form
 
-    def _read_members(self, *_changed) -> None:
+    def _show_members(self, *_changed) -> None:
         """The members on the chosen month's ranking, whose cards that month prints: one who has
         left since is among them, one who came later is not."""
-        store, month = self.ctx.store, Month(self.year_spin.value(), self.month_box.currentData())
-        self.ctx.read(lambda _control: _month_members(store, month), self._show_members, parent=self, latest=self.member_box)
-
-    def _show_members(self, rows) -> None:
-        """Named with the group: two members of a village may share a name."""
-        self.member_box.fill(self.tr("全体党员（每人一张）"), [
-            (self.tr("{0}　{1}").format(row.name, row.group_name) if row.group_name else row.name, row.member_id)
-            for row in rows
-        ])
+        self.members.show(Month(self.year_spin.value(), self.month_box.currentData()), self.kind.key == "scorecards")
 
     def _certificate_box(self) -> QGroupBox:
         self.certificate_group = QGroupBox(self.tr("荣誉证书"))
@@ -289,7 +271,7 @@ class PrintDialog(ReportDialog):
         self.paper_box.setEnabled(kind.key in ("notice", "stars", "board"))
         self.quarter_check.setEnabled(kind.key == "board")
         self.per_page_box.setEnabled(kind.key == "scorecards")
-        self.member_box.setEnabled(kind.key == "scorecards")
+        self._show_members()
         self.charts_check.setEnabled(kind.key in WITH_CHARTS)
         self.certificate_group.setEnabled(kind.key == "certificates")
         for widget in (self.days_spin, self.contact_edit, self.phone_edit):
@@ -308,7 +290,7 @@ class PrintDialog(ReportDialog):
         return PrintOptions(self.paper_box.currentText(), self.per_page_box.currentData(), self.stars_spin.value(), certificate, issue,
                             self.charts_check.isChecked() and self.kind.key in WITH_CHARTS,
                             self.quarter_check.isChecked() and self.kind.key == "board",
-                            self.member_box.current_id() if self.kind.key == "scorecards" else None)
+                            self.members.current_id())
 
     def make_preview(self) -> None:
         kind, options = self.kind, self.options()
