@@ -122,6 +122,20 @@ def test_the_detail_of_a_received_report(store, admin, village_year, township, t
     assert (decided.decision, decided.comments, decided.decided_on) == ("returned", "请补充双报到证明", date(2026, 11, 28))
 
 
+def test_a_report_of_another_townships_village_is_refused_unless_gathered_here(store, admin, village_year, township, tmp_path):
+    """A village of 城关镇党委 hands its report in at 河西乡: not taken, and nothing is recorded; once its
+    backup is gathered there (filed under 河西乡党委 with a notice), its report is 河西乡's to verify."""
+    _, report = _reported_round(store, admin, tmp_path)
+    township_store, township_admin = township
+    gather.start_township_database(township_store, township_admin, "河西乡党委")
+    with pytest.raises(ValidationError) as refused:
+        rating_exchange.import_for_verification(township_store, township_admin, report)
+    assert refused.value.message == "“红星村-2026.jfrating”是城关镇党委 红星村党支部的上报材料，不是本乡镇（河西乡党委）的，没有导入。"
+    assert rating_exchange.township_verifications(township_store) == []
+    gather.gather(township_store, township_admin, [backup.backup_to(store, tmp_path).path])
+    assert "已导入" in rating_exchange.import_for_verification(township_store, township_admin, report).summary
+
+
 def test_a_payload_with_odd_values_is_shown_not_refused(township):
     store, admin = township
     with unit_of_work(store, admin) as uow:
