@@ -287,6 +287,9 @@ def apply_verification(store: Store, actor: Actor, path: Path | str, today: date
         record = uow.session.get(RatingRound, round_id)
         if record is None or record.branch_id != branch_id:
             raise ValidationError("这份验星结果不是本支部的。")
+        if record.status.value == decision and payload.get("report_sha256") == record.report_sha256:
+            # the same answer brought in twice: nothing to do, and nothing wrong with the report
+            return Change(f"这份验星结果（{day_text(decided_on)}{record.status.label}）已经登记过了。")
         if record.status is not RoundStatus.REPORTED or payload.get("report_sha256") != record.report_sha256:
             raise ConflictError("这份验星结果对应的不是本支部目前上报的材料（可能是旧的或已重新打开过），不能登记。")
         if decision not in ("verified", "returned"):
