@@ -141,6 +141,18 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
         QAbstractItemModelTester(model, FATAL)
 
 
+def test_the_committee_is_named_when_the_window_opens_on_another_page(app, qtbot, township_store, tmp_path):
+    """Reopened on 验星 (the page last used), the left side said only 乡镇汇总 until 汇总总览 was visited."""
+    from app.ui.window_state import WindowState
+
+    state = WindowState(tmp_path / "state.ini")
+    state.set_value(TownshipWindow.PAGE_STATE_KEY, "verify")
+    window = TownshipWindow(township_store, keyed_admin(township_store), today=TODAY, jobs=JobRunner(synchronous=True), window_state=state)
+    qtbot.addWidget(window)
+    assert window.current_page() is window.pages["verify"]
+    assert window.branch_label.text() == "城关镇党委\n乡镇汇总"
+
+
 def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(villages, township_window, tmp_path, monkeypatch):
     _, made, report = villages
     village_db = tmp_path / "village.db"

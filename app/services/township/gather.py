@@ -49,6 +49,7 @@ from app.services.township.overview import (  # re-exported: the township window
     TownshipOverview,
     TownshipRow,
     gathered_branches,
+    township_name,
     township_overview,
 )
 from db.chain_check import check_chains
@@ -62,7 +63,7 @@ PassphraseSource = Callable[[Path, Manifest], "str | None"]
 __all__ = [
     "gather", "find_backup_files", "ensure_township_database", "GatherReport", "FileResult", "Conflict",
     "is_township_database", "start_township_database",
-    "township_overview", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow", "GatheredBranch",
+    "township_overview", "township_name", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow", "GatheredBranch",
 ]
 
 

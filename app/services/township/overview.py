@@ -93,6 +93,14 @@ def gathered_branches(store: Store) -> list[GatheredBranch]:
     return sorted(found, key=lambda b: b.name)
 
 
+def township_name(store: Store) -> str:
+    """The committee this gathering database is for ("" before it is marked), without scoring anything."""
+    with read_session(store) as session:
+        unit_id = read_settings(session).get(TOWNSHIP_SETTING)
+        township = session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None
+        return township.name if township else ""
+
+
 def township_overview(store: Store, year: int) -> TownshipOverview:
     """Every gathered branch side by side for `year`, and one ranking across the township.
 
