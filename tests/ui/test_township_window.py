@@ -141,6 +141,20 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
         QAbstractItemModelTester(model, FATAL)
 
 
+def test_the_gather_dialog_shows_the_villages_it_gathered(villages, township_window):
+    """At its opening size the dialog's comparison had room for one row: three villages gathered
+    read as one, the others hidden below a scroll bar."""
+    stick, made, _ = villages
+    dialog = township_window.open_backup("gather")
+    dialog.add_gather_source(stick)
+    dialog.start_gather()
+    table = dialog.gather_tab.overview_table
+    last = table.model().rowCount() - 1
+    assert last == len(made) - 1
+    assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
+    dialog.close()
+
+
 def test_the_committee_is_named_when_the_window_opens_on_another_page(app, qtbot, township_store, tmp_path):
     """Reopened on 验星 (the page last used), the left side said only 乡镇汇总 until 汇总总览 was visited."""
     from app.ui.window_state import WindowState
