@@ -74,6 +74,21 @@ def test_villages_are_gathered_under_the_committee_named_at_set_up(store, admin,
     assert overview.township == "城关镇党委（汇总）" and [b.name for b in overview.branches] == ["红星村党支部"]
 
 
+def test_a_member_who_left_in_the_year_is_counted_and_said_so(store, admin, village_year, township, tmp_path):
+    """Transferred out in June: the overview scores him for his months here, as the village's own
+    ranking does, while the village's star-rating round leaves him out; the branch's line says how
+    many such members it holds, so its stars and the 验星 page's candidates can be reconciled."""
+    from app.services.roster import members
+
+    ids = [add(store, admin, name) for name in ("甲一", "乙二", "丙三")]
+    members.transfer_out(store, admin, ids[0], date(2026, 6, 30), "镇机关党支部", today=LATER)
+    township_store, township_admin = township
+    gather.gather(township_store, township_admin, [backup.backup_to(store, tmp_path).path])
+    [line] = township_overview.township_overview(township_store, 2026).branches
+    assert (line.rated, line.departed) == (3, 1)
+    assert township_overview.township_overview(township_store, 2025).branches[0].departed == 0
+
+
 def _reported_round(store, admin, tmp_path) -> tuple[dict, object]:
     ids = {name: add(store, admin, name) for name in ("甲一", "乙二", "丙三")}
     rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)

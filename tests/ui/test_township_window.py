@@ -26,6 +26,7 @@ from app.services.rating import rounds as rating
 from app.services.rating import exchange as rating_exchange
 from app.services.totals import ranking as totals
 from app.services.rating.queries import load_view
+from app.services.roster import members
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
 from conftest import TODAY, keyed_admin
@@ -46,6 +47,7 @@ class Village:
     total: Decimal  # the village's own year ranking, summed in its own database
     members: int
     stars: dict[int, int]
+    departed: int  # on the year's ranking, gone from the branch by the year's end
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,9 @@ def villages(tmp_path_factory):
                 session.execute(update(OrgUnit).where(OrgUnit.id == organisation.current_branch_id(store)).values(name=name))
             ranking = totals.branch_ranking(store, 2026)
             stars = {n: sum(1 for row in ranking.rows if row.stars == n) for n in range(1, 6)}
-            made.append(Village(name, path, sum((row.year_to_date for row in ranking.rows), Decimal(0)), len(ranking.rows), stars))
+            on_roll = {m.id for m in members.list_members(store)}
+            departed = sum(1 for row in ranking.rows if row.member_id not in on_roll)
+            made.append(Village(name, path, sum((row.year_to_date for row in ranking.rows), Decimal(0)), len(ranking.rows), stars, departed))
             backup.backup_to(store, stick)
     report = root / "红星村-2026.jfrating"
     with Store.open_file(made[0].db) as store:
@@ -119,6 +123,8 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
         assert line.summary.rated == village.members
         assert {n: line.summary.stars.get(n, 0) for n in range(1, 6)} == village.stars
         assert line.entries > 0 and line.gathered.file_name.endswith(".jfbak")
+        assert line.summary.departed == village.departed
+        assert ("含年内转出、去世的 {0} 人（不参加评星）".format(village.departed) in line.note) == bool(village.departed)
     row = page.branch_model.rows().index(page.line_named(made[1].name))
     assert Decimal(page.branch_model.data(page.branch_model.index(row, 3))) == made[1].total  # 年度总分 as shown
     everyone = sum(v.members for v in made)
