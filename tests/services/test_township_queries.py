@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -149,6 +150,46 @@ def test_a_report_of_another_townships_village_is_refused_unless_gathered_here(s
     assert rating_exchange.township_verifications(township_store) == []
     gather.gather(township_store, township_admin, [backup.backup_to(store, tmp_path).path])
     assert "已导入" in rating_exchange.import_for_verification(township_store, township_admin, report).summary
+
+
+def test_reported_totals_are_checked_against_the_gathered_ledger(store, admin, village_year, township, tmp_path):
+    """A .jfrating is plain JSON with a plain SHA-256: edited and summed again it imports as any
+    other. Beside the village's gathered ledger the changed total shows; before the village's
+    backup is gathered, the check says it cannot be made."""
+    import hashlib
+    import json
+
+    from app.services.township.report_check import check_against_gathered
+
+    _, report = _reported_round(store, admin, tmp_path)
+    township_store, township_admin = township
+    rating_exchange.import_for_verification(township_store, township_admin, report)
+    [honest] = rating_exchange.township_verifications(township_store)
+    assert check_against_gathered(township_store, honest.id).sentence == (
+        "这个村的备份还没有汇总进来，上报的积分没法和台账核对；请先汇总这个村的备份。")
+
+    made = backup.backup_to(store, tmp_path)
+    gather.gather(township_store, township_admin, [made.path])
+    local = made.manifest.created_at.astimezone()
+    day = f"{local.year}年{local.month}月{local.day}日"
+    assert check_against_gathered(township_store, honest.id).sentence == f"上报的 3 人的年度积分与汇总来的台账（{day}的备份）一致。"
+
+    document = json.loads(report.read_text(encoding="utf-8"))
+    first = document["payload"]["candidates"][0]
+    was = first["final_total"]
+    first["final_total"], first["stars"] = "95.00", 5
+    document["payload"]["objections"] = []  # another report's content, so it is not the same file twice
+    document["sha256"] = hashlib.sha256(rating_exchange._canonical(document["payload"])).hexdigest()
+    edited = tmp_path / "改过.jfrating"
+    edited.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    rating_exchange.import_for_verification(township_store, township_admin, edited)
+    changed = next(r for r in rating_exchange.township_verifications(township_store) if r.id != honest.id)
+    check = check_against_gathered(township_store, changed.id)
+    assert [(m.name, m.reported) for m in check.mismatches] == [(first["name"], Decimal("95.00"))]
+    assert check.sentence == (
+        f"有 1 人上报的年度积分与汇总来的台账（{day}的备份）不符：{first['name']} 上报 95 分、台账 {Decimal(was).normalize():f} 分；"
+        "村里在这份备份之后又记过分的，请村里重新交备份，汇总后再核对。"
+    )
 
 
 def test_a_payload_with_odd_values_is_shown_not_refused(township):

@@ -220,6 +220,19 @@ def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(vill
     assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充在职党员双报到证明")
 
 
+def test_the_reported_totals_are_set_beside_the_gathered_ledger(villages, township_window, monkeypatch):
+    stick, made, report = villages
+    page = township_window.show_page("verify")
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
+    page.import_report()
+    assert page.check_label.text() == "这个村的备份还没有汇总进来，上报的积分没法和台账核对；请先汇总这个村的备份。"
+    _gather_in_the_window(township_window, stick)
+    page = township_window.show_page("verify")
+    assert page.selected_row() is not None
+    assert page.check_label.text().startswith(f"上报的 {made[0].members - made[0].departed} 人的年度积分与汇总来的台账（")
+    assert page.check_label.text().endswith("的备份）一致。")
+
+
 def test_verifying_needs_no_comments(villages, township_window, tmp_path, monkeypatch):
     _, _, report = villages
     page = township_window.show_page("verify")
