@@ -45,6 +45,17 @@ def extension_sentence(whose: str, extension: Extension) -> str:
     )
 
 
+def gathered_extension_sentence(extension: Extension) -> str:
+    """A village's newer backup whose chain does not reach the head the township kept from its last one."""
+    name, old, new = CHAIN_NAMES.get(extension.chain, extension.chain), extension.old, extension.new
+    if extension.kind == MISSING:
+        # the township cannot tell a village that restored an older backup (a laptop replaced, a
+        # file lost) from one whose records were deleted: both leave the ledger shorter
+        return (f"它的{name}只有 {new.seq} 条，比上次汇总的 {old.seq} 条还少：村里可能恢复过更早的备份，"
+                f"也可能删除过记录，请村里核对后用最新的数据重新备份。")
+    return extension_sentence("这份更新的备份里，", extension)
+
+
 def extension_details(extension: Extension) -> str:
     return (
         f"chain={extension.chain} kind={extension.kind} old_seq={extension.old.seq} old_hash={extension.old.hash} "

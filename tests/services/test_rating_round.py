@@ -133,6 +133,10 @@ def test_a_whole_round(tmp_path, store, admin, branch_ten):
     rating_exchange.apply_verification(store, admin, answer, today=LATER)
     view = load_view(store, 2026)
     assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充双报到证明")
+    # brought in a second time (the stick plugged in again): said so, not "not the report on record"
+    again = rating_exchange.apply_verification(store, admin, answer, today=LATER)
+    assert again.summary == "这份验星结果（2026年11月28日乡镇退回）已经登记过了。" and not again.updated
+    assert len(load_view(store, 2026).steps) == len(view.steps)
 
     rating.reopen(store, admin, 2026, "按乡镇意见补充双报到证明", date(2026, 11, 29), today=LATER)
     rating.set_dual_report(store, admin, 2026, ids["丁"], True)

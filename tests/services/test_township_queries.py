@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -74,6 +75,21 @@ def test_villages_are_gathered_under_the_committee_named_at_set_up(store, admin,
     assert overview.township == "城关镇党委（汇总）" and [b.name for b in overview.branches] == ["红星村党支部"]
 
 
+def test_a_member_who_left_in_the_year_is_counted_and_said_so(store, admin, village_year, township, tmp_path):
+    """Transferred out in June: the overview scores him for his months here, as the village's own
+    ranking does, while the village's star-rating round leaves him out; the branch's line says how
+    many such members it holds, so its stars and the 验星 page's candidates can be reconciled."""
+    from app.services.roster import members
+
+    ids = [add(store, admin, name) for name in ("甲一", "乙二", "丙三")]
+    members.transfer_out(store, admin, ids[0], date(2026, 6, 30), "镇机关党支部", today=LATER)
+    township_store, township_admin = township
+    gather.gather(township_store, township_admin, [backup.backup_to(store, tmp_path).path])
+    [line] = township_overview.township_overview(township_store, 2026).branches
+    assert (line.rated, line.departed) == (3, 1)
+    assert township_overview.township_overview(township_store, 2025).branches[0].departed == 0
+
+
 def _reported_round(store, admin, tmp_path) -> tuple[dict, object]:
     ids = {name: add(store, admin, name) for name in ("甲一", "乙二", "丙三")}
     rating.start_round(store, admin, 2026, date(2026, 11, 20), today=LATER)
@@ -120,6 +136,60 @@ def test_the_detail_of_a_received_report(store, admin, village_year, township, t
                                         date(2026, 11, 28), tmp_path / "退回.jfverify", today=LATER)
     decided = rating_exchange.verification_detail(township_store, row.id)
     assert (decided.decision, decided.comments, decided.decided_on) == ("returned", "请补充双报到证明", date(2026, 11, 28))
+
+
+def test_a_report_of_another_townships_village_is_refused_unless_gathered_here(store, admin, village_year, township, tmp_path):
+    """A village of 城关镇党委 hands its report in at 河西乡: not taken, and nothing is recorded; once its
+    backup is gathered there (filed under 河西乡党委 with a notice), its report is 河西乡's to verify."""
+    _, report = _reported_round(store, admin, tmp_path)
+    township_store, township_admin = township
+    gather.start_township_database(township_store, township_admin, "河西乡党委")
+    with pytest.raises(ValidationError) as refused:
+        rating_exchange.import_for_verification(township_store, township_admin, report)
+    assert refused.value.message == "“红星村-2026.jfrating”是城关镇党委 红星村党支部的上报材料，不是本乡镇（河西乡党委）的，没有导入。"
+    assert rating_exchange.township_verifications(township_store) == []
+    gather.gather(township_store, township_admin, [backup.backup_to(store, tmp_path).path])
+    assert "已导入" in rating_exchange.import_for_verification(township_store, township_admin, report).summary
+
+
+def test_reported_totals_are_checked_against_the_gathered_ledger(store, admin, village_year, township, tmp_path):
+    """A .jfrating is plain JSON with a plain SHA-256: edited and summed again it imports as any
+    other. Beside the village's gathered ledger the changed total shows; before the village's
+    backup is gathered, the check says it cannot be made."""
+    import hashlib
+    import json
+
+    from app.services.township.report_check import check_against_gathered
+
+    _, report = _reported_round(store, admin, tmp_path)
+    township_store, township_admin = township
+    rating_exchange.import_for_verification(township_store, township_admin, report)
+    [honest] = rating_exchange.township_verifications(township_store)
+    assert check_against_gathered(township_store, honest.id).sentence == (
+        "这个村的备份还没有汇总进来，上报的积分没法和台账核对；请先汇总这个村的备份。")
+
+    made = backup.backup_to(store, tmp_path)
+    gather.gather(township_store, township_admin, [made.path])
+    local = made.manifest.created_at.astimezone()
+    day = f"{local.year}年{local.month}月{local.day}日"
+    assert check_against_gathered(township_store, honest.id).sentence == f"上报的 3 人的年度积分与汇总来的台账（{day}的备份）一致。"
+
+    document = json.loads(report.read_text(encoding="utf-8"))
+    first = document["payload"]["candidates"][0]
+    was = first["final_total"]
+    first["final_total"], first["stars"] = "95.00", 5
+    document["payload"]["objections"] = []  # another report's content, so it is not the same file twice
+    document["sha256"] = hashlib.sha256(rating_exchange._canonical(document["payload"])).hexdigest()
+    edited = tmp_path / "改过.jfrating"
+    edited.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    rating_exchange.import_for_verification(township_store, township_admin, edited)
+    changed = next(r for r in rating_exchange.township_verifications(township_store) if r.id != honest.id)
+    check = check_against_gathered(township_store, changed.id)
+    assert [(m.name, m.reported) for m in check.mismatches] == [(first["name"], Decimal("95.00"))]
+    assert check.sentence == (
+        f"有 1 人上报的年度积分与汇总来的台账（{day}的备份）不符：{first['name']} 上报 95 分、台账 {Decimal(was).normalize():f} 分；"
+        "村里在这份备份之后又记过分的，请村里重新交备份，汇总后再核对。"
+    )
 
 
 def test_a_payload_with_odd_values_is_shown_not_refused(township):

@@ -186,6 +186,22 @@ def test_the_audit_log_filters_and_exports(demo_window, qtbot, tmp_path):
     assert out.exists()
 
 
+def test_the_audit_log_says_when_older_records_are_left_off(demo_window, monkeypatch):
+    """The dialog lists the newest page; with more records than that it said 共 2000 条 (a
+    gathered township's month holds thousands) as if that were all of them."""
+    from app.services.accounts import audit_trail
+
+    monkeypatch.setattr(audit_trail, "DEFAULT_LIMIT", 3)
+    window = demo_window
+    window.account_actions["audit"].trigger()
+    dialog = window.audit_dialog
+    dialog.since.setDate(dialog.since.date().addYears(-5))
+    dialog.until.setDate(dialog.until.date().addYears(5))
+    dialog.refresh()
+    assert dialog.table.rowCount() == 3 and len(dialog.rows) == 3
+    assert dialog.count_label.text() == "只列出了最新的 3 条，更早的没有列出；请缩小日期范围，或导出Excel看全部。"
+
+
 def test_with_four_eyes_the_entry_screen_does_not_offer_approving_at_once(app, qtbot, demo_store, make_window):
     admin = keyed_admin(demo_store)
     security_settings.set_security_settings(demo_store, admin, 10, True)

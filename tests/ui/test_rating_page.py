@@ -213,6 +213,9 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
     clerk.open_from = str(_township_answers(tmp_path, report, False, "请补充双报到证明", date(2026, 11, 28)))
     page.apply_verification()
     assert page.view.status is RoundStatus.RETURNED and page.strip.states()[3] == PROBLEM
+    # greyed now, saying why: the answer is recorded (not "report to the township first", which he did)
+    registered = page.buttons["apply_verification"]
+    assert not registered.isEnabled() and registered.toolTip() == "乡镇的验星结果已经登记过了（乡镇退回）。"
     assert "请补充双报到证明" in page.banner.text() and page.banner.isVisible()
     dialog = page.reopen()
     dialog.date_edit.setDate(qdate(date(2026, 11, 29)))
@@ -244,6 +247,7 @@ def test_a_whole_round_through_the_page(tmp_path, store, ids, window):
     clerk.open_from = str(_township_answers(tmp_path, tmp_path / "红星村-2026-补充.jfrating", True, "", date(2026, 12, 2)))
     page.apply_verification()
     assert page.view.status is RoundStatus.VERIFIED
+    assert page.buttons["apply_verification"].toolTip() == "乡镇的验星结果已经登记过了（乡镇已验星）。"
     assert page.strip.states() == [DONE, DONE, DONE, DONE, CURRENT]
     assert "验星通过" in page.strip.details()[3]
 

@@ -26,6 +26,7 @@ from app.services.rating import rounds as rating
 from app.services.rating import exchange as rating_exchange
 from app.services.totals import ranking as totals
 from app.services.rating.queries import load_view
+from app.services.roster import members
 from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
 from conftest import TODAY, keyed_admin
@@ -46,6 +47,7 @@ class Village:
     total: Decimal  # the village's own year ranking, summed in its own database
     members: int
     stars: dict[int, int]
+    departed: int  # on the year's ranking, gone from the branch by the year's end
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,9 @@ def villages(tmp_path_factory):
                 session.execute(update(OrgUnit).where(OrgUnit.id == organisation.current_branch_id(store)).values(name=name))
             ranking = totals.branch_ranking(store, 2026)
             stars = {n: sum(1 for row in ranking.rows if row.stars == n) for n in range(1, 6)}
-            made.append(Village(name, path, sum((row.year_to_date for row in ranking.rows), Decimal(0)), len(ranking.rows), stars))
+            on_roll = {m.id for m in members.list_members(store)}
+            departed = sum(1 for row in ranking.rows if row.member_id not in on_roll)
+            made.append(Village(name, path, sum((row.year_to_date for row in ranking.rows), Decimal(0)), len(ranking.rows), stars, departed))
             backup.backup_to(store, stick)
     report = root / "红星村-2026.jfrating"
     with Store.open_file(made[0].db) as store:
@@ -119,6 +123,8 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
         assert line.summary.rated == village.members
         assert {n: line.summary.stars.get(n, 0) for n in range(1, 6)} == village.stars
         assert line.entries > 0 and line.gathered.file_name.endswith(".jfbak")
+        assert line.summary.departed == village.departed
+        assert ("含年内转出、去世的 {0} 人（不参加评星）".format(village.departed) in line.note) == bool(village.departed)
     row = page.branch_model.rows().index(page.line_named(made[1].name))
     assert Decimal(page.branch_model.data(page.branch_model.index(row, 3))) == made[1].total  # 年度总分 as shown
     everyone = sum(v.members for v in made)
@@ -139,6 +145,32 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
     assert page.ranking_model.rowCount() == 0
     for model in (page.branch_model, page.ranking_model):
         QAbstractItemModelTester(model, FATAL)
+
+
+def test_the_gather_dialog_shows_the_villages_it_gathered(villages, township_window):
+    """At its opening size the dialog's comparison had room for one row: three villages gathered
+    read as one, the others hidden below a scroll bar."""
+    stick, made, _ = villages
+    dialog = township_window.open_backup("gather")
+    dialog.add_gather_source(stick)
+    dialog.start_gather()
+    table = dialog.gather_tab.overview_table
+    last = table.model().rowCount() - 1
+    assert last == len(made) - 1
+    assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
+    dialog.close()
+
+
+def test_the_committee_is_named_when_the_window_opens_on_another_page(app, qtbot, township_store, tmp_path):
+    """Reopened on 验星 (the page last used), the left side said only 乡镇汇总 until 汇总总览 was visited."""
+    from app.ui.window_state import WindowState
+
+    state = WindowState(tmp_path / "state.ini")
+    state.set_value(TownshipWindow.PAGE_STATE_KEY, "verify")
+    window = TownshipWindow(township_store, keyed_admin(township_store), today=TODAY, jobs=JobRunner(synchronous=True), window_state=state)
+    qtbot.addWidget(window)
+    assert window.current_page() is window.pages["verify"]
+    assert window.branch_label.text() == "城关镇党委\n乡镇汇总"
 
 
 def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(villages, township_window, tmp_path, monkeypatch):
@@ -186,6 +218,19 @@ def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(vill
         rating_exchange.apply_verification(village, keyed_admin(village), answer, today=LATER)
         view = load_view(village, 2026)
     assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充在职党员双报到证明")
+
+
+def test_the_reported_totals_are_set_beside_the_gathered_ledger(villages, township_window, monkeypatch):
+    stick, made, report = villages
+    page = township_window.show_page("verify")
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
+    page.import_report()
+    assert page.check_label.text() == "这个村的备份还没有汇总进来，上报的积分没法和台账核对；请先汇总这个村的备份。"
+    _gather_in_the_window(township_window, stick)
+    page = township_window.show_page("verify")
+    assert page.selected_row() is not None
+    assert page.check_label.text().startswith(f"上报的 {made[0].members - made[0].departed} 人的年度积分与汇总来的台账（")
+    assert page.check_label.text().endswith("的备份）一致。")
 
 
 def test_verifying_needs_no_comments(villages, township_window, tmp_path, monkeypatch):

@@ -32,7 +32,9 @@ from app.services.files import plain_os_error, write_atomically
 from app.services.organisation import get_branch, require_branch_id
 from app.services.rating import freshness
 from app.services.rating.queries import RoundView, load_round, load_view
+from app.services.store_settings import TOWNSHIP_SETTING, read_settings
 from db.ledger_chain import read_head
+from db.models import Member, OrgUnit
 from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
 from db.store import Store
 
@@ -205,6 +207,7 @@ def import_for_verification(store: Store, actor: Actor, path: Path | str) -> Cha
     except (KeyError, ValueError, TypeError):
         raise ValidationError("上报文件缺少必要的内容，可能不是本程序生成的。") from None
     with unit_of_work(store, actor) as uow:
+        _refuse_other_township(uow.session, payload, Path(path).name)
         existing = uow.session.scalar(
             select(TownshipVerification).where(TownshipVerification.round_id == round_id, TownshipVerification.report_sha256 == digest)
         )
@@ -216,6 +219,28 @@ def import_for_verification(store: Store, actor: Actor, path: Path | str) -> Cha
         uow.session.flush()
         uow.audit("import", "township_verification", record.id, f"导入 {branch_name} {year} 年星级评定上报材料")
         return Change(f"已导入 {branch_name} {year} 年星级评定上报材料，共 {len(payload.get('candidates', []))} 人。", created=[record.id])
+
+
+def _refuse_other_township(session, payload: dict, file_name: str) -> None:
+    """A report addressed to another committee is a file handed in at the wrong township, unless its
+    branch was gathered here: gathering files a branch whose own name for its committee differs
+    under this one (with a notice), so its report is this township's to verify too."""
+    unit_id = read_settings(session).get(TOWNSHIP_SETTING)
+    township = session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None
+    sent = str(payload.get("township_name") or "").strip()
+    if township is None or not sent or sent == township.name:
+        return
+    member_ids = []
+    for candidate in _dicts(payload.get("candidates"))[:50]:
+        try:
+            member_ids.append(uuid.UUID(str(candidate.get("member_id"))))
+        except ValueError:
+            continue
+    if member_ids and session.scalar(select(Member.id).where(Member.id.in_(member_ids)).limit(1)) is not None:
+        return
+    raise ValidationError(
+        f"“{file_name}”是{sent} {payload.get('branch_name', '')}的上报材料，不是本乡镇（{township.name}）的，没有导入。"
+    )
 
 
 def decide_verification(store: Store, actor: Actor, verification_id: uuid.UUID, verified: bool, comments: str,
@@ -262,6 +287,9 @@ def apply_verification(store: Store, actor: Actor, path: Path | str, today: date
         record = uow.session.get(RatingRound, round_id)
         if record is None or record.branch_id != branch_id:
             raise ValidationError("这份验星结果不是本支部的。")
+        if record.status.value == decision and payload.get("report_sha256") == record.report_sha256:
+            # the same answer brought in twice: nothing to do, and nothing wrong with the report
+            return Change(f"这份验星结果（{day_text(decided_on)}{record.status.label}）已经登记过了。")
         if record.status is not RoundStatus.REPORTED or payload.get("report_sha256") != record.report_sha256:
             raise ConflictError("这份验星结果对应的不是本支部目前上报的材料（可能是旧的或已重新打开过），不能登记。")
         if decision not in ("verified", "returned"):

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.domain.chain import Head
-from app.domain.chain_sentences import extension_details, extension_sentence
+from app.domain.chain_sentences import extension_details, gathered_extension_sentence
 from app.domain.enums import OrgKind, Role
 from app.domain.errors import AppError, LedgerTampered, ValidationError
 from app.services.backup.archive import (
@@ -49,6 +49,7 @@ from app.services.township.overview import (  # re-exported: the township window
     TownshipOverview,
     TownshipRow,
     gathered_branches,
+    township_name,
     township_overview,
 )
 from db.chain_check import check_chains
@@ -62,7 +63,7 @@ PassphraseSource = Callable[[Path, Manifest], "str | None"]
 __all__ = [
     "gather", "find_backup_files", "ensure_township_database", "GatherReport", "FileResult", "Conflict",
     "is_township_database", "start_township_database",
-    "township_overview", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow", "GatheredBranch",
+    "township_overview", "township_name", "gathered_branches", "TownshipOverview", "BranchSummary", "TownshipRow", "GatheredBranch",
 ]
 
 
@@ -180,7 +181,7 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
             if facts.schema_revision != known_revisions()[-1]:
                 upgrade_staged_copy(staged)
             newer = record is None or manifest.created_at > datetime.fromisoformat(record["created_at"])
-            heads = _verified_heads(staged, branch.get("name", ""), record if newer else None)
+            heads = _verified_heads(staged, record if newer else None)
             merge_backup(store, actor, staged, manifest, newer, file_sha256(path), path, result, heads)
     except AppError as exc:
         result.status, result.message, result.details = "failed", exc.message, exc.details
@@ -197,22 +198,20 @@ def _same_file_as_gathered(path: Path, manifest: Manifest, record: dict | None) 
     return record.get("file_sha256") == file_sha256(path)
 
 
-def _verified_heads(staged: Path, branch_name: str, record: dict | None) -> dict[str, Head]:
+def _verified_heads(staged: Path, record: dict | None) -> dict[str, Head]:
     """The staged village file's chain heads, once its chains verify and — for a newer backup of a
     branch gathered before — once they extend the heads kept then; otherwise the file is refused
-    with the branch named and what is wrong (rows rewritten, deleted, inserted or re-ordered)."""
+    saying what is wrong (rows rewritten, deleted, inserted or re-ordered). The sentence does not
+    name the branch: its FileResult carries the name, which every report of it puts first."""
     with closing(sqlite3.connect(f"file:{staged}?mode=ro", uri=True)) as connection:
         found = check_chains(connection, sqlite=True)
         if not found.ok:
             first = found.findings[0]
-            raise LedgerTampered(f"{branch_name}这份备份没有汇总：{first.sentence}", details=first.details)
+            raise LedgerTampered(f"这份备份没有汇总：{first.sentence}", details=first.details)
         recorded = {chain: head for chain, head in ((c, Head.from_json(v)) for c, v in (record or {}).get("chain_heads", {}).items()) if head}
         for extension in compare_with_recorded(connection, recorded):
             if extension.kind not in ("same", "extends"):
-                raise LedgerTampered(
-                    f"{branch_name}这份备份没有汇总：" + extension_sentence(f"{branch_name}这份更新的备份里，", extension),
-                    details=extension_details(extension),
-                )
+                raise LedgerTampered(f"这份备份没有汇总：{gathered_extension_sentence(extension)}", details=extension_details(extension))
     return found.heads
 
 

@@ -10,18 +10,19 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.domain.enums import MemberStatus
 from app.domain.errors import NotFound
 from app.domain.points import ZERO
 from app.services.context import read_session
 from app.services.shop.township import ShopActivity, shop_activity
 from app.services.totals.ranking import ranking_across
 from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
-from db.models import OrgUnit, RuleSetRecord
+from db.models import Member, OrgUnit, RuleSetRecord
 from db.store import Store
 
 __all__ = [
@@ -50,6 +51,9 @@ class BranchSummary:
     stars: dict[int, int]  # 0..5 → members
     vetoed: int
     has_rule_set: bool
+    # scored for the months they were here, as the village's ranking scores them, but not in its
+    # star-rating round (not the branch's to rate): the 验星 page's candidates are fewer by these
+    departed: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,14 @@ def gathered_branches(store: Store) -> list[GatheredBranch]:
     return sorted(found, key=lambda b: b.name)
 
 
+def township_name(store: Store) -> str:
+    """The committee this gathering database is for ("" before it is marked), without scoring anything."""
+    with read_session(store) as session:
+        unit_id = read_settings(session).get(TOWNSHIP_SETTING)
+        township = session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None
+        return township.name if township else ""
+
+
 def township_overview(store: Store, year: int) -> TownshipOverview:
     """Every gathered branch side by side for `year`, and one ranking across the township.
 
@@ -111,6 +123,9 @@ def township_overview(store: Store, year: int) -> TownshipOverview:
             select(RuleSetRecord.branch_id).where(RuleSetRecord.year == year, RuleSetRecord.branch_id.in_(list(gathered)))
         ))
         shop = shop_activity(session, [branch_id for branch_id, _ in branches], year)
+        left = set(session.scalars(select(Member.id).where(
+            Member.branch_id.in_(list(gathered)), Member.status != MemberStatus.ACTIVE, Member.status_date <= date(year, 12, 31),
+        )))
     ranked = _ranking(store, {branch_id: name for branch_id, name in branches if branch_id in with_rules}, year)
     rows = tuple(
         TownshipRow(r.rank, r.branch_id, r.branch_name, r.member_id, r.name, r.year_to_date, r.grade, r.stars, r.vetoed)
@@ -120,7 +135,7 @@ def township_overview(store: Store, year: int) -> TownshipOverview:
     for row in rows:
         of_branch[row.branch_id].append(row)
     summaries = tuple(
-        _summary(branch_id, name, gathered[branch_id].backup_created_at, of_branch[branch_id])
+        _summary(branch_id, name, gathered[branch_id].backup_created_at, of_branch[branch_id], left)
         if branch_id in with_rules
         else BranchSummary(branch_id, name, gathered[branch_id].backup_created_at, 0, ZERO, ZERO, {}, 0, False)
         for branch_id, name in branches
@@ -137,12 +152,14 @@ def _ranking(store: Store, branches: dict[uuid.UUID, str], year: int) -> tuple:
         return ()
 
 
-def _summary(branch_id: uuid.UUID, name: str, backup_created_at, rows: list[TownshipRow]) -> BranchSummary:
-    """A branch's line: members scored, their totals, average, stars after the quota, vetoes."""
+def _summary(branch_id: uuid.UUID, name: str, backup_created_at, rows: list[TownshipRow], left: set) -> BranchSummary:
+    """A branch's line: members scored, their totals, average, stars after the quota, vetoes, and
+    how many of them left the branch (transferred out, died) within the year."""
     total = sum((row.final_total for row in rows), ZERO)
     distribution = Counter(row.stars for row in rows)
     return BranchSummary(
         branch_id, name, backup_created_at, len(rows), total,
         (total / len(rows)).quantize(Decimal("0.01")) if rows else ZERO,
         {n: distribution.get(n, 0) for n in range(6)}, sum(1 for row in rows if row.vetoed), True,
+        sum(1 for row in rows if row.member_id in left),
     )

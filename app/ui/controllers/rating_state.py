@@ -223,12 +223,18 @@ def action_states(view: RoundView | None, today: date, can_review: bool) -> dict
         "answer": when(publicising and waiting > 0, translate("RatingState", "没有待答复的异议。") if publicising else stage, True),
         "report": when(*_can_report(view, today, waiting), review=True),
         "export_again": when(awaiting_township(status), translate("RatingState", "只有已上报、等待验星的评定才能重新导出上报文件。")),
-        "apply_verification": when(awaiting_township(status), translate("RatingState", "上报乡镇之后，才能登记乡镇的验星结果。"), True),
+        "apply_verification": when(awaiting_township(status), _apply_why_not(status), True),
         "reopen": when(status in REOPENABLE, translate("RatingState", "评定还没有上报，不需要重新打开。"), True),
         "adjust": when(verified_for_good(status), translate("RatingState", "动态调星只能在乡镇验星之后进行。"), True),
         "certificates": when(assessed, translate("RatingState", "测评星级之后才能打印荣誉证书。")),
     }
     return states
+
+
+def _apply_why_not(status: RoundStatus) -> str:
+    if status in (RoundStatus.VERIFIED, RoundStatus.RETURNED):
+        return translate("RatingState", "乡镇的验星结果已经登记过了（{0}）。").format(status.label)
+    return translate("RatingState", "上报乡镇之后，才能登记乡镇的验星结果。")
 
 
 def _assess_why_not(view: RoundView) -> str:

@@ -84,9 +84,10 @@ class AuditLogDialog(QDialog):
             self.operator.addItem(f"{account.display_name}（{account.username}）", account.id)
 
     def chosen(self) -> audit_trail.AuditFilter:
+        # one record more than is shown tells whether older ones were left off
         return audit_trail.AuditFilter(
             since=self.since.date().toPython(), until=self.until.date().toPython(), operator_id=self.operator.currentData(),
-            group=self.group.currentData(), text=self.words.text(),
+            group=self.group.currentData(), text=self.words.text(), limit=audit_trail.DEFAULT_LIMIT + 1,
         )
 
     def refresh(self) -> None:
@@ -95,14 +96,18 @@ class AuditLogDialog(QDialog):
                       on_problem=lambda exc: show_problem(self.problem, describe(exc)[0]), latest=self)
 
     def _show(self, rows: list[audit_trail.AuditRow]) -> None:
-        self.rows = rows
+        more = len(rows) > audit_trail.DEFAULT_LIMIT
+        self.rows = rows = rows[:audit_trail.DEFAULT_LIMIT]
         self.table.setRowCount(len(rows))
         for row, item in enumerate(rows):
             cells = (item.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), item.operator, item.action, item.summary)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.count_label.setText(self.tr("共 {0} 条（最新的在前）。").format(len(rows)))
+        if more:
+            self.count_label.setText(self.tr("只列出了最新的 {0} 条，更早的没有列出；请缩小日期范围，或导出Excel看全部。").format(len(rows)))
+        else:
+            self.count_label.setText(self.tr("共 {0} 条（最新的在前）。").format(len(rows)))
 
     def export(self, path: str | None = None) -> None:
         path = path or self.ctx.ask_save_path(self, self.tr("导出操作日志"), self.tr("操作日志.xlsx"), self.tr("Excel 文件 (*.xlsx)"))

@@ -61,10 +61,17 @@ class BranchLine:
         return None if self.gathered is None else self.gathered.counts.get("points_entries")
 
     @property
+    def troubled(self) -> bool:
+        """No rule set for the year, or differences found while gathering: the note is a warning."""
+        return not self.summary.has_rule_set or bool(self.gathered is not None and self.gathered.conflicts)
+
+    @property
     def note(self) -> str:
         notes = []
         if not self.summary.has_rule_set:
             notes.append(translate("TownshipModels", "该村没有{0}年的积分细则").format(self.year))
+        if self.summary.departed:
+            notes.append(translate("TownshipModels", "含年内转出、去世的 {0} 人（不参加评星）").format(self.summary.departed))
         if self.gathered is not None and self.gathered.conflicts:
             notes.append(translate("TownshipModels", "汇总时发现 {0} 处不一致").format(self.gathered.conflicts))
         return "；".join(notes)
@@ -93,7 +100,7 @@ def branch_model(parent=None) -> RowTableModel:
                    colour=lambda line: RED if line.summary.vetoed else None),
             Column(translate("TownshipModels", "积分超市"), lambda line: line.shop_text, RIGHT,
                    header_tooltip=translate("TownshipModels", "本年度在积分超市兑换的人数、笔数（不含冲正掉的）和净使用积分")),
-            Column(translate("TownshipModels", "提示"), lambda line: line.note, tooltip=lambda line: line.note, colour=lambda line: RED if line.note else None),
+            Column(translate("TownshipModels", "提示"), lambda line: line.note, tooltip=lambda line: line.note, colour=lambda line: RED if line.troubled else None),
             Column(translate("TownshipModels", "备份时间"), lambda line: _moment_text(line.summary.backup_created_at),
                    header_tooltip=translate("TownshipModels", "最近汇总的这个村的备份是什么时候做的")),
             Column(translate("TownshipModels", "备份文件"), lambda line: line.gathered.file_name if line.gathered else "",

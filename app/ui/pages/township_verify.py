@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.enums import Role
 from app.services.rating import exchange as rating_exchange
 from app.services.rating.exchange import VerificationDetail, VerificationRow
+from app.services.township.report_check import GatheredCheck, check_against_gathered
 from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.township_decision import TownshipDecisionDialog
@@ -101,6 +102,10 @@ class TownshipVerifyPage(Page):
         self.detail_info.setWordWrap(True)
         self.detail_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lower_layout.addWidget(self.detail_info)
+        self.check_label = QLabel()  # the reported totals beside the gathered ledger's
+        self.check_label.setWordWrap(True)
+        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lower_layout.addWidget(self.check_label)
         self.tabs = QTabWidget()
         self.candidate_model = candidate_model(self)
         self.candidate_table = make_table(self)
@@ -188,16 +193,18 @@ class TownshipVerifyPage(Page):
             return
         store, chosen = self.ctx.store, row.id
         self.ctx.read(
-            lambda _control: rating_exchange.verification_detail(store, chosen),
-            self._show_detail, parent=self, on_problem=self._detail_failed, latest=(self, "detail"),
+            lambda _control: (rating_exchange.verification_detail(store, chosen), check_against_gathered(store, chosen)),
+            lambda found: self._show_detail(*found), parent=self, on_problem=self._detail_failed, latest=(self, "detail"),
         )
 
     def _detail_failed(self, exc: BaseException) -> None:
         self._show_detail(None)
         show_error(self, exc)
 
-    def _show_detail(self, detail: VerificationDetail | None) -> None:
+    def _show_detail(self, detail: VerificationDetail | None, check: GatheredCheck | None = None) -> None:
         self.detail = detail
+        self.check_label.setText(check.sentence if check else "")
+        self.check_label.setStyleSheet("color: #C00000;" if check and (check.mismatches or check.backup_created_at is None) else "")
         open_for_decision = detail is not None and detail.decision is None and self.ctx.actor.holds(Role.REVIEWER, Role.VERIFIER)
         self.verify_button.setEnabled(open_for_decision)
         self.return_button.setEnabled(open_for_decision)

@@ -39,6 +39,9 @@ class TownshipWindow(ShellWindow):
         self.pages["overview"].township_named.connect(self._show_township)
         last = self.ctx.window_state.value(self.PAGE_STATE_KEY, "overview")
         self.show_page(last if last in self.pages else "overview")
+        # the overview names the committee once it has loaded; opened on another page it would not yet
+        store = self.ctx.store
+        self.ctx.read(lambda _control: gather.township_name(store), lambda name: name and self._show_township(name), parent=self)
 
     # -- layout
 
