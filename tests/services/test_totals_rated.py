@@ -82,3 +82,13 @@ def test_a_member_who_left_keeps_his_total_and_rank_but_no_stars(store, quota_ye
     # a month's ranking rates nobody: it says nothing of the rating
     assert NOT_RATED_FLAG not in totals.branch_ranking(store, 2026, month=8).row_for(ids["子"]).flags
 
+
+def test_the_annual_summary_of_one_who_left_says_so_once(store, quota_year):
+    from app.reports.annual import render_annual
+    from tests.reports.report_support import page_texts
+
+    after_the_year = report_data.IssueSettings(issued_on=date(2027, 1, 5))
+    batch = report_data.annual_summaries(store, 2026, [quota_year["子"]], settings=after_the_year)
+    assert batch.summaries[0].stars == 0 and batch.stars_from == "estimate"
+    flat = page_texts(render_annual(batch, invariant=True))[0].replace(" ", "").replace("\n", "")
+    assert flat.count("不参加本支部评星") == 1 and "星党员" not in flat  # in the star cell, not again under 提示
