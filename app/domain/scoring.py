@@ -289,11 +289,14 @@ def score_branch_year(
     base_starts: dict[object, Decimal] | None = None,
     appraisals: dict[object, Appraisal] | None = None,
     up_to: Month | None = None,
+    rated: Iterable[object] | None = None,
 ) -> BranchYear:
     """Score every member once from his own sums; on a whole year, apply the five-star quota.
 
-    Linear in members plus sums. The quota counts only members who are rated (not vetoed);
-    a year to date shows band stars without the quota, which belongs to the year's result.
+    Linear in members plus sums. The quota counts only members who are rated: not vetoed, and
+    among `rated` when given (those on the roster at the year's end: one who left during the
+    year keeps his total here and is given no stars, as the star rating does not rate him).
+    A year to date shows band stars without the quota, which belongs to the year's result.
     """
     base_starts = base_starts or {}  # only members whose base is carried from last year
     appraisals = appraisals or {}
@@ -303,11 +306,12 @@ def score_branch_year(
         )
         for member_id in member_ids
     }
-    stars = {member_id: score.stars for member_id, score in scores.items()}
-    quota = None
-    if up_to is None:
-        quota = apply_five_star_quota(
-            rule_set, {key: (score.final_total, score.stars) for key, score in scores.items() if not score.vetoed}
-        )
-        stars.update(quota.stars)
+    if up_to is not None:
+        return BranchYear(rule_set, up_to, scores, {member_id: score.stars for member_id, score in scores.items()}, None)
+    rated = scores.keys() if rated is None else set(rated)
+    quota = apply_five_star_quota(
+        rule_set, {key: (score.final_total, score.stars) for key, score in scores.items() if not score.vetoed and key in rated}
+    )
+    stars = dict.fromkeys(scores, 0)  # vetoed, or not rated here
+    stars.update(quota.stars)
     return BranchYear(rule_set, up_to, scores, stars, quota)

@@ -17,6 +17,9 @@ from app.domain.rules import Band, RuleSet
 
 # the flags a ranking of any period gives a member; a year's ranking adds those about the year's result
 VETO_FLAG, EXEMPT_FLAG = "一票否决", "老弱病残，部分项目免考"
+# a year's ranking lists a member who left during the year for the points he had here; the star
+# rating rates only those on the roster at the year's end, so he has no stars here
+NOT_RATED_FLAG = "年底不在本支部名册上，不参加本支部评星"
 FLAGS_OF_ANY_PERIOD = (VETO_FLAG, EXEMPT_FLAG)
 
 

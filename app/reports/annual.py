@@ -12,7 +12,7 @@ import io
 from reportlab.lib.units import mm
 
 from app.domain.points import ZERO
-from app.domain.standing import VETO_FLAG
+from app.domain.standing import NOT_RATED_FLAG, VETO_FLAG
 from app.reports.chart_data import ChartSet
 from app.reports.charts import FOOT, draw_set_page
 from app.reports.data import AnnualBatch, AnnualSummary
@@ -82,7 +82,8 @@ def _months_table(summary: AnnualSummary, width: float, to_come: int):
 
 
 def _stars_cell(summary: AnnualSummary) -> Cell:
-    if summary.left_note:  # the round rates those on the roster at the year's end (rating/rated.py)
+    # the round rates those on the roster at the year's end (rating/rated.py)
+    if summary.left_note or NOT_RATED_FLAG in summary.flags:
         return Cell("不参加本支部评星", bold=True)
     if summary.vetoed:
         return Cell("不予评星（一票否决）", color=RED, bold=True)
@@ -104,7 +105,7 @@ def _result_rows(summary: AnnualSummary, width: float):
         [("星级", _stars_cell(summary)), ("累计排名" if so_far else "支部排名", f"第{summary.rank}名（共{summary.ranked_count}人）")],
     ]
     measured = label_value_rows(rows, width, STYLE, LABEL_WIDTH)
-    notes = [flag for flag in summary.flags if flag not in (summary.grade, VETO_FLAG)]  # the veto is in the star cell
+    notes = [flag for flag in summary.flags if flag not in (summary.grade, VETO_FLAG, NOT_RATED_FLAG)]  # in the star cell
     if notes:
         measured.append(spanning_row("提示：" + "；".join(notes), width, STYLE, align="left", color=MUTED))
     return measured

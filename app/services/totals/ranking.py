@@ -16,7 +16,9 @@ from app.domain.periods import Month, quarter_months
 from app.domain.points import format_points
 from app.domain.scoring import MemberYearScore
 from app.domain.rules import RuleSet
-from app.domain.standing import EXEMPT_FLAG, VETO_FLAG, QuotaResult, apply_five_star_quota, near_band_edge, ranked_places
+from app.domain.standing import (
+    EXEMPT_FLAG, NOT_RATED_FLAG, VETO_FLAG, QuotaResult, apply_five_star_quota, near_band_edge, ranked_places,
+)
 from app.services.context import read_session
 from app.services.organisation import require_branch_id
 from app.services.totals.scoring import BranchScorer, ScoredBranch, collector_paused
@@ -111,6 +113,8 @@ def _flags(kind: str, rule_set, standing: Standing, quota_full: bool) -> tuple[s
         flags.append(EXEMPT_FLAG)
     if kind != "year":
         return tuple(flags)
+    if not standing.rated:
+        flags.append(NOT_RATED_FLAG)
     if result.appraisal_missing:
         flags.append("未录民主评议")
     if (
@@ -119,7 +123,7 @@ def _flags(kind: str, rule_set, standing: Standing, quota_full: bool) -> tuple[s
         and result.final_total < rule_set.probation_flag_below
     ):
         flags.append(f"预备党员低于{format_points(rule_set.probation_flag_below)}分")
-    edge = None if result.vetoed else near_band_edge(result.final_total, rule_set.star_bands, EDGE_MARGIN)
+    edge = None if result.vetoed or not standing.rated else near_band_edge(result.final_total, rule_set.star_bands, EDGE_MARGIN)
     # Reaching the five-star line means nothing while the quota keeps higher totals at four stars.
     if edge and not (quota_full and _next_is_five(rule_set, result.final_total)):
         flags.append(f"差{format_points(edge.gap)}分到{edge.next_label}")
@@ -141,12 +145,14 @@ class _Branch(NamedTuple):
 
 
 def _branches(kind: str, standings: list[Standing], rules: dict, names: dict) -> dict[uuid.UUID, _Branch]:
-    """Each branch's rule set and name, and on a year its five-star quota over its rated members."""
+    """Each branch's rule set and name, and on a year its five-star quota over its rated members:
+    those the year's star rating rates (on the roster on 31 December: rating/rated.py) and not
+    vetoed, so that a member who left during the year takes no five-star place from them."""
     # by a UUID's number: a UUID's own hash is Python code, and this runs for every member
     finals: dict[int, dict] = {branch_id.int: {} for branch_id in rules}  # members by their place in `standings`
     if kind == "year":
         for at, standing in enumerate(standings):
-            if not standing.result.vetoed:
+            if standing.rated and not standing.result.vetoed:
                 finals[standing.branch_id.int][at] = (standing.result.final_total, standing.result.stars)
     found = {}
     for branch_id, (_, rule_set) in rules.items():
@@ -173,7 +179,7 @@ def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: d
         # by rule set, not branch: a county's 300 branches share a few rule sets, so keys repeat
         # (the enums by identity: an Enum's hash is Python code too)
         key = (id(branch.rule_set), branch.quota_full, id(standing.member_class), id(standing.membership), result.vetoed,
-               result.appraisal_missing, result.final_total)
+               result.appraisal_missing, result.final_total, standing.rated)
         found = flags.get(key)
         if found is None:
             found = flags[key] = _flags(kind, branch.rule_set, standing, branch.quota_full)
@@ -181,7 +187,8 @@ def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: d
         rows.append(tuple.__new__(RankingRow, (
             place, standing.member_id, standing.name, standing.name_pinyin,
             group_of.get(standing.group_id.int, "") if standing.group_id else "", standing.member_class, standing.membership,
-            values[at], result.final_total, result.grade, branch.quota.stars.get(at, result.stars) if branch.quota else result.stars,
+            # on a year the quota holds the stars of everyone rated; one vetoed or not rated here has none
+            values[at], result.final_total, result.grade, branch.quota.stars.get(at, 0) if branch.quota else result.stars,
             result.vetoed, found, scores.get(standing.member_id) if scores else None, branch.name, standing.branch_id,
         )))
     return tuple(rows)
@@ -193,7 +200,7 @@ def _detailed(session, branch_id: uuid.UUID, year: int, months: list[int], up_to
     standings = [
         Standing(
             member.id, branch_id, member.name, member.name_pinyin, member.group_id, member.member_class, member.membership,
-            score.months_total(months), score,
+            score.months_total(months), score, member.rated or up_to is not None,
         )
         for member_id, member in scored.members.items()
         for score in (scored.branch.scores[member_id],)
@@ -226,7 +233,9 @@ def branch_ranking(
 
     Every figure comes from the one scorer (app.domain.scoring): a month or quarter ranks the
     period's points, the year ranks the final total; stars on the year are after the five-star
-    quota, on a month or quarter the band stars of the year to date. `branch_id` picks one
+    quota over the members the star rating rates (on the roster on 31 December, rating/rated.py:
+    one who left keeps his total and rank, without stars), on a month or quarter the band stars
+    of the year to date. `branch_id` picks one
     branch of a township's gathering (default: the database's own branch). `details` gives
     each row the scorer's month-by-month figures (`score`), which papers need and a ranking
     alone does not (without it `score` is None and the ranking reads one sum a member).

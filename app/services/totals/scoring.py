@@ -44,6 +44,7 @@ class ScoredMember:
     member_class: MemberClass
     membership: Membership
     roster_months: frozenset[int] = frozenset()  # the months of the year he was on the branch's roster some day
+    rated: bool = True  # on the roster on 31 December: the year's star rating rates him here (rating/rated.py)
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ class BranchScorer:
         previous = self.finals(year - 1, member_ids) if rule_set.base_carry_share is not None else None
         bases = {member_id: carried_base(rule_set, previous[member_id]) for member_id in members if previous and member_id in previous}
         branch = score_branch_year(
-            rule_set, members, sums, bases, appraisals(self.session, self.branch_id, year, member_ids), up_to
+            rule_set, members, sums, bases, appraisals(self.session, self.branch_id, year, member_ids), up_to,
+            rated=[member_id for member_id, member in members.items() if member.rated],
         )
         return ScoredBranch(rule_set_id, branch, members, frozenset(with_entries))
 
@@ -227,16 +229,18 @@ class BranchScorer:
         # the months on the roster as one number, a bit a month, by the same condition as `listed`
         months = [Month(start.year, m) for m in range(1, 13)]
         month_bits = sum(case((on_roster(m.first_day, m.last_day), 1 << (m.month - 1)), else_=0) for m in months)
+        year_end = months[-1].last_day
         query = select(
             Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.member_class, Member.membership,
             case((on_roster(start, end), 1), else_=0).label("listed"), month_bits.label("month_bits"),
+            case((on_roster(year_end, year_end), 1), else_=0).label("rated"),
         ).where(in_branch(self.branch_id, member_ids))
         if member_ids is not None:
             query = query.where(Member.id.in_(list(member_ids)))
         return {
             row.id: ScoredMember(
                 row.id, row.name, row.name_pinyin, row.group_id, row.member_class, row.membership,
-                frozenset(m for m in range(1, 13) if row.month_bits >> (m - 1) & 1),
+                frozenset(m for m in range(1, 13) if row.month_bits >> (m - 1) & 1), row.rated == 1,
             )
             for row in self.session.execute(query)
             if row.listed or row.id in with_entries

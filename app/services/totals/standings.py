@@ -84,6 +84,9 @@ class Standing(NamedTuple):
     membership: Membership
     period_points: Decimal
     result: YearResult
+    # on the roster on 31 December, whom the year's star rating rates here (app/services/rating/rated.py):
+    # asked only by a year's ranking, True in any other period's
+    rated: bool = True
 
 
 class RuleBook:
@@ -246,18 +249,20 @@ class Standings:
     def period(self, year: int, months: list[int], up_to: int | None, start: date, end: date) -> list[Standing]:
         """Everyone scored in the period (months `months`; the year to date to the end of month
         `up_to`, or the whole year with its appraisal when None) of the branches that have a rule
-        set for `year`: on a roster in [start, end] or with approved points in the period."""
+        set for `year`: on a roster in [start, end] or with approved points in the period. On the
+        whole year each says whether he is on the roster on 31 December (`rated`)."""
         ids = self._ids
+        rated_on = date(year, 12, 31) if up_to is None else None
 
         def standing(member, branch_id: uuid.UUID, period, result) -> Standing:
             # tuple.__new__ with the fields in order: Standing(...) is a Python function that does
             # the same, and a county's ranking makes 66,000 of them
             return _NEW_TUPLE(Standing, (
                 uuid_of(member[0]), branch_id, member[2], member[3], ids(member[4]), _CLASSES[member[5]], _MEMBERSHIPS[member[6]],
-                period, result,
+                period, result, member[7] == 1 if rated_on else True,
             ))
 
-        return self._scored(year, months, up_to, start, end, made=standing)
+        return self._scored(year, months, up_to, start, end, made=standing, rated_on=rated_on)
 
     def finals(self, year: int) -> dict[object, Decimal]:
         """Each member's final total of the whole `year` by his stored id, for every branch with a
@@ -318,14 +323,16 @@ class Standings:
 
     def _scored(
         self, year: int, months, up_to: int | None, start: date, end: date, made, who_only: bool = False, leaving_out=(),
+        rated_on: date | None = None,
     ) -> list:
         """made(member row, branch id, period points, result) of everyone scored in the period (see `period`);
         `who_only`: member rows of his id and branch alone (a carried base needs no names);
-        `leaving_out`: stored ids of members not to score (the few left are the only ones summed)."""
+        `leaving_out`: stored ids of members not to score (the few left are the only ones summed);
+        `rated_on`: a day the rows say whether each member was on the roster (see `_members`)."""
         rules = self.rules.of_year(self.branch_ids, year)
         if not rules:
             return []
-        members, rules, only = self._to_score(rules, start, end, who_only, leaving_out)
+        members, rules, only = self._to_score(rules, start, end, who_only, leaving_out, rated_on)
         # a year to date, even to December, leaves the appraisal out: it belongs to the year's result
         whole_year = up_to is None
         sums = self._sums(year, rules, months, 12 if whole_year else up_to, only) if members else {}
@@ -335,9 +342,9 @@ class Standings:
         appraisals = self._appraisals(year, rules) if whole_year and members else {}
         return self._results(members, branches, carried, appraisals, whole_year, made)
 
-    def _to_score(self, rules: dict, start: date, end: date, who_only: bool, leaving_out) -> tuple[list, dict, list | None]:
+    def _to_score(self, rules: dict, start: date, end: date, who_only: bool, leaving_out, rated_on) -> tuple[list, dict, list | None]:
         """(member rows, the rule sets of their branches, their ids when few are left to score)."""
-        members = self._members(rules, start, end, who_only)
+        members = self._members(rules, start, end, who_only, rated_on)
         if not leaving_out:
             return members, rules, None
         members = [member for member in members if member[0] not in leaving_out]
@@ -475,14 +482,17 @@ class Standings:
             return MemberMonthSum.__table__.c
         return summaries.ledger_sums_query().subquery().c
 
-    def _members(self, rules: dict, start: date, end: date, who_only: bool = False) -> list[tuple]:
+    def _members(self, rules: dict, start: date, end: date, who_only: bool = False, rated_on: date | None = None) -> list[tuple]:
         """(stored id, stored branch id, name, pinyin, stored group id, stored class, stored membership,
-        on the roster in [start, end]) of every member of the branches with a rule set; with `who_only`
-        (stored id, stored branch id, on the roster) alone. Being on the roster is always last."""
+        [on the roster on `rated_on`, when given,] on the roster in [start, end]) of every member of the
+        branches with a rule set; with `who_only` (stored id, stored branch id, on the roster) alone.
+        Being on the roster in the period is always last."""
         described = () if who_only else (
             Member.name, Member.name_pinyin, type_coerce(Member.group_id, String),
             type_coerce(Member.member_class, String), type_coerce(Member.membership, String),
         )
+        if rated_on is not None:  # the year's star rating rates those on the roster at its end: one column, not a query
+            described += (case((on_roster(rated_on, rated_on), 1), else_=0),)
         query = select(
             type_coerce(Member.id, String), type_coerce(Member.branch_id, String), *described, case((on_roster(start, end), 1), else_=0),
         ).where(self._branch_of_member().in_(list(rules)))
