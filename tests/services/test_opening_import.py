@@ -153,3 +153,26 @@ def test_a_long_sheet_written_a_few_lines_at_a_time_is_the_same(store, admin, br
     assert all(sum(row.points for row in _opening_rows(store, member)) == Decimal(55) for member in people.values())
     with pytest.raises(ImportRejected, match="已经导入过了"):
         opening.import_opening(store, admin, _register(tmp_path / "b.xlsx", rows[-1:], tuple(range(1, 11))), 2026, today=TODAY)
+
+
+def test_the_month_a_member_died_or_left_brings_in_the_points_he_earned_before(store, admin, branch, village_year, tmp_path):
+    """A register's March is the whole month; a member who died on 20 March earned his March
+    points before then. Dated the month's last day, they were refused as points after his death,
+    and the clerk could bring the register in only without his March."""
+    from datetime import date
+
+    from app.services.roster import members
+
+    zheng = add(store, admin, "郑翠兰")
+    liu = add(store, admin, "刘志强")
+    members.mark_deceased(store, admin, zheng, date(2026, 3, 20), today=TODAY)
+    members.transfer_out(store, admin, liu, date(2026, 2, 1), "西岭村党支部", today=TODAY)
+    register = _register(tmp_path / "a.xlsx", [["郑翠兰", 6, 4, 5]])
+    opening.import_opening(store, admin, register, 2026, today=TODAY)
+    assert [(row.occurred_on, row.points) for row in sorted(_opening_rows(store, zheng), key=lambda r: r.occurred_on)] == [
+        (date(2026, 1, 31), Decimal(6)), (date(2026, 2, 28), Decimal(4)), (date(2026, 3, 19), Decimal(5)),
+    ]
+    # gone on the first of February: February is not his, and the sentence says why
+    with pytest.raises(ImportRejected, match="2026年2月：刘志强已于2026年2月1日转出"):
+        opening.import_opening(store, admin, _register(tmp_path / "b.xlsx", [["刘志强", 6, 4]], months=(1, 2)), 2026, today=TODAY)
+    assert _opening_rows(store, liu) == []

@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import func, select
 
-from app.domain.enums import Category, EntryStatus, Role, ValueKind
+from app.domain.enums import Category, EntryStatus, MemberStatus, Role, ValueKind
 from app.domain.errors import AppError, ImportRejected, PersonalDataLocked, ValidationError
 from app.domain.names import normalise_name
 from app.domain.periods import Month
@@ -271,9 +271,18 @@ def _live_since(session, branch_id: uuid.UUID, year: int) -> Month | None:
     return None if first is None else Month(first.year, first.month)
 
 
-def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
+def _opening_day(month: Month, today: date, left_on: date | None) -> date:
+    """The day a month's points are dated: its last day, or for a member who died or left during
+    it, the day before (he earned them before; dated later they would be refused as points after
+    he left). Gone on the first, the month keeps its last day and pricing says why it is not his."""
+    on = min(month.last_day, today)
+    if left_on is not None and month.first_day < left_on <= on:
+        on = left_on - timedelta(days=1)
+    return on
+
+
+def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, on: date) -> EntryRequest:
     code = line.item_code or (EARNED_CODE if line.points > 0 else LOST_CODE)
-    on = min(line.month.last_day, today)
     note = f"{OPENING_NOTE}：{line.month.label}（{file_name} 第 {line.row} 行）"
     return EntryRequest(member_id, code, on, points=line.points, note=note, evidence=file_name)
 
@@ -322,7 +331,9 @@ class _Saving:
             if first is not None:
                 raise ValidationError(f"表中第 {first} 行和第 {line.row} 行是同一名党员，这个月的积分列了两次；请合并成一行或删去一行。")
             raise ValidationError("这个月的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")  # the problem line names the month
-        request = _request(line, member_id, self.file_name, pricer.today)
+        member = pricer.member(member_id)
+        left_on = member.status_date if member.status is not MemberStatus.ACTIVE else None
+        request = _request(line, member_id, self.file_name, _opening_day(line.month, pricer.today, left_on))
         if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
             request.points = None  # a fixed or per-unit item: the item's own value, checked against the sheet below
         entry = _record(self.uow, pricer, request, True, batch_id=self.batch_id)[0]
