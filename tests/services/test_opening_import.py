@@ -176,3 +176,18 @@ def test_the_month_a_member_died_or_left_brings_in_the_points_he_earned_before(s
     with pytest.raises(ImportRejected, match="2026年2月：刘志强已于2026年2月1日转出"):
         opening.import_opening(store, admin, _register(tmp_path / "b.xlsx", [["刘志强", 6, 4]], months=(1, 2)), 2026, today=TODAY)
     assert _opening_rows(store, liu) == []
+
+
+def test_month_titles_as_excel_dates_or_written_2026_01_are_months(store, admin, branch, village_year, tmp_path):
+    """A register typed “2026-1” over a column (Excel makes it a date) or wrote 2026.01: the column
+    was not taken for a month, and its points were left out without a word."""
+    from datetime import date, datetime
+
+    zhang = add(store, admin, "张三")
+    path = tmp_path / "titles.xlsx"
+    layouts._book([["姓名", datetime(2026, 1, 1), "2026.02", "2026-3", "2026/04月", 2026.1, "5月"], ["张三", 6, 5, 4, 3, 9, 2]]).save(path)
+    assert opening.month_of_title(date(2025, 1, 1), 2026) is None and opening.month_of_title("2025.01", 2026) is None
+    opening.import_opening(store, admin, path, 2026, today=TODAY)
+    assert sorted((row.occurred_on.month, row.points) for row in _opening_rows(store, zhang)) == [
+        (1, Decimal(6)), (2, Decimal(5)), (3, Decimal(4)), (4, Decimal(3)), (5, Decimal(2)),
+    ]  # the number 2026.1 is no month: Excel keeps a typed 2026.10 as 2026.1

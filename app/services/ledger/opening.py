@@ -56,6 +56,7 @@ OPENING_ITEMS = {
 }
 _CHINESE_MONTHS = {name: number for number, name in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1)}
 _MONTH_TITLE = re.compile(r"(?:(\d{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:得分|积分|分)?")
+_DOTTED_MONTH = re.compile(r"(\d{4})[.\-/](\d{1,2})月?份?")
 _VALUE_TITLES = {"分值", "得分", "积分", "本月得分", "月得分", "本月积分", "分数"}
 _ITEM_TITLES = {"项目", "项目编号", "编号", "积分项目", "细则项目", "事项"}
 _MONTH_TITLES = {"月份", "月", "年月", "时间", "日期"}
@@ -87,6 +88,14 @@ class OpeningProblem:
 
 
 def month_of_title(title, year: int) -> int | None:
+    # Excel turns a typed “2026-1” into a date, and some registers write 2026.01: both name a month.
+    # A number (2026.1) does not: Excel keeps 2026.10 as 2026.1, so October would read as January.
+    if isinstance(title, date):
+        return title.month if title.year == year else None
+    dotted = _DOTTED_MONTH.fullmatch(header_key(title)) if isinstance(title, str) else None
+    if dotted:
+        number = int(dotted.group(2))
+        return number if int(dotted.group(1)) == year and 1 <= number <= 12 else None
     match = _MONTH_TITLE.fullmatch(header_key(title))
     if not match or (match.group(1) and int(match.group(1)) != year):
         return None
