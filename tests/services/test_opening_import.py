@@ -191,3 +191,27 @@ def test_month_titles_as_excel_dates_or_written_2026_01_are_months(store, admin,
     assert sorted((row.occurred_on.month, row.points) for row in _opening_rows(store, zhang)) == [
         (1, Decimal(6)), (2, Decimal(5)), (3, Decimal(4)), (4, Decimal(3)), (5, Decimal(2)),
     ]  # the number 2026.1 is no month: Excel keeps a typed 2026.10 as 2026.1
+
+
+def test_months_brought_in_count_towards_the_years_category_cap(store, admin, branch, village_year, tmp_path):
+    """The village template gives 任务分 at most 70 a year (6 a month, 72 for twelve). A register of
+    six points a month for January to August (48) and then 6 a month typed in made 72 任务分 and a
+    year of 92: the months brought in were outside the cap, so the cap never saw them. They are not
+    cut (the branch scored them already), but later points are held to what the year has left."""
+    from datetime import date
+
+    from app.domain.errors import CapExceeded
+    from app.services.totals.ranking import member_year
+
+    year_end = date(2026, 12, 31)
+    wang = add(store, admin, "王建国")
+    opening.import_opening(store, admin, _register(tmp_path / "a.xlsx", [["王建国", *[6] * 8]], months=range(1, 9)), 2026, today=year_end)
+    for month in (9, 10, 11):
+        for code, chosen in (("R01", None), ("R02", Decimal(4))):
+            entries.record_entry(store, admin, entries.EntryRequest(wang, code, date(2026, month, 28), points=chosen), approve=True, today=year_end)
+    entries.record_entry(store, admin, entries.EntryRequest(wang, "R01", date(2026, 12, 10)), approve=True, today=year_end)
+    with pytest.raises(CapExceeded, match="已记 68 分，本次最多还能记 2 分") as refused:
+        entries.record_entry(store, admin, entries.EntryRequest(wang, "R02", date(2026, 12, 28), points=Decimal(4)), approve=True, today=year_end)
+    assert refused.value.allowed == Decimal(2)
+    entries.record_entry(store, admin, entries.EntryRequest(wang, "R02", date(2026, 12, 28), points=Decimal(2)), approve=True, today=year_end)
+    assert member_year(store, wang, 2026).final_total == Decimal(90)  # base 20 + 任务分 70, as the template states

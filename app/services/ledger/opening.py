@@ -8,8 +8,10 @@ A branch that starts in November brings January–October in from its monthly po
   of an item of the year's rule set).
 
 A month's points go on an opening item of the year's rule set (期初导入, added once: one for
-points earned, one for points lost, outside the caps, since the branch already scored those
-months); a row that names an item is priced by that item like any entry. Every entry goes
+points earned, one for points lost, never cut by a cap, since the branch already scored those
+months, yet counted towards their category's cap when later points are priced: a month's total
+is taken as 任务分, the category most of a month's points are); a row that names an item is
+priced by that item like any entry. Every entry goes
 through the ledger's own path (entries._record: priced, audited, chained), approved, dated the
 month's last day, its note starting “期初导入”, so it counts in totals and stars and is
 reversed like any entry. All rows or none; a month already brought in is refused, so importing
@@ -34,6 +36,7 @@ from app.domain.errors import AppError, ImportRejected, PersonalDataLocked, Vali
 from app.domain.names import normalise_name
 from app.domain.periods import Month
 from app.domain.points import format_points
+from app.domain.rules import OPENING_EARNED_CODE, OPENING_LOST_CODE
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.ledger.entries import EntryRequest, _Pricer, _record
 from app.services.organisation import require_branch_id
@@ -49,7 +52,7 @@ from db.store import Store
 Progress = Callable[[int, int], None]
 WRITTEN_AT_ONCE = 500
 OPENING_NOTE = "期初导入"
-EARNED_CODE, LOST_CODE = "QC1", "QC2"
+EARNED_CODE, LOST_CODE = OPENING_EARNED_CODE, OPENING_LOST_CODE
 OPENING_ITEMS = {
     EARNED_CODE: ("期初导入（得分）", Category.DUTY, Decimal("0"), Decimal("999")),
     LOST_CODE: ("期初导入（扣分）", Category.DEDUCTION, Decimal("-999"), Decimal("0")),
