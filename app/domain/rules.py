@@ -231,6 +231,18 @@ class MemberFacts:
     left_on: date | None = None
 
 
+# The items that carry the months a branch kept before going live (期初导入). A cap never cuts
+# them (the branch scored those months already), yet they count towards their category's cap:
+# outside it, six points a month imported for January–August and six typed in from September
+# made 72 任务分 under a cap of 70.
+OPENING_EARNED_CODE, OPENING_LOST_CODE = "QC1", "QC2"
+
+
+def outside_caps_when_counted(item_code: str, outside_cap: bool) -> bool:
+    """Whether an entry already on the ledger is left out of the caps that later entries meet."""
+    return outside_cap and item_code not in (OPENING_EARNED_CODE, OPENING_LOST_CODE)
+
+
 @dataclass(frozen=True)
 class CountedLine:
     """An entry already on the member's ledger that counts towards caps (pending or approved)."""

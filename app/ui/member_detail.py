@@ -39,6 +39,7 @@ class MemberDetail(QWidget):
         self.name = ""
         self.out = ExcelOut(ctx, self)
         self.year = ctx.today().year
+        self.month_wanted: int | None = None
         self._entries = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -112,9 +113,10 @@ class MemberDetail(QWidget):
         self.entry_model.set_rows([])
         self.charts.clear(self.tr("在上面的排名中点一名党员，查看他全年的图表。"))
 
-    def show_member(self, member_id: uuid.UUID, name: str, year: int) -> None:
-        """Ask for the member's year on the database worker; shown when it comes."""
-        self.member_id, self.year, self.name = member_id, year, name
+    def show_member(self, member_id: uuid.UUID, name: str, year: int, month: int | None = None) -> None:
+        """Ask for the member's year on the database worker; shown when it comes, open on `month`
+        (the month of the ranking he was chosen in) or else the last month so far."""
+        self.member_id, self.year, self.name, self.month_wanted = member_id, year, name, month
         self.export_button.setEnabled(True)
         self.title.setText(self.tr("{0}　{1}年").format(name, year))
         store = self.ctx.store
@@ -159,7 +161,7 @@ class MemberDetail(QWidget):
             points_row[month] = format_points(score.month_total(month))
             count_row[month] = counts.get(month, 0)
         self.month_model.set_rows([points_row, count_row])
-        self.select_month(last_month)
+        self.select_month(min(self.month_wanted or last_month, last_month))
 
     def _practice_text(self, practice) -> str:
         """The shop balance and the 双报到 hours after the year's result, kept short: the title shares the row."""

@@ -219,6 +219,11 @@ def test_export_masks_personal_data_unless_asked_and_round_trips(store, admin, b
     sheet = load_workbook(full)["党员名册"]
     assert "完整" in sheet["A3"].value
     assert sheet["E6"].value == VALID_ID  # 李四 sorts first
+    # a roster with members who left says who and when: 李四 is not on the roll any more
+    status = dict(zip([c.value for c in sheet[4]], [c.value for c in sheet[5]]))
+    assert status["姓名"] == "李四" and status["在册状态"] == "已转出" and status["转出或去世日期"].date() == date(2026, 5, 1)
+    assert dict(zip([c.value for c in sheet[4]], [c.value for c in sheet[6]]))["在册状态"] == "在册"
+    assert "在册状态" not in [c.value for c in load_workbook(masked)["党员名册"][4]]  # the roll alone needs no such column
 
     # importing it again into the same branch adds nobody: both are already on the roster;
     # the round trip into a fresh branch is tests/services/test_member_excel_roundtrip.py

@@ -153,3 +153,65 @@ def test_a_long_sheet_written_a_few_lines_at_a_time_is_the_same(store, admin, br
     assert all(sum(row.points for row in _opening_rows(store, member)) == Decimal(55) for member in people.values())
     with pytest.raises(ImportRejected, match="已经导入过了"):
         opening.import_opening(store, admin, _register(tmp_path / "b.xlsx", rows[-1:], tuple(range(1, 11))), 2026, today=TODAY)
+
+
+def test_the_month_a_member_died_or_left_brings_in_the_points_he_earned_before(store, admin, branch, village_year, tmp_path):
+    """A register's March is the whole month; a member who died on 20 March earned his March
+    points before then. Dated the month's last day, they were refused as points after his death,
+    and the clerk could bring the register in only without his March."""
+    from datetime import date
+
+    from app.services.roster import members
+
+    zheng = add(store, admin, "郑翠兰")
+    liu = add(store, admin, "刘志强")
+    members.mark_deceased(store, admin, zheng, date(2026, 3, 20), today=TODAY)
+    members.transfer_out(store, admin, liu, date(2026, 2, 1), "西岭村党支部", today=TODAY)
+    register = _register(tmp_path / "a.xlsx", [["郑翠兰", 6, 4, 5]])
+    opening.import_opening(store, admin, register, 2026, today=TODAY)
+    assert [(row.occurred_on, row.points) for row in sorted(_opening_rows(store, zheng), key=lambda r: r.occurred_on)] == [
+        (date(2026, 1, 31), Decimal(6)), (date(2026, 2, 28), Decimal(4)), (date(2026, 3, 19), Decimal(5)),
+    ]
+    # gone on the first of February: February is not his, and the sentence says why
+    with pytest.raises(ImportRejected, match="2026年2月：刘志强已于2026年2月1日转出"):
+        opening.import_opening(store, admin, _register(tmp_path / "b.xlsx", [["刘志强", 6, 4]], months=(1, 2)), 2026, today=TODAY)
+    assert _opening_rows(store, liu) == []
+
+
+def test_month_titles_as_excel_dates_or_written_2026_01_are_months(store, admin, branch, village_year, tmp_path):
+    """A register typed “2026-1” over a column (Excel makes it a date) or wrote 2026.01: the column
+    was not taken for a month, and its points were left out without a word."""
+    from datetime import date, datetime
+
+    zhang = add(store, admin, "张三")
+    path = tmp_path / "titles.xlsx"
+    layouts._book([["姓名", datetime(2026, 1, 1), "2026.02", "2026-3", "2026/04月", 2026.1, "5月"], ["张三", 6, 5, 4, 3, 9, 2]]).save(path)
+    assert opening.month_of_title(date(2025, 1, 1), 2026) is None and opening.month_of_title("2025.01", 2026) is None
+    opening.import_opening(store, admin, path, 2026, today=TODAY)
+    assert sorted((row.occurred_on.month, row.points) for row in _opening_rows(store, zhang)) == [
+        (1, Decimal(6)), (2, Decimal(5)), (3, Decimal(4)), (4, Decimal(3)), (5, Decimal(2)),
+    ]  # the number 2026.1 is no month: Excel keeps a typed 2026.10 as 2026.1
+
+
+def test_months_brought_in_count_towards_the_years_category_cap(store, admin, branch, village_year, tmp_path):
+    """The village template gives 任务分 at most 70 a year (6 a month, 72 for twelve). A register of
+    six points a month for January to August (48) and then 6 a month typed in made 72 任务分 and a
+    year of 92: the months brought in were outside the cap, so the cap never saw them. They are not
+    cut (the branch scored them already), but later points are held to what the year has left."""
+    from datetime import date
+
+    from app.domain.errors import CapExceeded
+    from app.services.totals.ranking import member_year
+
+    year_end = date(2026, 12, 31)
+    wang = add(store, admin, "王建国")
+    opening.import_opening(store, admin, _register(tmp_path / "a.xlsx", [["王建国", *[6] * 8]], months=range(1, 9)), 2026, today=year_end)
+    for month in (9, 10, 11):
+        for code, chosen in (("R01", None), ("R02", Decimal(4))):
+            entries.record_entry(store, admin, entries.EntryRequest(wang, code, date(2026, month, 28), points=chosen), approve=True, today=year_end)
+    entries.record_entry(store, admin, entries.EntryRequest(wang, "R01", date(2026, 12, 10)), approve=True, today=year_end)
+    with pytest.raises(CapExceeded, match="已记 68 分，本次最多还能记 2 分") as refused:
+        entries.record_entry(store, admin, entries.EntryRequest(wang, "R02", date(2026, 12, 28), points=Decimal(4)), approve=True, today=year_end)
+    assert refused.value.allowed == Decimal(2)
+    entries.record_entry(store, admin, entries.EntryRequest(wang, "R02", date(2026, 12, 28), points=Decimal(2)), approve=True, today=year_end)
+    assert member_year(store, wang, 2026).final_total == Decimal(90)  # base 20 + 任务分 70, as the template states

@@ -130,3 +130,24 @@ def test_the_clerk_reassigns_a_column_in_the_preview(store, admin, branch, tmp_p
     note_column = next(c.index for c in preview.columns if c.title == "备注")
     moved = roster_import.remap(mapping, note_column, "post_title")
     assert moved[work_column] is None and moved[note_column] == "post_title"
+
+
+def test_without_a_membership_column_a_member_on_probation_is_not_entered_as_full(store, admin, branch, tmp_path):
+    """Most rosters have no 正式/预备 column: a probationary member is the one without a 转正 date
+    who joined less than a year ago, or whose 备注 says 预备党员. All were entered as 正式党员, and a
+    probationary member's year (flagged below 85) and award eligibility were read as a full member's."""
+    path = tmp_path / "probation.xlsx"
+    layouts._book([
+        ["西岭村党员花名册"], ["序号", "姓名", "入党时间", "转正时间", "备注"],
+        [1, "赵新民", "2026.03", None, ""],  # joined in March this year, no 转正 date
+        [2, "钱小红", "2019年10月", None, "预备党员（延长预备期）"],
+        [3, "孙大山", "1990.05", None, ""],  # long ago: a full member whose 转正 date nobody wrote down
+        [4, "李四海", "2025.08", "2026.08", ""],
+    ], merges=("A1:E1",)).save(path)
+    preview = _preview(store, path)
+    assert any("正式/预备" in n for n in preview.notices)  # how it was decided is said
+    roster_import.commit_roster(store, admin, preview, today=TODAY)
+    stored = _stored(store)
+    assert {name: stored[name].membership for name in ("赵新民", "钱小红", "孙大山", "李四海")} == {
+        "赵新民": Membership.PROBATIONARY, "钱小红": Membership.PROBATIONARY, "孙大山": Membership.FULL, "李四海": Membership.FULL,
+    }

@@ -103,3 +103,17 @@ def test_the_dialog_reads_whole(demo_window):
     shots = os.environ.get("DYJF_SCREENSHOTS")
     if shots:
         dialog.grab().save(str(Path(shots) / "opening_points.png"))
+
+
+def test_the_dialog_grows_to_show_its_whole_text_after_an_import(demo_window, tmp_path, monkeypatch, qapp):
+    """The result's second line took the height of the explanation above it: the dialog kept its
+    first height, and “有一行有问题就全部不导入；同一个月已经导入过的不会再导入” was cut off mid-word."""
+    filled, _names = _filled_template(demo_window, tmp_path, monkeypatch, {0: {1: 6, 2: -2}, 1: {1: 5.5}})
+    dialog = demo_window.opening_dialog
+    qapp.processEvents()
+    monkeypatch.setattr(dialog.ctx, "ask_open_path", lambda *args: str(tmp_path / "一个名字很长很长的村党支部二〇二六年一至八月份党员积分登记表（定稿）.xlsx"))
+    filled.rename(tmp_path / "一个名字很长很长的村党支部二〇二六年一至八月份党员积分登记表（定稿）.xlsx")
+    dialog.import_button.click()
+    qapp.processEvents()
+    assert "已计入积分" in dialog.result.text()
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())

@@ -61,6 +61,20 @@ def test_a_members_months_and_entries(page):
     assert "2026年10月的记录" in detail.entries_label.text()
 
 
+
+def test_a_member_chosen_in_a_months_ranking_shows_that_months_entries(page):
+    """The October ranking's first member showed the entries of November (the month it is), so the
+    clerk checking why he came first in October read another month's lines."""
+    page.set_period("month", 10)
+    page.table.selectRow(0)
+    assert "2026年10月的记录" in page.detail.entries_label.text()
+    page.set_period("quarter", 2)
+    page.table.selectRow(1)
+    assert "2026年6月的记录" in page.detail.entries_label.text()  # a quarter's last month
+    page.set_period("year")
+    page.table.selectRow(0)
+    assert "2026年11月的记录" in page.detail.entries_label.text()  # the year so far: the month it is
+
 def test_approving_entries_moves_the_ranking(page, demo_window):
     page.set_period("month", 11)
     before = {page.model.row_at(r).name: page.model.row_at(r).period_points for r in range(page.model.rowCount())}

@@ -21,7 +21,7 @@ from app.domain.errors import (
     AppError, BatchRejected, CapExceeded, ConflictError, MemberNotFound, NotFound, PermissionDenied, RuleViolation, ValidationError,
 )
 from app.domain.points import format_points, points
-from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, price_entry, remaining_cap
+from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, outside_caps_when_counted, price_entry, remaining_cap
 from app.domain.dates import day_text
 from app.services.accounts.security_settings import four_eyes_in_force
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
@@ -143,7 +143,9 @@ class _Pricer:
         for member_id, *line in self.session.execute(self._counted_query(year).where(PointsEntry.member_id.in_(list(fresh)))):
             fresh[member_id].append(line)
         for member_id, rows in fresh.items():
-            self._counted[member_id, year] = [CountedLine(code, category, on, value, outside) for on, value, code, category, outside in rows]
+            self._counted[member_id, year] = [
+                CountedLine(code, category, on, value, outside_caps_when_counted(code, outside)) for on, value, code, category, outside in rows
+            ]
 
     @staticmethod
     def _counted_query(year: int):
@@ -170,7 +172,7 @@ class _Pricer:
         chosen = None if request.points is None else points(request.points)
         counted = self.counted(member.id, request.occurred_on.year)
         value = price_entry(view.rule_set, item, facts, request.occurred_on, quantity, chosen, counted, self.today)
-        counted.append(CountedLine(item.code, item.category, request.occurred_on, value, item.outside_cap))
+        counted.append(CountedLine(item.code, item.category, request.occurred_on, value, outside_caps_when_counted(item.code, item.outside_cap)))
         return member, view, item, value
 
 

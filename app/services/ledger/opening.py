@@ -8,8 +8,10 @@ A branch that starts in November brings January–October in from its monthly po
   of an item of the year's rule set).
 
 A month's points go on an opening item of the year's rule set (期初导入, added once: one for
-points earned, one for points lost, outside the caps, since the branch already scored those
-months); a row that names an item is priced by that item like any entry. Every entry goes
+points earned, one for points lost, never cut by a cap, since the branch already scored those
+months, yet counted towards their category's cap when later points are priced: a month's total
+is taken as 任务分, the category most of a month's points are); a row that names an item is
+priced by that item like any entry. Every entry goes
 through the ledger's own path (entries._record: priced, audited, chained), approved, dated the
 month's last day, its note starting “期初导入”, so it counts in totals and stars and is
 reversed like any entry. All rows or none; a month already brought in is refused, so importing
@@ -22,18 +24,19 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import func, select
 
-from app.domain.enums import Category, EntryStatus, Role, ValueKind
+from app.domain.enums import Category, EntryStatus, MemberStatus, Role, ValueKind
 from app.domain.errors import AppError, ImportRejected, PersonalDataLocked, ValidationError
 from app.domain.names import normalise_name
 from app.domain.periods import Month
 from app.domain.points import format_points
+from app.domain.rules import OPENING_EARNED_CODE, OPENING_LOST_CODE
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
 from app.services.ledger.entries import EntryRequest, _Pricer, _record
 from app.services.organisation import require_branch_id
@@ -49,13 +52,14 @@ from db.store import Store
 Progress = Callable[[int, int], None]
 WRITTEN_AT_ONCE = 500
 OPENING_NOTE = "期初导入"
-EARNED_CODE, LOST_CODE = "QC1", "QC2"
+EARNED_CODE, LOST_CODE = OPENING_EARNED_CODE, OPENING_LOST_CODE
 OPENING_ITEMS = {
     EARNED_CODE: ("期初导入（得分）", Category.DUTY, Decimal("0"), Decimal("999")),
     LOST_CODE: ("期初导入（扣分）", Category.DEDUCTION, Decimal("-999"), Decimal("0")),
 }
 _CHINESE_MONTHS = {name: number for number, name in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1)}
 _MONTH_TITLE = re.compile(r"(?:(\d{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:得分|积分|分)?")
+_DOTTED_MONTH = re.compile(r"(\d{4})[.\-/](\d{1,2})月?份?")
 _VALUE_TITLES = {"分值", "得分", "积分", "本月得分", "月得分", "本月积分", "分数"}
 _ITEM_TITLES = {"项目", "项目编号", "编号", "积分项目", "细则项目", "事项"}
 _MONTH_TITLES = {"月份", "月", "年月", "时间", "日期"}
@@ -87,6 +91,14 @@ class OpeningProblem:
 
 
 def month_of_title(title, year: int) -> int | None:
+    # Excel turns a typed “2026-1” into a date, and some registers write 2026.01: both name a month.
+    # A number (2026.1) does not: Excel keeps 2026.10 as 2026.1, so October would read as January.
+    if isinstance(title, date):
+        return title.month if title.year == year else None
+    dotted = _DOTTED_MONTH.fullmatch(header_key(title)) if isinstance(title, str) else None
+    if dotted:
+        number = int(dotted.group(2))
+        return number if int(dotted.group(1)) == year and 1 <= number <= 12 else None
     match = _MONTH_TITLE.fullmatch(header_key(title))
     if not match or (match.group(1) and int(match.group(1)) != year):
         return None
@@ -271,9 +283,18 @@ def _live_since(session, branch_id: uuid.UUID, year: int) -> Month | None:
     return None if first is None else Month(first.year, first.month)
 
 
-def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, today: date) -> EntryRequest:
+def _opening_day(month: Month, today: date, left_on: date | None) -> date:
+    """The day a month's points are dated: its last day, or for a member who died or left during
+    it, the day before (he earned them before; dated later they would be refused as points after
+    he left). Gone on the first, the month keeps its last day and pricing says why it is not his."""
+    on = min(month.last_day, today)
+    if left_on is not None and month.first_day < left_on <= on:
+        on = left_on - timedelta(days=1)
+    return on
+
+
+def _request(line: OpeningLine, member_id: uuid.UUID, file_name: str, on: date) -> EntryRequest:
     code = line.item_code or (EARNED_CODE if line.points > 0 else LOST_CODE)
-    on = min(line.month.last_day, today)
     note = f"{OPENING_NOTE}：{line.month.label}（{file_name} 第 {line.row} 行）"
     return EntryRequest(member_id, code, on, points=line.points, note=note, evidence=file_name)
 
@@ -322,7 +343,9 @@ class _Saving:
             if first is not None:
                 raise ValidationError(f"表中第 {first} 行和第 {line.row} 行是同一名党员，这个月的积分列了两次；请合并成一行或删去一行。")
             raise ValidationError("这个月的积分已经导入过了（要重新导入，请先冲正原来的期初记录）。")  # the problem line names the month
-        request = _request(line, member_id, self.file_name, pricer.today)
+        member = pricer.member(member_id)
+        left_on = member.status_date if member.status is not MemberStatus.ACTIVE else None
+        request = _request(line, member_id, self.file_name, _opening_day(line.month, pricer.today, left_on))
         if line.item_code and pricer.view(line.month.year).rule_set.item(line.item_code).value_kind is not ValueKind.RANGE:
             request.points = None  # a fixed or per-unit item: the item's own value, checked against the sheet below
         entry = _record(self.uow, pricer, request, True, batch_id=self.batch_id)[0]

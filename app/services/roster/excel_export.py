@@ -42,6 +42,7 @@ KINDS = {"出生日期": "date", "入党日期": "date", "转正日期": "date"}
 TEMPLATE_ROWS = 1000  # rows that get drop-downs and text format in the template
 SHEET_NAME = "党员名册"
 REASON_TITLE = "原因"
+STATUS_TITLE, STATUS_DATE_TITLE = "在册状态", "转出或去世日期"  # not import columns: an import leaves them aside
 
 
 # ---------------------------------------------------------------- template
@@ -147,14 +148,17 @@ def export_members(
     if full_personal_data:
         note_full_export(store, actor, "导出党员名册 Excel（含完整身份证号和电话）", file=Path(path).name)
     rows = members.list_members(store, MemberFilter(statuses=statuses), actor)
-    which = "全部党员（含已转出、去世）" if not statuses or len(statuses) > 1 else "在册党员"
+    only_active = tuple(statuses) == (MemberStatus.ACTIVE,)
+    which = "在册党员" if only_active else "全部党员（含已转出、去世）"
+    # A roster with members who left says who left and when: without it a deceased member read as one on the roll.
+    extra = () if only_active else (Col(STATUS_TITLE, 10), Col(STATUS_DATE_TITLE, 12, "date"))
     table = Table(
         SHEET_NAME,
         f"{branch.name}党员名册",
         [f"{branch.township}　{branch.name}　{which} {len(rows)} 名　导出日期：{(today or date.today()):%Y-%m-%d}",
          FULL_NOTE if full_personal_data else MASKED_NOTE],
-        [Col(title, COLUMN_WIDTHS.get(title, 12), KINDS.get(title, "text")) for title in COLUMNS],
-        [_row(row, full_personal_data) for row in rows],
+        [*(Col(title, COLUMN_WIDTHS.get(title, 12), KINDS.get(title, "text")) for title in COLUMNS), *extra],
+        [[*_row(row, full_personal_data), *([row.status.label, row.status_date] if extra else [])] for row in rows],
     )
     write_tables(path, [table], progress)
     if progress:

@@ -324,7 +324,22 @@ def _new_input(parsed: dict, ctx: _Context) -> MemberInput:
         if ctx.class_mapped:
             raise ValidationError("请填写党员类别。")
         parsed = {**parsed, "member_class": DEFAULT_CLASS}
-    return MemberInput(**{"name": "", "membership": Membership.FULL, **parsed})
+    return MemberInput(**{"name": "", "membership": _membership_unsaid(parsed, ctx.today), **parsed})
+
+
+def _membership_unsaid(parsed: dict, today: date) -> Membership:
+    """A roster without 正式/预备 still tells a probationary member: his 备注 says so, or he joined
+    less than a year ago (the probation period) and has no 转正 date."""
+    if "预备党员" in str(parsed.get("note") or "") and not parsed.get("full_member_date"):
+        return Membership.PROBATIONARY
+    joined = parsed.get("join_date")
+    if isinstance(joined, date) and not parsed.get("full_member_date") and _a_year_after(joined) > today:
+        return Membership.PROBATIONARY
+    return Membership.FULL
+
+
+def _a_year_after(day: date) -> date:
+    return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
 
 
 def _changes(before: MemberInput, after: MemberInput, ctx: _Context) -> tuple[FieldChange, ...]:
@@ -426,6 +441,8 @@ def _notices(mapping: dict) -> list[str]:
         notices.append(f"表格没有“党员类别”列，新党员都按“{DEFAULT_CLASS.label}”登记；如有这一列，请在上面指定。")
     if "id_number" not in used:
         notices.append("表格没有“身份证号”列，按姓名识别已在名册中的党员。")
+    if "membership" not in used:
+        notices.append("表格没有“正式/预备”列：没有转正时间且入党不满一年、或备注写“预备党员”的，按预备党员登记，其余按正式党员。")
     return notices
 
 

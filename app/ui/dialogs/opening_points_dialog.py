@@ -95,21 +95,30 @@ class OpeningPointsDialog(QDialog):
 
         self.result.clear()
         self.last_job = self.ctx.write(
-            work, Kind.LEDGER, lambda change: self.result.setText(change.summary), parent=self,
+            work, Kind.LEDGER, lambda change: self._say(change.summary), parent=self,
             on_problem=lambda exc: self._failed(exc, name),
             progress=(self.tr("导入期初积分"), self.tr("正在导入“{0}”…").format(name)),
             on_cancelled=self._cancelled,
         )
         return self.last_job
 
+    def _say(self, text: str) -> None:
+        """The result under the explanation; the dialog grows to hold both. Qt's minimum height of a
+        dialog ignores wrapped text, so a two-line result squeezed the explanation and cut it off."""
+        self.result.setText(text)
+        self.layout().activate()
+        needed = self.layout().totalHeightForWidth(self.width())
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
     def _failed(self, exc: BaseException, name: str) -> None:
         if isinstance(exc, ImportRejected):
-            self.result.setText(self.tr("“{0}”有 {1} 行有问题，一条也没有导入。").format(name, len(exc.problems)))
+            self._say(self.tr("“{0}”有 {1} 行有问题，一条也没有导入。").format(name, len(exc.problems)))
             self.problems_dialog = ImportProblemsDialog(exc, name, self)
             self.problems_dialog.open()
         else:
             show_error(self, exc)
 
     def _cancelled(self) -> None:
-        self.result.setText(self.tr("已取消导入，没有导入任何积分。"))
+        self._say(self.tr("已取消导入，没有导入任何积分。"))
         self.ctx.say(self.tr("已取消导入期初积分。"))

@@ -215,4 +215,6 @@ class TotalsPage(Page):
         if row is None:
             self.detail.clear()
         else:
-            self.detail.show_member(row.member_id, row.name, self.year_spin.value())
+            kind, period = self.kind_box.currentData(), self.period_box.currentData()
+            month = period if kind == MONTH else period * 3 if kind == QUARTER else None  # a quarter: its last month
+            self.detail.show_member(row.member_id, row.name, self.year_spin.value(), month)
