@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from PySide6.QtCore import Qt
 
 from app.domain.enums import EntryStatus
 from app.domain.points import format_points
@@ -25,7 +28,7 @@ def test_the_page_opens_on_the_current_month_and_remembers_the_kind(page, demo_s
     assert again.kind_box.currentData() == "quarter" and again.period_box.currentData() == 4
 
 
-def test_the_year_ranking_shows_stars_and_who_is_near_the_next_band(page):
+def test_the_year_ranking_shows_stars_and_who_is_near_the_next_band(page, monkeypatch):
     page.set_period("year")
     assert page.model.rowCount() == 36
     top = page.model.row_at(0)
@@ -36,6 +39,13 @@ def test_the_year_ranking_shows_stars_and_who_is_near_the_next_band(page):
     near = [page.model.row_at(r) for r in range(page.model.rowCount())]
     assert near and all(any(f.startswith("差") for f in row.flags) for row in near)
     assert "离下一星级只差几分" in page.summary_label.text()
+    # on 23 November the year's band and stars are an estimate, headed as the Excel export heads them
+    assert [page.model.headerData(c, Qt.Orientation.Horizontal) for c in (6, 7)] == ["预计等次", "预计星级"]
+    assert "按截至今天的积分测算" in page.model.headerData(7, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    monkeypatch.setattr(page.ctx, "today", lambda: date(2027, 1, 5))  # once the year is over, the year's own
+    page.reload()
+    assert "2026年度：共 36 人" in page.summary_label.text()
+    assert [page.model.headerData(c, Qt.Orientation.Horizontal) for c in (6, 7)] == ["等次", "星级"]
 
 
 def test_month_and_quarter_rankings(page):

@@ -58,6 +58,14 @@ class RowTableModel(QAbstractTableModel):
     def rows(self) -> list:
         return list(self._rows)
 
+    def relabel(self, columns: Sequence) -> None:
+        """The same columns under other headers (a model reset would lose the widths the clerk set)."""
+        relabelled = [as_column(c) for c in columns]
+        if len(relabelled) != len(self._columns):
+            raise ValueError("relabel keeps the number of columns")
+        self._columns = relabelled
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(relabelled) - 1)
+
     def row_at(self, row: int):
         return self._rows[row]
 

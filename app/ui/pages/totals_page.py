@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
@@ -100,7 +102,10 @@ class TotalsPage(Page):
         self._fill_periods()
         self.ctx.remember_table(self.table, "totals")
 
-    def _columns(self) -> list[Column]:
+    def _columns(self, estimated: bool = False) -> list[Column]:
+        """`estimated`: the year is not over, so its band and stars are what the points so far would
+        give (预计, as the Excel export says), not the year's."""
+        estimate = self.tr("年度还没有过完：按截至今天的积分测算，以年度总评为准") if estimated else ""
         return [
             Column(self.tr("名次"), lambda r: r.rank, CENTER),
             Column(self.tr("姓名"), lambda r: r.name),
@@ -108,8 +113,9 @@ class TotalsPage(Page):
             Column(self.tr("类别"), lambda r: r.member_class.label),
             Column(self.tr("本期积分"), lambda r: format_points(r.period_points), RIGHT),
             Column(self.tr("年度累计"), lambda r: format_points(r.year_to_date), RIGHT),
-            Column(self.tr("等次"), lambda r: r.grade, CENTER),
-            Column(self.tr("星级"), lambda r: star_text(r.stars), colour=lambda r: "#C00000" if r.stars >= 4 else "#B35C00"),
+            Column(self.tr("预计等次") if estimated else self.tr("等次"), lambda r: r.grade, CENTER, header_tooltip=estimate),
+            Column(self.tr("预计星级") if estimated else self.tr("星级"), lambda r: star_text(r.stars),
+                   colour=lambda r: "#C00000" if r.stars >= 4 else "#B35C00", header_tooltip=estimate),
             Column(self.tr("提示"), lambda r: "；".join(r.flags), tooltip=lambda r: "；".join(r.flags),
                    colour=lambda r: "#C00000" if r.vetoed else ("#1F4E79" if is_near_edge(r) else None)),
         ]
@@ -173,6 +179,7 @@ class TotalsPage(Page):
         selected = self.selected_row()
         self.ranking = ranking
         rows = [r for r in ranking.rows if is_near_edge(r)] if self.near_edge_check.isChecked() else list(ranking.rows)
+        self.model.relabel(self._columns(estimated=self.ctx.today() <= date(ranking.year, 12, 31)))
         self.model.set_rows(rows)
         text = self.tr("{0}：共 {1} 人").format(ranking.label, len(ranking.rows))
         if self.near_edge_check.isChecked():
