@@ -6,6 +6,8 @@ dialog, no button, label or drop-down list narrower (or lower) than its text, no
 ending in "…". The print dialog's 图表 option read "附图表页（公示表附党小组和出席率，年度汇总每…" at
 the dialog's own width, and 导入没有完成 cut the one thing it is there to say, the problem of each
 row, which the pages' check never saw. DYJF_SCREENSHOTS=<folder> keeps the pictures to look at.
+test_dialog_sizes_start.py (before the window, a new database) and test_dialog_sizes_township.py (the
+township's window) look the same way with these helpers.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyle, QStyleOptionComboBox, QStyleOptionFrame, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLabel, QLineEdit, QStyle, QStyleOptionComboBox, QStyleOptionFrame, QTableView, QWidget
 
 from app.services.rating.queries import ObjectionRow
 from app.ui import account_menu, menu_actions, window_state
@@ -40,19 +42,24 @@ OBJECTION = ("该党员今年三月至十月一直在外务工，没有参加过
 
 
 @pytest.fixture(params=["1366x768", "1280x720"])
-def window(request, demo_window, monkeypatch):
-    """The demo window on a laptop: every dialog it shows is capped to the screen less the task bar."""
+def laptop(request, monkeypatch) -> QSize:
+    """The usable part of a laptop's screen (less the task bar): every dialog shown is capped to it."""
     screen = usable(LAPTOPS[request.param])
     monkeypatch.setattr(window_state, "available_size", lambda _widget: screen)
-    demo_window.resize(screen)
+    return screen
+
+
+@pytest.fixture
+def window(laptop, demo_window):
+    """The demo window on a laptop."""
+    demo_window.resize(laptop)
     settle()
     return demo_window
 
 
 @pytest.fixture
-def shots(tmp_path, window) -> Path:
-    screen = window_state.available_size(window)
-    return Path(os.environ.get("DYJF_SCREENSHOTS") or tmp_path / "screenshots") / f"dialogs-{screen.width()}"
+def shots(tmp_path, laptop) -> Path:
+    return Path(os.environ.get("DYJF_SCREENSHOTS") or tmp_path / "screenshots") / f"dialogs-{laptop.width()}"
 
 
 def clipped_labels(top: QWidget) -> list[str]:
@@ -86,6 +93,15 @@ def cut_placeholders(top: QWidget) -> list[str]:
         if room < edit.fontMetrics().horizontalAdvance(hint):
             problems.append(f"QLineEdit {hint!r} has {room} for its example, needs {edit.fontMetrics().horizontalAdvance(hint)}")
     return problems
+
+
+def squeezed_fields(top: QWidget) -> list[str]:
+    """Fields lower than their text needs: a dialog that did not grow when a line appeared in it (the
+    refusal under the first administrator's password) squeezed its rows instead, and the text in them."""
+    return [f"{type(field).__name__} {field.objectName() or field.placeholderText()!r} is {field.height()} high, needs {field.sizeHint().height()}"
+            for field in top.findChildren(QLineEdit)
+            if field.isVisible() and field.window() is top.window() and field.height() < field.sizeHint().height() - 2
+            and not isinstance(field.parentWidget(), (QAbstractSpinBox, QComboBox))]  # their own field, inside their frame
 
 
 def _text_width(box: QComboBox) -> int:
@@ -153,7 +169,7 @@ def look(name: str, dialog, shots: Path) -> list[str]:
     screen = window_state.available_size(dialog)
     if dialog.width() > screen.width() or dialog.height() > screen.height():
         problems.append(f"is {dialog.size().toTuple()}, larger than the screen")
-    problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + elided_cells(dialog)
+    problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + squeezed_fields(dialog) + elided_cells(dialog)
     return [f"{name}: {problem}" for problem in dict.fromkeys(problems)]
 
 

@@ -33,7 +33,7 @@ from app.services.context import Actor
 from app.services.files import write_pdf
 from app.ui.errors import describe
 from app.ui.jobs import JobRunner
-from app.ui.widgets import error_label, hint_label, show_problem, title_label
+from app.ui.widgets import error_label, hint_label, make_room, show_problem, title_label
 
 
 def password_edit(placeholder: str = "") -> QLineEdit:
@@ -302,6 +302,7 @@ class FirstAdminDialog(_JobDialog):
         self.cancel_button.setEnabled(False)  # the account exists now: the sheet must be kept
         self.code_label.setText(created.recovery_code)
         self.sheet_box.setVisible(True)
+        make_room(self.sheet_box)
 
     def save_sheet(self, path: str | None = None) -> None:
         if self.created is None:
