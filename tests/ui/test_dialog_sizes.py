@@ -132,6 +132,19 @@ def elided_cells(top: QWidget) -> list[str]:
     return problems
 
 
+def short_tables(top: QWidget, fewest: int = 3) -> list[str]:
+    """Tables that show fewer whole rows than they have and than `fewest`: 汇总各村备份 showed one village and
+    half of the next of three, in a box to scroll."""
+    problems = []
+    for table in top.findChildren(QTableView):
+        if not table.isVisible() or table.window() is not top.window():
+            continue
+        shown = table.viewport().height() // max(table.verticalHeader().defaultSectionSize(), 1)
+        if shown < min(table.model().rowCount(), fewest):
+            problems.append(f"{type(table).__name__} {table.objectName()!r} shows {shown} of its {table.model().rowCount()} rows")
+    return problems
+
+
 def size_as_on_the_laptop(dialog) -> None:
     """Give a dialog that Qt sized the size Qt gives it on the laptop. Qt sizes a dialog opened without a
     size of its own from its hint, with the height its lines need at that width, at most two thirds of
@@ -169,7 +182,7 @@ def look(name: str, dialog, shots: Path) -> list[str]:
     screen = window_state.available_size(dialog)
     if dialog.width() > screen.width() or dialog.height() > screen.height():
         problems.append(f"is {dialog.size().toTuple()}, larger than the screen")
-    problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + squeezed_fields(dialog) + elided_cells(dialog)
+    problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + squeezed_fields(dialog) + elided_cells(dialog) + short_tables(dialog)
     return [f"{name}: {problem}" for problem in dict.fromkeys(problems)]
 
 

@@ -59,7 +59,8 @@ class BackupDialog(QDialog):
         self.store, self.actor = store, actor
         self.runner = runner or JobRunner(self)
         self.setWindowTitle(self.tr("备份与恢复"))
-        self.resize(720, 520)
+        # tall enough that 乡镇汇总's table shows five villages below the folders, on 1280×720 too
+        self.resize(720, 620)
         self.last_result: Any = None
         self.last_error: BaseException | None = None
         self.busy = False
