@@ -229,7 +229,9 @@ def test_the_accounts_and_opening_points_dialogs_fit(window, shots, monkeypatch,
     problems += look_and_close("account-password", forms[-1], shots)
     monkeypatch.setattr(accounts.ctx, "confirm", lambda *_args: True)
     accounts.new_recovery_code()
-    problems += look_and_close("account-recovery-code", accounts.code_dialog, shots)  # stays open until saved
+    problems += look("account-recovery-code", accounts.code_dialog, shots)  # stays open until saved
+    accounts.code_dialog.save_sheet(str(tmp_path / "账号恢复单.pdf"))  # it says where the sheet went
+    problems += look_and_close("account-recovery-code-saved", accounts.code_dialog, shots)
     problems += look_and_close("accounts", accounts, shots)
     log_in = LoginDialog(window.ctx.store, window.ctx.jobs, preselect="admin", parent=window)
     log_in.open()

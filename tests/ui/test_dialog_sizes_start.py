@@ -24,7 +24,7 @@ RESTORED = ("已从备份恢复红星村党支部的数据（备份于 2026-11-3
 STRONG_PASSWORD = "红星村积分台账2026备份"
 
 
-def test_the_first_administrator_and_the_log_in_dialogs_fit(app, laptop, shots, store):
+def test_the_first_administrator_and_the_log_in_dialogs_fit(app, laptop, shots, store, tmp_path):
     jobs = JobRunner(synchronous=True)
     first = FirstAdminDialog(store, jobs)
     first.show()
@@ -37,6 +37,8 @@ def test_the_first_administrator_and_the_log_in_dialogs_fit(app, laptop, shots, 
     first.create()
     assert first.created is not None, first.problem.text()
     problems += look("first-admin-sheet", first, shots)  # the recovery code and its sheet
+    first.save_sheet(str(tmp_path / "账号恢复单.pdf"))  # the button says where it went
+    problems += look("first-admin-sheet-saved", first, shots)
     first.sheet_kept.setChecked(True)
     first.accept()
     actor = first.created.actor
