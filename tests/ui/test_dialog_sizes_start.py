@@ -7,8 +7,11 @@ change of password, each page of the first-run wizard, and the sentence of an er
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWizard
+import sys
 
+from PySide6.QtWidgets import QMessageBox, QWizard
+
+from app.ui import app as app_module
 from app.ui.dialogs.login_dialogs import ChangePasswordDialog, FirstAdminDialog, LoginDialog, RecoveryDialog
 from app.ui.errors import ErrorDialog, describe
 from app.ui.jobs import JobRunner
@@ -84,4 +87,26 @@ def test_an_error_and_its_details_fit(app, laptop, shots):
     problems = look("error", error, shots)
     error.details_button.setChecked(True)
     problems += look_and_close("error-details", error, shots)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_a_box_that_fits(app, laptop, shots, tmp_path, monkeypatch, qtbot):
+    """Qt sizes a message box itself, from the width of the screen it is on: the tests' display is narrower
+    than the laptop's, so the box is looked at as it wraps its text there, never wider."""
+    damaged = tmp_path / "党员积分.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x01" * 4096)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its crash hook
+    shown = []
+
+    class ShownBox(QMessageBox):
+        def exec(self) -> int:  # in place of exec(): open it to look at, and go no further
+            qtbot.addWidget(self)
+            self.show()
+            shown.append(self)
+            return 0
+
+    monkeypatch.setattr(app_module, "QMessageBox", ShownBox)
+    assert app_module.run_gui(str(damaged)) == 1
+    assert [box.text() for box in shown] == ["这个文件不是本程序的数据库，或者已经损坏，无法打开。"]
+    problems = look_and_close("cannot-open", shown[0], shots)
     assert not problems, "\n".join(problems)

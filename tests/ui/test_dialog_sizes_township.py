@@ -9,6 +9,7 @@ verified and returned with the township's comments.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from app.ui.pages.township_window import TOWNSHIP_PAGE_KEYS
 from tests.ui.screen_check import cut_off, settle, shoot
@@ -53,4 +54,6 @@ def test_the_township_window_and_its_dialogs_fit(laptop, shots, villages, townsh
     returning.ok_button.click()  # refused: the comments are needed, said under them
     problems += look_and_close("township-return-refused", returning, shots)
     problems += look_and_close("township-help", township_window.open_help(), shots)
+    township_window._about()  # the data folder, the database, the font's licence
+    problems += look_and_close("township-about", township_window.findChildren(QMessageBox)[-1], shots)
     assert not problems, "\n".join(problems)
