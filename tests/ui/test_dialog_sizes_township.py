@@ -56,4 +56,9 @@ def test_the_township_window_and_its_dialogs_fit(laptop, shots, villages, townsh
     problems += look_and_close("township-help", township_window.open_help(), shots)
     township_window._about()  # the data folder, the database, the font's licence
     problems += look_and_close("township-about", township_window.findChildren(QMessageBox)[-1], shots)
+    township_window.lock.lock()
+    township_window.lock.try_unlock("not-the-password")  # refused, said under the field
+    settle()
+    shoot(township_window, shots / "township-locked.png")
+    problems += [f"township-locked: {problem}" for problem in cut_off(township_window) + clipped_labels(township_window)]
     assert not problems, "\n".join(problems)
