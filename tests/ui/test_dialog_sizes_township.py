@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from app.ui import account_menu
+from app.ui.dialogs.accounts_dialog import AccountsDialog
 from app.ui.pages.township_window import TOWNSHIP_PAGE_KEYS
 from tests.ui.screen_check import cut_off, settle, shoot
 from tests.ui.test_dialog_sizes import clipped_labels, elided_cells, laptop, look, look_and_close, shots  # noqa: F401  (the fixtures)
@@ -56,6 +58,13 @@ def test_the_township_window_and_its_dialogs_fit(laptop, shots, villages, townsh
     problems += look_and_close("township-help", township_window.open_help(), shots)
     township_window._about()  # the data folder, the database, the font's licence
     problems += look_and_close("township-about", township_window.findChildren(QMessageBox)[-1], shots)
+    forms = []
+    monkeypatch.setattr(AccountsDialog, "ask", lambda _accounts, form: forms.append(form) or form.open() or False)
+    accounts = account_menu.open_accounts(township_window)
+    accounts.add_account()  # the township's roles: 验星, 汇总, 管理员
+    problems += look_and_close("township-account-new", forms[-1], shots)
+    assert "验星：" in accounts.roles_hint.text() and "录入员" not in accounts.roles_hint.text()  # it told the village's roles
+    problems += look_and_close("township-accounts", accounts, shots)
     township_window.lock.lock()
     township_window.lock.try_unlock("not-the-password")  # refused, said under the field
     settle()
