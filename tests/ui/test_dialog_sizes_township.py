@@ -36,7 +36,10 @@ def test_the_township_window_and_its_dialogs_fit(laptop, shots, villages, townsh
     backup.add_gather_source(stick)
     backup.start_gather()
     assert backup.last_error is None, backup.status_label.text()
-    problems += look_and_close("township-gathered", backup, shots)  # the log, what was gathered
+    problems += look("township-gathered", backup, shots)  # the log, what was gathered
+    backup.tabs.setCurrentIndex(1)
+    backup.set_backup_file(sorted(stick.glob("*.jfbak"))[0])  # a village's backup, described before restoring
+    problems += look_and_close("township-restore-chosen", backup, shots)
 
     monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *_args: str(report))
     township_window.show_page("verify").import_report()
