@@ -179,9 +179,10 @@ def look(name: str, dialog, shots: Path) -> list[str]:
     settle()
     shoot(dialog, shots / f"{name}.png")
     problems = []
-    screen = window_state.available_size(dialog)
-    if dialog.width() > screen.width() or dialog.height() > screen.height():
-        problems.append(f"is {dialog.size().toTuple()}, larger than the screen")
+    screen, frame = window_state.available_size(dialog), window_state.FRAME  # offscreen windows have no frame
+    outside = QSize(dialog.width() + frame.left() + frame.right(), dialog.height() + frame.top() + frame.bottom())
+    if outside.width() > screen.width() or outside.height() > screen.height():
+        problems.append(f"is {dialog.size().toTuple()}, with its title bar and borders {outside.toTuple()}, larger than the screen")
     problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + squeezed_fields(dialog) + elided_cells(dialog) + short_tables(dialog)
     return [f"{name}: {problem}" for problem in dict.fromkeys(problems)]
 
