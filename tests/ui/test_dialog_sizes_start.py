@@ -2,22 +2,22 @@
 
 The same look as test_dialog_sizes.py: the first administrator (before and after the account is made),
 the log-in screen after a restore (it says why, naming the kept copy of the old file), 忘记密码, the forced
-change of password, each page of the first-run wizard, and the sentence of an error with its details.
+change of password, each page of the first-run wizard, the sentence of an error with its details, and the
+box that says a database cannot be opened (a damaged file at start).
 """
 
 from __future__ import annotations
 
 import sys
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QWizard
 
 from app.ui import app as app_module
 from app.ui.dialogs.login_dialogs import ChangePasswordDialog, FirstAdminDialog, LoginDialog, RecoveryDialog
 from app.ui.errors import ErrorDialog, describe
 from app.ui.jobs import JobRunner
-from tests.ui.test_dialog_sizes import laptop, look, look_and_close, shots  # noqa: F401  (the fixtures)
-
-import pytest
+from tests.ui.dialog_check import laptop, look, look_and_close, shots  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.gui
 
@@ -27,9 +27,10 @@ RESTORED = ("已从备份恢复红星村党支部的数据（备份于 2026-11-3
 STRONG_PASSWORD = "红星村积分台账2026备份"
 
 
-def test_the_first_administrator_and_the_log_in_dialogs_fit(app, laptop, shots, store, tmp_path):
+def test_the_first_administrator_and_the_log_in_dialogs_fit(app, laptop, shots, store, tmp_path, qtbot):
     jobs = JobRunner(synchronous=True)
     first = FirstAdminDialog(store, jobs)
+    qtbot.addWidget(first)  # shown before any window, none of these has a parent: qtbot deletes them in order
     first.show()
     problems = look("first-admin", first, shots)
     first.password.setText("12345678")
@@ -51,6 +52,7 @@ def test_the_first_administrator_and_the_log_in_dialogs_fit(app, laptop, shots, 
         "change-password-forced": ChangePasswordDialog(store, jobs, actor, forced=True),
     }
     for name, dialog in dialogs.items():
+        qtbot.addWidget(dialog)
         dialog.show()
         problems += look(name, dialog, shots)
     log_in = dialogs["log-in-after-restore"]
@@ -77,12 +79,13 @@ def test_the_first_run_wizard_fits(laptop, shots, store, admin, make_window):
     assert not problems, "\n".join(problems)
 
 
-def test_an_error_and_its_details_fit(app, laptop, shots):
+def test_an_error_and_its_details_fit(app, laptop, shots, qtbot):
     try:
         raise OSError(28, "No space left on device", "/media/U盘/党员积分备份/红星村党支部-2026-12-02.jfbak")
     except OSError as exc:
         message, details = describe(exc)
     error = ErrorDialog(None, "没有完成", message, details)
+    qtbot.addWidget(error)
     error.show()
     problems = look("error", error, shots)
     error.details_button.setChecked(True)
@@ -90,6 +93,7 @@ def test_an_error_and_its_details_fit(app, laptop, shots):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("laptop", ["1280x720"], indirect=True)  # the box is as wide on either: see below
 def test_a_database_that_cannot_be_opened_is_said_in_a_box_that_fits(app, laptop, shots, tmp_path, monkeypatch, qtbot):
     """Qt sizes a message box itself, from the width of the screen it is on: the tests' display is narrower
     than the laptop's, so the box is looked at as it wraps its text there, never wider."""
@@ -100,7 +104,7 @@ def test_a_database_that_cannot_be_opened_is_said_in_a_box_that_fits(app, laptop
 
     class ShownBox(QMessageBox):
         def exec(self) -> int:  # in place of exec(): open it to look at, and go no further
-            qtbot.addWidget(self)
+            qtbot.addWidget(self)  # deleted in order after the test, not by Python's collector inside Qt's loops
             self.show()
             shown.append(self)
             return 0

@@ -15,7 +15,7 @@ from app.ui import account_menu
 from app.ui.dialogs.accounts_dialog import AccountsDialog
 from app.ui.pages.township_window import TOWNSHIP_PAGE_KEYS
 from tests.ui.screen_check import cut_off, settle, shoot
-from tests.ui.test_dialog_sizes import clipped_labels, elided_cells, laptop, look, look_and_close, shots  # noqa: F401  (the fixtures)
+from tests.ui.dialog_check import clipped_labels, laptop, look, look_and_close, shots  # noqa: F401  (the fixtures)
 from tests.ui.test_township_window import township_store, township_window, villages  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.gui
