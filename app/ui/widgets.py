@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -111,6 +112,22 @@ def error_label() -> QLabel:
 def show_problem(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    if text:
+        make_room(label)
+
+
+def make_room(widget: QWidget) -> None:
+    """Grow the open dialog that `widget` is in to the height its rows need at its width, once a line has
+    appeared in it (a refusal, the recovery code). Qt grows a window only to its layout's minimum, which
+    counts a word-wrapped text as one line: the rows were squeezed instead, the recovery code cut in half."""
+    dialog = widget.window()
+    layout = dialog.layout()
+    if not isinstance(dialog, QDialog) or layout is None or not dialog.isVisible() or not layout.hasHeightForWidth():
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(dialog.width())
+    if dialog.height() < needed:
+        dialog.resize(dialog.width(), needed)  # never past the screen: the dialog's maximum is the screen's
 
 
 def title_label(text: str) -> QLabel:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QSettings, QSize
 from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
 from app.services.paths import data_dir
@@ -66,9 +66,28 @@ def fit_to_screen(widget: QWidget, default: QSize) -> bool:
     return screen.width() < default.width() or screen.height() < default.height()
 
 
-def cap_to_screen(widget: QWidget) -> None:
-    """A dialog never larger than the screen it opens on."""
+# A window's title bar and borders lie outside the size Qt gives it (on Windows 10 about 31 px above and 8 around).
+# Qt knows them only once the window is on a screen (the tests' offscreen one says 2 px): at least this much is
+# kept free for them.
+FRAME = QMargins(8, 31, 8, 8)
+
+
+def room_on_screen(widget: QWidget) -> QSize | None:
+    """The largest size a window's inside may have with its title bar and borders on the usable screen too."""
     screen = available_size(widget)
+    if screen is None:
+        return None
+    handle = widget.windowHandle()
+    known = handle.frameMargins() if handle is not None else QMargins()
+    left, top = max(known.left(), FRAME.left()), max(known.top(), FRAME.top())
+    right, bottom = max(known.right(), FRAME.right()), max(known.bottom(), FRAME.bottom())
+    return QSize(screen.width() - left - right, screen.height() - top - bottom)
+
+
+def cap_to_screen(widget: QWidget) -> None:
+    """A dialog never larger than the screen it opens on, its title bar included: a dialog as high as the
+    screen had its title bar at the top and its bottom row (使用说明's 关闭) under the task bar."""
+    screen = room_on_screen(widget)
     if screen is None:
         return
     widget.setMaximumSize(widget.maximumSize().boundedTo(screen))

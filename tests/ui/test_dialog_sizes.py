@@ -6,29 +6,27 @@ dialog, no button, label or drop-down list narrower (or lower) than its text, no
 ending in "…". The print dialog's 图表 option read "附图表页（公示表附党小组和出席率，年度汇总每…" at
 the dialog's own width, and 导入没有完成 cut the one thing it is there to say, the problem of each
 row, which the pages' check never saw. DYJF_SCREENSHOTS=<folder> keeps the pictures to look at.
+The looking is in dialog_check.py, shared with test_dialog_sizes_start.py and test_dialog_sizes_township.py.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyle, QStyleOptionComboBox, QStyleOptionFrame, QTableView, QWidget
 
 from app.services.rating.queries import ObjectionRow
-from app.ui import account_menu, menu_actions, window_state
+from app.ui import account_menu, menu_actions
 from app.ui.dialogs import rating_member_dialogs as member_dialogs
 from app.ui.dialogs import rating_round_dialogs as round_dialogs
 from app.ui.dialogs.accounts_dialog import AccountsDialog
 from app.ui.dialogs.login_dialogs import LoginDialog
 from app.ui.dialogs.member_status_dialog import DECEASED, TRANSFER_IN, TRANSFER_OUT
 from app.ui.dialogs.rating_print_dialog import CERTIFICATES, NOTICE, RatingPrintDialog
-from tests.ui.screen_check import LAPTOPS, TASK_BAR, cut_off, settle, shoot, usable
+from tests.ui.dialog_check import laptop, look, look_and_close, shots  # noqa: F401  (the fixtures)
+from tests.ui.screen_check import settle
 from tests.ui.test_opening_points_dialog import _filled_template
 from tests.ui.test_roster_import_dialog import messy_roster
 
@@ -39,129 +37,12 @@ OBJECTION = ("该党员今年三月至十月一直在外务工，没有参加过
              "这样的表现评为五星党员，群众不服，请支部委员会核实他的出勤记录后答复。")
 
 
-@pytest.fixture(params=["1366x768", "1280x720"])
-def window(request, demo_window, monkeypatch):
-    """The demo window on a laptop: every dialog it shows is capped to the screen less the task bar."""
-    screen = usable(LAPTOPS[request.param])
-    monkeypatch.setattr(window_state, "available_size", lambda _widget: screen)
-    demo_window.resize(screen)
+@pytest.fixture
+def window(laptop, demo_window):
+    """The demo window on a laptop."""
+    demo_window.resize(laptop)
     settle()
     return demo_window
-
-
-@pytest.fixture
-def shots(tmp_path, window) -> Path:
-    screen = window_state.available_size(window)
-    return Path(os.environ.get("DYJF_SCREENSHOTS") or tmp_path / "screenshots") / f"dialogs-{screen.width()}"
-
-
-def clipped_labels(top: QWidget) -> list[str]:
-    """Labels narrower than their one line of text, or word-wrapped ones lower than their lines, and
-    drop-down lists too narrow for the choice they show (Qt ends it in an ellipsis)."""
-    problems = [f"QComboBox {box.currentText()!r} has {_text_room(box)} for it, needs {_text_width(box)}"
-                for box in top.findChildren(QComboBox)
-                if box.isVisible() and box.window() is top.window() and _text_room(box) < _text_width(box)]
-    for label in top.findChildren(QLabel):
-        if not label.isVisible() or not label.text() or label.window() is not top.window():
-            continue
-        if label.wordWrap():
-            needed = label.heightForWidth(label.width())
-            if label.height() < needed - 2:
-                problems.append(f"QLabel {label.text()!r} is {label.height()} high, its lines need {needed}")
-        elif label.width() < label.minimumSizeHint().width() - 2:
-            problems.append(f"QLabel {label.text()!r} is {label.width()} wide, needs {label.minimumSizeHint().width()}")
-    return problems
-
-
-def cut_placeholders(top: QWidget) -> list[str]:
-    """Empty fields whose grey example ("如 …") is wider than the field: the clerk reads half a hint."""
-    problems = []
-    for edit in top.findChildren(QLineEdit):
-        hint = edit.placeholderText()
-        if not edit.isVisible() or edit.text() or not hint or edit.window() is not top.window():
-            continue
-        option = QStyleOptionFrame()
-        edit.initStyleOption(option)
-        room = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit).width() - 4
-        if room < edit.fontMetrics().horizontalAdvance(hint):
-            problems.append(f"QLineEdit {hint!r} has {room} for its example, needs {edit.fontMetrics().horizontalAdvance(hint)}")
-    return problems
-
-
-def _text_width(box: QComboBox) -> int:
-    return box.fontMetrics().horizontalAdvance(box.currentText())
-
-
-def _text_room(box: QComboBox) -> int:
-    """The width the box gives its current choice (its field less the arrow and the frame)."""
-    option = QStyleOptionComboBox()
-    box.initStyleOption(option)
-    field = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box)
-    return field.width() - 2  # Qt draws the text one pixel in from each side
-
-
-def elided_cells(top: QWidget) -> list[str]:
-    """Table cells in view whose text is wider than their column: the item view ends them in "…"."""
-    problems = []
-    for table in top.findChildren(QTableView):
-        if not table.isVisible() or table.window() is not top.window() or table.wordWrap():
-            continue
-        model, header, metrics = table.model(), table.horizontalHeader(), table.fontMetrics()
-        rows_in_view = table.viewport().height() // max(table.verticalHeader().defaultSectionSize(), 1) + 1
-        for row in range(min(model.rowCount(), rows_in_view)):
-            for column in range(model.columnCount()):
-                text = str(model.index(row, column).data() or "")
-                if text and not header.isSectionHidden(column) and header.sectionSize(column) < metrics.horizontalAdvance(text) + 6:
-                    problems.append(f"{type(table).__name__} row {row + 1} column {column + 1} {text!r} is elided")
-    return problems
-
-
-def size_as_on_the_laptop(dialog) -> None:
-    """Give a dialog that Qt sized the size Qt gives it on the laptop. Qt sizes a dialog opened without a
-    size of its own from its hint, with the height its lines need at that width, at most two thirds of
-    the screen (QWidget::adjustSize). The tests' offscreen screen is 800×600, which made every such
-    dialog 533 wide and its wrapped lines lower than they need."""
-    if dialog.property("sized_for_the_laptop"):
-        return  # sized when first looked at; another tab or kind chosen since keeps the size
-    dialog.setProperty("sized_for_the_laptop", True)
-    if dialog.size() == _size_qt_gives(dialog, dialog.screen().geometry().size()):  # not a size of its own
-        dialog.resize(_size_qt_gives(dialog, laptop_screen(dialog)))
-
-
-def laptop_screen(dialog) -> QSize:
-    """The whole laptop screen the dialog opens on (`window` gives its usable part)."""
-    usable_part = window_state.available_size(dialog)
-    return QSize(usable_part.width(), usable_part.height() + TASK_BAR)
-
-
-def _size_qt_gives(dialog, screen: QSize) -> QSize:
-    size = dialog.sizeHint()
-    layout = dialog.layout()
-    if layout is not None and layout.hasHeightForWidth():
-        size.setHeight(layout.totalHeightForWidth(size.width()))
-    size = size.boundedTo(QSize(screen.width() * 2 // 3, screen.height() * 2 // 3))
-    return size.expandedTo(dialog.minimumSize()).boundedTo(dialog.maximumSize())
-
-
-def look(name: str, dialog, shots: Path) -> list[str]:
-    """What is wrong with the open `dialog` as the clerk sees it; its screenshot is saved."""
-    assert dialog is not None and dialog.isVisible(), name
-    size_as_on_the_laptop(dialog)
-    settle()
-    shoot(dialog, shots / f"{name}.png")
-    problems = []
-    screen = window_state.available_size(dialog)
-    if dialog.width() > screen.width() or dialog.height() > screen.height():
-        problems.append(f"is {dialog.size().toTuple()}, larger than the screen")
-    problems += cut_off(dialog) + clipped_labels(dialog) + cut_placeholders(dialog) + elided_cells(dialog)
-    return [f"{name}: {problem}" for problem in dict.fromkeys(problems)]
-
-
-def look_and_close(name: str, dialog, shots: Path) -> list[str]:
-    problems = look(name, dialog, shots)
-    dialog.close()
-    settle()
-    return problems
 
 
 def test_the_menus_dialogs_fit(window, shots):
@@ -200,7 +81,9 @@ def test_the_accounts_and_opening_points_dialogs_fit(window, shots, monkeypatch,
     problems += look_and_close("account-password", forms[-1], shots)
     monkeypatch.setattr(accounts.ctx, "confirm", lambda *_args: True)
     accounts.new_recovery_code()
-    problems += look_and_close("account-recovery-code", accounts.code_dialog, shots)  # stays open until saved
+    problems += look("account-recovery-code", accounts.code_dialog, shots)  # stays open until saved
+    accounts.code_dialog.save_sheet(str(tmp_path / "账号恢复单.pdf"))  # it says where the sheet went
+    problems += look_and_close("account-recovery-code-saved", accounts.code_dialog, shots)
     problems += look_and_close("accounts", accounts, shots)
     log_in = LoginDialog(window.ctx.store, window.ctx.jobs, preselect="admin", parent=window)
     log_in.open()

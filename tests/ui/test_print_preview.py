@@ -16,12 +16,14 @@ from app.domain.periods import Month
 from app.reports import render_certificates, render_scorecards
 from app.reports.data import Certificate, CertificateBatch
 from app.services.printing import report_data
+from app.ui import window_state
 from app.ui.dialogs import print_preview
 from app.ui.dialogs.print_preview import PdfPrintPreview, paint_pdf, pdf_page_count, prepare_printer, save_pdf
 from app.ui.errors import describe
 from app.ui.jobs import JobRunner, run_with_progress
 from db.store import Store
 from tests.reports.report_support import dark_share, demo_database
+from tests.ui.screen_check import LAPTOPS, usable
 
 pytestmark = pytest.mark.gui
 
@@ -213,6 +215,21 @@ def test_the_preview_opens_fitted_to_width_with_its_tool_bar_in_chinese(app, qtb
     texts = [action.text() for action in dialog.findChild(QToolBar).actions() if action.text()]
     assert "打印设置" in texts or "页面设置" in texts
     assert not [text for text in texts if any("a" <= c.lower() <= "z" for c in text) and text != "另存为 PDF"]
+
+
+@pytest.mark.parametrize("laptop", ["1366x768", "1280x720"])
+def test_on_a_laptop_the_preview_leaves_room_for_its_title_bar(app, qtbot, certificates_pdf, monkeypatch, laptop):
+    """It took the screen's whole height for its inside: its title bar at the top, the foot of the page
+    under the task bar."""
+    screen = usable(LAPTOPS[laptop])
+    monkeypatch.setattr(window_state, "available_size", lambda _widget: screen)
+    dialog = PdfPrintPreview(certificates_pdf, "证书")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    frame = window_state.FRAME  # offscreen windows have none: the room kept for a real one
+    assert dialog.height() + frame.top() + frame.bottom() <= screen.height()
+    assert dialog.width() + frame.left() + frame.right() <= screen.width()
+    assert dialog.height() >= screen.height() - 60 and dialog.width() >= screen.width() * 8 // 10  # still as large as it can be
 
 
 def _names_rendered(monkeypatch) -> list[str]:

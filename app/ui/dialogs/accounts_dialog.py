@@ -85,9 +85,10 @@ class AccountsDialog(QDialog):
         self.setWindowTitle(self.tr("账号管理"))
         self.resize(720, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(self.tr(
+        self.roles_hint = hint_label(self.tr(
             "录入员：录入积分、会议和党员变动；审核人（支部书记）：审核积分、星级评定；管理员：账号、细则、设置和恢复备份。一人可以有几个角色。"
-        )))
+        ))
+        layout.addWidget(self.roles_hint)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -124,6 +125,9 @@ class AccountsDialog(QDialog):
     def _show(self, loaded) -> None:
         self.accounts, township = loaded
         self.roles = TOWNSHIP_ROLES if township else VILLAGE_ROLES
+        if township:  # the township's accounts take other roles than a village's
+            self.roles_hint.setText(self.tr("验星：导入各村的星级评定上报材料，验星通过或退回；汇总：汇总各村交来的备份；"
+                                            "管理员：账号、设置和恢复备份。一人可以有几个角色。"))
         self.table.setRowCount(len(self.accounts))
         for row, account in enumerate(self.accounts):
             last = account.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if account.last_login_at else ""

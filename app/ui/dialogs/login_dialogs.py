@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -33,7 +33,7 @@ from app.services.context import Actor
 from app.services.files import write_pdf
 from app.ui.errors import describe
 from app.ui.jobs import JobRunner
-from app.ui.widgets import error_label, hint_label, show_problem, title_label
+from app.ui.widgets import error_label, hint_label, make_room, show_problem, title_label
 
 
 def password_edit(placeholder: str = "") -> QLineEdit:
@@ -276,6 +276,8 @@ class FirstAdminDialog(_JobDialog):
         self.save_sheet_button = QPushButton(self.tr("保存恢复单（PDF，打印后锁好）…"))
         self.save_sheet_button.clicked.connect(self.save_sheet)
         column.addWidget(self.save_sheet_button)
+        self.saved_label = saved_sheet_label()
+        column.addWidget(self.saved_label)
         self.sheet_kept = QCheckBox(self.tr("我已打印恢复单，并把它收在安全的地方"))
         self.sheet_kept.toggled.connect(lambda on: self.done_button.setEnabled(on))
         column.addWidget(self.sheet_kept)
@@ -302,6 +304,7 @@ class FirstAdminDialog(_JobDialog):
         self.cancel_button.setEnabled(False)  # the account exists now: the sheet must be kept
         self.code_label.setText(created.recovery_code)
         self.sheet_box.setVisible(True)
+        make_room(self.sheet_box)
 
     def save_sheet(self, path: str | None = None) -> None:
         if self.created is None:
@@ -311,7 +314,7 @@ class FirstAdminDialog(_JobDialog):
             return
         store, created = self.store, self.created
         self.run(lambda: write_pdf(path, setup.recovery_sheet_pdf(store, created.actor, created.recovery_code)),
-                 lambda _written: self.save_sheet_button.setText(self.tr("恢复单已保存：{0}").format(path)))
+                 lambda _written: show_saved_sheet(self.saved_label, path))
 
     def reject(self) -> None:
         if self.created is None:
@@ -337,6 +340,8 @@ class NewRecoveryCodeDialog(QDialog):
         self.save_button = QPushButton(self.tr("保存恢复单（PDF，打印后锁好）…"))
         self.save_button.clicked.connect(lambda: self.save_sheet())
         layout.addWidget(self.save_button)
+        self.saved_label = saved_sheet_label()
+        layout.addWidget(self.saved_label)
         self.problem = error_label()
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -353,7 +358,7 @@ class NewRecoveryCodeDialog(QDialog):
             super().reject()
 
     def _saved(self, path: str) -> None:
-        self.save_button.setText(self.tr("恢复单已保存：{0}").format(path))
+        show_saved_sheet(self.saved_label, path)
         self.sheet_saved = True
         self.close_button.setEnabled(True)
 
@@ -365,6 +370,20 @@ class NewRecoveryCodeDialog(QDialog):
         self.jobs.submit(lambda _control: write_pdf(path, setup.recovery_sheet_pdf(store, actor, code)),
                          lambda _written: self._saved(path),
                          lambda exc: show_problem(self.problem, describe(exc)[0]))
+
+
+def saved_sheet_label() -> QLabel:
+    """Where the recovery sheet went, under its button: a path is longer than a button is wide (it was cut
+    at both ends), and a word-wrapped label breaks it at its folders."""
+    label = hint_label()
+    label.setVisible(False)
+    return label
+
+
+def show_saved_sheet(label: QLabel, path: str) -> None:
+    label.setText(QCoreApplication.translate("RecoverySheet", "恢复单已保存：{0}").format(path))
+    label.setVisible(True)
+    make_room(label)
 
 
 def sign_in(store, jobs: JobRunner, preselect: str | None = None, parent: QWidget | None = None,

@@ -28,7 +28,7 @@ from app.domain.errors import AppError
 from app.reports.progress import Progress
 from app.services.files import write_pdf
 from app.ui.errors import show_error
-from app.ui.window_state import WindowState
+from app.ui.window_state import WindowState, room_on_screen
 
 PRINT_DPI_MAX = 300
 PREVIEW_DPI_MAX = 150
@@ -219,10 +219,9 @@ class PdfPrintPreview(QPrintPreviewDialog):
     def showEvent(self, event) -> None:
         """Opens as large as the screen allows and fitted to the page's width: readable at once."""
         super().showEvent(event)
-        screen = self.screen()
-        if screen is not None and not self.isMaximized():
-            available = screen.availableGeometry()
-            self.resize(min(available.width(), max(self.width(), available.width() * 9 // 10)), available.height())
+        room = room_on_screen(self)  # with its title bar on screen, not the bottom of the page under the task bar
+        if room is not None and not self.isMaximized():
+            self.resize(min(room.width(), max(self.width(), room.width() * 9 // 10)), room.height())
         self.fit_to_width()
 
     def fit_to_width(self) -> None:

@@ -59,7 +59,8 @@ class BackupDialog(QDialog):
         self.store, self.actor = store, actor
         self.runner = runner or JobRunner(self)
         self.setWindowTitle(self.tr("备份与恢复"))
-        self.resize(820, 660)  # the gather tab's comparison needs rows of room (capped to a smaller screen)
+        # wide and tall enough that the gather tab's comparison shows five villages (capped to a smaller screen)
+        self.resize(820, 660)
         self.last_result: Any = None
         self.last_error: BaseException | None = None
         self.busy = False
