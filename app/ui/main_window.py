@@ -116,7 +116,7 @@ class MainWindow(ShellWindow):
         self._action(view_menu, self.tr("查找"), self.focus_search)
 
     def _about_text(self) -> str:
-        return self.tr("党员积分管理\n村（社区）党支部党员积分制管理的离线软件。\n数据保存在本机：{0}")
+        return self.tr("党员积分管理\n村（社区）党支部党员积分制管理的离线软件，数据只保存在本机。")
 
     def _new_file_name(self) -> str:
         return self.tr("新支部.db")

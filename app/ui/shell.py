@@ -243,7 +243,7 @@ class ShellWindow(QMainWindow):
     def _about(self) -> None:
         database = self.ctx.store.path or self.ctx.store.url
         facts = "\n".join(startup.about_lines(database))  # version, data folder, database, the font's licence
-        self.ctx.inform(self, self.tr("关于"), self._about_text().format(database) + "\n\n" + facts)
+        self.ctx.inform(self, self.tr("关于"), self._about_text() + "\n\n" + facts)  # the facts name the database
 
     def closeEvent(self, event) -> None:
         if self.ctx.jobs.busy and not self.ctx.confirm(self, self.tr("还有工作没做完"), self._busy_question()):

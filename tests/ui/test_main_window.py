@@ -214,3 +214,13 @@ def test_a_second_window_on_the_same_database_says_so(demo_store, make_window, m
     assert not first.window_claim.held
     third = make_window(demo_store)  # the first window's hold went with it
     assert third.window_claim is not None and third.window_claim.held
+
+
+def test_about_names_the_database_once(demo_window, monkeypatch):
+    told = []
+    monkeypatch.setattr(demo_window.ctx, "inform", lambda _parent, title, text: told.append((title, text)))
+    demo_window._about()
+    title, text = told[0]
+    database = str(demo_window.ctx.store.path)
+    assert title == "关于" and text.count(database) == 1 and f"数据库文件：{database}" in text
+    assert "离线软件，数据只保存在本机。" in text

@@ -58,7 +58,7 @@ class TownshipWindow(ShellWindow):
         self.import_action = self._action(file_menu, self.tr("导入星级评定上报文件…"), self._import_report)
 
     def _about_text(self) -> str:
-        return self.tr("党员积分管理（乡镇汇总）\n汇总各村交来的备份，对比各村积分和星级，给各村的星级评定验星。\n数据保存在本机：{0}")
+        return self.tr("党员积分管理（乡镇汇总）\n汇总各村交来的备份，对比各村积分和星级，给各村的星级评定验星；数据只保存在本机。")
 
     def _new_file_name(self) -> str:
         return self.tr("乡镇汇总.db")
