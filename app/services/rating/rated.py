@@ -10,29 +10,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-
-from sqlalchemy import select
 
 from app.domain.rating import CandidateFacts, RatingScheme, propose
 from app.domain.rules import RuleSet
 from app.domain.standing import five_star_places, ranked_places
-from app.services.context import read_session
 from app.services.totals import ranking as totals
-from app.services.totals.standings import on_roster
-from db.models import Member
 from db.store import Store
 
 
 def rated_rows(store: Store, year: int, ranking: totals.Ranking | None = None) -> tuple[totals.RankingRow, ...]:
     """The rows of the year's ranking (given, or read) whose member is on the roster on 31 December
-    by the ranking's own rule (a member whose leaving has no date stays, as he does there)."""
+    by the ranking's own rule (a member whose leaving has no date stays, as he does there): the
+    ranking marks them (`rated`), as its five-star quota counts only them."""
     ranking = ranking or totals.branch_ranking(store, year)
-    year_end = date(year, 12, 31)
-    ids = [row.member_id for row in ranking.rows]
-    with read_session(store) as session:
-        staying = set(session.scalars(select(Member.id).where(Member.id.in_(ids), on_roster(year_end, year_end))))
-    return tuple(row for row in ranking.rows if row.member_id in staying)
+    return tuple(row for row in ranking.rows if row.rated)
 
 
 def rated_places(rows: tuple[totals.RankingRow, ...]) -> dict[uuid.UUID, int]:

@@ -49,6 +49,7 @@ class RankingRow(NamedTuple):
     score: MemberYearScore | None  # the scorer's month-by-month figures behind this row (branch_ranking(details=True))
     branch_name: str = ""  # set in a ranking across branches
     branch_id: uuid.UUID | None = None  # the member's branch (names alone can repeat in a county)
+    rated: bool = True  # on a year: on the roster on 31 December, whom the star rating rates here (rating/rated.py)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def _ranked_rows(kind: str, standings: list[Standing], branches: dict, groups: d
             # on a year the quota holds the stars of everyone rated; one vetoed or not rated here has none
             values[at], result.final_total, result.grade, branch.quota.stars.get(at, 0) if branch.quota else result.stars,
             result.vetoed, found, scores.get(standing.member_id) if scores else None, branch.name, standing.branch_id,
+            standing.rated,
         )))
     return tuple(rows)
 
