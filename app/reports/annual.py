@@ -54,9 +54,9 @@ def explanation(batch: AnnualBatch) -> str:
 
 def _months_to_come(batch: AnnualBatch) -> int:
     """The first month the page leaves empty: after the day the year so far runs to (13: none)."""
-    if batch.so_far is None or batch.so_far.year > batch.year:
+    if batch.so_far is None:
         return 13
-    return batch.so_far.month + 1 if batch.so_far.year == batch.year else 1
+    return batch.so_far.month + 1 if batch.so_far.year == batch.year else 1  # dated in an earlier year: all to come
 
 
 def _months_table(summary: AnnualSummary, width: float, to_come: int):

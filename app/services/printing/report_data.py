@@ -326,17 +326,27 @@ def certificates(
 
 
 def _certificate_people(store: Store, year: int, issued_on: date) -> list[tuple]:
-    """(member id, name, stars, vetoed) for the year: the assessed round's stars, else the
-    ranking's once the certificate's date is past the year."""
-    view = frozen_round(store, year)
-    if view is not None:
-        return [(c.member_id, c.name, c.stars or 0, c.vetoed) for c in view.candidates]
-    if issued_on <= date(year, 12, 31):
+    """(member id, name, stars, vetoed) for the year (_rated_people); refused inside the year before a round."""
+    people, _ = _rated_people(store, year, issued_on)
+    if people is None:
         raise ValidationError(
             f"{year} 年的星级还没有评定，这一年也还没有过完，荣誉证书要等评星结果出来（或 {year + 1} 年起按全年积分）再打印。"
         )
-    estimated = estimate_stars(store, year, rulesets.get_rule_set(store, year).rule_set)
-    return [(r.member_id, r.name, estimated.stars_of(r), r.vetoed) for r in estimated.rows]
+    return people
+
+
+def _rated_people(store: Store, year: int, issued_on: date, ranking: totals.Ranking | None = None) -> tuple[list[tuple] | None, str]:
+    """((member id, name, stars, vetoed) of each member the year's star rating rates, where the stars
+    come from) for paper dated `issued_on`: the assessed round's ("round"), else once the year is
+    over the round engine's estimate ("estimate", from `ranking` when the caller has read it);
+    inside the year with no round, none (None, “”): a total of part of the year decides no stars."""
+    view = frozen_round(store, year)
+    if view is not None:
+        return [(c.member_id, c.name, c.stars or 0, c.vetoed) for c in view.candidates], "round"
+    if issued_on <= date(year, 12, 31):
+        return None, ""
+    estimated = estimate_stars(store, year, rulesets.get_rule_set(store, year).rule_set, ranking)
+    return [(r.member_id, r.name, estimated.stars_of(r), r.vetoed) for r in estimated.rows], "estimate"
 
 
 def _people_with_stars(people: list[tuple], year: int, min_stars: int) -> list[tuple]:
@@ -388,17 +398,8 @@ def left_notes(store: Store, year: int) -> dict[uuid.UUID, str]:
     }
 
 
-def _annual_stars(store: Store, year: int, issued_on: date, rule_set) -> tuple[dict[uuid.UUID, int] | None, str]:
-    """({member id: stars}, where they come from) for the year's summaries, as the star notice and
-    the certificates have them: the assessed round's stars ("round"), else once the year is over
-    the round engine's estimate over the members it would rate ("estimate"); inside the year with
-    no round, none (“”): a total of part of the year decides no stars."""
-    view = frozen_round(store, year)
-    if view is not None:
-        return {c.member_id: c.stars or 0 for c in view.candidates}, "round"
-    if issued_on <= date(year, 12, 31):
-        return None, ""
-    return estimate_stars(store, year, rule_set).stars, "estimate"
+def _stars_by_member(people: list[tuple] | None) -> dict[uuid.UUID, int] | None:
+    return None if people is None else {member_id: stars for member_id, _, stars, _ in people}
 
 
 def annual_summaries(
@@ -409,7 +410,7 @@ def annual_summaries(
     Month and running figures are summed from the approved entries and combined with the
     engine's own `combine_points` (base deducted down to zero, carried base from last year);
     the final total and rank are the year ranking's, the stars those of the star notice and the
-    certificates (_annual_stars). Dated inside the year without an assessed round, the page is
+    certificates (_rated_people). Dated inside the year without an assessed round, the page is
     the year so far: the months still to come stay empty and neither band nor stars is given.
     """
     branch = organisation.get_branch(store)
@@ -417,7 +418,8 @@ def annual_summaries(
     rule_set = rulesets.get_rule_set(store, year).rule_set
     chosen = _select(store, _roster_order(store, ranking.rows), member_ids, f"在{year}年")
     issue = issue_info(store, settings)
-    stars, stars_from = _annual_stars(store, year, issue.issued_on, rule_set)
+    people, stars_from = _rated_people(store, year, issue.issued_on, ranking)
+    stars = _stars_by_member(people)
     appraisal_mode = rule_set.appraisal.mode
     appraisals = _appraisal_texts(store, year, appraisal_mode)
     left = left_notes(store, year)

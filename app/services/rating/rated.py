@@ -47,10 +47,11 @@ class Estimate:
         return self.stars.get(row.member_id, 0)
 
 
-def estimate(store: Store, year: int, rule_set: RuleSet) -> Estimate:
+def estimate(store: Store, year: int, rule_set: RuleSet, ranking: totals.Ranking | None = None) -> Estimate:
     """As `assess` would propose today, except that 双报到 is not known yet (no ceiling, as in the
-    ranking): the quota counts the members rated, not those who left during the year."""
-    rows = rated_rows(store, year)
+    ranking): the quota counts the members rated, not those who left during the year. `ranking`:
+    the year's, when the caller has read it already."""
+    rows = rated_rows(store, year, ranking)
     facts = [CandidateFacts(r.member_id, r.name, r.period_points, r.vetoed, r.member_class, r.membership, True) for r in rows]
     proposals = propose(RatingScheme.from_rule_set(rule_set), facts)
     places = five_star_places(rule_set.five_star_quota, sum(1 for r in rows if not r.vetoed))
