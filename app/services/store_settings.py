@@ -9,15 +9,16 @@ app.services.organisation.BRANCH_SETTING instead. Callers pass their open sessio
 from __future__ import annotations
 
 import json
+import uuid
 
 from sqlalchemy import select
 
-from db.models import StoreSetting
+from db.models import OrgUnit, StoreSetting
 
 TOWNSHIP_SETTING = "township_id"
 GATHERED_PREFIX = "gathered:"
 
-__all__ = ["TOWNSHIP_SETTING", "GATHERED_PREFIX", "read_settings", "put_setting", "gathered_record"]
+__all__ = ["TOWNSHIP_SETTING", "GATHERED_PREFIX", "read_settings", "put_setting", "gathered_record", "township_unit"]
 
 
 def read_settings(session) -> dict[str, str]:
@@ -37,3 +38,9 @@ def gathered_record(session, branch_id: str) -> dict | None:
     setting = session.scalar(select(StoreSetting).where(StoreSetting.key == GATHERED_PREFIX + branch_id))
     return json.loads(setting.value) if setting else None
 
+
+
+def township_unit(session) -> OrgUnit | None:
+    """The committee a township's gathering database is for; None in a village's (or before it is marked)."""
+    unit_id = read_settings(session).get(TOWNSHIP_SETTING)
+    return session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None

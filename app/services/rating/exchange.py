@@ -32,9 +32,9 @@ from app.services.files import plain_os_error, write_atomically
 from app.services.organisation import get_branch, require_branch_id
 from app.services.rating import freshness
 from app.services.rating.queries import RoundView, load_round, load_view
-from app.services.store_settings import TOWNSHIP_SETTING, read_settings
+from app.services.store_settings import township_unit
 from db.ledger_chain import read_head
-from db.models import Member, OrgUnit
+from db.models import Member
 from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
 from db.store import Store
 
@@ -225,8 +225,7 @@ def _refuse_other_township(session, payload: dict, file_name: str) -> None:
     """A report addressed to another committee is a file handed in at the wrong township, unless its
     branch was gathered here: gathering files a branch whose own name for its committee differs
     under this one (with a notice), so its report is this township's to verify too."""
-    unit_id = read_settings(session).get(TOWNSHIP_SETTING)
-    township = session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None
+    township = township_unit(session)
     sent = str(payload.get("township_name") or "").strip()
     if township is None or not sent or sent == township.name:
         return

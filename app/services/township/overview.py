@@ -10,19 +10,18 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.domain.enums import MemberStatus
 from app.domain.errors import NotFound
 from app.domain.points import ZERO
 from app.services.context import read_session
 from app.services.shop.township import ShopActivity, shop_activity
 from app.services.totals.ranking import ranking_across
-from app.services.store_settings import GATHERED_PREFIX, TOWNSHIP_SETTING, read_settings
-from db.models import Member, OrgUnit, RuleSetRecord
+from app.services.store_settings import GATHERED_PREFIX, read_settings, township_unit
+from db.models import OrgUnit, RuleSetRecord
 from db.store import Store
 
 __all__ = [
@@ -67,6 +66,7 @@ class TownshipRow:
     grade: str
     stars: int
     vetoed: bool
+    rated: bool = True  # on the roster at the year's end (the ranking's mark): rated in its branch's star rating
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ def gathered_branches(store: Store) -> list[GatheredBranch]:
 def township_name(store: Store) -> str:
     """The committee this gathering database is for ("" before it is marked), without scoring anything."""
     with read_session(store) as session:
-        unit_id = read_settings(session).get(TOWNSHIP_SETTING)
-        township = session.get(OrgUnit, uuid.UUID(unit_id)) if unit_id else None
+        township = township_unit(session)
         return township.name if township else ""
 
 
@@ -114,8 +113,7 @@ def township_overview(store: Store, year: int) -> TownshipOverview:
     """
     gathered = {b.branch_id: b for b in gathered_branches(store)}
     with read_session(store) as session:
-        settings = read_settings(session)
-        township = session.get(OrgUnit, uuid.UUID(settings[TOWNSHIP_SETTING])) if settings.get(TOWNSHIP_SETTING) else None
+        township = township_unit(session)
         branches = session.execute(
             select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(list(gathered))).order_by(OrgUnit.name)
         ).all()
@@ -123,19 +121,16 @@ def township_overview(store: Store, year: int) -> TownshipOverview:
             select(RuleSetRecord.branch_id).where(RuleSetRecord.year == year, RuleSetRecord.branch_id.in_(list(gathered)))
         ))
         shop = shop_activity(session, [branch_id for branch_id, _ in branches], year)
-        left = set(session.scalars(select(Member.id).where(
-            Member.branch_id.in_(list(gathered)), Member.status != MemberStatus.ACTIVE, Member.status_date <= date(year, 12, 31),
-        )))
     ranked = _ranking(store, {branch_id: name for branch_id, name in branches if branch_id in with_rules}, year)
     rows = tuple(
-        TownshipRow(r.rank, r.branch_id, r.branch_name, r.member_id, r.name, r.year_to_date, r.grade, r.stars, r.vetoed)
+        TownshipRow(r.rank, r.branch_id, r.branch_name, r.member_id, r.name, r.year_to_date, r.grade, r.stars, r.vetoed, r.rated)
         for r in ranked
     )
     of_branch: dict[uuid.UUID, list[TownshipRow]] = {branch_id: [] for branch_id, _ in branches}
     for row in rows:
         of_branch[row.branch_id].append(row)
     summaries = tuple(
-        _summary(branch_id, name, gathered[branch_id].backup_created_at, of_branch[branch_id], left)
+        _summary(branch_id, name, gathered[branch_id].backup_created_at, of_branch[branch_id])
         if branch_id in with_rules
         else BranchSummary(branch_id, name, gathered[branch_id].backup_created_at, 0, ZERO, ZERO, {}, 0, False)
         for branch_id, name in branches
@@ -152,7 +147,7 @@ def _ranking(store: Store, branches: dict[uuid.UUID, str], year: int) -> tuple:
         return ()
 
 
-def _summary(branch_id: uuid.UUID, name: str, backup_created_at, rows: list[TownshipRow], left: set) -> BranchSummary:
+def _summary(branch_id: uuid.UUID, name: str, backup_created_at, rows: list[TownshipRow]) -> BranchSummary:
     """A branch's line: members scored, their totals, average, stars after the quota, vetoes, and
     how many of them left the branch (transferred out, died) within the year."""
     total = sum((row.final_total for row in rows), ZERO)
@@ -161,5 +156,5 @@ def _summary(branch_id: uuid.UUID, name: str, backup_created_at, rows: list[Town
         branch_id, name, backup_created_at, len(rows), total,
         (total / len(rows)).quantize(Decimal("0.01")) if rows else ZERO,
         {n: distribution.get(n, 0) for n in range(6)}, sum(1 for row in rows if row.vetoed), True,
-        sum(1 for row in rows if row.member_id in left),
+        sum(1 for row in rows if not row.rated),
     )
