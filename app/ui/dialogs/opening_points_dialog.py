@@ -24,7 +24,7 @@ from app.ui.controllers.excel_out import ExcelOut, excel_filter
 from app.ui.dialogs.import_problems_dialog import ImportProblemsDialog
 from app.ui.errors import show_error
 from app.ui.jobs import Job
-from app.ui.widgets import hint_label
+from app.ui.widgets import hint_label, make_room
 
 
 class OpeningPointsDialog(QDialog):
@@ -103,13 +103,10 @@ class OpeningPointsDialog(QDialog):
         return self.last_job
 
     def _say(self, text: str) -> None:
-        """The result under the explanation; the dialog grows to hold both. Qt's minimum height of a
-        dialog ignores wrapped text, so a two-line result squeezed the explanation and cut it off."""
+        """The result under the explanation; the dialog grows to hold both (a two-line result
+        squeezed the explanation and cut it off)."""
         self.result.setText(text)
-        self.layout().activate()
-        needed = self.layout().totalHeightForWidth(self.width())
-        if self.height() < needed:
-            self.resize(self.width(), needed)
+        make_room(self.result)
 
     def _failed(self, exc: BaseException, name: str) -> None:
         if isinstance(exc, ImportRejected):
