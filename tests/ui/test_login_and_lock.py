@@ -48,6 +48,12 @@ def test_the_first_administrator_is_made_and_the_recovery_sheet_saved(app, qtbot
     assert "至少要 8 个字符" in dialog.strength.text()
     dialog.create_button.click()
     assert "至少要 8 个字符" in dialog.problem.text() and dialog.created is None
+    # the refusal empties the boxes: the line under the password says nothing of the empty box
+    assert dialog.password.text() == "" and dialog.strength.text() == ""
+    dialog.password.setText("qiaomen huangniu 37")
+    dialog.repeated.setText("qiaomen huangniu 38")
+    dialog.create_button.click()
+    assert "两次输入的密码不一样" in dialog.problem.text() and dialog.strength.text() == ""
     dialog.username.setText("wangshuji")
     dialog.display_name.setText("王书记")
     dialog.password.setText("qiaomen huangniu 37")

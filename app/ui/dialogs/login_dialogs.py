@@ -43,6 +43,14 @@ def password_edit(placeholder: str = "") -> QLineEdit:
     return edit
 
 
+def strength_sentence(password: str, user_inputs: tuple[str, ...]) -> str:
+    """What the line under a new password says of it; nothing while the box is empty: a refusal
+    empties the boxes, and the line would say 请设置密码 above the refusal's own sentence."""
+    if not password:
+        return ""
+    return weakness(password, user_inputs) or QCoreApplication.translate("strength_sentence", "这个密码可以用。")
+
+
 class _JobDialog(QDialog):
     """A small dialog that runs one service call at a time and shows its refusal as a sentence."""
 
@@ -212,7 +220,7 @@ class ChangePasswordDialog(_JobDialog):
         layout.addWidget(buttons)
 
     def _measure(self, text: str) -> None:
-        self.strength.setText(weakness(text, (self.actor.username, self.actor.display_name)) or self.tr("这个密码可以用。"))
+        self.strength.setText(strength_sentence(text, (self.actor.username, self.actor.display_name)))
 
     def change(self) -> None:
         store, actor = self.store, self.actor
@@ -285,8 +293,7 @@ class FirstAdminDialog(_JobDialog):
         return box
 
     def _measure(self, text: str) -> None:
-        reason = weakness(text, (self.username.text(), self.display_name.text()))
-        self.strength.setText(reason or self.tr("这个密码可以用。"))
+        self.strength.setText(strength_sentence(text, (self.username.text(), self.display_name.text())))
 
     def create(self) -> None:
         store, username, name = self.store, self.username.text(), self.display_name.text()
