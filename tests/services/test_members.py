@@ -155,3 +155,36 @@ def test_every_write_names_the_operator_in_the_audit_log(store, admin, branch):
     with store.session() as session:
         record = session.scalars(select(AuditRecord).where(AuditRecord.entity_id == member_id)).one()
     assert record.operator_id == admin.id and record.action == "create" and "张三" in record.summary
+
+
+def test_a_member_transferred_in_from_elsewhere_is_on_the_roster_from_the_day_he_came(store, admin, branch, village_year):
+    from app.services.ledger import entries
+    from app.services.totals import ranking
+
+    settled = add(store, admin, "李老党员", join_date=date(1990, 7, 1))
+    came = members.add_member(
+        store, admin, MemberInput(name="赵转来", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1)),
+        today=TODAY, joined_on=date(2026, 7, 1),
+    )
+    assert members.get_member(store, came).in_branch_since == date(2026, 7, 1)
+    assert [(e.kind, e.occurred_on) for e in members.member_history(store, came)] == [("joined", date(2026, 7, 1))]
+    for member_id in (settled, came):
+        entries.record_entry(store, admin, entries.EntryRequest(member_id, "R01", date(2026, 8, 5)), approve=True, today=TODAY)
+    listed_in = lambda month: {row.name for row in ranking.branch_ranking(store, 2026, month=month).rows}  # noqa: E731
+    assert listed_in(3) == {"李老党员"}  # March's notice, printed again, does not list one who came in July
+    assert listed_in(8) == {"李老党员", "赵转来"}
+    with pytest.raises(ValidationError) as caught:
+        entries.record_entry(store, admin, entries.EntryRequest(came, "R01", date(2026, 6, 5)), approve=True, today=TODAY)
+    assert "才在本支部" in caught.value.message
+
+
+@pytest.mark.parametrize("joined_on, words", [(date(2026, 12, 1), "转入日期2026年12月1日还没到"), (date(1994, 1, 1), "转入日期不能早于入党日期")])
+def test_a_transfer_in_date_to_come_or_before_joining_the_party_is_refused(store, admin, branch, joined_on, words):
+    before = (_count(store, Member), _count(store, AuditRecord))
+    with pytest.raises(ValidationError) as caught:
+        members.add_member(
+            store, admin, MemberInput(name="赵转来", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1)),
+            today=TODAY, joined_on=joined_on,
+        )
+    assert words in caught.value.message
+    assert (_count(store, Member), _count(store, AuditRecord)) == before

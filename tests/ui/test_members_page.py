@@ -127,6 +127,27 @@ def test_renaming_to_a_namesake_is_asked_about(page, monkeypatch):
     assert {"曹卫", "李䶮"} <= set(_names(page)) and page.model.total == 35
 
 
+def test_a_member_transferred_in_is_added_with_the_day_he_came(page):
+    dialog = page.add_member()
+    dialog.name_edit.setText("钱转来")
+    dialog.join_edit.setText("1995-07-01")
+    dialog.arrival_edit.setText("1994-01-01")
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.problem.text() == "转入日期不能早于入党日期。"
+    dialog.arrival_edit.setText("2026年7月1日")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    saved = members.find_member_by_name(page.ctx.store, "钱转来")
+    assert saved.in_branch_since == date(2026, 7, 1) and saved.join_date == date(1995, 7, 1)
+
+
+def test_an_existing_members_form_has_no_transfer_in_date(page):
+    assert page.select_member_named("曹卫")
+    dialog = page.edit_member()
+    assert dialog.arrival_edit is None
+    dialog.reject()
+
+
 def test_a_bad_date_is_named_in_plain_words(page):
     dialog = page.add_member()
     dialog.name_edit.setText("王五")

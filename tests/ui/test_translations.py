@@ -23,7 +23,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Not shown to the clerk: words looked for in a service's sentence, and the program's own name.
 NOT_UI_TEXT = {
     ("app.py", "党员积分管理"),
-    *(("member_dialog.py", w) for w in ("身份证", "电话", "出生", "转正", "入党", "姓名", "性别", "党小组")),
+    *(("member_dialog.py", w) for w in ("转入", "身份证", "电话", "出生", "转正", "入党", "姓名", "性别", "党小组")),
     *(("wizard.py", w) for w in ("支部", "党小组", "党委")),
     ("totals_page.py", "差"), ("totals_page.py", "分到"),
 }

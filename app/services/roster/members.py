@@ -294,12 +294,18 @@ def add_member(
     store: Store, actor: Actor, data: MemberInput, today: date | None = None, joined_on: date | None = None,
     allow_same_name: bool = True,
 ) -> uuid.UUID:
-    """Add a member to this branch; `joined_on` is when he joined the branch's roster (default: join
-    date). Without `allow_same_name` (the form, until the clerk confirms) a name another member of
+    """Add a member to this branch; `joined_on` is when he joined the branch's roster (one transferred
+    in from elsewhere: the day he came; default: his join date, on the roster since he joined the
+    party). Without `allow_same_name` (the form, until the clerk confirms) a name another member of
     the branch has is refused with SameNameExists."""
     actor.require(Role.CLERK, action="登记党员")
     today = today or date.today()
     data = validate_member_input(data, today)
+    if joined_on is not None:
+        if joined_on > today:
+            raise DateNotYet(joined_on, "转入")
+        if data.join_date and joined_on < data.join_date:
+            raise ValidationError("转入日期不能早于入党日期。")
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session

@@ -37,7 +37,7 @@ from app.ui.errors import show_error
 from app.ui.widgets import DateField, EnumBox, IdBox, error_label, hint_label, show_problem
 
 # Which field to put the cursor in when the service's sentence mentions it.
-FIELD_WORDS = (("身份证", "id_edit"), ("电话", "phone_edit"), ("出生", "birth_edit"), ("转正", "full_date_edit"),
+FIELD_WORDS = (("转入", "arrival_edit"), ("身份证", "id_edit"), ("电话", "phone_edit"), ("出生", "birth_edit"), ("转正", "full_date_edit"),
                ("入党", "join_edit"), ("姓名", "name_edit"), ("性别", "gender_box"), ("党小组", "group_box"))
 
 
@@ -158,6 +158,15 @@ class MemberDialog(QDialog):
         form.addRow(self.tr("入党日期"), self.join_edit)
         self.full_date_edit = DateField(self.tr("转正日期"))
         form.addRow(self.tr("转正日期"), self.full_date_edit)
+        self.arrival_edit: DateField | None = None
+        if self.member_id is None:  # a member on the roster moves through 转出/转入 instead
+            self.arrival_edit = DateField(self.tr("转入日期"))
+            self.arrival_edit.setPlaceholderText(self.tr("从别处转入的才填"))
+            self.arrival_edit.setToolTip(self.tr(
+                "从别的党组织转来的党员，填转入本支部的日子：这天以前的月份不算他在册，会议也不记他缺席。"
+                "空着：自入党起就在本支部。"
+            ))
+            form.addRow(self.tr("转入日期"), self.arrival_edit)
         self.group_box = IdBox()
         self.group_box.fill(self.tr("（未分组）"), [])
         form.addRow(self.tr("党小组"), self.group_box)
@@ -284,6 +293,7 @@ class MemberDialog(QDialog):
     def save(self, allow_same_name: bool = False) -> None:
         try:
             data = self.member_input()
+            arrival = self.arrival_edit.date_value() if self.arrival_edit is not None else None
         except AppError as exc:
             show_problem(self.problem, exc.message)
             self._focus_field(exc.message)
@@ -295,7 +305,8 @@ class MemberDialog(QDialog):
             if member_id:
                 change = members.update_member(store, actor, member_id, data, today=today, allow_same_name=allow_same_name)
                 return member_id, change.summary
-            return members.add_member(store, actor, data, today=today, allow_same_name=allow_same_name), added
+            added_id = members.add_member(store, actor, data, today=today, joined_on=arrival, allow_same_name=allow_same_name)
+            return added_id, added
 
         save_and_close(
             self, self.ctx, work, Kind.ROSTER, button=self.save_button, problem=self.problem,
@@ -319,6 +330,6 @@ class MemberDialog(QDialog):
 
     def _focus_field(self, message: str) -> None:
         for word, attribute in FIELD_WORDS:
-            if word in message:
+            if word in message and getattr(self, attribute) is not None:
                 getattr(self, attribute).setFocus(Qt.FocusReason.OtherFocusReason)
                 return
