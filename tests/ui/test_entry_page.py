@@ -120,6 +120,33 @@ def test_a_group_meeting_lists_only_that_group(page, people):
     assert tab.title_edit.text().endswith("党小组会")
 
 
+def test_the_grid_lists_the_roll_of_the_meetings_day_and_keeps_the_clerks_marks(page, store, admin, people):
+    from datetime import date
+
+    from app.services.roster import members
+
+    came = members.add_member(
+        store, admin, members.MemberInput(name="钱转来", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1)),
+        today=date(2026, 11, 23), joined_on=date(2026, 9, 1),
+    )
+    members.transfer_out(store, admin, people["李四"], date(2026, 10, 1), "城关镇另一村党支部", today=date(2026, 11, 23))
+    tab = page.meeting
+    page.refresh()
+    tab.kind_box.set_current(MeetingKind.THEME_DAY)
+    tab.date_edit.setDate(QDate(2026, 8, 5))
+    assert sorted(row.name for row in tab.model.rows()) == ["张三", "李四", "王五", "赵老六"]  # 钱转来 came in September
+    tab.model.set_status_of("王五", Attendance.ABSENT)
+    tab.date_edit.setDate(QDate(2026, 10, 8))
+    assert sorted(row.name for row in tab.model.rows()) == ["张三", "王五", "赵老六", "钱转来"]  # 李四 left on 1 October
+    assert {row.name: row.status for row in tab.model.rows()}["王五"] is Attendance.ABSENT
+    tab.date_edit.setDate(QDate(2026, 8, 5))
+    tab.save_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+    made = {e.member_name for e in _entries(store, month=None, year=2026)}
+    assert "钱转来" not in made and {"李四", "王五"} <= made
+    assert came
+
+
 def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab = page.meeting
     tab.date_edit.setDate(QDate(2026, 12, 5))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +22,7 @@ from app.domain.errors import AppError
 from app.domain.rules import RuleSet
 from app.services.ledger import entries as ledger
 from app.services.ledger.meetings import SameMeetingExists
-from app.services.roster import queries as member_queries
+from app.services.ledger import meetings
 from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.asking import Asker
@@ -51,6 +53,7 @@ class MeetingTab(QWidget):
         self.date_edit = calendar_edit(ctx.today())
         self.date_edit.dateChanged.connect(self._load_rules)
         self.date_edit.dateChanged.connect(self._retitle)
+        self.date_edit.dateChanged.connect(self.load_members)  # the roll of the meeting's day
         left.addRow(self.tr("日期"), self.date_edit)
         self.location_edit = QLineEdit()
         self.location_edit.setPlaceholderText(self.tr("如 村党群服务中心"))
@@ -135,19 +138,23 @@ class MeetingTab(QWidget):
         self.model.effects_changed()
 
     def load_members(self) -> None:
-        store, group_id = self.ctx.store, self.group_box.current_id()
+        """Those on the roll on the meeting's day (as its sign-in sheet lists them): one who came
+        after it, or left before it, is not asked about."""
+        store, group_id, held_on = self.ctx.store, self.group_box.current_id(), date_of(self.date_edit)
 
         def ask(_control) -> list[AttendanceRow]:
             try:
-                choices = member_queries.find_members(store, "", group_id, limit=100_000)
+                _scope, expected = meetings.members_in_scope(store, held_on, group_id)
             except AppError:
-                choices = []
-            return [AttendanceRow(c.id, c.name, c.group_name, c.member_class) for c in choices]
+                expected = []
+            return [AttendanceRow(m.id, m.name, m.group_name, m.member_class) for m in expected]
 
         self.asker.read(ask, self._show_members, key="members")
 
     def _show_members(self, rows: list[AttendanceRow]) -> None:
-        self.model.set_rows(rows)
+        # a marking the clerk made stays with the member through a change of date or scope
+        marked = {row.member_id: row.status for row in self.model.rows()}
+        self.model.set_rows([replace(row, status=marked.get(row.member_id, row.status)) for row in rows])
         fit_columns(self.table)
         header = self.table.horizontalHeader()
         widest = max(header.fontMetrics().horizontalAdvance(status.label) for status in Attendance) + 28
