@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.domain.enums import MeetingKind
+from app.domain.enums import MeetingKind, MemberClass
 from app.domain.periods import Month
 from app.services.ledger import meetings
 from db.store import Store
@@ -36,6 +36,20 @@ def test_a_signin_sheet_for_the_whole_branch_and_for_one_group(capsys, demo_db, 
                              "--title", "第一党小组11月党小组会", "--out", str(tmp_path / "组.pdf"), "--db", str(demo_db))
     first = [m for m in expected if m.group_name == "第一党小组"]
     assert code == 0 and f"“第一党小组11月党小组会”签到表（第一党小组，应到 {len(first)} 人）" in stdout
+
+
+def test_a_committee_signin_sheet_lists_the_committee(capsys, demo_db, tmp_path):
+    with Store.open_file(demo_db) as store:
+        _, everyone = meetings.members_in_scope(store, date(2026, 11, 25))
+    committee = [m for m in everyone if m.member_class is MemberClass.CADRE]
+    assert 0 < len(committee) < len(everyone)
+    out = tmp_path / "支委会.pdf"
+    code, stdout, stderr = report(capsys, "signin", "--on", "2026-11-25", "--type", "支部委员会", "--out", str(out), "--db", str(demo_db))
+    assert (code, stderr) == (0, "")
+    assert f"“11月支部委员会”签到表（支委会成员，应到 {len(committee)} 人）" in stdout
+    text = "\n".join(all_lines(out.read_bytes()))
+    assert all(member.name in text for member in committee)
+    assert not any(member.name in text for member in everyone if member.member_class is not MemberClass.CADRE)
 
 
 def test_the_meeting_record_of_a_recorded_meeting(capsys, demo_db, tmp_path):

@@ -94,6 +94,20 @@ def test_the_months_list_counts_statuses_and_names_the_scope(store, admin, peopl
     assert meetings.list_meetings(store, Month(2026, 9)) == []
 
 
+def test_a_committee_meeting_expects_the_committee_and_says_so(store, admin, people, branch):
+    nobody_yet = meetings.members_in_scope(store, date(2026, 10, 5), kind=MeetingKind.COMMITTEE)
+    assert nobody_yet[0] == "全体党员" and len(nobody_yet[1]) == 4  # no one of the class: everyone, called so
+    secretary = add(store, admin, "钱书记", member_class=MemberClass.CADRE, group_id=branch.groups[1].id)
+    deputy = add(store, admin, "孙委员", member_class=MemberClass.CADRE, group_id=branch.groups[0].id)
+    scope, expected = meetings.members_in_scope(store, date(2026, 10, 5), kind=MeetingKind.COMMITTEE)
+    assert (scope, [m.name for m in expected]) == ("支委会成员", ["孙委员", "钱书记"])
+    assert meetings.members_in_scope(store, date(2026, 10, 5), kind=MeetingKind.THEME_DAY)[0] == "全体党员"
+    ledger.record_meeting(store, admin, MeetingKind.COMMITTEE, "10月支委会", date(2026, 10, 8), {secretary: P, deputy: A},
+                          approve=True, today=TODAY)
+    [row] = [r for r in meetings.list_meetings(store, Month(2026, 10)) if r.kind is MeetingKind.COMMITTEE]
+    assert (row.scope, row.present, row.absent) == ("支委会成员", 1, 1)
+
+
 def test_one_meeting_shows_each_members_attendance_and_entries(store, admin, people):
     result = _meet(store, admin, people, {"张三": P, "李四": A, "王五": A, "赵六": L}, title="10月主题党日")
     detail = meetings.meeting_detail(store, result.meeting_id)

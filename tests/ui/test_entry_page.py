@@ -147,6 +147,28 @@ def test_the_grid_lists_the_roll_of_the_meetings_day_and_keeps_the_clerks_marks(
     assert came
 
 
+def test_a_committee_meeting_lists_the_committee_and_a_member_can_be_taken_off(page, store, admin, people):
+    add(store, admin, "钱书记", MemberClass.CADRE)
+    add(store, admin, "孙主任", MemberClass.CADRE)
+    page.refresh()
+    tab = page.meeting
+    page.tabs.setCurrentWidget(tab)
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    assert tab.model.rowCount() == 6 and not tab.committee_hint.isVisible() and tab.group_box.currentText() == "全体党员"
+    tab.kind_box.set_current(MeetingKind.COMMITTEE)
+    assert sorted(row.name for row in tab.model.rows()) == ["孙主任", "钱书记"] and tab.committee_hint.isVisible()
+    assert tab.group_box.currentText() == "支委会成员"
+    assert tab.title_edit.text() == "11月支部委员会"
+    tab.table.selectRow([row.name for row in tab.model.rows()].index("孙主任"))  # of the 村委, not the 支委
+    tab.remove_button.click()
+    assert [row.name for row in tab.model.rows()] == ["钱书记"]
+    tab.save_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+    assert {e.member_name for e in _entries(store, month=None, year=2026)} == {"钱书记"}
+    tab.kind_box.set_current(MeetingKind.THEME_DAY)
+    assert tab.model.rowCount() == 6 and not tab.committee_hint.isVisible() and tab.group_box.currentText() == "全体党员"
+
+
 def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab = page.meeting
     tab.date_edit.setDate(QDate(2026, 12, 5))

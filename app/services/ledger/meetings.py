@@ -33,6 +33,7 @@ from db.models import AttendanceRecord, AuditRecord, Meeting, Member, Operator, 
 from db.store import Store
 
 WHOLE_BRANCH = "全体党员"
+COMMITTEE_SCOPE = "支委会成员"  # a 支部委员会's scope: those of the class 村（社区）两委/支委
 CORRECTION = "correct"  # the audit action of an attendance correction (entity "attendance")
 
 
@@ -161,8 +162,11 @@ def _group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, tuple[int, st
     return {unit_id: (order, name) for unit_id, order, name in rows}
 
 
-def scope_label(group_ids: Iterable[uuid.UUID | None], groups: dict[uuid.UUID, tuple[int, str]]) -> str:
-    """The party group when every listed member belongs to the same one, else 全体党员."""
+def scope_label(group_ids: Iterable[uuid.UUID | None], groups: dict[uuid.UUID, tuple[int, str]], kind: MeetingKind | None = None) -> str:
+    """支委会成员 for a 支部委员会 (its list is the committee, from any group); else the party group
+    when every listed member belongs to the same one, else 全体党员."""
+    if kind is MeetingKind.COMMITTEE:
+        return COMMITTEE_SCOPE
     distinct = set(group_ids)
     if len(distinct) == 1:
         only = distinct.pop()
@@ -197,7 +201,7 @@ def _rows(session, branch_id: uuid.UUID, meetings: list[Meeting]) -> list[Meetin
         corrected[meeting_id] += 1
     return [
         MeetingRow(
-            m.id, m.kind, m.held_on, m.title, m.location, scope_label(scopes[m.id], groups),
+            m.id, m.kind, m.held_on, m.title, m.location, scope_label(scopes[m.id], groups, m.kind),
             *(counts[m.id][status] for status in Attendance), corrections=corrected[m.id],
         )
         for m in meetings
@@ -324,9 +328,13 @@ class ScopeMember:
     member_class: MemberClass
 
 
-def members_in_scope(store: Store, held_on: date, group_id: uuid.UUID | None = None) -> tuple[str, list[ScopeMember]]:
+def members_in_scope(
+    store: Store, held_on: date, group_id: uuid.UUID | None = None, kind: MeetingKind | None = None
+) -> tuple[str, list[ScopeMember]]:
     """(scope, members) expected at a meeting on `held_on`: on the roll that day, of the party
-    group when one is given, party group by group and then by pinyin."""
+    group when one is given, party group by group and then by pinyin. A 支部委员会 of the whole
+    branch expects its committee: the members of the class 村（社区）两委/支委 (the roster keeps no
+    other record of who sits on it), or everyone while nobody is of that class."""
     branch_id = require_branch_id(store)
     with read_session(store) as session:
         groups = _group_names(session, branch_id)
@@ -340,8 +348,11 @@ def members_in_scope(store: Store, held_on: date, group_id: uuid.UUID | None = N
         if group_id is not None:
             query = query.where(Member.group_id == group_id)
         found = session.scalars(query).all()
-        ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
         scope = groups[group_id][1] if group_id is not None else WHOLE_BRANCH
+        committee = [m for m in found if m.member_class is MemberClass.CADRE]
+        if kind is MeetingKind.COMMITTEE and group_id is None and committee:
+            found, scope = committee, COMMITTEE_SCOPE
+        ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
         return scope, [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
 
 

@@ -25,7 +25,7 @@ def signin_sheet(
 ) -> SigninSheet:
     """签到表 for a meeting not yet held: the members of the scope on the roll that day."""
     branch = organisation.get_branch(store)
-    scope, expected = meetings.members_in_scope(store, held_on, group_id)
+    scope, expected = meetings.members_in_scope(store, held_on, group_id, kind)
     rows = tuple(SigninRow(number, m.name, m.group_name) for number, m in enumerate(expected, start=1))
     title = (title or "").strip() or f"{held_on.month}月{kind.label}"
     return SigninSheet(branch.township, branch.name, kind.label, title, held_on, (location or "").strip(), scope, rows)

@@ -57,6 +57,14 @@ class AttendanceModel(QAbstractTableModel):
         if rows:
             self.dataChanged.emit(self.index(min(rows), STATUS_COLUMN), self.index(max(rows), STATUS_COLUMN + 1))
 
+    def remove_rows(self, rows: list[int]) -> None:
+        """Members not expected at this meeting, taken off its list."""
+        kept = set(range(len(self._rows))) - set(rows)
+        if len(kept) < len(self._rows):
+            self.beginResetModel()
+            self._rows = [row for at, row in enumerate(self._rows) if at in kept]
+            self.endResetModel()
+
     def set_status_of(self, name: str, status: Attendance) -> None:
         self.set_status([i for i, row in enumerate(self._rows) if row.name == name], status)
 

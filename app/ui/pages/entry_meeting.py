@@ -75,7 +75,7 @@ class MeetingTab(QWidget):
         left_box.setMaximumWidth(380)
         layout.addWidget(left_box)
         layout.addLayout(self._grid(), 1)
-        self._kind_changed()
+        self._kind_changed(load=False)  # the members come with refresh()
 
     def _grid(self) -> QVBoxLayout:
         right = QVBoxLayout()
@@ -87,11 +87,20 @@ class MeetingTab(QWidget):
             button.clicked.connect(lambda _=False, s=status: self.mark_selected(s))
             marks.addWidget(button)
             self.mark_buttons[status] = button
+        self.remove_button = QPushButton(self.tr("移出名单"))
+        self.remove_button.setToolTip(self.tr("选中的人不参加这次会议：不登记他的考勤，也不记分；换日期或参会范围会重新列出"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        marks.addWidget(self.remove_button)
         marks.addStretch(1)
         self.all_present_button = QPushButton(self.tr("全部出席"))
         self.all_present_button.clicked.connect(self.all_present)
         marks.addWidget(self.all_present_button)
         right.addLayout(marks)
+        self.committee_hint = hint_label(self.tr(
+            "支部委员会列出类别为“村（社区）两委/支委”的党员；不是支委的，选中后点“移出名单”。"
+        ))
+        self.committee_hint.setVisible(False)
+        right.addWidget(self.committee_hint)
         self.model = AttendanceModel(self._effect, self)
         self.model.dataChanged.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
@@ -117,7 +126,7 @@ class MeetingTab(QWidget):
 
     def _show_groups(self, groups: list) -> None:
         chosen = self.group_box.current_id()
-        self.group_box.fill(self.tr("全体党员"), groups)
+        self.group_box.fill(self._whole_scope(), groups)
         if self.group_box.current_id() != chosen:  # the group shown is gone
             self.load_members()
 
@@ -140,11 +149,11 @@ class MeetingTab(QWidget):
     def load_members(self) -> None:
         """Those on the roll on the meeting's day (as its sign-in sheet lists them): one who came
         after it, or left before it, is not asked about."""
-        store, group_id, held_on = self.ctx.store, self.group_box.current_id(), date_of(self.date_edit)
+        store, group_id, held_on, kind = self.ctx.store, self.group_box.current_id(), date_of(self.date_edit), self.kind_box.current()
 
         def ask(_control) -> list[AttendanceRow]:
             try:
-                _scope, expected = meetings.members_in_scope(store, held_on, group_id)
+                _scope, expected = meetings.members_in_scope(store, held_on, group_id, kind)
             except AppError:
                 expected = []
             return [AttendanceRow(m.id, m.name, m.group_name, m.member_class) for m in expected]
@@ -161,9 +170,18 @@ class MeetingTab(QWidget):
         header.resizeSection(STATUS_COLUMN, max(header.sectionSize(STATUS_COLUMN), widest))
         header.resizeSection(STATUS_COLUMN + 1, max(header.sectionSize(STATUS_COLUMN + 1), header.fontMetrics().horizontalAdvance(self.tr("-0.5 分/次（J02）")) + 28))  # a typical effect
 
-    def _kind_changed(self) -> None:
+    def _kind_changed(self, *_index, load: bool = True) -> None:
         self._retitle()
         self.model.effects_changed()
+        committee = self.kind_box.current() is MeetingKind.COMMITTEE
+        self.committee_hint.setVisible(committee)
+        self.group_box.setItemText(0, self._whole_scope())
+        if load:
+            self.load_members()  # a 支部委员会 lists its committee
+
+    def _whole_scope(self) -> str:
+        """The scope's first choice: the whole branch, or for a 支部委员会 its committee."""
+        return self.tr("支委会成员") if self.kind_box.current() is MeetingKind.COMMITTEE else self.tr("全体党员")
 
     def _retitle(self) -> None:
         """The title follows the kind and the date's month, unless the clerk wrote a title of his own."""
@@ -196,6 +214,9 @@ class MeetingTab(QWidget):
 
     def mark_selected(self, status: Attendance) -> None:
         self.model.set_status(self.selected_rows(), status)
+
+    def remove_selected(self) -> None:
+        self.model.remove_rows(self.selected_rows())
 
     def all_present(self) -> None:
         self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
