@@ -52,6 +52,7 @@ class ShellWindow(QMainWindow):
     PAGE_KEYS: tuple[str, ...] = ()
     PAGE_STATE_KEY = "page"  # kept apart per window so each reopens on its own last page
     GEOMETRY_KEY = "main"
+    HELP_PAGE = "month.html"  # 帮助 → 使用说明: the file in resources/help this window's clerk reads
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -235,8 +236,8 @@ class ShellWindow(QMainWindow):
             self.next_database, self.log_in_notice = None, ""
 
     def open_help(self) -> HelpDialog:
-        """帮助 → 使用说明 (F1): the clerk's month, step by step, with pictures of this window."""
-        self.help_dialog = HelpDialog(self)
+        """帮助 → 使用说明 (F1): this window's clerk's work, step by step, with pictures of this window."""
+        self.help_dialog = HelpDialog(self, self.HELP_PAGE)
         self.help_dialog.show()
         return self.help_dialog
 

@@ -85,7 +85,7 @@ def test_bundle_carries_its_own_files(installed):
     internal = installed / "_internal"
     for part in ("resources/fonts/LXGWWenKai-Regular.ttf", "resources/fonts/OFL.txt",
                  "resources/rule_templates/village_100.toml", "resources/icons/dangyuan-jifen.png",
-                 "resources/help/month.html",
+                 "resources/help/month.html", "resources/help/township.html", "resources/help/images/township-verify.png",
                  "db/migrations/env.py", "PySide6/Qt/translations/qtbase_zh_CN.qm",
                  "PySide6/Qt/plugins/imageformats", "PySide6/Qt/plugins/platforms"):
         assert (internal / part).exists(), part

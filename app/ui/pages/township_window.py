@@ -27,6 +27,7 @@ class TownshipWindow(ShellWindow):
     PAGE_KEYS = TOWNSHIP_PAGE_KEYS
     PAGE_STATE_KEY = "township_page"
     GEOMETRY_KEY = "township"
+    HELP_PAGE = "township.html"  # gathering, 汇总总览, 验星: none of the village's entering of points
 
     def _ready(self) -> None:
         self.backup_dialog = None
