@@ -537,6 +537,30 @@ def test_restore_of_another_branch_asks_first(tmp_path, scene):
     scene.assert_untouched()
 
 
+def test_a_villages_backup_restored_over_the_township_gathering_is_warned_about_both_ways(tmp_path, scene):
+    from app.services.township import gather
+
+    village_backup = sorted(scene.stick.glob("*.jfbak"))[0]
+    township_path, township_stick = tmp_path / "乡镇汇总.db", tmp_path / "township-stick"
+    township_stick.mkdir()
+    with Store.open_file(township_path) as township:
+        township_admin = keyed_admin(township)
+        gather.gather(township, township_admin, [village_backup])
+        made = backup.backup_to(township, township_stick, now=NOW)
+    plan = restore.prepare_restore(village_backup, township_path, actor=township_admin)
+    try:
+        assert plan.warnings[0].startswith("当前是乡镇汇总数据库，而这个备份是红星村党支部自己的数据")
+        assert "汇总各村备份" in plan.warnings[0]
+    finally:
+        plan.discard()
+    plan = restore.prepare_restore(made.path, scene.live, actor=scene.admin)
+    try:
+        assert "这个备份是乡镇汇总数据库，而当前数据库是红星村党支部的，恢复后本支部的数据会被换掉。" in plan.warnings
+    finally:
+        plan.discard()
+    scene.assert_untouched()
+
+
 def test_two_branches_of_the_same_name_are_told_apart(tmp_path, scene):
     """Another township's 红星村党支部: the warning names the townships and the ids, not the same words twice."""
     other = tmp_path / "namesake.db"

@@ -65,6 +65,7 @@ class CurrentState:
     branch_name: str = ""
     branch_id: str | None = None
     township: str = ""
+    kind: str = "empty"  # branch | township | empty, as DatabaseFacts.kind
     last_change_at: str | None = None
     lost_changes: int = 0  # audit records only the current database has
     new_changes: int = 0  # audit records only the backup has
@@ -223,6 +224,7 @@ def _current_state(target: Path, staged: Path) -> CurrentState:
         branch_name=branch.get("name", ""),
         branch_id=branch.get("id"),
         township=branch.get("township", ""),
+        kind=current.kind,
         last_change_at=current.last_change_at,
         lost_changes=lost,
         new_changes=new,
@@ -265,6 +267,15 @@ def _warnings(plan: RestorePlan) -> list[str]:
     backup_branch = plan.manifest.branch or {}
     if current.exists and not current.readable:
         warnings.append("当前数据库无法读取（可能已经损坏）；恢复前会把它原样另存一份。")
+    if current.kind == "township" and plan.facts.kind == "branch":
+        # a village's backup meant for 汇总各村备份, chosen in 恢复备份 by mistake
+        whose = backup_branch.get("name") or "一个村"
+        warnings.append(
+            f"当前是乡镇汇总数据库，而这个备份是{whose}自己的数据：恢复后汇总来的各村数据和验星记录都会被换成这一个村的数据。"
+            "收村里交来的备份请用“汇总各村备份”。"
+        )
+    elif current.kind == "branch" and plan.facts.kind == "township":
+        warnings.append(f"这个备份是乡镇汇总数据库，而当前数据库是{current.branch_name or '本支部'}的，恢复后本支部的数据会被换掉。")
     if current.branch_id and backup_branch.get("id") and current.branch_id != backup_branch.get("id"):
         theirs, ours = tell_branches_apart(
             backup_branch, {"name": current.branch_name, "township": current.township, "id": current.branch_id}
