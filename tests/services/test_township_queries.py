@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.errors import NotFound, ValidationError
+from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.services.backup import archive as backup
 from app.services.township import gather
 from app.services.accounts import operators
@@ -132,10 +132,15 @@ def test_the_detail_of_a_received_report(store, admin, village_year, township, t
     assert (objection.member, objection.raised_by, objection.upheld) == ("乙二", "群众李某", False)
     assert detail.count_with_stars(3) == sum(1 for c in view.candidates if c.stars == 3)
 
+    with pytest.raises(ConflictError) as undecided:
+        rating_exchange.export_verification_again(township_store, row.id, tmp_path / "还没有.jfverify")
+    assert "还没有验星" in undecided.value.message and not (tmp_path / "还没有.jfverify").exists()
     rating_exchange.decide_verification(township_store, township_admin, row.id, False, "请补充双报到证明",
                                         date(2026, 11, 28), tmp_path / "退回.jfverify", today=LATER)
     decided = rating_exchange.verification_detail(township_store, row.id)
     assert (decided.decision, decided.comments, decided.decided_on) == ("returned", "请补充双报到证明", date(2026, 11, 28))
+    again = rating_exchange.export_verification_again(township_store, row.id, tmp_path / "再导出.jfverify")
+    assert again.read_bytes() == (tmp_path / "退回.jfverify").read_bytes()
 
 
 def test_a_report_of_another_townships_village_is_refused_unless_gathered_here(store, admin, village_year, township, tmp_path):

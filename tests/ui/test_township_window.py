@@ -179,7 +179,7 @@ def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(vill
     shutil.copyfile(made[0].db, village_db)
     page = township_window.show_page("verify")
     assert page.body.currentWidget() is page.empty_page
-    assert not page.verify_button.isEnabled() and not page.return_button.isEnabled()
+    assert not page.verify_button.isEnabled() and not page.return_button.isEnabled() and not page.export_again_button.isEnabled()
 
     monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
     township_window.import_action.trigger()
@@ -214,9 +214,21 @@ def test_a_village_report_is_returned_and_the_answer_applies_in_the_village(vill
     assert not page.verify_button.isEnabled() and not page.return_button.isEnabled()
     assert "已退回" in page.detail_title.text() and "请补充在职党员双报到证明" in page.detail_info.text()
 
+    # the stick that took the answer to the village is lost: the same answer is written again
+    assert page.export_again_button.isEnabled()
+    again = tmp_path / "另一个U盘" / "再导出.jfverify"
+    again.parent.mkdir()
+    asked.clear()
+    monkeypatch.setattr(township_window.ctx, "ask_save_path", lambda *args: asked.append(args[2]) or str(again))
+    monkeypatch.setattr(township_window.ctx, "inform", lambda *args: None)
+    page.export_again_button.click()
+    assert asked == ["红星村党支部-2026年-退回.jfverify"] and again.read_bytes() == answer.read_bytes()
+    assert "已重新导出验星结果文件“再导出.jfverify”" in township_window.statusBar().currentMessage()
+
     with Store.open_file(village_db) as village:
-        rating_exchange.apply_verification(village, keyed_admin(village), answer, today=LATER)
+        rating_exchange.apply_verification(village, keyed_admin(village), again, today=LATER)
         view = load_view(village, 2026)
+        assert "已经登记过了" in rating_exchange.apply_verification(village, keyed_admin(village), answer, today=LATER).summary
     assert (view.status, view.township_comments) == (RoundStatus.RETURNED, "请补充在职党员双报到证明")
 
 

@@ -34,7 +34,7 @@ from app.services.rating import freshness
 from app.services.rating.queries import RoundView, load_round, load_view
 from app.services.store_settings import township_unit
 from db.ledger_chain import read_head
-from db.models import Member
+from db.models import Member, Operator
 from db.rating_models import RatingObjection, RatingRound, RatingStep, TownshipVerification
 from db.store import Store
 
@@ -257,18 +257,37 @@ def decide_verification(store: Store, actor: Actor, verification_id: uuid.UUID, 
             raise RatingReportNotFound()
         if record.decision is not None:
             raise ConflictError(f"这份上报材料已经{'验星通过' if record.decision == 'verified' else '退回'}了。")
-        payload = {
-            "round_id": str(record.round_id), "report_sha256": record.report_sha256,
-            "decision": "verified" if verified else "returned", "comments": comments, "decided_on": on.isoformat(),
-            "decided_by": actor.display_name, "township_name": record.township_name,
-        }
-        data, _ = _envelope(VERIFICATION_FORMAT, payload)
-        write_atomically(out, data)
-        record.decision, record.comments, record.decided_on = payload["decision"], comments, on
+        record.decision, record.comments, record.decided_on = "verified" if verified else "returned", comments, on
         record.decided_by, record.decided_at = actor.id, datetime.now(timezone.utc)
+        data, _ = _envelope(VERIFICATION_FORMAT, _verification_payload(record, actor.display_name))
+        write_atomically(out, data)
         uow.audit("verify" if verified else "return", "township_verification", record.id,
                   f"{record.branch_name} {record.year} 年星级评定：{'验星通过' if verified else '退回'}", comments=comments)
         return Change(f"已{'验星通过' if verified else '退回'}，请把文件“{Path(out).name}”交回村党支部。", updated=[record.id])
+
+
+def _verification_payload(record: TownshipVerification, decided_by: str) -> dict:
+    """What the answer file says: the report it answers, the decision, the township's comments."""
+    return {
+        "round_id": str(record.round_id), "report_sha256": record.report_sha256, "decision": record.decision,
+        "comments": record.comments, "decided_on": record.decided_on.isoformat(), "decided_by": decided_by,
+        "township_name": record.township_name,
+    }
+
+
+def export_verification_again(store: Store, verification_id: uuid.UUID, out: Path | str) -> Path:
+    """The answer file of a decided report written once more (the stick that took it to the village
+    was lost): the same decision, date and comments, which the village registers as before, or is
+    told it already has."""
+    with read_session(store) as session:
+        record = session.get(TownshipVerification, verification_id)
+        if record is None:
+            raise RatingReportNotFound()
+        if record.decision is None:
+            raise ConflictError(f"{record.branch_name} {record.year} 年的上报材料还没有验星，没有结果文件可以导出。")
+        decider = session.get(Operator, record.decided_by) if record.decided_by else None
+        data, _ = _envelope(VERIFICATION_FORMAT, _verification_payload(record, decider.display_name if decider else ""))
+    return write_atomically(out, data)
 
 
 def apply_verification(store: Store, actor: Actor, path: Path | str, today: date | None = None) -> Change:

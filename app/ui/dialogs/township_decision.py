@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services.rating import exchange as rating_exchange
@@ -18,6 +18,15 @@ from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.dialogs.saving import save_and_close
 from app.ui.widgets import calendar_edit, date_of, dialog_buttons, error_label, show_problem
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+
+def answer_file_name(branch_name: str, year: int, verified: bool) -> str:
+    """The answer file's suggested name: 红星村党支部-2026年-验星通过.jfverify."""
+    what = translate("TownshipDecisionDialog", "验星通过") if verified else translate("TownshipDecisionDialog", "退回")
+    branch = re.sub(r'[\\/:*?"<>|\s]+', "", branch_name) or translate("TownshipDecisionDialog", "支部")
+    return translate("TownshipDecisionDialog", "{0}-{1}年-{2}.jfverify").format(branch, year, what)
 
 
 class TownshipDecisionDialog(QDialog):
@@ -58,9 +67,7 @@ class TownshipDecisionDialog(QDialog):
         return self.comments_edit.toPlainText().strip()
 
     def suggested_name(self) -> str:
-        what = self.tr("验星通过") if self.verified else self.tr("退回")
-        branch = re.sub(r'[\\/:*?"<>|\s]+', "", self.row.branch_name) or self.tr("支部")
-        return self.tr("{0}-{1}年-{2}.jfverify").format(branch, self.row.year, what)
+        return answer_file_name(self.row.branch_name, self.row.year, self.verified)
 
     def save(self) -> None:
         """Ask where to save the answer file, then record the decision and write it (off the UI thread)."""

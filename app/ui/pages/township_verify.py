@@ -28,7 +28,8 @@ from app.services.rating.exchange import VerificationDetail, VerificationRow
 from app.services.township.report_check import GatheredCheck, check_against_gathered
 from app.ui.changes import Kind
 from app.ui.context import UiContext
-from app.ui.dialogs.township_decision import TownshipDecisionDialog
+from app.ui.dialogs.rating_round_dialogs import with_suffix
+from app.ui.dialogs.township_decision import TownshipDecisionDialog, answer_file_name
 from app.ui.errors import show_error
 from app.ui.models.township_models import (
     candidate_model,
@@ -63,6 +64,10 @@ class TownshipVerifyPage(Page):
         self.return_button = QPushButton(self.tr("退回…"))
         self.return_button.clicked.connect(lambda: self.decide(False))
         controls.addWidget(self.return_button)
+        self.export_again_button = QPushButton(self.tr("重新导出结果文件…"))
+        self.export_again_button.setToolTip(self.tr("交回村里的结果文件丢了：再保存一份同样的结果文件"))
+        self.export_again_button.clicked.connect(self.export_answer_again)
+        controls.addWidget(self.export_again_button)
         controls.addStretch(1)
         self.summary_label = QLabel()
         controls.addWidget(self.summary_label)
@@ -208,6 +213,7 @@ class TownshipVerifyPage(Page):
         open_for_decision = detail is not None and detail.decision is None and self.ctx.actor.holds(Role.REVIEWER, Role.VERIFIER)
         self.verify_button.setEnabled(open_for_decision)
         self.return_button.setEnabled(open_for_decision)
+        self.export_again_button.setEnabled(detail is not None and detail.decision is not None)
         if detail is None:
             self.detail_title.setText(self.tr("选择上面的一份上报材料查看内容。"))
             self.detail_info.clear()
@@ -254,3 +260,25 @@ class TownshipVerifyPage(Page):
             return None
         self._wanted = row.id
         return self.open_dialog(TownshipDecisionDialog(self.ctx, row, verified, self))
+
+    def export_answer_again(self) -> None:
+        """The answer file that went to the village was lost: the same decision written once more."""
+        detail = self.detail
+        if detail is None or detail.decision is None:
+            return
+        suggested = answer_file_name(detail.branch_name, detail.year, detail.decision == "verified")
+        chosen = self.ctx.ask_save_path(self, self.tr("重新导出验星结果文件"), suggested, self.tr("验星结果文件 (*.jfverify)"))
+        if not chosen:
+            return
+        store, record_id, target = self.ctx.store, detail.id, with_suffix(chosen, ".jfverify")
+
+        def written(path) -> None:
+            self.ctx.say(self.tr("已重新导出验星结果文件“{0}”。").format(path.name))
+            self.ctx.inform(self, self.tr("结果文件已导出"), self.tr(
+                "验星结果文件已保存为“{0}”，结论、日期和意见与上次的相同。请把它交回{1}，由村里登记。"
+            ).format(path, detail.branch_name))
+
+        self.ctx.write(
+            lambda _control: rating_exchange.export_verification_again(store, record_id, target), Kind.NONE, written,
+            parent=self, summary=lambda _path: "", on_problem=lambda exc: show_error(self, exc, self.tr("没有导出")),
+        )
