@@ -169,6 +169,45 @@ def test_a_committee_meeting_lists_the_committee_and_a_member_can_be_taken_off(p
     assert tab.model.rowCount() == 6 and not tab.committee_hint.isVisible() and tab.group_box.currentText() == "全体党员"
 
 
+def test_a_mark_and_a_removal_survive_a_date_that_drops_the_member_for_a_while(page, store, admin, people):
+    """The clerk marks the newcomer absent and takes 李四 off, tries a date before the newcomer came,
+    and comes back: the mark and the removal are still there (they were lost: he was saved present)."""
+    from datetime import date
+
+    from app.domain.periods import Month
+    from app.services.ledger import meetings
+    from app.services.roster import members
+
+    members.add_member(
+        store, admin, members.MemberInput(name="钱转来", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1)),
+        today=date(2026, 11, 23), joined_on=date(2026, 9, 1),
+    )
+    tab = page.meeting
+    page.refresh()
+    tab.kind_box.set_current(MeetingKind.THEME_DAY)
+    tab.date_edit.setDate(QDate(2026, 10, 8))
+    tab.model.set_status_of("钱转来", Attendance.ABSENT)
+    tab.table.selectRow([row.name for row in tab.model.rows()].index("李四"))
+    tab.remove_button.click()
+    tab.date_edit.setDate(QDate(2026, 8, 5))  # before 钱转来 came
+    assert sorted(row.name for row in tab.model.rows()) == ["张三", "王五", "赵老六"]
+    tab.date_edit.setDate(QDate(2026, 10, 8))
+    shown = {row.name: row.status for row in tab.model.rows()}
+    assert "李四" not in shown and shown["钱转来"] is Attendance.ABSENT
+    tab.save_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+    [meeting] = meetings.list_meetings(store, Month(2026, 10))
+    listed = {line.name: line.status for line in meetings.meeting_detail(store, meeting.id).lines}
+    assert listed == {"张三": Attendance.PRESENT, "王五": Attendance.PRESENT, "赵老六": Attendance.PRESENT, "钱转来": Attendance.ABSENT}
+    # the next meeting starts afresh: everyone on the list, present
+    assert sorted(row.name for row in tab.model.rows()) == ["张三", "李四", "王五", "赵老六", "钱转来"]
+    assert {row.status for row in tab.model.rows()} == {Attendance.PRESENT}
+    tab.table.selectRow(0)
+    tab.remove_button.click()
+    tab.kind_box.set_current(MeetingKind.BRANCH_ASSEMBLY)  # another kind of meeting: its list afresh
+    assert tab.model.rowCount() == 5
+
+
 def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab = page.meeting
     tab.date_edit.setDate(QDate(2026, 12, 5))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -41,6 +42,10 @@ class MeetingTab(QWidget):
         self.ctx = ctx
         self.asker = Asker(self, ctx)
         self.rule_set: RuleSet | None = None
+        # What the clerk did to the list of this meeting, kept through every reload until it is saved:
+        # each member's mark (also of one a change of date drops for a while) and who was taken off.
+        self._marks: dict[uuid.UUID, Attendance] = {}
+        self._removed: set[uuid.UUID] = set()
         layout = QHBoxLayout(self)
         left = QFormLayout()
         self.kind_box = EnumBox(MeetingKind)
@@ -59,7 +64,7 @@ class MeetingTab(QWidget):
         self.location_edit.setPlaceholderText(self.tr("如 村党群服务中心"))
         left.addRow(self.tr("地点"), self.location_edit)
         self.group_box = IdBox()
-        self.group_box.currentIndexChanged.connect(self.load_members)
+        self.group_box.currentIndexChanged.connect(self._scope_changed)
         left.addRow(self.tr("参会范围"), self.group_box)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(70)
@@ -88,7 +93,7 @@ class MeetingTab(QWidget):
             marks.addWidget(button)
             self.mark_buttons[status] = button
         self.remove_button = QPushButton(self.tr("移出名单"))
-        self.remove_button.setToolTip(self.tr("选中的人不参加这次会议：不登记他的考勤，也不记分；换日期或参会范围会重新列出"))
+        self.remove_button.setToolTip(self.tr("选中的人不参加这次会议：不登记他的考勤，也不记分；换会议类型或参会范围会重新列出"))
         self.remove_button.clicked.connect(self.remove_selected)
         marks.addWidget(self.remove_button)
         marks.addStretch(1)
@@ -128,7 +133,7 @@ class MeetingTab(QWidget):
         chosen = self.group_box.current_id()
         self.group_box.fill(self._whole_scope(), groups)
         if self.group_box.current_id() != chosen:  # the group shown is gone
-            self.load_members()
+            self._scope_changed()
 
     def _load_rules(self) -> None:
         store, year = self.ctx.store, date_of(self.date_edit).year
@@ -161,9 +166,12 @@ class MeetingTab(QWidget):
         self.asker.read(ask, self._show_members, key="members")
 
     def _show_members(self, rows: list[AttendanceRow]) -> None:
-        # a marking the clerk made stays with the member through a change of date or scope
-        marked = {row.member_id: row.status for row in self.model.rows()}
-        self.model.set_rows([replace(row, status=marked.get(row.member_id, row.status)) for row in rows])
+        # a marking the clerk made stays with the member through a change of date or scope, also when
+        # a date he was not on the roll dropped him for a while; one taken off stays off
+        self._marks.update((row.member_id, row.status) for row in self.model.rows())
+        self.model.set_rows([
+            replace(row, status=self._marks.get(row.member_id, row.status)) for row in rows if row.member_id not in self._removed
+        ])
         fit_columns(self.table)
         header = self.table.horizontalHeader()
         widest = max(header.fontMetrics().horizontalAdvance(status.label) for status in Attendance) + 28
@@ -177,7 +185,12 @@ class MeetingTab(QWidget):
         self.committee_hint.setVisible(committee)
         self.group_box.setItemText(0, self._whole_scope())
         if load:
-            self.load_members()  # a 支部委员会 lists its committee
+            self._scope_changed()  # a 支部委员会 lists its committee
+
+    def _scope_changed(self, *_index) -> None:
+        """Another kind of meeting or party group: its list afresh, with those taken off back on it."""
+        self._removed.clear()
+        self.load_members()
 
     def _whole_scope(self) -> str:
         """The scope's first choice: the whole branch, or for a 支部委员会 its committee."""
@@ -216,6 +229,8 @@ class MeetingTab(QWidget):
         self.model.set_status(self.selected_rows(), status)
 
     def remove_selected(self) -> None:
+        rows = self.model.rows()
+        self._removed.update(rows[at].member_id for at in self.selected_rows() if at < len(rows))
         self.model.remove_rows(self.selected_rows())
 
     def all_present(self) -> None:
@@ -253,9 +268,12 @@ class MeetingTab(QWidget):
         self.save_row.clear()
         self.title_edit.clear()  # the next meeting starts from its own title …
         self._retitle()
-        if self.group_box.currentIndex() != 0:
-            self.group_box.setCurrentIndex(0)  # … and from the whole branch (reloads the grid)
+        self._marks.clear()  # … with everyone present and on the list …
         self.all_present()
+        if self.group_box.currentIndex() != 0:
+            self.group_box.setCurrentIndex(0)  # … of the whole branch (reloads the grid)
+        else:
+            self._scope_changed()
 
     def _refused(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
