@@ -208,6 +208,27 @@ def test_a_mark_and_a_removal_survive_a_date_that_drops_the_member_for_a_while(p
     assert tab.model.rowCount() == 5
 
 
+def test_the_signin_sheet_before_the_meeting_leaves_out_those_taken_off_the_list(page, store, admin, people, monkeypatch):
+    """A 支部委员会 whose 村委 member is taken off the grid: the sheet printed from it lists the
+    committee as the grid does (it listed him again, 应到 2 人)."""
+    from app.ui.dialogs import print_preview
+    from tests.reports.report_support import all_lines
+
+    add(store, admin, "钱书记", MemberClass.CADRE)
+    add(store, admin, "孙主任", MemberClass.CADRE)
+    shown = []
+    monkeypatch.setattr(print_preview, "open_print_preview", lambda parent, pdf, title, name: shown.append(pdf))
+    page.refresh()
+    tab = page.meeting
+    tab.kind_box.set_current(MeetingKind.COMMITTEE)
+    tab.date_edit.setDate(QDate(2026, 11, 5))
+    tab.table.selectRow([row.name for row in tab.model.rows()].index("孙主任"))
+    tab.remove_button.click()
+    tab.signin_button.click()
+    text = "\n".join(all_lines(shown[-1]))
+    assert "钱书记" in text and "孙主任" not in text and "应到 1 人" in text
+
+
 def test_a_future_meeting_is_refused_in_plain_words(page, people):
     tab = page.meeting
     tab.date_edit.setDate(QDate(2026, 12, 5))

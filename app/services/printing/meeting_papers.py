@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Iterable
 
 from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
 from app.domain.dates import day_text
@@ -21,11 +22,15 @@ from db.store import Store
 
 
 def signin_sheet(
-    store: Store, kind: MeetingKind, held_on: date, location: str = "", group_id: uuid.UUID | None = None, title: str = ""
+    store: Store, kind: MeetingKind, held_on: date, location: str = "", group_id: uuid.UUID | None = None, title: str = "",
+    leaving_out: Iterable[uuid.UUID] = (),
 ) -> SigninSheet:
-    """签到表 for a meeting not yet held: the members of the scope on the roll that day."""
+    """签到表 for a meeting not yet held: the members of the scope on the roll that day, but for
+    those `leaving_out` (taken off the attendance grid's list: not called to this meeting)."""
     branch = organisation.get_branch(store)
     scope, expected = meetings.members_in_scope(store, held_on, group_id, kind)
+    left_out = set(leaving_out)
+    expected = [m for m in expected if m.id not in left_out]
     rows = tuple(SigninRow(number, m.name, m.group_name) for number, m in enumerate(expected, start=1))
     title = (title or "").strip() or f"{held_on.month}月{kind.label}"
     return SigninSheet(branch.township, branch.name, kind.label, title, held_on, (location or "").strip(), scope, rows)

@@ -72,7 +72,7 @@ class MeetingTab(QWidget):
         self.approve_button_hint = hint_label(self.tr("保存后按细则为每人生成积分记录（缺席、迟到扣分，出席按细则记分），等待审核。"))
         left.addRow(self.approve_button_hint)
         self.signin_button = QPushButton(self.tr("打印签到表（会前）"))
-        self.signin_button.setToolTip(self.tr("按上面的会议类型、日期、地点和参会范围打印签到表，开会时让大家签到"))
+        self.signin_button.setToolTip(self.tr("按上面的会议类型、日期、地点和参会范围打印签到表（移出名单的人不列），开会时让大家签到"))
         self.signin_button.clicked.connect(self.print_signin)
         left.addRow(self.signin_button)
         left_box = QWidget()
@@ -237,12 +237,15 @@ class MeetingTab(QWidget):
         self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
 
     def print_signin(self) -> None:
-        """签到表 before the meeting: the scope's members on the roll that day."""
+        """签到表 before the meeting: the scope's members on the roll that day, as the grid lists them
+        (without those taken off it)."""
         store, kind, on, group_id = self.ctx.store, self.kind_box.current(), date_of(self.date_edit), self.group_box.current_id()
-        location, title = self.location_edit.text(), self.title_edit.text()
+        location, title, left_out = self.location_edit.text(), self.title_edit.text(), frozenset(self._removed)
         open_preview(
             self, self.ctx,
-            lambda: meeting_renderers().render_signin_sheet(meeting_papers.signin_sheet(store, kind, on, location, group_id, title)),
+            lambda: meeting_renderers().render_signin_sheet(
+                meeting_papers.signin_sheet(store, kind, on, location, group_id, title, leaving_out=left_out)
+            ),
             self.tr("签到表 {0}").format(title),
         )
 
