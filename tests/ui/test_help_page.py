@@ -131,7 +131,8 @@ def test_help_opens_the_month_in_chinese(demo_window, tmp_path):
     dialog = demo_window.help_dialog
     assert dialog.isVisible() and dialog.page == HELP_PAGE
     text = dialog.browser.toPlainText()
-    for step in ("会议考勤", "单条录入", "待审核", "冲正", "积分统计", "公示表", "积分卡", "备份到U盘"):
+    for step in ("会议考勤", "单条录入", "待审核", "冲正", "积分统计", "公示表", "积分卡", "备份到U盘",
+                 "在册", "支部委员会", "移出名单"):  # the grid's list follows the day's roll; a 支委会 lists the committee
         assert step in text, step
     for name in ("meeting.png", "backup.png"):  # the pictures are found beside the text
         image = dialog.browser.loadResource(QTextDocument.ResourceType.ImageResource.value, QUrl(f"images/{name}"))
