@@ -106,6 +106,13 @@ def test_a_committee_meeting_expects_the_committee_and_says_so(store, admin, peo
                           approve=True, today=TODAY)
     [row] = [r for r in meetings.list_meetings(store, Month(2026, 10)) if r.kind is MeetingKind.COMMITTEE]
     assert (row.scope, row.present, row.absent) == ("支委会成员", 1, 1)
+    # a 支部委员会 held for one group lists that group as its sign-in sheet did, not 支委会成员
+    first = branch.groups[0].id
+    group_scope, group_list = meetings.members_in_scope(store, date(2026, 10, 12), first, MeetingKind.COMMITTEE)
+    ledger.record_meeting(store, admin, MeetingKind.COMMITTEE, "第一党小组支委会", date(2026, 10, 12),
+                          {m.id: P for m in group_list}, approve=True, today=TODAY)
+    [held] = [r for r in meetings.list_meetings(store, Month(2026, 10)) if r.title == "第一党小组支委会"]
+    assert held.scope == group_scope == "第一党小组"
 
 
 def test_one_meeting_shows_each_members_attendance_and_entries(store, admin, people):

@@ -162,10 +162,14 @@ def _group_names(session, branch_id: uuid.UUID) -> dict[uuid.UUID, tuple[int, st
     return {unit_id: (order, name) for unit_id, order, name in rows}
 
 
-def scope_label(group_ids: Iterable[uuid.UUID | None], groups: dict[uuid.UUID, tuple[int, str]], kind: MeetingKind | None = None) -> str:
-    """支委会成员 for a 支部委员会 (its list is the committee, from any group); else the party group
-    when every listed member belongs to the same one, else 全体党员."""
-    if kind is MeetingKind.COMMITTEE:
+def scope_label(
+    group_ids: Iterable[uuid.UUID | None], groups: dict[uuid.UUID, tuple[int, str]], kind: MeetingKind | None = None,
+    classes: Iterable[MemberClass] = (),
+) -> str:
+    """What members_in_scope called the list when it was made: 支委会成员 for a 支部委员会 whose list
+    is all of the committee's class (`classes`: the listed members'), else a party group's name when
+    every listed member belongs to the same one, else 全体党员."""
+    if kind is MeetingKind.COMMITTEE and set(classes) == {MemberClass.CADRE}:
         return COMMITTEE_SCOPE
     distinct = set(group_ids)
     if len(distinct) == 1:
@@ -183,14 +187,16 @@ def _rows(session, branch_id: uuid.UUID, meetings: list[Meeting]) -> list[Meetin
     groups = _group_names(session, branch_id)
     counts: dict[uuid.UUID, dict[Attendance, int]] = defaultdict(lambda: dict.fromkeys(Attendance, 0))
     scopes: dict[uuid.UUID, list] = defaultdict(list)
+    classes: dict[uuid.UUID, list] = defaultdict(list)
     attendance = session.execute(
-        select(AttendanceRecord.meeting_id, AttendanceRecord.status, Member.group_id)
+        select(AttendanceRecord.meeting_id, AttendanceRecord.status, Member.group_id, Member.member_class)
         .join(Member, AttendanceRecord.member_id == Member.id)
         .where(AttendanceRecord.meeting_id.in_(ids))
     )
-    for meeting_id, status, group_id in attendance:
+    for meeting_id, status, group_id, member_class in attendance:
         counts[meeting_id][status] += 1
         scopes[meeting_id].append(group_id)
+        classes[meeting_id].append(member_class)
     corrected: dict[uuid.UUID, int] = defaultdict(int)
     changes = session.execute(
         select(AttendanceRecord.meeting_id)
@@ -201,7 +207,7 @@ def _rows(session, branch_id: uuid.UUID, meetings: list[Meeting]) -> list[Meetin
         corrected[meeting_id] += 1
     return [
         MeetingRow(
-            m.id, m.kind, m.held_on, m.title, m.location, scope_label(scopes[m.id], groups, m.kind),
+            m.id, m.kind, m.held_on, m.title, m.location, scope_label(scopes[m.id], groups, m.kind, classes[m.id]),
             *(counts[m.id][status] for status in Attendance), corrections=corrected[m.id],
         )
         for m in meetings
