@@ -188,3 +188,51 @@ def test_a_transfer_in_date_to_come_or_before_joining_the_party_is_refused(store
         )
     assert words in caught.value.message
     assert (_count(store, Member), _count(store, AuditRecord)) == before
+
+
+def test_a_transfer_in_date_is_corrected_within_what_the_records_allow(store, admin, branch, village_year):
+    from app.services.ledger import entries
+
+    data = MemberInput(name="赵转来", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1))
+    came = members.add_member(store, admin, data, today=TODAY, joined_on=date(2026, 7, 1))
+    members.update_member(store, admin, came, data, today=TODAY, in_branch_since=date(2026, 3, 1))  # typed July, came in March
+    assert members.get_member(store, came).in_branch_since == date(2026, 3, 1)
+    assert [(e.kind, e.reason) for e in members.member_history(store, came)][-1] == ("edited", "来本支部的日期由2026年7月1日改为2026年3月1日")
+    entries.record_entry(store, admin, entries.EntryRequest(came, "R01", date(2026, 4, 5)), approve=True, today=TODAY)
+    before = (_count(store, Member), _count(store, AuditRecord))
+    for on, words in ((date(2026, 5, 1), "赵转来在2026年4月5日已有积分或考勤记录，转入日期不能晚于这一天。"),
+                      (date(1990, 1, 1), "转入日期不能早于入党日期。"), (date(2026, 12, 1), "转入日期2026年12月1日还没到")):
+        with pytest.raises(ValidationError) as caught:
+            members.update_member(store, admin, came, data, today=TODAY, in_branch_since=on)
+        assert words in caught.value.message
+    assert members.get_member(store, came).in_branch_since == date(2026, 3, 1)
+    assert (_count(store, Member), _count(store, AuditRecord)) == before
+    # blank: since he joined the party, which is earlier than every record
+    members.update_member(store, admin, came, data, today=TODAY, in_branch_since=None)
+    assert members.get_member(store, came).in_branch_since == date(1995, 7, 1)
+
+
+def test_a_corrected_join_date_moves_the_roster_day_of_one_here_since_joining(store, admin, branch):
+    data = MemberInput(name="孙老党员", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1))
+    here = members.add_member(store, admin, data, today=TODAY)
+    data.join_date = date(1996, 7, 1)
+    members.update_member(store, admin, here, data, today=TODAY)
+    assert members.get_member(store, here).in_branch_since == date(1996, 7, 1)
+    came = members.add_member(store, admin, MemberInput(name="钱转来", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1)),
+                              today=TODAY, joined_on=date(2020, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        members.update_member(store, admin, came, MemberInput(name="钱转来", member_class=MemberClass.NO_POST, join_date=date(2021, 7, 1)),
+                              today=TODAY)
+    assert caught.value.message == "入党日期不能晚于钱转来来本支部的日期2020年1月1日。"
+
+
+def test_a_member_who_left_and_came_back_cannot_be_put_on_the_roster_while_away(store, admin, branch):
+    data = MemberInput(name="周往返", member_class=MemberClass.NO_POST, join_date=date(1995, 7, 1))
+    member_id = members.add_member(store, admin, data, today=TODAY)
+    members.transfer_out(store, admin, member_id, date(2025, 3, 1), "外乡党支部", today=TODAY)
+    members.transfer_in(store, admin, member_id, date(2026, 5, 1), "外乡党支部", today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        members.update_member(store, admin, member_id, data, today=TODAY, in_branch_since=date(2025, 1, 1))
+    assert caught.value.message == "转入日期不能早于周往返上次转出的日期2025年3月1日。"
+    members.update_member(store, admin, member_id, data, today=TODAY, in_branch_since=date(2026, 4, 20))
+    assert members.get_member(store, member_id).in_branch_since == date(2026, 4, 20)

@@ -141,11 +141,24 @@ def test_a_member_transferred_in_is_added_with_the_day_he_came(page):
     assert saved.in_branch_since == date(2026, 7, 1) and saved.join_date == date(1995, 7, 1)
 
 
-def test_an_existing_members_form_has_no_transfer_in_date(page):
-    assert page.select_member_named("曹卫")
+def test_a_transfer_in_date_typed_wrong_is_corrected_in_the_edit_form(page):
+    store, admin = page.ctx.store, page.ctx.actor
+    member_id = members.add_member(
+        store, admin, members.MemberInput(name="钱转来", member_class=members.MemberClass.NO_POST, join_date=date(1995, 7, 1)),
+        today=date(2026, 11, 23), joined_on=date(2026, 10, 1),  # meant 2026-01-10
+    )
+    page.refresh()
+    assert page.select_member_named("钱转来")
     dialog = page.edit_member()
-    assert dialog.arrival_edit is None
-    dialog.reject()
+    assert dialog.arrival_edit.text() == "2026-10-01"
+    dialog.arrival_edit.setText("2026-01-10")
+    dialog.save_button.click()
+    assert not dialog.isVisible(), dialog.problem.text()
+    assert members.get_member(store, member_id).in_branch_since == date(2026, 1, 10)
+    assert page.select_member_named("曹卫")  # here since he joined the party: the box is blank
+    other = page.edit_member()
+    assert other.arrival_edit.text() == ""
+    other.reject()
 
 
 def test_a_bad_date_is_named_in_plain_words(page):

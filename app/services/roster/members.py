@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.domain.enums import Gender, MemberClass, MemberStatus, Membership, OrgKind, Role
@@ -26,7 +26,7 @@ from app.services.roster.personal import (
     sealer_for,
     sealer_if_unlocked,
 )
-from db.models import Member, MemberEvent, OrgUnit
+from db.models import AttendanceRecord, Meeting, Member, MemberEvent, OrgUnit, PointsEntry
 from db.store import Store
 
 
@@ -328,12 +328,16 @@ def add_member(
         return member.id
 
 
+KEEP = object()  # update_member's in_branch_since left as it is
+
+
 def update_member(
     store: Store, actor: Actor, member_id: uuid.UUID, data: MemberInput, today: date | None = None,
-    allow_same_name: bool = True,
+    allow_same_name: bool = True, in_branch_since: date | None | object = KEEP,
 ) -> Change:
     """Save the form's values; without `allow_same_name` a new name another member has is
-    refused with SameNameExists (as add_member)."""
+    refused with SameNameExists (as add_member). `in_branch_since`, when given, corrects the day
+    he came to the branch (a 转入日期 typed wrong), within what his records allow (_check_arrival)."""
     actor.require(Role.CLERK, action="修改党员信息")
     today = today or date.today()
     data = validate_member_input(data, today)
@@ -351,6 +355,11 @@ def update_member(
             _check_unique_id_number(session, sealer, data.id_number, member.id)
         before = _form_values(member, sealer)
         old_class = member.member_class
+        arrival = _arrival(member, data, in_branch_since)
+        if arrival != member.in_branch_since:
+            _check_arrival(session, member, arrival, data.join_date, today)
+        elif data.join_date and arrival and data.join_date > arrival:
+            raise ValidationError(f"入党日期不能晚于{member.name}来本支部的日期{day_text(arrival)}。")
         _apply(member, data, sealer)
         after = _form_values(member, sealer)
         changed = {
@@ -358,6 +367,12 @@ def update_member(
             for key in after
             if before[key] != after[key]
         }
+        if arrival != member.in_branch_since:
+            changed["in_branch_since"] = [member.in_branch_since, arrival]
+            shown = lambda day: day_text(day) if day else "空"  # noqa: E731
+            session.add(MemberEvent(member_id=member.id, kind="edited", occurred_on=today, operator_id=actor.id,
+                                    reason=f"来本支部的日期由{shown(member.in_branch_since)}改为{shown(arrival)}"))
+            member.in_branch_since = arrival
         if not changed:
             return Change(f"{member.name}的信息没有变化。")
         if old_class is not member.member_class:
@@ -373,6 +388,39 @@ def update_member(
             )
         uow.audit("update", "member", member.id, f"修改党员 {member.name} 的信息", changed=changed)
         return Change(f"已保存{member.name}的信息。", updated=[member.id])
+
+
+def _arrival(member: Member, data: MemberInput, asked) -> date | None:
+    """The day he is on the roster from after the save: the one asked for (none: since he joined the
+    party), or unasked his own, which follows a corrected join date when it was his join date."""
+    if asked is KEEP:
+        return data.join_date if member.in_branch_since == member.join_date else member.in_branch_since
+    return asked or data.join_date
+
+
+def _check_arrival(session, member: Member, on: date | None, join_date: date | None, today: date) -> None:
+    """A corrected 转入日期: not to come, not before he joined the party or last left the branch,
+    and not after a day the ledger or a meeting already counts him here."""
+    if on is None:
+        return
+    if on > today:
+        raise DateNotYet(on, "转入")
+    if join_date and on < join_date:
+        raise ValidationError("转入日期不能早于入党日期。")
+    left = session.scalar(
+        select(func.max(MemberEvent.occurred_on)).where(MemberEvent.member_id == member.id, MemberEvent.kind == "transfer_out")
+    )
+    if left is not None and on < left:
+        raise ValidationError(f"转入日期不能早于{member.name}上次转出的日期{day_text(left)}。")
+    first = session.scalar(select(func.min(PointsEntry.occurred_on)).where(PointsEntry.member_id == member.id))
+    met = session.scalar(
+        select(func.min(Meeting.held_on)).join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
+        .where(AttendanceRecord.member_id == member.id)
+    )
+    counted = min((day for day in (first, met) if day is not None), default=None)
+    if counted is not None and on > counted:
+        what = "入党日期" if on == join_date else "转入日期"  # a blank 转入日期 follows the join date
+        raise ValidationError(f"{member.name}在{day_text(counted)}已有积分或考勤记录，{what}不能晚于这一天。")
 
 
 def _form_values(member: Member, sealer) -> dict:

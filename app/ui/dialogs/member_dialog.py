@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt, QTimer
@@ -49,6 +50,7 @@ class MemberLoaded:
     member: MemberInput | None = None
     history: list = field(default_factory=list)
     masked: personal.MaskedPersonal | None = None
+    in_branch_since: date | None = None  # the day he came to the branch (his join date: he has been here since)
 
 
 def _ask_member(store, member_id: uuid.UUID | None, actor) -> MemberLoaded:
@@ -58,7 +60,8 @@ def _ask_member(store, member_id: uuid.UUID | None, actor) -> MemberLoaded:
     if member_id is None:
         return MemberLoaded(groups)
     form = member_queries.member_input_for(store, member_id, keep_personal=True)
-    return MemberLoaded(groups, form, members.member_history(store, member_id), personal.masked(store, actor, member_id))
+    return MemberLoaded(groups, form, members.member_history(store, member_id), personal.masked(store, actor, member_id),
+                        members.get_member(store, member_id).in_branch_since)
 
 
 class MemberDialog(QDialog):
@@ -98,6 +101,8 @@ class MemberDialog(QDialog):
         if answer.member is not None:
             self._fill(answer.member)
             self._show_masked(answer.masked)
+            if answer.in_branch_since != answer.member.join_date:  # blank: here since he joined the party
+                self.arrival_edit.set_date(answer.in_branch_since)
         for event in answer.history:
             label = members.EVENT_LABELS.get(event.kind, event.kind)
             where = event.to_unit or event.from_unit
@@ -158,15 +163,13 @@ class MemberDialog(QDialog):
         form.addRow(self.tr("入党日期"), self.join_edit)
         self.full_date_edit = DateField(self.tr("转正日期"))
         form.addRow(self.tr("转正日期"), self.full_date_edit)
-        self.arrival_edit: DateField | None = None
-        if self.member_id is None:  # a member on the roster moves through 转出/转入 instead
-            self.arrival_edit = DateField(self.tr("转入日期"))
-            self.arrival_edit.setPlaceholderText(self.tr("从别处转入的才填"))
-            self.arrival_edit.setToolTip(self.tr(
-                "从别的党组织转来的党员，填转入本支部的日子：这天以前的月份不算他在册，会议也不记他缺席。"
-                "空着：自入党起就在本支部。"
-            ))
-            form.addRow(self.tr("转入日期"), self.arrival_edit)
+        self.arrival_edit = DateField(self.tr("转入日期"))
+        self.arrival_edit.setPlaceholderText(self.tr("从别处转入的才填"))
+        self.arrival_edit.setToolTip(self.tr(
+            "从别的党组织转来的党员，填转入本支部的日子：这天以前的月份不算他在册，会议也不记他缺席。"
+            "空着：自入党起就在本支部。填错了可以改，但不能晚于他已有积分或考勤的日子。"
+        ))
+        form.addRow(self.tr("转入日期"), self.arrival_edit)
         self.group_box = IdBox()
         self.group_box.fill(self.tr("（未分组）"), [])
         form.addRow(self.tr("党小组"), self.group_box)
@@ -293,7 +296,7 @@ class MemberDialog(QDialog):
     def save(self, allow_same_name: bool = False) -> None:
         try:
             data = self.member_input()
-            arrival = self.arrival_edit.date_value() if self.arrival_edit is not None else None
+            arrival = self.arrival_edit.date_value()
         except AppError as exc:
             show_problem(self.problem, exc.message)
             self._focus_field(exc.message)
@@ -303,7 +306,8 @@ class MemberDialog(QDialog):
 
         def work(_control):
             if member_id:
-                change = members.update_member(store, actor, member_id, data, today=today, allow_same_name=allow_same_name)
+                change = members.update_member(store, actor, member_id, data, today=today, allow_same_name=allow_same_name,
+                                               in_branch_since=arrival)
                 return member_id, change.summary
             added_id = members.add_member(store, actor, data, today=today, joined_on=arrival, allow_same_name=allow_same_name)
             return added_id, added
@@ -330,6 +334,6 @@ class MemberDialog(QDialog):
 
     def _focus_field(self, message: str) -> None:
         for word, attribute in FIELD_WORDS:
-            if word in message and getattr(self, attribute) is not None:
+            if word in message:
                 getattr(self, attribute).setFocus(Qt.FocusReason.OtherFocusReason)
                 return
