@@ -124,7 +124,7 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
         assert {n: line.summary.stars.get(n, 0) for n in range(1, 6)} == village.stars
         assert line.entries > 0 and line.gathered.file_name.endswith(".jfbak")
         assert line.summary.departed == village.departed
-        assert ("含年内转出、去世的 {0} 人（不参加评星）".format(village.departed) in line.note) == bool(village.departed)
+        assert ("含年内转出、去世 {0} 人（不评星）".format(village.departed) in line.note) == bool(village.departed)
     row = page.branch_model.rows().index(page.line_named(made[1].name))
     assert Decimal(page.branch_model.data(page.branch_model.index(row, 3))) == made[1].total  # 年度总分 as shown
     everyone = sum(v.members for v in made)
@@ -159,6 +159,50 @@ def test_the_gather_dialog_shows_the_villages_it_gathered(villages, township_win
     assert last == len(made) - 1
     assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
     dialog.close()
+
+
+@pytest.mark.parametrize("laptop", ["1366x768", "1920x1080"])
+def test_the_comparison_of_villages_fits_the_page_without_scrolling_sideways(villages, township_window, laptop):
+    """At 1366×768 各村对比 was wider than the page: 提示 cut short, 备份时间 and 备份文件 behind a scroll bar.
+    Now every column is in view, 提示 last with the width left, wide enough for its usual note; the
+    backup file's name is the 备份时间 cell's tooltip."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.screen_check import LAPTOPS, settle, usable
+
+    stick, made, _ = villages
+    township_window.resize(usable(LAPTOPS[laptop]))
+    _gather_in_the_window(township_window, stick)
+    page = township_window.show_page("overview")
+    settle()
+    table, model = page.branch_table, page.branch_model
+    headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    assert headers[-2:] == ["备份时间", "提示"] and "备份文件" not in headers
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width() and table.horizontalScrollBar().maximum() == 0
+    for column in range(model.columnCount()):  # every header's text in view
+        needed = header.fontMetrics().horizontalAdvance(headers[column])
+        assert header.sectionSize(column) >= needed + 8, headers[column]
+    note_width = header.sectionSize(model.columnCount() - 1)
+    for row, line in enumerate(model.rows()):
+        assert table.fontMetrics().horizontalAdvance(line.note) + 12 <= note_width, line.note
+        tip = model.data(model.index(row, len(headers) - 2), Qt.ItemDataRole.ToolTipRole)
+        assert tip == f"备份文件：{line.gathered.file_name}"
+
+
+def test_a_warning_comes_first_in_the_note():
+    """In a narrow 提示 the red warning must be what shows, the plain count of leavers after it."""
+    from datetime import datetime, timezone
+
+    from app.ui.models.township_models import BranchLine
+
+    made_at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    summary = gather.BranchSummary(
+        branch_id=uuid.uuid4(), name="红星村党支部", rated=30, total=Decimal(0), average=Decimal(0), stars={}, vetoed=0,
+        has_rule_set=True, departed=2, backup_created_at=made_at)
+    gathered_branch = gather.GatheredBranch(summary.branch_id, "红星村党支部", made_at, "红星村党支部-20261201.jfbak", {}, 3)
+    line = BranchLine(2026, summary, gathered_branch)
+    assert line.troubled and line.note == "汇总时发现 3 处不一致；含年内转出、去世 2 人（不评星）"
 
 
 def test_the_committee_is_named_when_the_window_opens_on_another_page(app, qtbot, township_store, tmp_path):
