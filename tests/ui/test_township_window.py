@@ -6,6 +6,7 @@ database, and a test that changes a village works on its own copy of the file.
 
 from __future__ import annotations
 
+import copy
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
 from conftest import TODAY, keyed_admin
 from db.models import OrgUnit, StoreSetting
+from db.rating_models import TownshipVerification
 from db.store import Store
 
 pytestmark = pytest.mark.gui
@@ -73,7 +75,7 @@ def villages(tmp_path_factory):
     report = root / "红星村-2026.jfrating"
     with Store.open_file(made[0].db) as store:
         admin = keyed_admin(store)
-        rating.start_round(store, admin, 2026, date(2026, 11, 24), today=LATER)
+        rating.start_round(store, admin, 2026, date(2026, 11, 24), today=LATER, five_star_quota=Decimal("0.2"))  # 五星不超过 20%
         rating.assess(store, admin, 2026, date(2026, 11, 25), today=LATER)
         rating.publicise(store, admin, 2026, date(2026, 11, 26), days=5, objection_contact="村党群服务中心", today=LATER)
         rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 2), report, today=LATER)
@@ -287,6 +289,49 @@ def test_the_reported_totals_are_set_beside_the_gathered_ledger(villages, townsh
     assert page.selected_row() is not None
     assert page.check_label.text().startswith(f"上报的 {made[0].members - made[0].departed} 人的年度积分与汇总来的台账（")
     assert page.check_label.text().endswith("的备份）一致。")
+
+
+def test_the_five_star_quota_is_set_beside_the_five_stars_given(villages, township_window, monkeypatch):
+    """验星 showed how many got five stars but not the village's quota: whether 五星 was over it had to be
+    worked out from memory. The report carries the round's rule (a share of the members rated)."""
+    _, made, report = villages
+    page = township_window.show_page("verify")
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
+    page.import_report()
+    with Store.open_file(made[0].db) as village:
+        sent = load_view(village, 2026)
+    share = sent.scheme.five_star_quota
+    assert share == Decimal("0.2")
+    rated = sum(1 for c in sent.candidates if c.final_total is not None and not c.vetoed)
+    places = int(share * rated)
+    fives = sum(1 for c in sent.candidates if c.stars == 5)
+    assert places < len(sent.candidates) and fives <= places
+    percent = f"{(share * 100).normalize():f}"
+    assert f"五星名额 {places} 人（参评 {rated} 人的 {percent}%），已评 {fives} 人。" in page.detail_info.text()
+    assert "color" not in page.detail_info.text()
+
+    record_id = page.selected_row().id
+    store = township_window.ctx.store
+
+    def reported(change) -> None:  # the stored report, changed as a village's file could have said
+        with store.session() as session, session.begin():
+            record = session.get(TownshipVerification, record_id)
+            payload = copy.deepcopy(record.payload)
+            change(payload)
+            record.payload = payload
+        page.reload()
+
+    def too_many_stars(payload) -> None:
+        for candidate in [c for c in payload["candidates"] if c["final_total"] is not None and not c["vetoed"]][: places + 2]:
+            candidate["stars"] = 5
+
+    reported(too_many_stars)
+    over = f"五星名额 {places} 人（参评 {rated} 人的 {percent}%），已评 {places + 2} 人，超过名额 2 人。"
+    assert f'<span style="color: #C00000;">{over}</span>' in page.detail_info.text()
+    reported(lambda payload: payload["scheme"].update(five_star_quota=None))
+    assert f"五星不限名额，已评 {places + 2} 人。" in page.detail_info.text()
+    reported(lambda payload: payload["scheme"].pop("five_star_quota"))  # a report that does not say: nothing said
+    assert "名额" not in page.detail_info.text() and "候选人" in page.detail_info.text()
 
 
 def test_verifying_needs_no_comments(villages, township_window, tmp_path, monkeypatch):
