@@ -228,7 +228,7 @@ def run_gather(args) -> int:
                 print(welcome)
             overview = township_overview.township_overview(store, year)
     _print_overview(overview)
-    return EXIT_FAILED if report.failed else EXIT_OK
+    return EXIT_FAILED if report.failed or report.skipped else EXIT_OK  # a skipped village is not gathered either
 
 
 def _without_accounts(url: str) -> bool:
@@ -239,7 +239,7 @@ def _without_accounts(url: str) -> bool:
 
 def _print_files(report: gather.GatherReport) -> None:
     for item in report.files:
-        mark = {"gathered": "已汇总", "unchanged": "无变化", "failed": "失败"}[item.status]
+        mark = {"gathered": "已汇总", "unchanged": "无变化", "failed": "失败", "skipped": "跳过"}[item.status]
         who = f"{item.branch_name} " if item.branch_name else ""
         print(f"[{mark}] {item.path.name}：{who}{item.message}")
         for notice in item.notices:

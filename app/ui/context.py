@@ -240,6 +240,10 @@ class UiContext(QObject):
 
         model.modelReset.connect(fit_first_rows)
 
+    def table_restored(self, key: str) -> bool:
+        """The table's column widths came from the clerk's last session (remember_table)."""
+        return key in self._restored
+
     def save_tables(self) -> None:
         for key, view in self._tables.items():
             try:

@@ -7,6 +7,12 @@ total)` and a sentence with `control.say(text)`; when the clerk presses “取�
 to `progress` raises `JobCancelled`, which unwinds the service's unit of work so nothing is
 half-saved. Every callback runs on the UI thread. The worker never touches a widget.
 
+A job that needs the clerk half-way (a passphrase for one of several files) calls
+`control.ask(question)`: `question()` runs on the UI thread (it may open a modal dialog) and
+its answer comes back to the worker, which waits meanwhile. The UI thread must therefore
+never block on the worker while a job may ask (`JobRunner.wait` is for tests and shutdown;
+a test of a threaded job that asks waits with `qtbot.waitSignal`).
+
 Pages and dialogs do not call `submit` themselves: `UiContext.read` (a query) and
 `UiContext.write` (a change, which tells the pages what kind of data changed) do, after
 Anki's QueryOp and CollectionOp; the backup dialog and the print dialogs take the same runner.
@@ -33,9 +39,13 @@ class JobCancelled(Exception):
 class JobControl:
     """Given to a job function: report progress, learn whether the clerk cancelled."""
 
-    def __init__(self, report: Callable[[int, int], None], tell: Callable[[str], None]) -> None:
+    def __init__(
+        self, report: Callable[[int, int], None], tell: Callable[[str], None],
+        ask: Callable[["_Question"], None] | None = None,
+    ) -> None:
         self._report = report
         self._tell = tell
+        self._ask = ask
         self._cancelled = threading.Event()
 
     @property
@@ -54,12 +64,51 @@ class JobControl:
         """A sentence for the clerk about where the job is (e.g. “正在校验备份……”)."""
         self._tell(text)
 
+    def ask(self, question: Callable[[], Any]) -> Any:
+        """`question()` run on the UI thread; its answer (or its exception) here, once it is given.
+
+        The worker waits for the clerk; with the synchronous runner `question` runs inline.
+        Raises `JobCancelled` when the clerk had pressed “取消” before, or while, he was asked.
+        """
+        if self._cancelled.is_set():
+            raise JobCancelled()
+        if self._ask is None:
+            return question()
+        asked = _Question(question)
+        self._ask(asked)
+        asked.answered.wait()
+        if self._cancelled.is_set():
+            raise JobCancelled()
+        if asked.error is not None:
+            raise asked.error
+        return asked.answer
+
+
+class _Question:
+    """One question from the worker: what to run on the UI thread, and its answer once given."""
+
+    def __init__(self, question: Callable[[], Any]) -> None:
+        self.question = question
+        self.answer: Any = None
+        self.error: BaseException | None = None
+        self.answered = threading.Event()
+
+    def put(self) -> None:
+        """On the UI thread: ask, keep the answer or the error, let the worker go on."""
+        try:
+            self.answer = self.question()
+        except BaseException as exc:  # raised again on the worker, where the job's own error handling is
+            self.error = exc
+        finally:
+            self.answered.set()
+
 
 class _Bridge(QObject):
     """Emitted from the worker thread; received by the Job on the UI thread (queued)."""
 
     progress = Signal(int, int)
     said = Signal(str)
+    asked = Signal(object)  # a _Question
     done = Signal(object, object)
 
 
@@ -79,8 +128,9 @@ class Job(QObject):
         self._bridge = _Bridge()
         self._bridge.progress.connect(self._on_progress)
         self._bridge.said.connect(self._on_said)
+        self._bridge.asked.connect(self._on_asked)
         self._bridge.done.connect(self._on_done)
-        self.control = JobControl(self._bridge.progress.emit, self._bridge.said.emit)
+        self.control = JobControl(self._bridge.progress.emit, self._bridge.said.emit, self._bridge.asked.emit)
         self.is_finished = False
 
     def cancel(self) -> None:
@@ -104,6 +154,10 @@ class Job(QObject):
     def _on_said(self, text: str) -> None:
         if not self.is_finished:
             self.said.emit(text)
+
+    @Slot(object)
+    def _on_asked(self, question: _Question) -> None:
+        question.put()  # the worker waits for it, whatever happens: never left unanswered
 
     @Slot(object, object)
     def _on_done(self, result, error) -> None:

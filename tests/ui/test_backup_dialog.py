@@ -175,6 +175,78 @@ def test_gathering_shows_the_branches_side_by_side(app, qtbot, village, admin, t
     assert "村支部自己的数据库" in dialog.status_label.text()
 
 
+def _encrypted_villages(village, sticks: Path, tmp_path: Path) -> dict[str, str]:
+    """红星 (the fixture's), 东风 and 向阳 on one stick, each encrypted with its own passphrase."""
+    secrets = {"红星村党支部": "红星村的备份口令2026", "东风村党支部": "东风村的备份口令2026", "向阳村党支部": "向阳村的备份口令2026"}
+    backup.backup_to(village, sticks, secrets["红星村党支部"], kdf=FAST_KDF)
+    for index, name in enumerate(("东风村党支部", "向阳村党支部")):
+        with Store.open_file(tmp_path / f"other{index}.db") as other:
+            other_admin = operators.ensure_admin(other)
+            organisation.setup_branch(other, other_admin, "城关镇党委", name, [])
+            rulesets.create_rule_set(other, other_admin, 2026, template="village_100")
+            add(other, other_admin, f"党员{index}")
+            backup.backup_to(other, sticks, secrets[name], kdf=FAST_KDF)
+    return secrets
+
+
+def test_villages_with_different_passphrases_are_gathered_in_one_run(app, qtbot, village, admin, tmp_path):
+    """One 加密备份的口令 field: villages with other passphrases had to be gathered in separate runs.
+    Now the clerk is asked for each backup the typed passphrase does not open, by village and file;
+    a wrong answer is asked again, 取消 skips that village with a line saying so, the others go in."""
+    sticks = tmp_path / "各村备份"
+    sticks.mkdir()
+    secrets = _encrypted_villages(village, sticks, tmp_path)
+    dialog = make_dialog(qtbot, village, admin)
+    dialog.add_gather_source(sticks)
+    dialog.set_township_file(tmp_path / "乡镇汇总.db")
+    dialog.overview_year = 2026
+    dialog.gather_tab.gather_passphrase.setText(secrets["红星村党支部"])
+    answers = {"东风村党支部": ["东风村的错口令", secrets["东风村党支部"]], "向阳村党支部": [None]}
+    asked = []
+
+    def ask_passphrase(branch_name, file_name, wrong):
+        asked.append((branch_name, file_name.split("-")[0], wrong))
+        return answers[branch_name].pop(0)
+
+    dialog.ask_passphrase = ask_passphrase
+    with qtbot.waitSignal(dialog.gathered) as gathered:
+        dialog.gather_button.click()
+    report = gathered.args[0]
+    assert asked == [("东风村党支部", "东风村党支部", False), ("东风村党支部", "东风村党支部", True), ("向阳村党支部", "向阳村党支部", False)]
+    assert {item.branch_name: item.status for item in report.files} == {
+        "红星村党支部": "gathered", "东风村党支部": "gathered", "向阳村党支部": "skipped"}
+    names = [dialog.overview_model.row_at(row).name for row in range(dialog.overview_model.rowCount())]
+    assert names == ["东风村党支部", "红星村党支部"]  # nothing of the skipped village
+    [skipped] = report.skipped
+    assert f"{skipped.path.name}：向阳村党支部 这个备份是加密的，没有输入能打开它的口令，已跳过，没有汇总。" in dialog.gather_log.toPlainText()
+    assert "汇总 2 个" in dialog.status_label.text() and "跳过 1 个" in dialog.status_label.text()
+    assert dialog.last_error is None
+
+
+def test_the_passphrase_is_asked_on_the_ui_thread_while_gathering_runs_on_the_worker(app, qtbot, village, admin, tmp_path):
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication
+
+    sticks = tmp_path / "各村备份"
+    sticks.mkdir()
+    secrets = _encrypted_villages(village, sticks, tmp_path)
+    dialog = make_dialog(qtbot, village, admin, runner=JobRunner())
+    dialog.add_gather_source(sticks)
+    dialog.set_township_file(tmp_path / "乡镇汇总.db")
+    on_ui_thread = []
+
+    def ask_passphrase(branch_name, file_name, wrong):
+        on_ui_thread.append(QThread.currentThread() is QApplication.instance().thread())
+        return secrets[branch_name]
+
+    dialog.ask_passphrase = ask_passphrase
+    with qtbot.waitSignal(dialog.gathered, timeout=30000) as gathered:
+        dialog.gather_button.click()
+    assert on_ui_thread == [True, True, True]  # nothing typed above: each village asked once
+    assert {item.status for item in gathered.args[0].files} == {"gathered"}
+    dialog.runner.wait()
+
+
 def test_buttons_that_open_a_chooser_end_in_one_ellipsis_as_elsewhere(app, qtbot, village, admin):
     """“选择其他文件夹……” read as a placeholder left in; the window's other buttons say “导出Excel…”."""
     from PySide6.QtWidgets import QPushButton

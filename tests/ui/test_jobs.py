@@ -111,3 +111,41 @@ def test_show_error_never_blocks(app, qtbot):
     assert box.isVisible() and box.message_label.text() == "身份证号校验位不对。"
     assert not box.details_button.isVisibleTo(box)
     box.accept()
+
+
+def test_a_job_asks_the_clerk_on_the_ui_thread_and_waits_for_the_answer(app, qtbot):
+    """Gathering needs a village's passphrase half-way: the question runs on the UI thread (where a
+    dialog may open), the worker waits and goes on with the answer; an error in the question is the job's."""
+    for runner in (JobRunner(synchronous=True), JobRunner()):
+        seen = {"asked_on_ui": [], "worker": None}
+
+        def question(name):
+            seen["asked_on_ui"].append(_on_ui_thread())
+            return f"{name}的口令"
+
+        def work(control):
+            seen["worker"] = threading.get_ident()
+            first = control.ask(lambda: question("东风村"))
+            second = control.ask(lambda: question("向阳村"))
+            return first, second
+
+        outcome = {}
+        job = runner.submit(work, on_result=lambda value: outcome.update(result=value))
+        if not job.is_finished:
+            with qtbot.waitSignal(job.finished, timeout=5000):
+                pass
+        assert outcome == {"result": ("东风村的口令", "向阳村的口令")}
+        assert seen["asked_on_ui"] == [True, True]
+        assert (seen["worker"] == threading.get_ident()) is runner.synchronous
+
+        def refused():
+            raise ValidationError("没有选好。")
+
+        failures = []
+        job = runner.submit(lambda control: control.ask(refused), on_result=lambda value: failures.append("no error"),
+                            on_error=failures.append)
+        if not job.is_finished:
+            with qtbot.waitSignal(job.finished, timeout=5000):
+                pass
+        assert [type(error) for error in failures] == [ValidationError]
+        runner.wait()

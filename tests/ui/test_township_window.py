@@ -6,6 +6,7 @@ database, and a test that changes a village works on its own copy of the file.
 
 from __future__ import annotations
 
+import copy
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from app.ui.jobs import JobRunner
 from app.ui.pages.township_window import TownshipWindow
 from conftest import TODAY, keyed_admin
 from db.models import OrgUnit, StoreSetting
+from db.rating_models import TownshipVerification
 from db.store import Store
 
 pytestmark = pytest.mark.gui
@@ -73,7 +75,7 @@ def villages(tmp_path_factory):
     report = root / "红星村-2026.jfrating"
     with Store.open_file(made[0].db) as store:
         admin = keyed_admin(store)
-        rating.start_round(store, admin, 2026, date(2026, 11, 24), today=LATER)
+        rating.start_round(store, admin, 2026, date(2026, 11, 24), today=LATER, five_star_quota=Decimal("0.2"))  # 五星不超过 20%
         rating.assess(store, admin, 2026, date(2026, 11, 25), today=LATER)
         rating.publicise(store, admin, 2026, date(2026, 11, 26), days=5, objection_contact="村党群服务中心", today=LATER)
         rating_exchange.report_to_township(store, admin, 2026, date(2026, 12, 2), report, today=LATER)
@@ -124,7 +126,7 @@ def test_the_overview_shows_every_village_as_it_counts_itself(villages, township
         assert {n: line.summary.stars.get(n, 0) for n in range(1, 6)} == village.stars
         assert line.entries > 0 and line.gathered.file_name.endswith(".jfbak")
         assert line.summary.departed == village.departed
-        assert ("含年内转出、去世的 {0} 人（不参加评星）".format(village.departed) in line.note) == bool(village.departed)
+        assert ("含年内转出、去世 {0} 人（不评星）".format(village.departed) in line.note) == bool(village.departed)
     row = page.branch_model.rows().index(page.line_named(made[1].name))
     assert Decimal(page.branch_model.data(page.branch_model.index(row, 3))) == made[1].total  # 年度总分 as shown
     everyone = sum(v.members for v in made)
@@ -159,6 +161,50 @@ def test_the_gather_dialog_shows_the_villages_it_gathered(villages, township_win
     assert last == len(made) - 1
     assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
     dialog.close()
+
+
+@pytest.mark.parametrize("laptop", ["1366x768", "1920x1080"])
+def test_the_comparison_of_villages_fits_the_page_without_scrolling_sideways(villages, township_window, laptop):
+    """At 1366×768 各村对比 was wider than the page: 提示 cut short, 备份时间 and 备份文件 behind a scroll bar.
+    Now every column is in view, 提示 last with the width left, wide enough for its usual note; the
+    backup file's name is the 备份时间 cell's tooltip."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.screen_check import LAPTOPS, settle, usable
+
+    stick, made, _ = villages
+    township_window.resize(usable(LAPTOPS[laptop]))
+    _gather_in_the_window(township_window, stick)
+    page = township_window.show_page("overview")
+    settle()
+    table, model = page.branch_table, page.branch_model
+    headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    assert headers[-2:] == ["备份时间", "提示"] and "备份文件" not in headers
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width() and table.horizontalScrollBar().maximum() == 0
+    for column in range(model.columnCount()):  # every header's text in view
+        needed = header.fontMetrics().horizontalAdvance(headers[column])
+        assert header.sectionSize(column) >= needed + 8, headers[column]
+    note_width = header.sectionSize(model.columnCount() - 1)
+    for row, line in enumerate(model.rows()):
+        assert table.fontMetrics().horizontalAdvance(line.note) + 12 <= note_width, line.note
+        tip = model.data(model.index(row, len(headers) - 2), Qt.ItemDataRole.ToolTipRole)
+        assert tip == f"备份文件：{line.gathered.file_name}"
+
+
+def test_a_warning_comes_first_in_the_note():
+    """In a narrow 提示 the red warning must be what shows, the plain count of leavers after it."""
+    from datetime import datetime, timezone
+
+    from app.ui.models.township_models import BranchLine
+
+    made_at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    summary = gather.BranchSummary(
+        branch_id=uuid.uuid4(), name="红星村党支部", rated=30, total=Decimal(0), average=Decimal(0), stars={}, vetoed=0,
+        has_rule_set=True, departed=2, backup_created_at=made_at)
+    gathered_branch = gather.GatheredBranch(summary.branch_id, "红星村党支部", made_at, "红星村党支部-20261201.jfbak", {}, 3)
+    line = BranchLine(2026, summary, gathered_branch)
+    assert line.troubled and line.note == "汇总时发现 3 处不一致；含年内转出、去世 2 人（不评星）"
 
 
 def test_the_committee_is_named_when_the_window_opens_on_another_page(app, qtbot, township_store, tmp_path):
@@ -243,6 +289,49 @@ def test_the_reported_totals_are_set_beside_the_gathered_ledger(villages, townsh
     assert page.selected_row() is not None
     assert page.check_label.text().startswith(f"上报的 {made[0].members - made[0].departed} 人的年度积分与汇总来的台账（")
     assert page.check_label.text().endswith("的备份）一致。")
+
+
+def test_the_five_star_quota_is_set_beside_the_five_stars_given(villages, township_window, monkeypatch):
+    """验星 showed how many got five stars but not the village's quota: whether 五星 was over it had to be
+    worked out from memory. The report carries the round's rule (a share of the members rated)."""
+    _, made, report = villages
+    page = township_window.show_page("verify")
+    monkeypatch.setattr(township_window.ctx, "ask_open_path", lambda *args: str(report))
+    page.import_report()
+    with Store.open_file(made[0].db) as village:
+        sent = load_view(village, 2026)
+    share = sent.scheme.five_star_quota
+    assert share == Decimal("0.2")
+    rated = sum(1 for c in sent.candidates if c.final_total is not None and not c.vetoed)
+    places = int(share * rated)
+    fives = sum(1 for c in sent.candidates if c.stars == 5)
+    assert places < len(sent.candidates) and fives <= places
+    percent = f"{(share * 100).normalize():f}"
+    assert f"五星名额 {places} 人（参评 {rated} 人的 {percent}%），已评 {fives} 人。" in page.detail_info.text()
+    assert "color" not in page.detail_info.text()
+
+    record_id = page.selected_row().id
+    store = township_window.ctx.store
+
+    def reported(change) -> None:  # the stored report, changed as a village's file could have said
+        with store.session() as session, session.begin():
+            record = session.get(TownshipVerification, record_id)
+            payload = copy.deepcopy(record.payload)
+            change(payload)
+            record.payload = payload
+        page.reload()
+
+    def too_many_stars(payload) -> None:
+        for candidate in [c for c in payload["candidates"] if c["final_total"] is not None and not c["vetoed"]][: places + 2]:
+            candidate["stars"] = 5
+
+    reported(too_many_stars)
+    over = f"五星名额 {places} 人（参评 {rated} 人的 {percent}%），已评 {places + 2} 人，超过名额 2 人。"
+    assert f'<span style="color: #C00000;">{over}</span>' in page.detail_info.text()
+    reported(lambda payload: payload["scheme"].update(five_star_quota=None))
+    assert f"五星不限名额，已评 {places + 2} 人。" in page.detail_info.text()
+    reported(lambda payload: payload["scheme"].pop("five_star_quota"))  # a report that does not say: nothing said
+    assert "名额" not in page.detail_info.text() and "候选人" in page.detail_info.text()
 
 
 def test_verifying_needs_no_comments(villages, township_window, tmp_path, monkeypatch):

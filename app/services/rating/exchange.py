@@ -355,6 +355,7 @@ from decimal import Decimal, InvalidOperation  # noqa: E402 (kept with the code 
 
 from app.domain.enums import MemberClass, Membership  # noqa: E402
 from app.domain.rating import StarStage  # noqa: E402
+from app.domain.standing import five_star_places as quota_places  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -420,9 +421,28 @@ class VerificationDetail:
     candidates: tuple[ReportedCandidate, ...]
     steps: tuple[ReportedStep, ...]
     objections: tuple[ReportedObjection, ...]
+    # The round's five-star quota as reported (its rule, `scheme.five_star_quota`: a share of the
+    # members rated); `quota_stated` is False for a report whose scheme does not say.
+    quota_stated: bool = False
+    five_star_share: Decimal | None = None
 
     def count_with_stars(self, stars: int) -> int:
         return sum(1 for c in self.candidates if c.stars == stars)
+
+    @property
+    def rated(self) -> int:
+        """The candidates the quota counts, as the village's round counted them: scored, not vetoed."""
+        return sum(1 for c in self.candidates if c.final_total is not None and not c.vetoed)
+
+    @property
+    def five_star_places(self) -> int | None:
+        """How many may hold five stars (None: no quota, or the report does not say)."""
+        return quota_places(self.five_star_share, self.rated) if self.quota_stated else None
+
+    @property
+    def over_quota(self) -> bool:
+        places = self.five_star_places
+        return places is not None and self.count_with_stars(5) > places
 
 
 def verification_detail(store: Store, verification_id: uuid.UUID) -> VerificationDetail:
@@ -439,6 +459,9 @@ def verification_detail(store: Store, verification_id: uuid.UUID) -> Verificatio
         head = (record.id, record.branch_name, record.township_name, record.year, record.created_at,
                 record.decision, record.comments or "", record.decided_on)
     publicity = payload.get("publicity") if isinstance(payload.get("publicity"), dict) else {}
+    scheme = payload.get("scheme") if isinstance(payload.get("scheme"), dict) else {}
+    share = _as_decimal(scheme.get("five_star_quota"))
+    stated = "five_star_quota" in scheme and (scheme["five_star_quota"] in (None, "") or (share is not None and 0 < share <= 1))
     return VerificationDetail(
         id=head[0], branch_name=head[1], township_name=head[2], year=head[3], received_at=head[4],
         publicity_start=_as_date(publicity.get("start")), publicity_end=_as_date(publicity.get("end")),
@@ -447,6 +470,7 @@ def verification_detail(store: Store, verification_id: uuid.UUID) -> Verificatio
         candidates=tuple(_reported_candidate(c) for c in _dicts(payload.get("candidates"))),
         steps=tuple(_reported_step(s) for s in _dicts(payload.get("steps"))),
         objections=tuple(_reported_objection(o) for o in _dicts(payload.get("objections"))),
+        quota_stated=stated, five_star_share=share if stated else None,
     )
 
 

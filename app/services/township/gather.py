@@ -12,6 +12,13 @@ its creation time and skipped), and the order in which files arrive does not mat
 are applied oldest first). What was gathered is recorded per branch in the store setting
 `gathered:<branch uuid>`. The side-by-side overview is app.services.township.overview.
 
+Encrypted backups: villages may have used different passphrases. Each encrypted file is tried
+with the passphrase given for the whole gathering, then with those that opened an earlier file of
+the same gathering (neighbouring villages often share one), and only then is `ask` asked — again
+after each wrong answer, until a passphrase opens the file or `ask` gives none (the file is
+skipped, said in its line, and the others go on). A wrong passphrase is found by the file's key
+check before anything is unpacked, so it never merges anything.
+
 Runs on the database worker thread; each backup is merged in one transaction (all or nothing).
 """
 
@@ -28,7 +35,7 @@ from typing import Callable
 from app.domain.chain import Head
 from app.domain.chain_sentences import extension_details, gathered_extension_sentence
 from app.domain.enums import OrgKind, Role
-from app.domain.errors import AppError, LedgerTampered, ValidationError
+from app.domain.errors import AppError, LedgerTampered, PassphraseRequired, ValidationError, WrongPassphrase
 from app.services.backup.archive import (
     EXTENSION,
     Manifest,
@@ -59,6 +66,7 @@ from db.schema import known_revisions
 from db.store import Store
 
 PassphraseSource = Callable[[Path, Manifest], "str | None"]
+SKIPPED_WITHOUT_PASSPHRASE = "这个备份是加密的，没有输入能打开它的口令，已跳过，没有汇总。"
 
 __all__ = [
     "gather", "find_backup_files", "ensure_township_database", "GatherReport", "FileResult", "Conflict",
@@ -76,6 +84,10 @@ class GatherReport:
         return [f for f in self.files if f.status == "failed"]
 
     @property
+    def skipped(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    @property
     def conflicts(self) -> list[Conflict]:
         return [c for f in self.files for c in f.conflicts]
 
@@ -85,6 +97,8 @@ class GatherReport:
         text = f"共 {len(self.files)} 个备份文件：汇总 {counts['gathered']} 个，无变化 {counts['unchanged']} 个"
         if counts["failed"]:
             text += f"，失败 {counts['failed']} 个"
+        if counts["skipped"]:
+            text += f"，跳过 {counts['skipped']} 个"
         found = sum(f.conflict_count for f in self.files)
         if found:
             text += f"；发现 {found} 处不一致，已保留先汇总的内容"
@@ -131,15 +145,23 @@ def gather(
     paths: list[Path | str],
     passphrase: PassphraseSource | str | None = None,
     progress: Progress | None = None,
+    *,
+    ask: PassphraseSource | None = None,
 ) -> GatherReport:
     """Merge every backup found in `paths` into the township database `store`.
 
     A file that cannot be read, opened or merged is reported (status "failed") and the
-    others go on. `passphrase` is one passphrase for all encrypted files, or a function
-    asked per encrypted file.
+    others go on. `passphrase` is one passphrase tried on every encrypted file, or (as `ask`)
+    a function. `ask(path, manifest)` is asked for an encrypted file that neither `passphrase`
+    nor a passphrase that opened an earlier file opens; it is asked again for the same file
+    after a wrong answer, and its None (or "", or the same wrong answer twice running) skips
+    the file (status "skipped").
     """
     actor.require(Role.GATHERER, action="汇总各村备份")
     report = progress or (lambda fraction, text: None)
+    if callable(passphrase):
+        passphrase, ask = None, ask or passphrase
+    keys = _Passphrases(passphrase, ask)
     ensure_township_database(store)
     files = find_backup_files(paths)
     if not files:
@@ -159,13 +181,86 @@ def gather(
     queue.sort(key=lambda item: (item[0].created_at, str(item[1])))  # oldest first: newer ones win
     for index, (manifest, path) in enumerate(queue):
         report(index / max(1, len(queue)), f"正在汇总 {manifest.branch_name}（{path.name}）……")
-        results.append(_gather_one(store, actor, path, manifest, passphrase))
+        results.append(_gather_one(store, actor, path, manifest, keys))
     report(1.0, "汇总完成。")
     order = {path: i for i, path in enumerate(files)}
     return GatherReport(sorted(results, key=lambda r: order.get(r.path, 0)))
 
 
-def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, passphrase) -> FileResult:
+class _Passphrases:
+    """The passphrases of one gathering: the one given, those that opened a file, the asking.
+
+    `candidates` yields, for one encrypted file, the passphrases to try in turn; the caller
+    `send`s back whether the last one opened the file (True) and stops, or was wrong (False).
+    """
+
+    def __init__(self, given: str | None, ask: PassphraseSource | None) -> None:
+        self.given = given or None
+        self.ask = ask
+        self.opened: list[str] = []  # the latest to open a file last
+
+    def candidates(self, path: Path, manifest: Manifest):
+        tried: list[str] = []
+        for secret in (self.given, *reversed(self.opened)):
+            if secret and secret not in tried:
+                tried.append(secret)
+                if (yield secret):
+                    return self._opened(secret)
+        last = None
+        while self.ask is not None:
+            answer = self.ask(path, manifest)
+            if not answer or answer == last:  # no answer, or the same wrong one twice running: skipped
+                return
+            last = answer
+            if answer in tried:  # found wrong already (the passphrase given above, say): asked again
+                continue
+            tried.append(answer)
+            if (yield answer):
+                return self._opened(answer)
+
+    def _opened(self, secret: str) -> None:
+        if secret in self.opened:
+            self.opened.remove(secret)
+        self.opened.append(secret)
+
+
+def _unpack_opened(path: Path, manifest: Manifest, keys: _Passphrases, work: Path):
+    """The backup unpacked into `work` with the first passphrase that opens it: (manifest, facts, staged),
+    or None when the clerk gave none that does (skipped). Without any way to ask, the last
+    error stands (PassphraseRequired when nothing was tried, WrongPassphrase otherwise)."""
+    quiet = lambda fraction, text: None  # noqa: E731
+    if not manifest.encrypted:
+        staged = work / "village.db"
+        return (*unpack_file(path, None, staged, quiet), staged)
+    candidates = keys.candidates(path, manifest)
+    wrong: WrongPassphrase | None = None
+    secret = next(candidates, None)
+    attempt = 0
+    while secret is not None:
+        attempt += 1
+        staged = work / f"village-{attempt}.db"
+        try:
+            unpacked = unpack_file(path, secret, staged, quiet)
+        except WrongPassphrase as exc:  # told by the key check, before a byte is unpacked
+            staged.unlink(missing_ok=True)
+            wrong = exc
+            secret = _next(candidates, False)
+            continue
+        _next(candidates, True)
+        return (*unpacked, staged)
+    if keys.ask is not None:
+        return None
+    raise wrong or PassphraseRequired()
+
+
+def _next(candidates, opened: bool):
+    try:
+        return candidates.send(opened)
+    except StopIteration:
+        return None
+
+
+def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, keys: _Passphrases) -> FileResult:
     branch = manifest.branch
     result = FileResult(path, "failed", "", branch_name=branch.get("name", ""), created_at=manifest.created_at)
     with read_session(store) as session:
@@ -173,11 +268,13 @@ def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, pass
     if _same_file_as_gathered(path, manifest, record):
         result.status, result.message = "unchanged", "这个备份已经汇总过了，没有变化。"
         return result
-    secret = passphrase(path, manifest) if callable(passphrase) and manifest.encrypted else passphrase
     try:
         with staging_folder() as work:
-            staged = Path(work) / "village.db"
-            manifest, facts = unpack_file(path, secret if manifest.encrypted else None, staged, lambda fraction, text: None)
+            unpacked = _unpack_opened(path, manifest, keys, Path(work))
+            if unpacked is None:
+                result.status, result.message = "skipped", SKIPPED_WITHOUT_PASSPHRASE
+                return result
+            manifest, facts, staged = unpacked
             if facts.schema_revision != known_revisions()[-1]:
                 upgrade_staged_copy(staged)
             newer = record is None or manifest.created_at > datetime.fromisoformat(record["created_at"])

@@ -67,14 +67,18 @@ class BranchLine:
 
     @property
     def note(self) -> str:
+        """The warnings first (they are what a narrow column must still show), then the plain facts."""
         notes = []
         if not self.summary.has_rule_set:
             notes.append(translate("TownshipModels", "该村没有{0}年的积分细则").format(self.year))
-        if self.summary.departed:
-            notes.append(translate("TownshipModels", "含年内转出、去世的 {0} 人（不参加评星）").format(self.summary.departed))
         if self.gathered is not None and self.gathered.conflicts:
             notes.append(translate("TownshipModels", "汇总时发现 {0} 处不一致").format(self.gathered.conflicts))
+        if self.summary.departed:
+            notes.append(translate("TownshipModels", "含年内转出、去世 {0} 人（不评星）").format(self.summary.departed))
         return "；".join(notes)
+
+
+BRANCH_FIGURE_COLUMNS = tuple(range(1, 11))  # 党员, 记录数, 年度总分, 平均分, 五星…一星, 否决 in branch_model: a few digits
 
 
 def branch_model(parent=None) -> RowTableModel:
@@ -100,11 +104,13 @@ def branch_model(parent=None) -> RowTableModel:
                    colour=lambda line: RED if line.summary.vetoed else None),
             Column(translate("TownshipModels", "积分超市"), lambda line: line.shop_text, RIGHT,
                    header_tooltip=translate("TownshipModels", "本年度在积分超市兑换的人数、笔数（不含冲正掉的）和净使用积分")),
-            Column(translate("TownshipModels", "提示"), lambda line: line.note, tooltip=lambda line: line.note, colour=lambda line: RED if line.troubled else None),
+            # The backup's file name is its cell's tooltip, not a column of its own: with it the table was
+            # wider than the page at 1366×768, 提示 cut and 备份时间 behind a scroll bar; the name says the
+            # branch and the time again. 提示 comes last and takes the width left (stretched).
             Column(translate("TownshipModels", "备份时间"), lambda line: _moment_text(line.summary.backup_created_at),
-                   header_tooltip=translate("TownshipModels", "最近汇总的这个村的备份是什么时候做的")),
-            Column(translate("TownshipModels", "备份文件"), lambda line: line.gathered.file_name if line.gathered else "",
-                   tooltip=lambda line: line.gathered.file_name if line.gathered else ""),
+                   tooltip=lambda line: translate("TownshipModels", "备份文件：{0}").format(line.gathered.file_name) if line.gathered else "",
+                   header_tooltip=translate("TownshipModels", "最近汇总的这个村的备份是什么时候做的；鼠标停在时间上可以看到备份文件的名字")),
+            Column(translate("TownshipModels", "提示"), lambda line: line.note, tooltip=lambda line: line.note, colour=lambda line: RED if line.troubled else None),
         ],
         parent,
     )

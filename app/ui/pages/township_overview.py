@@ -30,9 +30,9 @@ from app.ui.changes import Kind
 from app.ui.charts.panel import ChartPanel
 from app.ui.context import UiContext
 from app.ui.errors import show_error
-from app.ui.models.township_models import BranchLine, branch_model, ranking_model
+from app.ui.models.township_models import BRANCH_FIGURE_COLUMNS, BranchLine, branch_model, ranking_model
 from app.ui.pages.base import Page
-from app.ui.widgets import hint_label, make_table, title_label
+from app.ui.widgets import hint_label, make_table, stretch_column, title_label
 
 
 def fit_height(splitter: QSplitter, table, rows: int, extra: int = 0, share: float = 0.45) -> None:
@@ -44,6 +44,23 @@ def fit_height(splitter: QSplitter, table, rows: int, extra: int = 0, share: flo
     top = max(min(wanted, int(total * share)), 80)
     splitter.widget(0).setMinimumHeight(min(wanted, header + 3 * table.verticalHeader().defaultSectionSize() + scroll + extra + 8))
     splitter.setSizes([top, max(total - top, 80)])
+
+
+# A new key: widths saved for the old columns (备份文件 after 提示) would not fit these.
+BRANCH_TABLE = "township_branch_lines"
+
+
+def narrow_figure_columns(table, columns) -> None:
+    """Columns that hold a figure of a few digits (党员, 记录数, the totals, the stars, 否决): as wide
+    as their header text or their widest figure, not the generous width fitted to every column,
+    so that at 1366×768 the whole 各村对比 row fits the page and 提示 keeps room to be read."""
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    model = table.model()
+    for column in columns:
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        widest = max((metrics.horizontalAdvance(str(model.data(model.index(row, column)) or "")) for row in range(model.rowCount())), default=0)
+        header.resizeSection(column, max(metrics.horizontalAdvance(title), widest) + 18)
 
 
 class TownshipOverviewPage(Page):
@@ -98,7 +115,8 @@ class TownshipOverviewPage(Page):
             "只计已审核的记录。各村按本村当年的积分细则、民主评议、一票否决和五星名额计算，与村里“积分统计”的年度排名一致。"
             "汇总数据只读：要更正，请村里改好后重新交备份再汇总。"
         )))
-        self.ctx.remember_table(self.branch_table, "township_branches")
+        self.ctx.remember_table(self.branch_table, BRANCH_TABLE)
+        stretch_column(self.branch_table, self.branch_model.columnCount() - 1)  # 提示: the width the figures leave
         self.ctx.remember_table(self.ranking_table, "township_ranking")
 
     def _tables(self) -> QWidget:
@@ -217,6 +235,8 @@ class TownshipOverviewPage(Page):
         if lines and not self._fitted:
             self._fitted = True
             fit_height(self.splitter, self.branch_table, len(lines), QLabel().sizeHint().height())
+            if not self.ctx.table_restored(BRANCH_TABLE):  # the clerk's own widths are left as he set them
+                narrow_figure_columns(self.branch_table, BRANCH_FIGURE_COLUMNS)
         if overview.township:
             self.township_named.emit(overview.township)
 

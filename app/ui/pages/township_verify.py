@@ -8,6 +8,7 @@ comments. The decision is written to a .jfverify file that the village applies o
 from __future__ import annotations
 
 import uuid
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -104,6 +105,7 @@ class TownshipVerifyPage(Page):
         self.detail_title.setFont(bold)
         lower_layout.addWidget(self.detail_title)
         self.detail_info = QLabel()
+        self.detail_info.setTextFormat(Qt.TextFormat.RichText)  # the five-star quota in red when over it
         self.detail_info.setWordWrap(True)
         self.detail_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lower_layout.addWidget(self.detail_info)
@@ -221,21 +223,42 @@ class TownshipVerifyPage(Page):
                 model.set_rows([])
             return
         self.detail_title.setText(self.tr("{0} {1} 年星级评定（{2}）").format(detail.branch_name, detail.year, decision_text(detail.decision)))
-        stars = "，".join(self.tr("{0}星 {1} 人").format(n, detail.count_with_stars(n)) for n in range(5, 0, -1))
-        lines = [self.tr("候选人 {0} 人：{1}。").format(len(detail.candidates), stars)]
-        if detail.publicity_start:
-            lines.append(self.tr("公示期 {0:%Y-%m-%d} 至 {1:%Y-%m-%d}，异议 {2} 条。").format(
-                detail.publicity_start, detail.publicity_end or detail.publicity_start, len(detail.objections)))
-        if detail.decision:
-            lines.append(self.tr("{0}（{1:%Y-%m-%d}）：{2}").format(
-                decision_text(detail.decision), detail.decided_on, detail.comments or self.tr("无意见")))
-        self.detail_info.setText(" ".join(lines))
+        self.detail_info.setText(self._detail_line(detail))
         self.candidate_model.set_rows(detail.candidates)
         self.step_model.set_rows(detail.steps)
         self.objection_model.set_rows(detail.objections)
         fit_columns(self.step_table)
         fit_columns(self.objection_table)
         self.tabs.setTabText(2, self.tr("公示异议（{0}）").format(len(detail.objections)))
+
+    def _detail_line(self, detail: VerificationDetail) -> str:
+        """The report's figures in one line (rich text): the stars given, the five-star quota (red when
+        over it), the publicity period, the decision."""
+        stars = "，".join(self.tr("{0}星 {1} 人").format(n, detail.count_with_stars(n)) for n in range(5, 0, -1))
+        lines = [escape(self.tr("候选人 {0} 人：{1}。").format(len(detail.candidates), stars))]
+        quota = self._quota_text(detail)
+        if quota:
+            lines.append(f'<span style="color: #C00000;">{escape(quota)}</span>' if detail.over_quota else escape(quota))
+        if detail.publicity_start:
+            lines.append(escape(self.tr("公示期 {0:%Y-%m-%d} 至 {1:%Y-%m-%d}，异议 {2} 条。").format(
+                detail.publicity_start, detail.publicity_end or detail.publicity_start, len(detail.objections))))
+        if detail.decision:
+            lines.append(escape(self.tr("{0}（{1:%Y-%m-%d}）：{2}").format(
+                decision_text(detail.decision), detail.decided_on, detail.comments or self.tr("无意见"))))
+        return " ".join(lines)
+
+    def _quota_text(self, detail: VerificationDetail) -> str:
+        """五星名额 beside the five stars given, as the report's rule states it; '' when it does not say."""
+        if not detail.quota_stated:
+            return ""
+        fives = detail.count_with_stars(5)
+        if detail.five_star_share is None:
+            return self.tr("五星不限名额，已评 {0} 人。").format(fives)
+        share, places = f"{(detail.five_star_share * 100).normalize():f}", detail.five_star_places
+        if detail.over_quota:
+            return self.tr("五星名额 {0} 人（参评 {1} 人的 {2}%），已评 {3} 人，超过名额 {4} 人。").format(
+                places, detail.rated, share, fives, fives - places)
+        return self.tr("五星名额 {0} 人（参评 {1} 人的 {2}%），已评 {3} 人。").format(places, detail.rated, share, fives)
 
     # -- actions
 

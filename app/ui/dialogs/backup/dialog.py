@@ -9,8 +9,9 @@ Long work (snapshot, key derivation, writing, verifying, merging) runs on the wi
 runner (app/ui/jobs.py JobRunner; a dialog opened on its own makes one): the service's
 progress and sentences reach the dialog, results and errors arrive on the UI thread. The
 dialog does not refresh the window itself: the window listens to its two signals. The methods
-that ask the clerk (`ask_folder`, `ask_backup_file`, `ask_township_file`, `confirm`) are
-the dialog's, separate so tests can replace them; the tabs ask through them.
+that ask the clerk (`ask_folder`, `ask_backup_file`, `ask_township_file`, `confirm`,
+`ask_passphrase`) are the dialog's, separate so tests can replace them; the tabs ask through
+them (gathering asks for a village's passphrase from the worker, through `control.ask`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QProgressBar, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.context import Actor
 from app.ui.dialogs.backup.gather_tab import GatherTab
@@ -103,6 +115,17 @@ class BackupDialog(QDialog):
             self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def ask_passphrase(self, branch_name: str, file_name: str, wrong: bool) -> str | None:
+        """The passphrase of one village's encrypted backup that the passphrases tried so far do not
+        open; None when the clerk skips this backup (取消)."""
+        if wrong:
+            text = self.tr("口令不对，打不开“{0}”的备份“{1}”。请再输入一次这个村备份时设置的口令：")
+        else:
+            text = self.tr("“{0}”的备份“{1}”是加密的，已经填的口令打不开它。请输入这个村备份时设置的口令：")
+        text = text.format(branch_name or self.tr("这个村"), file_name) + "\n" + self.tr("点“取消”跳过这个备份，别的村照常汇总。")
+        answer, given = QInputDialog.getText(self, self.tr("输入备份口令"), text, QLineEdit.EchoMode.Password)
+        return answer if given and answer else None
 
     # ---- running the tabs' work
 

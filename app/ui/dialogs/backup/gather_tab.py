@@ -4,12 +4,19 @@ The township database is opened, filled and closed on the host's job runner; whe
 database this program has open (the township window), the open store is used as it is. The
 branches then stand side by side in the overview table, with a line per file in the log, and
 `gathered` carries the GatherReport.
+
+Villages may encrypt with different passphrases: the one typed here is tried first, then those
+that opened an earlier file (app.services.township.gather); for a backup none of them opens, the
+worker asks the clerk for that village's passphrase through `control.ask` (app/ui/jobs.py),
+which shows the host's `ask_passphrase` on the UI thread and waits for the answer.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +39,7 @@ from app.services.paths import data_dir
 from app.services.township import gather
 from app.services.township import overview as township_overview
 from app.ui.dialogs.backup.common import BackupHost, password_edit, reporter
+from app.ui.jobs import JobControl
 from app.ui.models.table_models import RowTableModel
 from db.store import Store
 
@@ -69,6 +77,7 @@ class GatherTab(QWidget):
         layout.addWidget(self.township_label)
         form = QFormLayout()
         self.gather_passphrase = password_edit()
+        self.gather_passphrase.setPlaceholderText(self.tr("各村口令不同时，打不开的备份会逐个问"))
         form.addRow(self.tr("加密备份的口令："), self.gather_passphrase)
         layout.addLayout(form)
         self.gather_button = QPushButton(self.tr("开始汇总"))
@@ -137,12 +146,14 @@ class GatherTab(QWidget):
         store = self.host.store
         own = store if store.path is not None and _same_file(store.path, township) else None
         actor, year = self.host.actor, self.overview_year
+        question = self.host.ask_passphrase  # shown on the UI thread, asked from the worker
 
         def job(control):
             target = own or Store.open_file(township)
             try:
                 who = actor if own else operators.visitor_for(target, actor)
-                report = gather.gather(target, who, sources, passphrase, progress=reporter(control))
+                report = gather.gather(target, who, sources, passphrase, progress=reporter(control),
+                                       ask=PassphrasePrompt(control, question))
                 return report, township_overview.township_overview(target, year)
             finally:
                 if own is None:
@@ -164,6 +175,22 @@ class GatherTab(QWidget):
         self.gather_log.setPlainText("\n".join(lines))
         self.host.show_message(report.summary)
         self.gathered.emit(report)
+
+
+class PassphrasePrompt:
+    """`gather`'s `ask`, called on the worker: the clerk is asked on the UI thread through
+    `control.ask`. Asked again for the same file, the answer before was wrong, and the question
+    says so."""
+
+    def __init__(self, control: JobControl, question: Callable[[str, str, bool], str | None]) -> None:
+        self._control = control
+        self._question = question
+        self._asked: set[Path] = set()
+
+    def __call__(self, path: Path, manifest: backup.Manifest) -> str | None:
+        wrong = path in self._asked
+        self._asked.add(path)
+        return self._control.ask(partial(self._question, manifest.branch_name, path.name, wrong))
 
 
 def _same_file(a: Path, b: Path) -> bool:
