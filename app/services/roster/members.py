@@ -356,10 +356,7 @@ def update_member(
         before = _form_values(member, sealer)
         old_class = member.member_class
         arrival = _arrival(member, data, in_branch_since)
-        if arrival != member.in_branch_since:
-            _check_arrival(session, member, arrival, data.join_date, today)
-        elif data.join_date and arrival and data.join_date > arrival:
-            raise ValidationError(f"入党日期不能晚于{member.name}来本支部的日期{day_text(arrival)}。")
+        _check_arrival(session, member, arrival, data.join_date, today)
         _apply(member, data, sealer)
         after = _form_values(member, sealer)
         changed = {
@@ -368,11 +365,7 @@ def update_member(
             if before[key] != after[key]
         }
         if arrival != member.in_branch_since:
-            changed["in_branch_since"] = [member.in_branch_since, arrival]
-            shown = lambda day: day_text(day) if day else "空"  # noqa: E731
-            session.add(MemberEvent(member_id=member.id, kind="edited", occurred_on=today, operator_id=actor.id,
-                                    reason=f"来本支部的日期由{shown(member.in_branch_since)}改为{shown(arrival)}"))
-            member.in_branch_since = arrival
+            changed["in_branch_since"] = _move_arrival(session, actor, member, arrival, today)
         if not changed:
             return Change(f"{member.name}的信息没有变化。")
         if old_class is not member.member_class:
@@ -398,9 +391,25 @@ def _arrival(member: Member, data: MemberInput, asked) -> date | None:
     return asked or data.join_date
 
 
+def _move_arrival(session, actor: Actor, member: Member, arrival: date | None, today: date) -> list:
+    """The day he came set to `arrival`, with a line in his 变动记录; [before, after] for the audit."""
+    def shown(day: date | None) -> str:
+        return day_text(day) if day else "空"
+
+    session.add(MemberEvent(member_id=member.id, kind="edited", occurred_on=today, operator_id=actor.id,
+                            reason=f"来本支部的日期由{shown(member.in_branch_since)}改为{shown(arrival)}"))
+    before, member.in_branch_since = member.in_branch_since, arrival
+    return [before, arrival]
+
+
 def _check_arrival(session, member: Member, on: date | None, join_date: date | None, today: date) -> None:
-    """A corrected 转入日期: not to come, not before he joined the party or last left the branch,
-    and not after a day the ledger or a meeting already counts him here."""
+    """The day he came after the save: unchanged, not before his (corrected) join date; corrected,
+    not to come, not before he joined the party or last left the branch, and not after a day the
+    ledger or a meeting already counts him here."""
+    if on == member.in_branch_since:
+        if join_date and on and join_date > on:
+            raise ValidationError(f"入党日期不能晚于{member.name}来本支部的日期{day_text(on)}。")
+        return
     if on is None:
         return
     if on > today:
@@ -412,15 +421,20 @@ def _check_arrival(session, member: Member, on: date | None, join_date: date | N
     )
     if left is not None and on < left:
         raise ValidationError(f"转入日期不能早于{member.name}上次转出的日期{day_text(left)}。")
-    first = session.scalar(select(func.min(PointsEntry.occurred_on)).where(PointsEntry.member_id == member.id))
-    met = session.scalar(
-        select(func.min(Meeting.held_on)).join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
-        .where(AttendanceRecord.member_id == member.id)
-    )
-    counted = min((day for day in (first, met) if day is not None), default=None)
+    counted = _first_day_counted(session, member.id)
     if counted is not None and on > counted:
         what = "入党日期" if on == join_date else "转入日期"  # a blank 转入日期 follows the join date
         raise ValidationError(f"{member.name}在{day_text(counted)}已有积分或考勤记录，{what}不能晚于这一天。")
+
+
+def _first_day_counted(session, member_id: uuid.UUID) -> date | None:
+    """The earliest day of his entries (any status) or of a meeting that lists him."""
+    first = session.scalar(select(func.min(PointsEntry.occurred_on)).where(PointsEntry.member_id == member_id))
+    met = session.scalar(
+        select(func.min(Meeting.held_on)).join(AttendanceRecord, AttendanceRecord.meeting_id == Meeting.id)
+        .where(AttendanceRecord.member_id == member_id)
+    )
+    return min((day for day in (first, met) if day is not None), default=None)
 
 
 def _form_values(member: Member, sealer) -> dict:
