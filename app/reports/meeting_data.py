@@ -65,7 +65,7 @@ class RecordLine:
     status: str
     items: str  # J03 无故缺席主题党日; several separated by '；'
     points: Decimal  # net of reversals, pending included
-    remark: str = ""  # 待审核 / 已更正 / ADJUSTED_MARK
+    remark: str = ""  # 补登 / 已更正 / 待审核 / ADJUSTED_MARK
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,15 @@ class MeetingRecordPaper:
     note: str
     statuses: tuple[StatusGroup, ...]  # 出席, 请假, 缺席, 迟到/早退: always all four
     lines: tuple[RecordLine, ...]
-    corrections: tuple[str, ...] = ()  # one sentence each, oldest first
+    corrections: tuple[str, ...] = ()  # one sentence each, oldest first (additions to the list too)
     adjusted_names: tuple[str, ...] = ()
+    has_additions: bool = False  # members added to the list after it was saved (补登)
+
+    @property
+    def corrections_heading(self) -> str:
+        if self.has_additions:
+            return "考勤更正与补登（更正以冲正记录进行，原记录保留；补登的人按细则记分）"
+        return "考勤更正（以冲正记录更正，原记录保留）"
 
     @property
     def expected(self) -> int:

@@ -126,7 +126,7 @@ def record_pieces(paper: MeetingRecordPaper) -> list[Piece]:
         pieces += [gap_piece(), *row_pieces([_section("会议内容", width), spanning_row(paper.note.strip(), width, STYLE, align="left")], STYLE)]
     pieces += [gap_piece(), *row_pieces([_section("考勤积分（按积分细则生成）", width)], STYLE), *row_pieces(body, STYLE, heading)]
     if paper.corrections:
-        rows = [_section("考勤更正（以冲正记录更正，原记录保留）", width)]
+        rows = [_section(paper.corrections_heading, width)]
         rows += [spanning_row(f"{index}. {text}", width, STYLE, align="left") for index, text in enumerate(paper.corrections, 1)]
         pieces += [gap_piece(), *row_pieces(rows, STYLE)]
     legend = [line for index, text in enumerate(paper.legend)

@@ -72,3 +72,32 @@ def test_the_meeting_record_says_who_came_and_what_it_counted(store, admin, peop
     assert sentence.endswith("李四：缺席改为请假（事先已请假；管理员）")
     again = meeting_papers.signin_sheet_for_meeting(store, result.meeting_id)
     assert [r.name for r in again.rows] == ["李四", "张三", "王五", "赵六"] and again.title == "10月主题党日"
+
+
+def test_the_meeting_record_shows_a_member_added_later_and_counts_him(store, admin, people):
+    from app.reports import render_meeting_record
+    from app.services.ledger.attendance import add_to_meeting
+    from tests.reports.report_support import all_lines
+
+    attendance = {people["张三"]: P, people["王五"]: E}
+    result = ledger.record_meeting(store, admin, MeetingKind.THEME_DAY, "10月主题党日", date(2026, 10, 5), attendance,
+                                   approve=True, today=TODAY)
+    assert meeting_papers.meeting_record(store, result.meeting_id).counts_sentence.startswith("应到 2 人")
+    add_to_meeting(store, admin, result.meeting_id, people["李四"], A, "移出名单时误删", today=TODAY)
+    paper = meeting_papers.meeting_record(store, result.meeting_id)
+    assert paper.counts_sentence == "应到 3 人，出席 1 人，请假 1 人，缺席 1 人，迟到/早退 0 人"
+    assert [(g.heading, g.names) for g in paper.statuses][2] == ("缺席（1 人）", ("李四",))
+    li = next(line for line in paper.lines if line.name == "李四")
+    assert (li.status, li.items, li.points, li.remark) == ("缺席", "J03 无故缺席主题党日", D(-2), "补登")
+    assert paper.points_total == D(0)  # 2 − 2
+    [sentence] = paper.corrections
+    assert sentence.endswith("李四：补登为缺席（移出名单时误删；管理员）") and sentence.startswith("20")
+    assert paper.has_additions and "补登" in paper.corrections_heading
+    # corrected afterwards: both kept, in order, both marks on his line
+    correct_attendance(store, admin, result.meeting_id, people["李四"], E, "补交请假条", today=TODAY)
+    paper = meeting_papers.meeting_record(store, result.meeting_id)
+    assert [s.split("：", 1)[1] for s in paper.corrections] == ["补登为缺席（移出名单时误删；管理员）", "缺席改为请假（补交请假条；管理员）"]
+    assert next(line for line in paper.lines if line.name == "李四").remark == "补登 已更正"
+    text = "\n".join(all_lines(render_meeting_record(paper, invariant=True)))
+    for words in ("应到 3 人，出席 1 人，请假 2 人", "考勤更正与补登", "李四：补登为缺席（移出名单时误删；管理员）"):
+        assert words in text, words

@@ -226,3 +226,134 @@ def test_a_correction_needs_a_reviewer_a_reason_and_a_change(store, admin, peopl
     with pytest.raises(NotFound, match="赵六不在"):
         correct_attendance(store, admin, result.meeting_id, people["赵六"], P, "补登", today=TODAY)
     assert _entries(store) == before
+
+
+# ---- adding a member left off the list (补登): as if he had been listed when it was saved
+
+
+def test_a_member_left_off_is_added_and_scored_as_the_meeting_would_have(store, admin, people):
+    from app.services import check
+    from app.services.ledger.attendance import add_to_meeting
+
+    result = _meet(store, admin, people, {"张三": P, "王五": P})
+    assert [m.name for m in meetings.members_to_add(store, result.meeting_id)] == ["李四", "赵六"]
+    change = add_to_meeting(store, admin, result.meeting_id, people["李四"], A, "签到表漏登，实际未到会", today=TODAY)
+    assert change.summary == "已把李四补登到“10月主题党日”的考勤名单（缺席），记 -2 分。"
+    assert _month_points(store)["李四"] == D(-2)  # J03, as the saved meeting deducts an absence
+    detail = meetings.meeting_detail(store, result.meeting_id)
+    li = next(line for line in detail.lines if line.name == "李四")
+    assert (li.status, li.points, [(e.item_code, e.status) for e in li.entries]) == (A, D(-2), [("J03", EntryStatus.APPROVED)])
+    [(line, kept)] = detail.changes
+    assert (line.name, kept.added, kept.from_status, kept.to_status, kept.reason, kept.by, kept.what) == (
+        "李四", True, None, A, "签到表漏登，实际未到会", "管理员", "补登为缺席")
+    row = detail.meeting
+    assert (row.listed, row.present, row.absent, row.corrections) == (3, 2, 1, 1)
+    assert [m.name for m in meetings.members_to_add(store, result.meeting_id)] == ["赵六"]
+    # corrected afterwards like anyone listed from the start
+    from app.services.ledger.attendance import correct_attendance
+
+    correct_attendance(store, admin, result.meeting_id, people["李四"], E, "补交请假条", today=TODAY)
+    assert _month_points(store)["李四"] == D(0)
+    assert check.check_store(store).ok
+
+
+def test_an_addition_follows_the_caps_and_the_exempt_members(store, admin, people):
+    from app.services.ledger.attendance import add_to_meeting
+
+    first = _meet(store, admin, people, {"张三": P, "李四": P})
+    later = _meet(store, admin, people, {"张三": P}, kind=MeetingKind.GROUP_MEETING, on=date(2026, 10, 20), title="10月党小组会")
+    # R01 earns once a month: 李四 already has it, so attending again earns nothing, no error
+    change = add_to_meeting(store, admin, later.meeting_id, people["李四"], P, "漏登", today=TODAY)
+    assert change.summary.endswith("（出席），按细则不记分。") and change.new_entry_id is None
+    assert _month_points(store)["李四"] == D(2)
+    change = add_to_meeting(store, admin, first.meeting_id, people["王五"], A, "漏登", today=TODAY)
+    assert change.summary.endswith("（缺席），免考核，不记分。")
+    assert _month_points(store)["王五"] == 0
+
+
+def test_an_addition_waits_for_review_when_entering_and_approving_are_apart(store, admin, people):
+    from app.services.accounts import security_settings
+    from app.services.ledger.attendance import add_to_meeting
+
+    result = _meet(store, admin, people, {"张三": P})
+    security_settings.set_security_settings(store, admin, 10, True)
+    change = add_to_meeting(store, admin, result.meeting_id, people["赵六"], L, "漏登", today=TODAY)
+    assert change.summary == "已把赵六补登到“10月主题党日”的考勤名单（迟到/早退），记 -0.5 分，等待审核，审核通过后才计入积分。"
+    line = next(line for line in meetings.meeting_detail(store, result.meeting_id).lines if line.name == "赵六")
+    assert line.pending and line.points == D("-0.5")
+
+
+def _rows_and_audit(store):
+    from db.models import AttendanceRecord, AuditRecord
+
+    with store.session() as session:
+        return (session.scalar(select(func.count()).select_from(AttendanceRecord)),
+                session.scalar(select(func.count()).select_from(PointsEntry)),
+                session.scalar(select(func.count()).select_from(AuditRecord)))
+
+
+def test_an_addition_is_refused_in_one_sentence_and_changes_nothing(store, admin, people, branch):
+    import uuid
+
+    from app.domain.enums import Role
+    from app.domain.errors import AppError, PermissionDenied
+    from app.services.accounts import operators
+    from app.services.ledger.attendance import add_to_meeting
+    from app.services.roster import members
+
+    result = _meet(store, admin, people, {"张三": P, "李四": A})
+    _meet(store, admin, people, {"王五": P}, kind=MeetingKind.THEME_DAY, title="第二党小组主题党日", allow_duplicate=True)
+    members.transfer_out(store, admin, people["赵六"], date(2026, 10, 1), "外县", today=TODAY)
+    newcomer = add(store, admin, "孙新", join_date=date(2026, 10, 10), group_id=branch.groups[0].id)
+    clerk = operators.add_operator(store, admin, "lu", "录入员小陆", Role.CLERK)
+    before = _rows_and_audit(store), _entries(store)
+    meeting_id = result.meeting_id
+    refusals = {
+        "原因": (admin, meeting_id, people["王五"], "  "),
+        "已经在“10月主题党日”的考勤名单上（缺席）": (admin, meeting_id, people["李四"], "漏登"),
+        "赵六2026年10月5日不在本支部的党员名册上": (admin, meeting_id, people["赵六"], "漏登"),
+        "孙新2026年10月5日不在本支部的党员名册上": (admin, meeting_id, newcomer, "漏登"),
+        "另一次主题党日“第二党小组主题党日”": (admin, meeting_id, people["王五"], "漏登"),
+        "找不到这次会议": (admin, uuid.uuid4(), people["王五"], "漏登"),
+        "找不到这名党员": (admin, meeting_id, uuid.uuid4(), "漏登"),
+    }
+    for words, (actor, meeting, member, reason) in refusals.items():
+        with pytest.raises(AppError) as caught:
+            add_to_meeting(store, actor, meeting, member, P, reason, today=TODAY)
+        message = caught.value.message
+        assert words in message and message.count("。") == 1 and message.endswith("。"), message
+    with pytest.raises(PermissionDenied):
+        add_to_meeting(store, clerk, meeting_id, people["王五"], P, "漏登", today=TODAY)
+    assert (_rows_and_audit(store), _entries(store)) == before
+    # 赵六 gone, 孙新 not yet here, 王五 at the other 主题党日 that day: nobody to offer
+    assert meetings.members_to_add(store, meeting_id) == []
+
+
+def test_an_addition_is_refused_in_a_reported_year(store, admin, people, branch):
+    from app.domain.errors import RuleViolation
+    from app.domain.rating import RoundStatus
+    from app.services.ledger.attendance import add_to_meeting
+    from db.rating_models import RatingRound
+
+    result = _meet(store, admin, people, {"张三": P})
+    with store.session() as session, session.begin():
+        session.add(RatingRound(branch_id=branch.id, year=2026, status=RoundStatus.REPORTED, scheme={}, created_by=admin.id))
+    before = _rows_and_audit(store)
+    with pytest.raises(RuleViolation) as caught:
+        add_to_meeting(store, admin, result.meeting_id, people["李四"], A, "漏登", today=TODAY)
+    assert caught.value.message.count("。") == 1
+    assert _rows_and_audit(store) == before
+
+
+def test_a_meeting_of_another_branch_cannot_be_added_to(store, admin, people, branch):
+    from app.domain.errors import NotFound
+    from app.services.ledger.attendance import add_to_meeting
+    from db.models import Meeting, OrgUnit
+
+    result = _meet(store, admin, people, {"张三": P})
+    with store.session() as session, session.begin():  # a meeting not of this branch (here: the township's)
+        session.get(Meeting, result.meeting_id).branch_id = session.get(OrgUnit, branch.id).parent_id
+    with pytest.raises(NotFound, match="找不到这次会议"):
+        add_to_meeting(store, admin, result.meeting_id, people["李四"], A, "漏登", today=TODAY)
+    with pytest.raises(NotFound, match="找不到这次会议"):
+        meetings.members_to_add(store, result.meeting_id)

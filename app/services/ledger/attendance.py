@@ -7,7 +7,12 @@ in the audit log (append-only, chained): from which status to which, why, by who
 entries it reversed, rejected and created. The attendance row then shows the new status; its
 history is read back from the audit log (app.services.ledger.meetings.meeting_detail).
 
-Reviewers only (it reverses entries), in one unit of work: all of it or nothing.
+Adding a member left off the list (补登, add_to_meeting) writes his attendance row and the
+entry the rule set gives, as record_meeting would have had he been listed when it was saved
+(pricing, caps, exempt members; approved, or pending review when 录入与审核分开 is in force),
+and keeps the addition and its reason in the audit log beside the corrections.
+
+Reviewers only (it changes a recorded meeting), in one unit of work: all of it or nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from app.domain.enums import Attendance, EntryStatus, Role
-from app.domain.errors import NotFound, ValidationError
+from app.domain.dates import day_text
+from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.points import format_points
+from app.services.accounts.security_settings import four_eyes_in_force
 from app.services.context import Actor, Change, UnitOfWork, unit_of_work
-from app.services.ledger.entries import _attendance_entry, _Pricer
-from app.services.ledger.meetings import CORRECTION
+from app.services.ledger.entries import COUNTS_AFTER_REVIEW, _attendance_entry, _Pricer
+from app.services.ledger.meetings import ADDITION, CORRECTION, on_the_roll, same_meeting
 from app.services.organisation import require_branch_id
 from db.models import AttendanceRecord, Meeting, Member, PointsEntry, reverses_nothing
 from db.store import Store
@@ -150,6 +157,83 @@ def _listed(session, pricer: _Pricer, branch_id: uuid.UUID, meeting_id: uuid.UUI
     if record is None:
         raise NotFound(f"{member.name}不在“{meeting.title}”的考勤名单上。")
     return meeting, record, member
+
+
+@dataclass
+class AttendanceAdded(Change):
+    """What adding a member to a recorded meeting's list did: `created` holds his entry (if the
+    rule set gives one) and his attendance row."""
+
+    meeting_id: uuid.UUID | None = None
+    new_entry_id: uuid.UUID | None = None
+
+
+def add_to_meeting(
+    store: Store,
+    actor: Actor,
+    meeting_id: uuid.UUID,
+    member_id: uuid.UUID,
+    status: Attendance,
+    reason: str,
+    today: date | None = None,
+) -> AttendanceAdded:
+    """Add a member left off a recorded meeting's list (补登), with his status and a reason."""
+    actor.require(Role.REVIEWER, action="补登考勤")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("补登考勤必须写明原因。")
+    branch_id = require_branch_id(store)
+    with unit_of_work(store, actor) as uow:
+        session = uow.session
+        pricer = _Pricer(session, branch_id, today or date.today())
+        meeting, member = _addable(session, pricer, branch_id, meeting_id, member_id)
+        rule_set = pricer.view(meeting.held_on.year).rule_set  # also refuses a locked year
+        approve = not four_eyes_in_force(session)
+        entry_id, exempt_name = _attendance_entry(uow, pricer, rule_set, meeting, member.id, status, approve=approve)
+        session.flush()  # the entry first: the attendance row names it
+        record = AttendanceRecord(meeting_id=meeting.id, member_id=member.id, status=status, entry_id=entry_id, note=reason)
+        session.add(record)
+        session.flush()
+        uow.audit(
+            ADDITION, "attendance", record.id,
+            f"补登{member.name}到{meeting.held_on:%Y-%m-%d}“{meeting.title}”的考勤名单：{status.label}",
+            reason=reason, meeting_id=meeting.id, member_id=member.id, to_status=status.value,
+            created=[entry_id] if entry_id else [],
+        )
+        what = _added_points(session.get(PointsEntry, entry_id) if entry_id else None, exempt_name is not None)
+        return AttendanceAdded(
+            f"已把{member.name}补登到“{meeting.title}”的考勤名单（{status.label}），{what}。",
+            created=([entry_id] if entry_id else []) + [record.id], meeting_id=meeting.id, new_entry_id=entry_id,
+        )
+
+
+def _added_points(entry: PointsEntry | None, exempt: bool) -> str:
+    if entry is None:
+        return "免考核，不记分" if exempt else "按细则不记分"
+    if entry.status is EntryStatus.PENDING:
+        return f"记 {_signed(entry.points)} 分，等待审核，{COUNTS_AFTER_REVIEW}"
+    return f"记 {_signed(entry.points)} 分"
+
+
+def _addable(session, pricer: _Pricer, branch_id: uuid.UUID, meeting_id: uuid.UUID, member_id: uuid.UUID) -> tuple[Meeting, Member]:
+    """(meeting, member) when the member may be added to the meeting's list; else one sentence why not."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.branch_id != branch_id:
+        raise NotFound("找不到这次会议的记录。")
+    member = pricer.member(member_id)
+    listed = session.scalar(
+        select(AttendanceRecord.status).where(AttendanceRecord.meeting_id == meeting.id, AttendanceRecord.member_id == member.id)
+    )
+    if listed is not None:
+        raise ConflictError(f"{member.name}已经在“{meeting.title}”的考勤名单上（{listed.label}），要改他的考勤请用“更正考勤”。")
+    if session.scalar(select(Member.id).where(Member.id == member.id, on_the_roll(meeting.held_on))) is None:
+        raise ValidationError(f"{member.name}{day_text(meeting.held_on)}不在本支部的党员名册上，不能补登到这次会议。")
+    other = same_meeting(session, branch_id, meeting.kind, meeting.held_on, [member.id])
+    if other is not None:
+        raise ConflictError(
+            f"{member.name}已经在同一天的另一次{meeting.kind.label}“{other.title}”（{other.scope}）的名单上，再补登会重复记分。"
+        )
+    return meeting, member
 
 
 def undo_entry(store: Store, actor: Actor, entry_id: uuid.UUID, reason: str = "录入错误", today: date | None = None) -> Change:

@@ -35,6 +35,8 @@ from db.store import Store
 WHOLE_BRANCH = "全体党员"
 COMMITTEE_SCOPE = "支委会成员"  # a 支部委员会's scope: those of the class 村（社区）两委/支委
 CORRECTION = "correct"  # the audit action of an attendance correction (entity "attendance")
+ADDITION = "add_late"  # the audit action of a member added to a recorded meeting's list (补登)
+LIST_CHANGES = (CORRECTION, ADDITION)  # what the list's 更正 count and a line's history hold
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,23 @@ class MeetingEntry:
 
 @dataclass(frozen=True)
 class AttendanceChange:
-    """A correction of one member's attendance, as the audit log keeps it (append-only)."""
+    """A correction of one member's attendance, or his addition to the list after the meeting
+    was saved (补登: `from_status` None), as the audit log keeps it (append-only)."""
 
     changed_at: datetime
-    from_status: Attendance
+    from_status: Attendance | None
     to_status: Attendance
     reason: str
     by: str
+
+    @property
+    def added(self) -> bool:
+        return self.from_status is None
+
+    @property
+    def what(self) -> str:
+        """缺席改为请假, or 补登为出席."""
+        return f"补登为{self.to_status.label}" if self.added else f"{self.from_status.label}改为{self.to_status.label}"
 
 
 @dataclass(frozen=True)
@@ -201,7 +213,7 @@ def _rows(session, branch_id: uuid.UUID, meetings: list[Meeting]) -> list[Meetin
     changes = session.execute(
         select(AttendanceRecord.meeting_id)
         .join(AuditRecord, AuditRecord.entity_id == AttendanceRecord.id)
-        .where(AttendanceRecord.meeting_id.in_(ids), AuditRecord.entity == "attendance", AuditRecord.action == CORRECTION)
+        .where(AttendanceRecord.meeting_id.in_(ids), AuditRecord.entity == "attendance", AuditRecord.action.in_(LIST_CHANGES))
     )
     for (meeting_id,) in changes:
         corrected[meeting_id] += 1
@@ -250,15 +262,16 @@ def _changes_by_record(session, record_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     rows = session.execute(
         select(AuditRecord, Operator.display_name)
         .join(Operator, AuditRecord.operator_id == Operator.id)
-        .where(AuditRecord.entity == "attendance", AuditRecord.action == CORRECTION, AuditRecord.entity_id.in_(record_ids))
+        .where(AuditRecord.entity == "attendance", AuditRecord.action.in_(LIST_CHANGES), AuditRecord.entity_id.in_(record_ids))
         .order_by(AuditRecord.created_at)
     )
     changes: dict[uuid.UUID, list[AttendanceChange]] = defaultdict(list)
     for record, by in rows:
         details = record.details or {}
+        was = details.get("from_status")
         changes[record.entity_id].append(
             AttendanceChange(
-                record.created_at, Attendance(details["from_status"]), Attendance(details["to_status"]),
+                record.created_at, Attendance(was) if was else None, Attendance(details["to_status"]),
                 details.get("reason", ""), by,
             )
         )
@@ -326,6 +339,14 @@ def refuse_same_meeting(session, branch_id: uuid.UUID, kind: MeetingKind, held_o
 # ---- who is expected (the sign-in sheet before the meeting)
 
 
+def on_the_roll(held_on: date):
+    """The condition of a member on the branch's roll on `held_on`: here by then, not yet gone."""
+    return (
+        ((Member.status == MemberStatus.ACTIVE) | (Member.status_date > held_on))
+        & (Member.in_branch_since.is_(None) | (Member.in_branch_since <= held_on))
+    )
+
+
 @dataclass(frozen=True)
 class ScopeMember:
     id: uuid.UUID
@@ -346,11 +367,7 @@ def members_in_scope(
         groups = _group_names(session, branch_id)
         if group_id is not None and group_id not in groups:
             raise NotFound("本支部没有这个党小组。")
-        query = select(Member).where(
-            Member.branch_id == branch_id,
-            (Member.status == MemberStatus.ACTIVE) | (Member.status_date > held_on),
-            Member.in_branch_since.is_(None) | (Member.in_branch_since <= held_on),
-        )
+        query = select(Member).where(Member.branch_id == branch_id, on_the_roll(held_on))
         if group_id is not None:
             query = query.where(Member.group_id == group_id)
         found = session.scalars(query).all()
@@ -360,6 +377,27 @@ def members_in_scope(
             found, scope = committee, COMMITTEE_SCOPE
         ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
         return scope, [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
+
+
+def members_to_add(store: Store, meeting_id: uuid.UUID) -> list[ScopeMember]:
+    """Who may be added to a recorded meeting's list (补登): on the branch's roll on the meeting's
+    day, on neither its list nor that of another meeting of its kind that day (he would score
+    twice), party group by group and then by pinyin. Only reads."""
+    branch_id = require_branch_id(store)
+    with read_session(store) as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None or meeting.branch_id != branch_id:
+            raise NotFound("找不到这次会议的记录。")
+        groups = _group_names(session, branch_id)
+        listed = (
+            select(AttendanceRecord.member_id).join(Meeting, AttendanceRecord.meeting_id == Meeting.id)
+            .where(Meeting.branch_id == branch_id, Meeting.kind == meeting.kind, Meeting.held_on == meeting.held_on)
+        )
+        found = session.scalars(
+            select(Member).where(Member.branch_id == branch_id, on_the_roll(meeting.held_on), Member.id.not_in(listed))
+        ).all()
+        ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
+        return [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
 
 
 def find_meeting(store: Store, kind: MeetingKind, held_on: date, scope: str | None = None) -> MeetingRow:

@@ -52,7 +52,9 @@ def _record_line(number: int, line: AttendanceLine) -> RecordLine:
     counted = [e for e in line.entries if e.counts]
     items = "；".join(dict.fromkeys(f"{e.item_code} {e.item_name}" for e in counted))
     remarks = []
-    if line.changes:
+    if any(change.added for change in line.changes):
+        remarks.append("补登")
+    if any(not change.added for change in line.changes):
         remarks.append("已更正")
     if line.pending:
         remarks.append(EntryStatus.PENDING.label)
@@ -67,7 +69,8 @@ def _shown_name(line: AttendanceLine) -> str:
 
 def meeting_record(store: Store, meeting_id: uuid.UUID) -> MeetingRecordPaper:
     """会议记录 of a recorded meeting: attendance by status, the points each member's attendance
-    now counts for (members with entries or corrections), and every correction in a sentence."""
+    now counts for (members with entries or corrections), and every correction or addition to the
+    list (补登) in a sentence."""
     detail: MeetingDetail = meetings.meeting_detail(store, meeting_id)
     row = detail.meeting
     statuses = tuple(
@@ -76,12 +79,12 @@ def meeting_record(store: Store, meeting_id: uuid.UUID) -> MeetingRecordPaper:
     scored = [line for line in detail.lines if line.entries or line.changes]
     lines = tuple(_record_line(number, line) for number, line in enumerate(scored, start=1))
     corrections = tuple(
-        f"{day_text(_when(change.changed_at))} {line.name}：{change.from_status.label}改为{change.to_status.label}"
-        f"（{change.reason}；{change.by}）"
+        f"{day_text(_when(change.changed_at))} {line.name}：{change.what}（{change.reason}；{change.by}）"
         for line, change in detail.changes
     )
     adjusted = tuple(line.name for line in detail.lines if line.member_class is MemberClass.EXEMPT_FRAIL)
     return MeetingRecordPaper(
         detail.township, detail.branch, row.kind.label, row.title, row.held_on, row.location, row.scope,
         detail.recorded_by, detail.note, statuses, lines, corrections, adjusted,
+        any(change.added for _, change in detail.changes),
     )
