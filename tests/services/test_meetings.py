@@ -249,6 +249,10 @@ def test_a_member_left_off_is_added_and_scored_as_the_meeting_would_have(store, 
     row = detail.meeting
     assert (row.listed, row.present, row.absent, row.corrections) == (3, 2, 1, 1)
     assert [m.name for m in meetings.members_to_add(store, result.meeting_id)] == ["赵六"]
+    from app.services.accounts import audit_trail
+
+    [kept_row] = [r for r in audit_trail.audit_rows(store, admin, audit_trail.AuditFilter(group="审核与冲正")) if r.entity == "attendance"]
+    assert (kept_row.action, kept_row.summary) == ("补登考勤", "补登李四到2026-10-05“10月主题党日”的考勤名单：缺席")
     # corrected afterwards like anyone listed from the start
     from app.services.ledger.attendance import correct_attendance
 

@@ -29,7 +29,7 @@ ACTION_GROUPS = {
     "账号与角色": ("roles", "activate", "deactivate", "reset_password", "change_password", "setup", "recovery_code"),
     "设置": ("settings",),
     "恢复与汇总": ("restore", "gather", "rebuild"),
-    "审核与冲正": ("approve", "reject", "reverse"),
+    "审核与冲正": ("approve", "reject", "reverse", "correct", "add_late"),  # the last two: a meeting's attendance
     "导出与查看个人信息": ("export", "export_personal", "reveal"),
 }
 # db.models.NOT_ENTRY_CREATION, with the table's columns named as the query names them
@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "create": "新建", "update": "修改", "delete": "删除", "roles": "改角色", "activate": "启用账号", "deactivate": "停用账号",
     "reset_password": "重设密码", "change_password": "改密码", "setup": "设置管理员", "recovery_code": "新恢复码",
     "settings": "改设置", "restore": "恢复备份", "gather": "汇总", "rebuild": "重算积分汇总", "approve": "审核通过", "reject": "驳回", "reverse": "冲正",
+    "correct": "更正考勤", "add_late": "补登考勤",
     "export": "导出", "export_personal": "导出完整个人信息", "reveal": "查看完整个人信息",
 }
 
