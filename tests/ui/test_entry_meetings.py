@@ -131,3 +131,48 @@ def test_a_clerk_takes_back_his_own_entry_and_a_viewer_still_sees_the_meetings(s
     assert not page.single.isEnabled() and not page.meeting.isEnabled()
     page.meetings.month_edit.setDate(QDate(2026, 11, 1))
     assert page.meetings.list_model.rowCount() == 1
+
+
+@pytest.fixture
+def short_list(store, admin, people):  # noqa: F811
+    """The meeting saved with 李四 taken off its list (移出名单) by mistake, and 王五 left off too."""
+    attendance = {people["张三"]: Attendance.PRESENT, people["赵老六"]: Attendance.PRESENT}
+    return ledger.record_meeting(store, admin, MeetingKind.THEME_DAY, "11月主题党日", date(2026, 11, 5), attendance,
+                                 today=date(2026, 11, 25), approve=True).meeting_id
+
+
+def test_a_reviewer_adds_a_member_left_off_the_list(store, short_list, make_window):
+    page = make_window(store).show_page("entry")
+    page.tabs.setCurrentWidget(page.meetings)
+    tab = page.meetings
+    tab.month_edit.setDate(QDate(2026, 11, 1))
+    tab.list_table.selectRow(0)
+    assert tab.add_button.isVisibleTo(tab) and tab.add_button.isEnabled()
+    tab.add_button.click()
+    dialog = tab.active_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "补登考勤" and "11月主题党日" in dialog.heading.text()
+    assert dialog.choices() == ["李四（第一党小组）", "王五（第二党小组）"]  # on the roll, not listed
+    assert dialog.select_member("李四")
+    dialog.status_box.set_current(Attendance.ABSENT)
+    dialog.ok_button.click()
+    assert "必须写明原因" in dialog.problem.text() and dialog.isVisible()
+    dialog.reason_edit.setText("移出名单时误删")
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.problem.text()
+    assert tab.done_label.text() == "已把李四补登到“11月主题党日”的考勤名单（缺席），记 -2 分。"
+    names = _texts(tab.detail_model, 0)
+    line = names.index("李四")
+    assert [tab.detail_model.item(line, c).text() for c in (2, 3, 4, 5)] == ["缺席", "J03 -2 分", "-2", "补登为缺席（移出名单时误删）"]
+    assert "缺席 1 人" in tab.counts_label.text()
+    assert [tab.list_model.item(0, c).text() for c in (3, 5, 7)] == ["2", "1", "1"]  # present, absent, 更正
+    tab.add_button.click()
+    assert tab.active_dialog.choices() == ["王五（第二党小组）"]
+    tab.active_dialog.reject()
+    [entry] = [e for e in list_entries(store, EntryFilter(item_code="J03", year=2026)) if e.member_name == "李四"]
+    assert entry.points == Decimal("-2.00") and entry.status is EntryStatus.APPROVED
+
+
+def test_a_clerk_is_not_offered_the_addition(store, admin, short_list, make_window):
+    clerk = operators.add_operator(store, admin, "clerk1", "王会计", Role.CLERK)
+    tab = make_window(store, actor=clerk).show_page("entry").meetings
+    assert not tab.add_button.isVisibleTo(tab)

@@ -1,6 +1,6 @@
 """会议记录: the month's meetings as records — open one to see who came and what it scored,
-correct one member's attendance (reviewers, through reversing entries, with a reason), and
-print its 签到表 and 会议记录.
+correct one member's attendance (reviewers, through reversing entries, with a reason), add a
+member left off its list (补登考勤, reviewers, with a reason), and print its 签到表 and 会议记录.
 
 Every read and write goes through the worker (ctx.read / ctx.write); the list and the open
 meeting are plain data from app.services.ledger.meetings.
@@ -15,6 +15,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +38,7 @@ from app.ui.changes import Kind
 from app.ui.context import UiContext
 from app.ui.controllers.excel_out import ExcelOut
 from app.ui.dialogs import print_preview
+from app.ui.dialogs.add_attendance_dialog import AddAttendanceDialog
 from app.ui.errors import show_error
 from app.ui.widgets import EnumBox, error_label, fit_columns, hint_label, make_table, show_problem
 
@@ -59,6 +61,7 @@ class MeetingsTab(QWidget):
         self.asker = Asker(self, ctx)
         self.out = ExcelOut(ctx, self)
         self.detail: MeetingDetail | None = None
+        self.active_dialog: QDialog | None = None  # the 补登考勤 dialog, opened without blocking
         self._wanted: uuid.UUID | None = None  # the meeting to open again when the list comes back
         self._done: tuple[uuid.UUID | None, str] = (None, "")  # the last correction's sentence, shown with its meeting
         layout = QVBoxLayout(self)
@@ -115,6 +118,11 @@ class MeetingsTab(QWidget):
         self.done_label = hint_label()
         column.addWidget(self.done_label)
         prints = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("补登考勤…"))
+        self.add_button.setToolTip(self.tr("把漏登或误移出名单的党员补进这次会议的考勤名单"))
+        self.add_button.clicked.connect(self.add_member)
+        self.add_button.setVisible(not self.ctx.refusal(Role.REVIEWER, action=self.tr("补登考勤")))
+        prints.addWidget(self.add_button)
         prints.addStretch(1)
         self.signin_button = QPushButton(self.tr("打印签到表"))
         self.signin_button.clicked.connect(self.print_signin)
@@ -149,6 +157,7 @@ class MeetingsTab(QWidget):
         self.signin_button.setEnabled(opened)
         self.record_button.setEnabled(opened)
         self.correct_button.setEnabled(opened)
+        self.add_button.setEnabled(opened)
 
     # -- reading
 
@@ -245,13 +254,16 @@ class MeetingsTab(QWidget):
 
     def _line_items(self, line) -> list[QStandardItem]:
         entries = self.tr("；").join(self._entry_text(e) for e in line.entries)
-        changes = self.tr("；").join(
-            self.tr("{0}改为{1}（{2}）").format(c.from_status.label, c.to_status.label, c.reason) for c in line.changes
-        )
+        changes = self.tr("；").join(self._change_text(c) for c in line.changes)
         points = format_points(line.points) + (self.tr("（待审核）") if line.pending else "")
         status = line.status.label + (self.tr("（免考核）") if line.member_class is MemberClass.EXEMPT_FRAIL else "")
         return [_item(line.name, line.member_id), _item(line.group_name), _item(status), _item(entries),
                 _item(points, align_right=True), _item(changes)]
+
+    def _change_text(self, change) -> str:
+        if change.added:
+            return self.tr("补登为{0}（{1}）").format(change.to_status.label, change.reason)
+        return self.tr("{0}改为{1}（{2}）").format(change.from_status.label, change.to_status.label, change.reason)
 
     def _entry_text(self, entry) -> str:
         text = self.tr("{0} {1} 分").format(entry.item_code, format_points(entry.points))
@@ -290,6 +302,10 @@ class MeetingsTab(QWidget):
 
     def _corrected(self, change) -> None:
         self.reason_edit.clear()
+        self._added(change)
+
+    def _added(self, change) -> None:
+        """After a correction or an addition: its sentence shown with the meeting, read again."""
         self._done = (change.meeting_id, change.summary)
         self.done_label.setText(change.summary)
         self.refresh()
@@ -300,6 +316,23 @@ class MeetingsTab(QWidget):
             show_problem(self.problem, exc.message)
         else:
             show_error(self, exc)
+
+    # -- adding a member left off the list
+
+    def add_member(self) -> None:
+        """Read who may be added on the worker, then open 补登考勤 with them."""
+        if self.detail is None:
+            return
+        store, row = self.ctx.store, self.detail.meeting
+        self.ctx.read(lambda _control: meetings.members_to_add(store, row.id), lambda found: self._open_add(row, found),
+                      parent=self, on_problem=self._correction_refused)
+
+    def _open_add(self, row: MeetingRow, candidates) -> None:
+        dialog = AddAttendanceDialog(self.ctx, row, candidates, self)
+        dialog.saved.connect(self._added)
+        self._wanted = row.id
+        self.active_dialog = dialog
+        dialog.open()
 
     # -- printing
 
