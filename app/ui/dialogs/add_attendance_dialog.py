@@ -33,10 +33,11 @@ class AddAttendanceDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self.tr("{0:%Y-%m-%d} {1}（{2}，{3}）").format(meeting.held_on, meeting.title, meeting.scope, meeting.counts_text))
+        self.heading = QLabel(self.tr("{0:%Y-%m-%d} {1}（{2}）").format(meeting.held_on, meeting.title, meeting.scope))
         self.heading.setWordWrap(True)
         self.heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.heading)
+        layout.addWidget(QLabel(self.tr("现在名单上：{0}").format(meeting.counts_text)))
         layout.addWidget(hint_label(self.tr(
             "把保存考勤时漏登或误移出名单的党员补进这次会议：按积分细则记分，和当时就在名单上一样；"
             "补登写入操作日志，会议记录上注明补登的日期、原因和经办人。"
