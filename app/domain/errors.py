@@ -69,11 +69,13 @@ class RuleViolation(ValidationError):
 
 
 class CapExceeded(RuleViolation):
-    """An entry that would push a member past a cap; `allowed` is what is still possible."""
+    """An entry that would push a member past a cap; `allowed` is what is still possible, `hit`
+    (app.domain.rules.CapHit) which cap it is, in numbers, for a screen that words it shorter."""
 
-    def __init__(self, message: str, allowed, details: str = "") -> None:
+    def __init__(self, message: str, allowed, details: str = "", hit=None) -> None:
         super().__init__(message, details)
         self.allowed = allowed
+        self.hit = hit
 
 
 class DateNotYet(ValidationError):

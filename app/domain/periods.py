@@ -87,6 +87,15 @@ def period_label(period: CapPeriod, day: date) -> str:
     return f"{day.year}年"
 
 
+def period_in_year(period: CapPeriod, day: date) -> str:
+    """The month, quarter or year containing `day`, named inside its year: 11月, 第4季度, 全年."""
+    if period is CapPeriod.MONTH:
+        return f"{day.month}月"
+    if period is CapPeriod.QUARTER:
+        return f"第{quarter_of(day)}季度"
+    return "全年"
+
+
 def is_far_ahead(year: int, today: date) -> bool:
     """A year after next year: nobody records points in it or prepares its rule set yet (next
     year's may be prepared in December), so a date in it is a slip of the keyboard, 2030 for 2026."""

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from app.domain.enums import Attendance, Category, CapPeriod, MemberClass, MemberStatus, ValueKind
 from app.domain.errors import CapExceeded, RuleViolation, ValidationError
-from app.domain.periods import period_bounds, period_label
+from app.domain.periods import period_bounds, period_in_year, period_label
 from app.domain.points import ZERO, format_points, points
 from app.domain.board import BoardRule
 from app.domain.shop import ShopRule
@@ -348,6 +348,19 @@ def _remaining(cap: Decimal, used: Decimal, sign: int) -> Decimal:
     return max(ZERO, cap - used * sign)
 
 
+@dataclass(frozen=True)
+class CapHit:
+    """The cap an entry would go past, in numbers: an item's (`what` is its code) or its
+    category's (`what` is the category's name), in the period containing the entry's day."""
+
+    what: str
+    period: str  # inside the year: 11月, 第4季度, 全年
+    cap: Decimal
+    used: Decimal  # the member's points under this cap so far, without sign
+    left: Decimal  # what pricing still allows from the item (both caps considered)
+    sign: int  # +1: a cap on points earned, -1: on points deducted
+
+
 def _check_item_cap(rule_set, item, member, occurred_on, value, quantity, counted) -> None:
     if item.cap is None or value == 0:
         return
@@ -365,6 +378,7 @@ def _check_item_cap(rule_set, item, member, occurred_on, value, quantity, counte
             f"“{item.name}”{item.cap_text()}，{member.name}在{period_label(item.cap_period, occurred_on)}"
             f"已记 {format_points(abs(used))} 分，本次最多还能记 {what}。",
             allowed=remaining,
+            hit=CapHit(item.code, period_in_year(item.cap_period, occurred_on), item.cap, abs(used), remaining, sign),
         )
 
 
@@ -384,6 +398,7 @@ def _check_category_cap(rule_set, item, member, occurred_on, value, counted) -> 
             f"{period_label(cap.period, occurred_on)}已记 {format_points(abs(used))} 分，"
             f"本次最多还能记 {format_points(remaining)} 分。",
             allowed=remaining,
+            hit=CapHit(item.category.label, period_in_year(cap.period, occurred_on), cap.cap, abs(used), remaining, sign),
         )
 
 

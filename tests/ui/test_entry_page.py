@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import QDate
 from app.domain.enums import Attendance, EntryStatus, MeetingKind, MemberClass
 from app.services import organisation
 from app.services.ledger.queries import EntryFilter, list_entries
+from app.ui.models.attendance_model import STATUS_COLUMN
 from conftest import add
 
 pytestmark = pytest.mark.gui
@@ -100,7 +102,7 @@ def test_a_meeting_with_mixed_attendance_makes_the_right_entries(page, store, pe
     tab.table.selectRow([row.name for row in tab.model.rows()].index("张三"))
     tab.mark_selected(Attendance.LATE)  # by the button above the grid
     effects = {row.name: tab._effect(row) for row in tab.model.rows()}
-    assert effects == {"张三": "-0.5 分/次（J02）", "李四": "不记分", "王五": "-2 分/次（J03）", "赵老六": "免考核，不记分"}
+    assert effects == {"张三": "-0.5 分（J02）", "李四": "不记分", "王五": "-2 分（J03）", "赵老六": "免考核，不记分"}
     assert tab.counts_label.text() == "出席 0 人，请假 1 人，缺席 2 人，迟到/早退 1 人"
     tab.save_button.click()
     assert not tab.problem.isVisible(), tab.problem.text()
@@ -242,7 +244,47 @@ def test_present_members_show_what_attending_earns(page, people):
     tab.date_edit.setDate(QDate(2026, 11, 5))
     effects = {row.name: tab._effect(row) for row in tab.model.rows()}
     # village_100: attending earns R01 (2 a month); an exempt member earns nothing by attending.
-    assert effects == {"张三": "2 分/次（R01）", "李四": "2 分/次（R01）", "王五": "2 分/次（R01）", "赵老六": "免考核，不记分"}
+    assert effects == {"张三": "2 分（R01）", "李四": "2 分（R01）", "王五": "2 分（R01）", "赵老六": "免考核，不记分"}
+
+
+def _effects_shown(tab) -> dict[str, str]:
+    """The 将记分 column as the grid shows it."""
+    model = tab.model
+    return {model.index(r, 0).data(): model.index(r, STATUS_COLUMN + 1).data() for r in range(model.rowCount())}
+
+
+def test_the_grid_says_who_gets_nothing_because_this_months_cap_is_used(page, store, admin, people):
+    """A committee met on the 5th; the branch meets on the 20th. Those whose R01 for November is
+    used were shown "2 分/次（R01）" and the save made nothing for them, without saying why."""
+    from app.services.ledger import entries as ledger
+
+    ledger.record_meeting(
+        store, admin, MeetingKind.COMMITTEE, "11月支委会", date(2026, 11, 5), {people["张三"]: Attendance.PRESENT, people["李四"]: Attendance.PRESENT},
+        today=date(2026, 11, 23),
+    )
+    tab = page.meeting
+    page.tabs.setCurrentWidget(tab)
+    page.refresh()
+    tab.kind_box.set_current(MeetingKind.BRANCH_ASSEMBLY)
+    tab.date_edit.setDate(QDate(2026, 11, 20))
+    assert _effects_shown(tab) == {
+        "张三": "不记分（R01 11月上限 2 分已记满）", "李四": "不记分（R01 11月上限 2 分已记满）", "王五": "2 分（R01）", "赵老六": "免考核，不记分",
+    }
+    assert tab.counts_label.text().endswith("；其中 2 人记分已到上限，这次不记分")
+    tab.model.set_status_of("李四", Attendance.ABSENT)  # a status changed: absent deducts, whatever R01 did
+    assert _effects_shown(tab)["李四"] == "-2 分（J01）"
+    assert tab.counts_label.text().endswith("；其中 1 人记分已到上限，这次不记分")
+    tab.date_edit.setDate(QDate(2026, 10, 20))  # October's R01 is still to earn
+    assert _effects_shown(tab)["张三"] == "2 分（R01）"
+    tab.date_edit.setDate(QDate(2026, 11, 20))
+    assert _effects_shown(tab)["张三"] == "不记分（R01 11月上限 2 分已记满）"
+    tab.save_button.click()
+    assert not tab.problem.isVisible(), tab.problem.text()
+
+    made = {e.member_name: (e.item_code, e.points) for e in _entries(store, month=None, year=2026) if e.occurred_on == date(2026, 11, 20)}
+    assert made == {"李四": ("J01", Decimal("-2.00")), "王五": ("R01", Decimal("2.00"))}
+    status = page.ctx.parent().statusBar().currentMessage()
+    assert "生成积分记录 2 条" in status and "1 人记分已到上限，这次未记分：张三" in status, status
 
 
 def test_the_same_meeting_saved_twice_asks_first(page, store, people, monkeypatch):

@@ -21,7 +21,7 @@ from app.domain.errors import (
     AppError, BatchRejected, CapExceeded, ConflictError, MemberNotFound, NotFound, PermissionDenied, RuleViolation, ValidationError,
 )
 from app.domain.points import format_points, points
-from app.domain.rules import CountedLine, MemberFacts, RuleItem, RuleSet, outside_caps_when_counted, price_entry, remaining_cap
+from app.domain.rules import CapHit, CountedLine, MemberFacts, RuleItem, RuleSet, outside_caps_when_counted, price_entry, remaining_cap
 from app.domain.dates import day_text
 from app.services.accounts.security_settings import four_eyes_in_force
 from app.services.context import Actor, Change, UnitOfWork, read_session, unit_of_work
@@ -62,6 +62,19 @@ class EntryPreview:
 class MeetingResult(Change):
     meeting_id: uuid.UUID | None = None
     excused: list[str] = field(default_factory=list)
+    capped: list[str] = field(default_factory=list)  # attended, but a cap was full: no entry
+
+
+@dataclass(frozen=True)
+class AttendanceOutlook:
+    """What one member's attendance status records when the meeting is saved, priced as the save
+    prices it: an entry of `points` from `item_code`, or none (exempt, no item, or `capped`)."""
+
+    item_code: str | None = None
+    points: Decimal | None = None
+    exempt: bool = False  # the branch exempted him from the item: nothing recorded
+    capped: CapHit | None = None  # the cap that is full: an earning entry is left out, a deduction refused
+    refused: str = ""  # the save would refuse the whole meeting for this line, and why
 
 
 COUNTS_AFTER_REVIEW = "审核通过后才计入积分"
@@ -161,7 +174,8 @@ class _Pricer:
             )
         )
 
-    def price(self, request: EntryRequest) -> tuple[Member, RuleSetView, RuleItem, Decimal]:
+    def quote(self, request: EntryRequest) -> tuple[Member, RuleSetView, RuleItem, Decimal]:
+        """What the request is worth against the member's entries so far (a preview: nothing kept)."""
         if not isinstance(request.occurred_on, date):
             raise ValidationError("请填写日期。")
         member = self.member(request.member_id)
@@ -172,7 +186,14 @@ class _Pricer:
         chosen = None if request.points is None else points(request.points)
         counted = self.counted(member.id, request.occurred_on.year)
         value = price_entry(view.rule_set, item, facts, request.occurred_on, quantity, chosen, counted, self.today)
-        counted.append(CountedLine(item.code, item.category, request.occurred_on, value, outside_caps_when_counted(item.code, item.outside_cap)))
+        return member, view, item, value
+
+    def price(self, request: EntryRequest) -> tuple[Member, RuleSetView, RuleItem, Decimal]:
+        """As quote, and the entry then counts towards the caps of the batch's later lines."""
+        member, view, item, value = self.quote(request)
+        self.counted(member.id, request.occurred_on.year).append(
+            CountedLine(item.code, item.category, request.occurred_on, value, outside_caps_when_counted(item.code, item.outside_cap))
+        )
         return member, view, item, value
 
 
@@ -335,14 +356,14 @@ def record_meeting(
         meeting = Meeting(branch_id=branch_id, kind=kind, title=title, held_on=held_on, location=location, note=note, created_by=actor.id)
         session.add(meeting)
         session.flush()
-        created, excused = _record_attendance(uow, pricer, rule_set, meeting, attendance, approve)
+        created, excused, capped = _record_attendance(uow, pricer, rule_set, meeting, attendance, approve)
         uow.audit(
             "create", "meeting", meeting.id,
             f"登记{kind.label}“{title}”{held_on:%Y-%m-%d}：{_attendance_counts_sentence(attendance)}",
         )
         return MeetingResult(
             f"已登记“{title}”，生成积分记录 {len(created)} 条{_pending_clause(approve, len(created))}。",
-            created=created, meeting_id=meeting.id, excused=excused,
+            created=created, meeting_id=meeting.id, excused=excused, capped=capped,
         )
 
 
@@ -355,21 +376,26 @@ def _check_meeting_date_and_attendance(held_on: date, today: date, attendance: d
 
 def _record_attendance(
     uow: UnitOfWork, pricer: _Pricer, rule_set: RuleSet, meeting: Meeting, attendance: dict[uuid.UUID, Attendance], approve: bool
-) -> tuple[list[uuid.UUID], list[str]]:
+) -> tuple[list[uuid.UUID], list[str], list[str]]:
     """Each member's attendance row and the entry it earns: all or nothing.
 
-    Returns the entries created and the names of exempt members whose excused item was not scored.
+    Returns the entries created, the names of exempt members whose excused item was not scored,
+    and the names of those whose attending earned nothing because a cap was full.
     """
     session = uow.session
     errors: list[LineError] = []
     created: list[uuid.UUID] = []
     excused: list[str] = []
+    capped: list[str] = []
     rows: list[AttendanceRecord] = []
     for index, (member_id, status) in enumerate(attendance.items()):
         try:
-            entry_id, excused_name = _attendance_entry(uow, pricer, rule_set, meeting, member_id, status, approve)
-            if excused_name is not None:
-                excused.append(excused_name)
+            outlook, entry_id = _record_attendance_line(uow, pricer, rule_set, meeting, member_id, status, approve)
+            name = pricer.member(member_id).name
+            if outlook.exempt:
+                excused.append(name)
+            if outlook.capped is not None:
+                capped.append(name)
             if entry_id is not None:
                 created.append(entry_id)
             rows.append(AttendanceRecord(meeting_id=meeting.id, member_id=member_id, status=status, entry_id=entry_id))
@@ -380,7 +406,7 @@ def _record_attendance(
         raise BatchRejected(errors)
     session.flush()  # the entries first: the attendance rows name them (no relationship orders the two)
     session.add_all(rows)
-    return created, excused
+    return created, excused, capped
 
 
 def _attendance_entry(
@@ -388,19 +414,48 @@ def _attendance_entry(
 ) -> tuple[uuid.UUID | None, str | None]:
     """(entry id, None) for an attendance the rule set scores, (None, name) for an exempt member's
     excused item, (None, None) for an attendance that scores nothing."""
+    outlook, entry_id = _record_attendance_line(uow, pricer, rule_set, meeting, member_id, status, approve)
+    return entry_id, (pricer.member(member_id).name if outlook.exempt else None)
+
+
+def _record_attendance_line(
+    uow: UnitOfWork, pricer: _Pricer, rule_set: RuleSet, meeting: Meeting, member_id: uuid.UUID, status: Attendance, approve: bool
+) -> tuple[AttendanceOutlook, uuid.UUID | None]:
+    """The entry one member's attendance makes (its id, or None) and what was recorded."""
+    made: list[uuid.UUID] = []
+
+    def record(request: EntryRequest) -> Decimal:
+        request.note = f"{meeting.title}：{status.label}"
+        entry = _new_entry(uow, pricer, request, approve, meeting_id=meeting.id)
+        made.append(entry.id)
+        return entry.points
+
+    outlook = attendance_line(pricer, rule_set, meeting.kind, meeting.held_on, member_id, status, record)
+    return outlook, (made[0] if made else None)
+
+
+def attendance_line(
+    pricer: _Pricer, rule_set: RuleSet, kind: MeetingKind, held_on: date, member_id: uuid.UUID, status: Attendance, price
+) -> AttendanceOutlook:
+    """What a member's attendance records, by the rule set's attendance mapping and `price` (which
+    records the entry, or only prices it for a preview, and returns its points): the one place
+    that decides it for saving a meeting, correcting its attendance and showing its grid.
+
+    An earning item past its cap records nothing (attending is never an error: R01 earns once a
+    month); a deduction past its cap raises CapExceeded, and the meeting is not saved."""
     member = pricer.member(member_id)
-    effect = rule_set.attendance_effect(meeting.kind.value, status, member.member_class)
+    effect = rule_set.attendance_effect(kind.value, status, member.member_class)
     if effect.exempt:
-        return None, member.name
+        return AttendanceOutlook(exempt=True)
     if effect.item_code is None:
-        return None, None
-    request = EntryRequest(member_id, effect.item_code, meeting.held_on, note=f"{meeting.title}：{status.label}")
+        return AttendanceOutlook()
     try:
-        return _new_entry(uow, pricer, request, approve, meeting_id=meeting.id).id, None
-    except CapExceeded:
+        value = price(EntryRequest(member_id, effect.item_code, held_on))
+    except CapExceeded as exc:
         if rule_set.item(effect.item_code).sign < 0:
             raise
-        return None, None  # attending earns up to the item's cap (e.g. once a month), never an error
+        return AttendanceOutlook(effect.item_code, capped=exc.hit)
+    return AttendanceOutlook(effect.item_code, value)
 
 
 def _attendance_counts_sentence(attendance: dict[uuid.UUID, Attendance]) -> str:
@@ -416,8 +471,8 @@ def preview_entry(store: Store, request: EntryRequest, today: date | None = None
     branch_id = require_branch_id(store)
     with read_session(store) as session:
         pricer = _Pricer(session, branch_id, today or date.today())
-        member, view, item, value = pricer.price(request)
-        counted = pricer.counted(member.id, request.occurred_on.year)[:-1]
+        member, view, item, value = pricer.quote(request)
+        counted = pricer.counted(member.id, request.occurred_on.year)
         return EntryPreview(value, remaining_cap(view.rule_set, item, request.occurred_on, counted), item)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -18,6 +18,7 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 
 STATUS_COLOURS = {Attendance.PRESENT: "#375623", Attendance.EXCUSED: "#1F4E79", Attendance.ABSENT: "#C00000", Attendance.LATE: "#B35C00"}
 STATUS_COLUMN = 3
+EFFECT_COLUMN = STATUS_COLUMN + 1
 
 
 @dataclass
@@ -27,12 +28,17 @@ class AttendanceRow:
     group_name: str
     member_class: MemberClass
     status: Attendance = Attendance.PRESENT
+    # what saving would record for him under each status (meeting_outlook.attendance_outlook)
+    outlooks: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class AttendanceModel(QAbstractTableModel):
-    def __init__(self, effect: Callable[[AttendanceRow], str], parent=None) -> None:
+    def __init__(
+        self, effect: Callable[[AttendanceRow], str], parent=None, effect_colour: Callable[[AttendanceRow], str | None] | None = None
+    ) -> None:
         super().__init__(parent)
         self._effect = effect
+        self._effect_colour = effect_colour or (lambda _row: None)
         self._rows: list[AttendanceRow] = []
         self._headers = [translate("AttendanceModel", "姓名"), translate("AttendanceModel", "党小组"), translate("AttendanceModel", "类别"), translate("AttendanceModel", "考勤"), translate("AttendanceModel", "将记分")]
 
@@ -55,7 +61,7 @@ class AttendanceModel(QAbstractTableModel):
             if 0 <= row < len(self._rows):
                 self._rows[row].status = status
         if rows:
-            self.dataChanged.emit(self.index(min(rows), STATUS_COLUMN), self.index(max(rows), STATUS_COLUMN + 1))
+            self.dataChanged.emit(self.index(min(rows), STATUS_COLUMN), self.index(max(rows), EFFECT_COLUMN))
 
     def remove_rows(self, rows: list[int]) -> None:
         """Members not expected at this meeting, taken off its list."""
@@ -70,7 +76,7 @@ class AttendanceModel(QAbstractTableModel):
 
     def effects_changed(self) -> None:
         if self._rows:
-            self.dataChanged.emit(self.index(0, STATUS_COLUMN + 1), self.index(len(self._rows) - 1, STATUS_COLUMN + 1))
+            self.dataChanged.emit(self.index(0, EFFECT_COLUMN), self.index(len(self._rows) - 1, EFFECT_COLUMN))
 
     # -- Qt model interface
 
@@ -87,10 +93,15 @@ class AttendanceModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             values = (row.name, row.group_name, row.member_class.label, row.status.label, self._effect(row))
             return values[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == EFFECT_COLUMN:
+            return self._effect(row)  # the whole sentence, should the column be narrower than it
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int((CENTER if column == STATUS_COLUMN else LEFT).value)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             return QBrush(QColor(STATUS_COLOURS[row.status]))
+        if role == Qt.ItemDataRole.ForegroundRole and column == EFFECT_COLUMN:
+            colour = self._effect_colour(row)
+            return QBrush(QColor(colour)) if colour else None
         return None
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -101,7 +112,7 @@ class AttendanceModel(QAbstractTableModel):
         except ValueError:
             return False
         self._rows[index.row()].status = status
-        self.dataChanged.emit(index, self.index(index.row(), STATUS_COLUMN + 1))
+        self.dataChanged.emit(index, self.index(index.row(), EFFECT_COLUMN))
         return True
 
     def flags(self, index: QModelIndex | QPersistentModelIndex):

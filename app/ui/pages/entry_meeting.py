@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import Attendance, MeetingKind
 from app.domain.errors import AppError
+from app.domain.points import format_points
 from app.domain.rules import RuleSet
 from app.services.ledger import entries as ledger
 from app.services.ledger.meetings import SameMeetingExists
 from app.services.ledger import meetings
+from app.services.ledger.entries import AttendanceOutlook
+from app.services.ledger.meeting_outlook import attendance_outlook
 from app.services.rules import rulesets
 from app.ui.changes import Kind
 from app.ui.asking import Asker
@@ -106,7 +109,7 @@ class MeetingTab(QWidget):
         ))
         self.committee_hint.setVisible(False)
         right.addWidget(self.committee_hint)
-        self.model = AttendanceModel(self._effect, self)
+        self.model = AttendanceModel(self._effect, self, effect_colour=self._effect_colour)
         self.model.dataChanged.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
         self.table = make_table(self, multi_select=True)
@@ -153,15 +156,22 @@ class MeetingTab(QWidget):
 
     def load_members(self) -> None:
         """Those on the roll on the meeting's day (as its sign-in sheet lists them): one who came
-        after it, or left before it, is not asked about."""
+        after it, or left before it, is not asked about. With them, what saving would record for
+        each under every status, caps included (one question for the whole list: a change of
+        status needs none)."""
         store, group_id, held_on, kind = self.ctx.store, self.group_box.current_id(), date_of(self.date_edit), self.kind_box.current()
+        today = self.ctx.today()
 
         def ask(_control) -> list[AttendanceRow]:
             try:
                 _scope, expected = meetings.members_in_scope(store, held_on, group_id, kind)
             except AppError:
                 expected = []
-            return [AttendanceRow(m.id, m.name, m.group_name, m.member_class) for m in expected]
+            try:
+                outlooks = attendance_outlook(store, kind, held_on, [m.id for m in expected], today=today) if expected else {}
+            except AppError:  # no rule set for the year, or the year locked: said by _show_rules and by saving
+                outlooks = {}
+            return [AttendanceRow(m.id, m.name, m.group_name, m.member_class, outlooks=outlooks.get(m.id, {})) for m in expected]
 
         self.asker.read(ask, self._show_members, key="members")
 
@@ -176,7 +186,7 @@ class MeetingTab(QWidget):
         header = self.table.horizontalHeader()
         widest = max(header.fontMetrics().horizontalAdvance(status.label) for status in Attendance) + 28
         header.resizeSection(STATUS_COLUMN, max(header.sectionSize(STATUS_COLUMN), widest))
-        header.resizeSection(STATUS_COLUMN + 1, max(header.sectionSize(STATUS_COLUMN + 1), header.fontMetrics().horizontalAdvance(self.tr("-0.5 分/次（J02）")) + 28))  # a typical effect
+        header.resizeSection(STATUS_COLUMN + 1, max(header.sectionSize(STATUS_COLUMN + 1), header.fontMetrics().horizontalAdvance(self.tr("不记分（R01 10月上限 2 分已记满）")) + 28))  # a typical effect
 
     def _kind_changed(self, *_index, load: bool = True) -> None:
         self._retitle()
@@ -205,20 +215,47 @@ class MeetingTab(QWidget):
         self.title_edit.setText(self._auto_title)
 
     def _effect(self, row: AttendanceRow) -> str:
-        if self.rule_set is None:
+        """What saving records for him with his status, as the service priced it (caps included)."""
+        outlook: AttendanceOutlook | None = row.outlooks.get(row.status)
+        if outlook is None:
             return ""
-        # The rule set's own mapping (both ways: absent/late deduct, present earns where it says).
-        effect = self.rule_set.attendance_effect(self.kind_box.current().value, row.status, row.member_class)
-        if effect.exempt:
+        hit = outlook.capped
+        if outlook.refused:
+            if hit is not None:
+                return self.tr("保存不了（{0} {1}最多扣 {2} 分，已扣 {3} 分）").format(
+                    hit.what, hit.period, format_points(hit.cap), format_points(hit.used))
+            return self.tr("保存不了：{0}").format(outlook.refused)
+        if outlook.exempt:
             return self.tr("免考核，不记分")
-        if effect.item_code is None:
+        if hit is not None:
+            if hit.left > 0:
+                return self.tr("不记分（{0} {1}上限内只剩 {2} 分，不够记一次）").format(hit.what, hit.period, format_points(hit.left))
+            return self.tr("不记分（{0} {1}上限 {2} 分已记满）").format(hit.what, hit.period, format_points(hit.cap))
+        if outlook.points is None:
             return self.tr("不记分")
-        item = self.rule_set.item(effect.item_code)
-        return f"{item.value_text()}（{item.code}）"
+        return self.tr("{0} 分（{1}）").format(format_points(outlook.points), outlook.item_code)
+
+    @staticmethod
+    def _effect_colour(row: AttendanceRow) -> str | None:
+        """Red where the save would be refused, brown where a full cap leaves him without points."""
+        outlook: AttendanceOutlook | None = row.outlooks.get(row.status)
+        if outlook is None:
+            return None
+        if outlook.refused:
+            return "#C00000"
+        return "#B35C00" if outlook.capped is not None else None
 
     def _update_counts(self, *_args) -> None:
         counts = self.model.counts()
-        self.counts_label.setText(self.tr("，").join(self.tr("{0} {1} 人").format(status.label, counts.get(status, 0)) for status in Attendance))
+        text = self.tr("，").join(self.tr("{0} {1} 人").format(status.label, counts.get(status, 0)) for status in Attendance)
+        outlooks = [row.outlooks.get(row.status) for row in self.model.rows()]
+        capped = sum(1 for o in outlooks if o is not None and o.capped is not None and not o.refused)
+        refused = sum(1 for o in outlooks if o is not None and o.refused)
+        if capped:  # a long list is not read to its end: the grid's 不记分 lines counted here
+            text += self.tr("；其中 {0} 人记分已到上限，这次不记分").format(capped)
+        if refused:
+            text += self.tr("；{0} 人的记分保存不了（见“将记分”一栏）").format(refused)
+        self.counts_label.setText(text)
 
     # -- actions
 
@@ -262,9 +299,13 @@ class MeetingTab(QWidget):
         )
 
     def _summary(self, result) -> str:
-        if not result.excused:
-            return result.summary
-        return result.summary + self.tr("（{0} 免考核，未记分）").format("、".join(result.excused))
+        summary = result.summary
+        if result.excused:
+            summary += self.tr("（{0} 免考核，未记分）").format("、".join(result.excused))
+        if result.capped:  # attended, but his cap for the period was full
+            names = "、".join(result.capped[:5]) + (self.tr("等") if len(result.capped) > 5 else "")
+            summary += self.tr("（{0} 人记分已到上限，这次未记分：{1}）").format(len(result.capped), names)
+        return summary
 
     def _saved(self, _result) -> None:
         self.save_button.setEnabled(True)
