@@ -24,6 +24,7 @@ Runs on the database worker thread; each backup is merged in one transaction (al
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections import Counter
 from contextlib import closing
@@ -188,76 +189,66 @@ def gather(
 
 
 class _Passphrases:
-    """The passphrases of one gathering: the one given, those that opened a file, the asking.
-
-    `candidates` yields, for one encrypted file, the passphrases to try in turn; the caller
-    `send`s back whether the last one opened the file (True) and stops, or was wrong (False).
-    """
+    """The passphrases of one gathering: the one given, those that opened a file, the asking."""
 
     def __init__(self, given: str | None, ask: PassphraseSource | None) -> None:
         self.given = given or None
         self.ask = ask
         self.opened: list[str] = []  # the latest to open a file last
 
-    def candidates(self, path: Path, manifest: Manifest):
+    def unlock(self, path: Path, manifest: Manifest, attempt: Callable[[str], object]):
+        """attempt(secret) with each passphrase in turn until one does not raise WrongPassphrase:
+        the given one, those that opened earlier files (the latest first), then the clerk's answers.
+        Its result, or None when the clerk gives none that opens the file (skipped). Without any way
+        to ask, the last error stands (PassphraseRequired when nothing was tried)."""
         tried: list[str] = []
-        for secret in (self.given, *reversed(self.opened)):
-            if secret and secret not in tried:
-                tried.append(secret)
-                if (yield secret):
-                    return self._opened(secret)
+        wrong: WrongPassphrase | None = None
+        for secret in self._to_try(path, manifest):
+            if secret in tried:  # found wrong already (the passphrase given above, say)
+                continue
+            tried.append(secret)
+            try:
+                result = attempt(secret)
+            except WrongPassphrase as exc:
+                wrong = exc
+                continue
+            if secret in self.opened:
+                self.opened.remove(secret)
+            self.opened.append(secret)
+            return result
+        if self.ask is not None:
+            return None
+        raise wrong or PassphraseRequired()
+
+    def _to_try(self, path: Path, manifest: Manifest):
+        yield from (secret for secret in (self.given, *reversed(self.opened)) if secret)
         last = None
         while self.ask is not None:
             answer = self.ask(path, manifest)
             if not answer or answer == last:  # no answer, or the same wrong one twice running: skipped
                 return
             last = answer
-            if answer in tried:  # found wrong already (the passphrase given above, say): asked again
-                continue
-            tried.append(answer)
-            if (yield answer):
-                return self._opened(answer)
-
-    def _opened(self, secret: str) -> None:
-        if secret in self.opened:
-            self.opened.remove(secret)
-        self.opened.append(secret)
+            yield answer
 
 
 def _unpack_opened(path: Path, manifest: Manifest, keys: _Passphrases, work: Path):
-    """The backup unpacked into `work` with the first passphrase that opens it: (manifest, facts, staged),
-    or None when the clerk gave none that does (skipped). Without any way to ask, the last
-    error stands (PassphraseRequired when nothing was tried, WrongPassphrase otherwise)."""
+    """The backup unpacked into `work` with the first passphrase that opens it: (manifest, facts,
+    staged), or None when the clerk gave none that does (skipped)."""
     quiet = lambda fraction, text: None  # noqa: E731
     if not manifest.encrypted:
         staged = work / "village.db"
         return (*unpack_file(path, None, staged, quiet), staged)
-    candidates = keys.candidates(path, manifest)
-    wrong: WrongPassphrase | None = None
-    secret = next(candidates, None)
-    attempt = 0
-    while secret is not None:
-        attempt += 1
-        staged = work / f"village-{attempt}.db"
+    attempts = itertools.count(1)
+
+    def attempt(secret: str):
+        staged = work / f"village-{next(attempts)}.db"
         try:
-            unpacked = unpack_file(path, secret, staged, quiet)
-        except WrongPassphrase as exc:  # told by the key check, before a byte is unpacked
+            return (*unpack_file(path, secret, staged, quiet), staged)
+        except WrongPassphrase:  # told by the key check, before a byte is unpacked
             staged.unlink(missing_ok=True)
-            wrong = exc
-            secret = _next(candidates, False)
-            continue
-        _next(candidates, True)
-        return (*unpacked, staged)
-    if keys.ask is not None:
-        return None
-    raise wrong or PassphraseRequired()
+            raise
 
-
-def _next(candidates, opened: bool):
-    try:
-        return candidates.send(opened)
-    except StopIteration:
-        return None
+    return keys.unlock(path, manifest, attempt)
 
 
 def _gather_one(store: Store, actor: Actor, path: Path, manifest: Manifest, keys: _Passphrases) -> FileResult:
