@@ -375,8 +375,13 @@ def members_in_scope(
         committee = [m for m in found if m.member_class is MemberClass.CADRE]
         if kind is MeetingKind.COMMITTEE and group_id is None and committee:
             found, scope = committee, COMMITTEE_SCOPE
-        ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
-        return scope, [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
+        return scope, _by_group(found, groups)
+
+
+def _by_group(found, groups: dict[uuid.UUID, tuple[int, str]]) -> list[ScopeMember]:
+    """Members as a meeting's list shows them: party group by group, then by pinyin."""
+    ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
+    return [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
 
 
 def members_to_add(store: Store, meeting_id: uuid.UUID) -> list[ScopeMember]:
@@ -396,8 +401,7 @@ def members_to_add(store: Store, meeting_id: uuid.UUID) -> list[ScopeMember]:
         found = session.scalars(
             select(Member).where(Member.branch_id == branch_id, on_the_roll(meeting.held_on), Member.id.not_in(listed))
         ).all()
-        ordered = sorted(found, key=lambda m: (groups.get(m.group_id, (len(groups), ""))[0], m.name_pinyin, m.name))
-        return [ScopeMember(m.id, m.name, groups.get(m.group_id, (0, ""))[1], m.member_class) for m in ordered]
+        return _by_group(found, groups)
 
 
 def find_meeting(store: Store, kind: MeetingKind, held_on: date, scope: str | None = None) -> MeetingRow:

@@ -35,7 +35,7 @@ from app.services.printing import meeting_papers
 from app.ui.pages.entry_meetings import meeting_renderers, open_preview
 from app.ui.pages.entry_save_row import SaveRow
 from app.ui.pickers import group_choices
-from app.ui.models.attendance_model import STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
+from app.ui.models.attendance_model import EFFECT_COLUMN, STATUS_COLUMN, AttendanceDelegate, AttendanceModel, AttendanceRow
 from app.ui.widgets import EnumBox, IdBox, calendar_edit, date_of, fit_columns, hint_label, make_table, show_problem
 
 
@@ -186,7 +186,7 @@ class MeetingTab(QWidget):
         header = self.table.horizontalHeader()
         widest = max(header.fontMetrics().horizontalAdvance(status.label) for status in Attendance) + 28
         header.resizeSection(STATUS_COLUMN, max(header.sectionSize(STATUS_COLUMN), widest))
-        header.resizeSection(STATUS_COLUMN + 1, max(header.sectionSize(STATUS_COLUMN + 1), header.fontMetrics().horizontalAdvance(self.tr("不记分（R01 10月上限 2 分已记满）")) + 28))  # a typical effect
+        header.resizeSection(EFFECT_COLUMN, max(header.sectionSize(EFFECT_COLUMN), header.fontMetrics().horizontalAdvance(self.tr("不记分（R01 10月上限 2 分已记满）")) + 28))  # a typical effect
 
     def _kind_changed(self, *_index, load: bool = True) -> None:
         self._retitle()
@@ -266,9 +266,9 @@ class MeetingTab(QWidget):
         self.model.set_status(self.selected_rows(), status)
 
     def remove_selected(self) -> None:
-        rows = self.model.rows()
-        self._removed.update(rows[at].member_id for at in self.selected_rows() if at < len(rows))
-        self.model.remove_rows(self.selected_rows())
+        rows, chosen = self.model.rows(), self.selected_rows()
+        self._removed.update(rows[at].member_id for at in chosen if at < len(rows))
+        self.model.remove_rows(chosen)
 
     def all_present(self) -> None:
         self.model.set_status(list(range(self.model.rowCount())), Attendance.PRESENT)
