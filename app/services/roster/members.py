@@ -302,10 +302,7 @@ def add_member(
     today = today or date.today()
     data = validate_member_input(data, today)
     if joined_on is not None:
-        if joined_on > today:
-            raise DateNotYet(joined_on, "转入")
-        if data.join_date and joined_on < data.join_date:
-            raise ValidationError("转入日期不能早于入党日期。")
+        _check_arrival_day(joined_on, data.join_date, today)
     branch_id = require_branch_id(store)
     with unit_of_work(store, actor) as uow:
         session = uow.session
@@ -412,10 +409,7 @@ def _check_arrival(session, member: Member, on: date | None, join_date: date | N
         return
     if on is None:
         return
-    if on > today:
-        raise DateNotYet(on, "转入")
-    if join_date and on < join_date:
-        raise ValidationError("转入日期不能早于入党日期。")
+    _check_arrival_day(on, join_date, today)
     left = session.scalar(
         select(func.max(MemberEvent.occurred_on)).where(MemberEvent.member_id == member.id, MemberEvent.kind == "transfer_out")
     )
@@ -425,6 +419,14 @@ def _check_arrival(session, member: Member, on: date | None, join_date: date | N
     if counted is not None and on > counted:
         what = "入党日期" if on == join_date else "转入日期"  # a blank 转入日期 follows the join date
         raise ValidationError(f"{member.name}在{day_text(counted)}已有积分或考勤记录，{what}不能晚于这一天。")
+
+
+def _check_arrival_day(on: date, join_date: date | None, today: date) -> None:
+    """A 转入日期 that has come and is not before he joined the party."""
+    if on > today:
+        raise DateNotYet(on, "转入")
+    if join_date and on < join_date:
+        raise ValidationError("转入日期不能早于入党日期。")
 
 
 def _first_day_counted(session, member_id: uuid.UUID) -> date | None:
