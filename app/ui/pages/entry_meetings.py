@@ -261,9 +261,8 @@ class MeetingsTab(QWidget):
                 _item(points, align_right=True), _item(changes)]
 
     def _change_text(self, change) -> str:
-        if change.added:
-            return self.tr("补登为{0}（{1}）").format(change.to_status.label, change.reason)
-        return self.tr("{0}改为{1}（{2}）").format(change.from_status.label, change.to_status.label, change.reason)
+        """缺席改为请假（reason）, or 补登为出席（reason）: the service's words, as the paper has them."""
+        return self.tr("{0}（{1}）").format(change.what, change.reason)
 
     def _entry_text(self, entry) -> str:
         text = self.tr("{0} {1} 分").format(entry.item_code, format_points(entry.points))
